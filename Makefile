@@ -1,0 +1,46 @@
+# The two commands of the README: `make demo` and `make test`. Both set up a fresh Debian
+# machine first (Debian packages as root, then a virtualenv in .venv).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+export OMP_THREAD_LIMIT ?= 1
+
+.PHONY: setup apt venv test demo lint bench screenshots clean
+
+setup: apt venv
+
+apt:
+	@bash packaging/dev/setup-debian.sh
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+test: setup
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+demo: setup
+	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		echo "No display: running the booth under Xvfb (xvfb-run)."; \
+		xvfb-run -a -s "-screen 0 1920x1080x24" $(VENV)/bin/kiosk demo; \
+	else \
+		$(VENV)/bin/kiosk demo; \
+	fi
+
+lint: venv
+	$(VENV)/bin/ruff check kiosk tests bench
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+screenshots: venv
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/kiosk screenshots build/screenshots
+
+bench: venv
+	for f in bench/*.py; do $(PY) $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info

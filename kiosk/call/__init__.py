@@ -1,0 +1,1 @@
+"""Cloud-seat video calls: aiortc sessions, signaling, media tracks."""

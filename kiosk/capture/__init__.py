@@ -1,0 +1,1 @@
+"""Document-camera frame processing: stillness, crop, deskew, quality checks (numpy/OpenCV)."""

@@ -1,0 +1,266 @@
+"""Configuration: one TOML file, environment overrides, typed and frozen.
+
+The file is found by ``--config PATH`` or ``XIAOWU_CONFIG``; without either, the defaults
+below run a demo booth. Any key can be overridden from the environment as
+``XIAOWU_<SECTION>__<KEY>`` (``XIAOWU_HUB__URL=https://hub.example``; nested sections
+join with ``__``: ``XIAOWU_DEVICES__LOCKER__PORT=/dev/xiaowu-locker``).
+
+Loading checks every key and reports *all* problems at once, each with the file and the
+dotted key, in one :class:`~kiosk.core.errors.ConfigError`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
+
+from kiosk.core.errors import ConfigError
+
+ENV_PREFIX = "XIAOWU_"
+LANGUAGES = ("zh_CN", "en", "zh_HK")
+
+
+@dataclass(frozen=True, slots=True)
+class BoothConfig:
+    """Who this booth is and how its screen behaves."""
+
+    id: str = "demo-booth-01"
+    name: str = "政务晓屋 · 演示"
+    orientation: Literal["portrait", "landscape"] = "portrait"
+    fullscreen: bool = True
+    language: Literal["zh_CN", "en", "zh_HK"] = "zh_CN"
+    idle_timeout_s: float = 120.0
+    idle_warning_s: float = 30.0
+    data_dir: str = ""  # empty: $XDG_DATA_HOME/xiaowu (/var/lib/xiaowu when packaged)
+    session_dir: str = ""  # empty: a private tmpfs-backed dir under XDG_RUNTIME_DIR or /tmp
+
+
+@dataclass(frozen=True, slots=True)
+class HubClientConfig:
+    """How the booth reaches its hub."""
+
+    url: str = "http://127.0.0.1:8470"
+    token: str = ""
+    timeout_s: float = 10.0
+    reconnect_min_s: float = 0.5
+    reconnect_max_s: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class HubServerConfig:
+    """The hub process (``kiosk hub``)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8470
+    db_url: str = "sqlite:///var/hub.sqlite3"
+    public_url: str = ""  # the address phones use; empty: http://host:port
+    secret_key: str = ""  # signs citizen links; empty: generated and kept in the database
+
+
+@dataclass(frozen=True, slots=True)
+class SerialDeviceConfig:
+    """One serial device. An empty port means the device is absent."""
+
+    port: str = ""
+    baud: int = 0  # 0: the protocol's default
+    profile: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DevicesConfig:
+    locker: SerialDeviceConfig = SerialDeviceConfig(profile="kerong-cu16")
+    door: SerialDeviceConfig = SerialDeviceConfig()
+    door_pulse_s: float = 3.0
+    idcard: SerialDeviceConfig = SerialDeviceConfig()
+    scanner: SerialDeviceConfig = SerialDeviceConfig()
+    face_camera: str = ""  # QtMultimedia device id, "synthetic" or a video file
+    document_camera: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OcrConfig:
+    engine: Literal["tesseract", "rapidocr"] = "tesseract"
+    languages: str = "chi_sim"
+    timeout_s: float = 20.0
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechConfig:
+    model_dir: str = ""  # empty: the installed default model, if any
+    voice: str = "cmn"
+    enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CallConfig:
+    stun_urls: tuple[str, ...] = ()
+    turn_urls: tuple[str, ...] = ()
+    turn_username: str = ""
+    turn_password: str = ""
+    heartbeat_s: float = 1.0
+    dead_after_s: float = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything a booth or hub process is told. Each component gets its own slice."""
+
+    booth: BoothConfig = BoothConfig()
+    hub: HubClientConfig = HubClientConfig()
+    hub_server: HubServerConfig = HubServerConfig()
+    devices: DevicesConfig = DevicesConfig()
+    ocr: OcrConfig = OcrConfig()
+    speech: SpeechConfig = SpeechConfig()
+    call: CallConfig = CallConfig()
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    source: str = field(default="<defaults>", compare=False)
+
+
+def load_config(
+    path: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Config:
+    """Read the TOML file at ``path`` (if any), apply environment overrides, validate.
+
+    Raises :class:`ConfigError` listing every problem with its file and key.
+    """
+    env = os.environ if environ is None else environ
+    if path is None and env.get(ENV_PREFIX + "CONFIG"):
+        path = env[ENV_PREFIX + "CONFIG"]
+    raw: dict[str, Any] = {}
+    source = "<defaults>"
+    problems: list[str] = []
+    if path is not None:
+        source = str(path)
+        try:
+            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError([f"{source}: file not found"]) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError([f"{source}: not valid TOML: {exc}"]) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError([f"{source}: cannot read: {exc}"]) from None
+    _apply_env(raw, env, problems)
+    config = _build(Config(), raw, source, "", problems)
+    if problems:
+        raise ConfigError(problems)
+    assert isinstance(config, Config)
+    return dataclasses.replace(config, source=source)
+
+
+def _apply_env(raw: dict[str, Any], env: Mapping[str, str], problems: list[str]) -> None:
+    for name, value in env.items():
+        if not name.startswith(ENV_PREFIX) or name == ENV_PREFIX + "CONFIG":
+            continue
+        keys = [k.lower() for k in name[len(ENV_PREFIX) :].split("__")]
+        node = raw
+        for key in keys[:-1]:
+            child = node.setdefault(key, {})
+            if not isinstance(child, dict):
+                problems.append(f"environment {name}: {key} is not a section")
+                break
+            node = child
+        else:
+            node[keys[-1]] = _EnvText(value)
+
+
+class _EnvText(str):
+    """A value from the environment: text that is converted to the field's type."""
+
+
+def _build(base: Any, raw: Any, source: str, prefix: str, problems: list[str]) -> Any:
+    """``base`` (a config dataclass instance) with the values of ``raw`` applied."""
+    cls = type(base)
+    if not isinstance(raw, dict):
+        problems.append(f"{source}: [{prefix.rstrip('.')}] must be a table")
+        return base
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls) if f.name != "source"}
+    for key in raw:
+        if key not in known:
+            problems.append(f"{source}: unknown key {prefix}{key}")
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in raw or f.name == "source":
+            continue
+        key = prefix + f.name
+        hint = hints[f.name]
+        if dataclasses.is_dataclass(hint):
+            values[f.name] = _build(getattr(base, f.name), raw[f.name], source, key + ".", problems)
+            continue
+        ok, value = _convert(hint, raw[f.name])
+        if ok:
+            values[f.name] = value
+        else:
+            problems.append(
+                f"{source}: {key} = {raw[f.name]!r} is not {_describe(hint)}"
+            )
+    return dataclasses.replace(base, **values)
+
+
+def _convert(hint: Any, value: Any) -> tuple[bool, Any]:
+    origin = get_origin(hint)
+    from_env = isinstance(value, _EnvText)
+    if origin is Literal:
+        return (value in get_args(hint), str(value) if from_env else value)
+    if origin in (tuple, list):
+        (item, *_rest) = get_args(hint)
+        if from_env:
+            value = [v.strip() for v in str(value).split(",") if v.strip()]
+        if not isinstance(value, list | tuple):
+            return False, None
+        converted = [_convert(item, v) for v in value]
+        if not all(ok for ok, _ in converted):
+            return False, None
+        return True, tuple(v for _, v in converted)
+    if origin in (typing.Union, types.UnionType):
+        for arm in get_args(hint):
+            ok, converted_value = _convert(arm, value)
+            if ok:
+                return True, converted_value
+        return False, None
+    if hint is bool:
+        if from_env:
+            text = str(value).lower()
+            if text in ("1", "true", "yes", "on"):
+                return True, True
+            if text in ("0", "false", "no", "off"):
+                return True, False
+            return False, None
+        return isinstance(value, bool), value
+    if hint is int:
+        if from_env:
+            try:
+                return True, int(str(value))
+            except ValueError:
+                return False, None
+        return isinstance(value, int) and not isinstance(value, bool), value
+    if hint is float:
+        if from_env:
+            try:
+                return True, float(str(value))
+            except ValueError:
+                return False, None
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return ok, float(value) if ok else None
+    if hint is str:
+        return isinstance(value, str), str(value) if isinstance(value, str) else None
+    return False, None
+
+
+def _describe(hint: Any) -> str:
+    origin = get_origin(hint)
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in get_args(hint))
+    if origin in (tuple, list):
+        return f"a list of {_describe(get_args(hint)[0])}"
+    return {bool: "true or false", int: "a whole number", float: "a number", str: "text"}.get(
+        hint, str(hint)
+    )

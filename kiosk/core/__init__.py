@@ -1,0 +1,1 @@
+"""Pure domain: identifiers and codes, catalog, cases, materials, clock and errors. No IO."""

@@ -1,0 +1,1 @@
+"""Service workflows as plain state machines driven by the catalog. No Qt, no IO."""

@@ -1,0 +1,1 @@
+"""The back-office hub: API, signaling, storage, clerk console and citizen pages."""

@@ -1,0 +1,1 @@
+"""OCR engines behind an async facade, and field extraction per document type."""

@@ -1,0 +1,1 @@
+"""Citizens' data: the per-session vault, masking for screens and logs, and wiping."""

@@ -1,0 +1,1 @@
+"""The digital clerk: recognition (vosk), knowledge base answering, dialogue, speech out."""

@@ -1,0 +1,1 @@
+"""The booth's touchscreen app: the only package that imports Qt."""

@@ -1,0 +1,31 @@
+"""Suite-wide fixtures: Qt offscreen, a qasync loop for asyncio tests, a clean environment."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+
+import pytest
+
+
+def pytest_asyncio_loop_factories(config, item):  # type: ignore[no-untyped-def]
+    """Run every asyncio test on a qasync loop so Qt and asyncio share one thread."""
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    def make_loop():  # type: ignore[no-untyped-def]
+        app = QApplication.instance() or QApplication([])
+        return qasync.QEventLoop(app)
+
+    return {"qasync": make_loop}
+
+
+@pytest.fixture(autouse=True)
+def _no_xiaowu_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read the developer's own XIAOWU_* settings."""
+    for name in list(os.environ):
+        if name.startswith("XIAOWU_"):
+            monkeypatch.delenv(name)
