@@ -70,3 +70,36 @@ def is_valid_iso_date(text: str) -> bool:
     except ValueError:
         return False
     return len(text) == 10
+
+
+def check_fields(doc_type: str, fields: dict[str, str]) -> dict[str, bool]:
+    """Every check that applies to ``fields`` of a ``doc_type``, keyed by field name.
+
+    A field that was not read gets no entry; a present field that fails gets False.
+    """
+    checks: dict[str, bool] = {}
+
+    def has(name: str) -> bool:
+        return bool(fields.get(name))
+
+    for name in ("id_number", "buyer_id_number", "tenant_id_number"):
+        if has(name):
+            checks[name] = is_valid_id_number(fields[name])
+    for name in ("birth_date", "established", "start", "end"):
+        if has(name):
+            checks[name] = is_valid_iso_date(fields[name])
+    if doc_type == "id_card" and checks.get("id_number"):
+        number = fields["id_number"]
+        born = id_birth_date(number)
+        if has("birth_date"):
+            checks["birth_date"] = checks["birth_date"] and fields["birth_date"] == str(born)
+        if has("sex"):
+            checks["sex"] = fields["sex"] == id_sex(number)
+    if has("uscc"):
+        checks["uscc"] = is_valid_uscc(fields["uscc"])
+    if checks.get("start") and checks.get("end"):
+        checks["end"] = fields["end"] > fields["start"]
+    for name in ("total_price", "monthly_rent"):
+        if has(name):
+            checks[name] = fields[name].isdigit() and int(fields[name]) > 0
+    return checks
