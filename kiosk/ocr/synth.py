@@ -574,14 +574,15 @@ def desk_background(rng: np.random.Generator, size: tuple[int, int]) -> np.ndarr
         ((120, 125, 128), 12),  # light grey desk
     )
     base, spread = palettes[int(rng.integers(len(palettes)))]
-    low = rng.normal(0, 1, (h // 64 + 2, w // 64 + 2, 1))
+    low = rng.standard_normal((h // 64 + 2, w // 64 + 2), dtype=np.float32)
     low = cv2.resize(low, (w, h), interpolation=cv2.INTER_CUBIC)[..., None]
     streak_phase = rng.uniform(0, 6.28)
     ys = np.arange(h, dtype=np.float32)[:, None]
     xs = np.arange(w, dtype=np.float32)[None, :]
-    streaks = np.sin(ys / rng.uniform(6, 20) + np.sin(xs / rng.uniform(80, 200)) * 3 + streak_phase)
-    image = np.array(base, np.float32)[None, None, :] + spread * low * 0.6
-    image += (spread * 0.4 * streaks)[..., None]
+    streaks = np.sin(ys / np.float32(rng.uniform(6, 20))
+                     + np.sin(xs / np.float32(rng.uniform(80, 200))) * 3 + np.float32(streak_phase))
+    image = np.array(base, np.float32)[None, None, :] + np.float32(spread * 0.6) * low
+    image += (np.float32(spread * 0.4) * streaks)[..., None]
     return np.clip(image, 0, 255).astype(np.uint8)
 
 
@@ -616,23 +617,24 @@ def photograph(
     matrix = cv2.getPerspectiveTransform(source, corners.astype(np.float32))
     frame = desk_background(rng, (fw, fh)).astype(np.float32)
     mask = cv2.warpPerspective(np.full((ph, pw), 255, np.uint8), matrix, (fw, fh))
-    shadow = cv2.GaussianBlur(np.roll(mask, (9, 12), axis=(0, 1)), (0, 0), 14) / 255.0
-    frame *= (1 - 0.45 * shadow)[..., None]
+    shadow = cv2.GaussianBlur(np.roll(mask, (9, 12), axis=(0, 1)), (0, 0), 14)
+    frame *= (1 - shadow.astype(np.float32) * np.float32(0.45 / 255))[..., None]
     warped = cv2.warpPerspective(page, matrix, (fw, fh), flags=cv2.INTER_AREA)
-    alpha = (mask / 255.0)[..., None]
+    alpha = (mask.astype(np.float32) / 255)[..., None]
     frame = frame * (1 - alpha) + warped.astype(np.float32) * alpha
     # uneven light: a tilted plane times a soft lamp spot
-    gx, gy = np.meshgrid(np.linspace(-1, 1, fw), np.linspace(-1, 1, fh))
     direction = rng.uniform(0, 6.28)
-    plane = gx * np.cos(direction) + gy * np.sin(direction)
-    low_light = rng.uniform(*cond.light_low)
-    light = low_light + (1 - low_light) * (plane + 1) / 2
-    frame *= light[..., None].astype(np.float32)
+    gx = np.linspace(-1, 1, fw, dtype=np.float32)[None, :] * np.float32(np.cos(direction))
+    gy = np.linspace(-1, 1, fh, dtype=np.float32)[:, None] * np.float32(np.sin(direction))
+    low_light = np.float32(rng.uniform(*cond.light_low))
+    light = low_light + (1 - low_light) * (gx + gy + 1) / 2
+    frame *= light[..., None]
     if cond.glare:
         cx, cy = corners.mean(axis=0) + rng.uniform(-0.15, 0.15, 2) * np.array([dw, dh])
         radius = 0.22 * min(dw, dh)
-        dist = np.hypot(np.arange(fw)[None, :] - cx, np.arange(fh)[:, None] - cy)
-        spot = np.clip(1.4 - dist / radius, 0, 1) ** 0.7 * 320
+        dist = np.hypot(np.arange(fw, dtype=np.float32)[None, :] - np.float32(cx),
+                        np.arange(fh, dtype=np.float32)[:, None] - np.float32(cy))
+        spot = np.clip(1.4 - dist / np.float32(radius), 0, 1) ** 0.7 * 320
         frame += (spot * (alpha[..., 0] > 0.5))[..., None]
     frame = np.clip(frame, 0, 255).astype(np.uint8)
     sigma = rng.uniform(*cond.blur_sigma)
@@ -642,7 +644,8 @@ def photograph(
         kernel = np.zeros((cond.motion_blur_px, cond.motion_blur_px), np.float32)
         kernel[cond.motion_blur_px // 2, :] = 1 / cond.motion_blur_px
         frame = cv2.filter2D(frame, -1, kernel)
-    noise = rng.normal(0, rng.uniform(*cond.noise_sigma), frame.shape)
+    noise = rng.standard_normal(frame.shape, dtype=np.float32)
+    noise *= np.float32(rng.uniform(*cond.noise_sigma))
     frame = np.clip(frame + noise, 0, 255).astype(np.uint8)
     quality = int(rng.integers(cond.jpeg_quality[0], cond.jpeg_quality[1] + 1))
     ok, jpeg = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, quality])
