@@ -1,0 +1,224 @@
+"""Home: the service catalog by department, and search by Chinese, pinyin or initials.
+
+The screen only shows: it asks for results through ``bridge.search_requested`` and
+``bridge.department_requested`` and renders what comes back on ``bridge.search_results``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QButtonGroup,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.ui.bridge import BoothBridge
+from kiosk.ui.screens.base import Screen, clear_layout, scroll_area
+from kiosk.ui.texts import mode_text
+from kiosk.ui.widgets.elements import TappableCard, button, label
+from kiosk.ui.widgets.flow_layout import FlowLayout
+from kiosk.ui.widgets.keypad import PinyinKeypad
+from kiosk.ui.widgets.language_bar import LanguageBar
+
+MAX_CARDS = 60  # more than a citizen scrolls through; search narrows it down
+
+
+class ServiceCard(TappableCard):
+    """One service as a big tile: name, summary, how it is done."""
+
+    def __init__(self, service: Any, department: str, lang: str) -> None:
+        super().__init__()
+        self.code = service.code
+        self.setObjectName(f"service_{service.code}")
+        column = QVBoxLayout(self)
+        column.setContentsMargins(28, 20, 28, 20)
+        column.setSpacing(8)
+        self.title = label("section", service.name.get(lang))
+        self.summary = label("muted", service.summary.get(lang))
+        chips = QHBoxLayout()
+        chips.setSpacing(10)
+        self.department = label("chip", department, wrap=False)
+        self.mode = label("chip", mode_text(service.mode), wrap=False)
+        chips.addWidget(self.department)
+        chips.addWidget(self.mode)
+        chips.addStretch(1)
+        column.addWidget(self.title)
+        column.addWidget(self.summary)
+        column.addLayout(chips)
+
+
+class HomeScreen(Screen):
+    name = "home"
+
+    def __init__(self, bridge: BoothBridge, parent: QWidget | None = None) -> None:
+        super().__init__(bridge, parent)
+        self.department = ""
+        self.query = ""
+        self.services: list[Any] = []
+        self.languages = LanguageBar(bridge)
+        self.page.addWidget(self.languages)
+        self.heading = label("title")
+        self.page.addWidget(self.heading)
+        # search row
+        search_row = QHBoxLayout()
+        search_row.setSpacing(14)
+        self.search = QLineEdit()
+        self.search.setObjectName("SearchField")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self._on_text)
+        self.keypad_toggle = button("", "", checkable=True)
+        self.keypad_toggle.setObjectName("KeypadToggle")
+        self.keypad_toggle.toggled.connect(self._toggle_keypad)
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.keypad_toggle)
+        self.page.addLayout(search_row)
+        self.keypad = PinyinKeypad()
+        self.keypad.letter.connect(lambda ch: self.search.setText(self.search.text() + ch))
+        self.keypad.backspace.connect(lambda: self.search.setText(self.search.text()[:-1]))
+        self.keypad.cleared.connect(self.search.clear)
+        self.keypad.hide()
+        self.page.addWidget(self.keypad)
+        # departments + results: stacked in portrait, side by side in landscape
+        self.body = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.body.setSpacing(20)
+        self.departments_box = QWidget()
+        self.departments_flow = FlowLayout(self.departments_box, spacing=12)
+        self.department_group = QButtonGroup(self)
+        self.department_buttons: dict[str, QPushButton] = {}
+        self.departments_scroll = scroll_area(self.departments_box)
+        self.body.addWidget(self.departments_scroll)
+        results = QVBoxLayout()
+        results.setSpacing(12)
+        self.count = label("muted")
+        results.addWidget(self.count)
+        self.list = QVBoxLayout()
+        self.list.setContentsMargins(0, 0, 8, 0)
+        self.list.setSpacing(14)
+        self.list_holder = QVBoxLayout()
+        self.list_holder.addLayout(self.list)
+        self.list_holder.addStretch(1)
+        outer = QWidget()
+        outer.setLayout(self.list_holder)
+        self.results_scroll = scroll_area(outer)
+        results.addWidget(self.results_scroll, 1)
+        self.body.addLayout(results, 1)
+        self.page.addLayout(self.body, 1)
+        bridge.catalog_changed.connect(self._on_catalog)
+        bridge.search_results.connect(self._on_results)
+        bridge.department_shown.connect(self._on_department)
+
+    # --- input ---------------------------------------------------------------------
+    def _on_text(self, text: str) -> None:
+        self.bridge.search_requested.emit(text.strip())
+
+    def _toggle_keypad(self, on: bool) -> None:
+        self.keypad.setVisible(on)
+
+    # --- state from the bridge -------------------------------------------------------
+    def _on_catalog(self, catalog: Any) -> None:
+        for b in self.department_buttons.values():
+            self.department_group.removeButton(b)
+            b.deleteLater()
+        self.department_buttons.clear()
+        codes = [""] + [d.code for d in catalog.departments]
+        for code in codes:
+            b = button("", "", checkable=True)
+            b.setObjectName(f"department_{code or 'all'}")
+            b.clicked.connect(lambda _=False, c=code: self._choose_department(c))
+            self.department_group.addButton(b)
+            self.department_buttons[code] = b
+        self._layout_departments()
+        self.retranslate()
+
+    def _choose_department(self, code: str) -> None:
+        if self.search.text():
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+        self.bridge.department_requested.emit(code)
+
+    def _on_department(self, code: str) -> None:
+        self.department = code
+        if code in self.department_buttons:
+            self.department_buttons[code].setChecked(True)
+
+    def _on_results(self, query: str, services: list[Any]) -> None:
+        self.query = query
+        self.services = list(services)
+        self._render_results()
+
+    def _layout_departments(self) -> None:
+        for b in self.department_buttons.values():
+            self.departments_flow.removeWidget(b)
+        for b in self.department_buttons.values():
+            self.departments_flow.addWidget(b)
+        self._fit_departments()
+
+    def _fit_departments(self) -> None:
+        # Portrait: all departments visible above the results (as tall as the flow needs).
+        # Landscape: a scrolling column beside the results.
+        area = self.departments_scroll
+        if self.portrait:
+            area.setMaximumWidth(16777215)
+            width = max(area.viewport().width(), self.width() - 96, 200)
+            area.setFixedHeight(self.departments_flow.heightForWidth(width) + 4)
+        else:
+            area.setMinimumHeight(0)
+            area.setMaximumHeight(16777215)
+            area.setFixedWidth(560 if not self.bridge.elderly else 620)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_departments()
+
+    def _render_results(self) -> None:
+        clear_layout(self.list)
+        catalog = self.bridge.catalog
+        for service in self.services[:MAX_CARDS]:
+            dept = catalog.department(service.department).name.get(self.lang) if catalog else ""
+            card = ServiceCard(service, dept, self.lang)
+            card.clicked.connect(lambda code=service.code: self.bridge.service_requested.emit(code))
+            self.list.addWidget(card)
+        self._render_count()
+
+    def _render_count(self) -> None:
+        n = len(self.services)
+        if self.query and n == 0:
+            self.count.setText(
+                self.tr("没有找到“{q}”相关事项。可以试试拼音首字母，或点击下方“人工服务”。").format(
+                    q=self.query
+                )
+            )
+        elif self.query:
+            self.count.setText(self.tr("找到 {n} 个与“{q}”相关的事项").format(n=n, q=self.query))
+        else:
+            self.count.setText(self.tr("共 {n} 个事项，轻触查看办事指南").format(n=n))
+
+    def set_orientation(self, portrait: bool) -> None:
+        super().set_orientation(portrait)
+        self.body.setDirection(
+            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+        )
+        self._layout_departments()
+
+    def retranslate(self) -> None:
+        self.languages.retranslate()
+        self.keypad.retranslate()
+        self.heading.setText(self.tr("您要办理什么事？"))
+        self.search.setPlaceholderText(self.tr("搜索事项：汉字、拼音或首字母，如 gjj"))
+        self.keypad_toggle.setText(self.tr("拼音键盘"))
+        catalog = self.bridge.catalog
+        for code, b in self.department_buttons.items():
+            if code:
+                b.setText(catalog.department(code).name.get(self.lang))
+            else:
+                b.setText(self.tr("全部事项"))
+        self._layout_departments()
+        self._render_results()
