@@ -25,7 +25,7 @@ from kiosk.config import BoothConfig
 from kiosk.core.clock import Clock
 from kiosk.ui.bridge import BoothBridge
 from kiosk.ui.error_router import ErrorRouter
-from kiosk.ui.i18n import Translations, compile_translations
+from kiosk.ui.i18n import SOURCE_LANGUAGE, Translations, compile_translations
 from kiosk.ui.idle import IdlePhase, IdleTimer
 from kiosk.ui.theme import FONT_FAMILIES, stylesheet, theme_for
 from kiosk.ui.viewmodels import CallView, Plain
@@ -183,6 +183,7 @@ class BoothUi(QObject):
         if app is not None:
             app.removeEventFilter(self._activity)
         self.errors.uninstall()
+        self.translations.apply(SOURCE_LANGUAGE)  # uninstall our translator
         for task in list(self._tasks):
             task.cancel()
         self.window.close()

@@ -75,4 +75,5 @@ class ConfirmScreen(Screen):
             if f.problem:
                 column.addWidget(label("problem", "⚠ " + problem_message(f.problem)))
             self.fields.addWidget(box)
+            box.show()
         self.fields.addStretch(1)

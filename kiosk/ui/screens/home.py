@@ -186,6 +186,7 @@ class HomeScreen(Screen):
             card = ServiceCard(service, dept, self.lang)
             card.clicked.connect(lambda code=service.code: self.bridge.service_requested.emit(code))
             self.list.addWidget(card)
+            card.show()  # added to a visible page: show now, not on the next event turn
         self._render_count()
 
     def _render_count(self) -> None:

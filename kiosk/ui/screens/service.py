@@ -71,6 +71,7 @@ class ServiceScreen(Screen):
         for line in lines:
             column.addWidget(label("body", line))
         self.sections.addWidget(box)
+        box.show()
 
     def retranslate(self) -> None:
         self.back.setText(self.tr("返回"))
