@@ -37,7 +37,9 @@ def test_a_crashing_check_is_reported_not_raised() -> None:
 
 
 def test_table_shows_fixes_for_problems_only() -> None:
-    table = format_table([Finding("a", "ok", "fine", "never shown"), Finding("b", "fail", "bad", "do x")])
+    table = format_table(
+        [Finding("a", "ok", "fine", "never shown"), Finding("b", "fail", "bad", "do x")]
+    )
     assert "never shown" not in table
     assert "fix: do x" in table
 
@@ -45,8 +47,12 @@ def test_table_shows_fixes_for_problems_only() -> None:
 def test_doctor_command_prints_json_and_fails_when_hub_is_down() -> None:
     env = {"PATH": "/usr/bin:/bin", "XIAOWU_HUB__URL": "http://127.0.0.1:9", "HOME": str(ROOT)}
     result = subprocess.run(
-        [sys.executable, "-m", "kiosk", "doctor", "--json"], cwd=ROOT, env=env,
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "kiosk", "doctor", "--json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     findings = {f["check"]: f for f in json.loads(result.stdout)}
     assert findings["hub"]["status"] == "fail"
