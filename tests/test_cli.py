@@ -43,7 +43,9 @@ def test_each_command_has_help(name: str) -> None:
     assert "usage: kiosk " + name in result.stdout
 
 
-def test_bad_config_is_one_clear_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_config_is_one_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('[booth]\norientation = "upside-down"\n')
     assert main(["--config", str(bad), "doctor"]) == 2
