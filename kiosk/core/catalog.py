@@ -178,8 +178,15 @@ class Service:
 class Catalog:
     """Departments and services, looked up by code, searchable in three languages."""
 
-    __slots__ = ("_by_dept", "_departments", "_index", "_services", "departments", "services",
-                 "version")
+    __slots__ = (
+        "_by_dept",
+        "_departments",
+        "_index",
+        "_services",
+        "departments",
+        "services",
+        "version",
+    )
 
     def __init__(
         self,
@@ -245,8 +252,13 @@ def _service_from_json(s: Mapping[str, Any]) -> Service:
         summary=Text.from_json(s["summary"]),
         mode=mode,
         materials=tuple(
-            Material(m["code"], Text.from_json(m["name"]), m["doc_type"],
-                     bool(m["original_required"]), int(m["copies"]))
+            Material(
+                m["code"],
+                Text.from_json(m["name"]),
+                m["doc_type"],
+                bool(m["original_required"]),
+                int(m["copies"]),
+            )
             for m in s["materials"]
         ),
         steps=tuple(
@@ -258,8 +270,13 @@ def _service_from_json(s: Mapping[str, Any]) -> Service:
         keywords=tuple(s["keywords"]),
         time_limit_days=s["time_limit_days"],
         form=tuple(
-            FormField(f["key"], Text.from_json(f["label"]), f["kind"], bool(f["required"]),
-                      tuple((v, Text.from_json(t)) for v, t in f["choices"]))
+            FormField(
+                f["key"],
+                Text.from_json(f["label"]),
+                f["kind"],
+                bool(f["required"]),
+                tuple((v, Text.from_json(t)) for v, t in f["choices"]),
+            )
             for f in s["form"]
         ),
     )
@@ -289,4 +306,3 @@ def content_version(declared: str, blobs: Iterable[bytes]) -> str:
     for blob in blobs:
         digest.update(hashlib.sha256(blob).digest())
     return f"{declared}+{digest.hexdigest()[:10]}"
-

@@ -39,8 +39,17 @@ INDEX_FILE = "catalog.yaml"
 SERVICES_DIR = "services"
 
 _SERVICE_KEYS = {
-    "code", "name", "summary", "mode", "needs_clerk", "certificate", "time_limit_days",
-    "keywords", "materials", "steps", "form",
+    "code",
+    "name",
+    "summary",
+    "mode",
+    "needs_clerk",
+    "certificate",
+    "time_limit_days",
+    "keywords",
+    "materials",
+    "steps",
+    "form",
 }
 _MATERIAL_KEYS = {"use", "code", "name", "doc_type", "original_required", "copies"}
 _FIELD_KEYS = {"use", "key", "label", "kind", "required", "choices"}
@@ -125,11 +134,13 @@ class _Reader:
     # -- index file ------------------------------------------------------------------
     def read_index(self, doc: Any, file: str) -> str:
         if not isinstance(doc, Mapping):
-            self.bad(file, "expected a mapping with version, departments, step_names, "
-                     "materials, fields")
+            self.bad(
+                file, "expected a mapping with version, departments, step_names, materials, fields"
+            )
             return "0"
-        self.unknown_keys(doc, {"version", "departments", "step_names", "materials",
-                                "fields"}, file)
+        self.unknown_keys(
+            doc, {"version", "departments", "step_names", "materials", "fields"}, file
+        )
         version = doc.get("version")
         if not isinstance(version, str | int | float) or isinstance(version, bool):
             self.bad(f"{file}: version", "missing or not a string")
@@ -150,8 +161,9 @@ class _Reader:
                 self.bad(f"{file}: step_names.{kind}", f"bad step kind (use {STEP_KINDS})")
             elif (t := self.text(value, f"{file}: step_names.{kind}")) is not None:
                 self.step_names[kind] = t
-        self.read_library(doc.get("materials"), f"{file}: materials", self.read_material_def,
-                          self.materials)
+        self.read_library(
+            doc.get("materials"), f"{file}: materials", self.read_material_def, self.materials
+        )
         self.read_library(doc.get("fields"), f"{file}: fields", self.read_field_def, self.fields)
         return str(version)
 
@@ -171,8 +183,9 @@ class _Reader:
         elif code is not None and name is not None:
             self.departments[code] = Department(code, name, icon or code)
 
-    def read_library(self, value: Any, where: str, read: Callable[[Any, str, str], Any],
-                     into: dict[str, Any]) -> None:
+    def read_library(
+        self, value: Any, where: str, read: Callable[[Any, str, str], Any], into: dict[str, Any]
+    ) -> None:
         if value is None:
             return
         if not isinstance(value, Mapping):
@@ -214,8 +227,9 @@ class _Reader:
             if "code" not in m:
                 self.bad(where, "needs 'use' (a library material) or 'code' and 'name'")
                 return None
-            return self.read_material_def({k: v for k, v in m.items() if k != "code"},
-                                          where, m["code"])
+            return self.read_material_def(
+                {k: v for k, v in m.items() if k != "code"}, where, m["code"]
+            )
         self.unknown_keys(m, _MATERIAL_KEYS - {"code"}, where)
         base = self.materials.get(m["use"])
         if base is None:
@@ -226,9 +240,11 @@ class _Reader:
             base,
             name=name or base.name,
             doc_type=self.doc_type(m["doc_type"], f"{where}.doc_type")
-            if "doc_type" in m else base.doc_type,
-            original_required=self.flag(m.get("original_required"),
-                                        f"{where}.original_required", base.original_required),
+            if "doc_type" in m
+            else base.doc_type,
+            original_required=self.flag(
+                m.get("original_required"), f"{where}.original_required", base.original_required
+            ),
             copies=self.count(m.get("copies"), f"{where}.copies", base.copies) or 0,
         )
 
@@ -279,16 +295,18 @@ class _Reader:
             if "key" not in f:
                 self.bad(where, "needs 'use' (a library field) or 'key', 'label' and 'kind'")
                 return None
-            return self.read_field_def({k: v for k, v in f.items() if k != "key"}, where,
-                                       f["key"])
+            return self.read_field_def({k: v for k, v in f.items() if k != "key"}, where, f["key"])
         self.unknown_keys(f, _FIELD_KEYS - {"key", "kind", "choices"}, where)
         base = self.fields.get(f["use"])
         if base is None:
             self.bad(f"{where}.use", f"unknown form field {f['use']!r}")
             return None
         label = self.text(f["label"], f"{where}.label") if "label" in f else base.label
-        return replace(base, label=label or base.label,
-                       required=self.flag(f.get("required"), f"{where}.required", base.required))
+        return replace(
+            base,
+            label=label or base.label,
+            required=self.flag(f.get("required"), f"{where}.required", base.required),
+        )
 
     # -- steps -------------------------------------------------------------------------
     def step(self, s: Any, where: str) -> Step | None:
@@ -336,8 +354,10 @@ class _Reader:
         if code is not None:
             where = f"{where.split(': ')[0]}: {code}"
             if code in self.service_origin:
-                self.bad(f"{where}.code", f"duplicate service code (first in "
-                         f"{self.service_origin[code]})")
+                self.bad(
+                    f"{where}.code",
+                    f"duplicate service code (first in {self.service_origin[code]})",
+                )
                 code = None
             else:
                 self.service_origin[code] = where.split(": ")[0]
@@ -349,8 +369,11 @@ class _Reader:
             self.bad(f"{where}.mode", f"bad mode {mode!r} (use {', '.join(MODES)})")
             mode = None
         needs_clerk = self.flag(s.get("needs_clerk"), f"{where}.needs_clerk", mode != "self")
-        certificate = (self.text(s["certificate"], f"{where}.certificate")
-                       if s.get("certificate") is not None else None)
+        certificate = (
+            self.text(s["certificate"], f"{where}.certificate")
+            if s.get("certificate") is not None
+            else None
+        )
         limit = self.count(s.get("time_limit_days"), f"{where}.time_limit_days", None)
         keywords = self.items(s.get("keywords"), f"{where}.keywords")
         if not all(isinstance(k, str) and k.strip() for k in keywords):
@@ -358,13 +381,23 @@ class _Reader:
             keywords = [k for k in keywords if isinstance(k, str) and k.strip()]
 
         materials = self.unique(
-            [self.material_use(m, f"{where}.materials[{i}]")
-             for i, m in enumerate(self.items(s.get("materials"), f"{where}.materials"))],
-            lambda m: m.code, f"{where}.materials", "material")
+            [
+                self.material_use(m, f"{where}.materials[{i}]")
+                for i, m in enumerate(self.items(s.get("materials"), f"{where}.materials"))
+            ],
+            lambda m: m.code,
+            f"{where}.materials",
+            "material",
+        )
         form = self.unique(
-            [self.field_use(f, f"{where}.form[{i}]")
-             for i, f in enumerate(self.items(s.get("form"), f"{where}.form"))],
-            lambda f: f.key, f"{where}.form", "form field")
+            [
+                self.field_use(f, f"{where}.form[{i}]")
+                for i, f in enumerate(self.items(s.get("form"), f"{where}.form"))
+            ],
+            lambda f: f.key,
+            f"{where}.form",
+            "form field",
+        )
         raw_steps = self.items(s.get("steps"), f"{where}.steps")
         steps = [self.step(st, f"{where}.steps[{i}]") for i, st in enumerate(raw_steps)]
         if not raw_steps:
@@ -402,8 +435,9 @@ class _Reader:
             form=tuple(form),
         )
 
-    def unique(self, items: list[_T | None], key: Callable[[_T], str], where: str,
-               what: str) -> list[_T]:
+    def unique(
+        self, items: list[_T | None], key: Callable[[_T], str], where: str, what: str
+    ) -> list[_T]:
         out: list[_T] = []
         seen: set[str] = set()
         for item in items:
@@ -452,5 +486,9 @@ def read_catalog_files(root: Path) -> tuple[list[Department], list[Service], str
         blobs.append(blob)
         if doc is not None:
             services += reader.read_services_file(doc, path.relative_to(root).as_posix())
-    return (list(reader.departments.values()), services, content_version(version, blobs),
-            reader.problems)
+    return (
+        list(reader.departments.values()),
+        services,
+        content_version(version, blobs),
+        reader.problems,
+    )

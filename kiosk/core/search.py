@@ -67,6 +67,7 @@ class _Searchable(_Named, Protocol):
 
 # -- pinyin ------------------------------------------------------------------------------
 
+
 @lru_cache(maxsize=4096)
 def _toneless(syllable: str) -> str:
     """``lǜ`` -> ``lv``, ``háng`` -> ``hang``: what people type on a keyboard."""
@@ -118,6 +119,7 @@ class _Pinyin:
 
 
 # -- channels ------------------------------------------------------------------------------
+
 
 class _Channel:
     """Fields of one kind, joined into one string for fast scanning."""
@@ -184,13 +186,14 @@ def _has_han(text: str) -> bool:
 class SearchIndex:
     """A precomputed index over services; :meth:`search` returns service positions."""
 
-    def __init__(self, services: Sequence[_Searchable],
-                 departments: Mapping[str, _Named]) -> None:
+    def __init__(self, services: Sequence[_Searchable], departments: Mapping[str, _Named]) -> None:
         self._name_len = [len(s.name.zh_CN) for s in services]
         pinyin = _Pinyin()
         self.text_channels = [
-            name := _Channel(W_NAME), keyword := _Channel(W_KEYWORD),
-            dept := _Channel(W_DEPARTMENT), summary := _Channel(W_SUMMARY),
+            name := _Channel(W_NAME),
+            keyword := _Channel(W_KEYWORD),
+            dept := _Channel(W_DEPARTMENT),
+            summary := _Channel(W_SUMMARY),
             material := _Channel(W_MATERIAL),
         ]
         self.pinyin_channels = [

@@ -26,8 +26,16 @@ def catalog() -> Catalog:
 
 def test_demo_catalog_has_enough_real_services(catalog: Catalog) -> None:
     codes = {d.code for d in catalog.departments}
-    assert {"tax", "market", "social", "hpf", "household", "civil", "medical",
-            "realestate"} <= codes
+    assert {
+        "tax",
+        "market",
+        "social",
+        "hpf",
+        "household",
+        "civil",
+        "medical",
+        "realestate",
+    } <= codes
     stories = {"enterprise-deregistration", "hpf-withdrawal-purchase", "hpf-withdrawal-rent"}
     assert len([s for s in catalog.services if s.code not in stories]) >= 30
     assert len({s.department for s in catalog.services}) >= 8
@@ -73,8 +81,10 @@ def test_story_a_runs_through_three_departments(catalog: Catalog) -> None:
     assert service.field("uscc").kind == "uscc"
 
 
-@pytest.mark.parametrize(("code", "contract"), [("hpf-withdrawal-purchase", "purchase_contract"),
-                                                ("hpf-withdrawal-rent", "rental_contract")])
+@pytest.mark.parametrize(
+    ("code", "contract"),
+    [("hpf-withdrawal-purchase", "purchase_contract"), ("hpf-withdrawal-rent", "rental_contract")],
+)
 def test_story_b_is_self_service_with_readable_documents(
     catalog: Catalog, code: str, contract: str
 ) -> None:
@@ -148,8 +158,9 @@ def test_every_problem_is_reported_with_file_and_key(tmp_path: Path) -> None:
     root = tmp_path / "c"
     shutil.copytree(default_catalog_path(), root)
     (root / "services" / "tax.yaml").write_text(BROKEN_SERVICE, encoding="utf-8")
-    (root / "services" / "ghost.yaml").write_text("department: ghost\nservices: []\n",
-                                                  encoding="utf-8")
+    (root / "services" / "ghost.yaml").write_text(
+        "department: ghost\nservices: []\n", encoding="utf-8"
+    )
     (root / "services" / "broken.yaml").write_text("department: [tax\n", encoding="utf-8")
     with pytest.raises(CatalogError) as caught:
         load_catalog(root)

@@ -7,8 +7,14 @@ import pytest
 from kiosk.core.catalog import Catalog, Department, Service, Step, Text, load_catalog
 from kiosk.core.search import SearchIndex, normalize
 
-HPF = {"hpf-withdrawal-purchase", "hpf-withdrawal-rent", "hpf-deposit-certificate",
-       "hpf-withdrawal-retirement", "hpf-loan-application", "hpf-account-transfer"}
+HPF = {
+    "hpf-withdrawal-purchase",
+    "hpf-withdrawal-rent",
+    "hpf-deposit-certificate",
+    "hpf-withdrawal-retirement",
+    "hpf-loan-application",
+    "hpf-account-transfer",
+}
 
 
 @pytest.fixture(scope="module")
@@ -20,23 +26,37 @@ def codes(catalog: Catalog, query: str) -> list[str]:
     return [s.code for s in catalog.search(query)]
 
 
-@pytest.mark.parametrize("query", ["gjj", "gongjijin", "公积金", "公積金", "GJJ", "GongJiJin",
-                                   "ｇｊｊ", "  gjj  "])
+@pytest.mark.parametrize(
+    "query", ["gjj", "gongjijin", "公积金", "公積金", "GJJ", "GongJiJin", "ｇｊｊ", "  gjj  "]
+)
 def test_provident_fund_services_are_found_every_way(catalog: Catalog, query: str) -> None:
     found = codes(catalog, query)
     assert set(found[: len(HPF)]) == HPF, found
 
 
-@pytest.mark.parametrize("query", ["qiye zhuxiao", "qiyezhuxiao", "qyzx", "企业注销",
-                                   "deregistration", "Enterprise Deregistration", "注销"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "qiye zhuxiao",
+        "qiyezhuxiao",
+        "qyzx",
+        "企业注销",
+        "deregistration",
+        "Enterprise Deregistration",
+        "注销",
+    ],
+)
 def test_enterprise_deregistration_comes_first(catalog: Catalog, query: str) -> None:
     assert codes(catalog, query)[0] == "enterprise-deregistration"
 
 
 def test_chinese_substring_finds_all_holders(catalog: Catalog) -> None:
     found = codes(catalog, "注销")
-    assert {"enterprise-deregistration", "market-simple-deregistration",
-            "realestate-mortgage-cancellation"} <= set(found)
+    assert {
+        "enterprise-deregistration",
+        "market-simple-deregistration",
+        "realestate-mortgage-cancellation",
+    } <= set(found)
 
 
 @pytest.mark.parametrize("query", ["", "   ", "zzzqqxx", "火星移民", "xyzzy plugh"])
@@ -64,10 +84,21 @@ def test_limit(catalog: Catalog) -> None:
 
 
 def _service(code: str, zh: str, en: str, keywords: tuple[str, ...] = ()) -> Service:
-    return Service(code=code, name=Text(zh, en, zh), department="d", summary=Text("", "", ""),
-                   mode="self", materials=(), steps=(Step("rating", None, Text("", "", "")),),
-                   needs_clerk=False, uses_locker=False, certificate=None, keywords=keywords,
-                   time_limit_days=None, form=())
+    return Service(
+        code=code,
+        name=Text(zh, en, zh),
+        department="d",
+        summary=Text("", "", ""),
+        mode="self",
+        materials=(),
+        steps=(Step("rating", None, Text("", "", "")),),
+        needs_clerk=False,
+        uses_locker=False,
+        certificate=None,
+        keywords=keywords,
+        time_limit_days=None,
+        form=(),
+    )
 
 
 def test_ranking_exact_then_prefix_then_substring_then_keyword() -> None:
@@ -80,7 +111,11 @@ def test_ranking_exact_then_prefix_then_substring_then_keyword() -> None:
     index = SearchIndex(services, {"d": Department("d", Text("部", "Dept", "部"), "d")})
     for query in ("银行卡", "yinhangka", "yhk"):
         assert [services[i].code for i in index.search(query)] == [
-            "exact", "prefix", "substring", "keyword"], query
+            "exact",
+            "prefix",
+            "substring",
+            "keyword",
+        ], query
 
 
 def test_pinyin_matches_start_at_a_syllable() -> None:
