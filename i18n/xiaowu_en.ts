@@ -170,7 +170,7 @@
     <message>
         <location filename="../kiosk/ui/screens/capture.py" line="102" />
         <source>已拍摄 {n} 页</source>
-        <translation>{n} page(s) captured</translation>
+        <translation>Pages captured: {n}</translation>
     </message>
     <message>
         <location filename="../kiosk/ui/screens/capture.py" line="103" />
@@ -674,7 +674,7 @@
     <message>
         <location filename="../kiosk/ui/screens/service.py" line="103" />
         <source>复印件 {n} 份</source>
-        <translation>{n} copy/copies</translation>
+        <translation>copies: {n}</translation>
     </message>
     <message>
         <location filename="../kiosk/ui/screens/service.py" line="106" />
@@ -714,7 +714,7 @@
     <message>
         <location filename="../kiosk/ui/screens/service.py" line="124" />
         <source>承诺办结时限：{n} 个工作日</source>
-        <translation>Completed within {n} working day(s)</translation>
+        <translation>Time limit: {n} working days</translation>
     </message>
     <message>
         <location filename="../kiosk/ui/screens/service.py" line="125" />

@@ -225,4 +225,6 @@ def stylesheet(t: Theme, font_family: str) -> str:
     #IdleOverlay QFrame[role="card"] {{ border: {max(bw, 2)}px solid {t.border}; }}
     QScrollBar:vertical {{ width: 14px; background: transparent; }}
     QScrollBar::handle:vertical {{ background: {t.border}; border-radius: 7px; min-height: 60px; }}
+    QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; border: none; }}
+    QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: transparent; }}
     """

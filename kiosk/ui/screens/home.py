@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QButtonGroup,
@@ -92,7 +91,11 @@ class HomeScreen(Screen):
         self.departments_flow = FlowLayout(self.departments_box, spacing=12)
         self.department_group = QButtonGroup(self)
         self.department_buttons: dict[str, QPushButton] = {}
-        self.departments_scroll = scroll_area(self.departments_box)
+        # Portrait: the departments sit above the results, as tall as their flow needs.
+        # Landscape: they form a scrolling column beside the results.
+        self.departments_scroll = scroll_area(QWidget())
+        self.departments_scroll.hide()
+        self.body.addWidget(self.departments_box)
         self.body.addWidget(self.departments_scroll)
         results = QVBoxLayout()
         results.setSpacing(12)
@@ -159,24 +162,24 @@ class HomeScreen(Screen):
             self.departments_flow.removeWidget(b)
         for b in self.department_buttons.values():
             self.departments_flow.addWidget(b)
-        self._fit_departments()
+        self._place_departments()
 
-    def _fit_departments(self) -> None:
-        # Portrait: all departments visible above the results (as tall as the flow needs).
-        # Landscape: a scrolling column beside the results.
+    def _place_departments(self) -> None:
         area = self.departments_scroll
-        if self.portrait:
-            area.setMaximumWidth(16777215)
-            width = max(area.viewport().width(), self.width() - 96, 200)
-            area.setFixedHeight(self.departments_flow.heightForWidth(width) + 4)
-        else:
-            area.setMinimumHeight(0)
-            area.setMaximumHeight(16777215)
-            area.setFixedWidth(560 if not self.bridge.elderly else 620)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._fit_departments()
+        inside = area.widget() is self.departments_box
+        if self.portrait and inside:
+            area.takeWidget()
+            self.body.insertWidget(0, self.departments_box)
+            self.departments_box.show()
+            area.hide()
+        elif not self.portrait and not inside:
+            self.body.removeWidget(self.departments_box)
+            area.setWidget(self.departments_box)
+            self.departments_box.setObjectName("ScrollBody")
+            area.show()
+        self.heading.setVisible(self.portrait)  # landscape is short: the search says it all
+        if not self.portrait:
+            area.setFixedWidth(620 if self.bridge.elderly else 560)
 
     def _render_results(self) -> None:
         clear_layout(self.list)
