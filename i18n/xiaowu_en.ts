@@ -4,37 +4,37 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../kiosk/ui/screens/attract.py" line="83" />
+        <location filename="../kiosk/ui/screens/attract.py" line="94" />
         <source>欢迎使用政务晓屋</source>
         <translation>Welcome to Xiaowu</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/attract.py" line="84" />
+        <location filename="../kiosk/ui/screens/attract.py" line="95" />
         <source>企业和群众办事，就近一次办好</source>
         <translation>Public services for people and businesses, done nearby in one visit</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/attract.py" line="85" />
+        <location filename="../kiosk/ui/screens/attract.py" line="96" />
         <source>已预约？扫码开门</source>
         <translation>Booked? Scan to open the door</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/attract.py" line="87" />
+        <location filename="../kiosk/ui/screens/attract.py" line="98" />
         <source>用手机打开预约短信中的链接，扫描门上的二维码，玻璃门将自动打开。</source>
         <translation>Open the link in your booking text message and scan the QR code on the door; the glass door opens by itself.</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/attract.py" line="89" />
+        <location filename="../kiosk/ui/screens/attract.py" line="100" />
         <source>现场办理？轻触屏幕</source>
         <translation>Walk-in? Touch the screen</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/attract.py" line="91" />
+        <location filename="../kiosk/ui/screens/attract.py" line="102" />
         <source>选择要办的事项，数字业务员和视频坐席工作人员将一步步协助您。</source>
         <translation>Choose what you need; the digital clerk and our clerks on video will guide you step by step.</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/attract.py" line="93" />
+        <location filename="../kiosk/ui/screens/attract.py" line="104" />
         <source>轻触开始办理</source>
         <translation>Touch to start</translation>
     </message>
@@ -42,7 +42,7 @@
 <context>
     <name>BoothWindow</name>
     <message>
-        <location filename="../kiosk/ui/window.py" line="95" />
+        <location filename="../kiosk/ui/window.py" line="100" />
         <source>网络连接中断：您可以继续浏览办事指南，办理内容将在网络恢复后自动提交。</source>
         <translation>Network connection lost: you can keep browsing the service guides; your application will be sent automatically once the network is back.</translation>
     </message>
@@ -207,8 +207,8 @@
     </message>
     <message>
         <location filename="../kiosk/ui/screens/confirm.py" line="58" />
-        <source>有误，请人工帮我改</source>
-        <translation>Something is wrong, ask a clerk</translation>
+        <source>有误，找人工修改</source>
+        <translation>Wrong? Ask a clerk</translation>
     </message>
     <message>
         <location filename="../kiosk/ui/screens/confirm.py" line="59" />
@@ -410,37 +410,37 @@
 <context>
     <name>HomeScreen</name>
     <message>
-        <location filename="../kiosk/ui/screens/home.py" line="180" />
+        <location filename="../kiosk/ui/screens/home.py" line="229" />
         <source>没有找到“{q}”相关事项。可以试试拼音首字母，或点击下方“人工服务”。</source>
         <translation>Nothing found for "{q}". Try pinyin initials, or tap "Talk to a clerk" below.</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/home.py" line="185" />
+        <location filename="../kiosk/ui/screens/home.py" line="234" />
         <source>找到 {n} 个与“{q}”相关的事项</source>
         <translation>{n} services found for "{q}"</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/home.py" line="187" />
+        <location filename="../kiosk/ui/screens/home.py" line="236" />
         <source>共 {n} 个事项，轻触查看办事指南</source>
         <translation>{n} services. Touch one to see its guide</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/home.py" line="199" />
+        <location filename="../kiosk/ui/screens/home.py" line="245" />
         <source>您要办理什么事？</source>
         <translation>What can we do for you?</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/home.py" line="200" />
+        <location filename="../kiosk/ui/screens/home.py" line="246" />
         <source>搜索事项：汉字、拼音或首字母，如 gjj</source>
         <translation>Search: Chinese, pinyin or initials, e.g. gjj</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/home.py" line="201" />
+        <location filename="../kiosk/ui/screens/home.py" line="247" />
         <source>拼音键盘</source>
         <translation>Keypad</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/home.py" line="207" />
+        <location filename="../kiosk/ui/screens/home.py" line="253" />
         <source>全部事项</source>
         <translation>All services</translation>
     </message>
@@ -624,17 +624,17 @@
 <context>
     <name>RatingScreen</name>
     <message>
-        <location filename="../kiosk/ui/screens/rating.py" line="48" />
+        <location filename="../kiosk/ui/screens/rating.py" line="56" />
         <source>请为本次服务评价</source>
         <translation>Please rate this service</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/rating.py" line="50" />
+        <location filename="../kiosk/ui/screens/rating.py" line="58" />
         <source>评价对象：{s}</source>
         <translation>Rating: {s}</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/rating.py" line="55" />
+        <location filename="../kiosk/ui/screens/rating.py" line="66" />
         <source>您的评价将直接提交至政务服务“好差评”系统，匿名处理。</source>
         <translation>Your rating goes straight to the government service rating system, anonymously.</translation>
     </message>

@@ -4,37 +4,37 @@
 <context>
     <name>AttractScreen</name>
     <message>
-        <location filename="../kiosk/ui/screens/attract.py" line="83" />
+        <location filename="../kiosk/ui/screens/attract.py" line="94" />
         <source>欢迎使用政务晓屋</source>
         <translation>歡迎使用政務曉屋</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/attract.py" line="84" />
+        <location filename="../kiosk/ui/screens/attract.py" line="95" />
         <source>企业和群众办事，就近一次办好</source>
         <translation>市民和企業辦事，就近一次辦妥</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/attract.py" line="85" />
+        <location filename="../kiosk/ui/screens/attract.py" line="96" />
         <source>已预约？扫码开门</source>
         <translation>已預約？掃碼開門</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/attract.py" line="87" />
+        <location filename="../kiosk/ui/screens/attract.py" line="98" />
         <source>用手机打开预约短信中的链接，扫描门上的二维码，玻璃门将自动打开。</source>
         <translation>用手機打開預約短訊中的連結，掃描門上的二維碼，玻璃門將自動打開。</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/attract.py" line="89" />
+        <location filename="../kiosk/ui/screens/attract.py" line="100" />
         <source>现场办理？轻触屏幕</source>
         <translation>即場辦理？輕觸屏幕</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/attract.py" line="91" />
+        <location filename="../kiosk/ui/screens/attract.py" line="102" />
         <source>选择要办的事项，数字业务员和视频坐席工作人员将一步步协助您。</source>
         <translation>選擇要辦的事項，數碼業務員和視像坐席職員將逐步協助您。</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/attract.py" line="93" />
+        <location filename="../kiosk/ui/screens/attract.py" line="104" />
         <source>轻触开始办理</source>
         <translation>輕觸開始辦理</translation>
     </message>
@@ -42,7 +42,7 @@
 <context>
     <name>BoothWindow</name>
     <message>
-        <location filename="../kiosk/ui/window.py" line="95" />
+        <location filename="../kiosk/ui/window.py" line="100" />
         <source>网络连接中断：您可以继续浏览办事指南，办理内容将在网络恢复后自动提交。</source>
         <translation>網絡連線中斷：您可以繼續瀏覽辦事指南，辦理內容將在網絡恢復後自動提交。</translation>
     </message>
@@ -207,8 +207,8 @@
     </message>
     <message>
         <location filename="../kiosk/ui/screens/confirm.py" line="58" />
-        <source>有误，请人工帮我改</source>
-        <translation>有誤，請職員幫我修改</translation>
+        <source>有误，找人工修改</source>
+        <translation>有誤，找職員修改</translation>
     </message>
     <message>
         <location filename="../kiosk/ui/screens/confirm.py" line="59" />
@@ -410,37 +410,37 @@
 <context>
     <name>HomeScreen</name>
     <message>
-        <location filename="../kiosk/ui/screens/home.py" line="180" />
+        <location filename="../kiosk/ui/screens/home.py" line="229" />
         <source>没有找到“{q}”相关事项。可以试试拼音首字母，或点击下方“人工服务”。</source>
         <translation>找不到「{q}」相關事項。可以試試拼音首字母，或按下方「人工服務」。</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/home.py" line="185" />
+        <location filename="../kiosk/ui/screens/home.py" line="234" />
         <source>找到 {n} 个与“{q}”相关的事项</source>
         <translation>找到 {n} 項與「{q}」相關的事項</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/home.py" line="187" />
+        <location filename="../kiosk/ui/screens/home.py" line="236" />
         <source>共 {n} 个事项，轻触查看办事指南</source>
         <translation>共 {n} 項事項，輕觸查看辦事指南</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/home.py" line="199" />
+        <location filename="../kiosk/ui/screens/home.py" line="245" />
         <source>您要办理什么事？</source>
         <translation>您要辦理甚麼事？</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/home.py" line="200" />
+        <location filename="../kiosk/ui/screens/home.py" line="246" />
         <source>搜索事项：汉字、拼音或首字母，如 gjj</source>
         <translation>搜尋事項：漢字、拼音或首字母，如 gjj</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/home.py" line="201" />
+        <location filename="../kiosk/ui/screens/home.py" line="247" />
         <source>拼音键盘</source>
         <translation>拼音鍵盤</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/home.py" line="207" />
+        <location filename="../kiosk/ui/screens/home.py" line="253" />
         <source>全部事项</source>
         <translation>全部事項</translation>
     </message>
@@ -624,17 +624,17 @@
 <context>
     <name>RatingScreen</name>
     <message>
-        <location filename="../kiosk/ui/screens/rating.py" line="48" />
+        <location filename="../kiosk/ui/screens/rating.py" line="56" />
         <source>请为本次服务评价</source>
         <translation>請為本次服務評價</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/rating.py" line="50" />
+        <location filename="../kiosk/ui/screens/rating.py" line="58" />
         <source>评价对象：{s}</source>
         <translation>評價對象：{s}</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/rating.py" line="55" />
+        <location filename="../kiosk/ui/screens/rating.py" line="66" />
         <source>您的评价将直接提交至政务服务“好差评”系统，匿名处理。</source>
         <translation>您的評價將直接提交至政務服務「好差評」系統，以匿名處理。</translation>
     </message>

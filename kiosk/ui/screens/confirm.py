@@ -55,7 +55,7 @@ class ConfirmScreen(Screen):
             self.tr("请核对：{t}").format(t=title) if title else self.tr("请核对信息")
         )
         self.hint.setText(self.tr("以下内容由系统识别或工作人员填写，请逐项核对。"))
-        self.dispute.setText(self.tr("有误，请人工帮我改"))
+        self.dispute.setText(self.tr("有误，找人工修改"))
         self.confirm.setText(self.tr("确认无误，提交"))
         self.confirm.setEnabled(bool(v.fields))
         clear_layout(self.fields)

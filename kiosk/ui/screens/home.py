@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
-    QBoxLayout,
     QButtonGroup,
+    QFrame,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
+    QScrollArea,
+    QScroller,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -41,16 +46,48 @@ class ServiceCard(TappableCard):
         column.setSpacing(8)
         self.title = label("section", service.name.get(lang))
         self.summary = label("muted", service.summary.get(lang))
-        chips = QHBoxLayout()
-        chips.setSpacing(10)
+        chips = FlowLayout(spacing=10)  # long names wrap instead of widening the card
         self.department = label("chip", department, wrap=False)
         self.mode = label("chip", mode_text(service.mode), wrap=False)
         chips.addWidget(self.department)
         chips.addWidget(self.mode)
-        chips.addStretch(1)
         column.addWidget(self.title)
         column.addWidget(self.summary)
         column.addLayout(chips)
+
+
+class DepartmentsArea(QScrollArea):
+    """A scroll area as tall as its flowing content at the current width, up to a limit."""
+
+    def __init__(self, body: QWidget) -> None:
+        super().__init__()
+        self.max_height = 16777215
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body.setObjectName("ScrollBody")
+        self.setWidget(body)
+        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        self._last_width = -1
+
+    def _wanted_height(self) -> int:
+        body = self.widget()
+        width = self.viewport().width() - 16  # leave room for the scroll bar
+        if body is None or width <= 0:
+            return 0
+        return min(body.heightForWidth(width), self.max_height)
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self._wanted_height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), min(self._wanted_height(), 120))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != self._last_width:
+            self._last_width = event.size().width()
+            self.updateGeometry()
 
 
 class HomeScreen(Screen):
@@ -84,18 +121,16 @@ class HomeScreen(Screen):
         self.keypad.cleared.connect(self.search.clear)
         self.keypad.hide()
         self.page.addWidget(self.keypad)
-        # departments + results: stacked in portrait, side by side in landscape
-        self.body = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.body = QVBoxLayout()
         self.body.setSpacing(20)
         self.departments_box = QWidget()
         self.departments_flow = FlowLayout(self.departments_box, spacing=12)
         self.department_group = QButtonGroup(self)
         self.department_buttons: dict[str, QPushButton] = {}
-        # Portrait: the departments sit above the results, as tall as their flow needs.
-        # Landscape: they form a scrolling column beside the results.
-        self.departments_scroll = scroll_area(QWidget())
-        self.departments_scroll.hide()
-        self.body.addWidget(self.departments_box)
+        self.departments_scroll = DepartmentsArea(self.departments_box)
+        self.departments_scroll.setSizePolicy(
+            QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum
+        )
         self.body.addWidget(self.departments_scroll)
         results = QVBoxLayout()
         results.setSpacing(12)
@@ -110,6 +145,9 @@ class HomeScreen(Screen):
         outer = QWidget()
         outer.setLayout(self.list_holder)
         self.results_scroll = scroll_area(outer)
+        # Take whatever height is left (a scroll area's own size hint grows with the font
+        # and would squeeze the departments band).
+        self.results_scroll.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         results.addWidget(self.results_scroll, 1)
         self.body.addLayout(results, 1)
         self.page.addLayout(self.body, 1)
@@ -165,21 +203,13 @@ class HomeScreen(Screen):
         self._place_departments()
 
     def _place_departments(self) -> None:
+        # A band above the results that scrolls when the names need more rows than fit
+        # (long English names in elderly mode); landscape has room for fewer rows.
         area = self.departments_scroll
-        inside = area.widget() is self.departments_box
-        if self.portrait and inside:
-            area.takeWidget()
-            self.body.insertWidget(0, self.departments_box)
-            self.departments_box.show()
-            area.hide()
-        elif not self.portrait and not inside:
-            self.body.removeWidget(self.departments_box)
-            area.setWidget(self.departments_box)
-            self.departments_box.setObjectName("ScrollBody")
-            area.show()
         self.heading.setVisible(self.portrait)  # landscape is short: the search says it all
-        if not self.portrait:
-            area.setFixedWidth(620 if self.bridge.elderly else 560)
+        row = (96 if self.bridge.elderly else 72) + 12
+        area.max_height = row * (3 if self.portrait else 2) + 6
+        area.updateGeometry()
 
     def _render_results(self) -> None:
         clear_layout(self.list)
@@ -207,9 +237,6 @@ class HomeScreen(Screen):
 
     def set_orientation(self, portrait: bool) -> None:
         super().set_orientation(portrait)
-        self.body.setDirection(
-            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
-        )
         self._layout_departments()
 
     def retranslate(self) -> None:

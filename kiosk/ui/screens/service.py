@@ -10,6 +10,7 @@ from kiosk.ui.bridge import BoothBridge
 from kiosk.ui.screens.base import Screen, clear_layout, scroll_area
 from kiosk.ui.texts import mode_text, step_text
 from kiosk.ui.widgets.elements import button, card, label
+from kiosk.ui.widgets.flow_layout import FlowLayout
 
 
 class ServiceScreen(Screen):
@@ -20,13 +21,11 @@ class ServiceScreen(Screen):
         self.service: Any = None
         self.title = label("title")
         self.page.addWidget(self.title)
-        chips = QHBoxLayout()
-        chips.setSpacing(10)
+        chips = FlowLayout(spacing=10)  # long names wrap instead of widening the card
         self.department = label("chip", wrap=False)
         self.mode = label("chip", wrap=False)
         chips.addWidget(self.department)
         chips.addWidget(self.mode)
-        chips.addStretch(1)
         self.page.addLayout(chips)
         self.summary = label("subtitle")
         self.page.addWidget(self.summary)
