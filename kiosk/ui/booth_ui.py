@@ -132,6 +132,7 @@ class BoothUi(QObject):
         self.session: SessionStore | None = None
         self.idle: IdleTimer | None = None
         self._warned = False
+        self._session_started: float | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._unsubscribe: Callable[[], None] | None = None
 
@@ -258,10 +259,12 @@ class BoothUi(QObject):
                 self.config.idle_timeout_s, self.config.idle_warning_s, self.clock.monotonic()
             )
             self._warned = False
+            self._session_started = self.clock.monotonic()
             self.idle_ticker.start()
             self.bridge.session_active = True
             self.bridge.session_changed.emit(True)
             log.info("session started")
+            self._tick_clock()
         self.show_department("")
         self.bridge.show_screen("home")
 
@@ -281,11 +284,13 @@ class BoothUi(QObject):
         if self.bridge.language != self.config.language:
             self.set_language(self.config.language)
         self.bridge.show_screen("attract")
+        self._tick_clock()
         if had_session:
             log.info("session ended (%s)", reason)
             self.bridge.session_ended.emit(reason)
 
     def _wipe(self) -> None:
+        self._session_started = None
         self.idle_ticker.stop()
         self.idle = None
         if self._warned:
@@ -369,6 +374,9 @@ class BoothUi(QObject):
             self.errors.handle(task.exception())  # type: ignore[arg-type]
 
     def _tick_clock(self) -> None:
+        started = self._session_started
+        elapsed = -1 if started is None else int(self.clock.monotonic() - started)
+        self.bridge.session_elapsed.emit(elapsed)
         self.bridge.clock_changed.emit(self.clock.now())
 
 
