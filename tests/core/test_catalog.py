@@ -151,6 +151,11 @@ services:
     colour: red
     steps: [{kind: review, department: police}]
     form: [{key: size, label: {zh_CN: 大小, en: Size, zh_HK: 大小}, kind: shoe}]
+  - code: tax-three
+    name: {zh_CN: 三, en: Three, zh_HK: 三}
+    summary: {zh_CN: 三, en: Three, zh_HK: 三}
+    mode: self
+    steps: [identify, {kind: review, department: market}, certificate, consult]
 """
 
 
@@ -177,6 +182,8 @@ def test_every_problem_is_reported_with_file_and_key(tmp_path: Path) -> None:
         "services/tax.yaml: tax-one.steps[0].department: unknown department 'police'",
         "services/tax.yaml: tax-one.form[0].kind: bad field kind 'shoe'",
         "services/ghost.yaml: department: unknown department 'ghost'",
+        "tax-three.steps[2]: a certificate needs an earlier review step of tax",
+        "tax-three.needs_clerk: a consult step needs a clerk",
         "services/broken.yaml: line",
     ]
     for fragment in expected:
