@@ -216,6 +216,13 @@ class ShowScreen:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowError:
+    """Tell the citizen something failed; ``code`` is an error code the UI translates."""
+
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
 class RequestIdentity:
     """Read the ID card (reader, or capture it) to know who the citizen is."""
 
@@ -330,6 +337,7 @@ class FinishCase:
 
 Command = (
     ShowScreen
+    | ShowError
     | RequestIdentity
     | StartDialogue
     | CallClerk

@@ -19,13 +19,14 @@ from kiosk.core.rating import Rating
 from kiosk.flows.messages import (
     AskRating,
     ShowCertificate,
+    ShowError,
     ShowField,
     ShowForm,
     ShowScreen,
     SubmitCase,
 )
 
-ScreenCommand = ShowScreen | ShowForm | ShowField | ShowCertificate | AskRating
+ScreenCommand = ShowScreen | ShowError | ShowForm | ShowField | ShowCertificate | AskRating
 
 
 @dataclass(frozen=True, slots=True)
