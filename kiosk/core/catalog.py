@@ -218,9 +218,18 @@ class Catalog:
         """The services a department owns, in catalog order."""
         return list(self._by_dept.get(department, ()))
 
-    def search(self, query: str, limit: int = 50) -> list[Service]:
-        """Services matching ``query`` (Chinese, pinyin, initials, English), best first."""
-        return [self.services[i] for i in self._index.search(query, limit)]
+    def search(
+        self, query: str, limit: int = 50, *, department: str | None = None
+    ) -> list[Service]:
+        """Services matching ``query`` (Chinese, pinyin, initials, English), best first.
+
+        ``department`` keeps only that department's services (the hub's
+        ``/api/v1/services?q=...&department=...``). An empty query finds nothing.
+        """
+        if department is None:
+            return [self.services[i] for i in self._index.search(query, limit)]
+        found = (self.services[i] for i in self._index.search(query, len(self.services)))
+        return [s for s in found if s.department == department][: max(limit, 0)]
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -120,6 +120,24 @@ class CaseStatus:
     steps: tuple[StepState, ...]
     departments: tuple[tuple[str, str], ...]  # (department, pending|active|done|rejected)
 
+    def to_json(self) -> dict[str, object]:
+        """The document the booth sends the hub (no personal data in it)."""
+        return {
+            "case_id": self.case_id,
+            "service": self.service,
+            "outcome": self.outcome,
+            "steps": [
+                {
+                    "index": s.index,
+                    "kind": s.kind,
+                    "department": s.department,
+                    "status": s.status.value,
+                }
+                for s in self.steps
+            ],
+            "departments": dict(self.departments),
+        }
+
 
 class Workflow:
     """The state machine of one service item for one citizen."""

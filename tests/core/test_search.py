@@ -129,3 +129,11 @@ def test_pinyin_matches_start_at_a_syllable() -> None:
 
 def test_normalize() -> None:
     assert normalize("  ＧＪＪ  Ti  ") == "gjj ti"
+
+
+def test_department_filter(catalog: Catalog) -> None:
+    found = catalog.search("注销", department="market")
+    assert found and {s.department for s in found} == {"market"}
+    assert "realestate-mortgage-cancellation" not in {s.code for s in found}
+    assert catalog.search("注销", department="nowhere") == []
+    assert len(catalog.search("公积金", limit=2, department="hpf")) == 2
