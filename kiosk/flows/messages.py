@@ -297,6 +297,13 @@ class OpenSlot:
 
 
 @dataclass(frozen=True, slots=True)
+class WatchSlot:
+    """Watch an already open slot until its door closes (after the booth restarted)."""
+
+    slot: str
+
+
+@dataclass(frozen=True, slots=True)
 class ShowCertificate:
     """Tell the citizen that ``department``'s certificate reached their phone."""
 
@@ -347,6 +354,7 @@ Command = (
     | SendField
     | SubmitCase
     | OpenSlot
+    | WatchSlot
     | ShowCertificate
     | AskRating
     | SendRating

@@ -41,8 +41,10 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any, cast
 
 from kiosk.core.catalog import Material, Service, Step
+from kiosk.core.errors import SessionError
 from kiosk.core.fields import check_field, normalize_value
 from kiosk.core.rating import Rating
 from kiosk.core.text import Text
@@ -86,7 +88,10 @@ from kiosk.flows.messages import (
     StartDialogue,
     Started,
     SubmitCase,
+    WatchSlot,
 )
+
+SNAPSHOT_FORMAT = 1
 
 
 class StepStatus(Enum):
@@ -225,6 +230,95 @@ class Workflow:
             self.steps(),
             tuple(self.department_status().items()),
         )
+
+    # -- surviving a restart ---------------------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state as JSON-compatible data, to keep in the session vault.
+
+        It holds the citizen's form values: store it only where session data goes (the
+        SessionVault), never in logs or the outbox.
+        """
+        return {
+            "format": SNAPSHOT_FORMAT,
+            "service": self.service.code,
+            "steps": _fingerprint(self.service),
+            "case_id": self.case_id,
+            "status": [st.value for st in self._status],
+            "current": self._current,
+            "started": self._started,
+            "outcome": self._outcome,
+            "identified": self._identified,
+            "values": dict(self._values),
+            "sources": dict(self._sources),
+            "captured": dict(self._captured),
+            "skipped": sorted(self._skipped),
+            "certificates": {str(i): ref for i, ref in self._certificates.items()},
+            "clerks": dict(self._clerks),
+            "to_rate": list(self._to_rate),
+            "slot": self._slot,
+        }
+
+    @classmethod
+    def restore(
+        cls, service: Service, snapshot: Mapping[str, Any], *, today: dt.date | None = None
+    ) -> Workflow:
+        """The workflow of ``snapshot``; SessionError if it does not fit ``service``.
+
+        The catalog may have changed while the booth was down: a snapshot whose steps
+        differ from the service's is refused rather than resumed at the wrong step.
+        """
+        if (
+            snapshot.get("format") != SNAPSHOT_FORMAT
+            or snapshot.get("service") != service.code
+            or snapshot.get("steps") != _fingerprint(service)
+        ):
+            raise SessionError("the saved workflow does not fit the service", code="resume")
+        try:
+            wf = cls(service, str(snapshot["case_id"]), today=today)
+            wf._status = [StepStatus(v) for v in snapshot["status"]]
+            wf._current = snapshot["current"]
+            wf._started = bool(snapshot["started"])
+            wf._outcome = snapshot["outcome"]
+            wf._identified = bool(snapshot["identified"])
+            wf._values = dict(snapshot["values"])
+            wf._sources = cast(dict[str, Actor], dict(snapshot["sources"]))
+            wf._captured = dict(snapshot["captured"])
+            wf._skipped = set(snapshot["skipped"])
+            wf._certificates = {int(i): ref for i, ref in snapshot["certificates"].items()}
+            wf._clerks = dict(snapshot["clerks"])
+            wf._to_rate = list(snapshot["to_rate"])
+            wf._slot = snapshot["slot"]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise SessionError("the saved workflow is damaged", code="resume") from exc
+        if len(wf._status) != len(service.steps):
+            raise SessionError("the saved workflow is damaged", code="resume")
+        return wf
+
+    def resume(self) -> list[Command]:
+        """The commands that put the booth back where the citizen was.
+
+        Nothing is sent twice: a review already submitted waits for its decision (the
+        submission sits in the outbox), an open locker slot is watched, not opened again.
+        """
+        if self._outcome is not None or self._current is None:
+            return [ShowScreen("finished")] if self._outcome is not None else []
+        i = self._current
+        step = self.service.steps[i]
+        dept = self._dept(step)
+        screen = ShowScreen(step.kind, i, dept)
+        if step.kind == "review":
+            return [screen]
+        if step.kind == "locker" and self._slot is not None:
+            return [ShowScreen("locker_open", i, dept), WatchSlot(self._slot)]
+        if step.kind == "rating":
+            return [screen, self._ask_rating()] if self._to_rate else [screen]
+        if step.kind == "capture":
+            nxt = self._next_material()
+            return [screen] if nxt is None else [screen, RequestCapture(nxt.code, nxt.doc_type)]
+        self._status[i] = StepStatus.PENDING
+        entered = self._enter(i)
+        return entered if entered is not None else self._advance()
 
     # -- the machine ---------------------------------------------------------------------
 
@@ -582,3 +676,7 @@ class Workflow:
         if self._to_rate:
             return [*commands, self._ask_rating()]
         return [*commands, *self._complete()]
+
+
+def _fingerprint(service: Service) -> list[str]:
+    return [f"{s.kind}:{s.department or ''}" for s in service.steps]
