@@ -1,8 +1,10 @@
 """Certificates as PDF: CJK text, the citizen's ID number masked, a verification URL and
 its QR code.
 
-The font is Noto Sans CJK from Debian's ``fonts-noto-cjk`` (a TrueType collection that
-reportlab reads, subfont 2 being Simplified Chinese). The signature is a MAC over the
+reportlab embeds only TrueType outlines, and Noto CJK (``fonts-noto-cjk``) has PostScript
+(CFF) outlines, so the embedded font is WenQuanYi Zen Hei (Debian ``fonts-wqy-zenhei``) or
+Droid Sans Fallback; without either, the PDF names Adobe's STSong-Light CID font, which
+viewers substitute with an installed CJK font (not embedded). The signature is a MAC over the
 certificate's id, case and title with the hub's secret; ``/verify/<id>`` recomputes it.
 """
 
@@ -18,31 +20,30 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 FONT_NAME = "XiaowuCJK"
 FONT_CANDIDATES = (
-    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
-    Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
+    Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"),
     Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+    Path("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"),
 )
-SC_SUBFONT = 2  # the Simplified Chinese face inside the Noto CJK collections
-
-
-class FontMissing(RuntimeError):
-    """No CJK font is installed (Debian: apt-get install fonts-noto-cjk)."""
+CID_FALLBACK = "STSong-Light"
 
 
 def _register_font() -> str:
-    if FONT_NAME in pdfmetrics.getRegisteredFontNames():
+    registered = pdfmetrics.getRegisteredFontNames()
+    if FONT_NAME in registered:
         return FONT_NAME
     for path in FONT_CANDIDATES:
         if path.exists():
-            index = SC_SUBFONT if "Noto" in path.name else 0
-            pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), subfontIndex=index))
+            pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), subfontIndex=0))
             return FONT_NAME
-    raise FontMissing("no CJK font found; install fonts-noto-cjk")
+    if CID_FALLBACK not in registered:
+        pdfmetrics.registerFont(UnicodeCIDFont(CID_FALLBACK))
+    return CID_FALLBACK
 
 
 @dataclass(frozen=True, slots=True)
