@@ -12,9 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk.hub.auth import (
-    DUMMY_HASH,
-    check_password,
-    hash_password,
+    Passwords,
     new_booth_token,
     new_session_token,
     token_hash,
@@ -48,7 +46,7 @@ def login(body: LoginIn, hub: Hub, request: Request) -> dict[str, Any]:
         )
     with hub.db() as db:
         clerk = db.scalar(select(Clerk).where(Clerk.username == body.username))
-        ok = check_password(clerk.password_hash if clerk else DUMMY_HASH, body.password)
+        ok = hub.passwords.check(clerk.password_hash if clerk else None, body.password)
         if clerk is None or not ok or not clerk.active:
             hub.limiter.failed(*keys)
             raise ApiError(401, "bad_credentials", "wrong user name or password")
@@ -101,7 +99,13 @@ class ClerkIn(BaseModel):
 
 
 def create_clerk(
-    db: Session, username: str, password: str, name: str, department: str, roles: list[str]
+    db: Session,
+    passwords: Passwords,
+    username: str,
+    password: str,
+    name: str,
+    department: str,
+    roles: list[str],
 ) -> Clerk:
     """Create a clerk account (used by the API, the command line and tests)."""
     clerk = Clerk(
@@ -109,7 +113,7 @@ def create_clerk(
         display_name=name,
         department=department,
         roles=",".join(sorted(set(roles))),
-        password_hash=hash_password(password),
+        password_hash=passwords.hash(password),
     )
     db.add(clerk)
     db.flush()
@@ -125,7 +129,13 @@ def add_clerk(body: ClerkIn, hub: Hub, who: AdminCaller) -> dict[str, Any]:
     try:
         with hub.db() as db:
             clerk = create_clerk(
-                db, body.username, body.password, body.name, body.department, body.roles
+                db,
+                hub.passwords,
+                body.username,
+                body.password,
+                body.name,
+                body.department,
+                body.roles,
             )
             return clerk_view(hub, clerk)
     except IntegrityError:

@@ -468,19 +468,28 @@ async def edit_form(case_id: str, body: FormIn, hub: Hub, who: Caller) -> dict[s
         form, booth_id = dict(case.form), case.booth_id
     board = hub.switchboard
     if booth_id:
-        for call_id in board.calls_of(f"booth:{booth_id}"):
+        if who.kind == "clerk" and board.online(f"booth:{booth_id}"):
             for key, value in body.fields.items():
-                await board.to_call(
-                    call_id,
-                    {
-                        "type": "form_field",
-                        "case_id": case_id,
-                        "key": key,
-                        "value": value,
-                        "from": who.peer,
-                    },
-                    except_peer=who.peer,
+                await board.command(
+                    booth_id,
+                    "push",
+                    {"kind": "form_field", "case_id": case_id, "key": key, "value": value},
+                    wait=False,
                 )
+        for call_id in board.calls_of(f"booth:{booth_id}"):
+            for peer in board.calls.get(call_id, set()) - {who.peer}:
+                if peer.startswith("clerk:"):
+                    for key, value in body.fields.items():
+                        await board.deliver(
+                            peer,
+                            {
+                                "type": "form_field",
+                                "case_id": case_id,
+                                "key": key,
+                                "value": value,
+                                "from": who.peer,
+                            },
+                        )
     return {"case_id": case_id, "form": form}
 
 

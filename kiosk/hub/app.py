@@ -19,7 +19,7 @@ from sqlalchemy import select
 from kiosk import __version__
 from kiosk.core.clock import Clock, SystemClock
 from kiosk.hub import api_accounts, api_calls, api_cases, api_public, pages, ws
-from kiosk.hub.auth import CitizenLinks, LoginLimiter
+from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords
 from kiosk.hub.casework import text_of
 from kiosk.hub.db import make_engine, migrate, session_factory
 from kiosk.hub.errors import install_error_handlers
@@ -69,6 +69,7 @@ def create_app(
         ),
         limiter=LoginLimiter(clock, settings.login_max_failures, settings.login_window_s),
         notifier=notifier,
+        passwords=Passwords(settings.password_time_cost, settings.password_memory_kib),
         started=clock.monotonic(),
     )
 

@@ -26,22 +26,23 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from kiosk.core.clock import Clock
 
-_hasher = PasswordHasher()
 
+class Passwords:
+    """argon2id hashing with the hub's cost settings (the defaults are argon2-cffi's)."""
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    def __init__(self, time_cost: int = 3, memory_kib: int = 65536) -> None:
+        self._hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+        # Verified against when the account does not exist, so timing does not tell.
+        self._dummy = self._hasher.hash("not-a-real-password")
 
+    def hash(self, password: str) -> str:
+        return self._hasher.hash(password)
 
-def check_password(stored_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(stored_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-
-
-# A hash to verify against when the account does not exist, so timing does not tell.
-DUMMY_HASH = hash_password("not-a-real-password")
+    def check(self, stored_hash: str | None, password: str) -> bool:
+        try:
+            return self._hasher.verify(stored_hash or self._dummy, password) and bool(stored_hash)
+        except (VerificationError, InvalidHashError):
+            return False
 
 
 def token_hash(token: str) -> str:

@@ -6,8 +6,12 @@ import argparse
 import dataclasses
 import getpass
 import os
+from typing import TYPE_CHECKING
 
 from kiosk.config import Config
+
+if TYPE_CHECKING:
+    from kiosk.hub.state import HubState
 
 HELP = "run the back-office hub (API, booth and clerk WebSockets, console, citizen page)"
 
@@ -72,7 +76,9 @@ def main(args: argparse.Namespace, config: Config) -> int:
             print("kiosk hub: the password needs at least 8 characters")
             return 2
         with hub.db() as db:
-            create_clerk(db, username, password, username, department, roles.split(","))
+            create_clerk(
+                db, hub.passwords, username, password, username, department, roles.split(",")
+            )
         print(f"clerk {username} created")
         return 0
     if args.demo_clerks:
@@ -82,17 +88,20 @@ def main(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
-def _demo_clerks(hub: object) -> None:
+def _demo_clerks(hub: HubState) -> None:
     from sqlalchemy import select
 
     from kiosk.hub.api_accounts import create_clerk
     from kiosk.hub.models import Clerk
 
-    with hub.db() as db:  # type: ignore[attr-defined]
+    departments = [d.code for d in hub.catalog.catalog.departments]
+    with hub.db() as db:
         known = set(db.scalars(select(Clerk.username)))
-        wanted = [("admin", "general", ["admin", "clerk"])]
-        wanted += [(d.code, d.code, ["clerk"]) for d in hub.catalog.catalog.departments]  # type: ignore[attr-defined]
+        wanted = [("admin", departments[0], ["admin", "supervisor", "clerk"])]
+        wanted += [(code, code, ["clerk"]) for code in departments]
         for username, department, roles in wanted:
             if username not in known:
-                create_clerk(db, username, DEMO_PASSWORD, username, department, roles)
+                create_clerk(
+                    db, hub.passwords, username, DEMO_PASSWORD, username, department, roles
+                )
     print(f"demo clerks: one per department code, user name = code, password {DEMO_PASSWORD!r}")

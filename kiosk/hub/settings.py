@@ -18,6 +18,8 @@ class HubSettings:
     command_timeout_s: float = 10.0
     clerk_session_ttl_s: float = 8 * 3600.0
     citizen_link_ttl_s: float = 30 * 24 * 3600.0
+    password_time_cost: int = 3  # argon2id; tests lower these to save time
+    password_memory_kib: int = 65536
     login_max_failures: int = 5
     login_window_s: float = 300.0
     sms_gateway_url: str = ""  # empty: notifications go to the citizen page inbox only

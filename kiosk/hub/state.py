@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.core.clock import Clock
-from kiosk.hub.auth import CitizenLinks, LoginLimiter
+from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords
 from kiosk.hub.models import KeyValue
 from kiosk.hub.notify import Notifier
 from kiosk.hub.settings import HubSettings
@@ -58,6 +58,7 @@ class HubState:
     links: CitizenLinks
     limiter: LoginLimiter
     notifier: Notifier
+    passwords: Passwords
     started: float = 0.0
     extras: dict[str, Any] = field(default_factory=dict)
 

@@ -82,7 +82,15 @@ class Hub:
     def clerk(self, username: str, department: str, roles: tuple[str, ...] = ("clerk",)) -> str:
         """Create a clerk and log in; returns the session token."""
         with self.state.db() as db:
-            create_clerk(db, username, PASSWORD, f"{username} 同志", department, list(roles))
+            create_clerk(
+                db,
+                self.state.passwords,
+                username,
+                PASSWORD,
+                f"{username} 同志",
+                department,
+                list(roles),
+            )
         r = self.http.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
         assert r.status_code == 200, r.text
         return str(r.json()["token"])
@@ -152,17 +160,29 @@ class WsClient:
         self.conn.close()
 
 
-def typed(kind: str, **fields: Any) -> Any:
-    return lambda f: f.get("type") == kind and all(f.get(k) == v for k, v in fields.items())
+def typed(frame_type: str, /, **fields: Any) -> Any:
+    return lambda f: f.get("type") == frame_type and all(f.get(k) == v for k, v in fields.items())
 
 
 def command(name: str) -> Any:
     return lambda f: f.get("type") == "command" and f.get("name") == name
 
 
+def hub_settings(db_url: str, **overrides: Any) -> HubSettings:
+    """Hub settings for tests: cheap password hashing (argon2 at full cost takes ~1 s here)."""
+    base = {
+        "db_url": db_url,
+        "heartbeat_s": 10.0,
+        "command_timeout_s": 5.0,
+        "password_time_cost": 1,
+        "password_memory_kib": 1024,
+    }
+    return HubSettings(**{**base, **overrides})
+
+
 @pytest.fixture
 def hub(db_url: str, catalog: Any) -> Iterator[Hub]:
-    settings = HubSettings(db_url=db_url, heartbeat_s=10.0, command_timeout_s=5.0)
+    settings = hub_settings(db_url)
     server = HubServer(settings, catalog=catalog).start()
     h = Hub(server)
     try:

@@ -6,7 +6,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-from tests.hub.conftest import Hub, command, typed
+from tests.hub.conftest import Hub, command, hub_settings, typed
 
 
 def test_health_reports_version_db_and_booths_online(hub: Hub) -> None:
@@ -103,9 +103,8 @@ def test_heartbeats_are_answered_and_events_acked_once(hub: Hub) -> None:
 
 def test_hub_pings_and_a_newer_connection_replaces_the_old(db_url: str, catalog: object) -> None:
     from kiosk.hub.server import HubServer
-    from kiosk.hub.settings import HubSettings
 
-    with HubServer(HubSettings(db_url=db_url, heartbeat_s=0.2), catalog=catalog) as server:
+    with HubServer(hub_settings(db_url, heartbeat_s=0.2), catalog=catalog) as server:
         h = Hub(server)
         request_close = h.close
         token = h.booth("hb2")
