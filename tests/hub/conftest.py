@@ -14,6 +14,7 @@ import httpx
 import pytest
 from websockets.sync.client import ClientConnection, connect
 
+from kiosk.core.catalog import Catalog, load_catalog
 from kiosk.hub.api_accounts import create_clerk, register_booth
 from kiosk.hub.server import HubServer
 from kiosk.hub.settings import HubSettings
@@ -21,19 +22,10 @@ from kiosk.hub.settings import HubSettings
 PASSWORD = "correct horse battery"
 
 
-def load_test_catalog() -> Any:
-    try:
-        from kiosk.core.catalog import load_catalog
-    except ImportError:
-        from tests.hub.catalog_stub import stub_catalog
-
-        return stub_catalog()
-    return load_catalog()
-
-
 @pytest.fixture(scope="session")
-def catalog() -> Any:
-    return load_test_catalog()
+def catalog() -> Catalog:
+    """The demo catalog of the repository (loaded once)."""
+    return load_catalog()
 
 
 def db_urls() -> list[Any]:
