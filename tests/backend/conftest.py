@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -10,6 +11,16 @@ import pytest
 from kiosk.backend.client import HubClient
 from kiosk.backend.keystore import FileKeyStore
 from tests.backend.key_hub import KeyHub
+
+
+@pytest.fixture(autouse=True)
+def _free_old_event_loops_on_the_main_thread() -> None:
+    """Every asyncio test gets a new qasync loop whose QObjects (timers) end up in reference
+    cycles. If Python's cyclic GC happens to free them on another thread (a hub's server
+    thread), Qt crashes ("Timers cannot be stopped from another thread", then SIGSEGV:
+    reproduced with 150 loops and an HTTP server thread). Collect them here, on the main
+    thread, before the next test starts threads of its own."""
+    gc.collect()
 
 
 @pytest.fixture
