@@ -213,8 +213,12 @@ def case_view(
             for f in getattr(service, "form", ())
         ]
         certificate_title = text_of(getattr(service, "certificate", None))
+        required = [
+            {"code": m.code, "name": text_of(m.name), "doc_type": m.doc_type}
+            for m in getattr(service, "materials", ())
+        ]
     except (KeyError, LookupError):
-        service_name, form_fields, certificate_title = {}, [], {}
+        service_name, form_fields, certificate_title, required = {}, [], {}, []
     steps = db.scalars(
         select(CaseStep).where(CaseStep.case_id == case.id).order_by(CaseStep.position)
     ).all()
@@ -267,6 +271,7 @@ def case_view(
         ],
         "departments": [{"department": d.department, "status": d.status} for d in departments],
         "materials": [material_view(m) for m in materials],
+        "materials_required": required,
         "certificates": [certificate_view(c, public_url) for c in certificates],
         "clerks": [
             {"id": c.id, "name": c.display_name, "department": c.department}
