@@ -5,12 +5,14 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kiosk.backend.client import HubClient
 from kiosk.backend.keystore import FileKeyStore
 from tests.backend.key_hub import KeyHub
+from tests.backend.real_hub import RealHub
 
 
 @pytest.fixture(autouse=True)
@@ -40,3 +42,17 @@ async def key_hub_client(key_hub: KeyHub) -> AsyncIterator[HubClient]:
 @pytest.fixture
 def keys(tmp_path: Path) -> FileKeyStore:
     return FileKeyStore(tmp_path / "keys")
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Any:
+    from kiosk.core.catalog import load_catalog
+
+    return load_catalog()
+
+
+@pytest.fixture
+def real_hub(tmp_path: Path, catalog: Any) -> Iterator[RealHub]:
+    hub = RealHub(tmp_path, catalog).start()
+    yield hub
+    hub.stop()
