@@ -10,6 +10,7 @@ import asyncio
 from pathlib import Path
 
 import httpx
+import pytest
 
 from kiosk.backend.backoff import Backoff
 from kiosk.backend.catalog_cache import CatalogCache
@@ -19,6 +20,7 @@ from kiosk.backend.keystore import FileKeyStore
 from kiosk.backend.messages import Command
 from kiosk.backend.outbox import Outbox
 from kiosk.core.clock import SystemClock
+from kiosk.core.errors import HubRejected, HubUnavailable
 from tests.backend.real_hub import RealHub
 
 WAIT = 20.0
@@ -87,6 +89,23 @@ async def test_booth_reconnects_after_the_hub_restarts_and_commands_flow_again(
         assert states.count(ConnectionState.ONLINE) == 2
     finally:
         await channel.stop()
+
+
+async def test_request_waits_for_the_hubs_answer_to_an_event(real_hub: RealHub) -> None:
+    token = real_hub.booth_token("booth-queue")
+    channel = BoothChannel(f"ws://127.0.0.1:{real_hub.port}/ws/booth", token, SystemClock())
+    channel.start()
+    try:
+        await asyncio.wait_for(channel.wait_for(ConnectionState.ONLINE), WAIT)
+        entry = await channel.request("call_request", {"department": "tax"}, timeout_s=WAIT)
+        assert entry["department"] == "tax" and entry["status"] == "waiting" and entry["id"]
+        with pytest.raises(HubRejected) as info:
+            await channel.request("call_request", {}, timeout_s=WAIT)
+        assert info.value.code == "unknown_department"
+    finally:
+        await channel.stop()
+    with pytest.raises(HubUnavailable):
+        await channel.request("call_request", {"department": "tax"})
 
 
 async def test_outbox_delivers_across_a_hub_restart_exactly_once(
