@@ -94,6 +94,7 @@ class PtyEmulator:
         self._master = -1
         self._slave = -1
         self._held: bytes = b""
+        self._delayed: bytes | None = None  # the second half of a split write, and after it
         self._gap_timer: asyncio.TimerHandle | None = None
         self._changed = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -167,7 +168,7 @@ class PtyEmulator:
         fault = self.faults.next()
         if fault is not None:
             self.faults.applied.append(fault)
-            log.debug("emulator fault %s on %s", fault.value, frame.hex(" "))
+            log.debug("emulator fault %s on a frame of %d bytes", fault.value, len(frame))
         if fault is Fault.SILENCE:
             return
         if fault is Fault.MERGED:
@@ -179,15 +180,23 @@ class PtyEmulator:
             frame = JUNK + frame
         frame, self._held = self._held + frame, b""
         self.frames_out += 1
-        if fault is Fault.SPLIT and len(frame) > 1:
+        if fault is Fault.SPLIT and len(frame) > 1 and self._delayed is None:
             half = len(frame) // 2
             self._write(frame[:half])
+            self._delayed = frame[half:]
             assert self._loop is not None
-            self._loop.call_later(self.split_delay_s, self._write, frame[half:])
+            self._loop.call_later(self.split_delay_s, self._write_delayed)
             return
         self._write(frame)
 
+    def _write_delayed(self) -> None:
+        data, self._delayed = self._delayed or b"", None
+        self._write(data)
+
     def _write(self, data: bytes) -> None:
+        if self._delayed is not None:  # keep the order of the bytes on the line
+            self._delayed += data
+            return
         if self._master < 0:
             return
         try:

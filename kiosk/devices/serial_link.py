@@ -53,16 +53,24 @@ class _Inbox(asyncio.Protocol):
 class SerialLink:
     """An open serial port. ``gap_s`` is the silence kept before each frame we send."""
 
-    def __init__(self, transport: Any, inbox: _Inbox, *, port: str, gap_s: float = 0.0) -> None:
+    def __init__(
+        self, transport: Any, inbox: _Inbox, *, port: str, gap_s: float = 0.0, redact: bool = False
+    ) -> None:
         self._transport = transport
+        self.redact = redact  # personal data on this line: log sizes, never bytes
         self._inbox = inbox
         self.port = port
         self.gap_s = gap_s
         self._last_tx = 0.0
 
     @classmethod
-    async def open(cls, port: str, baud: int, *, gap_s: float = 0.0) -> SerialLink:
-        """Open ``port`` at ``baud`` 8N1; raises :class:`DeviceError` if it cannot."""
+    async def open(
+        cls, port: str, baud: int, *, gap_s: float = 0.0, redact: bool = False
+    ) -> SerialLink:
+        """Open ``port`` at ``baud`` 8N1; raises :class:`DeviceError` if it cannot.
+
+        ``redact``: the line carries personal data (an ID card): DEBUG logs give sizes only.
+        """
         import serial
         import serial_asyncio_fast
 
@@ -75,7 +83,7 @@ class SerialLink:
         except (OSError, serial.SerialException) as exc:
             raise DeviceError(f"cannot open {port}: {exc}", code="device_unavailable") from exc
         log.info("opened %s at %d baud", port, baud)
-        return cls(transport, inbox, port=port, gap_s=gap_s)
+        return cls(transport, inbox, port=port, gap_s=gap_s, redact=redact)
 
     def _check(self) -> None:
         if self._inbox.lost is not None and not self._inbox.buffer:
@@ -89,7 +97,7 @@ class SerialLink:
         wait = quiet_since + self.gap_s - loop.time()
         if wait > 0:
             await asyncio.sleep(wait)
-        log.debug("%s > %s", self.port, frame.hex(" "))
+        log.debug("%s > %s", self.port, self._dump(frame))
         self._transport.write(frame)
         self._last_tx = loop.time()
 
@@ -99,7 +107,7 @@ class SerialLink:
         self._inbox.buffer.clear()
         self._inbox.arrived.clear()
         if stale:
-            log.debug("%s discarded %s", self.port, stale.hex(" "))
+            log.debug("%s discarded %s", self.port, self._dump(stale))
         return stale
 
     async def read(self, wait_s: float) -> bytes:
@@ -116,7 +124,7 @@ class SerialLink:
         data = bytes(inbox.buffer)
         inbox.buffer.clear()
         inbox.arrived.clear()
-        log.debug("%s < %s", self.port, data.hex(" "))
+        log.debug("%s < %s", self.port, self._dump(data))
         return data
 
     async def read_burst(self, wait_s: float, silence_s: float) -> bytes:
@@ -128,6 +136,9 @@ class SerialLink:
                 break
             burst += more
         return burst
+
+    def _dump(self, data: bytes) -> str:
+        return f"{len(data)} bytes" if self.redact else data.hex(" ")
 
     async def close(self) -> None:
         self._transport.close()

@@ -11,11 +11,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from hypothesis import settings
 
 from kiosk.devices.locker.board import LockerBus
 from kiosk.devices.locker.emulator import LockerModel
 from kiosk.devices.locker.profiles import PROFILES
 from kiosk.devices.pty_emulator import PtyEmulator
+
+# The branch-coverage check re-runs the protocol tests under coverage; the property tests
+# have already run at full strength by then, so it asks for fewer examples.
+settings.register_profile("coverage", max_examples=15)
 
 
 @pytest.fixture(params=["kerong-cu16", "generic-8a-24"])

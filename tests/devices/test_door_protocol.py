@@ -109,8 +109,13 @@ def test_slave_drops_bad_crc() -> None:
 
 @pytest.mark.parametrize(
     "request_",
-    [WriteCoil(0, 0, True), WriteCoil(248, 0, True), WriteCoil(1, 70000, True),
-     FlashCoil(1, 0, 0), FlashCoil(1, 0, 256)],
+    [
+        WriteCoil(0, 0, True),
+        WriteCoil(248, 0, True),
+        WriteCoil(1, 70000, True),
+        FlashCoil(1, 0, 0),
+        FlashCoil(1, 0, 256),
+    ],
 )
 def test_master_refuses_misuse(request_: object) -> None:
     with pytest.raises(ValueError):

@@ -158,15 +158,21 @@ def test_command_misuse() -> None:
         SamMaster().send(SamCommand(0x100, 0))
 
 
-@given(st.integers(0, 255), st.integers(0, 255), st.binary(max_size=64),
-       st.lists(st.integers(0, 100)))
+@given(
+    st.integers(0, 255), st.integers(0, 255), st.binary(max_size=64), st.lists(st.integers(0, 100))
+)
 def test_commands_round_trip(cmd: int, para: int, data: bytes, cuts: list[int]) -> None:
     command = SamCommand(cmd, para, data)
     assert feed_in_chunks(SamCard(), SamMaster().send(command), cuts) == ([command], 0)
 
 
-@given(st.integers(0, 255), st.integers(0, 255), st.integers(0, 255),
-       st.binary(max_size=1400), st.lists(st.integers(0, 1500)))
+@given(
+    st.integers(0, 255),
+    st.integers(0, 255),
+    st.integers(0, 255),
+    st.binary(max_size=1400),
+    st.lists(st.integers(0, 1500)),
+)
 def test_replies_round_trip(a: int, b: int, c: int, data: bytes, cuts: list[int]) -> None:
     reply = SamReplied(a, b, c, data)
     assert feed_in_chunks(SamMaster(), SamCard().send(reply), cuts) == ([reply], 0)
@@ -177,8 +183,9 @@ fields = st.text(st.characters(min_codepoint=0x21, max_codepoint=0xD7FF), max_si
 
 @given(fields, fields, fields)
 def test_text_block_round_trip(name: str, address: str, issuer: str) -> None:
-    text = CardText(name, "2", "03", "20000101", address, "11010120000101002X", issuer,
-                    "20200101", "长期")
+    text = CardText(
+        name, "2", "03", "20000101", address, "11010120000101002X", issuer, "20200101", "长期"
+    )
     assert decode_text(encode_text(text)) == text
 
 

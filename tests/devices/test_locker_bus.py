@@ -45,8 +45,9 @@ async def test_unlock_opens_the_door_seen_by_polling(
     assert (await bus.state(1)).door is DoorState.CLOSED
 
 
-@pytest.mark.parametrize("fault", [Fault.JUNK, Fault.BAD_CHECKSUM, Fault.SILENCE, Fault.SPLIT,
-                                   Fault.MERGED])
+@pytest.mark.parametrize(
+    "fault", [Fault.JUNK, Fault.BAD_CHECKSUM, Fault.SILENCE, Fault.SPLIT, Fault.MERGED]
+)
 async def test_a_single_fault_is_recovered(
     bus: LockerBus, locker_emulator: PtyEmulator, fault: Fault
 ) -> None:

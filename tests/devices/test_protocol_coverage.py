@@ -42,9 +42,23 @@ def test_protocol_modules_have_full_branch_coverage(tmp_path: Path) -> None:
     ]
     sources = [f"--cov=kiosk.devices.{p.parent.name}.protocol" for p in PROTOCOLS]
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--cov-branch",
-         *sources, f"--cov-report=json:{report}", "--cov-report=term-missing", *tests],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--cov-branch", "--hypothesis-profile=coverage",
+            *sources,
+            f"--cov-report=json:{report}",
+            "--cov-report=term-missing",
+            *tests,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     files = json.loads(report.read_text())["files"]

@@ -66,12 +66,16 @@ def test_a_code_cannot_hold_a_line_break() -> None:
 
 codes = st.text(
     st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"),
-    min_size=1, max_size=40,
+    min_size=1,
+    max_size=40,
 )
 
 
-@given(st.lists(codes, min_size=1, max_size=4), st.sampled_from([b"\r", b"\n", b"\r\n"]),
-       st.lists(st.integers(0, 400)))
+@given(
+    st.lists(codes, min_size=1, max_size=4),
+    st.sampled_from([b"\r", b"\n", b"\r\n"]),
+    st.lists(st.integers(0, 400)),
+)
 def test_codes_round_trip_in_any_chunking(texts: list[str], end: bytes, cuts: list[int]) -> None:
     data = b"".join(encode_scan(t, end) for t in texts)
     assert feed_in_chunks(SerialScanDecoder(), data, cuts) == ([Scanned(t) for t in texts], 0)
@@ -140,16 +144,20 @@ def test_wedge_misuse() -> None:
         WedgeDecoder().receive_key("ab", 0.0)
 
 
-@given(st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=4, max_size=30),
-       st.floats(0.0005, 0.03))
+@given(
+    st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=4, max_size=30),
+    st.floats(0.0005, 0.03),
+)
 def test_any_fast_burst_is_the_scanned_code(code: str, gap: float) -> None:
     decoder = WedgeDecoder(max_gap_s=0.03, min_length=4)
     type_keys(decoder, code + "\n", 10.0, gap)
     assert drain(decoder) == ([Scanned(code)], 0)
 
 
-@given(st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=30),
-       st.floats(0.031, 2.0))
+@given(
+    st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=30),
+    st.floats(0.031, 2.0),
+)
 def test_slow_keys_never_make_a_scan_and_none_is_lost(text: str, gap: float) -> None:
     decoder = WedgeDecoder(max_gap_s=0.03, min_length=4)
     type_keys(decoder, text + "\n", 10.0, gap)

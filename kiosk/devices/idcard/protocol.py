@@ -125,9 +125,7 @@ class _Reader:
         start = buf.find(PREAMBLE)
         if start < 0:
             # Keep a tail that may be the start of a preamble split across reads.
-            keep = next(
-                (n for n in range(4, 0, -1) if buf.endswith(PREAMBLE[:n])), 0
-            )
+            keep = next((n for n in range(4, 0, -1) if buf.endswith(PREAMBLE[:n])), 0)
             dropped = len(buf) - keep
             if dropped == 0:
                 return NEED_DATA
