@@ -176,6 +176,9 @@ class MemoryBoard:
         self.unlocked: list[int] = []
         self.polled = asyncio.Event()
 
+    async def close(self) -> None:
+        pass
+
     async def unlock(self, slot: int) -> bool:
         self.unlocked.append(slot)
         self.doors[slot] = DoorState.OPEN

@@ -70,6 +70,8 @@ class SlotBoard(Protocol):
 
     async def states(self) -> list[SlotState]: ...
 
+    async def close(self) -> None: ...
+
 
 @dataclass(frozen=True, slots=True)
 class LockerTimings:
@@ -169,6 +171,9 @@ class LockerBank:
             if wiring.size not in sizes:
                 sizes.append(wiring.size)
         self.sizes = tuple(sizes)  # smallest first, as the profile lists them
+
+    async def close(self) -> None:
+        await self.board.close()
 
     # --- queries --------------------------------------------------------------------
     async def slots(self) -> list[tuple[SlotState, SlotRecord | None]]:
