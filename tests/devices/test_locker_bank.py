@@ -120,7 +120,7 @@ async def test_assignment_survives_a_restart(
     assert after.store.records()[slot].case_id == "case-1"
 
 
-async def test_a_sticky_door_raises_never_opened_and_the_next_slot_is_used(
+async def test_a_sticky_door_is_jammed_and_the_next_slot_is_used(
     bus: LockerBus, locker_emulator: PtyEmulator, tmp_path: Path, alerts: Alerts
 ) -> None:
     model = locker_emulator.model
@@ -131,14 +131,14 @@ async def test_a_sticky_door_raises_never_opened_and_the_next_slot_is_used(
     with pytest.raises(SlotJammed):
         await bank.deposit("case-1", "S")
     assert model.unlocks == [first_small, first_small]  # unlocked again half-way
-    assert [a.kind for a in alerts.received] == [AlertKind.NEVER_OPENED]
+    assert [a.kind for a in alerts.received] == [AlertKind.JAMMED]
     assert bank.store.records()[first_small].status == "out_of_service"
     model.auto_close_s = 0.3
     deposit = await bank.deposit("case-1", "S")
     assert deposit.slot != first_small
 
 
-async def test_a_silent_board_is_reported_as_unreadable(
+async def test_a_silent_board_means_the_door_was_never_seen_open(
     bus: LockerBus, locker_emulator: PtyEmulator, tmp_path: Path, alerts: Alerts
 ) -> None:
     bank = make_bank(bus, tmp_path, alerts)
@@ -146,7 +146,7 @@ async def test_a_silent_board_is_reported_as_unreadable(
     locker_emulator.faults.always.add(Fault.SILENCE)
     with pytest.raises(SlotJammed):
         await bank.deposit("case-1", "S")
-    assert [a.kind for a in alerts.received] == [AlertKind.UNREADABLE]
+    assert [a.kind for a in alerts.received] == [AlertKind.NEVER_OPENED]
     assert bank.store.records()[slot].status == "assigned"  # not given to anyone else
 
 

@@ -10,9 +10,10 @@ listed under a pickup code, waits for the doors to close, and frees the emptied 
 
 Alerts go to an :class:`AlertSink` (the composition root wires it to the hub):
 
-``never_opened``  the door never showed open after two unlocks (a sticky or jammed door);
-                  the slot is taken out of service until an operator clears it
-``unreadable``    the board did not answer while we followed a door
+``jammed``        the door still read closed after two unlocks (a jammed latch or a
+                  sticky door); the slot is taken out of service until an operator clears it
+``never_opened``  the door was never seen open because the board stopped answering
+                  properly; the slot stays with its case (nothing is known to be wrong with it)
 ``left_open``     a door stayed open longer than ``left_open_alert_s``
 ``no_item``       a deposit door closed with the sensor saying the slot is empty
 ``item_left``     a pickup door closed with the sensor saying something is still inside
@@ -38,8 +39,8 @@ log = logging.getLogger(__name__)
 
 
 class AlertKind(enum.Enum):
+    JAMMED = "jammed"
     NEVER_OPENED = "never_opened"
-    UNREADABLE = "unreadable"
     LEFT_OPEN = "left_open"
     NO_ITEM = "no_item"
     ITEM_LEFT = "item_left"
@@ -287,9 +288,11 @@ class LockerBank:
                     break
                 await self.clock.sleep(t.poll_s)
         if state.door is DoorState.UNKNOWN:
-            await self._alert(AlertKind.UNREADABLE, slot, case_id, "board silent during unlock")
+            await self._alert(
+                AlertKind.NEVER_OPENED, slot, case_id, "board not answering; door not seen open"
+            )
         else:
-            await self._alert(AlertKind.NEVER_OPENED, slot, case_id, "door did not open")
+            await self._alert(AlertKind.JAMMED, slot, case_id, "door still closed after unlocks")
             self.store.put(slot, SlotRecord("out_of_service", case_id, self._now()))
         raise SlotJammed(f"locker slot {slot} did not open")
 
