@@ -54,3 +54,14 @@ def test_broken_file_reports_every_problem(tmp_path: Path) -> None:
     for expected in ("source.title.en", "source.issuer", "a.answer.en", "a.questions",
                      "topic a already"):
         assert expected in text
+
+
+def test_every_service_and_department_exists_in_the_catalog() -> None:
+    from kiosk.core.catalog import load_catalog
+
+    catalog = load_catalog()
+    codes = {s.code for s in catalog.services}
+    departments = {d.code for d in catalog.departments} | {"booth"}
+    kb = load_knowledge_base()
+    assert kb.service_codes() <= codes, kb.service_codes() - codes
+    assert {e.department for e in kb.entries} <= departments
