@@ -108,8 +108,9 @@ class CallConfig:
     turn_urls: tuple[str, ...] = ()
     turn_username: str = ""
     turn_password: str = ""
-    heartbeat_s: float = 1.0
-    dead_after_s: float = 5.0
+    # A peer silent for dead_after_s (checked every heartbeat_s) is lost: at most 4.5 s.
+    heartbeat_s: float = 0.5
+    dead_after_s: float = 4.0
     gather_timeout_s: float = 1.0  # longest wait for STUN/TURN candidates at setup
     reconnect_attempt_s: float = 6.0  # time one new connection gets before the next try
     give_up_after_s: float = 120.0  # a participant unreachable this long has left

@@ -19,12 +19,21 @@ class Liveness:
         self.dead_after_s = dead_after_s
         self._last_alive = now
         self._last_count: int | None = None
+        self._last_sample = now
 
     def observe(self, now: float, received: int) -> None:
-        """Record the peer's received-packets counter at time ``now``."""
-        if self._last_count is None or received != self._last_count:
+        """Record the peer's received-packets counter at time ``now``.
+
+        A counter that moved proves the peer was alive at some moment since the previous
+        sample, perhaps just after it; counting from the previous sample keeps the
+        detection within ``dead_after_s`` plus one sampling period of the real loss.
+        """
+        if self._last_count is None:
             self._last_alive = now
+        elif received != self._last_count:
+            self._last_alive = max(self._last_alive, self._last_sample)
         self._last_count = received
+        self._last_sample = now
 
     def heard(self, now: float) -> None:
         """Record a direct sign of life (a heartbeat message)."""
