@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
-from collections.abc import Awaitable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+import av
 from aiortc import (
     MediaStreamTrack,
     RTCDataChannel,
@@ -59,8 +61,9 @@ class LocalMedia:
     face: FrameSource
     document: FrameSource | None
     microphone: AudioSource
-    video_gate: Gate
+    video_gate: Gate  # open: frames may leave the booth (consent, connected, not audio only)
     fps: float = 15.0
+    microphone_gate: Gate = field(default_factory=lambda: Gate(is_open=True))  # closed: muted
 
 
 class PeerListener(Protocol):
@@ -100,11 +103,14 @@ class PeerLink:
         listener: PeerListener,
         recover: bool = True,
         info: dict[str, str] | None = None,
+        local_info: dict[str, str] | None = None,
+        audio_player: Callable[[str, av.AudioFrame], None] | None = None,
     ) -> None:
         self.participant = participant
         self.call_id = call_id
         self.local_id = local_id
-        self.info = dict(info or {})
+        self.info = dict(info or {})  # who the participant is (for the screen)
+        self.local_info = dict(local_info or {})  # who we are, sent with our offers
         self.state: LinkState = "new"
         self.generation = 0
         self.pc: RTCPeerConnection | None = None
@@ -118,6 +124,7 @@ class PeerLink:
         self._clock = clock
         self._listener = listener
         self._recover = recover
+        self._audio_player = audio_player
         self._tracks: list[MediaStreamTrack] = []
         self._channel: RTCDataChannel | None = None
         self._liveness = Liveness(config.dead_after_s, clock.monotonic())
@@ -206,7 +213,10 @@ class PeerLink:
             if track.kind == "video":
                 self.video_sinks.append(VideoSink(track))
             else:
-                self.audio_sinks.append(AudioSink(track))
+                player = self._audio_player
+                self.audio_sinks.append(AudioSink(
+                    track, None if player is None else functools.partial(player, self.participant)
+                ))
             self._listener.link_media_changed(self)
 
         @pc.on("datachannel")
@@ -219,7 +229,9 @@ class PeerLink:
     def _add_tracks(self, pc: RTCPeerConnection, answering: bool) -> None:
         media = self._media
         clock = self._clock
-        tracks: list[MediaStreamTrack] = [MicrophoneTrack(media.microphone, clock)]
+        tracks: list[MediaStreamTrack] = [
+            MicrophoneTrack(media.microphone, clock, media.microphone_gate)
+        ]
         tracks.append(CameraTrack(media.face, media.video_gate, clock, media.fps))
         if media.document is not None:
             tracks.append(CameraTrack(media.document, media.video_gate, clock, media.fps))
@@ -235,6 +247,9 @@ class PeerLink:
     async def _offer(self) -> None:
         pc = await self._new_pc()
         self._add_tracks(pc, answering=False)
+        if self._media.document is None:
+            # room for the booth's second video (its document camera) in the answer
+            pc.addTransceiver("video", direction="recvonly")
         self._use_channel(pc.createDataChannel(HEARTBEAT_LABEL))
         bound_gathering(pc, self._config.gather_timeout_s)
         await pc.setLocalDescription(await pc.createOffer())
@@ -276,6 +291,7 @@ class PeerLink:
                 recipient=self.participant,
                 kind=kind,
                 sdp=sdp,
+                info=self.local_info if kind == "offer" else {},
             )
         )
 

@@ -117,7 +117,7 @@ class SyntheticPattern:
         count = tick % (1 << COUNTER_BITS)
         frame = self._background.copy()
         height, width = frame.shape[:2]
-        bar = (count * 4) % (width - 40)
+        bar = 60 + (count * 4) % (width - 100)  # the left edge stays the plain colour
         frame[_BLOCK_H + 8 :, bar : bar + 40] = 235
         for bit in range(COUNTER_BITS):
             frame[:_BLOCK_H, bit * _BLOCK_W : (bit + 1) * _BLOCK_W] = 255 if count >> bit & 1 else 0

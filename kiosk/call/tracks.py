@@ -101,14 +101,14 @@ class CameraTrack(MediaStreamTrack):
 
 
 class MicrophoneTrack(MediaStreamTrack):
-    """An audio track sending 20 ms frames of its source, or silence while muted."""
+    """An audio track sending 20 ms frames of its source, silence while its gate is shut."""
 
     kind = "audio"
 
-    def __init__(self, source: AudioSource, clock: Clock) -> None:
+    def __init__(self, source: AudioSource, clock: Clock, unmuted: Gate | None = None) -> None:
         super().__init__()
         self.source = source
-        self.muted = False
+        self._unmuted = unmuted or Gate(is_open=True)
         self._clock = clock
         self._samples = int(SAMPLE_RATE * AUDIO_PTIME_S)
         self._origin: float | None = None
@@ -124,7 +124,7 @@ class MicrophoneTrack(MediaStreamTrack):
         elif now - due > 0.5:  # the loop stalled: do not burst the backlog
             self._sent = int((now - self._origin) * SAMPLE_RATE)
         pcm = self.source.read(self._samples)
-        if self.muted:
+        if not self._unmuted.is_open:
             pcm = np.zeros(self._samples, np.int16)
         frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
         frame.sample_rate = SAMPLE_RATE

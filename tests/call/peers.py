@@ -90,3 +90,19 @@ async def pumping(port: QueueSignaling, route: Callable[[str], PeerLink | None])
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+def signaling_hub(*ids: str) -> dict[str, QueueSignaling]:
+    """One port per party; a message goes to the port of its recipient (like the hub)."""
+    ports: dict[str, QueueSignaling] = {}
+
+    def outbox_of(sender: str):  # type: ignore[no-untyped-def]
+        async def send(message) -> None:  # type: ignore[no-untyped-def]
+            if message.recipient in ports:
+                ports[message.recipient].deliver(message)
+
+        return send
+
+    for party in ids:
+        ports[party] = QueueSignaling(outbox_of(party))
+    return ports
