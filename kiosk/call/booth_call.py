@@ -141,9 +141,35 @@ class BoothCall:
     def push_received(self, kind: str, data: Mapping[str, Any]) -> None:
         self._dispatch(PushReceived(kind, data))
 
-    def clerk_joined(self, participant: Participant) -> None:
-        """A clerk was assigned to this call by the hub: the booth offers."""
-        self._dispatch(ClerkJoined(participant))
+    def clerk_joined(self, participant: Participant, booth_offers: bool = True) -> None:
+        """A clerk was assigned to this call; by default the booth offers."""
+        self._dispatch(ClerkJoined(participant, booth_offers))
+
+    def queue_command(self, data: Mapping[str, Any]) -> None:
+        """Apply the data of the hub's ``queue`` command.
+
+        ``waiting`` updates the position; ``accepted`` names the call and the clerk, who
+        then offers to the booth (the hub's rule: the newcomer offers).
+        """
+        status = data.get("status")
+        if status == "waiting":
+            position, wait = data.get("position"), data.get("estimated_wait_s")
+            self.queue_updated(
+                position if isinstance(position, int) else None,
+                float(wait) if isinstance(wait, int | float) else None,
+                bool(data.get("clerks_available", True)),
+            )
+        elif status == "accepted":
+            peer = str(data.get("peer", ""))
+            clerk = data.get("clerk") if isinstance(data.get("clerk"), dict) else {}
+            assert isinstance(clerk, dict)
+            if not peer:
+                return
+            if not self.links and not self.session.view.participants:
+                self.call_id = str(data.get("call_id") or self.call_id)
+            self._dispatch(ClerkJoined(Participant(
+                peer, str(clerk.get("name", "")), str(clerk.get("department", "")),
+                str(clerk.get("seat", ""))), booth_offers=False))
 
     def mute(self, muted: bool) -> None:
         self._dispatch(MuteToggled(muted))
@@ -227,8 +253,8 @@ class BoothCall:
                     await self._hub.request_call(self.call_id, department, service)
                 except XiaowuError as exc:
                     self._dispatch(CallRefused(exc.code))
-            case ConnectTo(participant_id):
-                await self._connect(participant_id)
+            case ConnectTo(participant_id, offer):
+                await self._connect(participant_id, offer)
             case Disconnect(participant_id):
                 link = self.links.pop(participant_id, None)
                 if link is not None:
@@ -255,7 +281,7 @@ class BoothCall:
             case SetMuted(muted):
                 self.media.microphone_gate.set(not muted)
 
-    async def _connect(self, participant_id: str) -> None:
+    async def _connect(self, participant_id: str, offer_first: bool) -> None:
         participant = next(
             (p for p in self.session.view.participants if p.id == participant_id), None
         )
@@ -278,8 +304,10 @@ class BoothCall:
         offer = self._pending_offers.pop(participant_id, None)
         if offer is not None:
             await link.handle(offer)
-        else:
+        elif offer_first:
             await link.start()
+        else:
+            link.await_offer()
 
     def _stop_media(self) -> None:
         self.media.video_gate.set(False)

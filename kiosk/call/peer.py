@@ -142,6 +142,18 @@ class PeerLink:
         self._set_state("connecting")
         await self._offer()
 
+    def await_offer(self) -> None:
+        """Wait for the participant's offer; offer ourselves if none comes in time."""
+        self._ensure_monitor()
+        self._set_state("connecting")
+        self._recovery = asyncio.ensure_future(self._offer_unless_offered())
+
+    async def _offer_unless_offered(self) -> None:
+        await self._clock.sleep(self._config.reconnect_attempt_s)
+        if self.pc is None and not self._closed:
+            log.info("call: no offer from %s; offering instead", self.participant)
+            await self._recover_link()
+
     async def handle(self, message: SignalMessage) -> None:
         """Apply one signaling message from this participant."""
         if self._closed:

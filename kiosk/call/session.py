@@ -86,7 +86,11 @@ class QueueUpdated:
 
 @dataclass(frozen=True, slots=True)
 class ClerkJoined:
+    """A clerk is in the call. ``booth_offers``: the booth makes the first offer;
+    otherwise the clerk will (the hub's rule: the newcomer offers)."""
+
     participant: Participant
+    booth_offers: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +162,7 @@ class StopCameras:
 @dataclass(frozen=True, slots=True)
 class ConnectTo:
     participant_id: str
+    offer: bool = True  # False: wait for the participant's offer
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,14 +231,14 @@ class CallSession:
                 self.view = replace(v, queue_position=position, estimated_wait_s=wait,
                                     no_clerk_available=not available)
                 return []
-            case ClerkJoined(participant):
+            case ClerkJoined(participant, booth_offers):
                 if any(p.id == participant.id for p in v.participants):
                     return []
                 self._had_clerk = True
                 self.view = replace(v, participants=(*v.participants, participant),
                                     queue_position=None, estimated_wait_s=None,
                                     no_clerk_available=False)
-                return [ConnectTo(participant.id)]
+                return [ConnectTo(participant.id, booth_offers)]
             case ClerkLeft(participant_id, reason):
                 return self._remove(participant_id, reason)
             case LinkChanged(participant_id, state):

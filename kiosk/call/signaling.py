@@ -21,6 +21,7 @@ apply. ``bye`` means that participant left the call.
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
@@ -146,15 +147,19 @@ def crossed_signaling() -> tuple[QueueSignaling, QueueSignaling]:
 class ChannelSignaling(QueueSignaling):
     """The signaling port over the booth's hub channel.
 
-    ``send_event(name, data)`` is the channel's way to send a booth -> hub event; the
+    ``send_event(name, data)`` is the channel's way to send a booth -> hub event (a
+    plain or async function; with kiosk.backend's BoothChannel, pass
+    ``functools.partial(channel.send_event, buffer=False)``: late signals are useless); the
     composition root calls :meth:`deliver_data` with the ``data`` of every ``signal``
     command the hub sends (a malformed one raises ProtocolViolation for the channel to
     nack).
     """
 
-    def __init__(self, send_event: Callable[[str, dict[str, Any]], Awaitable[object]]) -> None:
+    def __init__(self, send_event: Callable[[str, dict[str, Any]], object]) -> None:
         async def outbox(message: SignalMessage) -> None:
-            await send_event("signal", message.to_data())
+            sent = send_event("signal", message.to_data())
+            if inspect.isawaitable(sent):
+                await sent
 
         super().__init__(outbox)
 

@@ -124,3 +124,37 @@ async def test_a_hub_that_cannot_take_the_request_ends_the_call_with_its_code() 
     await call.request("general")
     await asyncio.wait_for(runner, 5)
     assert call.view.phase is Phase.ENDED and call.view.end_reason == "hub_unavailable"
+
+
+async def test_hub_queue_commands_then_the_accepted_clerk_offers() -> None:
+    ports = signaling_hub("booth:t", "clerk:7")
+    clock = SystemClock()
+    call = BoothCall(FAST, booth_id="booth:t", signaling=ports["booth:t"], hub=FakeHub(),
+                     face=SyntheticPattern("FACE", clock), document=SyntheticPattern("DOC", clock),
+                     microphone=ToneSource(), clock=clock)
+    clerk = _clerk("clerk:7", "general", ports["clerk:7"])
+    runner = asyncio.ensure_future(call.run())
+    async with pumping(ports["clerk:7"], lambda s: clerk):
+        try:
+            await call.request("general")
+            call.queue_command({"status": "waiting", "entry_id": "e1", "department": "general",
+                                "position": 1, "estimated_wait_s": 30})
+            assert (call.view.queue_position, call.view.estimated_wait_s) == (1, 30.0)
+            call.queue_command({"status": "accepted", "call_id": "hub-call-9",
+                                "department": "general", "peer": "clerk:7",
+                                "clerk": {"id": "7", "name": "王芳", "department": "general"}})
+            assert call.call_id == "hub-call-9"
+            assert call.view.phase is Phase.CONNECTING
+            assert call.view.participants[0].name == "王芳"
+            await wait_until(lambda: "clerk:7" in call.links, 5, "the link")
+            assert call.links["clerk:7"].pc is None  # the booth waits for the clerk's offer
+            clerk.call_id = "hub-call-9"
+            await clerk.start()
+            await wait_until(lambda: call.view.phase is Phase.CONNECTED, 10, "connected")
+            assert call.links["clerk:7"].generation == 1  # one connection: no glare
+        finally:
+            runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await runner
+            await call.close()
+            await clerk.close(send_bye=False)

@@ -124,3 +124,9 @@ def test_a_refused_call_ends_with_its_reason() -> None:
     s.handle(CallRequested("nowhere"))
     assert s.handle(CallRefused("unknown_department"))[-1] == Finish("unknown_department")
     assert s.view.end_reason == "unknown_department"
+
+
+def test_a_clerk_accepted_through_the_hub_offers_first() -> None:
+    s = CallSession()
+    s.handle(CallRequested("general"))
+    assert s.handle(ClerkJoined(GENERAL, booth_offers=False)) == [ConnectTo("clerk:7", False)]
