@@ -209,9 +209,7 @@ def _build(base: Any, raw: Any, source: str, prefix: str, problems: list[str]) -
         if ok:
             values[f.name] = value
         else:
-            problems.append(
-                f"{source}: {key} = {raw[f.name]!r} is not {_describe(hint)}"
-            )
+            problems.append(f"{source}: {key} = {raw[f.name]!r} is not {_describe(hint)}")
     return dataclasses.replace(base, **values)
 
 
