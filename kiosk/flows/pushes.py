@@ -10,7 +10,8 @@ Kinds of CONTRACTS.md: ``request_capture`` {material, clerk}, ``show_form`` {}, 
 {key, value, clerk}, ``open_slot`` {department, clerk}, ``certificate`` {department,
 reference}. Kinds this module adds for the department steps (proposed to the hub):
 ``clerk_joined`` {department, clerk}, ``approved`` {department, clerk?} (no clerk: rules),
-``rejected`` {department, reason, clerk?, final?}, ``consult_ended`` {department}.
+``rejected`` {department, reason, clerk?, final?}, ``consult_ended`` {department},
+``material_verified`` {material, clerk} (checked against the original: trust level B).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from kiosk.flows.messages import (
     ConsultEnded,
     Event,
     FieldEdited,
+    MaterialVerified,
     ReviewRejected,
     RulesApproved,
     SlotRequested,
@@ -42,6 +44,7 @@ PUSH_KINDS = (
     "approved",
     "rejected",
     "consult_ended",
+    "material_verified",
 )
 
 
@@ -85,6 +88,8 @@ def event_from_push(data: Mapping[str, Any]) -> Event | None:
             raise BadPush("push field 'final' is not a boolean")
         by = _text(data, "clerk", optional=True) or None
         return ReviewRejected(_text(data, "department"), _text(data, "reason"), by, final)
+    if kind == "material_verified":
+        return MaterialVerified(_text(data, "material"), _text(data, "clerk"))
     if kind == "consult_ended":
         return ConsultEnded(_text(data, "department"))
     raise BadPush(f"unknown push kind {kind!r}")

@@ -46,6 +46,7 @@ from typing import Any, cast
 from kiosk.core.catalog import Material, Service, Step
 from kiosk.core.errors import SessionError
 from kiosk.core.fields import check_field, normalize_value
+from kiosk.core.materials import SubmittedMaterial, TrustLevel
 from kiosk.core.rating import Rating
 from kiosk.core.text import Text
 from kiosk.flows.messages import (
@@ -67,6 +68,7 @@ from kiosk.flows.messages import (
     LockerFaulted,
     MaterialCaptured,
     MaterialSkipped,
+    MaterialVerified,
     OpenSlot,
     QuestionsAnswered,
     Rated,
@@ -159,6 +161,7 @@ class Workflow:
         self._values: dict[str, str] = {}
         self._sources: dict[str, Actor] = {}
         self._captured: dict[str, str] = {}  # material -> image ref
+        self._checked: dict[str, str] = {}  # material -> the clerk who checked the original
         self._skipped: set[str] = set()
         self._certificates: dict[int, str] = {}  # step -> reference
         self._clerks: dict[str, str] = {}  # clerk -> department, in order of joining
@@ -185,6 +188,15 @@ class Workflow:
     @property
     def captured(self) -> Mapping[str, str]:
         return dict(self._captured)
+
+    def materials(self) -> tuple[SubmittedMaterial, ...]:
+        """The captured materials with their trust level: C as captured, B once checked."""
+        out = []
+        for code in self._captured:
+            material = SubmittedMaterial(code, TrustLevel.C)
+            clerk = self._checked.get(code)
+            out.append(material.verified_by(clerk) if clerk else material)
+        return tuple(out)
 
     @property
     def clerks(self) -> tuple[str, ...]:
@@ -252,6 +264,7 @@ class Workflow:
             "values": dict(self._values),
             "sources": dict(self._sources),
             "captured": dict(self._captured),
+            "checked": dict(self._checked),
             "skipped": sorted(self._skipped),
             "certificates": {str(i): ref for i, ref in self._certificates.items()},
             "clerks": dict(self._clerks),
@@ -284,6 +297,7 @@ class Workflow:
             wf._values = dict(snapshot["values"])
             wf._sources = cast(dict[str, Actor], dict(snapshot["sources"]))
             wf._captured = dict(snapshot["captured"])
+            wf._checked = dict(snapshot["checked"])
             wf._skipped = set(snapshot["skipped"])
             wf._certificates = {int(i): ref for i, ref in snapshot["certificates"].items()}
             wf._clerks = dict(snapshot["clerks"])
@@ -345,6 +359,11 @@ class Workflow:
                 return self._on_captured(event)
             case MaterialSkipped():
                 return self._on_skipped(event)
+            case MaterialVerified():
+                if event.material not in self._captured:
+                    return [Refused(name, f"material {event.material} not captured")]
+                self._checked[event.material] = event.clerk
+                return []
             case CaptureRequested():
                 material = self._materials.get(event.material)
                 if material is None:
@@ -504,6 +523,7 @@ class Workflow:
         if event.material not in self._materials:
             return [Refused("MaterialCaptured", f"unknown material {event.material}")]
         self._captured[event.material] = event.image_ref
+        self._checked.pop(event.material, None)  # a new photo has not been checked yet
         self._skipped.discard(event.material)
         for key, value in event.fields:
             self._fill(key, value, "ocr")
@@ -603,6 +623,7 @@ class Workflow:
                 self._status[i] = StepStatus.PENDING
         if self.service.steps[back].kind == "capture":
             self._captured.clear()
+            self._checked.clear()
             self._skipped.clear()
         self._current = back - 1 if back > 0 else None
         return [ShowScreen("correction", back, event.department), *self._advance()]

@@ -80,3 +80,10 @@ def test_garbage_is_a_protocol_violation(data: dict[str, Any]) -> None:
     with pytest.raises(BadPush) as caught:
         event_from_push(data)
     assert isinstance(caught.value, ProtocolViolation) and caught.value.code == "bad_push"
+
+
+def test_material_verified_push() -> None:
+    from kiosk.flows.messages import MaterialVerified
+
+    data = {"kind": "material_verified", "material": "business_license", "clerk": "mkt-5"}
+    assert event_from_push(data) == MaterialVerified("business_license", "mkt-5")
