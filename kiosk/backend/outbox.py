@@ -288,7 +288,9 @@ class Outbox:
         assert seq is not None
         log.info("outbox: saved write %d for case %s", seq, case_id)
         self._notify()
-        self._wake.set()
+        if self._hub_available:
+            # While the hub is away the backoff decides when to try; wake() overrides.
+            self._wake.set()
         return OutboxEntry(seq, case_id, key, method.upper(), path, body, session_id, opens_case)
 
     # -- observing ------------------------------------------------------------------------
