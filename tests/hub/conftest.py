@@ -20,6 +20,8 @@ from kiosk.hub.server import HubServer
 from kiosk.hub.settings import HubSettings
 
 PASSWORD = "correct horse battery"
+# Read at import: the suite's autouse fixture clears XIAOWU_* variables for each test.
+PG_URL = os.environ.get("XIAOWU_TEST_PG_URL", "")
 
 
 @pytest.fixture(scope="session")
@@ -30,13 +32,13 @@ def catalog() -> Catalog:
 
 def db_urls() -> list[Any]:
     urls: list[Any] = ["sqlite"]
-    if os.environ.get("XIAOWU_TEST_PG_URL"):
+    if PG_URL:
         urls.append(pytest.param("postgresql", marks=pytest.mark.postgres))
     return urls
 
 
-def _fresh_pg_url(base: str, name: str) -> str:
-    """A new, empty schema-less database is costly; instead drop every table of the test DB."""
+def _fresh_pg_url(base: str) -> str:
+    """The test database emptied (creating a database per test would be slower)."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1))
@@ -50,8 +52,7 @@ def _fresh_pg_url(base: str, name: str) -> str:
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path}/hub.sqlite3"
-    pg = os.environ["XIAOWU_TEST_PG_URL"]
-    return _fresh_pg_url(pg, tmp_path.name)
+    return _fresh_pg_url(PG_URL)
 
 
 class Hub:
