@@ -23,6 +23,7 @@ from kiosk.core.clock import SystemClock
 from kiosk.core.errors import HubRejected, HubUnavailable
 from tests.backend.real_hub import RealHub
 
+pytestmark = pytest.mark.slow  # a real hub starts (and restarts) for each test
 WAIT = 20.0
 
 

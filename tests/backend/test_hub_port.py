@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from kiosk.backend.channel import BoothChannel, ConnectionState
 from kiosk.backend.client import HubClient
 from kiosk.backend.hub_port import BoothHub, as_port
@@ -15,6 +17,7 @@ from kiosk.core.rating import Level, Rating
 from kiosk.flows.messages import SubmitCase
 from tests.backend.real_hub import RealHub
 
+pytestmark = pytest.mark.slow  # a real hub starts (and restarts) for each test
 WAIT = 20.0
 PHOTO = b"\xff\xd8\xff\xe0 a document photo \xff\xd9"
 

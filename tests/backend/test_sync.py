@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from kiosk.backend.backoff import Backoff
 from kiosk.backend.catalog_cache import CatalogCache, CatalogStatus
 from kiosk.backend.channel import BoothChannel, ConnectionState
@@ -15,6 +17,7 @@ from kiosk.backend.sync import HubSync
 from kiosk.core.clock import FakeClock, SystemClock
 from tests.backend.real_hub import RealHub
 
+pytestmark = pytest.mark.slow  # a real hub starts (and restarts) for each test
 WAIT = 20.0
 
 
