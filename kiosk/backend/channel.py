@@ -244,6 +244,9 @@ class BoothChannel:
             for task in list(self._tasks):
                 task.cancel()
             self._fail_waiters()
+            # Commands cut short by the stop were never acknowledged: the hub may send
+            # them again, and they must run then.
+            self._in_progress.clear()
             self._publish(ConnectionState.OFFLINE, reason="stopped")
 
     # -- sending --------------------------------------------------------------------
