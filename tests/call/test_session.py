@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kiosk.call.session import (
-    CallRefused,
+    CallEnded,
     CallRequested,
     CallSession,
     ClerkJoined,
@@ -122,7 +122,7 @@ def test_pushes_pass_through_and_mute_is_a_command() -> None:
 def test_a_refused_call_ends_with_its_reason() -> None:
     s = CallSession()
     s.handle(CallRequested("nowhere"))
-    assert s.handle(CallRefused("unknown_department"))[-1] == Finish("unknown_department")
+    assert s.handle(CallEnded("unknown_department"))[-1] == Finish("unknown_department")
     assert s.view.end_reason == "unknown_department"
 
 
