@@ -272,10 +272,10 @@ class BoothCall:
                     self._dispatch(CallEnded(exc.code))
             case ConnectTo(participant_id, offer):
                 await self._connect(participant_id, offer)
-            case Disconnect(participant_id):
+            case Disconnect(participant_id, say_bye):
                 link = self.links.pop(participant_id, None)
                 if link is not None:
-                    await link.close()
+                    await link.close(send_bye=say_bye)
             case ForwardPush(kind, data):
                 if self._on_push is not None:
                     self._on_push(kind, data)

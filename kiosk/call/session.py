@@ -168,6 +168,7 @@ class ConnectTo:
 @dataclass(frozen=True, slots=True)
 class Disconnect:
     participant_id: str
+    say_bye: bool = True  # False when the participant has already left
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +270,7 @@ class CallSession:
             return []
         rest = tuple(p for p in v.participants if p.id != participant_id)
         self.view = replace(v, participants=rest)
-        commands: list[CallCommand] = [Disconnect(participant_id)]
+        commands: list[CallCommand] = [Disconnect(participant_id, say_bye=reason != "left")]
         if not rest and self._had_clerk:
             commands += self._end("clerks_left" if reason == "left" else reason)
         return commands
