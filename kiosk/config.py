@@ -76,10 +76,23 @@ class SerialDeviceConfig:
 @dataclass(frozen=True, slots=True)
 class DevicesConfig:
     locker: SerialDeviceConfig = SerialDeviceConfig(profile="kerong-cu16")
+    # Overrides of the locker profile (see kiosk/devices/locker/profiles.py):
+    locker_slot_sizes: tuple[str, ...] = ()  # a size per slot, in slot order; () = profile's
+    locker_closed_bit: int = -1  # lock bit value of a closed door (0/1); -1 keeps the profile's
+    locker_item_bit: int = -1  # sensor bit value of an item (0/1), 2 = no sensors, -1 = profile's
+    locker_byte_order: str = ""  # "little" (first state byte = locks 0-7) or "big"; "" = profile's
+    locker_open_timeout_s: float = 5.0  # a door must show open this soon after the unlock
+    locker_left_open_alert_s: float = 60.0
+    locker_close_timeout_s: float = 300.0
+    locker_poll_s: float = 0.3
     door: SerialDeviceConfig = SerialDeviceConfig()
     door_pulse_s: float = 3.0
+    door_address: int = 1  # Modbus address of the relay board
+    door_coil: int = 0  # relay channel wired to the strike
+    door_mode: Literal["flash", "on-off"] = "flash"  # flash: the board switches itself off
     idcard: SerialDeviceConfig = SerialDeviceConfig()
     scanner: SerialDeviceConfig = SerialDeviceConfig()
+    scanner_wedge_max_gap_s: float = 0.03  # keyboard wedge: slower keys are a person typing
     face_camera: str = ""  # QtMultimedia device id, "synthetic" or a video file
     document_camera: str = ""
 
