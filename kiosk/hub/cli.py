@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import dataclasses
 import getpass
 import os
@@ -84,7 +85,9 @@ def main(args: argparse.Namespace, config: Config) -> int:
     if args.demo_clerks:
         _demo_clerks(hub)
     print(f"clerk console: {settings.public_url}/console   citizen page: {settings.public_url}/m")
-    uvicorn.run(app, host=server.host, port=server.port, log_level="info")
+    level = logging.getLevelName(logging.getLogger().getEffectiveLevel()).lower()
+    uvicorn.run(app, host=server.host, port=server.port, log_level=level,
+                access_log=level == "debug", backlog=4096)
     return 0
 
 
