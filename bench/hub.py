@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -47,8 +48,9 @@ def raise_fd_limit(wanted: int) -> int:
     return target
 
 
-def seed(db_url: str, booths: int, clerks: int, departments: list[str]) -> tuple[
-        list[tuple[str, str]], list[tuple[str, str, str]]]:
+def seed(
+    db_url: str, booths: int, clerks: int, departments: list[str]
+) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
     """Booths and clerks with tokens, straight into the database (no argon2 for 2,000)."""
     engine = make_engine(db_url)
     migrate(engine)
@@ -66,8 +68,16 @@ def seed(db_url: str, booths: int, clerks: int, departments: list[str]) -> tuple
             token = new_session_token()
             clerk_id = uuid.uuid4().hex
             department = departments[i % len(departments)]
-            db.add(Clerk(id=clerk_id, username=f"clerk{i:04d}", display_name=f"clerk{i}",
-                         department=department, roles="clerk", password_hash="-"))
+            db.add(
+                Clerk(
+                    id=clerk_id,
+                    username=f"clerk{i:04d}",
+                    display_name=f"clerk{i}",
+                    department=department,
+                    roles="clerk",
+                    password_hash="-",
+                )
+            )
             db.add(ClerkSession(token_hash=token_hash(token), clerk_id=clerk_id, expires_at=far))
             clerk_rows.append((clerk_id, token, department))
     engine.dispose()
@@ -81,10 +91,32 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+class Samples:
+    """Latencies as they arrive, and an event set once ``expected`` have."""
+
+    def __init__(self, expected: int = 0) -> None:
+        self.values: list[float] = []
+        self.expected = expected
+        self.complete = asyncio.Event()
+
+    def add(self, value: float) -> None:
+        self.values.append(value)
+        if self.expected and len(self.values) >= self.expected:
+            self.complete.set()
+
+    async def settle(self, expected: int, limit_s: float = 20.0) -> None:
+        self.expected = expected
+        if len(self.values) >= expected:
+            return
+        # On timeout the summary reports how many arrived.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.complete.wait(), limit_s)
+
+
 class Peer:
     """One WebSocket of the benchmark: answers pings and commands, times signals."""
 
-    def __init__(self, ws: ClientConnection, name: str, latencies: list[float]) -> None:
+    def __init__(self, ws: ClientConnection, name: str, latencies: Samples) -> None:
         self.ws = ws
         self.name = name
         self.latencies = latencies
@@ -103,12 +135,15 @@ class Peer:
                     await self.ws.send(json.dumps({"type": "ack", "id": frame["id"], "ok": True}))
                     data = frame["data"]
                     if frame["name"] == "signal" and data.get("kind") == "candidate":
-                        self.latencies.append(time.perf_counter() - data["candidate"]["t"])
-                    elif frame["name"] == "queue" and data.get("status") == "accepted":
-                        if not self.accepted.done():
-                            self.accepted.set_result(data)
+                        self.latencies.add(time.perf_counter() - data["candidate"]["t"])
+                    elif (
+                        frame["name"] == "queue"
+                        and data.get("status") == "accepted"
+                        and not self.accepted.done()
+                    ):
+                        self.accepted.set_result(data)
                 elif kind == "signal" and frame.get("kind") == "candidate":
-                    self.latencies.append(time.perf_counter() - frame["candidate"]["t"])
+                    self.latencies.add(time.perf_counter() - frame["candidate"]["t"])
                 elif kind == "ack":
                     fut = self.acks.pop(frame["id"], None)
                     if fut is not None and not fut.done():
@@ -120,13 +155,18 @@ class Peer:
         event_id = uuid.uuid4().hex
         fut: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self.acks[event_id] = fut
-        await self.ws.send(json.dumps({"type": "event", "id": event_id, "name": name,
-                                       "data": data}))
+        await self.ws.send(
+            json.dumps({"type": "event", "id": event_id, "name": name, "data": data})
+        )
         return await asyncio.wait_for(fut, 30)
 
     async def candidate(self, call_id: str, to: str, as_event: bool) -> None:
-        signal = {"call_id": call_id, "to": to, "kind": "candidate",
-                  "candidate": {"candidate": "candidate:bench", "t": time.perf_counter()}}
+        signal = {
+            "call_id": call_id,
+            "to": to,
+            "kind": "candidate",
+            "candidate": {"candidate": "candidate:bench", "t": time.perf_counter()},
+        }
         if as_event:
             frame = {"type": "event", "id": uuid.uuid4().hex, "name": "signal", "data": signal}
         else:
@@ -134,18 +174,27 @@ class Peer:
         await self.ws.send(json.dumps(frame))
 
 
-async def open_many(url: str, tokens: list[str], latencies: list[float], batch: int = 100,
-                    ) -> list[Peer]:
+async def open_many(
+    url: str,
+    tokens: list[str],
+    latencies: Samples,
+    batch: int = 100,
+) -> list[Peer]:
     peers: list[Peer] = []
 
     async def one(token: str) -> Peer:
-        ws = await connect(url, additional_headers={"Authorization": f"Bearer {token}"},
-                           ping_interval=None, max_queue=None, open_timeout=60,
-                           max_size=2**24)
+        ws = await connect(
+            url,
+            additional_headers={"Authorization": f"Bearer {token}"},
+            ping_interval=None,
+            max_queue=None,
+            open_timeout=60,
+            max_size=2**24,
+        )
         return Peer(ws, token[:6], latencies)
 
     for start in range(0, len(tokens), batch):
-        peers += await asyncio.gather(*(one(t) for t in tokens[start:start + batch]))
+        peers += await asyncio.gather(*(one(t) for t in tokens[start : start + batch]))
     return peers
 
 
@@ -154,16 +203,28 @@ def summary(latencies: list[float], sent: int) -> dict[str, Any]:
     if not ms:
         return {"messages": sent, "received": 0}
     q = statistics.quantiles(ms, n=100, method="inclusive")
-    return {"messages": sent, "received": len(ms), "p50_ms": round(q[49], 2),
-            "p90_ms": round(q[89], 2), "p99_ms": round(q[98], 2), "max_ms": round(ms[-1], 2)}
+    return {
+        "messages": sent,
+        "received": len(ms),
+        "p50_ms": round(q[49], 2),
+        "p90_ms": round(q[89], 2),
+        "p99_ms": round(q[98], 2),
+        "max_ms": round(ms[-1], 2),
+    }
 
 
-async def drive(base: str, pid: int, booths: list[tuple[str, str]],
-                clerks: list[tuple[str, str, str]], seconds: float, rate: float,
-                departments: list[str]) -> dict[str, Any]:
+async def drive(
+    base: str,
+    pid: int,
+    booths: list[tuple[str, str]],
+    clerks: list[tuple[str, str, str]],
+    seconds: float,
+    rate: float,
+    departments: list[str],
+) -> dict[str, Any]:
     ws_base = "ws://" + base.removeprefix("http://")
     result: dict[str, Any] = {"hub_rss_mb": {"idle": round(rss_mb(pid), 1)}}
-    setup: list[float] = []
+    setup = Samples()
     t0 = time.perf_counter()
     booth_peers = await open_many(ws_base + "/ws/booth", [t for _, t in booths], setup)
     clerk_peers = await open_many(ws_base + "/ws/clerk", [t for _, t, _ in clerks], setup)
@@ -186,12 +247,15 @@ async def drive(base: str, pid: int, booths: list[tuple[str, str]],
             booth_peer, clerk_peer = booth_peers[i], clerk_peers[clerk_index]
             async with sem:
                 ack = await booth_peer.event("call_request", {"department": department})
-                r = await http.post(f"/api/v1/queue/{ack['data']['id']}/accept", headers={
-                    "Authorization": f"Bearer {clerks[clerk_index][1]}"})
+                r = await http.post(
+                    f"/api/v1/queue/{ack['data']['id']}/accept",
+                    headers={"Authorization": f"Bearer {clerks[clerk_index][1]}"},
+                )
                 r.raise_for_status()
                 call = r.json()
-            calls.append((booth_peer, clerk_peer, call["call_id"], f"booth:{booths[i][0]}",
-                          call["you"]))
+            calls.append(
+                (booth_peer, clerk_peer, call["call_id"], f"booth:{booths[i][0]}", call["you"])
+            )
 
         await asyncio.gather(*(set_up(i) for i in range(len(booths))))
         result["calls"] = len(calls)
@@ -199,7 +263,7 @@ async def drive(base: str, pid: int, booths: list[tuple[str, str]],
     result["hub_rss_mb"]["in_calls"] = round(rss_mb(pid), 1)
 
     # Steady relay: `rate` signals a second, alternating clerk->booth and booth->clerk.
-    latencies: list[float] = []
+    latencies = Samples()
     for p in booth_peers + clerk_peers:
         p.latencies = latencies
     sent = 0
@@ -217,27 +281,22 @@ async def drive(base: str, pid: int, booths: list[tuple[str, str]],
             sent += 1
         next_tick += tick
         await asyncio.sleep(max(0.0, next_tick - time.perf_counter()))
-    await _settle(latencies, sent)
-    result["relay_steady"] = {"rate_per_s": rate, **summary(latencies, sent)}
+    await latencies.settle(sent)
+    result["relay_steady"] = {"rate_per_s": rate, **summary(latencies.values, sent)}
 
     # Burst: every clerk in a call signals its booth at once.
-    burst: list[float] = []
+    burst = Samples()
     for p in booth_peers + clerk_peers:
         p.latencies = burst
-    await asyncio.gather(*(c.candidate(call_id, b_addr, as_event=False)
-                           for _, c, call_id, b_addr, _ in calls))
-    await _settle(burst, len(calls))
-    result["relay_burst"] = summary(burst, len(calls))
+    await asyncio.gather(
+        *(c.candidate(call_id, b_addr, as_event=False) for _, c, call_id, b_addr, _ in calls)
+    )
+    await burst.settle(len(calls))
+    result["relay_burst"] = summary(burst.values, len(calls))
     result["hub_rss_mb"]["end"] = round(rss_mb(pid), 1)
     for p in booth_peers + clerk_peers:
         await p.ws.close()
     return result
-
-
-async def _settle(latencies: list[float], expected: int, timeout: float = 20.0) -> None:
-    deadline = time.perf_counter() + timeout
-    while len(latencies) < expected and time.perf_counter() < deadline:
-        await asyncio.sleep(0.05)
 
 
 def main() -> int:
@@ -255,8 +314,21 @@ def main() -> int:
         booths, clerks = seed(db_url, args.booths, args.clerks, departments)
         port = free_port()
         hub = subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "--log-level", "WARNING", "hub", "--db", db_url,
-             "--port", str(port)], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+            [
+                sys.executable,
+                "-m",
+                "kiosk",
+                "--log-level",
+                "WARNING",
+                "hub",
+                "--db",
+                db_url,
+                "--port",
+                str(port),
+            ],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 60
@@ -270,18 +342,24 @@ def main() -> int:
                     print("the hub did not start", file=sys.stderr)
                     return 1
                 time.sleep(0.1)
-            result = asyncio.run(drive(base, hub.pid, booths, clerks, args.seconds, args.rate,
-                                       departments))
+            result = asyncio.run(
+                drive(base, hub.pid, booths, clerks, args.seconds, args.rate, departments)
+            )
         finally:
             hub.terminate()
             hub.wait(30)
     result = {
         "benchmark": "hub signaling relay and connection capacity",
-        "booths": args.booths, "clerks": args.clerks, "fd_limit": limit,
+        "booths": args.booths,
+        "clerks": args.clerks,
+        "fd_limit": limit,
         **result,
         "target": {"relay_p99_ms": 50},
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "load_avg_at_end": [round(x, 2) for x in os.getloadavg()]},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_avg_at_end": [round(x, 2) for x in os.getloadavg()],
+        },
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

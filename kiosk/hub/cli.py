@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import dataclasses
 import getpass
+import logging
 import os
 from typing import TYPE_CHECKING
 
@@ -86,8 +86,14 @@ def main(args: argparse.Namespace, config: Config) -> int:
         _demo_clerks(hub)
     print(f"clerk console: {settings.public_url}/console   citizen page: {settings.public_url}/m")
     level = logging.getLevelName(logging.getLogger().getEffectiveLevel()).lower()
-    uvicorn.run(app, host=server.host, port=server.port, log_level=level,
-                access_log=level == "debug", backlog=4096)
+    uvicorn.run(
+        app,
+        host=server.host,
+        port=server.port,
+        log_level=level,
+        access_log=level == "debug",
+        backlog=4096,
+    )
     return 0
 
 
