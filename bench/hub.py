@@ -246,18 +246,26 @@ async def drive(
             clerk_index = by_department[department][i // len(departments)]
             booth_peer, clerk_peer = booth_peers[i], clerk_peers[clerk_index]
             async with sem:
-                ack = await booth_peer.event("call_request", {"department": department})
-                r = await http.post(
-                    f"/api/v1/queue/{ack['data']['id']}/accept",
-                    headers={"Authorization": f"Bearer {clerks[clerk_index][1]}"},
-                )
-                r.raise_for_status()
-                call = r.json()
+                try:
+                    ack = await booth_peer.event("call_request", {"department": department})
+                    r = await http.post(
+                        f"/api/v1/queue/{ack['data']['id']}/accept",
+                        headers={"Authorization": f"Bearer {clerks[clerk_index][1]}"},
+                    )
+                    r.raise_for_status()
+                    call = r.json()
+                except Exception as exc:  # counted and reported, the run goes on
+                    failed.append(f"{type(exc).__name__}: {exc}"[:200])
+                    return
             calls.append(
                 (booth_peer, clerk_peer, call["call_id"], f"booth:{booths[i][0]}", call["you"])
             )
 
+        failed: list[str] = []
         await asyncio.gather(*(set_up(i) for i in range(len(booths))))
+        result["call_setup_failures"] = len(failed)
+        if failed:
+            result["call_setup_first_failure"] = failed[0]
         result["calls"] = len(calls)
         result["call_setup_s"] = round(time.perf_counter() - t0, 2)
     result["hub_rss_mb"]["in_calls"] = round(rss_mb(pid), 1)

@@ -93,6 +93,7 @@ def main(args: argparse.Namespace, config: Config) -> int:
         log_level=level,
         access_log=level == "debug",
         backlog=4096,
+        ws_ping_interval=None,  # the protocol's own heartbeats (kiosk.hub.protocol) suffice
     )
     return 0
 
