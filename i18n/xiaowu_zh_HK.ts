@@ -397,12 +397,17 @@
 <context>
     <name>Header</name>
     <message>
-        <location filename="../kiosk/ui/widgets/header.py" line="61" />
+        <location filename="../kiosk/ui/widgets/header.py" line="63" />
+        <source>已用时 {t}</source>
+        <translation>已用時 {t}</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/widgets/header.py" line="73" />
         <source>政务晓屋</source>
         <translation>政務曉屋</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/widgets/header.py" line="62" />
+        <location filename="../kiosk/ui/widgets/header.py" line="74" />
         <source>24小时政务自助服务</source>
         <translation>24小時政務自助服務</translation>
     </message>

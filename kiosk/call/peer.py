@@ -172,6 +172,19 @@ class PeerLink:
         elif message.kind == "bye":
             await self.close(send_bye=False)
 
+    def reconnect(self, why: str = "asked to") -> None:
+        """Start over with a new connection now (as after a lost peer).
+
+        For when something outside the link knows the path changed, e.g. the booth's
+        network interface came back.
+        """
+        if self._closed or (self._recovery is not None and not self._recovery.done()):
+            return
+        log.info("call: reconnecting to %s (%s)", self.participant, why)
+        self._up.clear()
+        self._set_state("reconnecting")
+        self._recovery = asyncio.ensure_future(self._recover_link())
+
     async def close(self, send_bye: bool = True) -> None:
         """Hang up on this participant and free everything."""
         if self._closed:
@@ -344,11 +357,10 @@ class PeerLink:
         if self.state != "connected" or self._closed:
             return
         log.info("call: lost %s (%s)", self.participant, why)
-        self._up.clear()
         if self._recover:
-            self._set_state("reconnecting")
-            self._recovery = asyncio.ensure_future(self._recover_link())
+            self.reconnect(why)
         else:
+            self._up.clear()
             self._set_state("reconnecting")  # wait for the other side's new offer
 
     def _ensure_monitor(self) -> None:

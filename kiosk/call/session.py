@@ -6,7 +6,7 @@ happened) and returns commands (imperatives for the runner, :class:`BoothCall`).
 
     idle --CallRequested--> queued --ClerkJoined--> connecting --LinkChanged(connected)-->
     connected <--> reconnecting        connected <--> audio_only (QualityChanged)
-    any --HungUp / last ClerkLeft / CallRefused--> ended
+    any --HungUp / last ClerkLeft / CallEnded--> ended
 
 Per participant the phase is derived from the links: any link connected -> connected
 (or audio_only); else any reconnecting -> reconnecting; else connecting. Once a clerk
@@ -129,15 +129,15 @@ class HungUp:
 
 
 @dataclass(frozen=True, slots=True)
-class CallRefused:
-    """The hub could not place the call (no such department, booth offline...)."""
+class CallEnded:
+    """The hub could not place the call, or a clerk ended it for everyone."""
 
     reason: str
 
 
 CallEvent = (
     ConsentGiven | CallRequested | QueueUpdated | ClerkJoined | ClerkLeft | LinkChanged
-    | QualityChanged | PushReceived | MuteToggled | HungUp | CallRefused
+    | QualityChanged | PushReceived | MuteToggled | HungUp | CallEnded
 )
 
 # -- commands -----------------------------------------------------------------------
@@ -168,6 +168,7 @@ class ConnectTo:
 @dataclass(frozen=True, slots=True)
 class Disconnect:
     participant_id: str
+    say_bye: bool = True  # False when the participant has already left
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +260,7 @@ class CallSession:
                 return [SetMuted(muted)]
             case HungUp():
                 return self._end("citizen_hung_up")
-            case CallRefused(reason):
+            case CallEnded(reason):
                 return self._end(reason)
         return []
 
@@ -269,7 +270,7 @@ class CallSession:
             return []
         rest = tuple(p for p in v.participants if p.id != participant_id)
         self.view = replace(v, participants=rest)
-        commands: list[CallCommand] = [Disconnect(participant_id)]
+        commands: list[CallCommand] = [Disconnect(participant_id, say_bye=reason != "left")]
         if not rest and self._had_clerk:
             commands += self._end("clerks_left" if reason == "left" else reason)
         return commands

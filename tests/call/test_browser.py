@@ -70,7 +70,17 @@ async def test_chromium_clerk_and_booth_exchange_both_videos_and_audio() -> None
         link = call.links["clerk:1"]
         await wait_until(lambda: link.audio_sinks and link.audio_sinks[0].samples > 48_000,
                          10, "a second of the browser's audio")
-        assert await page.evaluate("(p) => window.beats[p] > 0", BOOTH)  # heartbeats arrive
+        # the booth's heartbeats arrive on the data channel
+        await page.wait_for_function("(p) => window.beats[p] > 0", arg=BOOTH, timeout=10000)
+        # recovery as after a lost path: a new aiortc connection, a new offer; the page
+        # replaces its connection and media flows again
+        link.reconnect("test")
+        await wait_until(lambda: link.state == "connected" and link.generation == 2, 15,
+                         "a second connection")
+        assert await page.evaluate("() => window.offersReceived") == 2
+        await wait_until(lambda: link.video_sinks and link.video_sinks[0].frames > 5, 10,
+                         "browser frames on the new connection")
+        await wait_inbound(page, BOOTH, videos=2)
         await call.hang_up()
         assert call.view.phase is Phase.ENDED
         # the booth's bye closes the browser's connection
