@@ -408,6 +408,16 @@ class _Reader:
         if "rating" not in kinds and "rating" in self.step_names:
             # GB/T 39734: a rating is offered at the end of every item, listed or not.
             steps.append(Step("rating", None, self.step_names["rating"]))
+        reviewed: set[str] = set()  # a department certifies only what it reviewed
+        for i, st in enumerate(steps):
+            owner = None if st is None else st.department or dept
+            if st is not None and owner is not None and st.kind == "review":
+                reviewed.add(owner)
+            elif st is not None and st.kind == "certificate" and owner not in reviewed:
+                self.bad(
+                    f"{where}.steps[{i}]",
+                    f"a certificate needs an earlier review step of {owner}",
+                )
         if "form" in kinds and not form:
             self.bad(f"{where}.form", "the service has a form step but no form fields")
         if "capture" in kinds and not materials:

@@ -151,6 +151,11 @@ services:
     colour: red
     steps: [{kind: review, department: police}]
     form: [{key: size, label: {zh_CN: 大小, en: Size, zh_HK: 大小}, kind: shoe}]
+  - code: tax-three
+    name: {zh_CN: 三, en: Three, zh_HK: 三}
+    summary: {zh_CN: 三, en: Three, zh_HK: 三}
+    mode: self
+    steps: [identify, {kind: review, department: market}, certificate, consult]
 """
 
 
@@ -177,6 +182,8 @@ def test_every_problem_is_reported_with_file_and_key(tmp_path: Path) -> None:
         "services/tax.yaml: tax-one.steps[0].department: unknown department 'police'",
         "services/tax.yaml: tax-one.form[0].kind: bad field kind 'shoe'",
         "services/ghost.yaml: department: unknown department 'ghost'",
+        "tax-three.steps[2]: a certificate needs an earlier review step of tax",
+        "tax-three.needs_clerk: a consult step needs a clerk",
         "services/broken.yaml: line",
     ]
     for fragment in expected:
@@ -235,3 +242,18 @@ def test_cache_is_written_used_and_invalidated(
     # A corrupt cache is ignored, never an error.
     next(cache.glob("*.pickle")).write_bytes(b"not a pickle")
     assert load_catalog(root, cache_dir=cache).services == edited.services
+
+
+def test_installed_catalog_is_found_under_the_prefix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from kiosk.core import catalog as catalog_module
+
+    installed = tmp_path / "venv" / "share" / "xiaowu" / "catalog"
+    installed.mkdir(parents=True)
+    fake_module = tmp_path / "venv" / "lib" / "site-packages" / "kiosk" / "core" / "catalog.py"
+    monkeypatch.setattr(catalog_module, "__file__", str(fake_module))
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / "venv"))
+    assert default_catalog_path() == installed
