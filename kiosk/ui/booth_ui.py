@@ -28,7 +28,7 @@ from kiosk.ui.bridge import BoothBridge
 from kiosk.ui.error_router import ErrorRouter
 from kiosk.ui.i18n import SOURCE_LANGUAGE, Translations, compile_translations
 from kiosk.ui.idle import IdlePhase, IdleTimer
-from kiosk.ui.theme import FONT_FAMILIES, stylesheet, theme_for
+from kiosk.ui.theme import FONT_FAMILIES, Theme, stylesheet, theme_for
 from kiosk.ui.viewmodels import CallView, Plain
 from kiosk.ui.window import BoothWindow
 
@@ -133,6 +133,8 @@ class BoothUi(QObject):
         self.idle: IdleTimer | None = None
         self._warned = False
         self._session_started: float | None = None
+        self._family = ""
+        self._theme: Theme | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._unsubscribe: Callable[[], None] | None = None
 
@@ -216,10 +218,15 @@ class BoothUi(QObject):
         self.window.set_orientation(orientation)
 
     def _apply_look(self) -> None:
+        # Only what changed: restyling the whole window is the slow part of a switch.
         family = pick_font(self.bridge.language)
-        font = QFont(family)
-        QApplication.setFont(font)
-        self.window.setStyleSheet(stylesheet(theme_for(self.bridge.elderly), family))
+        if family != self._family:
+            self._family = family
+            QApplication.setFont(QFont(family))
+        theme = theme_for(self.bridge.elderly)
+        if theme is not self._theme:
+            self._theme = theme
+            self.window.setStyleSheet(stylesheet(theme))
         self.window.retranslate()
 
     # --- data ---------------------------------------------------------------------------
