@@ -272,6 +272,14 @@ class WithdrawalDialogue:
         already talks to it) without."""
         return self._turn(self._say("greeting" if introduce else "purpose"))
 
+    def start_for(self, service_code: str) -> Turn:
+        """Start with the purpose already chosen (the citizen picked the service)."""
+        purpose = next((p for p, code in PURPOSE_SERVICE.items() if code == service_code), None)
+        if purpose is None:
+            raise ValueError(f"{service_code} is not a provident fund withdrawal")
+        self._set_purpose(purpose)
+        return self._advance("")
+
     def handle(self, utterance: str) -> Turn:
         """The reply to what the citizen said (recognised or typed)."""
         if self.step in (Step.DONE, Step.HANDOFF):
