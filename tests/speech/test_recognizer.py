@@ -93,6 +93,7 @@ def test_grammar_can_change_between_utterances(
 
 
 def test_silence_gives_no_result(korean_model: SpeechModel) -> None:
+    assert korean_model.warm_up(["월세"]) >= 0
     assert _recognise(korean_model, SILENCE * 6, ["월세"]) == []
 
 
