@@ -247,8 +247,10 @@ class _Worker:
             self.pre_roll_bytes -= len(self.pre_roll.popleft())
 
     def _accept(self, chunk: bytes) -> None:
-        for rec, pieces in ((self.grammar_rec, self.grammar_pieces),
-                            (self.free_rec, self.free_pieces)):
+        for rec, pieces in (
+            (self.grammar_rec, self.grammar_pieces),
+            (self.free_rec, self.free_pieces),
+        ):
             if rec is not None and rec.AcceptWaveform(chunk):
                 pieces.append(json.loads(rec.Result()))
         primary = self.grammar_rec or self.free_rec
@@ -262,16 +264,25 @@ class _Worker:
     def _finish_utterance(self, end_s: float) -> None:
         grammar_text, grammar_conf = self._close(self.grammar_rec, self.grammar_pieces)
         free_text, free_conf = self._close(self.free_rec, self.free_pieces)
-        use_grammar = self.grammar_rec is not None and bool(grammar_text) and (
-            grammar_conf >= self.o._min_conf or self.free_rec is None
+        use_grammar = (
+            self.grammar_rec is not None
+            and bool(grammar_text)
+            and (grammar_conf >= self.o._min_conf or self.free_rec is None)
         )
         text, conf = (grammar_text, grammar_conf) if use_grammar else (free_text, free_conf)
         self.last_partial = ""
-        self._emit(FinalResult(
-            text=text, grammar_text=grammar_text, free_text=free_text, confidence=conf,
-            used_grammar=use_grammar, speech_start_s=self.speech_start, speech_end_s=end_s,
-            decided_at=self.o._monotonic(),
-        ))
+        self._emit(
+            FinalResult(
+                text=text,
+                grammar_text=grammar_text,
+                free_text=free_text,
+                confidence=conf,
+                used_grammar=use_grammar,
+                speech_start_s=self.speech_start,
+                speech_end_s=end_s,
+                decided_at=self.o._monotonic(),
+            )
+        )
 
     @staticmethod
     def _close(rec: Any, pieces: list[dict[str, Any]]) -> tuple[str, float]:

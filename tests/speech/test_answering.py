@@ -70,7 +70,10 @@ def test_empty_question_asks_again(answerer: Answerer) -> None:
 def test_cli_prints_the_agreed_json() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "kiosk", "ask", "租房提取要带哪些材料", "--json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stderr
