@@ -19,13 +19,21 @@ HELP = "ask the digital clerk a question (answers offline from the service guide
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("question", nargs="?", default="",
-                        help="the question, in Chinese (or as recognised)")
-    parser.add_argument("--converse", action="store_true",
-                        help="hold a conversation: one utterance per line on standard input")
+    parser.add_argument(
+        "question", nargs="?", default="", help="the question, in Chinese (or as recognised)"
+    )
+    parser.add_argument(
+        "--converse",
+        action="store_true",
+        help="hold a conversation: one utterance per line on standard input",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.add_argument("--lang", choices=["zh_CN", "en", "zh_HK"], default=None,
-                        help="language of the answer (default: the booth's language)")
+    parser.add_argument(
+        "--lang",
+        choices=["zh_CN", "en", "zh_HK"],
+        default=None,
+        help="language of the answer (default: the booth's language)",
+    )
     parser.add_argument("--kb", metavar="DIR", help="knowledge base folder (default: assets/kb)")
 
 

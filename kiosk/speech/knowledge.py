@@ -221,10 +221,10 @@ def _parse_file(name: str, doc: Any, problems: list[str]) -> list[Entry]:
                 department=dept,
                 service=service,
                 section=section,
-                questions=_texts(f"{where}.questions", raw.get("questions"), problems,
-                                 required=True),
-                keywords=_texts(f"{where}.keywords", raw.get("keywords"), problems,
-                                required=False),
+                questions=_texts(
+                    f"{where}.questions", raw.get("questions"), problems, required=True
+                ),
+                keywords=_texts(f"{where}.keywords", raw.get("keywords"), problems, required=False),
                 answer=_localized(f"{where}.answer", raw.get("answer"), problems),
                 source=source,
                 handoff=bool(raw.get("handoff", False)),

@@ -51,12 +51,30 @@ OFFICIAL = "https://alphacephei.com/vosk/models/"
 KNOWN_MODELS: dict[str, KnownModel] = {
     m.name: m
     for m in (
-        KnownModel("vosk-model-small-cn-0.22", OFFICIAL + "vosk-model-small-cn-0.22.zip",
-                   None, 42, "zh_CN", "Mandarin, small: the booth's model (about 300 MB RAM)"),
-        KnownModel("vosk-model-cn-0.22", OFFICIAL + "vosk-model-cn-0.22.zip",
-                   None, 1300, "zh_CN", "Mandarin, large: server-class memory"),
-        KnownModel("vosk-model-small-en-us-0.15", OFFICIAL + "vosk-model-small-en-us-0.15.zip",
-                   None, 40, "en", "English, small"),
+        KnownModel(
+            "vosk-model-small-cn-0.22",
+            OFFICIAL + "vosk-model-small-cn-0.22.zip",
+            None,
+            42,
+            "zh_CN",
+            "Mandarin, small: the booth's model (about 300 MB RAM)",
+        ),
+        KnownModel(
+            "vosk-model-cn-0.22",
+            OFFICIAL + "vosk-model-cn-0.22.zip",
+            None,
+            1300,
+            "zh_CN",
+            "Mandarin, large: server-class memory",
+        ),
+        KnownModel(
+            "vosk-model-small-en-us-0.15",
+            OFFICIAL + "vosk-model-small-en-us-0.15.zip",
+            None,
+            40,
+            "en",
+            "English, small",
+        ),
     )
 }
 
@@ -85,8 +103,9 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def download(url: str, target: Path, progress: Progress | None = None,
-             timeout: float = 60.0) -> str:
+def download(
+    url: str, target: Path, progress: Progress | None = None, timeout: float = 60.0
+) -> str:
     """Fetch ``url`` into ``target``; return the SHA-256 of what was written."""
     digest = hashlib.sha256()
     try:
@@ -155,8 +174,9 @@ def _safe_extract(archive: Path, into: Path) -> None:
 
 
 def _model_root(folder: Path) -> Path:
-    candidates = sorted(p.parent for p in folder.rglob("am") if p.is_dir()
-                        and (p.parent / "conf").is_dir())
+    candidates = sorted(
+        p.parent for p in folder.rglob("am") if p.is_dir() and (p.parent / "conf").is_dir()
+    )
     if not candidates:
         raise ModelInstallError("the archive holds no model (no folder with am/ and conf/)")
     return min(candidates, key=lambda p: len(p.parts))

@@ -57,7 +57,7 @@ def fuzzy_syllable(syllable: str) -> str:
     """A toneless pinyin syllable with confusable initials and finals merged."""
     for long, short in _FUZZY_INITIALS:
         if syllable.startswith(long):
-            syllable = short + syllable[len(long):]
+            syllable = short + syllable[len(long) :]
             break
     for long, short in _FUZZY_FINALS:
         if syllable.endswith(long):
@@ -87,9 +87,7 @@ def readings(text: str) -> list[tuple[str, ...]]:
     """Up to two fuzzy readings of each character (还: hai, huan), so that a homophone of
     either reading of a polyphonic character still matches."""
     out = []
-    for alternatives in pinyin(
-        text, style=Style.NORMAL, heteronym=True, errors=_each_char_alone
-    ):
+    for alternatives in pinyin(text, style=Style.NORMAL, heteronym=True, errors=_each_char_alone):
         fuzzy = dict.fromkeys(
             fuzzy_syllable(a) if a.isalpha() and a.isascii() else a for a in alternatives[:2]
         )

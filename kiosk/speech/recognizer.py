@@ -271,8 +271,10 @@ class _Worker:
     def _accept(self, chunk: bytes) -> None:
         if self.grammar_rec is not None and not self.o._free_always:
             self.utterance.append(chunk)
-        for rec, pieces in ((self.grammar_rec, self.grammar_pieces),
-                            (self.free_rec if self._free_streams() else None, self.free_pieces)):
+        for rec, pieces in (
+            (self.grammar_rec, self.grammar_pieces),
+            (self.free_rec if self._free_streams() else None, self.free_pieces),
+        ):
             if rec is not None and rec.AcceptWaveform(chunk):
                 pieces.append(json.loads(rec.Result()))
         primary = self.grammar_rec or self.free_rec
@@ -295,16 +297,25 @@ class _Worker:
                     self.free_pieces.append(json.loads(self.free_rec.Result()))
             free_text, free_conf = self._close(self.free_rec, self.free_pieces)
         self.utterance.clear()
-        use_grammar = self.grammar_rec is not None and bool(grammar_text) and (
-            confident or self.free_rec is None
+        use_grammar = (
+            self.grammar_rec is not None
+            and bool(grammar_text)
+            and (confident or self.free_rec is None)
         )
         text, conf = (grammar_text, grammar_conf) if use_grammar else (free_text, free_conf)
         self.last_partial = ""
-        self._emit(FinalResult(
-            text=text, grammar_text=grammar_text, free_text=free_text, confidence=conf,
-            used_grammar=use_grammar, speech_start_s=self.speech_start, speech_end_s=end_s,
-            decided_at=self.o._monotonic(),
-        ))
+        self._emit(
+            FinalResult(
+                text=text,
+                grammar_text=grammar_text,
+                free_text=free_text,
+                confidence=conf,
+                used_grammar=use_grammar,
+                speech_start_s=self.speech_start,
+                speech_end_s=end_s,
+                decided_at=self.o._monotonic(),
+            )
+        )
 
     @staticmethod
     def _close(rec: Any, pieces: list[dict[str, Any]]) -> tuple[str, float]:

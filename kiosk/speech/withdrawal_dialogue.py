@@ -59,8 +59,16 @@ PURPOSE_WORDS = {
     Purpose.RENT: ("租房", "房租", "租金", "租的房", "租住", "交租"),
     Purpose.PURCHASE: ("买房", "购房", "买了房", "买房子", "首付", "新房", "二手房"),
     Purpose.RETIREMENT: ("退休",),
-    Purpose.LEAVE_CITY: ("离开本市", "去外地", "回老家", "调走", "转到外地", "异地转移",
-                         "迁出", "离开这"),
+    Purpose.LEAVE_CITY: (
+        "离开本市",
+        "去外地",
+        "回老家",
+        "调走",
+        "转到外地",
+        "异地转移",
+        "迁出",
+        "离开这",
+    ),
 }
 CLERK_WORDS = ("人工", "工作人员", "真人", "客服", "坐席")
 CORRECTION_WORDS = ("不对", "不是", "错了", "改成", "改为", "应该是", "换成", "我说的是")
@@ -218,7 +226,7 @@ PROMPTS: dict[str, Localized] = {
     ),
     "which_wrong": _t(
         "请告诉我哪一项不对，比如“是租房”或者“金额改成三千”。",
-        "Please tell me what is wrong, for example \"it is for rent\" or \"make it 3000\".",
+        'Please tell me what is wrong, for example "it is for rent" or "make it 3000".',
         "請告訴我哪一項不對，比如「是租房」或者「金額改成三千」。",
     ),
     "done": _t(
@@ -452,8 +460,7 @@ class WithdrawalDialogue:
 
     def _hand_off(self) -> Turn:
         self.step = Step.HANDOFF
-        return self._turn(self._say("handoff"), handoff=True,
-                          transcript=tuple(self._transcript))
+        return self._turn(self._say("handoff"), handoff=True, transcript=tuple(self._transcript))
 
     def _say(self, key: str, **values: str) -> str:
         return PROMPTS[key].get(self.lang).format(**values)
@@ -469,8 +476,24 @@ class WithdrawalDialogue:
         )
 
 
-_NUMBER_WORDS = ("零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "两", "幺",
-                 "十", "百", "千", "万")
+_NUMBER_WORDS = (
+    "零",
+    "一",
+    "二",
+    "三",
+    "四",
+    "五",
+    "六",
+    "七",
+    "八",
+    "九",
+    "两",
+    "幺",
+    "十",
+    "百",
+    "千",
+    "万",
+)
 
 
 def purpose_in(text: str) -> Purpose | None:
