@@ -107,18 +107,30 @@ class OcrConfig:
 @dataclass(frozen=True, slots=True)
 class SpeechConfig:
     model_dir: str = ""  # empty: the installed default model, if any
+    models_dir: str = ""  # where `kiosk models install` puts models; empty: <data_dir>/models
+    default_model: str = "vosk-model-small-cn-0.22"  # used when model_dir is empty
     voice: str = "cmn"
     enabled: bool = True
 
 
 @dataclass(frozen=True, slots=True)
 class CallConfig:
-    stun_urls: tuple[str, ...] = ()
+    """Video calls with the clerks (kiosk.call)."""
+
+    stun_urls: tuple[str, ...] = ()  # e.g. "stun:stun.example.gov.cn:3478"
+    # "turn:host:3478?transport=udp", "turn:host:3478?transport=tcp",
+    # "turns:host:5349?transport=tcp" (TLS); aiortc uses the first STUN and first TURN.
     turn_urls: tuple[str, ...] = ()
     turn_username: str = ""
     turn_password: str = ""
-    heartbeat_s: float = 1.0
-    dead_after_s: float = 5.0
+    # A peer silent for dead_after_s (checked every heartbeat_s) is lost: at most 4.5 s.
+    heartbeat_s: float = 0.5
+    dead_after_s: float = 4.0
+    gather_timeout_s: float = 1.0  # longest wait for STUN/TURN candidates at setup
+    reconnect_attempt_s: float = 6.0  # time one new connection gets before the next try
+    give_up_after_s: float = 120.0  # a participant unreachable this long has left
+    video_fps: float = 15.0
+    audio_only_loss: float = 0.25  # video packet loss that switches the call to audio only
 
 
 @dataclass(frozen=True, slots=True)

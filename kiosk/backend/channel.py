@@ -47,7 +47,7 @@ import datetime as dt
 import enum
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -68,7 +68,7 @@ from kiosk.backend.messages import (
     parse_frame,
 )
 from kiosk.core.clock import Clock
-from kiosk.core.errors import HubUnavailable, XiaowuError
+from kiosk.core.errors import HubRejected, HubUnavailable, XiaowuError
 
 log = logging.getLogger(__name__)
 
@@ -155,8 +155,8 @@ class BoothChannel:
         self._tasks: set[asyncio.Task[None]] = set()
         self._runner: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
+        self._awaiting: dict[str, asyncio.Future[Ack]] = {}  # event id -> the hub's ack
         self._last_rx = 0.0
-        self._ws: ClientConnection | None = None
 
     # -- wiring ---------------------------------------------------------------------
 
@@ -231,6 +231,10 @@ class BoothChannel:
                 delay = self._backoff.next_delay()
                 log.info("hub link down (%s); next attempt in %.1f s", reason, delay)
                 self._drop_volatile()
+                self._fail_waiters()
+                if reason == "unauthorized":
+                    # Only an operator can fix a refused token: knock rarely meanwhile.
+                    delay = self._backoff.maximum
                 self._publish(
                     ConnectionState.OFFLINE, attempt=attempt, retry_in_s=delay, reason=reason
                 )
@@ -239,7 +243,10 @@ class BoothChannel:
             worker.cancel()
             for task in list(self._tasks):
                 task.cancel()
-            self._ws = None
+            self._fail_waiters()
+            # Commands cut short by the stop were never acknowledged: the hub may send
+            # them again, and they must run then.
+            self._in_progress.clear()
             self._publish(ConnectionState.OFFLINE, reason="stopped")
 
     # -- sending --------------------------------------------------------------------
@@ -263,12 +270,40 @@ class BoothChannel:
         self._enqueue(_Outgoing(event, durable=buffer))
         return event.id
 
+    async def request(
+        self, name: str, data: dict[str, Any] | None = None, *, timeout_s: float = 10.0
+    ) -> dict[str, Any]:
+        """Send an event now and wait for the hub's ack; the ack's ``data``.
+
+        For events whose answer the booth needs (``call_request`` -> the queue entry).
+        Raises :class:`HubUnavailable` when offline, when the link drops or no ack comes
+        within ``timeout_s`` on the clock, and :class:`HubRejected` with the hub's code
+        when it refuses.
+        """
+        event_id = self.send_event(name, data, buffer=False)
+        future: asyncio.Future[Ack] = asyncio.get_running_loop().create_future()
+        self._awaiting[event_id] = future
+        try:
+            ack = await self._within(timeout_s, future)
+        finally:
+            self._awaiting.pop(event_id, None)
+        if ack is None:
+            raise HubUnavailable(f"the hub did not acknowledge {name!r} in time")
+        if not ack.ok:
+            raise HubRejected(f"the hub refused {name!r}", code=ack.error or HubRejected.code)
+        return dict(ack.data or {})
+
     def _enqueue(self, item: _Outgoing) -> None:
         if len(self._outgoing) >= self._max_buffered:
             dropped = self._outgoing.popleft()
             log.warning("outgoing queue full; dropped the oldest %s", type(dropped.frame).__name__)
         self._outgoing.append(item)
         self._outgoing_ready.set()
+
+    def _fail_waiters(self) -> None:
+        for future in self._awaiting.values():
+            if not future.done():
+                future.set_exception(HubUnavailable("the link to the hub was lost"))
 
     def _drop_volatile(self) -> None:
         kept = [item for item in self._outgoing if item.durable]
@@ -293,7 +328,6 @@ class BoothChannel:
                 welcome = await self._within(self._welcome_timeout_s, self._welcome(ws))
                 if welcome is None:
                     return "no_welcome"
-                self._ws = ws
                 self._backoff.reset()
                 self._last_rx = self._clock.monotonic()
                 log.info("hub link up as booth %s", welcome.booth_id)
@@ -306,8 +340,6 @@ class BoothChannel:
         except (OSError, TimeoutError, WebSocketException, BadFrame) as exc:
             log.info("hub link failed: %s", type(exc).__name__)
             return HubUnavailable.code
-        finally:
-            self._ws = None
 
     async def _welcome(self, ws: ClientConnection) -> Welcome:
         while True:
@@ -352,6 +384,10 @@ class BoothChannel:
                 await ws.send(encode_frame(Pong(frame.ts)))
             elif isinstance(frame, Command):
                 self._dispatch(frame)
+            elif isinstance(frame, Ack):
+                waiter = self._awaiting.get(frame.id)
+                if waiter is not None and not waiter.done():
+                    waiter.set_result(frame)
             elif not isinstance(frame, Pong):
                 log.debug("ignored a %s frame", type(frame).__name__)
         return "hub_closed"
@@ -454,10 +490,10 @@ class BoothChannel:
             sleeper.cancel()
             waker.cancel()
 
-    async def _within(self, seconds: float, work: Coroutine[Any, Any, T]) -> T | None:
+    async def _within(self, seconds: float, work: Awaitable[T]) -> T | None:
         """``work``'s result, or None if ``seconds`` pass on the clock first."""
         loop = asyncio.get_running_loop()
-        task = loop.create_task(work)
+        task = asyncio.ensure_future(work)
         timer = loop.create_task(self._clock.sleep(seconds))
         try:
             await asyncio.wait({task, timer}, return_when=asyncio.FIRST_COMPLETED)

@@ -7,6 +7,7 @@ Every frame is a JSON object with a ``type``::
     hub -> booth   command   {"type": "command", "id", "name", "data"}
     booth -> hub   ack       {"type": "ack", "id", "ok", "error"?}
     booth -> hub   event     {"type": "event", "id", "name", "data"}
+    hub -> booth   ack       {"type": "ack", "id", "ok", "error"?, "data"?}  of an event
 
 :func:`parse_frame` turns text into one of the dataclasses below and raises
 :class:`BadFrame` for anything else; :func:`encode_frame` is its inverse, so
@@ -71,6 +72,7 @@ class Ack:
     id: str
     ok: bool
     error: str | None = None
+    data: dict[str, Any] | None = None  # the hub's acks of events may carry a result
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,10 +117,12 @@ def parse_frame(text: str | bytes) -> Frame:
             return Event(id=_str(obj, "id"), name=_str(obj, "name"), data=_data(obj))
         if kind == "ack":
             error = obj.get("error")
+            data = obj.get("data")
             return Ack(
                 id=_str(obj, "id"),
                 ok=bool(obj.get("ok")),
                 error=error if isinstance(error, str) else None,
+                data=data if isinstance(data, dict) else None,
             )
     except (KeyError, TypeError, ValueError) as exc:
         raise BadFrame(f"bad {kind} frame: {exc}") from exc
@@ -148,6 +152,8 @@ def encode_frame(frame: Frame) -> str:
             obj = {"type": "ack", "id": frame.id, "ok": frame.ok}
             if frame.error is not None:
                 obj["error"] = frame.error
+            if frame.data is not None:
+                obj["data"] = frame.data
         case UnknownFrame():
             obj = dict(frame.raw)
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))

@@ -91,7 +91,8 @@ class KeyHub:
                 else:
                     self.effects.append(Effect(key, request.command, request.path, json.loads(raw)))
                     status = 201
-                    answer = json.dumps({"effect": len(self.effects)}).encode()
+                    n = len(self.effects)
+                    answer = json.dumps({"id": f"hub-{n}", "effect": n}).encode()
                     self._answers[key] = (status, answer)
             hold = self.hold_at is not None and self.requests == self.hold_at
         if hold:

@@ -24,6 +24,7 @@ FRAMES = [
     Command("c1", "push", {"kind": "show_form", "fields": ["a"]}),
     Ack("c1", True),
     Ack("c2", False, "device_timeout"),
+    Ack("e9", True, data={"position": 2}),
     Event("e1", "locker_state", {"slot": 3}),
     UnknownFrame("presence", {"type": "presence", "x": 1}),
 ]

@@ -68,8 +68,27 @@ async def test_delivers_in_order_per_case_with_the_key_fixed_at_creation(
     ]
     assert [e.body["n"] for e in key_hub.effects if e.path == "/api/v1/cases/A/steps"] == [1, 2, 3]
     response = await asyncio.wait_for(waiter, WAIT)
-    assert response == HubResponse(201, {"effect": 4})
+    assert response == HubResponse(201, {"id": "hub-4", "effect": 4})
     assert outbox.pending() == 0
+    outbox.close()
+
+
+async def test_a_case_opened_offline_gets_its_hub_id_into_later_paths(
+    tmp_path: Path, keys: FileKeyStore, key_hub: KeyHub, key_hub_client: HubClient
+) -> None:
+    outbox = _outbox(tmp_path, keys)
+    outbox.enqueue("local-1", "POST", "/cases", {"service": "hpf-withdrawal-rent"}, opens_case=True)
+    outbox.enqueue("local-1", "PUT", "/cases/{case}/form", {"fields": {"amount": 5000}})
+    outbox.enqueue("never-opened", "PUT", "/cases/{case}/form", {"fields": {}})
+    assert outbox.hub_case_id("local-1") is None
+    assert await outbox.deliver_pending(key_hub_client)
+    assert [(e.method, e.path) for e in key_hub.effects] == [
+        ("POST", "/api/v1/cases"),
+        ("PUT", "/api/v1/cases/hub-1/form"),
+    ]
+    assert outbox.hub_case_id("local-1") == "hub-1"
+    [aside] = outbox.set_aside()
+    assert aside.case_id == "never-opened" and aside.error == "case_not_opened"
     outbox.close()
 
 
@@ -81,9 +100,11 @@ class LosesAnswers:
         self.times = times
 
     async def write(
-        self, method: str, path: str, body: Any, *, idempotency_key: str
+        self, method: str, path: str, body: Any, *, idempotency_key: str, bearer: str | None = None
     ) -> HubResponse:
-        response = await self.inner.write(method, path, body, idempotency_key=idempotency_key)
+        response = await self.inner.write(
+            method, path, body, idempotency_key=idempotency_key, bearer=bearer
+        )
         if self.times:
             self.times -= 1
             raise HubUnavailable("connection reset while reading the answer")
