@@ -42,5 +42,3 @@ async def bus(locker_emulator: PtyEmulator, profile_name: str) -> AsyncIterator[
     bus = await LockerBus.open(locker_emulator.path, PROFILES[profile_name], timeout_s=0.3)
     yield bus
     await bus.close()
-
-

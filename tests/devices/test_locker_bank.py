@@ -234,3 +234,19 @@ async def _parked(clock: FakeClock, task: asyncio.Task) -> None:  # type: ignore
     async with asyncio.timeout(5):
         while clock.sleepers == 0 and not task.done():  # noqa: ASYNC110
             await asyncio.sleep(0)
+
+
+async def test_the_workflow_ports_open_and_follow_a_slot(tmp_path: Path, alerts: Alerts) -> None:
+    board = MemoryBoard(PROFILES["kerong-cu16"])
+    clock = FakeClock()
+    bank = LockerBank(board, SlotStore(tmp_path / "s.json"), alerts, clock, LockerTimings(poll_s=1))
+    slot = await bank.open_slot("case-9")
+    assert slot == "1" and board.unlocked == [1]  # the smallest size first
+    waiting = asyncio.create_task(bank.wait_closed(slot))
+    await _parked(clock, waiting)
+    board.items[1] = True
+    board.doors[1] = DoorState.CLOSED
+    clock.advance(1)
+    assert await asyncio.wait_for(waiting, 5) is True
+    assert bank.store.records()[1].status == "deposited"
+    assert alerts.received == []
