@@ -16,6 +16,9 @@ objects here are complete and the JSON document has no references left.
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -216,9 +219,18 @@ class Catalog:
         """The services a department owns, in catalog order."""
         return list(self._by_dept.get(department, ()))
 
-    def search(self, query: str, limit: int = 50) -> list[Service]:
-        """Services matching ``query`` (Chinese, pinyin, initials, English), best first."""
-        return [self.services[i] for i in self._index.search(query, limit)]
+    def search(
+        self, query: str, limit: int = 50, *, department: str | None = None
+    ) -> list[Service]:
+        """Services matching ``query`` (Chinese, pinyin, initials, English), best first.
+
+        ``department`` keeps only that department's services (the hub's
+        ``/api/v1/services?q=...&department=...``). An empty query finds nothing.
+        """
+        if department is None:
+            return [self.services[i] for i in self._index.search(query, limit)]
+        found = (self.services[i] for i in self._index.search(query, len(self.services)))
+        return [s for s in found if s.department == department][: max(limit, 0)]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -283,21 +295,88 @@ def _service_from_json(s: Mapping[str, Any]) -> Service:
 
 
 def default_catalog_path() -> Path:
-    """``assets/catalog`` of the repository (or of the installed tree)."""
-    return Path(__file__).resolve().parents[2] / "assets" / "catalog"
+    """``assets/catalog`` of the source tree, or ``<venv>/share/xiaowu/catalog`` installed.
+
+    Running from a checkout finds the repository's folder; an installed package (the .deb
+    puts the application in a virtualenv) finds the copy installed under the
+    environment's ``share``. A booth or hub configured with another folder passes it to
+    :func:`load_catalog`.
+    """
+    source_tree = Path(__file__).resolve().parents[2] / "assets" / "catalog"
+    installed = Path(sys.prefix) / "share" / "xiaowu" / "catalog"
+    if not source_tree.is_dir() and installed.is_dir():
+        return installed
+    return source_tree
 
 
-def load_catalog(path: Path | None = None) -> Catalog:
-    """Read and validate the catalog at ``path`` (a directory); CatalogError lists all problems."""
+def load_catalog(path: Path | None = None, *, cache_dir: Path | None = None) -> Catalog:
+    """Read and validate the catalog at ``path`` (a directory); CatalogError lists all problems.
+
+    With ``cache_dir``, a validated catalog with its search index is kept there, keyed by
+    the digest of the files; the next start with unchanged files reads that instead of
+    parsing YAML and building the index again (a few times faster for a large catalog).
+    The cache is only a speed-up: a stale, foreign or unreadable one is ignored and
+    replaced. Give it a directory only this user can write (the booth's state dir).
+    """
     # The YAML reader is imported here so that from_json users (the booth's cache, the
     # hub) never pay for importing yaml.
-    from kiosk.core.catalog_format import read_catalog_files
+    from kiosk.core.catalog_format import parse_sources, read_sources
 
     root = path if path is not None else default_catalog_path()
-    departments, services, version, problems = read_catalog_files(root)
+    sources, problems = read_sources(root)
     if problems:
         raise CatalogError(problems)
-    return Catalog(departments, services, version)
+    key = content_version(_CACHE_FORMAT, [*sources.values(), *_code_of_the_model()])
+    if cache_dir is not None:
+        cached = _read_cache(cache_dir, key)
+        if cached is not None:
+            return cached
+    departments, services, version, problems = parse_sources(sources)
+    if problems:
+        raise CatalogError(problems)
+    catalog = Catalog(departments, services, version)
+    if cache_dir is not None:
+        _write_cache(cache_dir, key, catalog)
+    return catalog
+
+
+_CACHE_FORMAT = "catalog-cache-1"
+
+
+def _code_of_the_model() -> list[bytes]:
+    """The source of the modules whose objects the cache holds: new code, new cache."""
+    here = Path(__file__).resolve().parent
+    names = ("catalog.py", "catalog_format.py", "search.py", "text.py")
+    try:
+        return [(here / name).read_bytes() for name in names]
+    except OSError:  # installed without sources: fall back to the format tag alone
+        return []
+
+
+def _cache_file(cache_dir: Path, key: str) -> Path:
+    return cache_dir / f"{key.replace('+', '-')}.pickle"
+
+
+def _read_cache(cache_dir: Path, key: str) -> Catalog | None:
+    try:
+        blob = _cache_file(cache_dir, key).read_bytes()
+        catalog = pickle.loads(blob)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
+        return None
+    return catalog if isinstance(catalog, Catalog) else None
+
+
+def _write_cache(cache_dir: Path, key: str, catalog: Catalog) -> None:
+    target = _cache_file(cache_dir, key)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        for old in cache_dir.glob(f"{_CACHE_FORMAT}-*.pickle"):
+            old.unlink(missing_ok=True)
+        partial = target.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(partial, target)
+    except OSError:
+        pass  # a read-only or full disk only costs speed
 
 
 def content_version(declared: str, blobs: Iterable[bytes]) -> str:

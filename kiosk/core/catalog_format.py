@@ -408,6 +408,16 @@ class _Reader:
         if "rating" not in kinds and "rating" in self.step_names:
             # GB/T 39734: a rating is offered at the end of every item, listed or not.
             steps.append(Step("rating", None, self.step_names["rating"]))
+        reviewed: set[str] = set()  # a department certifies only what it reviewed
+        for i, st in enumerate(steps):
+            owner = None if st is None else st.department or dept
+            if st is not None and owner is not None and st.kind == "review":
+                reviewed.add(owner)
+            elif st is not None and st.kind == "certificate" and owner not in reviewed:
+                self.bad(
+                    f"{where}.steps[{i}]",
+                    f"a certificate needs an earlier review step of {owner}",
+                )
         if "form" in kinds and not form:
             self.bad(f"{where}.form", "the service has a form step but no form fields")
         if "capture" in kinds and not materials:
@@ -452,43 +462,66 @@ class _Reader:
         return out
 
 
-def _parse(path: Path, root: Path, reader: _Reader) -> tuple[Any, bytes]:
-    name = path.relative_to(root).as_posix()
+def _parse(name: str, blob: bytes, reader: _Reader) -> Any:
     try:
-        blob = path.read_bytes()
-    except OSError as exc:
-        reader.bad(name, f"cannot read ({exc.strerror})")
-        return None, b""
-    try:
-        return yaml.load(blob, Loader=_Loader), blob  # a SafeLoader (CSafeLoader)
+        return yaml.load(blob, Loader=_Loader)  # a SafeLoader (CSafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{name}: line {mark.line + 1}" if mark is not None else name
         reader.bad(where, f"not valid YAML ({getattr(exc, 'problem', exc)})")
-        return None, blob
+        return None
+
+
+def read_sources(root: Path) -> tuple[dict[str, bytes], list[str]]:
+    """The bytes of every catalog file by its name relative to ``root``, and read problems.
+
+    The index file comes first, then the service files in name order, so the digest of
+    the sources (the version, the cache key) does not depend on the directory listing.
+    """
+    problems: list[str] = []
+    index_path = root / INDEX_FILE
+    if not index_path.is_file():
+        return {}, [f"{index_path}: missing (the catalog's index file)"]
+    paths = [index_path, *sorted((root / SERVICES_DIR).glob("*.yaml"))]
+    if len(paths) == 1:
+        problems.append(f"{SERVICES_DIR}: no service files (*.yaml)")
+    sources: dict[str, bytes] = {}
+    for path in paths:
+        name = path.relative_to(root).as_posix()
+        try:
+            sources[name] = path.read_bytes()
+        except OSError as exc:
+            problems.append(f"{name}: cannot read ({exc.strerror})")
+    return sources, problems
+
+
+def parse_sources(
+    sources: dict[str, bytes],
+) -> tuple[list[Department], list[Service], str, list[str]]:
+    """Departments, services, version and every problem of the catalog in ``sources``."""
+    reader = _Reader()
+    version = "0"
+    services: list[Service] = []
+    for name, blob in sources.items():
+        doc = _parse(name, blob, reader)
+        if doc is None:
+            continue
+        if name == INDEX_FILE:
+            version = reader.read_index(doc, INDEX_FILE)
+        else:
+            services += reader.read_services_file(doc, name)
+    return (
+        list(reader.departments.values()),
+        services,
+        content_version(version, sources.values()),
+        reader.problems,
+    )
 
 
 def read_catalog_files(root: Path) -> tuple[list[Department], list[Service], str, list[str]]:
     """Departments, services, version and the list of problems of the catalog at ``root``."""
-    reader = _Reader()
-    index_path = root / INDEX_FILE
-    if not index_path.is_file():
-        return [], [], "0", [f"{index_path}: missing (the catalog's index file)"]
-    doc, blob = _parse(index_path, root, reader)
-    blobs = [blob]
-    version = reader.read_index(doc, INDEX_FILE) if doc is not None else "0"
-    services: list[Service] = []
-    files = sorted((root / SERVICES_DIR).glob("*.yaml"))
-    if not files:
-        reader.bad(SERVICES_DIR, "no service files (*.yaml)")
-    for path in files:
-        doc, blob = _parse(path, root, reader)
-        blobs.append(blob)
-        if doc is not None:
-            services += reader.read_services_file(doc, path.relative_to(root).as_posix())
-    return (
-        list(reader.departments.values()),
-        services,
-        content_version(version, blobs),
-        reader.problems,
-    )
+    sources, problems = read_sources(root)
+    if INDEX_FILE not in sources:
+        return [], [], "0", problems
+    departments, services, version, more = parse_sources(sources)
+    return departments, services, version, problems + more

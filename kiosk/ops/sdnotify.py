@@ -30,7 +30,9 @@ class SystemdNotifier:
             self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
         usec = env.get("WATCHDOG_USEC", "")
         pid = env.get("WATCHDOG_PID", "")
-        enabled = usec.isdigit() and (not pid or pid == str(os.getpid()))
+        # Under a kiosk compositor (cage) the watchdog belongs to our parent, the unit's main
+        # process, and NotifyAccess=all lets us pet it.
+        enabled = usec.isdigit() and (not pid or pid in (str(os.getpid()), str(os.getppid())))
         self.watchdog_interval_s: float | None = int(usec) / 1e6 if enabled else None
 
     @property

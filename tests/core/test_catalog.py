@@ -151,6 +151,11 @@ services:
     colour: red
     steps: [{kind: review, department: police}]
     form: [{key: size, label: {zh_CN: 大小, en: Size, zh_HK: 大小}, kind: shoe}]
+  - code: tax-three
+    name: {zh_CN: 三, en: Three, zh_HK: 三}
+    summary: {zh_CN: 三, en: Three, zh_HK: 三}
+    mode: self
+    steps: [identify, {kind: review, department: market}, certificate, consult]
 """
 
 
@@ -177,6 +182,8 @@ def test_every_problem_is_reported_with_file_and_key(tmp_path: Path) -> None:
         "services/tax.yaml: tax-one.steps[0].department: unknown department 'police'",
         "services/tax.yaml: tax-one.form[0].kind: bad field kind 'shoe'",
         "services/ghost.yaml: department: unknown department 'ghost'",
+        "tax-three.steps[2]: a certificate needs an earlier review step of tax",
+        "tax-three.needs_clerk: a consult step needs a clerk",
         "services/broken.yaml: line",
     ]
     for fragment in expected:
@@ -203,3 +210,50 @@ def test_duplicate_department_and_missing_step_name(tmp_path: Path) -> None:
     assert "catalog.yaml: departments[2].code: duplicate department code 'market'" in text
     assert "catalog.yaml: step_names: missing step kind 'consult'" in text
     assert "catalog.yaml: step_names.chat: bad step kind" in text
+
+
+def test_cache_is_written_used_and_invalidated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk.core import catalog_format
+
+    root = tmp_path / "c"
+    shutil.copytree(default_catalog_path(), root)
+    cache = tmp_path / "cache"
+    first = load_catalog(root, cache_dir=cache)
+    assert len(list(cache.glob("*.pickle"))) == 1
+
+    def no_parsing(sources: object) -> None:
+        raise AssertionError("parsed although the cache is fresh")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(catalog_format, "parse_sources", no_parsing)
+        again = load_catalog(root, cache_dir=cache)
+    assert again.services == first.services and again.version == first.version
+    assert [s.code for s in again.search("gjj")] == [s.code for s in first.search("gjj")]
+
+    # An edited file makes a new cache entry (and removes the stale one).
+    path = root / "services" / "general.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("政务服务综合咨询", "综合咨询"))
+    edited = load_catalog(root, cache_dir=cache)
+    assert edited.service("general-consultation").name.zh_CN == "综合咨询"
+    assert len(list(cache.glob("*.pickle"))) == 1
+
+    # A corrupt cache is ignored, never an error.
+    next(cache.glob("*.pickle")).write_bytes(b"not a pickle")
+    assert load_catalog(root, cache_dir=cache).services == edited.services
+
+
+def test_installed_catalog_is_found_under_the_prefix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from kiosk.core import catalog as catalog_module
+
+    installed = tmp_path / "venv" / "share" / "xiaowu" / "catalog"
+    installed.mkdir(parents=True)
+    fake_module = tmp_path / "venv" / "lib" / "site-packages" / "kiosk" / "core" / "catalog.py"
+    monkeypatch.setattr(catalog_module, "__file__", str(fake_module))
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / "venv"))
+    assert default_catalog_path() == installed

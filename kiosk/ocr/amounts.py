@@ -1,0 +1,102 @@
+"""Money as written on contracts: 大写金额 (壹佰贰拾万元整), 万元 and plain digits.
+
+``parse_amount`` turns what a contract says into whole yuan; ``to_capital`` writes the
+大写 form (used by the document generator and to cross-check a contract's two forms).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_DIGIT_VALUE = {c: i for i, c in enumerate(_DIGITS)} | {
+    "〇": 0, "两": 2, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+    "六": 6, "七": 7, "八": 8, "九": 9, "贰": 2,
+}
+_SMALL_UNITS = {"拾": 10, "十": 10, "佰": 100, "百": 100, "仟": 1000, "千": 1000}
+_BIG_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000}
+
+_NUMBER_RE = re.compile(r"(\d[\d,，]*(?:\.\d+)?)\s*(万)?\s*元")
+
+
+def to_capital(yuan: int) -> str:
+    """``1234500`` -> ``壹佰贰拾叁万肆仟伍佰元整``."""
+    if yuan < 0:
+        raise ValueError("negative amount")
+    if yuan == 0:
+        return "零元整"
+    groups: list[int] = []
+    n = yuan
+    while n:
+        groups.append(n % 10_000)
+        n //= 10_000
+    parts: list[str] = []
+    zero_pending = False
+    for index in range(len(groups) - 1, -1, -1):
+        group = groups[index]
+        if group == 0:
+            zero_pending = bool(parts)
+            continue
+        if parts and (zero_pending or group < 1000):
+            parts.append("零")
+        parts.append(_group_capital(group))
+        parts.append(["", "万", "亿", "万亿"][index])
+        zero_pending = False
+    return "".join(parts) + "元整"
+
+
+def _group_capital(group: int) -> str:
+    out: list[str] = []
+    zero = False
+    for unit, name in ((1000, "仟"), (100, "佰"), (10, "拾"), (1, "")):
+        digit = group // unit % 10
+        if digit == 0:
+            zero = bool(out)
+            continue
+        if zero:
+            out.append("零")
+            zero = False
+        out.append(_DIGITS[digit] + name)
+    return "".join(out)
+
+
+def parse_capital(text: str) -> int | None:
+    """``壹佰贰拾叁万肆仟伍佰元整`` -> 1234500; None when the text is not such an amount."""
+    body = re.sub(r"[\s人民币（）()：:]", "", text)
+    body = body.split("元")[0]
+    if not body or any(c not in _DIGIT_VALUE and c not in _SMALL_UNITS
+                       and c not in _BIG_UNITS for c in body):
+        return None
+    done = 0  # everything already multiplied by 亿
+    below_yi = 0  # the part under 亿 that is already multiplied by 万
+    section = 0
+    digit = 0
+    for char in body:
+        if char in _DIGIT_VALUE:
+            digit = _DIGIT_VALUE[char]
+        elif char in _SMALL_UNITS:
+            section += (digit or 1) * _SMALL_UNITS[char]
+            digit = 0
+        elif _BIG_UNITS[char] == 10_000:
+            below_yi += (section + digit) * 10_000
+            section = digit = 0
+        else:
+            done = (done + below_yi + section + digit) * 100_000_000
+            below_yi = section = digit = 0
+    return done + below_yi + section + digit
+
+
+def parse_amount(text: str) -> int | None:
+    """Whole yuan from ``1,234,500元``, ``123.45万元`` or a 大写 amount; None if absent."""
+    match = _NUMBER_RE.search(text)
+    if match:
+        try:
+            value = Decimal(match.group(1).replace(",", "").replace("，", ""))
+        except InvalidOperation:
+            return None
+        if match.group(2):
+            value *= 10_000
+        return int(value)
+    capital = re.search(f"[{_DIGITS}〇两拾佰仟万亿]+元", text)
+    return parse_capital(capital.group(0)) if capital else None

@@ -1,0 +1,583 @@
+"""Field extraction per document type, on a corrected (flat, upright) page.
+
+Theory of operation
+-------------------
+* **ID card** (fixed layout, GA 450): the card is scaled to 1000 px wide; the row offset
+  is found from the ink profile of the label column (姓名 性别 出生 住址), and each value is
+  cut out at its known place and read as one line: all crops in one engine call.
+* **Licence and contracts** (free layout): the whole page is read once; each field is
+  found after its printed label (统一社会信用代码, 买受人, 月租金 ...), in the line that
+  holds the label or, for amounts and periods that wrap, in the page text joined up.
+* **Codes** (ID numbers, USCC): confusable letters are mapped to what the alphabet
+  allows; if the check character still fails, the code is re-read from its region with
+  the engine restricted to the code's alphabet, and the valid reading wins.
+* **Checks** (kiosk.ocr.checks) mark fields; a field that fails keeps its reading and
+  gets half the confidence. Nothing here raises for a bad document: missing fields are
+  empty with confidence 0.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from kiosk.ocr.amounts import parse_amount, parse_capital
+from kiosk.ocr.checks import (
+    USCC_ALPHABET,
+    check_fields,
+    id_birth_date,
+    id_sex,
+    is_valid_id_number,
+    is_valid_uscc,
+)
+from kiosk.ocr.documents import FIELDS, Reading
+from kiosk.ocr.engine import Box, OcrEngine, TextLine
+
+CJK = "\u4e00-\u9fff"
+_NATION_NAMES = (
+    "汉 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 "
+    "侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 "
+    "高山 拉祜 水 东乡 纳西 景颇 柯尔克孜 土 "
+    "达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 "
+    "普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 "
+    "保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 "
+    "珞巴 基诺"
+)
+NATIONS = tuple(_NATION_NAMES.split())
+_ID_FIX = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1",
+                         "i": "1", "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "G": "6",
+                         "b": "6", "x": "X", "×": "X", "g": "9", "q": "9", "A": "4"})
+_USCC_FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "i": "1",
+                           "Z": "2", "S": "5", "V": "U", "v": "U"})
+_DATE = re.compile(r"(\d{4})\D{0,2}?(\d{1,2})\D{0,2}?(\d{1,2})")
+
+
+def normalise(text: str) -> str:
+    """Full-width forms to ASCII (：→:, （→(, ０→0), whitespace removed."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _iso(year: str, month: str, day: str) -> str:
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+
+
+# --- pages ----------------------------------------------------------------------------
+
+
+def prepare(page: np.ndarray, long_side: int) -> tuple[np.ndarray, float]:
+    """Grey page at a working size with the light evened out; and the scale applied."""
+    gray = page if page.ndim == 2 else cv2.cvtColor(page, cv2.COLOR_BGR2GRAY)
+    scale = long_side / max(gray.shape)
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=interpolation)
+    # divide by the paper's own brightness: uneven light and faint security print go
+    background = cv2.medianBlur(cv2.dilate(gray, np.ones((7, 7), np.uint8)), 31)
+    even = cv2.divide(gray, background, scale=255)
+    even = cv2.normalize(even, None, 0, 255, cv2.NORM_MINMAX)
+    return even, scale
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    value: str
+    line: TextLine | None
+    confidence: float
+
+
+@dataclass
+class _Result:
+    fields: dict[str, str]
+    confidence: dict[str, float]
+    regions: dict[str, Box]
+    extra_checks: dict[str, bool]
+
+    @classmethod
+    def empty(cls, doc_type: str) -> _Result:
+        names = FIELDS[doc_type]
+        return cls({n: "" for n in names}, {n: 0.0 for n in names}, {}, {})
+
+    def put(self, name: str, value: str, confidence: float, box: Box | None) -> None:
+        self.fields[name] = value
+        self.confidence[name] = round(max(0.0, min(1.0, confidence)), 3) if value else 0.0
+        if box is not None and value:
+            self.regions[name] = box
+
+
+def _finish(doc_type: str, result: _Result, page_size: tuple[int, int], scale: float) -> Reading:
+    checks = check_fields(doc_type, result.fields)
+    for name, ok in result.extra_checks.items():
+        checks[name] = checks.get(name, True) and ok
+    confidence = {
+        name: round(value * (0.5 if checks.get(name) is False else 1.0), 3)
+        for name, value in result.confidence.items()
+    }
+    regions = {
+        name: (int(b[0] / scale), int(b[1] / scale), int(b[2] / scale), int(b[3] / scale))
+        for name, b in result.regions.items()
+    }
+    return Reading(doc_type, dict(result.fields), confidence, checks, regions, page_size)
+
+
+# --- codes ----------------------------------------------------------------------------
+
+
+def id_candidates(text: str) -> list[str]:
+    """18-character ID-number-like runs in ``text`` after fixing confusable letters."""
+    fixed = normalise(text).translate(_ID_FIX)
+    return re.findall(r"(?<![0-9X])\d{17}[0-9X](?![0-9X])", fixed)
+
+
+def uscc_candidates(text: str) -> list[str]:
+    fixed = normalise(text).upper().translate(_USCC_FIX)
+    return re.findall(f"(?<![0-9A-Z])[{USCC_ALPHABET}]{{18}}(?![0-9A-Z])", fixed)
+
+
+def _best_code(candidates: Sequence[str], valid: Callable[[str], bool]) -> str:
+    for candidate in candidates:
+        if valid(candidate):
+            return candidate
+    return candidates[0] if candidates else ""
+
+
+# --- ID card --------------------------------------------------------------------------
+
+_CARD_WIDTH = 1000
+_MM = _CARD_WIDTH / 85.6
+# nominal centre lines (mm from the top) of the label rows and value rows
+_LABEL_ROWS = (10.6, 17.6, 24.6, 31.6)
+_CARD_CROPS: dict[str, tuple[float, float, float, float]] = {
+    # name: x0, x1, y centre, half height (mm)
+    "name": (15.5, 54.0, 10.6, 3.0),
+    "sex_nation": (15.5, 55.0, 17.6, 3.0),
+    "birth_date": (15.5, 55.0, 24.6, 3.0),
+    "address1": (15.5, 56.0, 31.6, 2.55),
+    "address2": (15.5, 56.0, 36.6, 2.55),
+    "address3": (15.5, 56.0, 41.6, 2.55),
+    "id_number": (26.0, 84.0, 48.3, 3.0),
+}
+
+
+def _ink(gray: np.ndarray) -> np.ndarray:
+    return (gray < 150).astype(np.float32)
+
+
+def _card_row_offset(gray: np.ndarray) -> float:
+    """Vertical offset (px) of the printed rows from their nominal place."""
+    ink = _ink(gray[:, int(4 * _MM) : int(14 * _MM)]).sum(axis=1)
+    expected = np.zeros_like(ink)
+    for centre in _LABEL_ROWS:
+        expected[int((centre - 1.4) * _MM) : int((centre + 1.4) * _MM)] = 1
+    best, best_score = 0, -1.0
+    limit = int(4 * _MM)
+    for shift in range(-limit, limit + 1):
+        score = float(np.dot(np.roll(expected, shift), ink))
+        if score > best_score:
+            best, best_score = shift, score
+    return float(best)
+
+
+def _card_crops(gray: np.ndarray, dy: float) -> dict[str, tuple[np.ndarray, Box]]:
+    crops: dict[str, tuple[np.ndarray, Box]] = {}
+    height, width = gray.shape
+    for name, (x0, x1, centre, half) in _CARD_CROPS.items():
+        box = (
+            max(0, int(x0 * _MM)), max(0, int((centre - half) * _MM + dy)),
+            min(width, int(x1 * _MM)), min(height, int((centre + half) * _MM + dy)),
+        )
+        crop = gray[box[1] : box[3], box[0] : box[2]]
+        if crop.size:
+            crops[name] = (crop, box)
+    return crops
+
+
+def _closest_nation(text: str) -> tuple[str, float]:
+    text = re.sub(f"[^{CJK}]", "", text).removesuffix("族")
+    if not text:
+        return "", 0.0
+    if text in NATIONS:
+        return text, 1.0
+    def overlap(n: str) -> float:
+        return len(set(n) & set(text)) / max(len(n), len(text))
+    best = max(NATIONS, key=overlap)
+    score = overlap(best)
+    return (best, 0.6 * score) if score >= 0.5 else (text, 0.2)
+
+
+def _read_id_card(gray: np.ndarray, engine: OcrEngine) -> _Result:
+    result = _Result.empty("id_card")
+    dy = _card_row_offset(gray)
+    crops = _card_crops(gray, dy)
+    names = list(crops)
+    lines = dict(zip(names, engine.read_strip([crops[n][0] for n in names]), strict=True))
+
+    def box(name: str) -> Box:
+        return crops[name][1]
+
+    name_line = lines.get("name")
+    if name_line:
+        name = re.sub(f"[^{CJK}·]", "", normalise(name_line.text).removeprefix("姓名"))
+        result.put("name", name, name_line.confidence, box("name"))
+    row = lines.get("sex_nation")
+    if row:
+        text = normalise(row.text)
+        sex_match = re.search("[男女]", text.split("民")[0] if "民" in text else text[:3])
+        if sex_match:
+            result.put("sex", sex_match.group(0), row.confidence, box("sex_nation"))
+        after = re.split("民族|族", text, maxsplit=1)
+        nation, score = _closest_nation(after[1] if len(after) > 1 else text[1:])
+        result.put("nation", nation, row.confidence * score, box("sex_nation"))
+    birth = lines.get("birth_date")
+    if birth:
+        digits = re.findall(r"\d+", normalise(birth.text).translate(_ID_FIX))
+        if len(digits) >= 3 and len(digits[0]) == 4:
+            result.put("birth_date", _iso(*digits[:3]), birth.confidence, box("birth_date"))
+    address_parts = [lines[n] for n in ("address1", "address2", "address3") if lines.get(n)]
+    address = "".join(
+        re.sub(f"[^{CJK}0-9A-Za-z\\-]", "", normalise(part.text)) for part in address_parts
+    )
+    if address:
+        boxes = [box(n) for n in ("address1", "address2", "address3")
+                 if lines.get(n) and lines[n].text]
+        union = (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                 max(b[2] for b in boxes), max(b[3] for b in boxes))
+        result.put("address", address, min(p.confidence for p in address_parts if p.text), union)
+    number_line = lines.get("id_number")
+    if number_line is not None:
+        number, confidence = _read_code(
+            engine, crops["id_number"][0], number_line, id_candidates, is_valid_id_number,
+            "0123456789X")
+        result.put("id_number", number, confidence, box("id_number"))
+    number = result.fields["id_number"]
+    if is_valid_id_number(number):
+        # a row that could not be read at all is taken from the number, at low confidence
+        if not result.fields["sex"]:
+            result.put("sex", id_sex(number), 0.5, box("sex_nation"))
+        if not result.fields["birth_date"]:
+            result.put("birth_date", str(id_birth_date(number)), 0.5, box("birth_date"))
+    return result
+
+
+def _read_code(
+    engine: OcrEngine, crop: np.ndarray, line: TextLine,
+    candidates: Callable[[str], list[str]], valid: Callable[[str], bool], alphabet: str,
+) -> tuple[str, float]:
+    """A code from ``line``; re-read ``crop`` with ``alphabet`` if the first reading fails."""
+    found = candidates(line.text)
+    code = _best_code(found, valid)
+    if code and valid(code):
+        return code, line.confidence
+    (again,) = engine.read_strip([crop], alphabet)
+    retry = _best_code(candidates(again.text), valid)
+    if retry and (valid(retry) or not code):
+        return retry, again.confidence
+    if code:
+        return code, line.confidence
+    # no 18-character run: keep what was read so the citizen can correct it
+    return normalise(line.text).translate(_ID_FIX)[:18], line.confidence * 0.5
+
+
+# --- free-layout documents ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """Normalised lines of a page, and the text of all lines joined up."""
+
+    lines: list[TextLine]
+    texts: list[str]
+    joined: str
+    starts: list[int]
+
+    @classmethod
+    def of(cls, lines: list[TextLine]) -> _Page:
+        texts = [normalise(line.text) for line in lines]
+        starts, offset = [], 0
+        for text in texts:
+            starts.append(offset)
+            offset += len(text)
+        return cls(lines, texts, "".join(texts), starts)
+
+    def line_at(self, offset: int) -> int:
+        index = 0
+        for i, start in enumerate(self.starts):
+            if start <= offset:
+                index = i
+        return index
+
+    def span_box(self, start: int, end: int) -> Box:
+        first, last = self.line_at(start), self.line_at(max(start, end - 1))
+        if first == last:
+            return _sub_box(self.lines[first], self.texts[first],
+                            start - self.starts[first], end - self.starts[first])
+        boxes = [self.lines[i].box for i in range(first, last + 1)]
+        return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+    def confidence(self, start: int, end: int) -> float:
+        first, last = self.line_at(start), self.line_at(max(start, end - 1))
+        return min(self.lines[i].confidence for i in range(first, last + 1))
+
+    def find(self, pattern: str, start: int = 0) -> re.Match[str] | None:
+        return re.compile(pattern).search(self.joined, start)
+
+
+def _char_width(char: str) -> float:
+    return 0.55 if ord(char) < 128 else 1.0
+
+
+def _sub_box(line: TextLine, text: str, start: int, end: int) -> Box:
+    """The part of a line's box that holds ``text[start:end]`` (by character widths)."""
+    widths = [_char_width(c) for c in text] or [1.0]
+    total = sum(widths)
+    x0, y0, x1, y1 = line.box
+    left = x0 + (x1 - x0) * sum(widths[:start]) / total
+    right = x0 + (x1 - x0) * sum(widths[:end]) / total
+    return (int(left), y0, int(right + 0.5), y1)
+
+
+_LICENCE_LABELS = ("名称", "类型", "法定代表人", "经营范围", "注册资本", "成立日期", "营业期限",
+                   "住所", "统一社会信用代码", "登记机关")
+
+
+def _value_after(page: _Page, label: str, pattern: str) -> tuple[str, int, int] | None:
+    """The first ``pattern`` match after ``label`` within the label's line."""
+    label_re = "".join(f"{re.escape(c)}[^{CJK}0-9A-Za-z]{{0,3}}" for c in label)
+    for index, text in enumerate(page.texts):
+        match = re.search(label_re, text)
+        if not match:
+            continue
+        rest = text[match.end() :]
+        for stop in _LICENCE_LABELS:
+            cut = rest.find(stop)
+            if stop != label and cut > 0:
+                rest = rest[:cut]
+        value = re.search(pattern, rest)
+        if value:
+            start = page.starts[index] + match.end() + value.start()
+            return value.group(0), start, start + len(value.group(0))
+    return None
+
+
+def _put_span(result: _Result, page: _Page, name: str, value: str, start: int, end: int,
+              factor: float = 1.0) -> None:
+    result.put(name, value, page.confidence(start, end) * factor, page.span_box(start, end))
+
+
+def _code_after(
+    engine: OcrEngine, gray: np.ndarray, page: _Page, result: _Result, name: str,
+    from_offset: int, candidates: Callable[[str], list[str]], valid: Callable[[str], bool],
+    alphabet: str, window: int = 120,
+) -> None:
+    """The first code after ``from_offset`` in the page text, re-read if it fails."""
+    first = page.line_at(from_offset)
+    for index in range(first, min(len(page.lines), first + 4)):
+        text = page.texts[index] if index != first else page.joined[
+            from_offset : page.starts[index] + len(page.texts[index])]
+        found = candidates(text)
+        if not found:
+            continue
+        line = page.lines[index]
+        x0, y0, x1, y1 = line.box
+        pad = max(4, (y1 - y0) // 3)
+        crop = gray[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad]
+        code = _best_code(found, valid)
+        confidence = line.confidence
+        if not valid(code):
+            at = page.texts[index].translate(_ID_FIX).upper().find(code[:6])
+            left = _sub_box(line, page.texts[index], max(0, at), len(page.texts[index]))[0]
+            narrow = gray[max(0, y0 - pad) : y1 + pad, max(0, left - 2 * pad) : x1 + pad]
+            code, confidence = _read_code(
+                engine, narrow if narrow.size else crop, line, candidates, valid, alphabet)
+        at = page.texts[index].find(code[:4]) if code else -1
+        start = page.starts[index] + max(0, at)
+        box = page.span_box(start, start + 18) if at >= 0 else line.box
+        result.put(name, code, confidence, box)
+        return
+    _ = window
+
+
+def _date_in(text: str) -> tuple[str, int, int] | None:
+    match = _DATE.search(text.translate(_ID_FIX))
+    if not match:
+        return None
+    return _iso(*match.groups()), match.start(), match.end()
+
+
+def _read_business_license(gray: np.ndarray, page: _Page, engine: OcrEngine) -> _Result:
+    result = _Result.empty("business_license")
+    label = page.find("统一社会信用代码|社会信用代码|信用代码")
+    _code_after(engine, gray, page, result, "uscc", label.end() if label else 0,
+                uscc_candidates, is_valid_uscc, USCC_ALPHABET)
+    name = _value_after(page, "名称", f"[{CJK}()（）]{{4,}}")
+    if name:
+        value = name[0]
+        cut = value.rfind("公司")
+        value = value[: cut + 2] if cut >= 0 else value
+        _put_span(result, page, "name", value, name[1], name[1] + len(value))
+    legal = _value_after(page, "法定代表人", f"[{CJK}·]{{2,5}}")
+    if legal:
+        _put_span(result, page, "legal_representative", *legal)
+    capital = _value_after(
+        page, "注册资本", r"[\d.,]+万?(?:美元|元)|[零壹贰叁肆伍陆柒捌玖拾佰仟万]+元")
+    if capital:
+        text = capital[0].replace(",", "")
+        if not text[0].isdigit():
+            amount = parse_capital(text)
+            text = f"{amount // 10_000}万元" if amount and amount % 10_000 == 0 else text
+        _put_span(result, page, "registered_capital", text, capital[1], capital[2])
+    established = _value_after(page, "成立日期", r".+")
+    if established:
+        date = _date_in(established[0])
+        if date:
+            start = established[1] + date[1]
+            _put_span(result, page, "established", date[0], start, established[1] + date[2])
+    return result
+
+
+def _line_value(page: _Page, label: str, after: str = ":") -> tuple[str, int, int] | None:
+    """The name written after ``label`` in a line that starts with it (within 3 chars)."""
+    for index, text in enumerate(page.texts):
+        at = text.find(label)
+        if at < 0 or at > 3:
+            continue
+        rest = text[at + len(label) :]
+        rest = re.sub(r"^[^0-9A-Za-z\u4e00-\u9fff]{0,2}[甲乙]方[^0-9A-Za-z\u4e00-\u9fff]{0,2}", "",
+                      rest)
+        match = re.match(f"[^{CJK}]{{0,3}}([{CJK}·]{{2,5}})", rest)
+        if not match:
+            continue
+        name = match.group(1)
+        for stop in ("证件", "身份证", "住址", "电话", "性别"):
+            name = name.split(stop)[0]
+        start = page.starts[index] + at + len(label) + (len(text) - at - len(label)
+                                                        - len(rest)) + match.start(1)
+        return name, start, start + len(name)
+    _ = after
+    return None
+
+
+def _amount_after(page: _Page, labels: Sequence[str]) -> tuple[str, int, int, bool] | None:
+    """Whole yuan after the first of ``labels`` that is followed by an amount, up to the
+    sentence end; and whether the 大写 form, when both are written, agrees."""
+    for label in labels:
+        for match in re.finditer(label, page.joined):
+            end = page.joined.find("。", match.end())
+            end = len(page.joined) if end < 0 else end
+            end = min(end, match.end() + 80)
+            sentence = page.joined[match.end() : end]
+            amount = parse_amount(fix_capital(sentence))
+            if amount is None:
+                continue
+            capital = parse_capital_in(fix_capital(sentence))
+            agrees = capital is None or capital == amount
+            return str(amount), match.end(), end, agrees
+    return None
+
+
+_CAPITAL_CONFUSIONS = str.maketrans({"参": "叁", "什": "仟", "任": "仟", "伯": "佰", "陌": "佰",
+                                     "俏": "佰", "抬": "拾", "恰": "拾", "沫": "柒", "染": "柒"})
+
+
+def fix_capital(text: str) -> str:
+    """Map characters OCR commonly confuses inside 大写 amounts to the amount digits."""
+    return text.translate(_CAPITAL_CONFUSIONS)
+
+
+def parse_capital_in(text: str) -> int | None:
+    match = re.search("[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]+元", text)
+    return parse_capital(match.group(0)) if match else None
+
+
+def _read_purchase_contract(gray: np.ndarray, page: _Page, engine: OcrEngine) -> _Result:
+    result = _Result.empty("purchase_contract")
+    buyer = _line_value(page, "买受人")
+    if buyer:
+        _put_span(result, page, "buyer", *buyer)
+    start = buyer[2] if buyer else 0
+    _code_after(engine, gray, page, result, "buyer_id_number", start,
+                id_candidates, is_valid_id_number, "0123456789X")
+    price = _amount_after(page, ("总价款", "总价", "价款"))
+    if price:
+        _put_span(result, page, "total_price", price[0], price[1], price[2])
+        result.extra_checks["total_price"] = price[3]
+    return result
+
+
+def _read_rental_contract(gray: np.ndarray, page: _Page, engine: OcrEngine) -> _Result:
+    result = _Result.empty("rental_contract")
+    tenant = _line_value(page, "承租方") or _line_value(page, "承租人") or _line_value(page, "乙方")
+    if tenant:
+        _put_span(result, page, "tenant", *tenant)
+    start = tenant[2] if tenant else 0
+    _code_after(engine, gray, page, result, "tenant_id_number", start,
+                id_candidates, is_valid_id_number, "0123456789X")
+    rent = _amount_after(page, ("月租金", "租金"))
+    if rent:
+        _put_span(result, page, "monthly_rent", rent[0], rent[1], rent[2])
+        result.extra_checks["monthly_rent"] = rent[3]
+    period = page.find(r"(\d{4})年(\d{1,2})月(\d{1,2})日\D{0,3}至(\d{4})年(\d{1,2})月(\d{1,2})日")
+    if period:
+        g = period.groups()
+        _put_span(result, page, "start", _iso(*g[:3]), period.start(), period.end())
+        _put_span(result, page, "end", _iso(*g[3:]), period.start(), period.end())
+    return result
+
+
+_PAGE_READERS: dict[str, Callable[[np.ndarray, _Page, OcrEngine], _Result]] = {
+    "business_license": _read_business_license,
+    "purchase_contract": _read_purchase_contract,
+    "rental_contract": _read_rental_contract,
+}
+
+_KEYWORDS = {
+    "business_license": ("营业执照", "统一社会信用代码", "法定代表人", "注册资本", "经营范围"),
+    "purchase_contract": ("买卖合同", "买受人", "出卖人", "总价款", "商品房"),
+    "rental_contract": ("租赁合同", "承租", "出租", "租金", "租赁期限"),
+}
+
+
+class UnknownDocument(ValueError):
+    """The page is none of the document types the booth reads."""
+
+
+def classify_text(text: str) -> str:
+    """The document type whose keywords occur most in ``text``."""
+    text = normalise(text)
+    scores = {kind: sum(word in text for word in words) for kind, words in _KEYWORDS.items()}
+    best = max(scores, key=lambda kind: scores[kind])
+    if scores[best] == 0:
+        raise UnknownDocument("no known document keywords")
+    return best
+
+
+def looks_like_id_card(page: np.ndarray) -> bool:
+    """ID cards are the only wide, card-shaped document (85.6 x 54 mm)."""
+    height, width = page.shape[:2]
+    return 1.45 < width / height < 1.75
+
+
+def read_document(page: np.ndarray, engine: OcrEngine, doc_type: str | None = None) -> Reading:
+    """Read the fields of a corrected page; classify it first when ``doc_type`` is None.
+
+    Raises :class:`UnknownDocument` only when asked to classify a page that is none of
+    the known types.
+    """
+    height, width = page.shape[:2]
+    if doc_type is None and looks_like_id_card(page):
+        doc_type = "id_card"
+    if doc_type == "id_card":
+        gray, scale = prepare(page, _CARD_WIDTH if width >= height else int(_CARD_WIDTH / 1.585))
+        return _finish("id_card", _read_id_card(gray, engine), (width, height), scale)
+    if doc_type is not None and doc_type not in _PAGE_READERS:
+        raise ValueError(f"unknown document type {doc_type!r}")
+    gray, scale = prepare(page, 1500)
+    lines = engine.read_lines(gray)
+    text_page = _Page.of(lines)
+    kind = doc_type or classify_text(text_page.joined)
+    result = _PAGE_READERS[kind](gray, text_page, engine)
+    return _finish(kind, result, (width, height), scale)
