@@ -46,18 +46,26 @@ class ChannelHub:
 
 @contextlib.asynccontextmanager
 async def booth_on_hub(tmp_path: Path):  # type: ignore[no-untyped-def]
-    server = HubServer(hub_settings(f"sqlite:///{tmp_path}/hub.sqlite3"),
-                       catalog=load_catalog()).start()
+    server = HubServer(
+        hub_settings(f"sqlite:///{tmp_path}/hub.sqlite3"), catalog=load_catalog()
+    ).start()
     hub = Hub(server)
     token = hub.booth("b1")
     clock = SystemClock()
     channel = BoothChannel(server.ws_url + "/ws/booth", token, clock)
     signaling = ChannelSignaling(functools.partial(channel.send_event, buffer=False))
     pushes: list[tuple[str, Any]] = []
-    call = BoothCall(FAST, booth_id="booth:b1", signaling=signaling, hub=ChannelHub(channel),
-                     face=SyntheticPattern("FACE", clock), document=SyntheticPattern("DOC", clock),
-                     microphone=ToneSource(), clock=clock,
-                     on_push=lambda kind, data: pushes.append((kind, data)))
+    call = BoothCall(
+        FAST,
+        booth_id="booth:b1",
+        signaling=signaling,
+        hub=ChannelHub(channel),
+        face=SyntheticPattern("FACE", clock),
+        document=SyntheticPattern("DOC", clock),
+        microphone=ToneSource(),
+        clock=clock,
+        on_push=lambda kind, data: pushes.append((kind, data)),
+    )
 
     async def on_signal(command: Command) -> None:
         signaling.deliver_data(command.data)
@@ -154,7 +162,9 @@ async def test_booth_and_two_department_consoles_through_the_real_hub(tmp_path: 
         await wait_console_media(general, "booth:b1", videos=2)
         await general.wait_for_function(
             "document.querySelector('#face').videoWidth > 0 && "
-            "document.querySelector('#doc').videoWidth > 0", timeout=20000)
+            "document.querySelector('#doc').videoWidth > 0",
+            timeout=20000,
+        )
         face, doc = await console_colours(general)
         assert _near(face, "FACE") and _near(doc, "DOC"), (face, doc)  # not swapped
         # ... and the booth decodes the clerk's camera and hears the microphone
@@ -163,17 +173,25 @@ async def test_booth_and_two_department_consoles_through_the_real_hub(tmp_path: 
         rgb = sink.latest_rgb() if sink else None
         assert rgb is not None and rgb.ndim == 3 and float(rgb.std()) > 5.0
         link = call.links[gen_peer]
-        await wait_until(lambda: link.audio_sinks and link.audio_sinks[0].samples > 48_000,
-                         10, "the clerk's audio")
+        await wait_until(
+            lambda: link.audio_sinks and link.audio_sinks[0].samples > 48_000,
+            10,
+            "the clerk's audio",
+        )
 
         # the general clerk invites tax; the tax clerk joins and offers to everyone
         await general.select_option("#invite-dept", "tax")
         await general.click("#invite")
         tax = await login(browser, hub.url, "tax1")
         await tax.click("#queue li[data-kind=invite] button.accept")
-        await wait_until(lambda: len(call.view.participants) == 2
-                         and all(p.link == "connected" for p in call.view.participants),
-                         20, "the tax clerk connected to the booth")
+        await wait_until(
+            lambda: (
+                len(call.view.participants) == 2
+                and all(p.link == "connected" for p in call.view.participants)
+            ),
+            20,
+            "the tax clerk connected to the booth",
+        )
         tax_peer = call.view.participants[1].id
         await wait_console_media(tax, "booth:b1", videos=2)
         await wait_console_media(tax, gen_peer, videos=1)
@@ -183,12 +201,16 @@ async def test_booth_and_two_department_consoles_through_the_real_hub(tmp_path: 
 
         # the general clerk leaves; the booth and the tax clerk carry on
         await general.evaluate("(id) => api('POST', `/api/v1/calls/${id}/leave`)", call.call_id)
-        await wait_until(lambda: [p.id for p in call.view.participants] == [tax_peer],
-                         10, "the general clerk gone from the booth's call")
+        await wait_until(
+            lambda: [p.id for p in call.view.participants] == [tax_peer],
+            10,
+            "the general clerk gone from the booth's call",
+        )
         assert call.view.phase is Phase.CONNECTED
         frames = tax_sink.frames if tax_sink else 0
-        await wait_until(lambda: tax_sink is not None and tax_sink.frames > frames + 10,
-                         10, "the call going on")
+        await wait_until(
+            lambda: tax_sink is not None and tax_sink.frames > frames + 10, 10, "the call going on"
+        )
 
         # the tax clerk ends the call for everyone
         await tax.click("#end-call")
