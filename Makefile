@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 export OMP_THREAD_LIMIT ?= 1
 
-.PHONY: setup apt venv test demo lint bench screenshots clean
+.PHONY: setup apt venv test demo lint bench screenshots deb clean
 
 setup: apt venv
 
@@ -41,6 +41,9 @@ screenshots: venv
 
 bench: venv
 	for f in bench/*.py; do $(PY) $$f || exit 1; done
+
+deb: apt
+	bash packaging/deb/build.sh dist
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -62,6 +62,8 @@ class HubServerConfig:
     db_url: str = "sqlite:///var/hub.sqlite3"
     public_url: str = ""  # the address phones use; empty: http://host:port
     secret_key: str = ""  # signs citizen links; empty: generated and kept in the database
+    sms_gateway_url: str = ""  # JSON POST per SMS (kiosk.hub.notify); empty: inbox only
+    heartbeat_s: float = 10.0  # booth/clerk WebSocket heartbeats; silent 3x this: closed
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +78,23 @@ class SerialDeviceConfig:
 @dataclass(frozen=True, slots=True)
 class DevicesConfig:
     locker: SerialDeviceConfig = SerialDeviceConfig(profile="kerong-cu16")
+    # Overrides of the locker profile (see kiosk/devices/locker/profiles.py):
+    locker_slot_sizes: tuple[str, ...] = ()  # a size per slot, in slot order; () = profile's
+    locker_closed_bit: int = -1  # lock bit value of a closed door (0/1); -1 keeps the profile's
+    locker_item_bit: int = -1  # sensor bit value of an item (0/1), 2 = no sensors, -1 = profile's
+    locker_byte_order: str = ""  # "little" (first state byte = locks 0-7) or "big"; "" = profile's
+    locker_open_timeout_s: float = 5.0  # a door must show open this soon after the unlock
+    locker_left_open_alert_s: float = 60.0
+    locker_close_timeout_s: float = 300.0
+    locker_poll_s: float = 0.3
     door: SerialDeviceConfig = SerialDeviceConfig()
     door_pulse_s: float = 3.0
+    door_address: int = 1  # Modbus address of the relay board
+    door_coil: int = 0  # relay channel wired to the strike
+    door_mode: Literal["flash", "on-off"] = "flash"  # flash: the board switches itself off
     idcard: SerialDeviceConfig = SerialDeviceConfig()
     scanner: SerialDeviceConfig = SerialDeviceConfig()
+    scanner_wedge_max_gap_s: float = 0.03  # keyboard wedge: slower keys are a person typing
     face_camera: str = ""  # QtMultimedia device id, "synthetic" or a video file
     document_camera: str = ""
 
@@ -94,18 +109,30 @@ class OcrConfig:
 @dataclass(frozen=True, slots=True)
 class SpeechConfig:
     model_dir: str = ""  # empty: the installed default model, if any
+    models_dir: str = ""  # where `kiosk models install` puts models; empty: <data_dir>/models
+    default_model: str = "vosk-model-small-cn-0.22"  # used when model_dir is empty
     voice: str = "cmn"
     enabled: bool = True
 
 
 @dataclass(frozen=True, slots=True)
 class CallConfig:
-    stun_urls: tuple[str, ...] = ()
+    """Video calls with the clerks (kiosk.call)."""
+
+    stun_urls: tuple[str, ...] = ()  # e.g. "stun:stun.example.gov.cn:3478"
+    # "turn:host:3478?transport=udp", "turn:host:3478?transport=tcp",
+    # "turns:host:5349?transport=tcp" (TLS); aiortc uses the first STUN and first TURN.
     turn_urls: tuple[str, ...] = ()
     turn_username: str = ""
     turn_password: str = ""
-    heartbeat_s: float = 1.0
-    dead_after_s: float = 5.0
+    # A peer silent for dead_after_s (checked every heartbeat_s) is lost: at most 4.5 s.
+    heartbeat_s: float = 0.5
+    dead_after_s: float = 4.0
+    gather_timeout_s: float = 1.0  # longest wait for STUN/TURN candidates at setup
+    reconnect_attempt_s: float = 6.0  # time one new connection gets before the next try
+    give_up_after_s: float = 120.0  # a participant unreachable this long has left
+    video_fps: float = 15.0
+    audio_only_loss: float = 0.25  # video packet loss that switches the call to audio only
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,9 +226,7 @@ def _build(base: Any, raw: Any, source: str, prefix: str, problems: list[str]) -
         if ok:
             values[f.name] = value
         else:
-            problems.append(
-                f"{source}: {key} = {raw[f.name]!r} is not {_describe(hint)}"
-            )
+            problems.append(f"{source}: {key} = {raw[f.name]!r} is not {_describe(hint)}")
     return dataclasses.replace(base, **values)
 
 

@@ -46,8 +46,13 @@ def test_every_error_is_reported_at_once_with_file_and_key(tmp_path: Path) -> No
     problems = info.value.problems
     assert len(problems) == 5
     text = "\n".join(problems)
-    for key in ("booth.orientation", "booth.idle_timeout_s", "booth.colour",
-                "devices.locker.baud", "hub.timeout_s"):
+    for key in (
+        "booth.orientation",
+        "booth.idle_timeout_s",
+        "booth.colour",
+        "devices.locker.baud",
+        "hub.timeout_s",
+    ):
         assert key in text
     assert all(p.startswith(str(path)) for p in problems)
 

@@ -1,0 +1,91 @@
+"""Incoming media: every received track is consumed by a sink.
+
+aiortc decodes a received track only as fast as someone calls ``recv()``; a track
+nobody reads fills its queue forever. A :class:`VideoSink` reads every frame and keeps
+only the latest, converted to an RGB array on demand (:meth:`VideoSink.latest_rgb`) so
+the UI can paint at its own pace without blocking the loop. An :class:`AudioSink`
+reads every frame, keeps a level, and hands frames to an optional player (the UI's
+speaker adapter).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+
+import av
+import numpy as np
+from aiortc import MediaStreamTrack
+from aiortc.mediastreams import MediaStreamError
+
+from kiosk.call.sources import RGB
+
+log = logging.getLogger(__name__)
+
+
+class VideoSink:
+    """Consumes one received video track; keeps its latest frame."""
+
+    def __init__(self, track: MediaStreamTrack, on_frame: Callable[[], None] | None = None) -> None:
+        self.track = track
+        self.frames = 0
+        self._latest: av.VideoFrame | None = None
+        self._rgb: RGB | None = None
+        self._on_frame = on_frame
+        self._task = asyncio.ensure_future(self._run())
+
+    async def _run(self) -> None:
+        with contextlib.suppress(MediaStreamError):
+            while True:
+                frame = await self.track.recv()
+                assert isinstance(frame, av.VideoFrame)
+                self._latest, self._rgb = frame, None
+                self.frames += 1
+                if self._on_frame is not None:
+                    self._on_frame()
+
+    def latest_rgb(self) -> RGB | None:
+        """The newest frame as HxWx3 RGB, or None before the first one."""
+        if self._rgb is None and self._latest is not None:
+            rgb: RGB = self._latest.to_ndarray(format="rgb24")  # type: ignore[assignment]
+            self._rgb = rgb
+        return self._rgb
+
+    async def close(self) -> None:
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+
+
+class AudioSink:
+    """Consumes one received audio track; keeps a level and feeds an optional player."""
+
+    def __init__(
+        self, track: MediaStreamTrack, player: Callable[[av.AudioFrame], None] | None = None
+    ) -> None:
+        self.track = track
+        self.frames = 0
+        self.samples = 0
+        self.level = 0.0  # RMS of the last frame, 0..1
+        self._player = player
+        self._task = asyncio.ensure_future(self._run())
+
+    async def _run(self) -> None:
+        with contextlib.suppress(MediaStreamError):
+            while True:
+                frame = await self.track.recv()
+                assert isinstance(frame, av.AudioFrame)
+                self.frames += 1
+                self.samples += frame.samples
+                pcm = frame.to_ndarray()
+                if pcm.size:
+                    self.level = float(np.sqrt(np.mean((pcm / 32768.0) ** 2)))
+                if self._player is not None:
+                    self._player(frame)
+
+    async def close(self) -> None:
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task

@@ -1,0 +1,1 @@
+"""Booth door: the strike relay on a Modbus RTU relay board."""

@@ -1,0 +1,1 @@
+"""Resident ID-card reader speaking the GA 467 "SAM" serial protocol."""

@@ -1,0 +1,1 @@
+"""QR-code scanner: a serial (USB-COM) scanner or a keyboard wedge."""

@@ -1,0 +1,91 @@
+"""Queues and calls: what a department waits for, accepting, inviting, leaving, ending."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from kiosk.hub import queueing
+from kiosk.hub.casework import iso
+from kiosk.hub.deps import Caller, ClerkCaller, Hub
+from kiosk.hub.errors import ApiError, not_found
+from kiosk.hub.models import Call, CallParticipant
+
+router = APIRouter(prefix="/api/v1", tags=["queues and calls"])
+
+
+@router.get("/queues/{department}")
+def department_queue(department: str, hub: Hub, who: ClerkCaller) -> dict[str, Any]:
+    """Booths waiting for the department (and invitations), oldest first, with waiting time."""
+    if department != who.department and not who.has_role("admin"):
+        raise ApiError(403, "other_department", "you see your own department's queue")
+    return {
+        "department": department,
+        "entries": queueing.snapshot(hub, department),
+        "mean_wait_s": round(queueing.mean_wait_s(hub, department), 1),
+    }
+
+
+@router.post("/queue/{entry_id}/accept")
+async def accept(entry_id: str, hub: Hub, who: ClerkCaller) -> dict[str, Any]:
+    """Take a waiting booth (opens a call) or an invitation (joins the call).
+
+    The answer lists the peers already in the call; the newcomer offers to each of them.
+    """
+    return await queueing.accept(hub, who, entry_id)
+
+
+class InviteIn(BaseModel):
+    department: Annotated[str, Field(min_length=1, max_length=64)]
+    clerk_id: Annotated[str | None, Field(max_length=32)] = None
+
+
+@router.post("/calls/{call_id}/invite", status_code=201)
+async def invite(call_id: str, body: InviteIn, hub: Hub, who: ClerkCaller) -> dict[str, Any]:
+    """Invite a clerk of another department (anyone of it, or one clerk) into the call."""
+    return await queueing.invite(hub, who, call_id, body.department, body.clerk_id)
+
+
+@router.post("/calls/{call_id}/leave")
+async def leave(call_id: str, hub: Hub, who: Caller) -> dict[str, Any]:
+    """Leave the call; it ends when no clerk is left."""
+    return await queueing.leave(hub, who, call_id, end=False)
+
+
+@router.post("/calls/{call_id}/end")
+async def end(call_id: str, hub: Hub, who: Caller) -> dict[str, Any]:
+    """End the call for everyone in it."""
+    return await queueing.leave(hub, who, call_id, end=True)
+
+
+@router.get("/calls/{call_id}")
+def get_call(call_id: str, hub: Hub, who: Caller) -> dict[str, Any]:
+    with hub.sessions() as db:
+        call = db.get(Call, call_id)
+        if call is None:
+            raise not_found("call")
+        parts = db.scalars(select(CallParticipant).where(CallParticipant.call_id == call_id)).all()
+        if who.peer not in {p.peer for p in parts} and not who.has_role("admin"):
+            raise not_found("call")
+        return {
+            "id": call.id,
+            "booth_id": call.booth_id,
+            "case_id": call.case_id,
+            "department": call.department,
+            "status": call.status,
+            "created_at": iso(call.created_at),
+            "ended_at": iso(call.ended_at),
+            "participants": [
+                {
+                    "peer": p.peer,
+                    "department": p.department,
+                    "joined_at": iso(p.joined_at),
+                    "left_at": iso(p.left_at),
+                    "presence": hub.switchboard.presence(p.peer),
+                }
+                for p in parts
+            ],
+        }

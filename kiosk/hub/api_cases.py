@@ -1,0 +1,824 @@
+"""Cases and everything hanging off them: appointments, the booth door, materials, the
+shared form, steps, certificates, ratings, locker deposits, and the citizen's own view."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from kiosk.core.clock import CHINA_TZ
+from kiosk.hub.auth import Principal, new_citizen_ref
+from kiosk.hub.casework import (
+    audit,
+    case_view,
+    certificate_view,
+    iso,
+    mask_id_number,
+    material_view,
+    may_act,
+    may_see,
+    open_case,
+    record,
+)
+from kiosk.hub.certificates import CertificateContent, render_pdf
+from kiosk.hub.deps import (
+    BoothCaller,
+    Caller,
+    CitizenCaller,
+    ClerkCaller,
+    Hub,
+    OptionalCaller,
+    resolve_token,
+)
+from kiosk.hub.errors import ApiError, forbidden, not_found
+from kiosk.hub.models import (
+    Appointment,
+    Booth,
+    Case,
+    CaseDepartment,
+    CaseStep,
+    Certificate,
+    Clerk,
+    LockerDeposit,
+    MaterialRecord,
+    Notification,
+    Rating,
+    SmsCode,
+    utcnow,
+)
+from kiosk.hub.notify import Message
+from kiosk.hub.protocol import PUSH_KINDS
+from kiosk.hub.state import HubState
+from kiosk.hub.switchboard import BoothOffline, CommandFailed
+
+router = APIRouter(prefix="/api/v1", tags=["cases"])
+
+Code = Annotated[str, Field(min_length=1, max_length=100)]
+Phone = Annotated[str, Field(pattern=r"^\+?[0-9]{5,20}$")]
+MAX_IMAGE = 8 * 1024 * 1024
+
+
+def _service(hub: HubState, code: str) -> Any:
+    try:
+        return hub.catalog.catalog.service(code)
+    except (KeyError, LookupError):
+        raise ApiError(422, "unknown_service", "no such service in the catalog") from None
+
+
+def _citizen_url(hub: HubState, token: str) -> str:
+    return f"{hub.settings.public_url}/m/#t={token}"
+
+
+def _load_case(hub: HubState, db: Session, case_id: str, who: Principal) -> Case:
+    case = db.get(Case, case_id)
+    if case is None or not may_see(db, who, case):
+        # Not telling a stranger whether the case exists.
+        raise not_found("case")
+    return case
+
+
+# -- appointments --------------------------------------------------------------------------
+class CitizenIn(BaseModel):
+    name: Annotated[str, Field(max_length=100)] = ""
+    id_number: Annotated[str, Field(max_length=18, pattern=r"^([0-9]{15}|[0-9]{17}[0-9Xx])?$")] = ""
+    phone: Annotated[str, Field(max_length=20, pattern=r"^(\+?[0-9]{5,20})?$")] = ""
+
+
+class AppointmentIn(BaseModel):
+    service: Code
+    booth_id: Code
+    slot_at: dt.datetime
+    name: Annotated[str, Field(max_length=100)] = ""
+    phone: Annotated[str, Field(max_length=20, pattern=r"^(\+?[0-9]{5,20})?$")] = ""
+
+
+def appointment_view(a: Appointment) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "service": a.service_code,
+        "booth_id": a.booth_id,
+        "slot_at": iso(a.slot_at),
+        "status": a.status,
+        "name": a.name,
+    }
+
+
+@router.post("/appointments", status_code=201)
+async def book(body: AppointmentIn, hub: Hub, who: OptionalCaller) -> dict[str, Any]:
+    """Book a service at a booth for a time; returns the citizen's link token."""
+    service = _service(hub, body.service)
+    if who is not None and who.kind != "citizen":
+        raise forbidden("appointments are booked by citizens")
+    slot = body.slot_at if body.slot_at.tzinfo else body.slot_at.replace(tzinfo=dt.UTC)
+    if slot < hub.clock.now() - dt.timedelta(minutes=5):
+        raise ApiError(422, "slot_in_past", "the time has passed")
+    ref = who.id if who is not None else new_citizen_ref()
+    with hub.db() as db:
+        if db.get(Booth, body.booth_id) is None:
+            raise ApiError(422, "unknown_booth", "no such booth")
+        appointment = Appointment(
+            citizen_ref=ref,
+            service_code=service.code,
+            booth_id=body.booth_id,
+            slot_at=slot,
+            name=body.name,
+            phone=body.phone,
+        )
+        db.add(appointment)
+        db.flush()
+        audit(db, f"citizen:{ref}", "write", f"appointment:{appointment.id}", "booked")
+        view = appointment_view(appointment)
+    token = hub.links.issue(ref)
+    await hub.notifier.notify(
+        Message(
+            citizen_ref=ref,
+            kind="appointment_booked",
+            phone=body.phone,
+            text=f"预约成功：{service.name.zh_CN}，{slot.astimezone(CHINA_TZ):%m-%d %H:%M}",
+            link=_citizen_url(hub, token),
+        )
+    )
+    return {"appointment": view, "citizen_token": token, "citizen_url": _citizen_url(hub, token)}
+
+
+@router.post("/appointments/{appointment_id}/cancel")
+def cancel_appointment(appointment_id: str, hub: Hub, who: CitizenCaller) -> dict[str, Any]:
+    with hub.db() as db:
+        a = db.get(Appointment, appointment_id)
+        if a is None or a.citizen_ref != who.id:
+            raise not_found("appointment")
+        if a.status != "booked":
+            raise ApiError(409, "appointment_not_open", "the appointment is used or cancelled")
+        a.status = "cancelled"
+        return appointment_view(a)
+
+
+# -- the citizen's own page ----------------------------------------------------------------
+@router.get("/citizen/overview")
+def overview(hub: Hub, who: CitizenCaller) -> dict[str, Any]:
+    """Everything the citizen page shows: appointments, cases, certificates, inbox."""
+    with hub.db() as db:
+        cases = db.scalars(
+            select(Case).where(Case.citizen_ref == who.id).order_by(Case.created_at.desc())
+        ).all()
+        appointments = db.scalars(
+            select(Appointment)
+            .where(Appointment.citizen_ref == who.id)
+            .order_by(Appointment.slot_at)
+        ).all()
+        inbox = db.scalars(
+            select(Notification)
+            .where(Notification.citizen_ref == who.id)
+            .order_by(Notification.id.desc())
+            .limit(50)
+        ).all()
+        return {
+            "appointments": [appointment_view(a) for a in appointments],
+            "cases": [
+                case_view(db, c, hub.catalog.catalog, who, hub.settings.public_url) for c in cases
+            ],
+            "inbox": [
+                {
+                    "id": n.id,
+                    "kind": n.kind,
+                    "text": n.text,
+                    "link": n.link,
+                    "at": iso(n.created_at),
+                }
+                for n in inbox
+            ],
+        }
+
+
+class CodeIn(BaseModel):
+    phone: Phone
+
+
+@router.post("/citizen/code", status_code=202)
+async def send_code(body: CodeIn, hub: Hub) -> dict[str, Any]:
+    """Send a six-digit login code by SMS to a phone that booked or opened a case."""
+    with hub.db() as db:
+        ref = db.scalar(select(Case.citizen_ref).where(Case.citizen_phone == body.phone).limit(1))
+        ref = ref or db.scalar(
+            select(Appointment.citizen_ref).where(Appointment.phone == body.phone).limit(1)
+        )
+        if ref is None:  # the same answer whether or not the number is known
+            return {"sent": True}
+        code = f"{secrets.randbelow(10**6):06d}"
+        row = db.get(SmsCode, body.phone)
+        expires = hub.clock.now() + dt.timedelta(minutes=10)
+        digest = hashlib.sha256(code.encode()).hexdigest()
+        if row is None:
+            db.add(SmsCode(phone=body.phone, code_hash=digest, citizen_ref=ref, expires_at=expires))
+        else:
+            row.code_hash, row.citizen_ref, row.expires_at, row.attempts = digest, ref, expires, 0
+    await hub.notifier.notify(
+        Message(
+            citizen_ref=ref,
+            kind="login_code",
+            phone=body.phone,
+            text=f"晓屋验证码 {code}，10分钟内有效。",
+        )
+    )
+    return {"sent": True}
+
+
+class CodeLoginIn(BaseModel):
+    phone: Phone
+    code: Annotated[str, Field(pattern=r"^[0-9]{6}$")]
+
+
+@router.post("/citizen/login")
+def code_login(body: CodeLoginIn, hub: Hub) -> dict[str, Any]:
+    with hub.db() as db:
+        row = db.get(SmsCode, body.phone)
+        if (
+            row is None
+            or row.attempts >= 5
+            or row.expires_at.timestamp() < hub.clock.now().timestamp()
+        ):
+            raise ApiError(401, "bad_code", "the code is wrong or has expired")
+        if hashlib.sha256(body.code.encode()).hexdigest() != row.code_hash:
+            row.attempts += 1
+            raise ApiError(401, "bad_code", "the code is wrong or has expired")
+        ref = row.citizen_ref
+        db.delete(row)
+    token = hub.links.issue(ref)
+    return {"citizen_token": token, "citizen_url": _citizen_url(hub, token)}
+
+
+# -- the booth door ------------------------------------------------------------------------
+class DoorIn(BaseModel):
+    appointment_id: Annotated[str | None, Field(max_length=64)] = None
+
+
+@router.post("/booths/{booth_id}/open-door")
+async def open_door(booth_id: str, body: DoorIn, hub: Hub, who: OptionalCaller) -> dict[str, Any]:
+    """Scan-to-open: unlock the booth's door and start a session there.
+
+    With an appointment, the session is bound to a new case for the booked service;
+    without one it is a walk-in. Answers once the booth has acknowledged both commands.
+    """
+    if who is not None and who.kind != "citizen":
+        raise forbidden("the door is opened from the citizen's phone")
+    ref = who.id if who is not None else new_citizen_ref()
+    appointment: Appointment | None = None
+    with hub.sessions() as db:
+        if db.get(Booth, booth_id) is None:
+            raise not_found("booth")
+        if body.appointment_id:
+            appointment = db.get(Appointment, body.appointment_id)
+            if appointment is None or appointment.citizen_ref != ref:
+                raise not_found("appointment")
+            if appointment.booth_id != booth_id:
+                raise ApiError(409, "other_booth", "the appointment is for another booth")
+            if appointment.status != "booked":
+                raise ApiError(409, "appointment_not_open", "the appointment is used or cancelled")
+    token = hub.links.issue(ref)
+    try:
+        await hub.switchboard.command(
+            booth_id, "open_door", {"appointment_id": body.appointment_id, "citizen_ref": ref}
+        )
+    except BoothOffline:
+        raise ApiError(409, "booth_offline", "the booth is not connected") from None
+    except CommandFailed as exc:
+        raise ApiError(
+            409, "door_failed", "the booth could not open its door", booth_error=exc.code
+        ) from None
+    case_id = None
+    service = None
+    with hub.db() as db:
+        if appointment is not None:
+            a = db.get(Appointment, appointment.id)
+            assert a is not None
+            a.status = "used"
+            case = open_case(
+                db,
+                hub.catalog.catalog,
+                f"citizen:{ref}",
+                a.service_code,
+                ref,
+                name=a.name,
+                phone=a.phone,
+                booth_id=booth_id,
+                appointment_id=a.id,
+            )
+            case_id, service = case.id, case.service_code
+            record(db, case.id, f"citizen:{ref}", "door_open_requested", booth=booth_id)
+    session_id = uuid.uuid4().hex
+    try:
+        await hub.switchboard.command(
+            booth_id,
+            "start_session",
+            {
+                "session_id": session_id,
+                "case_id": case_id,
+                "service": service,
+                "appointment_id": body.appointment_id,
+                "citizen_token": token,
+            },
+        )
+    except (BoothOffline, CommandFailed):
+        raise ApiError(
+            409, "session_failed", "the door opened but the session did not start"
+        ) from None
+    return {
+        "opened": True,
+        "session_id": session_id,
+        "case_id": case_id,
+        "citizen_token": token,
+        "citizen_url": _citizen_url(hub, token),
+    }
+
+
+class PushIn(BaseModel):
+    kind: str
+    data: dict[str, Any] = {}
+
+
+@router.post("/booths/{booth_id}/push")
+async def push(booth_id: str, body: PushIn, hub: Hub, who: ClerkCaller) -> dict[str, Any]:
+    """A clerk in a call with the booth pushes to it (request a capture, open a slot...)."""
+    if body.kind not in PUSH_KINDS:
+        raise ApiError(422, "unknown_push", "kind must be one of " + ", ".join(sorted(PUSH_KINDS)))
+    board = hub.switchboard
+    if not any(board.in_call(c, who.peer) for c in board.calls_of(f"booth:{booth_id}")):
+        raise ApiError(403, "not_in_call", "push only to a booth you are in a call with")
+    try:
+        ack = await board.command(booth_id, "push", {"kind": body.kind, **body.data})
+    except BoothOffline:
+        raise ApiError(409, "booth_offline", "the booth is not connected") from None
+    except CommandFailed as exc:
+        raise ApiError(409, "push_failed", "the booth refused", booth_error=exc.code) from None
+    return {"ok": True, "ack": ack}
+
+
+# -- cases ---------------------------------------------------------------------------------
+class CaseIn(BaseModel):
+    service: Code
+    citizen: CitizenIn = CitizenIn()
+    citizen_token: Annotated[str | None, Field(max_length=300)] = None
+
+
+@router.post("/cases", status_code=201)
+def create_case(body: CaseIn, hub: Hub, who: BoothCaller) -> dict[str, Any]:
+    """A booth opens a case for the citizen in it (walk-in or continuing an appointment)."""
+    _service(hub, body.service)
+    ref = None
+    if body.citizen_token:
+        citizen = resolve_token(hub, body.citizen_token)
+        if citizen is None or citizen.kind != "citizen":
+            raise ApiError(422, "bad_citizen_token", "the citizen token is not valid")
+        ref = citizen.id
+    ref = ref or new_citizen_ref()
+    with hub.db() as db:
+        case = open_case(
+            db,
+            hub.catalog.catalog,
+            who,
+            body.service,
+            ref,
+            name=body.citizen.name,
+            id_number=body.citizen.id_number.upper(),
+            phone=body.citizen.phone,
+            booth_id=who.id,
+        )
+        view = case_view(db, case, hub.catalog.catalog, who, hub.settings.public_url)
+    token = hub.links.issue(ref)
+    return {**view, "citizen_token": token, "citizen_url": _citizen_url(hub, token)}
+
+
+@router.get("/cases")
+def list_cases(
+    hub: Hub,
+    who: Caller,
+    status: Literal["open", "done", "cancelled"] | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> dict[str, Any]:
+    """Cases the caller may see: a clerk's department's, a booth's own, a citizen's own."""
+    with hub.db() as db:
+        query = select(Case).order_by(Case.updated_at.desc()).limit(limit)
+        if who.kind == "citizen":
+            query = query.where(Case.citizen_ref == who.id)
+        elif who.kind == "booth":
+            query = query.where(Case.booth_id == who.id)
+        elif not who.has_role("admin"):
+            query = query.join(CaseDepartment, CaseDepartment.case_id == Case.id).where(
+                CaseDepartment.department == who.department
+            )
+        if status:
+            query = query.where(Case.status == status)
+        cases = db.scalars(query).all()
+        items = []
+        for c in cases:
+            audit(db, who, "read", f"case:{c.id}", "list")
+            items.append(
+                {
+                    "id": c.id,
+                    "service": c.service_code,
+                    "status": c.status,
+                    "booth_id": c.booth_id,
+                    "citizen_name": c.citizen_name,
+                    "updated_at": iso(c.updated_at),
+                }
+            )
+        return {"cases": items}
+
+
+@router.get("/cases/{case_id}")
+def get_case(case_id: str, hub: Hub, who: Caller) -> dict[str, Any]:
+    with hub.db() as db:
+        case = _load_case(hub, db, case_id, who)
+        return case_view(db, case, hub.catalog.catalog, who, hub.settings.public_url)
+
+
+class FormIn(BaseModel):
+    fields: dict[
+        Annotated[str, Field(min_length=1, max_length=64)], str | int | float | bool | None
+    ]
+
+
+@router.put("/cases/{case_id}/form")
+async def edit_form(case_id: str, body: FormIn, hub: Hub, who: Caller) -> dict[str, Any]:
+    """Fill fields of the case's form; the booth and the clerks in its call see them live."""
+    if who.kind == "citizen":
+        raise forbidden("the form is filled at the booth")
+    if len(body.fields) > 100:
+        raise ApiError(422, "too_many_fields", "at most 100 fields at once")
+    with hub.db() as db:
+        case = _load_case(hub, db, case_id, who)
+        if case.status != "open":
+            raise ApiError(409, "case_closed", "the case is closed")
+        case.form = {**(case.form or {}), **body.fields}
+        audit(db, who, "write", f"case:{case_id}", "form:" + ",".join(sorted(body.fields))[:200])
+        record(db, case_id, who, "form_edited", keys=sorted(body.fields))
+        form, booth_id = dict(case.form), case.booth_id
+    board = hub.switchboard
+    if booth_id:
+        if who.kind == "clerk" and board.online(f"booth:{booth_id}"):
+            for key, value in body.fields.items():
+                await board.command(
+                    booth_id,
+                    "push",
+                    {"kind": "form_field", "case_id": case_id, "key": key, "value": value},
+                    wait=False,
+                )
+        for call_id in board.calls_of(f"booth:{booth_id}"):
+            for peer in board.calls.get(call_id, set()) - {who.peer}:
+                if peer.startswith("clerk:"):
+                    for key, value in body.fields.items():
+                        await board.deliver(
+                            peer,
+                            {
+                                "type": "form_field",
+                                "case_id": case_id,
+                                "key": key,
+                                "value": value,
+                                "from": who.peer,
+                            },
+                        )
+    return {"case_id": case_id, "form": form}
+
+
+class MaterialIn(BaseModel):
+    code: Code
+    doc_type: Annotated[str | None, Field(max_length=60)] = None
+    image_base64: Annotated[str | None, Field(max_length=MAX_IMAGE * 4 // 3 + 4)] = None
+    image_type: Literal["image/jpeg", "image/png", "image/webp"] = "image/jpeg"
+    ocr_fields: dict[Annotated[str, Field(max_length=64)], str | int | float | bool | None] = {}
+
+
+@router.post("/cases/{case_id}/materials", status_code=201)
+async def add_material(case_id: str, body: MaterialIn, hub: Hub, who: Caller) -> dict[str, Any]:
+    """A captured material (trust level C) with its OCR fields."""
+    if who.kind == "citizen":
+        raise forbidden("materials are captured at the booth")
+    image = None
+    if body.image_base64:
+        try:
+            image = base64.b64decode(body.image_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise ApiError(422, "bad_image", "image_base64 is not base64") from None
+    with hub.db() as db:
+        case = _load_case(hub, db, case_id, who)
+        m = MaterialRecord(
+            case_id=case.id,
+            code=body.code,
+            doc_type=body.doc_type,
+            image=image,
+            image_type=body.image_type,
+            ocr_fields=dict(body.ocr_fields),
+            trust_level="C",
+        )
+        db.add(m)
+        db.flush()
+        audit(db, who, "write", f"material:{m.id}", f"case:{case_id}")
+        record(db, case_id, who, "material_added", material=m.id, code=body.code)
+        view = material_view(m)
+    await _case_changed(hub, case_id)
+    return view
+
+
+@router.get("/materials/{material_id}/image", responses={200: {"content": {"image/jpeg": {}}}})
+def material_image(material_id: str, hub: Hub, who: Caller) -> Response:
+    with hub.db() as db:
+        m = db.get(MaterialRecord, material_id)
+        if m is None or m.image is None:
+            raise not_found("material")
+        _load_case(hub, db, m.case_id, who)
+        audit(db, who, "read", f"material:{m.id}", "image")
+        return Response(
+            m.image, media_type=m.image_type, headers={"Cache-Control": "private, no-store"}
+        )
+
+
+class VerifyIn(BaseModel):
+    against: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+@router.post("/materials/{material_id}/verify")
+async def verify_material(
+    material_id: str, body: VerifyIn, hub: Hub, who: ClerkCaller
+) -> dict[str, Any]:
+    """A clerk checked the capture against the original: trust level C -> B."""
+    with hub.db() as db:
+        m = db.get(MaterialRecord, material_id)
+        if m is None:
+            raise not_found("material")
+        case = _load_case(hub, db, m.case_id, who)
+        if m.trust_level == "B":
+            return material_view(m)
+        m.trust_level, m.verified_by, m.verified_against = "B", who.id, body.against
+        m.verified_at = utcnow()
+        audit(db, who, "write", f"material:{m.id}", "verified")
+        record(db, case.id, who, "material_verified", material=m.id, against=body.against)
+        view = material_view(m)
+    await _case_changed(hub, view["case_id"])
+    return view
+
+
+@router.post("/cases/{case_id}/steps/{position}/complete")
+async def complete_step(case_id: str, position: int, hub: Hub, who: Caller) -> dict[str, Any]:
+    """Mark a step done. Clerks complete their department's steps; a booth completes the
+    citizen's self-service steps (identify, questions, capture, form, locker, rating)."""
+    if who.kind == "citizen":
+        raise forbidden("steps are completed by clerks and booths")
+    notify = None
+    with hub.db() as db:
+        case = _load_case(hub, db, case_id, who)
+        step = db.scalar(
+            select(CaseStep).where(CaseStep.case_id == case_id, CaseStep.position == position)
+        )
+        if step is None:
+            raise not_found("step")
+        if who.kind == "booth":
+            if step.kind not in ("identify", "questions", "capture", "form", "locker", "rating"):
+                raise forbidden("this step is done by a clerk")
+        elif not may_act(db, who, case, step.department):
+            raise ApiError(403, "other_department", "this step belongs to another department")
+        if step.status != "done":
+            step.status, step.done_by, step.done_at = "done", who.id, utcnow()
+            record(db, case_id, who, "step_done", position=position, kind=step.kind)
+            steps = db.scalars(select(CaseStep).where(CaseStep.case_id == case_id)).all()
+            if step.department:
+                dept = db.get(CaseDepartment, (case_id, step.department))
+                if dept is not None:
+                    own = [s for s in steps if s.department == step.department]
+                    dept.status = "done" if all(s.status == "done" for s in own) else "active"
+            if all(s.status in ("done", "skipped") for s in steps) and case.status == "open":
+                case.status = "done"
+                record(db, case_id, who, "case_done")
+                notify = Message(
+                    citizen_ref=case.citizen_ref,
+                    kind="case_done",
+                    phone=case.citizen_phone,
+                    text="您的事项已办结，请对服务进行评价。",
+                    link=f"{hub.settings.public_url}/m/",
+                )
+        view = case_view(db, case, hub.catalog.catalog, who, hub.settings.public_url)
+    if notify:
+        await hub.notifier.notify(notify)
+    await _case_changed(hub, case_id)
+    return view
+
+
+class CertificateIn(BaseModel):
+    department: Annotated[str | None, Field(max_length=64)] = None
+    title: Annotated[str | None, Field(min_length=1, max_length=100)] = None
+    kind: Annotated[str, Field(min_length=1, max_length=60)] = "certificate"
+
+
+@router.post("/cases/{case_id}/certificates", status_code=201)
+async def issue_certificate(
+    case_id: str, body: CertificateIn, hub: Hub, who: ClerkCaller
+) -> dict[str, Any]:
+    """Issue a certificate (PDF) for the case; it reaches the citizen's phone and booth."""
+    department = body.department or who.department
+    cat = hub.catalog.catalog
+    with hub.db() as db:
+        case = _load_case(hub, db, case_id, who)
+        if not may_act(db, who, case, department):
+            raise ApiError(403, "other_department", "issue certificates for your own department")
+        service = _service(hub, case.service_code)
+        title = body.title or (service.certificate.zh_CN if service.certificate else "办结证明")
+        try:
+            department_name = cat.department(department).name.zh_CN  # type: ignore[attr-defined]
+        except (KeyError, LookupError, AttributeError):
+            department_name = department or ""
+        clerk = db.get(Clerk, who.id)
+        cert = Certificate(
+            case_id=case_id,
+            kind=body.kind,
+            title=title,
+            department=department or "",
+            issued_by=who.id,
+            pdf=b"",
+            signature="",
+        )
+        db.add(cert)
+        db.flush()
+        cert.signature = hub.links.sign(f"{cert.id}|{case_id}|{title}")
+        verify_url = f"{hub.settings.public_url}/verify/{cert.id}"
+        content = CertificateContent(
+            certificate_id=cert.id,
+            title=title,
+            department_name=department_name,
+            service_name=service.name.zh_CN,
+            case_id=case_id,
+            citizen_name=case.citizen_name,
+            citizen_id_masked=mask_id_number(case.citizen_id_number)
+            if case.citizen_id_number
+            else "",
+            issued_at=hub.clock.now(),
+            clerk_name=clerk.display_name if clerk else who.id,
+            verify_url=verify_url,
+        )
+        cert.pdf = await asyncio.to_thread(render_pdf, content)
+        audit(db, who, "write", f"certificate:{cert.id}", f"case:{case_id}")
+        record(db, case_id, who, "certificate_issued", certificate=cert.id, title=title)
+        view = certificate_view(cert, hub.settings.public_url)
+        citizen_ref, phone, booth_id = case.citizen_ref, case.citizen_phone, case.booth_id
+    token = hub.links.issue(citizen_ref)
+    await hub.notifier.notify(
+        Message(
+            citizen_ref=citizen_ref,
+            kind="certificate_issued",
+            phone=phone,
+            text=f"{title} 已出具",
+            link=_citizen_url(hub, token),
+        )
+    )
+    if booth_id and hub.switchboard.online(f"booth:{booth_id}"):
+        await hub.switchboard.command(
+            booth_id,
+            "push",
+            {
+                "kind": "certificate",
+                "case_id": case_id,
+                "certificate_id": view["id"],
+                "title": title,
+                "pdf_url": view["pdf_url"],
+            },
+            wait=False,
+        )
+    await _case_changed(hub, case_id)
+    return view
+
+
+@router.get(
+    "/certificates/{certificate_id}/pdf", responses={200: {"content": {"application/pdf": {}}}}
+)
+def certificate_pdf(
+    certificate_id: str,
+    hub: Hub,
+    who: OptionalCaller,
+    token: Annotated[str | None, Query(max_length=300)] = None,
+) -> Response:
+    """The PDF; a phone may pass its citizen token as ``?token=`` (links cannot set headers)."""
+    if who is None and token:
+        who = resolve_token(hub, token)
+    if who is None:
+        raise ApiError(401, "unauthorized", "a token is required")
+    with hub.db() as db:
+        cert = db.get(Certificate, certificate_id)
+        if cert is None:
+            raise not_found("certificate")
+        _load_case(hub, db, cert.case_id, who)
+        audit(db, who, "read", f"certificate:{cert.id}", "pdf")
+        return Response(
+            cert.pdf,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="{cert.id}.pdf"'},
+        )
+
+
+class RatingItem(BaseModel):
+    target: Literal["service", "clerk"]
+    clerk_id: Annotated[str | None, Field(max_length=32)] = None
+    level: Annotated[int, Field(ge=1, le=5)]  # 5 非常满意 4 满意 3 基本满意 2 不满意 1 非常不满意
+    comment: Annotated[str, Field(max_length=500)] = ""
+
+
+class RatingsIn(BaseModel):
+    ratings: Annotated[list[RatingItem], Field(min_length=1, max_length=20)]
+
+
+@router.post("/cases/{case_id}/ratings", status_code=201)
+def rate(case_id: str, body: RatingsIn, hub: Hub, who: CitizenCaller) -> dict[str, Any]:
+    """好差评: one rating of the service item and one per clerk who served the case."""
+    with hub.db() as db:
+        case = _load_case(hub, db, case_id, who)
+        view = case_view(db, case, hub.catalog.catalog, who, hub.settings.public_url)
+        served = {c["id"] for c in view["clerks"]}
+        try:
+            with db.begin_nested():
+                for item in body.ratings:
+                    clerk_id = item.clerk_id or ""
+                    if item.target == "clerk" and clerk_id not in served:
+                        raise ApiError(
+                            422, "clerk_not_on_case", "that clerk did not serve this case"
+                        )
+                    if item.target == "service":
+                        clerk_id = ""
+                    db.add(
+                        Rating(
+                            case_id=case_id,
+                            target=item.target,
+                            clerk_id=clerk_id,
+                            level=item.level,
+                            comment=item.comment,
+                        )
+                    )
+                db.flush()
+        except IntegrityError:
+            raise ApiError(409, "already_rated", "this item or clerk was already rated") from None
+        record(db, case_id, who, "rated", count=len(body.ratings))
+        ratings = db.scalars(select(Rating).where(Rating.case_id == case_id)).all()
+        return {
+            "case_id": case_id,
+            "ratings": [
+                {"target": r.target, "clerk_id": r.clerk_id or None, "level": r.level}
+                for r in ratings
+            ],
+        }
+
+
+class DepositIn(BaseModel):
+    slot: Annotated[str, Field(min_length=1, max_length=20)]
+    door: Literal["open", "closed", "unknown"] = "unknown"
+    item_present: bool | None = None
+
+
+@router.post("/cases/{case_id}/locker-deposits", status_code=201)
+def locker_deposit(case_id: str, body: DepositIn, hub: Hub, who: BoothCaller) -> dict[str, Any]:
+    with hub.db() as db:
+        _load_case(hub, db, case_id, who)
+        d = LockerDeposit(
+            case_id=case_id,
+            booth_id=who.id,
+            slot=body.slot,
+            door=body.door,
+            item_present=body.item_present,
+        )
+        db.add(d)
+        db.flush()
+        record(
+            db,
+            case_id,
+            who,
+            "locker_deposit",
+            slot=body.slot,
+            door=body.door,
+            item_present=body.item_present,
+        )
+        return {
+            "id": d.id,
+            "case_id": case_id,
+            "slot": d.slot,
+            "door": d.door,
+            "item_present": d.item_present,
+            "at": iso(d.at),
+        }
+
+
+async def _case_changed(hub: HubState, case_id: str) -> None:
+    """Clerks in a call about the case reload it."""
+    with hub.sessions() as db:
+        case = db.get(Case, case_id)
+        booth = case.booth_id if case else None
+    if booth:
+        for call_id in hub.switchboard.calls_of(f"booth:{booth}"):
+            await hub.switchboard.to_call(call_id, {"type": "case_updated", "case_id": case_id})

@@ -1,0 +1,112 @@
+"""The hub application factory: :func:`create_app` builds a FastAPI app from settings.
+
+Nothing is global: the app's collaborators live in a :class:`~kiosk.hub.state.HubState`
+on ``app.state.hub``. Migrations are applied when the app is created, so a fresh
+SQLite file or an empty PostgreSQL database just works.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import select
+
+from kiosk import __version__
+from kiosk.core.clock import Clock, SystemClock
+from kiosk.hub import api_accounts, api_calls, api_cases, api_public, pages, ws
+from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords
+from kiosk.hub.casework import text_of
+from kiosk.hub.db import make_engine, migrate, session_factory
+from kiosk.hub.errors import install_error_handlers
+from kiosk.hub.idempotency import IdempotencyMiddleware
+from kiosk.hub.models import Department
+from kiosk.hub.notify import InboxNotifier, Notifier, SmsGatewayNotifier
+from kiosk.hub.settings import HubSettings
+from kiosk.hub.state import CatalogDocument, HubState, ServiceCatalog, load_secret
+from kiosk.hub.switchboard import Switchboard
+
+log = logging.getLogger(__name__)
+
+
+def create_app(
+    settings: HubSettings,
+    *,
+    catalog: ServiceCatalog | None = None,
+    clock: Clock | None = None,
+    notifier: Notifier | None = None,
+) -> FastAPI:
+    """Build the hub: open and migrate the database, load the catalog, mount the routes."""
+    clock = clock or SystemClock()
+    if catalog is None:
+        from kiosk.core.catalog import load_catalog
+
+        catalog = load_catalog()
+    engine = make_engine(settings.db_url)
+    migrate(engine)
+    sessions = session_factory(engine)
+    _sync_departments(sessions, catalog)
+    inbox = InboxNotifier(sessions)
+    if notifier is None:
+        notifier = (
+            SmsGatewayNotifier(inbox, settings.sms_gateway_url, clock, retries=settings.sms_retries)
+            if settings.sms_gateway_url
+            else inbox
+        )
+    state = HubState(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        clock=clock,
+        catalog=CatalogDocument(catalog),
+        switchboard=Switchboard(clock, settings.command_timeout_s),
+        links=CitizenLinks(
+            load_secret(sessions, settings.secret_key), clock, settings.citizen_link_ttl_s
+        ),
+        limiter=LoginLimiter(clock, settings.login_max_failures, settings.login_window_s),
+        notifier=notifier,
+        passwords=Passwords(settings.password_time_cost, settings.password_memory_kib),
+        started=clock.monotonic(),
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        sweeper = asyncio.create_task(ws.heartbeats(state))
+        try:
+            yield
+        finally:
+            sweeper.cancel()
+            engine.dispose()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="Xiaowu hub",
+        version=__version__,
+        description="The back office of Xiaowu booths: catalog, cases, queues, signaling. "
+        "Protocol: see the kiosk.hub.protocol module.",
+    )
+    app.state.hub = state
+    install_error_handlers(app)
+    for module in (api_public, api_accounts, api_cases, api_calls, ws, pages):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
+    app.add_middleware(IdempotencyMiddleware, sessions=sessions)
+
+    return app
+
+
+def _sync_departments(sessions: Any, catalog: ServiceCatalog) -> None:
+    with sessions.begin() as db:
+        known = {d.code: d for d in db.scalars(select(Department))}
+        for dept in catalog.departments:
+            names = text_of(dept.name)
+            row = known.get(dept.code)
+            if row is None:
+                db.add(Department(code=dept.code, name_zh=names["zh_CN"], name_en=names["en"]))
+            else:
+                row.name_zh, row.name_en = names["zh_CN"], names["en"]

@@ -1,0 +1,122 @@
+"""``kiosk hub``: run the back-office hub, register booths, create clerk accounts."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import gc
+import getpass
+import logging
+import os
+from typing import TYPE_CHECKING
+
+from kiosk.config import Config
+
+if TYPE_CHECKING:
+    from kiosk.hub.state import HubState
+
+HELP = "run the back-office hub (API, booth and clerk WebSockets, console, citizen page)"
+
+DEMO_PASSWORD = "xiaowu-demo"  # only for --demo-clerks, printed when used
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", help="address to listen on (default from config: 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (default from config: 8470)")
+    parser.add_argument(
+        "--db", metavar="URL", help="database URL: sqlite:///path or postgresql://user:pw@host/db"
+    )
+    parser.add_argument(
+        "--register-booth",
+        metavar="ID",
+        action="append",
+        default=[],
+        help="register a booth (or re-issue its token), print the token, exit",
+    )
+    parser.add_argument(
+        "--add-clerk",
+        nargs=3,
+        metavar=("USERNAME", "DEPARTMENT", "ROLES"),
+        help="create a clerk (ROLES: comma-separated clerk,supervisor,admin); "
+        "password from $XIAOWU_CLERK_PASSWORD or asked; then exit",
+    )
+    parser.add_argument(
+        "--demo-clerks",
+        action="store_true",
+        help=f"create one clerk per department and an admin, password "
+        f"{DEMO_PASSWORD!r}, and keep running",
+    )
+
+
+def main(args: argparse.Namespace, config: Config) -> int:
+    import uvicorn
+
+    from kiosk.hub.api_accounts import create_clerk, register_booth
+    from kiosk.hub.app import create_app
+    from kiosk.hub.settings import HubSettings
+
+    server = config.hub_server
+    server = dataclasses.replace(
+        server,
+        host=args.host or server.host,
+        port=args.port or server.port,
+        db_url=args.db or server.db_url,
+    )
+    settings = HubSettings.from_config(server)
+    app = create_app(settings)
+    hub = app.state.hub
+    if args.register_booth:
+        with hub.db() as db:
+            for booth_id in args.register_booth:
+                token = register_booth(db, booth_id, booth_id)
+                print(f"{booth_id} {token}")
+        return 0
+    if args.add_clerk:
+        username, department, roles = args.add_clerk
+        password = os.environ.get("XIAOWU_CLERK_PASSWORD") or getpass.getpass("password: ")
+        if len(password) < 8:
+            print("kiosk hub: the password needs at least 8 characters")
+            return 2
+        with hub.db() as db:
+            create_clerk(
+                db, hub.passwords, username, password, username, department, roles.split(",")
+            )
+        print(f"clerk {username} created")
+        return 0
+    if args.demo_clerks:
+        _demo_clerks(hub)
+    print(f"clerk console: {settings.public_url}/console   citizen page: {settings.public_url}/m")
+    # What start-up loaded lives as long as the process: keep it out of collections, which
+    # otherwise pause the loop longer as thousands of sockets come and go.
+    gc.collect()
+    gc.freeze()
+    level = logging.getLevelName(logging.getLogger().getEffectiveLevel()).lower()
+    uvicorn.run(
+        app,
+        host=server.host,
+        port=server.port,
+        log_level=level,
+        access_log=level == "debug",
+        backlog=4096,
+        ws_ping_interval=None,  # the protocol's own heartbeats (kiosk.hub.protocol) suffice
+    )
+    return 0
+
+
+def _demo_clerks(hub: HubState) -> None:
+    from sqlalchemy import select
+
+    from kiosk.hub.api_accounts import create_clerk
+    from kiosk.hub.models import Clerk
+
+    departments = [d.code for d in hub.catalog.catalog.departments]
+    with hub.db() as db:
+        known = set(db.scalars(select(Clerk.username)))
+        wanted = [("admin", departments[0], ["admin", "supervisor", "clerk"])]
+        wanted += [(code, code, ["clerk"]) for code in departments]
+        for username, department, roles in wanted:
+            if username not in known:
+                create_clerk(
+                    db, hub.passwords, username, DEMO_PASSWORD, username, department, roles
+                )
+    print(f"demo clerks: one per department code, user name = code, password {DEMO_PASSWORD!r}")

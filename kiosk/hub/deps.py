@@ -1,0 +1,102 @@
+"""FastAPI dependencies: the hub state and the authenticated caller."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
+
+from kiosk.hub.auth import Principal, token_hash
+from kiosk.hub.errors import ApiError
+from kiosk.hub.models import Booth, Clerk, ClerkSession
+from kiosk.hub.state import HubState
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def hub_of(request: Request) -> HubState:
+    state: HubState = request.app.state.hub
+    return state
+
+
+Hub = Annotated[HubState, Depends(hub_of)]
+
+
+def resolve_token(hub: HubState, token: str) -> Principal | None:
+    """The caller a bearer token stands for, or None."""
+    if token.startswith("ct."):
+        ref = hub.links.check(token)
+        return None if ref is None else Principal(kind="citizen", id=ref)
+    if token.startswith("bt_"):
+        with hub.sessions() as db:
+            booth = db.scalar(select(Booth).where(Booth.token_hash == token_hash(token)))
+            return None if booth is None else Principal(kind="booth", id=booth.id, name=booth.name)
+    if token.startswith("cs_"):
+        with hub.sessions() as db:
+            row = db.get(ClerkSession, token_hash(token))
+            if row is None or row.expires_at.timestamp() < hub.clock.now().timestamp():
+                return None
+            clerk = db.get(Clerk, row.clerk_id)
+            if clerk is None or not clerk.active:
+                return None
+            return Principal(
+                kind="clerk",
+                id=clerk.id,
+                department=clerk.department,
+                roles=clerk.role_set,
+                name=clerk.display_name,
+            )
+    return None
+
+
+def _caller(
+    hub: Hub, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    if credentials is None:
+        raise ApiError(401, "unauthorized", "a bearer token is required")
+    principal = resolve_token(hub, credentials.credentials)
+    if principal is None:
+        raise ApiError(401, "invalid_token", "the token is unknown or has expired")
+    return principal
+
+
+def _optional_caller(
+    hub: Hub, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal | None:
+    if credentials is None:
+        return None
+    return _caller(hub, credentials)
+
+
+def _clerk(principal: Annotated[Principal, Depends(_caller)]) -> Principal:
+    if principal.kind != "clerk":
+        raise ApiError(403, "clerks_only", "only a clerk may do this")
+    return principal
+
+
+def _admin(principal: Annotated[Principal, Depends(_clerk)]) -> Principal:
+    if not principal.has_role("admin"):
+        raise ApiError(403, "admins_only", "only an administrator may do this")
+    return principal
+
+
+def _booth(principal: Annotated[Principal, Depends(_caller)]) -> Principal:
+    if principal.kind != "booth":
+        raise ApiError(403, "booths_only", "only a booth may do this")
+    return principal
+
+
+def _citizen(principal: Annotated[Principal, Depends(_caller)]) -> Principal:
+    if principal.kind != "citizen":
+        raise ApiError(403, "citizens_only", "only the citizen's own link may do this")
+    return principal
+
+
+Caller = Annotated[Principal, Depends(_caller)]
+OptionalCaller = Annotated[Principal | None, Depends(_optional_caller)]
+ClerkCaller = Annotated[Principal, Depends(_clerk)]
+AdminCaller = Annotated[Principal, Depends(_admin)]
+BoothCaller = Annotated[Principal, Depends(_booth)]
+CitizenCaller = Annotated[Principal, Depends(_citizen)]

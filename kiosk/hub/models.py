@@ -1,0 +1,325 @@
+"""The hub's storage schema (SQLAlchemy 2 declarative models).
+
+One table per concept of the back office. Identifiers are text (UUIDs, booth ids,
+department codes) so that the same schema runs on SQLite and PostgreSQL. Personal data
+(citizen name, ID number, phone, material images, form data) lives only in ``cases``,
+``materials`` and ``appointments``; every read and write of it is recorded in
+``audit_log``, which is append-only (see :func:`forbid_audit_changes`).
+
+Schema changes go through alembic (``kiosk/hub/migrations``), applied at start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    event,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp stored in UTC and read back timezone-aware, on every backend.
+
+    SQLite keeps no offset: without this, 09:00 China time would be read back as 09:00 UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; give a timezone")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+Stamp = UTCDateTime()
+
+
+class KeyValue(Base):
+    """Small hub-wide settings kept in the database (the link-signing secret)."""
+
+    __tablename__ = "hub_settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Department(Base):
+    __tablename__ = "departments"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+
+
+class Clerk(Base):
+    __tablename__ = "clerks"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    department: Mapped[str] = mapped_column(String(64), index=True)
+    roles: Mapped[str] = mapped_column(String(200), default="clerk")  # comma separated
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+
+    @property
+    def role_set(self) -> frozenset[str]:
+        return frozenset(r for r in self.roles.split(",") if r)
+
+
+class ClerkSession(Base):
+    __tablename__ = "clerk_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    clerk_id: Mapped[str] = mapped_column(ForeignKey("clerks.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(Stamp)
+
+
+class Booth(Base):
+    __tablename__ = "booths"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(Stamp, nullable=True)
+
+
+class Appointment(Base):
+    __tablename__ = "appointments"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    citizen_ref: Mapped[str] = mapped_column(String(32), index=True)
+    service_code: Mapped[str] = mapped_column(String(100))
+    booth_id: Mapped[str] = mapped_column(ForeignKey("booths.id"))
+    slot_at: Mapped[dt.datetime] = mapped_column(Stamp)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    status: Mapped[str] = mapped_column(String(20), default="booked")  # booked|used|cancelled
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    service_code: Mapped[str] = mapped_column(String(100), index=True)
+    citizen_ref: Mapped[str] = mapped_column(String(32), index=True)
+    citizen_name: Mapped[str] = mapped_column(String(200), default="")
+    citizen_id_number: Mapped[str] = mapped_column(String(32), default="")
+    citizen_phone: Mapped[str] = mapped_column(String(40), default="")
+    booth_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    appointment_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open|done|cancelled
+    form: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow, onupdate=utcnow)
+
+
+class CaseStep(Base):
+    __tablename__ = "case_steps"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(40))
+    department: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|done|skipped
+    done_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    done_at: Mapped[dt.datetime | None] = mapped_column(Stamp, nullable=True)
+
+
+class CaseDepartment(Base):
+    """A department the case is routed to, with that department's own status."""
+
+    __tablename__ = "case_departments"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    department: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|active|done
+
+
+class CaseEvent(Base):
+    """The history of a case, oldest first."""
+
+    __tablename__ = "case_history"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    what: Mapped[str] = mapped_column(String(60))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class MaterialRecord(Base):
+    __tablename__ = "materials"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    code: Mapped[str] = mapped_column(String(100))
+    doc_type: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    image: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    image_type: Mapped[str] = mapped_column(String(40), default="image/jpeg")
+    ocr_fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    trust_level: Mapped[str] = mapped_column(String(1), default="C")  # C: capture, B: verified
+    verified_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    verified_against: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    verified_at: Mapped[dt.datetime | None] = mapped_column(Stamp, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+
+
+class Call(Base):
+    __tablename__ = "calls"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    booth_id: Mapped[str] = mapped_column(String(64), index=True)
+    case_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    department: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active|ended
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(Stamp, nullable=True)
+
+
+class CallParticipant(Base):
+    __tablename__ = "call_participants"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    call_id: Mapped[str] = mapped_column(ForeignKey("calls.id"), index=True)
+    peer: Mapped[str] = mapped_column(String(100))  # "booth:<id>" or "clerk:<id>"
+    department: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    joined_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    left_at: Mapped[dt.datetime | None] = mapped_column(Stamp, nullable=True)
+
+
+class QueueEntry(Base):
+    """A booth waiting for a clerk of a department, or an invitation into a running call."""
+
+    __tablename__ = "queue_entries"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    department: Mapped[str] = mapped_column(String(64), index=True)
+    booth_id: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    call_id: Mapped[str | None] = mapped_column(String(32), nullable=True)  # set for invites
+    invited_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    invited_clerk: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="waiting", index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(Stamp, nullable=True)
+    accepted_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class LockerDeposit(Base):
+    __tablename__ = "locker_deposits"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    case_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    booth_id: Mapped[str] = mapped_column(String(64))
+    slot: Mapped[str] = mapped_column(String(20))
+    door: Mapped[str] = mapped_column(String(20), default="unknown")  # open|closed|unknown
+    item_present: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+
+
+class Certificate(Base):
+    __tablename__ = "certificates"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(String(200))
+    department: Mapped[str] = mapped_column(String(64))
+    issued_by: Mapped[str] = mapped_column(String(32))
+    issued_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    signature: Mapped[str] = mapped_column(String(64))
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Rating(Base):
+    """好差评 (GB/T 39734): one rating per service item and per clerk of a case."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (UniqueConstraint("case_id", "target", "clerk_id"),)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    target: Mapped[str] = mapped_column(String(20))  # service|clerk
+    clerk_id: Mapped[str] = mapped_column(String(32), default="")  # "" for the service item
+    level: Mapped[int] = mapped_column(Integer)  # 5 非常满意 .. 1 非常不满意
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+
+
+class Notification(Base):
+    """A message for a citizen, shown in the citizen page's inbox."""
+
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    citizen_ref: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+
+
+class AuditEntry(Base):
+    """One read or write of personal data. Rows are only ever added."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))  # clerk:<id>, booth:<id>, citizen:<ref>
+    action: Mapped[str] = mapped_column(String(10))  # read|write
+    subject: Mapped[str] = mapped_column(String(100))  # case:<id>, material:<id>, ...
+    detail: Mapped[str] = mapped_column(String(300), default="")
+
+
+class IdempotentResponse(Base):
+    """The first response to a write carrying an ``Idempotency-Key``."""
+
+    __tablename__ = "idempotency"
+    scope: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+
+
+class SmsCode(Base):
+    __tablename__ = "sms_codes"
+    phone: Mapped[str] = mapped_column(String(40), primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    citizen_ref: Mapped[str] = mapped_column(String(32))
+    expires_at: Mapped[dt.datetime] = mapped_column(Stamp)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+@event.listens_for(Session, "before_flush")
+def forbid_audit_changes(session: Session, _context: object, _instances: object) -> None:
+    """The audit log is append-only: refuse to flush a change or deletion of an entry."""
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEntry):
+            raise PermissionError("the audit log is append-only")

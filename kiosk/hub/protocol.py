@@ -1,0 +1,121 @@
+"""The hub <-> booth and hub <-> clerk protocol, as implemented (CONTRACTS.md section 2).
+
+HTTP
+====
+JSON under ``/api/v1``; the OpenAPI document is at ``/openapi.json``. Every error is a
+4xx (never a 500 for bad input) with ``{"error": {"code": "...", "message": "English"}}``
+(validation errors add ``details.problems``: ``[{"where": "body.field", "problem": ...}]``).
+
+Authentication is ``Authorization: Bearer <token>``; the prefix says whose token it is:
+``bt_`` booth token, ``cs_`` clerk session (``POST /api/v1/auth/login``), ``ct.`` citizen
+link (signed; from booking an appointment, opening a booth door, or an SMS code).
+
+Every write (POST/PUT/PATCH/DELETE) accepts ``Idempotency-Key: <1..200 chars>``; a retry
+with the same key by the same caller gets the first response back (header
+``Idempotent-Replay: true``) and nothing is done twice; the same key with a different
+request gets 422 ``idempotency_key_reused``.
+
+Endpoints the booth uses:
+
+- ``GET /api/v1/health`` -> ``{"status": "ok", "version", "db": "ok", "booths_online": N}``
+- ``GET /api/v1/catalog`` -> ``Catalog.to_json()`` with ``ETag``; ``If-None-Match`` -> 304
+- ``GET /api/v1/services?q=TEXT&department=CODE&limit=N`` -> ``{"services": [...]}``
+- ``POST /api/v1/cases`` ``{"service", "citizen": {"name", "id_number", "phone"},
+  "citizen_token"?: "ct...."}`` -> the case view plus ``citizen_token`` and ``citizen_url``
+  (show it as a QR code so the phone follows the case)
+- ``GET /api/v1/cases/{id}``; ``PUT /api/v1/cases/{id}/form`` ``{"fields": {...}}``
+- ``POST /api/v1/cases/{id}/materials`` ``{"code", "doc_type", "image_base64",
+  "image_type", "ocr_fields"}`` -> material (trust level ``C``)
+- ``POST /api/v1/cases/{id}/locker-deposits`` ``{"slot", "door", "item_present"}``
+- ``POST /api/v1/cases/{id}/steps/{position}/complete`` for the citizen's own steps
+  (identify, questions, capture, form, locker, rating); clerks complete the rest
+
+Registration (admin clerk): ``POST /api/v1/booths {"id", "name"}`` -> ``{"id", "token"}``
+(``kiosk hub --register-booth ID`` does the same from the command line).
+
+Booth WebSocket ``/ws/booth``
+=============================
+Token in the ``Authorization`` header or ``?token=``. A bad token is refused during the
+handshake (HTTP 403): do not retry with it. All frames are JSON objects with a ``type``.
+
+- hub -> booth on connect:
+  ``{"type": "welcome", "booth_id", "server_time": ISO-8601, "heartbeat_s": 10}``
+- heartbeats both ways: ``{"type": "ping", "ts"}`` answered by ``{"type": "pong", "ts"}``.
+  The hub pings every ``heartbeat_s`` and closes (code 4408) a socket it has heard nothing
+  from for 3 x ``heartbeat_s``. A newer connection of the same booth replaces the older
+  one (closed with 4000).
+- hub -> booth commands ``{"type": "command", "id", "name", "data"}``, each answered by
+  ``{"type": "ack", "id", "ok": true|false, "error": code?}``:
+
+  ``open_door`` ``{"appointment_id"?, "citizen_ref"}``
+  ``start_session`` ``{"session_id", "case_id"?, "service"?, "appointment_id"?,
+  "citizen_token"}``;  ``end_session`` ``{"session_id"?}``
+  ``push`` ``{"kind": request_capture|show_form|form_field|open_slot|certificate, ...}``
+  (``form_field``: ``case_id``, ``key``, ``value``; ``request_capture``: ``material``;
+  ``open_slot``: ``case_id``; ``certificate``: ``certificate_id``, ``title``, ``pdf_url``)
+  ``signal`` ``{"call_id", "from", "to", "kind": offer|answer|candidate|bye, "sdp"?,
+  "candidate"?}``
+  ``queue`` ``{"status": "waiting", "entry_id", "department", "position",
+  "estimated_wait_s"}`` or ``{"status": "accepted", "call_id", "department", "clerk":
+  {"id", "name", "department"}, "peer": "clerk:<id>"}``
+  ``config``, ``restart``
+
+  ``queue`` and ``signal`` commands are sent without the hub waiting for the ack.
+- booth -> hub events ``{"type": "event", "id", "name", "data"}``. **Extension
+  (backwards compatible): the hub answers every event with ``{"type": "ack", "id",
+  "ok", "error"?, "data"?}``** so an outbox can drop it; a resent event id (last 512 per
+  connection) gets the same ack again without being done twice. Names:
+
+  ``call_request`` ``{"department", "case_id"?}`` -> ack data is the queue entry;
+  ``signal`` (as above; ``from`` is filled in by the hub); ``form_field`` ``{"case_id",
+  "key", "value"}``; ``locker_state`` ``{"slot", "door": open|closed|unknown,
+  "item_present", "case_id"?}``; ``door_opened``, ``session_started``,
+  ``session_ended`` (cancels queue entries, ends the booth's calls), ``device_fault``,
+  ``health``, each with ``case_id`` when there is one.
+- Reconnect with exponential backoff and jitter (0.5 s .. 30 s).
+
+Calls and WebRTC signaling
+==========================
+Peers are addressed ``booth:<id>`` and ``clerk:<id>``. A signal is relayed only between
+two participants of the same active call. Who offers: **the newcomer offers to everyone
+already in the call** (a clerk who accepts a booth offers to the booth; an invited clerk
+offers to the booth and to every clerk in it). The booth only answers. The clerk's offer
+asks for audio plus two video m-lines from the booth: the face camera first, then the
+document camera. ``bye`` ends one peer connection; when a call ends every participant
+gets ``bye`` from the one who ended it.
+
+Clerk WebSocket ``/ws/clerk``
+=============================
+Token (``cs_``) in ``?token=`` or the header. hub -> clerk: ``welcome``, ``ping``,
+``queue`` ``{"department", "entries": [{"id", "booth_id", "case_id", "call_id", "kind":
+booth|invite, "position", "waiting_s", ...}]}``, ``call`` ``{"event": joined|left|ended,
+"call_id", "peer"?, "clerk"?}``, ``signal`` (as above), ``form_field`` ``{"case_id",
+"key", "value", "from"}``, ``booth_event`` ``{"booth_id", "name", "data"}``,
+``case_updated`` ``{"case_id"}``, ``error`` ``{"code", "about"?}``.
+clerk -> hub: ``ping``/``pong``, ``signal``, ``presence`` ``{"status": online|away}``
+(busy is set by the hub while in a call). Queue actions are REST:
+``POST /api/v1/queue/{entry_id}/accept``, ``POST /api/v1/calls/{id}/invite``,
+``POST /api/v1/calls/{id}/leave``, ``POST /api/v1/calls/{id}/end``.
+"""
+
+from __future__ import annotations
+
+BOOTH_COMMANDS = frozenset(
+    {"open_door", "start_session", "end_session", "push", "signal", "queue", "config", "restart"}
+)
+PUSH_KINDS = frozenset({"request_capture", "show_form", "form_field", "open_slot", "certificate"})
+BOOTH_EVENTS = frozenset(
+    {
+        "door_opened",
+        "session_started",
+        "session_ended",
+        "locker_state",
+        "device_fault",
+        "health",
+        "signal",
+        "form_field",
+        "call_request",
+    }
+)
+SIGNAL_KINDS = frozenset({"offer", "answer", "candidate", "bye"})
+PRESENCE = frozenset({"online", "away"})

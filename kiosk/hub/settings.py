@@ -1,0 +1,37 @@
+"""The hub's own slice of settings, built from the ``[hub_server]`` config section."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kiosk.config import HubServerConfig
+
+
+@dataclass(frozen=True, slots=True)
+class HubSettings:
+    """Everything :func:`kiosk.hub.app.create_app` is told."""
+
+    db_url: str = "sqlite:///var/hub.sqlite3"
+    public_url: str = "http://127.0.0.1:8470"
+    secret_key: str = ""  # empty: generated once and kept in the database
+    heartbeat_s: float = 10.0
+    command_timeout_s: float = 10.0
+    clerk_session_ttl_s: float = 8 * 3600.0
+    citizen_link_ttl_s: float = 30 * 24 * 3600.0
+    password_time_cost: int = 3  # argon2id; tests lower these to save time
+    password_memory_kib: int = 65536
+    login_max_failures: int = 5
+    login_window_s: float = 300.0
+    sms_gateway_url: str = ""  # empty: notifications go to the citizen page inbox only
+    sms_retries: int = 3
+
+    @classmethod
+    def from_config(cls, config: HubServerConfig) -> HubSettings:
+        public = config.public_url or f"http://{config.host}:{config.port}"
+        return cls(
+            db_url=config.db_url,
+            public_url=public,
+            secret_key=config.secret_key,
+            sms_gateway_url=config.sms_gateway_url,
+            heartbeat_s=config.heartbeat_s,
+        )

@@ -1,0 +1,81 @@
+"""The hub's collaborators, built once by :func:`kiosk.hub.app.create_app` and reached by
+request handlers through ``request.app.state.hub`` (no module-level singletons)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from kiosk.core.clock import Clock
+from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords
+from kiosk.hub.models import KeyValue
+from kiosk.hub.notify import Notifier
+from kiosk.hub.settings import HubSettings
+from kiosk.hub.switchboard import Switchboard
+
+
+class ServiceCatalog(Protocol):
+    """What the hub uses of :class:`kiosk.core.catalog.Catalog`."""
+
+    version: str
+    departments: tuple[Any, ...]
+    services: tuple[Any, ...]
+
+    def service(self, code: str) -> Any: ...
+    def search(self, query: str, limit: int = 50) -> list[Any]: ...
+    def to_json(self) -> dict[str, Any]: ...
+
+
+@dataclass
+class CatalogDocument:
+    """The catalog as served: its JSON bytes and their ETag, computed once."""
+
+    catalog: ServiceCatalog
+    body: bytes = b""
+    etag: str = ""
+
+    def __post_init__(self) -> None:
+        self.body = json.dumps(self.catalog.to_json(), ensure_ascii=False).encode()
+        self.etag = '"' + hashlib.sha256(self.body).hexdigest()[:32] + '"'
+
+
+@dataclass
+class HubState:
+    settings: HubSettings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    clock: Clock
+    catalog: CatalogDocument
+    switchboard: Switchboard
+    links: CitizenLinks
+    limiter: LoginLimiter
+    notifier: Notifier
+    passwords: Passwords
+    started: float = 0.0
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @contextmanager
+    def db(self) -> Iterator[Session]:
+        """A session in a transaction, committed on success."""
+        with self.sessions.begin() as session:
+            yield session
+
+
+def load_secret(sessions: sessionmaker[Session], configured: str) -> bytes:
+    """The configured secret, or the one kept in the database (created on first start)."""
+    if configured:
+        return configured.encode()
+    with sessions.begin() as db:
+        row = db.get(KeyValue, "secret_key")
+        if row is None:
+            row = KeyValue(key="secret_key", value=secrets.token_hex(32))
+            db.add(row)
+        return row.value.encode()

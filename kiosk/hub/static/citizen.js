@@ -1,0 +1,300 @@
+// 晓屋 citizen page (phones): book, scan-to-open a booth door, follow cases, certificates,
+// rate the service (好差评, GB/T 39734: five levels per service item and per clerk).
+"use strict";
+
+const T = {
+  zh: {
+    title: "晓屋 · 政务服务", lang: "English", door: "开门", booth: "晓屋", appointment: "预约",
+    walk_in: "现场办理（无预约）", open_door: "开门并开始办理", book: "预约办理", service: "事项",
+    time: "时间", name: "姓名", phone: "手机号", book_submit: "提交预约", mine: "我的办件",
+    inbox: "消息", opened: "门已打开，请进入晓屋。", booked: "预约成功", status_open: "办理中",
+    status_done: "已办结", status_cancelled: "已取消", certificates: "证明文件", rate: "评价",
+    rate_service: "事项评价", rate_clerk: "对工作人员的评价", submit_rating: "提交评价",
+    rated: "感谢您的评价", done: "已完成", pending: "待办", booth_offline: "晓屋暂时离线，请稍后再试",
+    door_failed: "开门失败，请联系工作人员", error: "操作失败", used: "已使用", booked_status: "已预约",
+    cancelled: "已取消", verify: "核验",
+    levels: ["非常不满意", "不满意", "基本满意", "满意", "非常满意"],
+  },
+  en: {
+    title: "Xiaowu · Government services", lang: "中文", door: "Open the door", booth: "Booth",
+    appointment: "Appointment", walk_in: "Walk-in (no appointment)", open_door: "Open the door and start",
+    book: "Book an appointment", service: "Service", time: "Time", name: "Name", phone: "Mobile",
+    book_submit: "Book", mine: "My cases", inbox: "Messages", opened: "The door is open; please come in.",
+    booked: "Booked", status_open: "in progress", status_done: "completed", status_cancelled: "cancelled",
+    certificates: "Certificates", rate: "Rate", rate_service: "The service",
+    rate_clerk: "The clerk", submit_rating: "Send rating", rated: "Thank you for rating",
+    done: "done", pending: "pending", booth_offline: "The booth is offline; please try again later",
+    door_failed: "The door did not open; please call for help", error: "Failed", used: "used",
+    booked_status: "booked", cancelled: "cancelled", verify: "verify",
+    levels: ["Very dissatisfied", "Dissatisfied", "Fair", "Satisfied", "Very satisfied"],
+  },
+};
+let lang = localStorage.getItem("xw.lang") || "zh";
+const $ = (sel) => document.querySelector(sel);
+const t = (key) => (T[lang] && T[lang][key]) || T.zh[key] || key;
+const name = (text) => (text && (lang === "en" ? text.en : text.zh_CN)) || "";
+let overview = null;
+const serviceNames = new Map();  // service code -> its name (Text), from the catalog
+
+// The citizen token comes in the link (#t=...) and is kept on this phone.
+const hashToken = new URLSearchParams(location.hash.slice(1)).get("t");
+if (hashToken) {
+  localStorage.setItem("xw.citizen", hashToken);
+  history.replaceState(null, "", location.pathname);
+}
+let token = localStorage.getItem("xw.citizen");
+const doorMatch = location.pathname.match(/^\/m\/door\/([^/]+)/);
+const doorBooth = doorMatch ? decodeURIComponent(doorMatch[1]) : null;
+
+function newKey() {
+  return (crypto.randomUUID && crypto.randomUUID()) || String(Date.now()) + Math.random();
+}
+
+async function api(method, path, body) {
+  const headers = {};
+  if (token) headers.Authorization = "Bearer " + token;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET") headers["Idempotency-Key"] = newKey();
+  const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = (r.headers.get("content-type") || "").includes("json") ? await r.json() : null;
+  if (!r.ok) {
+    const code = (data && data.error && data.error.code) || String(r.status);
+    if (code === "invalid_token") { localStorage.removeItem("xw.citizen"); token = null; }
+    throw Object.assign(new Error(code), { code });
+  }
+  return data;
+}
+
+function keep(newToken) {
+  if (newToken) { token = newToken; localStorage.setItem("xw.citizen", token); }
+}
+
+function applyLang() {
+  document.documentElement.lang = lang === "en" ? "en" : "zh-CN";
+  document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
+  $("#lang").textContent = t("lang");
+  if (overview) render();
+}
+
+$("#lang").addEventListener("click", () => {
+  lang = lang === "zh" ? "en" : "zh";
+  localStorage.setItem("xw.lang", lang);
+  applyLang();
+  loadChoices();
+});
+
+// -- booking -------------------------------------------------------------------------
+async function loadChoices() {
+  const services = (await api("GET", "/api/v1/services?limit=500")).services;
+  const sel = $("#book-form [name=service]");
+  const chosen = sel.value;
+  sel.innerHTML = "";
+  for (const s of services) {
+    serviceNames.set(s.code, s.name);
+    const o = document.createElement("option");
+    o.value = s.code;
+    o.textContent = name(s.name);
+    sel.append(o);
+  }
+  if (chosen) sel.value = chosen;
+  const booths = (await api("GET", "/api/v1/booths")).booths;
+  const bsel = $("#book-form [name=booth_id]");
+  const b = bsel.value;
+  bsel.innerHTML = "";
+  for (const booth of booths) {
+    const o = document.createElement("option");
+    o.value = booth.id;
+    o.textContent = booth.name;
+    bsel.append(o);
+  }
+  if (b) bsel.value = b;
+  const slot = $("#book-form [name=slot_at]");
+  if (!slot.value) {
+    const d = new Date(Date.now() + 3600e3);
+    d.setMinutes(0, 0, 0);
+    slot.value = new Date(d.getTime() - d.getTimezoneOffset() * 60e3).toISOString().slice(0, 16);
+  }
+}
+
+$("#book-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const form = new FormData(ev.target);
+  try {
+    const res = await api("POST", "/api/v1/appointments", {
+      service: form.get("service"), booth_id: form.get("booth_id"),
+      slot_at: new Date(form.get("slot_at")).toISOString(),
+      name: form.get("name") || "", phone: form.get("phone") || "",
+    });
+    keep(res.citizen_token);
+    $("#book-result").textContent = t("booked");
+    await refresh();
+  } catch (err) {
+    $("#book-result").textContent = `${t("error")} (${err.code})`;
+  }
+});
+
+// -- scan to open ---------------------------------------------------------------------
+$("#open-door").addEventListener("click", async () => {
+  const appointment = $("#door-appointment").value || null;
+  $("#door-result").textContent = "…";
+  try {
+    const res = await api("POST", `/api/v1/booths/${encodeURIComponent(doorBooth)}/open-door`, { appointment_id: appointment });
+    keep(res.citizen_token);
+    $("#door-result").textContent = t("opened");
+    await refresh();
+  } catch (err) {
+    $("#door-result").textContent = t(err.code) !== err.code ? t(err.code) : `${t("error")} (${err.code})`;
+  }
+});
+
+// -- my cases ------------------------------------------------------------------------
+let lastJson = "";
+async function refresh() {
+  if (!token) return;
+  let data;
+  try {
+    data = await api("GET", "/api/v1/citizen/overview");
+  } catch (err) {
+    return;
+  }
+  const json = JSON.stringify(data);
+  if (json === lastJson) return;  // re-rendering would reset what the citizen is choosing
+  lastJson = json;
+  overview = data;
+  render();
+}
+
+function render() {
+  $("#mine").hidden = false;
+  const apps = $("#appointments");
+  apps.innerHTML = "";
+  const doorSel = $("#door-appointment");
+  for (const o of [...doorSel.options].slice(1)) o.remove();
+  for (const a of overview.appointments) {
+    const li = document.createElement("li");
+    const when = new Date(a.slot_at).toLocaleString();
+    const status = a.status === "booked" ? t("booked_status") : t(a.status);
+    const service = name(serviceNames.get(a.service)) || a.service;
+    li.textContent = `${when} · ${service} · ${t("booth")} ${a.booth_id} · ${status}`;
+    apps.append(li);
+    if (doorBooth && a.booth_id === doorBooth && a.status === "booked") {
+      const o = document.createElement("option");
+      o.value = a.id;
+      o.textContent = `${when} ${service}`;
+      doorSel.append(o);
+      doorSel.value = a.id;
+    }
+  }
+  const cases = $("#cases");
+  cases.innerHTML = "";
+  for (const c of overview.cases) cases.append(renderCase(c));
+  const inbox = $("#inbox");
+  inbox.innerHTML = "";
+  for (const n of overview.inbox) {
+    const li = document.createElement("li");
+    li.textContent = `${new Date(n.at).toLocaleString()} ${n.text}`;
+    inbox.append(li);
+  }
+}
+
+function renderCase(c) {
+  const div = document.createElement("div");
+  div.className = "case";
+  div.dataset.case = c.id;
+  const h = document.createElement("h3");
+  h.textContent = `${name(c.service_name)} · ${t("status_" + c.status)}`;
+  div.append(h);
+  const steps = document.createElement("ol");
+  for (const s of c.steps) {
+    const li = document.createElement("li");
+    li.className = s.status;
+    li.textContent = `${s.name} · ${t(s.status)}`;
+    steps.append(li);
+  }
+  div.append(steps);
+  if (c.certificates.length) {
+    const h4 = document.createElement("h4");
+    h4.textContent = t("certificates");
+    const ul = document.createElement("ul");
+    ul.className = "certificates";
+    for (const cert of c.certificates) {
+      const li = document.createElement("li");
+      const a = document.createElement("a");
+      a.href = `${cert.pdf_url}?token=${encodeURIComponent(token)}`;
+      a.textContent = cert.title;
+      a.className = "certificate";
+      const v = document.createElement("a");
+      v.href = cert.verify_url;
+      v.textContent = t("verify");
+      li.append(a, " · ", v);
+      ul.append(li);
+    }
+    div.append(h4, ul);
+  }
+  // 好差评 is offered once something was done for the citizen.
+  const served = c.status === "done" || c.certificates.length || c.steps.some((s) => s.status === "done" && s.department);
+  if (served) div.append(renderRating(c));
+  return div;
+}
+
+function levelSelect(label, target, clerkId, existing) {
+  const wrap = document.createElement("label");
+  const span = document.createElement("span");
+  span.textContent = label;
+  const sel = document.createElement("select");
+  sel.dataset.target = target;
+  if (clerkId) sel.dataset.clerk = clerkId;
+  T[lang].levels.forEach((text, i) => {
+    const o = document.createElement("option");
+    o.value = String(i + 1);
+    o.textContent = text;
+    sel.append(o);
+  });
+  sel.value = existing ? String(existing.level) : "5";
+  sel.disabled = Boolean(existing);
+  wrap.append(span, sel);
+  return wrap;
+}
+
+function renderRating(c) {
+  const box = document.createElement("div");
+  box.className = "rating";
+  const h4 = document.createElement("h4");
+  h4.textContent = t("rate");
+  box.append(h4);
+  const find = (target, clerk) => c.ratings.find((r) => r.target === target && (r.clerk_id || null) === (clerk || null));
+  box.append(levelSelect(`${t("rate_service")}: ${name(c.service_name)}`, "service", null, find("service", null)));
+  for (const clerk of c.clerks) {
+    box.append(levelSelect(`${t("rate_clerk")}: ${clerk.name}`, "clerk", clerk.id, find("clerk", clerk.id)));
+  }
+  const open = [...box.querySelectorAll("select")].filter((s) => !s.disabled);
+  if (open.length) {
+    const b = document.createElement("button");
+    b.className = "big rate";
+    b.textContent = t("submit_rating");
+    b.onclick = async () => {
+      const ratings = open.map((s) => ({ target: s.dataset.target, clerk_id: s.dataset.clerk || null, level: Number(s.value) }));
+      try {
+        await api("POST", `/api/v1/cases/${c.id}/ratings`, { ratings });
+        await refresh();
+      } catch (err) {
+        b.textContent = `${t("error")} (${err.code})`;
+      }
+    };
+    box.append(b);
+  } else {
+    const p = document.createElement("p");
+    p.className = "rated";
+    p.textContent = t("rated");
+    box.append(p);
+  }
+  return box;
+}
+
+if (doorBooth) {
+  $("#door").hidden = false;
+  $("#door-booth").textContent = doorBooth;
+}
+applyLang();
+loadChoices().finally(() => { lastJson = ""; refresh(); });
+setInterval(refresh, 5000);

@@ -1,0 +1,471 @@
+// 晓屋 clerk console: queue, calls (browser WebRTC), the case, certificates.
+// Protocol: see the kiosk.hub.protocol module. Plain JS, no build step.
+"use strict";
+
+const T = {
+  zh: {
+    title: "晓屋 · 云坐席", login: "坐席登录", username: "用户名", password: "密码", signin: "登录",
+    online: "在线", away: "离开", busy: "通话中", queue: "排队", queue_empty: "暂无等候",
+    accept: "接入", invite_kind: "邀请", waiting: "已等候", seconds: "秒", call: "通话",
+    face: "人脸摄像头", doc: "高拍仪", invite: "邀请部门", end_call: "结束通话", case: "案件",
+    steps: "步骤", materials: "材料", request_capture: "请求拍摄", form: "表单",
+    certificate: "出具证明", cert_title: "证明名称", issue: "出具证明", complete: "完成",
+    verify: "核验原件", verified_against: "核验依据", done: "已完成", pending: "待办",
+    trust: "可信等级", bad_credentials: "用户名或密码错误", too_many_attempts: "尝试过多，请稍后再试",
+    verify_url: "核验地址", booth: "晓屋", lang: "English", citizen: "申请人",
+    error: "操作失败", call_ended: "通话已结束", joined: "加入通话",
+  },
+  en: {
+    title: "Xiaowu · Cloud desk", login: "Clerk sign-in", username: "User name", password: "Password",
+    signin: "Sign in", online: "Online", away: "Away", busy: "In a call", queue: "Queue",
+    queue_empty: "Nobody waiting", accept: "Accept", invite_kind: "Invitation", waiting: "waiting",
+    seconds: "s", call: "Call", face: "Face camera", doc: "Document camera",
+    invite: "Invite department", end_call: "End call", case: "Case", steps: "Steps",
+    materials: "Materials", request_capture: "Request capture", form: "Form",
+    certificate: "Issue a certificate", cert_title: "Certificate title", issue: "Issue",
+    complete: "Complete", verify: "Verify against original", verified_against: "Checked against",
+    done: "done", pending: "pending", trust: "Trust level", bad_credentials: "Wrong user name or password",
+    too_many_attempts: "Too many attempts; try later", verify_url: "Verification", booth: "Booth",
+    lang: "中文", citizen: "Applicant", error: "Failed", call_ended: "Call ended", joined: "joined",
+  },
+};
+let lang = localStorage.getItem("xw.lang") || "zh";
+let token = sessionStorage.getItem("xw.clerk");
+let me = null;
+let ws = null;
+let call = null;          // {id, booth_id, case_id}
+let currentCase = null;
+let departments = [];
+let queueEntries = [];
+let localStream = null;
+const pcs = new Map();    // peer -> RTCPeerConnection
+const $ = (sel) => document.querySelector(sel);
+const t = (key) => (T[lang] && T[lang][key]) || T.zh[key] || key;
+const name = (text) => (text && (lang === "en" ? text.en : text.zh_CN)) || "";
+window.xw = { pcs, get call() { return call; }, get caseView() { return currentCase; } };
+
+function applyLang() {
+  document.documentElement.lang = lang === "en" ? "en" : "zh-CN";
+  document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
+  document.querySelectorAll("[data-i18n-placeholder]").forEach((el) => {
+    el.placeholder = t(el.dataset.i18nPlaceholder);
+  });
+  $("#lang").textContent = t("lang");
+  renderQueue();
+  if (currentCase) renderCase(currentCase);
+}
+
+function newKey() {
+  return (crypto.randomUUID && crypto.randomUUID()) || String(Date.now()) + Math.random();
+}
+
+async function api(method, path, body) {
+  const headers = {};
+  if (token) headers.Authorization = "Bearer " + token;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET") headers["Idempotency-Key"] = newKey();
+  const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = (r.headers.get("content-type") || "").includes("json") ? await r.json() : null;
+  if (!r.ok) {
+    const code = (data && data.error && data.error.code) || String(r.status);
+    throw Object.assign(new Error(code), { code });
+  }
+  return data;
+}
+
+function log(text) {
+  const li = document.createElement("li");
+  li.textContent = new Date().toLocaleTimeString() + " " + text;
+  $("#events").prepend(li);
+}
+
+// -- login -----------------------------------------------------------------------------
+$("#login").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const form = new FormData(ev.target);
+  $("#login-error").textContent = "";
+  try {
+    const res = await api("POST", "/api/v1/auth/login", {
+      username: form.get("username"), password: form.get("password"),
+    });
+    token = res.token;
+    sessionStorage.setItem("xw.clerk", token);
+    await start();
+  } catch (err) {
+    $("#login-error").textContent = t(err.code) || t("error");
+  }
+});
+
+$("#lang").addEventListener("click", () => {
+  lang = lang === "zh" ? "en" : "zh";
+  localStorage.setItem("xw.lang", lang);
+  applyLang();
+});
+
+async function start() {
+  try {
+    me = await api("GET", "/api/v1/me");
+  } catch (err) {
+    sessionStorage.removeItem("xw.clerk");
+    token = null;
+    return;
+  }
+  $("#login-view").hidden = true;
+  $("#desk").hidden = false;
+  $("#presence").hidden = false;
+  $("#who").textContent = `${me.name} · ${me.department}`;
+  departments = (await api("GET", "/api/v1/departments")).departments;
+  const sel = $("#invite-dept");
+  sel.innerHTML = "";
+  for (const d of departments) {
+    if (d.code === me.department) continue;
+    const o = document.createElement("option");
+    o.value = d.code;
+    o.textContent = name(d.name);
+    sel.append(o);
+  }
+  connect();
+}
+
+// -- clerk WebSocket ---------------------------------------------------------------------
+function connect() {
+  const proto = location.protocol === "https:" ? "wss:" : "ws:";
+  ws = new WebSocket(`${proto}//${location.host}/ws/clerk?token=${encodeURIComponent(token)}`);
+  ws.onmessage = (ev) => onFrame(JSON.parse(ev.data));
+  ws.onclose = () => { setTimeout(() => { if (token) connect(); }, 2000); };
+  window.xw.ws = ws;
+}
+
+function send(frame) {
+  if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+}
+
+$("#presence").addEventListener("change", (ev) => send({ type: "presence", status: ev.target.value }));
+
+async function onFrame(f) {
+  switch (f.type) {
+    case "welcome": window.xw.connected = true; break;
+    case "ping": send({ type: "pong", ts: f.ts }); break;
+    case "queue": queueEntries = f.entries; renderQueue(); break;
+    case "signal": await onSignal(f); break;
+    case "call":
+      if (f.event === "joined") log(`${f.clerk ? f.clerk.name : f.peer} ${t("joined")}`);
+      if (f.event === "left") closePeer(f.peer);
+      if (f.event === "ended") endLocal();
+      break;
+    case "form_field":
+      if (currentCase && f.case_id === currentCase.id) setField(f.key, f.value);
+      break;
+    case "case_updated":
+      if (currentCase && f.case_id === currentCase.id) await loadCase(currentCase.id);
+      break;
+    case "booth_event": log(`${t("booth")} ${f.booth_id}: ${f.name} ${JSON.stringify(f.data)}`); break;
+    case "presence": $("#presence").value = f.status === "away" ? "away" : "online"; break;
+    case "error": log(`${t("error")}: ${f.code}`); break;
+  }
+}
+
+// -- queue ---------------------------------------------------------------------------
+function renderQueue() {
+  const ul = $("#queue");
+  if (!ul) return;
+  ul.innerHTML = "";
+  $("#queue-empty").hidden = queueEntries.length > 0;
+  for (const e of queueEntries) {
+    const li = document.createElement("li");
+    li.dataset.entry = e.id;
+    li.dataset.kind = e.kind;
+    const waited = Math.round(e.waiting_s + (Date.now() - (e._seen || (e._seen = Date.now()))) / 1000);
+    li.innerHTML = `<b></b> <span class="wait"></span> `;
+    li.querySelector("b").textContent = (e.kind === "invite" ? t("invite_kind") + " · " : "") + `${t("booth")} ${e.booth_id}`;
+    li.querySelector(".wait").textContent = `${t("waiting")} ${waited} ${t("seconds")}`;
+    const b = document.createElement("button");
+    b.className = "accept primary";
+    b.textContent = t("accept");
+    b.onclick = () => accept(e);
+    li.append(b);
+    ul.append(li);
+  }
+}
+setInterval(renderQueue, 1000);
+
+async function accept(entry) {
+  let res;
+  try {
+    res = await api("POST", `/api/v1/queue/${entry.id}/accept`);
+  } catch (err) {
+    log(`${t("error")}: ${err.code}`);
+    return;
+  }
+  call = { id: res.call_id, booth_id: res.booth_id, case_id: res.case_id, me: res.you };
+  $("#call-panel").hidden = false;
+  $("#call-id").textContent = `${t("booth")} ${res.booth_id}`;
+  await getLocalMedia();
+  for (const peer of res.peers) await offerTo(peer);
+  if (res.case_id) await loadCase(res.case_id);
+}
+
+// -- WebRTC --------------------------------------------------------------------------
+async function getLocalMedia() {
+  if (localStream) return localStream;
+  try {
+    localStream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+  } catch (err) {
+    log("no camera/microphone: " + err.name);
+    localStream = null;
+  }
+  return localStream;
+}
+
+function makePc(peer) {
+  const pc = new RTCPeerConnection({ iceServers: [] });
+  pcs.set(peer, pc);
+  pc.ontrack = (ev) => onTrack(peer, pc, ev);
+  pc.onconnectionstatechange = () => log(`${peer}: ${pc.connectionState}`);
+  return pc;
+}
+
+function onTrack(peer, pc, ev) {
+  const index = pc.getTransceivers().indexOf(ev.transceiver);
+  const stream = new MediaStream([ev.track]);
+  if (peer.startsWith("booth:")) {
+    if (ev.track.kind === "audio") $("#booth-audio").srcObject = stream;
+    else if (index <= 1) $("#face").srcObject = stream;   // face camera: the first video
+    else $("#doc").srcObject = stream;                   // document camera: the second
+  } else {
+    let v = document.querySelector(`[data-peer="${peer}"]`);
+    if (!v) {
+      v = document.createElement(ev.track.kind === "audio" ? "audio" : "video");
+      v.autoplay = true;
+      v.playsInline = true;
+      v.dataset.peer = peer;
+      $("#peers").append(v);
+    }
+    if (ev.track.kind === "video" || !v.srcObject) v.srcObject = stream;
+  }
+}
+
+function addLocal(pc, kind, direction) {
+  const track = localStream && localStream.getTracks().find((tr) => tr.kind === kind);
+  if (track) return pc.addTransceiver(track, { direction, streams: [localStream] });
+  return pc.addTransceiver(kind, { direction: "recvonly" });
+}
+
+function gathered(pc) {
+  if (pc.iceGatheringState === "complete") return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => { if (pc.iceGatheringState === "complete") resolve(); };
+    pc.addEventListener("icegatheringstatechange", done);
+    setTimeout(resolve, 3000);
+  });
+}
+
+async function offerTo(peer) {
+  const pc = makePc(peer);
+  addLocal(pc, "audio", "sendrecv");
+  addLocal(pc, "video", "sendrecv");
+  // The booth sends two videos: its face camera, then its document camera.
+  if (peer.startsWith("booth:")) pc.addTransceiver("video", { direction: "recvonly" });
+  await pc.setLocalDescription(await pc.createOffer());
+  await gathered(pc);
+  send({ type: "signal", call_id: call.id, to: peer, kind: "offer", sdp: pc.localDescription.sdp });
+}
+
+async function onSignal(f) {
+  if (!call || f.call_id !== call.id) {
+    if (f.kind !== "offer") return;
+    call = call || { id: f.call_id };
+  }
+  let pc = pcs.get(f.from);
+  if (f.kind === "offer") {
+    await getLocalMedia();
+    if (!pc) pc = makePc(f.from);
+    await pc.setRemoteDescription({ type: "offer", sdp: f.sdp });
+    for (const tr of pc.getTransceivers()) {
+      const kind = tr.receiver.track.kind;
+      const track = localStream && localStream.getTracks().find((x) => x.kind === kind);
+      if (track && !tr.sender.track) { await tr.sender.replaceTrack(track); tr.direction = "sendrecv"; }
+    }
+    await pc.setLocalDescription(await pc.createAnswer());
+    await gathered(pc);
+    send({ type: "signal", call_id: f.call_id, to: f.from, kind: "answer", sdp: pc.localDescription.sdp });
+  } else if (f.kind === "answer" && pc) {
+    await pc.setRemoteDescription({ type: "answer", sdp: f.sdp });
+  } else if (f.kind === "candidate" && pc && f.candidate) {
+    try { await pc.addIceCandidate(f.candidate); } catch (err) { log("bad candidate"); }
+  } else if (f.kind === "bye") {
+    closePeer(f.from);
+    if (f.from.startsWith("booth:")) endLocal();
+  }
+}
+
+function closePeer(peer) {
+  const pc = pcs.get(peer);
+  if (pc) pc.close();
+  pcs.delete(peer);
+  document.querySelectorAll(`[data-peer="${peer}"]`).forEach((el) => el.remove());
+}
+
+function endLocal() {
+  for (const peer of [...pcs.keys()]) closePeer(peer);
+  call = null;
+  $("#call-panel").hidden = true;
+  $("#face").srcObject = null;
+  $("#doc").srcObject = null;
+  log(t("call_ended"));
+}
+
+$("#end-call").addEventListener("click", async () => {
+  if (!call) return;
+  try { await api("POST", `/api/v1/calls/${call.id}/end`); } catch (err) { log(err.code); }
+  endLocal();
+});
+
+$("#invite").addEventListener("click", async () => {
+  if (!call) return;
+  try {
+    await api("POST", `/api/v1/calls/${call.id}/invite`, { department: $("#invite-dept").value });
+    log(`${t("invite")}: ${$("#invite-dept").value}`);
+  } catch (err) { log(`${t("error")}: ${err.code}`); }
+});
+
+// -- the case ------------------------------------------------------------------------
+async function loadCase(caseId) {
+  currentCase = await api("GET", `/api/v1/cases/${caseId}`);
+  renderCase(currentCase);
+}
+
+function deptName(code) {
+  const d = departments.find((x) => x.code === code);
+  return d ? name(d.name) : code || "";
+}
+
+function renderCase(c) {
+  $("#case-panel").hidden = false;
+  $("#case-title").textContent = `${name(c.service_name)} · ${c.id.slice(0, 8)}`;
+  $("#case-citizen").textContent = `${t("citizen")}: ${c.citizen.name} ${c.citizen.id_number}`;
+  const steps = $("#steps");
+  steps.innerHTML = "";
+  for (const s of c.steps) {
+    const li = document.createElement("li");
+    li.dataset.position = s.position;
+    li.className = s.status;
+    li.textContent = `${s.name} (${deptName(s.department)}) · ${t(s.status)} `;
+    const mine = s.department === me.department || me.roles.includes("admin");
+    if (s.status !== "done" && mine) {
+      const b = document.createElement("button");
+      b.className = "complete";
+      b.textContent = t("complete");
+      b.onclick = () => act("POST", `/api/v1/cases/${c.id}/steps/${s.position}/complete`);
+      li.append(b);
+    }
+    steps.append(li);
+  }
+  const sel = $("#capture-material");
+  sel.innerHTML = "";
+  for (const m of c.materials_required || []) {
+    const o = document.createElement("option");
+    o.value = m.code;
+    o.textContent = name(m.name);
+    sel.append(o);
+  }
+  const ul = $("#materials");
+  ul.innerHTML = "";
+  for (const m of c.materials) {
+    const li = document.createElement("li");
+    li.className = "material";
+    li.dataset.material = m.id;
+    const head = document.createElement("div");
+    head.innerHTML = `<b></b> <span class="trust trust-${m.trust_level}">${t("trust")} ${m.trust_level}</span>`;
+    head.querySelector("b").textContent = m.code;
+    li.append(head);
+    if (m.has_image) {
+      const img = document.createElement("img");
+      img.alt = m.code;
+      fetch(`/api/v1/materials/${m.id}/image`, { headers: { Authorization: "Bearer " + token } })
+        .then((r) => r.blob()).then((b) => { img.src = URL.createObjectURL(b); });
+      li.append(img);
+    }
+    const dl = document.createElement("dl");
+    for (const [k, v] of Object.entries(m.ocr_fields)) {
+      const dt = document.createElement("dt"); dt.textContent = k;
+      const dd = document.createElement("dd"); dd.textContent = String(v);
+      dl.append(dt, dd);
+    }
+    li.append(dl);
+    if (m.trust_level === "C") {
+      const input = document.createElement("input");
+      input.className = "against";
+      input.placeholder = t("verified_against");
+      const b = document.createElement("button");
+      b.className = "verify";
+      b.textContent = t("verify");
+      b.onclick = () => act("POST", `/api/v1/materials/${m.id}/verify`, { against: input.value || "original" });
+      li.append(input, b);
+    } else {
+      const p = document.createElement("p");
+      p.textContent = `${t("verified_against")}: ${m.verified_against}`;
+      li.append(p);
+    }
+    ul.append(li);
+  }
+  const form = $("#case-form");
+  form.innerHTML = "";
+  const fields = [...c.form_fields];
+  for (const key of Object.keys(c.form)) {
+    if (!fields.find((f) => f.key === key)) fields.push({ key, label: { zh_CN: key, en: key }, kind: "text" });
+  }
+  for (const f of fields) {
+    const label = document.createElement("label");
+    const span = document.createElement("span");
+    span.textContent = name(f.label);
+    const input = document.createElement("input");
+    input.name = f.key;
+    input.value = c.form[f.key] ?? "";
+    input.addEventListener("change", () => act("PUT", `/api/v1/cases/${c.id}/form`, { fields: { [f.key]: input.value } }, false));
+    label.append(span, input);
+    form.append(label);
+  }
+  $("#cert-title").value = $("#cert-title").value || name(c.certificate_title);
+  const certs = $("#certificates");
+  certs.innerHTML = "";
+  for (const cert of c.certificates) {
+    const li = document.createElement("li");
+    const a = document.createElement("a");
+    a.href = `${cert.pdf_url}?token=${encodeURIComponent(token)}`;
+    a.target = "_blank";
+    a.textContent = `${cert.title} (${deptName(cert.department)})`;
+    const v = document.createElement("a");
+    v.href = cert.verify_url;
+    v.target = "_blank";
+    v.textContent = t("verify_url");
+    li.append(a, " · ", v);
+    certs.append(li);
+  }
+}
+
+function setField(key, value) {
+  const input = document.querySelector(`#case-form input[name="${CSS.escape(key)}"]`);
+  if (input) input.value = value ?? "";
+  else if (currentCase) { currentCase.form[key] = value; renderCase(currentCase); }
+}
+
+async function act(method, path, body, reload = true) {
+  try {
+    await api(method, path, body);
+    if (reload && currentCase) await loadCase(currentCase.id);
+  } catch (err) { log(`${t("error")}: ${err.code}`); }
+}
+
+$("#request-capture").addEventListener("click", () => {
+  if (!call) return;
+  act("POST", `/api/v1/booths/${call.booth_id}/push`, { kind: "request_capture", data: { material: $("#capture-material").value, case_id: currentCase && currentCase.id } }, false);
+});
+
+$("#issue").addEventListener("click", () => {
+  if (!currentCase) return;
+  act("POST", `/api/v1/cases/${currentCase.id}/certificates`, { title: $("#cert-title").value || undefined });
+});
+
+applyLang();
+if (token) start();

@@ -1,0 +1,1 @@
+"""Running unattended: systemd notification and watchdog, UI-loop lag probe, health reports."""

@@ -1,0 +1,142 @@
+"""The bridge between the booth's screens and everything else.
+
+Screens are passive views: they render what the bridge's *state* signals carry and report
+what the citizen did through its *intent* signals. They never call a service, a device or
+the hub. :class:`kiosk.ui.booth_ui.BoothUi` listens to the intents and drives the screens;
+other parts of the booth (flows, call, capture, locker, speech) talk to the screens only
+through the ``show_*`` methods here, from the Qt thread.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
+
+from kiosk.ui.viewmodels import (
+    CallView,
+    CaptureView,
+    DoneView,
+    FormView,
+    LockerView,
+    RatingTarget,
+)
+
+SCREENS = (
+    "attract",
+    "home",
+    "service",
+    "call",
+    "capture",
+    "confirm",
+    "locker",
+    "rating",
+    "done",
+    "error",
+)
+
+
+class BoothBridge(QObject):
+    """State flowing to the screens and intents flowing from them."""
+
+    # --- state -> screens -------------------------------------------------------------
+    screen_changed = Signal(str)
+    language_changed = Signal(str)
+    elderly_changed = Signal(bool)
+    online_changed = Signal(bool)
+    session_changed = Signal(bool)  # a citizen session is running
+    session_ended = Signal(str)  # why: "done", "idle", "citizen"; its data is already wiped
+    catalog_changed = Signal(object)  # Catalog
+    department_shown = Signal(str)  # department code, "" for all
+    search_results = Signal(str, object)  # query, list[Service]
+    service_shown = Signal(object)  # Service
+    call_changed = Signal(object)  # CallView
+    capture_changed = Signal(object)  # CaptureView
+    capture_preview = Signal(QImage)
+    form_shown = Signal(object)  # FormView
+    locker_changed = Signal(object)  # LockerView
+    rating_shown = Signal(object)  # RatingTarget
+    done_shown = Signal(object)  # DoneView
+    error_shown = Signal(str)  # error code
+    caption_changed = Signal(str)  # what the booth is saying, for the captions area
+    clock_changed = Signal(object)  # datetime
+    session_elapsed = Signal(int)  # seconds since the citizen started, -1 outside a session
+    idle_warning = Signal(int)  # seconds left before the session is reset
+    idle_cleared = Signal()
+
+    # --- intents <- screens -----------------------------------------------------------
+    start_requested = Signal()  # the attract screen was touched
+    language_requested = Signal(str)
+    elderly_requested = Signal(bool)
+    department_requested = Signal(str)
+    search_requested = Signal(str)
+    service_requested = Signal(str)  # open a service's page
+    service_start_requested = Signal(str)  # begin the service
+    clerk_requested = Signal(str)  # talk to a clerk (department code or "")
+    home_requested = Signal()
+    more_time_requested = Signal()
+    end_requested = Signal()  # the citizen leaves (wipe now)
+    hangup_requested = Signal()
+    capture_shot_requested = Signal()
+    capture_finished = Signal()
+    fields_confirmed = Signal(object)  # dict[str, str]
+    fields_disputed = Signal()  # "something is wrong": ask a clerk
+    locker_finished = Signal()
+    rating_submitted = Signal(str, int)  # target id, level 5 (非常满意) .. 1 (非常不满意)
+
+    def __init__(self, language: str, elderly: bool = False) -> None:
+        super().__init__()
+        self.language = language
+        self.elderly = elderly
+        self.online = True
+        self.session_active = False
+        self.catalog: Any = None
+        self.screen = "attract"
+
+    # --- called by the rest of the booth ----------------------------------------------
+    def show_call(self, view: CallView) -> None:
+        self.call_changed.emit(view)
+        self.show_screen("call")
+
+    def show_capture(self, view: CaptureView) -> None:
+        self.capture_changed.emit(view)
+        self.show_screen("capture")
+
+    def show_capture_preview(self, image: QImage) -> None:
+        self.capture_preview.emit(image)
+
+    def show_form(self, view: FormView) -> None:
+        self.form_shown.emit(view)
+        self.show_screen("confirm")
+
+    def show_locker(self, view: LockerView) -> None:
+        self.locker_changed.emit(view)
+        self.show_screen("locker")
+
+    def show_rating(self, target: RatingTarget) -> None:
+        self.rating_shown.emit(target)
+        self.show_screen("rating")
+
+    def show_done(self, view: DoneView) -> None:
+        self.done_shown.emit(view)
+        self.show_screen("done")
+
+    def show_error(self, code: str) -> None:
+        self.error_shown.emit(code)
+        self.show_screen("error")
+
+    def show_caption(self, text: str) -> None:
+        """Show what the booth says aloud (digital clerk, prompts) in the captions area."""
+        self.caption_changed.emit(text)
+
+    def set_online(self, online: bool) -> None:
+        if online != self.online:
+            self.online = online
+            self.online_changed.emit(online)
+
+    def show_screen(self, name: str) -> None:
+        if name not in SCREENS:
+            raise ValueError(f"unknown screen {name!r}")
+        self.screen = name
+        self.screen_changed.emit(name)

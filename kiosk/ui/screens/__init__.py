@@ -1,0 +1,1 @@
+"""The booth's screens: passive views fed by :class:`kiosk.ui.bridge.BoothBridge`."""

@@ -1,0 +1,214 @@
+"""``kiosk screenshots OUTDIR``: every screen in zh_CN, en, zh_HK and elderly mode, as PNG.
+
+Files are named ``<screen>-<lang>[-elderly].png`` (plus ``idle-…`` for the idle warning
+over the home screen). Screens that other parts of the booth fill at run time (call,
+capture, confirm, locker, rating, done) are shown with sample content. Rendering is
+offscreen; nothing is shown on a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import LANGUAGES, Config
+
+HELP = "render every booth screen in every language and in elderly mode to PNG files"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("outdir", type=Path, help="directory for the PNG files")
+    parser.add_argument(
+        "--orientation",
+        choices=["portrait", "landscape"],
+        help="render this orientation instead of the configured one",
+    )
+    parser.add_argument(
+        "--lang", action="append", choices=list(LANGUAGES), help="only these languages"
+    )
+    parser.add_argument("--screen", action="append", help="only these screens")
+
+
+@dataclass(frozen=True, slots=True)
+class _Sample:
+    """A sample text in the three languages (what the catalog's Text would hold)."""
+
+    zh_CN: str
+    en: str
+    zh_HK: str
+
+    def get(self, lang: str) -> str:
+        return {"en": self.en, "zh_HK": self.zh_HK}.get(lang, self.zh_CN)
+
+
+def _sample_service(catalog: Any) -> Any:
+    for code in ("hpf-withdrawal-purchase", "enterprise-deregistration"):
+        try:
+            return catalog.service(code)
+        except (KeyError, StopIteration, LookupError):
+            continue
+    return catalog.services[0]
+
+
+def _document_image() -> Any:
+    """A synthetic document-camera frame: a card on a desk (no citizen's data)."""
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    image = QImage(1280, 960, QImage.Format.Format_RGB32)
+    image.fill(QColor("#6d5a48"))
+    p = QPainter(image)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor("#f4f1ea"))
+    p.drawRoundedRect(QRectF(250, 220, 780, 490), 30, 30)
+    p.setBrush(QColor("#c9d6e8"))
+    p.drawRect(QRectF(290, 270, 200, 250))
+    p.setBrush(QColor("#9aa7b8"))
+    for i in range(5):
+        p.drawRect(QRectF(530, 290 + i * 60, 420 - i * 40, 22))
+    p.drawRect(QRectF(290, 600, 660, 26))
+    p.end()
+    return image
+
+
+def feed_samples(ui: Any) -> None:
+    """Give the run-time screens sample content so that they render as in use."""
+    from kiosk.ui.viewmodels import (
+        CallView,
+        CaptureView,
+        DoneView,
+        FieldView,
+        FormView,
+        LockerView,
+        RatingTarget,
+    )
+
+    b = ui.bridge
+    catalog = b.catalog
+    service = _sample_service(catalog)
+    b.service_shown.emit(service)
+    dept = catalog.department(service.department).name
+    b.call_changed.emit(CallView("waiting", department=dept, queue_position=3, wait_s=240))
+    material = service.materials[0].name if service.materials else None
+    b.capture_changed.emit(CaptureView("captured", material=material, pages=1))
+    b.capture_preview.emit(_document_image())
+    fields = (
+        FieldView("name", _Sample("姓名", "Name", "姓名"), "李明"),
+        FieldView(
+            "id_number",
+            _Sample("身份证号码", "ID number", "身份證號碼"),
+            "440106199001011234",
+            kind="id_number",
+        ),
+        FieldView(
+            "amount", _Sample("提取金额（元）", "Amount (CNY)", "提取金額（元）"), "150000.00"
+        ),
+        FieldView(
+            "account",
+            _Sample("收款银行账号", "Bank account", "收款銀行賬號"),
+            "6222 **** **** 0427",
+            problem="unreadable",
+        ),
+    )
+    b.form_shown.emit(FormView(service.name, fields))
+    b.locker_changed.emit(LockerView("07", "open"))
+    b.rating_shown.emit(RatingTarget(service.code, service.name))
+    certificate = service.certificate or _Sample("办理回执", "Receipt", "辦理回執")
+    b.done_shown.emit(DoneView(service=service.name, certificate=certificate, sent_to_phone=True))
+    b.error_shown.emit("hub_unavailable")
+
+
+CAPTION = _Sample(
+    "请将身份证正面朝上放在拍摄区，我会帮您读取信息。",
+    "Please place your ID card face up in the capture area; I will read it for you.",
+    "請將身份證正面向上放在拍攝區，我會幫您讀取資料。",
+)
+CAPTIONED_SCREENS = ("call", "capture")  # where the digital clerk or a clerk is speaking
+
+
+def render_screens(
+    ui: Any,
+    outdir: Path,
+    *,
+    languages: tuple[str, ...] = LANGUAGES,
+    screens: tuple[str, ...] | None = None,
+    elderly_modes: tuple[bool, ...] = (False, True),
+) -> list[Path]:
+    """Render the screens of ``ui`` to ``outdir``; returns the files written."""
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.ui.bridge import SCREENS
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    wanted = screens or (*SCREENS, "idle")
+    written: list[Path] = []
+    app = QApplication.instance()
+    assert app is not None
+    ui.window.show()
+    for lang in languages:
+        for elderly in elderly_modes:
+            ui.set_language(lang)
+            ui.set_elderly(elderly)
+            suffix = f"-{lang}" + ("-elderly" if elderly else "")
+            for name in wanted:
+                if name == "idle":
+                    ui.bridge.show_screen("home")
+                    ui.bridge.idle_warning.emit(25)
+                else:
+                    ui.bridge.show_screen(name)
+                # The attract screen is seen outside a session: the header shows the date.
+                ui.bridge.session_elapsed.emit(-1 if name == "attract" else 0)
+                spoken = CAPTION.get(lang) if name in CAPTIONED_SCREENS else ""
+                ui.bridge.show_caption(spoken)
+                app.processEvents()
+                path = outdir / f"{name}{suffix}.png"
+                if not ui.window.grab().save(str(path)):
+                    raise OSError(f"could not write {path}")
+                written.append(path)
+                if name == "idle":
+                    ui.bridge.idle_cleared.emit()
+    ui.bridge.show_caption("")
+    return written
+
+
+def main(args: argparse.Namespace, config: Config) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from kiosk.core.catalog import load_catalog
+    from kiosk.core.clock import SystemClock
+    from kiosk.privacy.vault import SessionVault
+    from kiosk.ui.app import create_application
+    from kiosk.ui.booth_ui import BoothCollaborators, BoothUi
+
+    booth = dataclasses.replace(
+        config.booth,
+        fullscreen=False,
+        orientation=args.orientation or config.booth.orientation,
+        language="zh_CN",
+    )
+    create_application()
+    with tempfile.TemporaryDirectory(prefix="xiaowu-shots-") as tmp:
+        collaborators = BoothCollaborators(
+            catalog=load_catalog(),
+            session_factory=lambda: SessionVault(root=Path(tmp)),
+            clock=SystemClock(),
+        )
+        ui = BoothUi(booth, collaborators)
+        try:
+            ui.start_session()
+            feed_samples(ui)
+            files = render_screens(
+                ui,
+                args.outdir,
+                languages=tuple(args.lang or LANGUAGES),
+                screens=tuple(args.screen) if args.screen else None,
+            )
+        finally:
+            ui.close()
+    print(f"wrote {len(files)} screenshots to {args.outdir}")
+    return 0

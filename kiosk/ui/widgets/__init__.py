@@ -1,0 +1,1 @@
+"""Reusable pieces of the booth window: header, footer, keypad, overlays, building blocks."""

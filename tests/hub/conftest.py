@@ -1,0 +1,185 @@
+"""Fixtures of the hub tests: a real hub on 127.0.0.1 (uvicorn in a thread), accounts,
+booth tokens, and WebSocket clients (websockets' sync client)."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from websockets.sync.client import ClientConnection, connect
+
+from kiosk.core.catalog import Catalog, load_catalog
+from kiosk.hub.api_accounts import create_clerk, register_booth
+from kiosk.hub.server import HubServer
+from kiosk.hub.settings import HubSettings
+
+PASSWORD = "correct horse battery"
+# Read at import: the suite's autouse fixture clears XIAOWU_* variables for each test.
+PG_URL = os.environ.get("XIAOWU_TEST_PG_URL", "")
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    """The demo catalog of the repository (loaded once)."""
+    return load_catalog()
+
+
+def db_urls() -> list[Any]:
+    urls: list[Any] = ["sqlite"]
+    if PG_URL:
+        urls.append(pytest.param("postgresql", marks=pytest.mark.postgres))
+    return urls
+
+
+def _fresh_pg_url(base: str) -> str:
+    """The test database emptied (creating a database per test would be slower)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    return base
+
+
+@pytest.fixture(params=db_urls())
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/hub.sqlite3"
+    return _fresh_pg_url(PG_URL)
+
+
+class Hub:
+    """A running hub with helpers to make accounts and talk to it."""
+
+    def __init__(self, server: HubServer) -> None:
+        self.server = server
+        self.url = server.url
+        self.http = httpx.Client(base_url=server.url, timeout=15.0)
+        self.clients: list[WsClient] = []
+
+    @property
+    def state(self) -> Any:
+        return self.server.state
+
+    def booth(self, booth_id: str = "booth-1") -> str:
+        with self.state.db() as db:
+            return str(register_booth(db, booth_id, f"晓屋 {booth_id}"))
+
+    def clerk(self, username: str, department: str, roles: tuple[str, ...] = ("clerk",)) -> str:
+        """Create a clerk and log in; returns the session token."""
+        with self.state.db() as db:
+            create_clerk(
+                db,
+                self.state.passwords,
+                username,
+                PASSWORD,
+                f"{username} 同志",
+                department,
+                list(roles),
+            )
+        r = self.http.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
+        assert r.status_code == 200, r.text
+        return str(r.json()["token"])
+
+    def clerk_id(self, token: str) -> str:
+        return str(self.get(token, "/api/v1/me").json()["id"])
+
+    def get(self, token: str | None, path: str, **kw: Any) -> httpx.Response:
+        return self.http.get(path, headers=_auth(token), **kw)
+
+    def post(self, token: str | None, path: str, body: Any = None, **kw: Any) -> httpx.Response:
+        headers = {**_auth(token), **kw.pop("headers", {})}
+        return self.http.post(path, json=body if body is not None else {}, headers=headers, **kw)
+
+    def put(self, token: str | None, path: str, body: Any) -> httpx.Response:
+        return self.http.put(path, json=body, headers=_auth(token))
+
+    def ws(self, path: str, token: str) -> WsClient:
+        conn = connect(
+            self.server.ws_url + path,
+            additional_headers={"Authorization": f"Bearer {token}"},
+            open_timeout=10,
+        )
+        client = WsClient(conn.__enter__())
+        self.clients.append(client)
+        return client
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.close()
+        self.http.close()
+
+
+def _auth(token: str | None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
+class WsClient:
+    """A JSON WebSocket client that waits for frames by predicate (with a deadline)."""
+
+    def __init__(self, conn: ClientConnection) -> None:
+        self.conn = conn
+        self.frames: list[dict[str, Any]] = []
+
+    def send(self, frame: dict[str, Any]) -> None:
+        self.conn.send(json.dumps(frame))
+
+    def wait_for(self, match: Any, timeout: float = 10.0) -> dict[str, Any]:
+        """The first frame (seen before or arriving) for which ``match(frame)`` is true."""
+        for i, frame in enumerate(self.frames):
+            if match(frame):
+                return self.frames.pop(i)
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"no matching frame; seen {self.frames[-5:]}")
+            try:
+                frame = json.loads(self.conn.recv(timeout=remaining))
+            except TimeoutError:
+                raise TimeoutError(f"no matching frame; seen {self.frames[-5:]}") from None
+            if match(frame):
+                return frame
+            self.frames.append(frame)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def typed(frame_type: str, /, **fields: Any) -> Any:
+    return lambda f: f.get("type") == frame_type and all(f.get(k) == v for k, v in fields.items())
+
+
+def command(name: str) -> Any:
+    return lambda f: f.get("type") == "command" and f.get("name") == name
+
+
+def hub_settings(db_url: str, **overrides: Any) -> HubSettings:
+    """Hub settings for tests: cheap password hashing (argon2 at full cost takes ~1 s here)."""
+    base = {
+        "db_url": db_url,
+        "heartbeat_s": 10.0,
+        "command_timeout_s": 5.0,
+        "password_time_cost": 1,
+        "password_memory_kib": 1024,
+    }
+    return HubSettings(**{**base, **overrides})
+
+
+@pytest.fixture
+def hub(db_url: str, catalog: Any) -> Iterator[Hub]:
+    settings = hub_settings(db_url)
+    server = HubServer(settings, catalog=catalog).start()
+    h = Hub(server)
+    try:
+        yield h
+    finally:
+        h.close()
+        server.stop()

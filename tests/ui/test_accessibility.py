@@ -1,0 +1,84 @@
+"""Elderly mode (长辈模式), touch-target sizes, the clerk button and the offline banner."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QPushButton
+
+from kiosk.ui.bridge import SCREENS
+from tests.ui.conftest import FakeConnection
+
+
+def _visible_buttons(ui) -> list[QPushButton]:
+    return [b for b in ui.window.findChildren(QPushButton) if b.isVisible()]
+
+
+def _font_px(widget) -> int:
+    widget.ensurePolished()
+    return widget.font().pixelSize()
+
+
+def test_elderly_mode_makes_text_larger_and_targets_bigger(make_ui, qtbot):
+    ui = make_ui()
+    ui.start_session()
+    home = ui.window.screens["home"]
+    QApplication.processEvents()
+    normal_heading = _font_px(home.heading)
+    normal_button = _font_px(home.keypad_toggle)
+    assert min(b.height() for b in _visible_buttons(ui)) >= 72
+    with qtbot.waitSignal(ui.bridge.elderly_changed, timeout=1000) as toggled:
+        qtbot.mouseClick(home.languages.elderly, Qt.MouseButton.LeftButton)
+    assert toggled.args == [True]
+    QApplication.processEvents()
+    assert _font_px(home.heading) >= 1.4 * normal_heading - 1
+    assert _font_px(home.keypad_toggle) >= 1.4 * normal_button - 1
+    assert min(b.height() for b in _visible_buttons(ui)) >= 96
+    # high contrast: black text on white
+    assert "color: #000000" in ui.window.styleSheet()
+    qtbot.mouseClick(home.languages.elderly, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    assert _font_px(home.heading) == normal_heading
+
+
+def test_every_screen_has_a_visible_one_tap_clerk_button(make_ui, qtbot):
+    ui = make_ui()
+    requested = []
+    ui.bridge.clerk_requested.connect(requested.append)
+    for name in SCREENS:
+        ui.bridge.show_screen(name)
+        QApplication.processEvents()
+        assert ui.window.footer.clerk.isVisible(), name
+        assert ui.window.footer.clerk.height() >= 72
+    ui.bridge.show_screen("attract")
+    qtbot.mouseClick(ui.window.footer.clerk, Qt.MouseButton.LeftButton)
+    assert requested == [""]
+    assert ui.session is not None  # asking for a clerk starts a session
+    assert ui.bridge.screen == "call"
+    assert ui.window.screens["call"].title.text() == "正在为您呼叫工作人员"
+
+
+def test_offline_banner_follows_the_connection_state(make_ui):
+    connection = FakeConnection(online=False)
+    ui = make_ui(connection=connection)
+    QApplication.processEvents()
+    assert ui.window.banner.isVisible()
+    assert "网络" in ui.window.banner.text()
+    connection.set(True)
+    assert not ui.window.banner.isVisible()
+    connection.set(False)
+    assert ui.window.banner.isVisible()
+    ui.set_language("en")
+    assert "network" in ui.window.banner.text().lower()
+
+
+def test_id_numbers_are_masked_on_the_confirm_screen(make_ui):
+    from kiosk.ui.viewmodels import FieldView, FormView, Plain
+
+    ui = make_ui()
+    ui.start_session()
+    ui.bridge.show_form(
+        FormView(None, (FieldView("id", Plain("ID"), "440106199001011234", kind="id_number"),))
+    )
+    texts = [w.text() for w in ui.window.screens["confirm"].findChildren(type(ui.window.banner))]
+    assert "4401**********1234" in texts
+    assert not any("440106199001011234" in t for t in texts)
