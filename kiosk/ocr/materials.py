@@ -14,11 +14,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.core.materials import SubmittedMaterial, TrustLevel
 from kiosk.ocr.checks import check_fields
 from kiosk.ocr.documents import FIELDS, ID_NUMBER_FIELDS, Reading
 from kiosk.ocr.engine import Box
 
-CITIZEN_CAPTURE_TRUST = "C"
+CITIZEN_CAPTURE_TRUST = TrustLevel.C
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,14 +62,18 @@ class CapturedMaterial:
     checks: dict[str, bool]
     corrected: tuple[str, ...]  # fields the citizen changed from what was read
     page_refs: tuple[str, ...]  # SessionVault keys of the page images, never the pixels
-    trust_level: str = CITIZEN_CAPTURE_TRUST
+    trust_level: TrustLevel = CITIZEN_CAPTURE_TRUST
+
+    def submitted(self) -> SubmittedMaterial:
+        """The case's view of this material (kiosk.core.materials): code and level C."""
+        return SubmittedMaterial(self.material_code, self.trust_level)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "material_code": self.material_code, "doc_type": self.doc_type,
             "fields": dict(self.fields), "checks": dict(self.checks),
             "corrected": list(self.corrected), "page_refs": list(self.page_refs),
-            "trust_level": self.trust_level, "source": "citizen_capture",
+            "trust_level": self.trust_level.value, "source": "citizen_capture",
         }
 
 
