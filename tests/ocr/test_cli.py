@@ -22,7 +22,7 @@ def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     photo = synth.generate("rental_contract", 23,
                            font={f.name: f for f in synth.available_fonts()}["noto-sans"])
     image = _write(tmp_path / "lease.jpg", photo)
-    assert main(["ocr", "--type", "rental_contract", "--json", image]) == 0
+    assert main(["ocr", "--engine", "tesseract", "--type", "rental_contract", "--json", image]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) == {"type", "fields", "confidence", "checks"}
     assert out["type"] == "rental_contract"
@@ -36,7 +36,7 @@ def test_blurred_photo_exits_2_with_a_reason(
 ) -> None:
     photo = synth.generate("id_card", 5, synth.Conditions(blur_sigma=(3.0, 3.0)))
     image = _write(tmp_path / "blurred.jpg", photo)
-    assert main(["ocr", "--type", "id_card", "--json", image]) == 2
+    assert main(["ocr", "--engine", "tesseract", "--type", "id_card", "--json", image]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "hold still" in captured.err
