@@ -1,0 +1,374 @@
+"""The booth's video calls wired to the hub channel and to the call screen.
+
+Composition-root level (it may import every part): :class:`CallWiring` is what
+:class:`kiosk.booth.Booth` attaches. It owns at most one
+:class:`kiosk.call.booth_call.BoothCall` at a time and connects it:
+
+- to the UI: ``request_clerk(department)`` (the citizen tapped "talk to a clerk") shows
+  the consent step first; nothing turns a camera on before the citizen agrees. Then the
+  call joins the department's queue (``call_request`` on the channel) and every change of
+  the call is rendered as a :class:`kiosk.ui.viewmodels.CallView` (queue position and
+  wait, connecting, reconnecting, the clerks' tiles with name, department and seat, the
+  citizen's own preview and document camera, "sending video", the recording notice).
+  ``end_call()`` hangs up. Mute and the "no clerk available" choices come from the
+  bridge's intents.
+- to the hub: the channel's ``signal``, ``queue``, ``call`` and ``push`` commands
+  (:meth:`CallWiring.register`); the call's signaling goes out as ``signal`` events,
+  unbuffered (a late offer is useless).
+
+Hook for the service workflow: clerk pushes (``request_capture``, ``show_form``,
+``form_field``, ``open_slot``, ``certificate``) arriving during a call are handed to every
+listener added with :meth:`CallWiring.add_push_listener` as ``listener(kind, data)``, on
+the UI loop, in arrival order; a push while no call runs is handed over the same way.
+The workflow decides which screen to show; the call goes on meanwhile (the call screen
+comes back with ``bridge.show_screen("call")``).
+
+"Ask the digital clerk" and "book a callback" end the queue wait and call
+``on_digital_clerk(department)`` / ``on_callback(department)`` when set (the speech and
+appointment parts attach these); without them the booth goes back home.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kiosk.call.booth_call import BoothCall
+from kiosk.call.session import CallView as SessionView
+from kiosk.call.session import Phase
+from kiosk.call.signaling import ChannelSignaling
+from kiosk.call.sources import AudioSource, FrameSource, SyntheticPattern, ToneSource
+from kiosk.config import Config
+from kiosk.core.clock import Clock
+
+if TYPE_CHECKING:
+    from kiosk.backend.channel import BoothChannel
+    from kiosk.backend.messages import Command
+    from kiosk.ui.booth_ui import BoothUi
+    from kiosk.ui.viewmodels import CallParty, CallView
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DEPARTMENT = "general"  # the general desk takes calls that name no department
+PushListener = Callable[[str, Mapping[str, Any]], None]
+
+
+@dataclass(frozen=True, slots=True)
+class CallMedia:
+    """The booth's cameras and microphone for one call (built fresh for each call)."""
+
+    face: FrameSource
+    document: FrameSource | None
+    microphone: AudioSource
+
+
+def synthetic_media(clock: Clock) -> CallMedia:
+    """Test-pattern cameras and a tone: the demo, tests, and a booth without devices."""
+    return CallMedia(SyntheticPattern("FACE", clock), SyntheticPattern("DOC", clock), ToneSource())
+
+
+class _ChannelHub:
+    """The call's ``CallHub``: joining a queue is a ``call_request`` event."""
+
+    def __init__(self, channel: BoothChannel) -> None:
+        self._channel = channel
+
+    async def request_call(self, call_id: str, department: str, service: str) -> None:
+        data = {"department": department}
+        if service:
+            data["service"] = service
+        self._channel.send_event("call_request", data)
+
+
+class CallWiring:
+    """One booth's calls: the UI's collaborators and the channel's call commands."""
+
+    def __init__(
+        self,
+        config: Config,
+        channel: BoothChannel,
+        clock: Clock,
+        *,
+        media_factory: Callable[[], CallMedia] | None = None,
+        no_clerk_after_s: float = 180.0,
+    ) -> None:
+        self.config = config
+        self.channel = channel
+        self.clock = clock
+        self.booth_id = f"booth:{config.booth.id}"
+        self.call: BoothCall | None = None
+        self.ui: BoothUi | None = None
+        self.on_digital_clerk: Callable[[str], None] | None = None
+        self.on_callback: Callable[[str], None] | None = None
+        self._media_factory = media_factory or (lambda: synthetic_media(clock))
+        self._no_clerk_after_s = no_clerk_after_s
+        self._signaling: ChannelSignaling | None = None
+        self._runner: asyncio.Task[None] | None = None
+        self._consent: asyncio.Future[bool] | None = None
+        self._push_listeners: list[PushListener] = []
+        self._department = ""
+        self._waited_too_long = False
+        self._wait_timer: asyncio.TimerHandle | None = None
+
+    # -- attaching ---------------------------------------------------------------------------
+
+    def register(self, channel: BoothChannel) -> None:
+        """Route the hub's call commands to the running call."""
+        channel.on_command("signal", self._on_signal, ordered=False)
+        channel.on_command("queue", self._on_queue)
+        channel.on_command("call", self._on_call)
+        channel.on_command("push", self._on_push)
+
+    def attach(self, ui: BoothUi) -> None:
+        """Connect the call screen's intents (consent, mute, the no-clerk choices)."""
+        self.ui = ui
+        b = ui.bridge
+        b.call_consent_given.connect(self._consent_given)
+        b.mute_requested.connect(self._mute)
+        b.call_choice_made.connect(self._choice)
+        b.session_ended.connect(lambda _reason: self._spawn(self.end_call()))
+
+    def add_push_listener(self, listener: PushListener) -> None:
+        self._push_listeners.append(listener)
+
+    # -- the UI's collaborators -----------------------------------------------------------
+
+    async def request_clerk(self, department: str) -> None:
+        """The citizen asked for a clerk: consent, then the queue, then the call."""
+        if self.call is not None:
+            self._render(self.call.view)
+            return
+        department = department or DEFAULT_DEPARTMENT
+        self._department = department
+        loop = asyncio.get_running_loop()
+        self._consent = loop.create_future()
+        self._show(self._ui_view("consent"), screen=True)
+        try:
+            agreed = await self._consent
+        finally:
+            self._consent = None
+        if not agreed:
+            self._go_home()
+            return
+        media = self._media_factory()
+        self._signaling = ChannelSignaling(functools.partial(self.channel.send_event, buffer=False))
+        call = BoothCall(
+            self.config.call,
+            booth_id=self.booth_id,
+            signaling=self._signaling,
+            hub=_ChannelHub(self.channel),
+            face=media.face,
+            document=media.document,
+            microphone=media.microphone,
+            clock=self.clock,
+            on_change=self._render,
+            on_push=self._forward_push,
+        )
+        self.call = call
+        self._waited_too_long = False
+        call.give_consent()
+        self._runner = asyncio.ensure_future(self._run(call))
+        await call.request(department)
+        self._arm_wait_timer()
+        log.info("call: queued for %s", department)
+
+    async def end_call(self) -> None:
+        """Hang up (or leave the queue, or cancel the consent step)."""
+        if self._consent is not None and not self._consent.done():
+            self._consent.set_result(False)
+        call = self.call
+        if call is not None:
+            await call.hang_up()
+        if self._runner is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._runner
+
+    async def close(self) -> None:
+        await self.end_call()
+
+    async def _run(self, call: BoothCall) -> None:
+        try:
+            await call.run()
+        finally:
+            reason = call.view.end_reason
+            self._cancel_wait_timer()
+            if self.call is call:
+                self.call = None
+                self._signaling = None
+            log.info("call: over (%s)", reason)
+            if reason != "citizen_hung_up":
+                self._go_home()
+
+    # -- hub commands ------------------------------------------------------------------------
+
+    async def _on_signal(self, command: Command) -> None:
+        if self._signaling is not None:
+            self._signaling.deliver_data(command.data)
+
+    async def _on_queue(self, command: Command) -> None:
+        if self.call is not None:
+            self.call.queue_command(command.data)
+
+    async def _on_call(self, command: Command) -> None:
+        if self.call is not None:
+            self.call.call_command(command.data)
+
+    async def _on_push(self, command: Command) -> None:
+        kind = str(command.data.get("kind") or "")
+        if self.call is not None:
+            self.call.push_received(kind, command.data)
+        else:
+            self._forward_push(kind, command.data)
+
+    def _forward_push(self, kind: str, data: Mapping[str, Any]) -> None:
+        log.info("call: clerk push %s", kind)
+        for listener in list(self._push_listeners):
+            try:
+                listener(kind, data)
+            except Exception:
+                log.exception("call: a push listener failed on %s", kind)
+
+    # -- intents -----------------------------------------------------------------------------
+
+    def _consent_given(self, agreed: bool) -> None:
+        if self._consent is not None and not self._consent.done():
+            self._consent.set_result(agreed)
+
+    def _mute(self, muted: bool) -> None:
+        if self.call is not None:
+            self.call.mute(muted)
+
+    def _choice(self, choice: str) -> None:
+        department = self._department
+        if choice == "wait":
+            self._waited_too_long = False
+            self._arm_wait_timer()
+            if self.call is not None:
+                self._render(self.call.view)
+            return
+        hook = self.on_digital_clerk if choice == "digital" else self.on_callback
+        self._spawn(self._leave_queue_then(hook, department))
+
+    async def _leave_queue_then(self, hook: Callable[[str], None] | None, department: str) -> None:
+        await self.end_call()
+        if hook is not None:
+            hook(department)
+        else:
+            self._go_home()
+
+    # -- the wait for a clerk ----------------------------------------------------------------
+
+    def _arm_wait_timer(self) -> None:
+        self._cancel_wait_timer()
+        loop = asyncio.get_running_loop()
+        self._wait_timer = loop.call_later(self._no_clerk_after_s, self._wait_expired)
+
+    def _cancel_wait_timer(self) -> None:
+        if self._wait_timer is not None:
+            self._wait_timer.cancel()
+            self._wait_timer = None
+
+    def _wait_expired(self) -> None:
+        self._wait_timer = None
+        if self.call is not None and self.call.view.phase is Phase.QUEUED:
+            self._waited_too_long = True
+            self._render(self.call.view)
+
+    # -- rendering ---------------------------------------------------------------------------
+
+    def _render(self, view: SessionView) -> None:
+        if view.participants:
+            self._cancel_wait_timer()
+        state = {
+            Phase.IDLE: "waiting",
+            Phase.QUEUED: "waiting",
+            Phase.CONNECTING: "connecting",
+            Phase.CONNECTED: "in_call",
+            Phase.AUDIO_ONLY: "in_call",
+            Phase.RECONNECTING: "reconnecting",
+            Phase.ENDED: "ended",
+        }[view.phase]
+        if state == "waiting" and (view.no_clerk_available or self._waited_too_long):
+            state = "unavailable"
+        self._show(self._ui_view(state, view))
+
+    def _ui_view(self, state: str, view: SessionView | None = None) -> CallView:
+        from kiosk.ui.viewmodels import CallView
+
+        call = self.call
+        live = call is not None and view is not None and view.phase is not Phase.ENDED
+        wait = view.estimated_wait_s if view is not None else None
+        return CallView(
+            state,  # type: ignore[arg-type]
+            department=self._department_name(self._department),
+            queue_position=view.queue_position if view is not None else None,
+            wait_s=round(wait) if wait is not None else None,
+            participants=self._parties(view) if view is not None else (),
+            preview=functools.partial(call.local_preview, "face") if live and call else None,
+            document=(
+                functools.partial(call.local_preview, "document")
+                if live and call and call.media.document is not None
+                else None
+            ),
+            sending_video=bool(call is not None and call.sending_video),
+            muted=view.muted if view is not None else False,
+            audio_only=view.audio_only if view is not None else False,
+            recording=self.config.call.recording,
+        )
+
+    def _parties(self, view: SessionView) -> tuple[CallParty, ...]:
+        from kiosk.ui.viewmodels import CallParty
+
+        return tuple(
+            CallParty(
+                p.id,
+                p.name,
+                self._department_name(p.department),
+                p.seat,
+                p.link,
+                video=functools.partial(self._remote_rgb, p.id),
+            )
+            for p in view.participants
+        )
+
+    def _remote_rgb(self, participant_id: str) -> Any:
+        call = self.call
+        sink = call.remote_video(participant_id) if call is not None else None
+        return sink.latest_rgb() if sink is not None else None
+
+    def _department_name(self, code: str) -> Any:
+        from kiosk.ui.viewmodels import Plain
+
+        if not code:
+            return None
+        catalog = self.ui.bridge.catalog if self.ui is not None else None
+        try:
+            return catalog.department(code).name if catalog is not None else Plain(code)
+        except (KeyError, LookupError, StopIteration):
+            return Plain(code)
+
+    def _show(self, view: CallView, *, screen: bool = False) -> None:
+        if self.ui is None:
+            return
+        if screen:
+            self.ui.bridge.show_call(view)
+        else:
+            self.ui.bridge.call_changed.emit(view)
+
+    def _go_home(self) -> None:
+        if self.ui is not None and self.ui.bridge.screen == "call":
+            self.ui.go_home()
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        task.add_done_callback(_log_failure)
+
+
+def _log_failure(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("call: %s", task.exception())
