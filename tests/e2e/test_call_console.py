@@ -4,8 +4,9 @@ real clerk console in Debian's Chromium through a real hub on 127.0.0.1.
 The citizen taps "talk to a clerk" and consents; the clerk accepts in /console; media
 flows both ways (the booth's clerk tile paints decoded frames; the console's getStats
 shows bytes received on both booth video tracks and on its audio); the call screen names
-the clerk and their department and shows the privacy indicators; the clerk hangs up and
-the booth goes back home.
+the clerk and their department and shows the privacy indicators; the clerk invites the
+tax department, whose clerk joins (a second tile) before the first one leaves; the last
+clerk hangs up and the booth goes back home.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ async def test_booth_app_calls_the_real_console(tmp_path: Path, qapp: Any) -> No
     hub = Hub(server)
     token = hub.booth("b1")
     await asyncio.to_thread(hub.clerk, "gen", "general")
+    await asyncio.to_thread(hub.clerk, "tax1", "tax")
     base = load_config(environ={})
     config = dataclasses.replace(
         base,
@@ -118,12 +120,36 @@ async def test_booth_app_calls_the_real_console(tmp_path: Path, qapp: Any) -> No
             assert screen.preview.isVisible() and screen.document.isVisible()
             await until(lambda: screen.preview.frames_shown > 0, 10, "the citizen's preview")
 
-            # the clerk hangs up: the call ends and the booth returns home
-            await page.click("#end-call")
+            # mute closes the microphone; unmute opens it again
+            screen.mute.click()
+            assert call.view.muted and not call.media.microphone_gate.is_open
+            screen.mute.click()
+            assert call.media.microphone_gate.is_open
+
+            # the clerk invites the tax department; the tax clerk joins the booth's call
+            await page.select_option("#invite-dept", "tax")
+            await page.click("#invite")
+            tax = await login(browser, hub.url, "tax1")
+            await tax.click("#queue li[data-kind=invite] button.accept", timeout=20000)
+            await until(lambda: len(screen.tiles) == 2, 20, "the tax clerk's tile")
+            tax_tile = list(screen.tiles.values())[1]
+            await until(lambda: tax_tile.frames_shown > 5, 20, "tax clerk frames painted")
+            tax_name = catalog.department("tax").name.get(ui.bridge.language)
+            assert "tax1 同志" in tax_tile.caption and tax_name in tax_tile.caption
+            await wait_console_media(tax, "booth:b1", videos=2)
+
+            # the first clerk leaves; the call goes on with the tax clerk
+            await page.evaluate("(id) => api('POST', `/api/v1/calls/${id}/leave`)", call.call_id)
+            await until(lambda: len(screen.tiles) == 1, 15, "the first clerk's tile gone")
+            assert next(iter(screen.tiles.values())) is not tile
+            assert screen.view.state == "in_call" and ui.bridge.screen == "call"
+
+            # the last clerk hangs up: the call ends and the booth returns home
+            await tax.click("#end-call")
             await until(lambda: ui.bridge.screen == "home", 15, "the booth back home")
             await until(lambda: booth.call.call is None, 10, "the call freed")
             assert not call.sending_video and not call.links
-            await page.context.close()
+            assert not screen.sending.isVisible()
     finally:
         ui.close()
         await booth.stop()
