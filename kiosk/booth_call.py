@@ -36,15 +36,25 @@ import functools
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.call.booth_call import BoothCall
 from kiosk.call.session import CallView as SessionView
 from kiosk.call.session import Phase
 from kiosk.call.signaling import ChannelSignaling
-from kiosk.call.sources import AudioSource, FrameSource, SyntheticPattern, ToneSource
+from kiosk.call.sources import (
+    AudioSource,
+    FileFrameSource,
+    FrameSource,
+    PushAudioSource,
+    PushFrameSource,
+    SyntheticPattern,
+    ToneSource,
+)
 from kiosk.config import Config
 from kiosk.core.clock import Clock
+from kiosk.core.errors import DeviceError
 
 if TYPE_CHECKING:
     from kiosk.backend.channel import BoothChannel
@@ -70,6 +80,82 @@ class CallMedia:
 def synthetic_media(clock: Clock) -> CallMedia:
     """Test-pattern cameras and a tone: the demo, tests, and a booth without devices."""
     return CallMedia(SyntheticPattern("FACE", clock), SyntheticPattern("DOC", clock), ToneSource())
+
+
+def media_from_config(config: Config, clock: Clock) -> CallMedia:
+    """The cameras named by ``[devices] face_camera`` / ``document_camera``.
+
+    Each is ``"synthetic"`` (a test pattern), the path of a video file (looped), or a
+    QtMultimedia camera id or description (``""``: the default camera; the document
+    camera is then left out). With a synthetic face camera the microphone is a tone;
+    otherwise it is the default QtMultimedia microphone (silence if there is none).
+    A configured camera that is absent raises ``DeviceError`` (``camera_absent``).
+    """
+    devices = config.devices
+    face = _camera(devices.face_camera, "FACE", clock)
+    document = _camera(devices.document_camera, "DOC", clock) if devices.document_camera else None
+    microphone: AudioSource = (
+        ToneSource() if devices.face_camera == "synthetic" else _DeviceMicrophone()
+    )
+    return CallMedia(face, document, microphone)
+
+
+def _camera(spec: str, label: str, clock: Clock) -> FrameSource:
+    if spec == "synthetic":
+        return SyntheticPattern(label, clock)
+    if spec and Path(spec).is_file():
+        return FileFrameSource(spec, label)
+    return _DeviceCamera(label, spec)
+
+
+class _DeviceCamera:
+    """A QtMultimedia camera as a FrameSource: the device opens only in ``start``."""
+
+    def __init__(self, label: str, device_id: str) -> None:
+        from kiosk.ui.qt_media import QtCamera
+
+        self.label = label
+        self._frames = PushFrameSource(label)
+        self._device = QtCamera(device_id, self._frames.push)
+
+    def start(self) -> None:
+        self._frames.start()
+        self._device.start()
+
+    def stop(self) -> None:
+        self._device.stop()
+        self._frames.stop()
+
+    @property
+    def active(self) -> bool:
+        return self._frames.active
+
+    def read(self) -> Any:
+        return self._frames.read()
+
+
+class _DeviceMicrophone:
+    """The default QtMultimedia microphone as an AudioSource (silence when absent)."""
+
+    def __init__(self) -> None:
+        from kiosk.ui.qt_media import QtMicrophone
+
+        self._samples = PushAudioSource()
+        self._device = QtMicrophone(self._samples.push)
+
+    def start(self) -> None:
+        self._samples.start()
+        try:
+            self._device.start()
+        except DeviceError as exc:
+            log.error("call: microphone unavailable (%s); sending silence", exc.code)
+
+    def stop(self) -> None:
+        self._device.stop()
+        self._samples.stop()
+
+    def read(self, samples: int) -> Any:
+        return self._samples.read(samples)
 
 
 class _ChannelHub:
@@ -105,7 +191,7 @@ class CallWiring:
         self.ui: BoothUi | None = None
         self.on_digital_clerk: Callable[[str], None] | None = None
         self.on_callback: Callable[[str], None] | None = None
-        self._media_factory = media_factory or (lambda: synthetic_media(clock))
+        self._media_factory = media_factory or (lambda: media_from_config(config, clock))
         self._no_clerk_after_s = no_clerk_after_s
         self._signaling: ChannelSignaling | None = None
         self._runner: asyncio.Task[None] | None = None

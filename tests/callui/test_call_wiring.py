@@ -118,3 +118,24 @@ async def test_consent_queue_no_clerk_choices_and_pushes(rig: Any) -> None:
     await until(lambda: digital == ["tax"], 5, "the digital clerk hook")
     assert wiring.call is None
     assert not any(c.active for c in cameras)  # the cameras are off again
+
+
+def test_cameras_come_from_the_device_configuration(qapp: Any) -> None:
+    from kiosk.booth_call import media_from_config
+    from kiosk.core.errors import DeviceError
+
+    clock = SystemClock()
+    base = Config()
+    synthetic = dataclasses.replace(
+        base,
+        devices=dataclasses.replace(base.devices, face_camera="synthetic", document_camera=""),
+    )
+    media = media_from_config(synthetic, clock)
+    assert isinstance(media.face, SyntheticPattern) and media.document is None
+    assert isinstance(media.microphone, ToneSource)
+    absent = dataclasses.replace(
+        base, devices=dataclasses.replace(base.devices, face_camera="no-such-camera")
+    )
+    with pytest.raises(DeviceError) as error:
+        media_from_config(absent, clock)
+    assert error.value.code == "camera_absent"

@@ -70,6 +70,9 @@ async def test_booth_app_calls_the_real_console(tmp_path: Path, qapp: Any) -> No
             fullscreen=False,
         ),
         hub=dataclasses.replace(base.hub, url=hub.url, token=token),
+        devices=dataclasses.replace(
+            base.devices, face_camera="synthetic", document_camera="synthetic"
+        ),
         call=dataclasses.replace(FAST, recording=True),
     )
     qapp.setQuitOnLastWindowClosed(False)
