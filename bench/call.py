@@ -66,10 +66,25 @@ def media(label: str, document: str | None, video: bool, fps: float = 15.0) -> L
     return LocalMedia(face, doc, tone, Gate(is_open=video), fps)
 
 
-def link(name: str, peer: str, port: QueueSignaling, local: LocalMedia, recover: bool,
-         config: CallConfig = CONFIG) -> PeerLink:
-    return PeerLink(peer, call_id="bench", local_id=name, media=local, signaling=port,
-                    config=config, clock=SystemClock(), listener=Quiet(), recover=recover)
+def link(
+    name: str,
+    peer: str,
+    port: QueueSignaling,
+    local: LocalMedia,
+    recover: bool,
+    config: CallConfig = CONFIG,
+) -> PeerLink:
+    return PeerLink(
+        peer,
+        call_id="bench",
+        local_id=name,
+        media=local,
+        signaling=port,
+        config=config,
+        clock=SystemClock(),
+        listener=Quiet(),
+        recover=recover,
+    )
 
 
 async def pump(port: QueueSignaling, target: PeerLink) -> None:
@@ -131,10 +146,14 @@ async def bench_setup() -> dict[str, Any]:
             first.append(f)
     q = statistics.quantiles
     return {
-        "offer_to_connected_s": {"median": round(statistics.median(connected), 3),
-                                 "p90": round(q(connected, n=10)[-1], 3)},
-        "offer_to_first_frame_s": {"median": round(statistics.median(first), 3),
-                                   "p90": round(q(first, n=10)[-1], 3)},
+        "offer_to_connected_s": {
+            "median": round(statistics.median(connected), 3),
+            "p90": round(q(connected, n=10)[-1], 3),
+        },
+        "offer_to_first_frame_s": {
+            "median": round(statistics.median(first), 3),
+            "p90": round(q(first, n=10)[-1], 3),
+        },
         "unreachable_stun_offer_s": {
             "bounded": round(await offer_time("stun:127.0.0.1:9", True), 2),
             "aioice_default": round(await offer_time("stun:127.0.0.1:9", False), 2),
@@ -250,9 +269,17 @@ async def booth_call_cycle() -> None:
 
     ports["booth"] = QueueSignaling(outbox)
     ports["clerk"] = QueueSignaling(outbox)
-    call = BoothCall(CONFIG, booth_id="booth", signaling=ports["booth"], hub=NoHub(),
-                     face=SyntheticPattern("FACE", clock), document=SyntheticPattern("DOC", clock),
-                     microphone=ToneSource(), clock=clock, call_id="bench")
+    call = BoothCall(
+        CONFIG,
+        booth_id="booth",
+        signaling=ports["booth"],
+        hub=NoHub(),
+        face=SyntheticPattern("FACE", clock),
+        document=SyntheticPattern("DOC", clock),
+        microphone=ToneSource(),
+        clock=clock,
+        call_id="bench",
+    )
     clerk = link("clerk", "booth", ports["clerk"], media("CLERK", None, True), recover=False)
     runner = asyncio.ensure_future(call.run())
     clerk_pump = asyncio.ensure_future(pump(ports["clerk"], clerk))
@@ -288,12 +315,17 @@ async def bench_memory(cycles: int = 200) -> dict[str, Any]:
     gc.collect()
     release_freed_memory()
     after = rss_mb()
-    return {"cycles": cycles, "rss_before_mb": round(before, 1), "rss_after_mb": round(after, 1),
-            "growth_mb": round(after - before, 1),
-            "growth_every_25_cycles_mb": curve,
-            "note": "RSS after gc and malloc_trim, at the baseline and every sample; "
-                    "BoothCall.close() trims after each call on a booth too (kiosk.call.heap)",
-            "target_growth_mb": 20, "seconds": round(time.monotonic() - start, 1)}
+    return {
+        "cycles": cycles,
+        "rss_before_mb": round(before, 1),
+        "rss_after_mb": round(after, 1),
+        "growth_mb": round(after - before, 1),
+        "growth_every_25_cycles_mb": curve,
+        "note": "RSS after gc and malloc_trim, at the baseline and every sample; "
+        "BoothCall.close() trims after each call on a booth too (kiosk.call.heap)",
+        "target_growth_mb": 20,
+        "seconds": round(time.monotonic() - start, 1),
+    }
 
 
 async def measure(results: dict[str, Any], only: str) -> None:
