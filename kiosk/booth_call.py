@@ -1,7 +1,7 @@
 """The booth's video calls wired to the hub channel and to the call screen.
 
 Composition-root level (it may import every part): :class:`CallWiring` is what
-:class:`kiosk.booth.Booth` attaches. It owns at most one
+:class:`kiosk.booth.Booth` attaches. It runs at most one
 :class:`kiosk.call.booth_call.BoothCall` at a time and connects it:
 
 - to the UI: ``request_clerk(department)`` (the citizen tapped "talk to a clerk") shows
@@ -12,9 +12,10 @@ Composition-root level (it may import every part): :class:`CallWiring` is what
   citizen's own preview and document camera, "sending video", the recording notice).
   ``end_call()`` hangs up. Mute and the "no clerk available" choices come from the
   bridge's intents.
-- to the hub: the channel's ``signal``, ``queue``, ``call`` and ``push`` commands
-  (:meth:`CallWiring.register`); the call's signaling goes out as ``signal`` events,
-  unbuffered (a late offer is useless).
+- to the hub: through a :class:`kiosk.call.desk.CallDesk` built at the first consented
+  call (it routes the channel's ``signal``, ``queue`` and ``call`` commands and sends
+  ``call_request`` and unbuffered ``signal`` events); :meth:`CallWiring.register` routes
+  the ``push`` commands.
 
 Hook for the service workflow: clerk pushes (``request_capture``, ``show_form``,
 ``form_field``, ``open_slot``, ``certificate``) arriving during a call are handed to every
@@ -40,9 +41,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.call.booth_call import BoothCall
+from kiosk.call.desk import CallDesk
 from kiosk.call.session import CallView as SessionView
 from kiosk.call.session import Phase
-from kiosk.call.signaling import ChannelSignaling
 from kiosk.call.sources import (
     AudioSource,
     FileFrameSource,
@@ -158,19 +159,6 @@ class _DeviceMicrophone:
         return self._samples.read(samples)
 
 
-class _ChannelHub:
-    """The call's ``CallHub``: joining a queue is a ``call_request`` event."""
-
-    def __init__(self, channel: BoothChannel) -> None:
-        self._channel = channel
-
-    async def request_call(self, call_id: str, department: str, service: str) -> None:
-        data = {"department": department}
-        if service:
-            data["service"] = service
-        self._channel.send_event("call_request", data)
-
-
 class CallWiring:
     """One booth's calls: the UI's collaborators and the channel's call commands."""
 
@@ -193,8 +181,8 @@ class CallWiring:
         self.on_callback: Callable[[str], None] | None = None
         self._media_factory = media_factory or (lambda: media_from_config(config, clock))
         self._no_clerk_after_s = no_clerk_after_s
-        self._signaling: ChannelSignaling | None = None
-        self._runner: asyncio.Task[None] | None = None
+        self.desk: CallDesk | None = None
+        self._watcher: asyncio.Task[None] | None = None
         self._consent: asyncio.Future[bool] | None = None
         self._push_listeners: list[PushListener] = []
         self._department = ""
@@ -204,10 +192,8 @@ class CallWiring:
     # -- attaching ---------------------------------------------------------------------------
 
     def register(self, channel: BoothChannel) -> None:
-        """Route the hub's call commands to the running call."""
-        channel.on_command("signal", self._on_signal, ordered=False)
-        channel.on_command("queue", self._on_queue)
-        channel.on_command("call", self._on_call)
+        """Route the hub's clerk pushes; the call desk (built at the first call, once the
+        cameras exist) routes ``signal``, ``queue`` and ``call``."""
         channel.on_command("push", self._on_push)
 
     def attach(self, ui: BoothUi) -> None:
@@ -241,24 +227,22 @@ class CallWiring:
         if not agreed:
             self._go_home()
             return
-        media = self._media_factory()
-        self._signaling = ChannelSignaling(functools.partial(self.channel.send_event, buffer=False))
-        call = BoothCall(
-            self.config.call,
-            booth_id=self.booth_id,
-            signaling=self._signaling,
-            hub=_ChannelHub(self.channel),
-            face=media.face,
-            document=media.document,
-            microphone=media.microphone,
-            clock=self.clock,
-            on_change=self._render,
-            on_push=self._forward_push,
-        )
+        if self.desk is None:
+            media = self._media_factory()  # camera_absent: the error screen says so
+            self.desk = CallDesk(
+                self.channel,
+                self.config.call,
+                booth_id=self.config.booth.id,
+                face=media.face,
+                document=media.document,
+                microphone=media.microphone,
+                clock=self.clock,
+            )
+        call = await self.desk.new_call(on_change=self._render, on_push=self._forward_push)
         self.call = call
         self._waited_too_long = False
         call.give_consent()
-        self._runner = asyncio.ensure_future(self._run(call))
+        self._watcher = asyncio.ensure_future(self._watch(call))
         await call.request(department)
         self._arm_wait_timer()
         log.info("call: queued for %s", department)
@@ -270,39 +254,26 @@ class CallWiring:
         call = self.call
         if call is not None:
             await call.hang_up()
-        if self._runner is not None:
+        if self._watcher is not None:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._runner
+                await self._watcher
 
     async def close(self) -> None:
         await self.end_call()
+        if self.desk is not None:
+            await self.desk.close()
 
-    async def _run(self, call: BoothCall) -> None:
-        try:
-            await call.run()
-        finally:
-            reason = call.view.end_reason
-            self._cancel_wait_timer()
-            if self.call is call:
-                self.call = None
-                self._signaling = None
-            log.info("call: over (%s)", reason)
-            if reason != "citizen_hung_up":
-                self._go_home()
+    async def _watch(self, call: BoothCall) -> None:
+        await call.ended.wait()
+        reason = call.view.end_reason
+        self._cancel_wait_timer()
+        if self.call is call:
+            self.call = None
+        log.info("call: over (%s)", reason)
+        if reason != "citizen_hung_up":
+            self._go_home()
 
     # -- hub commands ------------------------------------------------------------------------
-
-    async def _on_signal(self, command: Command) -> None:
-        if self._signaling is not None:
-            self._signaling.deliver_data(command.data)
-
-    async def _on_queue(self, command: Command) -> None:
-        if self.call is not None:
-            self.call.queue_command(command.data)
-
-    async def _on_call(self, command: Command) -> None:
-        if self.call is not None:
-            self.call.call_command(command.data)
 
     async def _on_push(self, command: Command) -> None:
         kind = str(command.data.get("kind") or "")
