@@ -76,6 +76,7 @@ class CallMedia:
     face: FrameSource
     document: FrameSource | None
     microphone: AudioSource
+    speaker: Callable[[str, Any], None] | None = None  # plays a clerk's decoded audio
 
 
 def synthetic_media(clock: Clock) -> CallMedia:
@@ -89,16 +90,26 @@ def media_from_config(config: Config, clock: Clock) -> CallMedia:
     Each is ``"synthetic"`` (a test pattern), the path of a video file (looped), or a
     QtMultimedia camera id or description (``""``: the default camera; the document
     camera is then left out). With a synthetic face camera the microphone is a tone;
-    otherwise it is the default QtMultimedia microphone (silence if there is none).
+    otherwise it is the default QtMultimedia microphone (silence if there is none), and
+    the clerks are heard on the default audio output.
     A configured camera that is absent raises ``DeviceError`` (``camera_absent``).
     """
     devices = config.devices
     face = _camera(devices.face_camera, "FACE", clock)
     document = _camera(devices.document_camera, "DOC", clock) if devices.document_camera else None
-    microphone: AudioSource = (
-        ToneSource() if devices.face_camera == "synthetic" else _DeviceMicrophone()
-    )
-    return CallMedia(face, document, microphone)
+    if devices.face_camera == "synthetic":
+        return CallMedia(face, document, ToneSource())
+    return CallMedia(face, document, _DeviceMicrophone(), _speaker())
+
+
+def _speaker() -> Callable[[str, Any], None] | None:
+    from kiosk.ui.qt_media import QtSpeaker
+
+    try:
+        return QtSpeaker().play
+    except DeviceError as exc:
+        log.error("call: no speaker (%s); the clerks will not be heard", exc.code)
+        return None
 
 
 def _camera(spec: str, label: str, clock: Clock) -> FrameSource:
@@ -237,6 +248,7 @@ class CallWiring:
                 document=media.document,
                 microphone=media.microphone,
                 clock=self.clock,
+                audio_player=media.speaker,
             )
         call = await self.desk.new_call(on_change=self._render, on_push=self._forward_push)
         self.call = call

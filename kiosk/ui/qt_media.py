@@ -111,3 +111,38 @@ class QtMicrophone:
         data = bytes(self._io.readAll().data())
         if len(data) >= 2:
             self._on_samples(np.frombuffer(data[: len(data) // 2 * 2], np.int16).copy())
+
+
+class QtSpeaker:
+    """The default audio output; :meth:`play` writes a clerk's decoded audio to it.
+
+    Frames are 16-bit PCM (aiortc's decoded Opus: 48 kHz, interleaved channels), mixed
+    down to mono. Several clerks' frames are written as they come (no mixer: with two
+    clerks speaking at once the sound is choppy).
+    """
+
+    def __init__(self) -> None:
+        from PySide6.QtMultimedia import QAudioSink
+
+        device = QMediaDevices.defaultAudioOutput()
+        if device.isNull():
+            raise DeviceError("no speaker", code="speaker_absent")
+        fmt = QAudioFormat()
+        fmt.setSampleRate(SAMPLE_RATE)
+        fmt.setChannelCount(1)
+        fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+        self._sink = QAudioSink(device, fmt)
+        self._io: Any = self._sink.start()
+
+    def play(self, participant: str, frame: Any) -> None:
+        pcm = frame.to_ndarray()
+        channels = len(frame.layout.channels)
+        if pcm.dtype != np.int16:
+            return
+        mono = pcm.reshape(-1, channels).mean(axis=1).astype(np.int16) if channels > 1 else pcm
+        if frame.sample_rate == SAMPLE_RATE and self._io is not None:
+            self._io.write(mono.tobytes())
+
+    def close(self) -> None:
+        self._sink.stop()
+        self._io = None
