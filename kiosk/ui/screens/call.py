@@ -175,7 +175,10 @@ class CallScreen(Screen):
         self.document.setVisible(active and v.document is not None)
         self.video_area.setVisible(v.state not in ("consent", "unavailable"))
         self.filler.setVisible(v.state in ("consent", "unavailable"))
-        self.area.setStretchFactor(self.video_hint, 0 if v.participants else 1)
+        videos = bool(v.participants or v.preview or v.document)
+        self.area.setStretch(0, 0 if v.participants else 1)  # the hint, centred while alone
+        self.area.setStretch(1, 3 if videos else 0)  # the clerks
+        self.area.setStretch(2, 2 if videos else 0)  # the citizen's own cameras
 
     # --- texts ----------------------------------------------------------------------------
     def retranslate(self) -> None:
