@@ -226,6 +226,9 @@ class CallWiring:
         if self.call is not None:
             self._render(self.call.view)
             return
+        if self._consent is not None:  # asked again while the consent step is showing
+            self._show(self._ui_view("consent"))
+            return
         department = department or DEFAULT_DEPARTMENT
         self._department = department
         loop = asyncio.get_running_loop()

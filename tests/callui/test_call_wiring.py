@@ -78,6 +78,20 @@ async def test_declining_consent_starts_nothing(rig: Any) -> None:
     assert ui.bridge.screen == "home"
 
 
+async def test_asking_twice_during_consent_makes_one_call(rig: Any) -> None:
+    wiring, channel, ui, _cameras = rig
+    screen = ui.window.screens["call"]
+    first = asyncio.ensure_future(wiring.request_clerk("tax"))
+    await until(lambda: screen.consent.isVisible(), 5, "the consent step")
+    await asyncio.wait_for(wiring.request_clerk("tax"), 5)  # returns: consent is pending
+    assert screen.consent.isVisible()
+    screen.agree.click()
+    await asyncio.wait_for(first, 5)
+    assert [name for name, _ in channel.events] == ["call_request"]
+    await wiring.end_call()
+    assert wiring.call is None
+
+
 async def test_consent_queue_no_clerk_choices_and_pushes(rig: Any) -> None:
     wiring, channel, ui, cameras = rig
     screen = ui.window.screens["call"]
