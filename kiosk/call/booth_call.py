@@ -33,6 +33,7 @@ from typing import Any, Protocol
 
 import av
 
+from kiosk.call.heap import release_freed_memory
 from kiosk.call.peer import LinkState, LocalMedia, PeerLink
 from kiosk.call.session import (
     CallCommand,
@@ -135,8 +136,9 @@ class BoothCall:
         """Ask the hub for a clerk of ``department`` (the citizen joins the queue)."""
         self._dispatch(CallRequested(department, service))
 
-    def queue_updated(self, position: int | None, estimated_wait_s: float | None,
-                      clerks_available: bool = True) -> None:
+    def queue_updated(
+        self, position: int | None, estimated_wait_s: float | None, clerks_available: bool = True
+    ) -> None:
         self._dispatch(QueueUpdated(position, estimated_wait_s, clerks_available))
 
     def push_received(self, kind: str, data: Mapping[str, Any]) -> None:
@@ -184,9 +186,17 @@ class BoothCall:
             self.call_id = str(data["call_id"])  # the hub names the call
         elif data.get("call_id") not in (None, self.call_id):
             return
-        self._dispatch(ClerkJoined(Participant(
-            peer, str(info.get("name", "")), str(info.get("department", "")),
-            str(info.get("seat", ""))), booth_offers=False))
+        self._dispatch(
+            ClerkJoined(
+                Participant(
+                    peer,
+                    str(info.get("name", "")),
+                    str(info.get("department", "")),
+                    str(info.get("seat", "")),
+                ),
+                booth_offers=False,
+            )
+        )
 
     def mute(self, muted: bool) -> None:
         self._dispatch(MuteToggled(muted))
@@ -235,6 +245,7 @@ class BoothCall:
             await link.close()
         self.links.clear()
         self._stop_media()
+        release_freed_memory()
 
     # -- events in, commands out ---------------------------------------------------------
 
@@ -360,9 +371,16 @@ class BoothCall:
         elif message.kind == "offer":
             self._pending_offers[message.sender] = message
             info = message.info
-            self._dispatch(ClerkJoined(Participant(
-                message.sender, info.get("name", ""), info.get("department", ""),
-                info.get("seat", ""))))
+            self._dispatch(
+                ClerkJoined(
+                    Participant(
+                        message.sender,
+                        info.get("name", ""),
+                        info.get("department", ""),
+                        info.get("seat", ""),
+                    )
+                )
+            )
 
     # -- PeerListener -------------------------------------------------------------------
 

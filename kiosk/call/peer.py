@@ -239,9 +239,12 @@ class PeerLink:
                 self.video_sinks.append(VideoSink(track))
             else:
                 player = self._audio_player
-                self.audio_sinks.append(AudioSink(
-                    track, None if player is None else functools.partial(player, self.participant)
-                ))
+                self.audio_sinks.append(
+                    AudioSink(
+                        track,
+                        None if player is None else functools.partial(player, self.participant),
+                    )
+                )
             self._listener.link_media_changed(self)
 
         @pc.on("datachannel")
@@ -299,8 +302,9 @@ class PeerLink:
         text = str(data.get("candidate", ""))
         if not text:
             return  # end of candidates
-        candidate = candidate_from_sdp(text.split(":", 1)[1] if text.startswith("candidate:")
-                                       else text)
+        candidate = candidate_from_sdp(
+            text.split(":", 1)[1] if text.startswith("candidate:") else text
+        )
         candidate.sdpMid = data.get("sdpMid")
         candidate.sdpMLineIndex = data.get("sdpMLineIndex")
         try:
@@ -394,9 +398,7 @@ class PeerLink:
                 self._listener.link_quality_changed(self, self.quality.audio_only)
 
     @staticmethod
-    def _sender_samples(
-        now: float, report: Any
-    ) -> tuple[SenderSample | None, SenderSample | None]:
+    def _sender_samples(now: float, report: Any) -> tuple[SenderSample | None, SenderSample | None]:
         totals = {"audio": [0, 0, False], "video": [0, 0, False]}
         for stats in report.values():
             if stats.type == "outbound-rtp" and stats.kind in totals:

@@ -136,8 +136,17 @@ class CallEnded:
 
 
 CallEvent = (
-    ConsentGiven | CallRequested | QueueUpdated | ClerkJoined | ClerkLeft | LinkChanged
-    | QualityChanged | PushReceived | MuteToggled | HungUp | CallEnded
+    ConsentGiven
+    | CallRequested
+    | QueueUpdated
+    | ClerkJoined
+    | ClerkLeft
+    | LinkChanged
+    | QualityChanged
+    | PushReceived
+    | MuteToggled
+    | HungUp
+    | CallEnded
 )
 
 # -- commands -----------------------------------------------------------------------
@@ -193,8 +202,15 @@ class Finish:
 
 
 CallCommand = (
-    RequestCall | StartCameras | StopCameras | ConnectTo | Disconnect | SetVideoSending
-    | SetMuted | ForwardPush | Finish
+    RequestCall
+    | StartCameras
+    | StopCameras
+    | ConnectTo
+    | Disconnect
+    | SetVideoSending
+    | SetMuted
+    | ForwardPush
+    | Finish
 )
 
 
@@ -229,26 +245,39 @@ class CallSession:
                 self.view = replace(v, phase=Phase.QUEUED, department=department)
                 return [RequestCall(department, service)]
             case QueueUpdated(position, wait, available):
-                self.view = replace(v, queue_position=position, estimated_wait_s=wait,
-                                    no_clerk_available=not available)
+                self.view = replace(
+                    v,
+                    queue_position=position,
+                    estimated_wait_s=wait,
+                    no_clerk_available=not available,
+                )
                 return []
             case ClerkJoined(participant, booth_offers):
                 if any(p.id == participant.id for p in v.participants):
                     return []
                 self._had_clerk = True
-                self.view = replace(v, participants=(*v.participants, participant),
-                                    queue_position=None, estimated_wait_s=None,
-                                    no_clerk_available=False)
+                self.view = replace(
+                    v,
+                    participants=(*v.participants, participant),
+                    queue_position=None,
+                    estimated_wait_s=None,
+                    no_clerk_available=False,
+                )
                 return [ConnectTo(participant.id, booth_offers)]
             case ClerkLeft(participant_id, reason):
                 return self._remove(participant_id, reason)
             case LinkChanged(participant_id, state):
                 if state in ("failed", "closed"):
-                    return self._remove(participant_id, "unreachable" if state == "failed"
-                                        else "left")
-                self.view = replace(v, participants=tuple(
-                    replace(p, link=state) if p.id == participant_id else p
-                    for p in v.participants))
+                    return self._remove(
+                        participant_id, "unreachable" if state == "failed" else "left"
+                    )
+                self.view = replace(
+                    v,
+                    participants=tuple(
+                        replace(p, link=state) if p.id == participant_id else p
+                        for p in v.participants
+                    ),
+                )
                 return []
             case QualityChanged(audio_only):
                 self.view = replace(v, audio_only=audio_only)
@@ -278,8 +307,15 @@ class CallSession:
     def _end(self, reason: str) -> list[CallCommand]:
         v = self.view
         commands: list[CallCommand] = [Disconnect(p.id) for p in v.participants]
-        self.view = replace(v, phase=Phase.ENDED, end_reason=reason, participants=(),
-                            sending_video=False, queue_position=None, estimated_wait_s=None)
+        self.view = replace(
+            v,
+            phase=Phase.ENDED,
+            end_reason=reason,
+            participants=(),
+            sending_video=False,
+            queue_position=None,
+            estimated_wait_s=None,
+        )
         return [*commands, StopCameras(), SetVideoSending(False), Finish(reason)]
 
     @staticmethod

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -245,7 +245,9 @@ def _guilloche(canvas: _Canvas, rng: random.Random, color: tuple[int, int, int])
         canvas.draw.line(points, fill=color, width=1)
 
 
-def _render_id_card(rng: random.Random, font: FontFace) -> RenderedDocument:
+def _render_id_card(
+    rng: random.Random, font: FontFace, printed: dict[str, str]
+) -> RenderedDocument:
     s = 15.0  # pixels per millimetre: 85.6 x 54 mm -> 1284 x 810
     canvas = _Canvas((1284, 810), (236 + rng.randrange(12), 240, 242 + rng.randrange(10)))
     _guilloche(canvas, rng, (205, 220, 232))
@@ -259,6 +261,8 @@ def _render_id_card(rng: random.Random, font: FontFace) -> RenderedDocument:
     name = random_name(rng)
     nation = rng.choice(_NATIONS)
     address = random_address(rng, place)
+    number = printed.get("id_number", number)
+    sex = printed.get("sex", sex)
     jx, jy = rng.uniform(-1, 1) * s, rng.uniform(-1, 1) * s
     lx, vx = 6 * s + jx, 17 * s + jx
 
@@ -316,7 +320,9 @@ def render_id_card_back(seed: int, font: FontFace | None = None) -> np.ndarray:
     return canvas.bgr()
 
 
-def _render_business_license(rng: random.Random, font: FontFace) -> RenderedDocument:
+def _render_business_license(
+    rng: random.Random, font: FontFace, printed: dict[str, str]
+) -> RenderedDocument:
     w, h = 1600, 1130  # A4 landscape
     canvas = _Canvas((w, h), (246, 243, 236))
     canvas.draw.rectangle((30, 30, w - 30, h - 30), outline=(180, 60, 50), width=8)
@@ -329,6 +335,9 @@ def _render_business_license(rng: random.Random, font: FontFace) -> RenderedDocu
     capital_forms = (f"人民币{capital_wan}万元", f"{capital_wan}万元人民币", f"{capital_wan}万元")
     capital_text = rng.choice(capital_forms)
     established = _random_date(rng, dt.date(2000, 1, 1), 8500)
+    uscc = printed.get("uscc", uscc)
+    established_text = printed.get(
+        "established", f"{established.year}年{established:%m}月{established:%d}日")
     label = _label_font().at(30)
     value = font.at(32)
     canvas.text((w / 2 - 250, 90), "营 业 执 照", font.at(100), (150, 30, 30))
@@ -352,7 +361,7 @@ def _render_business_license(rng: random.Random, font: FontFace) -> RenderedDocu
         canvas.text((290, y0 + 238 + 44 * i), line, font.at(28))
     right = [
         ("注册资本", capital_text, "registered_capital"),
-        ("成立日期", f"{established.year}年{established:%m}月{established:%d}日", "established"),
+        ("成立日期", established_text, "established"),
         ("营业期限", f"{established.year}年{established:%m}月{established:%d}日至长期", None),
     ]
     for i, (caption, text, key) in enumerate(right):
@@ -389,7 +398,9 @@ def _paragraph(canvas: _Canvas, x: float, y: float, text: str, font: ImageFont.F
     return y
 
 
-def _render_purchase_contract(rng: random.Random, font: FontFace) -> RenderedDocument:
+def _render_purchase_contract(
+    rng: random.Random, font: FontFace, printed: dict[str, str]
+) -> RenderedDocument:
     w, h = 1240, 1754  # A4 portrait, 150 dpi
     canvas = _Canvas((w, h), (250, 250, 247))
     body = font.at(30)
@@ -447,7 +458,9 @@ def _render_purchase_contract(rng: random.Random, font: FontFace) -> RenderedDoc
     return RenderedDocument("purchase_contract", canvas.bgr(), fields, canvas.regions, font.name)
 
 
-def _render_rental_contract(rng: random.Random, font: FontFace) -> RenderedDocument:
+def _render_rental_contract(
+    rng: random.Random, font: FontFace, printed: dict[str, str]
+) -> RenderedDocument:
     w, h = 1240, 1754
     canvas = _Canvas((w, h), (250, 249, 244))
     body = font.at(30)
@@ -482,8 +495,8 @@ def _render_rental_contract(rng: random.Random, font: FontFace) -> RenderedDocum
     y += leading * 0.5
     canvas.text((120, y), "第二条　租赁期限", bold)
     y += leading
-    period = (f"租赁期限自{start.year}年{start.month}月{start.day}日起至"
-              f"{end.year}年{end.month}月{end.day}日止。")
+    period = printed.get("period", f"租赁期限自{start.year}年{start.month}月{start.day}日起至"
+                         f"{end.year}年{end.month}月{end.day}日止。")
     y = _paragraph(canvas, 120, y, period, body, w - 240, leading, key="start")
     canvas.regions["end"] = canvas.regions["start"]
     y += leading * 0.5
@@ -506,7 +519,7 @@ def _render_rental_contract(rng: random.Random, font: FontFace) -> RenderedDocum
     return RenderedDocument("rental_contract", canvas.bgr(), fields, canvas.regions, font.name)
 
 
-_RENDERERS = {
+_RENDERERS: dict[str, Callable[[random.Random, FontFace, dict[str, str]], RenderedDocument]] = {
     "id_card": _render_id_card,
     "business_license": _render_business_license,
     "purchase_contract": _render_purchase_contract,
@@ -514,11 +527,21 @@ _RENDERERS = {
 }
 
 
-def render_document(doc_type: str, seed: int, font: FontFace | None = None) -> RenderedDocument:
-    """Draw a flat document of ``doc_type`` with random values chosen by ``seed``."""
+def render_document(
+    doc_type: str, seed: int, font: FontFace | None = None,
+    printed: dict[str, str] | None = None,
+) -> RenderedDocument:
+    """Draw a flat document of ``doc_type`` with random values chosen by ``seed``.
+
+    ``printed`` replaces what is printed for some fields, to make documents that fail a
+    check: ``id_number`` and ``sex`` (ID card), ``uscc`` and ``established`` (licence,
+    as printed, e.g. "2019年02月30日"), ``period`` (rental contract, the whole sentence).
+    The ground truth follows what is printed for ``id_number``, ``sex`` and ``uscc``;
+    for the dates it stays the generated value (tests compare with what they printed).
+    """
     rng = random.Random(f"{doc_type}:{seed}")
     font = font or rng.choice(available_fonts())
-    return _RENDERERS[doc_type](rng, font)
+    return _RENDERERS[doc_type](rng, font, dict(printed or {}))
 
 
 # --- photographing --------------------------------------------------------------------
@@ -551,14 +574,15 @@ def desk_background(rng: np.random.Generator, size: tuple[int, int]) -> np.ndarr
         ((120, 125, 128), 12),  # light grey desk
     )
     base, spread = palettes[int(rng.integers(len(palettes)))]
-    low = rng.normal(0, 1, (h // 64 + 2, w // 64 + 2, 1))
+    low = rng.standard_normal((h // 64 + 2, w // 64 + 2), dtype=np.float32)
     low = cv2.resize(low, (w, h), interpolation=cv2.INTER_CUBIC)[..., None]
     streak_phase = rng.uniform(0, 6.28)
     ys = np.arange(h, dtype=np.float32)[:, None]
     xs = np.arange(w, dtype=np.float32)[None, :]
-    streaks = np.sin(ys / rng.uniform(6, 20) + np.sin(xs / rng.uniform(80, 200)) * 3 + streak_phase)
-    image = np.array(base, np.float32)[None, None, :] + spread * low * 0.6
-    image += (spread * 0.4 * streaks)[..., None]
+    streaks = np.sin(ys / np.float32(rng.uniform(6, 20))
+                     + np.sin(xs / np.float32(rng.uniform(80, 200))) * 3 + np.float32(streak_phase))
+    image = np.array(base, np.float32)[None, None, :] + np.float32(spread * 0.6) * low
+    image += (np.float32(spread * 0.4) * streaks)[..., None]
     return np.clip(image, 0, 255).astype(np.uint8)
 
 
@@ -593,23 +617,24 @@ def photograph(
     matrix = cv2.getPerspectiveTransform(source, corners.astype(np.float32))
     frame = desk_background(rng, (fw, fh)).astype(np.float32)
     mask = cv2.warpPerspective(np.full((ph, pw), 255, np.uint8), matrix, (fw, fh))
-    shadow = cv2.GaussianBlur(np.roll(mask, (9, 12), axis=(0, 1)), (0, 0), 14) / 255.0
-    frame *= (1 - 0.45 * shadow)[..., None]
+    shadow = cv2.GaussianBlur(np.roll(mask, (9, 12), axis=(0, 1)), (0, 0), 14)
+    frame *= (1 - shadow.astype(np.float32) * np.float32(0.45 / 255))[..., None]
     warped = cv2.warpPerspective(page, matrix, (fw, fh), flags=cv2.INTER_AREA)
-    alpha = (mask / 255.0)[..., None]
+    alpha = (mask.astype(np.float32) / 255)[..., None]
     frame = frame * (1 - alpha) + warped.astype(np.float32) * alpha
     # uneven light: a tilted plane times a soft lamp spot
-    gx, gy = np.meshgrid(np.linspace(-1, 1, fw), np.linspace(-1, 1, fh))
     direction = rng.uniform(0, 6.28)
-    plane = gx * np.cos(direction) + gy * np.sin(direction)
-    low_light = rng.uniform(*cond.light_low)
-    light = low_light + (1 - low_light) * (plane + 1) / 2
-    frame *= light[..., None].astype(np.float32)
+    gx = np.linspace(-1, 1, fw, dtype=np.float32)[None, :] * np.float32(np.cos(direction))
+    gy = np.linspace(-1, 1, fh, dtype=np.float32)[:, None] * np.float32(np.sin(direction))
+    low_light = np.float32(rng.uniform(*cond.light_low))
+    light = low_light + (1 - low_light) * (gx + gy + 1) / 2
+    frame *= light[..., None]
     if cond.glare:
         cx, cy = corners.mean(axis=0) + rng.uniform(-0.15, 0.15, 2) * np.array([dw, dh])
         radius = 0.22 * min(dw, dh)
-        dist = np.hypot(np.arange(fw)[None, :] - cx, np.arange(fh)[:, None] - cy)
-        spot = np.clip(1.4 - dist / radius, 0, 1) ** 0.7 * 320
+        dist = np.hypot(np.arange(fw, dtype=np.float32)[None, :] - np.float32(cx),
+                        np.arange(fh, dtype=np.float32)[:, None] - np.float32(cy))
+        spot = np.clip(1.4 - dist / np.float32(radius), 0, 1) ** 0.7 * 320
         frame += (spot * (alpha[..., 0] > 0.5))[..., None]
     frame = np.clip(frame, 0, 255).astype(np.uint8)
     sigma = rng.uniform(*cond.blur_sigma)
@@ -619,7 +644,8 @@ def photograph(
         kernel = np.zeros((cond.motion_blur_px, cond.motion_blur_px), np.float32)
         kernel[cond.motion_blur_px // 2, :] = 1 / cond.motion_blur_px
         frame = cv2.filter2D(frame, -1, kernel)
-    noise = rng.normal(0, rng.uniform(*cond.noise_sigma), frame.shape)
+    noise = rng.standard_normal(frame.shape, dtype=np.float32)
+    noise *= np.float32(rng.uniform(*cond.noise_sigma))
     frame = np.clip(frame + noise, 0, 255).astype(np.uint8)
     quality = int(rng.integers(cond.jpeg_quality[0], cond.jpeg_quality[1] + 1))
     ok, jpeg = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, quality])
@@ -631,9 +657,10 @@ def photograph(
 
 
 def generate(doc_type: str, seed: int, conditions: Conditions | None = None,
-             font: FontFace | None = None) -> DocumentPhoto:
+             font: FontFace | None = None, printed: dict[str, str] | None = None,
+             ) -> DocumentPhoto:
     """Render a document of ``doc_type`` and photograph it, both chosen by ``seed``."""
-    return photograph(render_document(doc_type, seed, font), seed, conditions)
+    return photograph(render_document(doc_type, seed, font, printed), seed, conditions)
 
 
 def encode_jpeg(image: np.ndarray, quality: int = 90) -> bytes:

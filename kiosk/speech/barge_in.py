@@ -24,8 +24,12 @@ class Playback(Protocol):
 
 
 class BargeIn:
-    def __init__(self, playback: Playback, vad: VoiceActivityDetector | None = None,
-                 speaking_sensitivity: float = 3.0) -> None:
+    def __init__(
+        self,
+        playback: Playback,
+        vad: VoiceActivityDetector | None = None,
+        speaking_sensitivity: float = 3.0,
+    ) -> None:
         self._playback = playback
         self._vad = vad
         self._factor = speaking_sensitivity

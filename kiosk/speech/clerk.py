@@ -21,7 +21,7 @@ from kiosk.speech.barge_in import BargeIn
 from kiosk.speech.recognizer import FinalResult, PartialResult
 from kiosk.speech.spoken_values import sounds_like
 from kiosk.speech.tts import SpokenText, TextToSpeech
-from kiosk.speech.withdrawal_dialogue import Turn, WithdrawalDialogue
+from kiosk.speech.withdrawal_dialogue import Turn, WithdrawalDialogue, purpose_in
 
 GREETING = {
     "zh_CN": "您好，我是数字业务员，请问有什么可以帮您？您可以直接问我，或者说“我要提取公积金”。",
@@ -94,18 +94,24 @@ class DigitalClerk:
         if self.dialogue is not None:
             turn = self.dialogue.handle(text)
             return self._reply(
-                turn.reply, turn=turn, answer=turn.answer, handoff=turn.handoff,
+                turn.reply,
+                turn=turn,
+                answer=turn.answer,
+                handoff=turn.handoff,
                 transcript=turn.transcript,
                 draft=turn.draft.to_json() if turn.done or turn.handoff else None,
             )
         if _wants_withdrawal(text):
             self.dialogue = self._new_dialogue(self.lang)
-            self.dialogue.start()
-            turn = self.dialogue.handle(text)
+            turn = self.dialogue.start(introduce=False)
+            if purpose_in(text) is not None:  # "我要提取公积金交房租" answers the first question
+                turn = self.dialogue.handle(text)
             return self._reply(turn.reply, turn=turn)
         answer = self._answerer.ask(text, self.lang)
         return self._reply(
-            answer.answer, answer=answer, handoff=answer.handoff,
+            answer.answer,
+            answer=answer,
+            handoff=answer.handoff,
             transcript=tuple(self.heard) if answer.handoff else (),
         )
 
@@ -129,12 +135,13 @@ class DigitalClerk:
 
     def _reply(self, caption: str, **fields: Any) -> ClerkReply:
         speech = self._tts.say(caption, self.lang, elderly=self.elderly) if self._tts else None
-        return ClerkReply(caption=caption, speech=speech, expected=self.expected_phrases(),
-                          **fields)
+        return ClerkReply(
+            caption=caption, speech=speech, expected=self.expected_phrases(), **fields
+        )
 
 
 def _wants_withdrawal(text: str) -> bool:
-    """"我要提取公积金" starts the withdrawal; "提取公积金要什么材料" is a question."""
+    """ "我要提取公积金" starts the withdrawal; "提取公积金要什么材料" is a question."""
     asks = any(w in text for w in ("什么", "吗", "多少", "怎么", "哪些", "多久", "几"))
     return (
         not asks

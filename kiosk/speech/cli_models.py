@@ -9,7 +9,6 @@ checks a model directory against its manifest.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -20,8 +19,12 @@ HELP = "list, install (download or local zip, SHA-256 checked) and verify speech
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--models-dir", type=Path, metavar="DIR",
-                        help="where models are installed (default: [speech] models_dir)")
+    parser.add_argument(
+        "--models-dir",
+        type=Path,
+        metavar="DIR",
+        help="where models are installed (default: [speech] models_dir)",
+    )
     sub = parser.add_subparsers(dest="models_command", metavar="ACTION", required=True)
     sub.add_parser("list", help="known and installed models")
     install = sub.add_parser("install", help="download a known model, or install a local zip")
@@ -29,8 +32,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     install.add_argument("--zip", type=Path, metavar="FILE", help="install from this archive")
     install.add_argument("--url", help="download from this address instead of the official one")
     install.add_argument("--sha256", metavar="HEX", help="expected SHA-256 of the archive")
-    install.add_argument("--accept-unpinned", action="store_true",
-                         help="install although no SHA-256 is known (it is printed and recorded)")
+    install.add_argument(
+        "--accept-unpinned",
+        action="store_true",
+        help="install although no SHA-256 is known (it is printed and recorded)",
+    )
     install.add_argument("--force", action="store_true", help="replace an installed model")
     verify = sub.add_parser("verify", help="check a model directory")
     verify.add_argument("path", type=Path, help="model directory (or a name under --models-dir)")
@@ -39,14 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def models_dir_of(config: Config, override: Path | None = None) -> Path:
-    if override:
-        return override
-    if config.speech.models_dir:
-        return Path(config.speech.models_dir)
-    if config.booth.data_dir:
-        return Path(config.booth.data_dir) / "models"
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "xiaowu" / "models"
+    from kiosk.speech.models import models_dir_for
+
+    return override or models_dir_for(config.speech, config.booth)
 
 
 def main(args: argparse.Namespace, config: Config) -> int:
@@ -65,8 +66,7 @@ def _list(models_dir: Path) -> int:
     print(f"models directory: {models_dir}")
     for model in KNOWN_MODELS.values():
         state = "installed" if model.name in installed else "not installed"
-        print(f"  {model.name:32} {model.size_mb:>5} MB  {model.language:5}  {state}  "
-              f"{model.note}")
+        print(f"  {model.name:32} {model.size_mb:>5} MB  {model.language:5}  {state}  {model.note}")
     for name, path in installed.items():
         if name not in KNOWN_MODELS:
             check = verify_model(path, full=False)
@@ -78,8 +78,12 @@ def _progress(done: int, total: int | None) -> None:
     if total:
         filled = int(30 * done / total)
         bar = "#" * filled + "." * (30 - filled)
-        print(f"\r[{bar}] {done / 2**20:7.1f} / {total / 2**20:.1f} MB", end="",
-              file=sys.stderr, flush=True)
+        print(
+            f"\r[{bar}] {done / 2**20:7.1f} / {total / 2**20:.1f} MB",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
     else:
         print(f"\r{done / 2**20:7.1f} MB", end="", file=sys.stderr, flush=True)
 
@@ -101,8 +105,14 @@ def _install(args: argparse.Namespace, models_dir: Path) -> int:
                 f"no SHA-256 known for {args.name}: give --sha256 HEX (the archive's is "
                 f"{sha256_of(args.zip)}) or --accept-unpinned"
             )
-        path = install_archive(args.zip, models_dir, args.name, expected_sha256=expected,
-                               source=str(args.zip), force=args.force)
+        path = install_archive(
+            args.zip,
+            models_dir,
+            args.name,
+            expected_sha256=expected,
+            source=str(args.zip),
+            force=args.force,
+        )
         print(f"installed {args.name} in {path}")
         return 0
     url = args.url or (known.url if known else None)
@@ -121,8 +131,9 @@ def _install(args: argparse.Namespace, models_dir: Path) -> int:
         print(file=sys.stderr)
         if expected is None:
             print(f"SHA-256 (unpinned, recorded): {actual}", file=sys.stderr)
-        path = install_archive(archive, models_dir, args.name, expected_sha256=expected,
-                               source=url, force=args.force)
+        path = install_archive(
+            archive, models_dir, args.name, expected_sha256=expected, source=url, force=args.force
+        )
     print(f"installed {args.name} in {path}")
     return 0
 
@@ -139,6 +150,8 @@ def _verify(args: argparse.Namespace, models_dir: Path) -> int:
         print(f"loaded in {model.load_seconds:.1f} s")
     for problem in check.problems:
         print(f"  {problem}")
-    print(f"{path}: {'ok' if check.ok else 'NOT OK'} ({check.files} files"
-          f"{', ' + check.name if check.name else ''})")
+    print(
+        f"{path}: {'ok' if check.ok else 'NOT OK'} ({check.files} files"
+        f"{', ' + check.name if check.name else ''})"
+    )
     return 0 if check.ok else 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 import urllib.error
@@ -22,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.config import BoothConfig, SpeechConfig
 from kiosk.core.errors import XiaowuError
 
 MANIFEST = "xiaowu-model.json"
@@ -49,12 +51,30 @@ OFFICIAL = "https://alphacephei.com/vosk/models/"
 KNOWN_MODELS: dict[str, KnownModel] = {
     m.name: m
     for m in (
-        KnownModel("vosk-model-small-cn-0.22", OFFICIAL + "vosk-model-small-cn-0.22.zip",
-                   None, 42, "zh_CN", "Mandarin, small: the booth's model (about 300 MB RAM)"),
-        KnownModel("vosk-model-cn-0.22", OFFICIAL + "vosk-model-cn-0.22.zip",
-                   None, 1300, "zh_CN", "Mandarin, large: server-class memory"),
-        KnownModel("vosk-model-small-en-us-0.15", OFFICIAL + "vosk-model-small-en-us-0.15.zip",
-                   None, 40, "en", "English, small"),
+        KnownModel(
+            "vosk-model-small-cn-0.22",
+            OFFICIAL + "vosk-model-small-cn-0.22.zip",
+            None,
+            42,
+            "zh_CN",
+            "Mandarin, small: the booth's model (about 300 MB RAM)",
+        ),
+        KnownModel(
+            "vosk-model-cn-0.22",
+            OFFICIAL + "vosk-model-cn-0.22.zip",
+            None,
+            1300,
+            "zh_CN",
+            "Mandarin, large: server-class memory",
+        ),
+        KnownModel(
+            "vosk-model-small-en-us-0.15",
+            OFFICIAL + "vosk-model-small-en-us-0.15.zip",
+            None,
+            40,
+            "en",
+            "English, small",
+        ),
     )
 }
 
@@ -83,8 +103,9 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def download(url: str, target: Path, progress: Progress | None = None,
-             timeout: float = 60.0) -> str:
+def download(
+    url: str, target: Path, progress: Progress | None = None, timeout: float = 60.0
+) -> str:
     """Fetch ``url`` into ``target``; return the SHA-256 of what was written."""
     digest = hashlib.sha256()
     try:
@@ -153,8 +174,9 @@ def _safe_extract(archive: Path, into: Path) -> None:
 
 
 def _model_root(folder: Path) -> Path:
-    candidates = sorted(p.parent for p in folder.rglob("am") if p.is_dir()
-                        and (p.parent / "conf").is_dir())
+    candidates = sorted(
+        p.parent for p in folder.rglob("am") if p.is_dir() and (p.parent / "conf").is_dir()
+    )
     if not candidates:
         raise ModelInstallError("the archive holds no model (no folder with am/ and conf/)")
     return min(candidates, key=lambda p: len(p.parts))
@@ -213,3 +235,22 @@ def installed_models(models_dir: Path) -> list[Path]:
     if not models_dir.is_dir():
         return []
     return sorted(p for p in models_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def models_dir_for(speech: SpeechConfig, booth: BoothConfig) -> Path:
+    """Where models are installed: ``[speech] models_dir``, else ``<data_dir>/models``."""
+    if speech.models_dir:
+        return Path(speech.models_dir)
+    if booth.data_dir:
+        return Path(booth.data_dir) / "models"
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "xiaowu" / "models"
+
+
+def find_model(speech: SpeechConfig, booth: BoothConfig) -> Path | None:
+    """The model the booth should load: ``[speech] model_dir``, else the installed default
+    model; None when there is none (the booth then talks by touch and text)."""
+    if speech.model_dir:
+        return Path(speech.model_dir)
+    candidate = models_dir_for(speech, booth) / speech.default_model
+    return candidate if verify_model(candidate, full=False).ok else None

@@ -92,21 +92,42 @@ class TextToSpeech:
         self._out_dir.mkdir(parents=True, exist_ok=True)
         self._count += 1
         path = self._out_dir / f"say-{self._count:05d}.wav"
-        command = [self._espeak, "-v", VOICES.get(lang, "cmn"), "-s", str(voice.speed_wpm),
-                   "-a", str(voice.amplitude), "-p", str(voice.pitch), "-w", str(path),
-                   "--stdin"]
+        command = [
+            self._espeak,
+            "-v",
+            VOICES.get(lang, "cmn"),
+            "-s",
+            str(voice.speed_wpm),
+            "-a",
+            str(voice.amplitude),
+            "-p",
+            str(voice.pitch),
+            "-w",
+            str(path),
+            "--stdin",
+        ]
         try:
-            subprocess.run(command, input=text.encode("utf-8"), check=True,
-                           capture_output=True, timeout=self._timeout)
+            subprocess.run(
+                command,
+                input=text.encode("utf-8"),
+                check=True,
+                capture_output=True,
+                timeout=self._timeout,
+            )
             wav = path.read_bytes()
         except (OSError, subprocess.SubprocessError) as exc:
             raise SpeechOutputError(f"espeak-ng failed: {exc}") from exc
         rate, samples = _decode(wav)
         return SpokenText(
-            caption=text, lang=lang, wav=wav, sample_rate=rate,
+            caption=text,
+            lang=lang,
+            wav=wav,
+            sample_rate=rate,
             duration_s=len(samples) / rate if rate else 0.0,
-            envelope=envelope(samples, rate, self._hz), envelope_hz=self._hz,
-            path=path, elderly=elderly,
+            envelope=envelope(samples, rate, self._hz),
+            envelope_hz=self._hz,
+            path=path,
+            elderly=elderly,
         )
 
     def say(self, text: str, lang: str = "zh_CN", *, elderly: bool = False) -> SpokenText:

@@ -41,7 +41,8 @@ def _connected(session: CallSession, *clerks: Participant) -> None:
 def test_queue_then_a_clerk_answers_and_video_starts_only_after_consent() -> None:
     s = CallSession()
     assert s.handle(CallRequested("general", "enterprise-deregistration")) == [
-        RequestCall("general", "enterprise-deregistration")]
+        RequestCall("general", "enterprise-deregistration")
+    ]
     assert s.view.phase is Phase.QUEUED
     s.handle(QueueUpdated(3, 240.0))
     assert (s.view.queue_position, s.view.estimated_wait_s) == (3, 240.0)
@@ -91,8 +92,10 @@ def test_a_second_department_joins_one_leaves_the_call_goes_on_until_the_last() 
     s.handle(LinkChanged("clerk:9", "reconnecting"))
     assert s.view.phase is Phase.CONNECTED
     # the only connected clerk left: no one to send video to
-    assert s.handle(ClerkLeft("clerk:7")) == [Disconnect("clerk:7", say_bye=False),
-                                              SetVideoSending(False)]
+    assert s.handle(ClerkLeft("clerk:7")) == [
+        Disconnect("clerk:7", say_bye=False),
+        SetVideoSending(False),
+    ]
     assert s.view.phase is Phase.RECONNECTING
     commands = s.handle(ClerkLeft("clerk:9"))
     assert commands[0] == Disconnect("clerk:9", say_bye=False)

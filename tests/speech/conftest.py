@@ -33,8 +33,9 @@ def speak_korean(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Pa
     def speak(phrase: str) -> Path:
         if phrase not in made:
             path = folder / f"{len(made)}.wav"
-            subprocess.run(["espeak-ng", "-v", "ko", "-w", str(path), phrase],
-                           check=True, timeout=60)
+            subprocess.run(
+                ["espeak-ng", "-v", "ko", "-w", str(path), phrase], check=True, timeout=60
+            )
             made[phrase] = path
         return made[phrase]
 

@@ -25,8 +25,10 @@ def answerer() -> Answerer:
 def _clerk(answerer: Answerer, tts: TextToSpeech | None = None, **kw: object) -> DigitalClerk:
     catalog = load_catalog()
     return DigitalClerk(
-        answerer, lambda lang: WithdrawalDialogue(catalog, lang, answer=answerer.ask),
-        tts=tts, **kw,  # type: ignore[arg-type]
+        answerer,
+        lambda lang: WithdrawalDialogue(catalog, lang, answer=answerer.ask),
+        tts=tts,
+        **kw,  # type: ignore[arg-type]
     )
 
 
@@ -80,8 +82,7 @@ def test_replies_are_spoken_and_speech_interrupts(answerer: Answerer, tmp_path: 
 
     player = Player()
     barge = BargeIn(player)
-    clerk = _clerk(answerer, TextToSpeech(tmp_path), lang="zh_HK", elderly=True,
-                   barge_in=barge)
+    clerk = _clerk(answerer, TextToSpeech(tmp_path), lang="zh_HK", elderly=True, barge_in=barge)
     reply = clerk.greet()
     assert reply.speech is not None and reply.speech.elderly and reply.speech.wav
     assert reply.caption == reply.speech.caption and "數字業務員" in reply.caption

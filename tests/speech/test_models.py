@@ -57,8 +57,19 @@ def test_install_from_local_zip_then_verify_and_detect_damage(
     model_zip: Path, model_sha256: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     models = tmp_path / "models"
-    code = kiosk(["models", "--models-dir", str(models), "install", NAME,
-                  "--zip", str(model_zip), "--sha256", model_sha256])
+    code = kiosk(
+        [
+            "models",
+            "--models-dir",
+            str(models),
+            "install",
+            NAME,
+            "--zip",
+            str(model_zip),
+            "--sha256",
+            model_sha256,
+        ]
+    )
     assert code == 0
     installed = models / NAME
     assert (installed / "am" / "final.mdl").is_file()
@@ -81,10 +92,12 @@ def test_wrong_sha256_installs_nothing(model_zip: Path, tmp_path: Path) -> None:
     assert not (models / NAME).exists()
 
 
-def test_unpinned_install_is_refused_without_consent(model_zip: Path, tmp_path: Path,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    code = kiosk(["models", "--models-dir", str(tmp_path), "install", NAME,
-                  "--zip", str(model_zip)])
+def test_unpinned_install_is_refused_without_consent(
+    model_zip: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = kiosk(
+        ["models", "--models-dir", str(tmp_path), "install", NAME, "--zip", str(model_zip)]
+    )
     assert code == 2
     assert "--sha256" in capsys.readouterr().err
     assert not (tmp_path / NAME).exists()
@@ -94,19 +107,40 @@ def test_download_from_a_local_server_with_progress_then_load(
     http_server: str, model_sha256: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     models = tmp_path / "models"
-    code = kiosk(["models", "--models-dir", str(models), "install", NAME,
-                  "--url", f"{http_server}/{NAME}.zip", "--sha256", model_sha256])
+    code = kiosk(
+        [
+            "models",
+            "--models-dir",
+            str(models),
+            "install",
+            NAME,
+            "--url",
+            f"{http_server}/{NAME}.zip",
+            "--sha256",
+            model_sha256,
+        ]
+    )
     assert code == 0
     err = capsys.readouterr().err
     assert "downloading http://127.0.0.1" in err and "MB" in err and "#" * 30 in err
-    assert kiosk(["models", "--models-dir", str(models), "verify", NAME, "--quick",
-                  "--load"]) == 0
+    assert kiosk(["models", "--models-dir", str(models), "verify", NAME, "--quick", "--load"]) == 0
     assert "loaded in" in capsys.readouterr().out
 
 
 def test_download_of_a_missing_file_is_a_clear_error(http_server: str, tmp_path: Path) -> None:
-    code = kiosk(["models", "--models-dir", str(tmp_path), "install", NAME,
-                  "--url", f"{http_server}/nothing.zip", "--sha256", "0" * 64])
+    code = kiosk(
+        [
+            "models",
+            "--models-dir",
+            str(tmp_path),
+            "install",
+            NAME,
+            "--url",
+            f"{http_server}/nothing.zip",
+            "--sha256",
+            "0" * 64,
+        ]
+    )
     assert code == 2
     assert not (tmp_path / NAME).exists()
 
@@ -123,3 +157,20 @@ def test_archive_with_an_escaping_path_is_rejected(tmp_path: Path) -> None:
 def test_verify_reports_a_directory_that_is_no_model(tmp_path: Path) -> None:
     check = verify_model(tmp_path)
     assert not check.ok and "missing am/final.mdl" in check.problems
+
+
+def test_find_model_prefers_the_setting_then_the_installed_default(
+    model_zip: Path, model_sha256: str, tmp_path: Path
+) -> None:
+    from kiosk.config import BoothConfig, SpeechConfig
+    from kiosk.speech.models import find_model
+
+    booth = BoothConfig(data_dir=str(tmp_path))
+    speech = SpeechConfig(default_model=NAME)
+    assert find_model(speech, booth) is None  # nothing installed: the booth talks by text
+    install_archive(
+        model_zip, tmp_path / "models", NAME, expected_sha256=model_sha256, source="test"
+    )
+    assert find_model(speech, booth) == tmp_path / "models" / NAME
+    chosen = SpeechConfig(model_dir="/opt/model", default_model=NAME)
+    assert find_model(chosen, booth) == Path("/opt/model")

@@ -31,9 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SILENCE = to_pcm16(np.zeros(8000, dtype=np.float32))  # 0.5 s
 
 
-def _recognise(
-    model: SpeechModel, pcm: bytes, grammar: list[str] | None
-) -> list[RecognitionEvent]:
+def _recognise(model: SpeechModel, pcm: bytes, grammar: list[str] | None) -> list[RecognitionEvent]:
     events: queue.Queue[RecognitionEvent] = queue.Queue()
     recognizer = StreamingRecognizer(model, events.put, grammar=grammar)
     recognizer.start()
@@ -60,7 +58,9 @@ def test_grammar_recognition_of_a_conversation(
     assert [f.text for f in finals] == said
     assert all(f.used_grammar for f in finals)
     assert [type(e) for e in events if isinstance(e, SpeechStarted | SpeechEnded)] == [
-        SpeechStarted, SpeechEnded] * 4
+        SpeechStarted,
+        SpeechEnded,
+    ] * 4
     assert any(isinstance(e, PartialResult) for e in events)
     # endpointing: each utterance ends before the next starts, in audio time
     for first, second in itertools.pairwise(finals):
@@ -71,8 +71,7 @@ def test_grammar_can_change_between_utterances(
     korean_model: SpeechModel, speak_korean: Callable[[str], Path]
 ) -> None:
     events: queue.Queue[RecognitionEvent] = queue.Queue()
-    recognizer = StreamingRecognizer(korean_model, events.put, grammar=["월세", "퇴직"],
-                                     free=False)
+    recognizer = StreamingRecognizer(korean_model, events.put, grammar=["월세", "퇴직"], free=False)
     recognizer.start()
     try:
         for chunk in chunks(SILENCE + wav_as_pcm16(speak_korean("퇴직")) + SILENCE * 2):
@@ -93,6 +92,7 @@ def test_grammar_can_change_between_utterances(
 
 
 def test_silence_gives_no_result(korean_model: SpeechModel) -> None:
+    assert korean_model.warm_up(["월세"]) >= 0
     assert _recognise(korean_model, SILENCE * 6, ["월세"]) == []
 
 
@@ -107,12 +107,51 @@ def test_listen_command_prints_the_transcript(
     grammar = tmp_path / "grammar.json"
     grammar.write_text(json.dumps(list(KOREAN_PHRASES), ensure_ascii=False), encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "kiosk", "listen", str(speak_korean("안녕하세요 감사합니다")),
-         "--model", str(korean_model_dir), "--grammar", str(grammar), "--json"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "listen",
+            str(speak_korean("안녕하세요 감사합니다")),
+            "--model",
+            str(korean_model_dir),
+            "--grammar",
+            str(grammar),
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
     assert doc["transcript"] == "안녕하세요 감사합니다"
     assert doc["grammar"] is True and len(doc["segments"]) == 1
+
+
+def test_unsure_grammar_result_falls_back_to_free_recognition(
+    korean_model: SpeechModel, speak_korean: Callable[[str], Path]
+) -> None:
+    events: queue.Queue[RecognitionEvent] = queue.Queue()
+    # a confidence no result reaches: every utterance takes the late free pass
+    recognizer = StreamingRecognizer(
+        korean_model, events.put, grammar=["월세", "퇴직"], min_grammar_confidence=1.01
+    )
+    recognizer.start()
+    try:
+        for chunk in chunks(SILENCE + wav_as_pcm16(speak_korean("안녕하세요")) + SILENCE * 2):
+            recognizer.feed(chunk)
+        assert recognizer.end_of_stream().wait(timeout=120)
+    finally:
+        recognizer.stop()
+    finals: list[FinalResult] = []
+    while not events.empty():
+        event = events.get_nowait()
+        if isinstance(event, FinalResult):
+            finals.append(event)
+    assert len(finals) == 1
+    final = finals[0]
+    assert final.grammar_text in ("월세", "퇴직")  # forced onto the grammar (no [unk])
+    assert not final.used_grammar and final.free_text and final.text == final.free_text

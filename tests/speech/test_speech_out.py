@@ -20,9 +20,14 @@ def _rms(wav: bytes) -> float:
     return float(np.sqrt(np.mean(x * x)))
 
 
-@pytest.mark.parametrize(("lang", "text"), [("zh_CN", "您好，请问要办理什么业务？"),
-                                            ("zh_HK", "您好，請問要辦理甚麼業務？"),
-                                            ("en", "Hello, how can I help?")])
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("zh_CN", "您好，请问要办理什么业务？"),
+        ("zh_HK", "您好，請問要辦理甚麼業務？"),
+        ("en", "Hello, how can I help?"),
+    ],
+)
 def test_each_language_speaks_to_a_wav_with_an_envelope(
     tmp_path: Path, lang: str, text: str
 ) -> None:
