@@ -140,13 +140,21 @@ def _store_health(hub: HubState, booth_id: str, report: dict[str, Any]) -> None:
                 db.delete(row)
     faults = faults_of_health(report, limits_of(hub))
     if faults:
-        _raise_faults(hub, booth_id, faults, now)
+        _raise_faults(hub, booth_id, faults, now, repeat=False)
 
 
 def _raise_faults(
-    hub: HubState, booth_id: str, faults: list[Fault], detected_at: dt.datetime
+    hub: HubState,
+    booth_id: str,
+    faults: list[Fault],
+    detected_at: dt.datetime,
+    *,
+    repeat: bool = True,
 ) -> list[str]:
-    """Open a work order per fault, or attach it to the open one of that booth and kind."""
+    """Open a work order per fault, or attach it to the open one of that booth and kind.
+
+    ``repeat`` False: a continuing state (health, offline), not a new occurrence.
+    """
     now = _now(hub)
     ids = []
     with hub.db() as db:
@@ -160,7 +168,7 @@ def _raise_faults(
                 audit(db, f"booth:{booth_id}", "write", f"work_order:{order.id}", fault.kind)
                 log.warning("booth %s: %s; work order opened", booth_id, fault.kind)
             else:
-                _save(row, wo.attach(_load(row), now, fault.summary))
+                _save(row, wo.attach(_load(row), now, fault.summary, repeat=repeat))
             ids.append(row.id)
     return ids
 
@@ -235,7 +243,7 @@ def sweep_offline(hub: HubState) -> list[str]:
         silent = (now - last).total_seconds()
         if silent >= limit:
             fault = Fault("booth.offline", f"booth offline for {int(silent // 60)} min")
-            opened += _raise_faults(hub, booth_id, [fault], last)
+            opened += _raise_faults(hub, booth_id, [fault], last, repeat=False)
     return opened
 
 
@@ -305,9 +313,13 @@ def order_view(
         "handling_at": _iso(order.handling_at),
         "closed_at": _iso(order.closed_at),
         "note": order.note,
-        "time_to_dispatch_s": order.time_to_dispatch_s,
-        "time_to_fix_s": order.time_to_fix_s,
+        "time_to_dispatch_s": _seconds(order.time_to_dispatch_s),
+        "time_to_fix_s": _seconds(order.time_to_fix_s),
     }
+
+
+def _seconds(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
 
 
 def _maintainer_view(m: Maintainer) -> dict[str, Any]:

@@ -10,7 +10,8 @@ offline); ``alerted_at`` when the hub opened the order and showed it to operator
 stage keeps its timestamp, so :func:`aggregate` can report *time to dispatch*
 (dispatched - detected) and *time to fix* (closed - detected) per booth and per fault
 kind. A fault of the same booth and kind arriving while an order is open is attached to it
-(:func:`attach`: ``occurrences`` + 1, ``last_seen_at``) instead of opening another.
+(:func:`attach`: ``occurrences`` + 1 for a new event, ``last_seen_at`` also for a
+state that is still there) instead of opening another.
 
 A maintainer may be dispatched again (re-dispatch: another maintainer) until the order is
 closed; closing needs a note. Closing from ``alerted`` or ``dispatched`` is allowed (the
@@ -96,12 +97,19 @@ def detect(
     )
 
 
-def attach(order: WorkOrder, at: dt.datetime, summary: str = "") -> WorkOrder:
-    """The same fault again while the order is open."""
+def attach(
+    order: WorkOrder, at: dt.datetime, summary: str = "", *, repeat: bool = True
+) -> WorkOrder:
+    """The same fault again while the order is open.
+
+    ``repeat``: a new occurrence (another ``device_fault``); False when a state that was
+    already reported is still there (a health report, a booth still offline), which only
+    moves ``last_seen_at``.
+    """
     _require(order, OPEN_STAGES, "attach")
     return dataclasses.replace(
         order,
-        occurrences=order.occurrences + 1,
+        occurrences=order.occurrences + (1 if repeat else 0),
         last_seen_at=max(at, order.last_seen_at),
         summary=summary or order.summary,
     )

@@ -1,0 +1,229 @@
+"""Fleet operations end to end: a real hub on 127.0.0.1, booths connecting with the
+booth's own channel client, health reports, and a locker fault raised by the locker
+emulator (a stuck door) that runs through the whole work-order loop."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.backend.backoff import Backoff
+from kiosk.backend.channel import BoothChannel, ConnectionState
+from kiosk.backend.messages import Command
+from kiosk.core.clock import SystemClock
+from kiosk.devices.locker.bank import LockerBank, LockerTimings, SlotJammed
+from kiosk.devices.locker.board import LockerBus
+from kiosk.devices.locker.emulator import LockerModel
+from kiosk.devices.locker.profiles import PROFILES
+from kiosk.devices.locker.store import SlotStore
+from kiosk.devices.pty_emulator import PtyEmulator
+from kiosk.hub.api_ops import sweep_offline
+from kiosk.hub.fleet_alerts import AlertLimits
+from kiosk.hub.models import AuditEntry
+from kiosk.ops.health import DiskHealth, HealthCollector, HealthReporter
+from kiosk.ops.restart_policy import RestartPolicy
+from tests.ops.conftest import OpsHub
+
+FAST = LockerTimings(open_timeout_s=0.6, left_open_alert_s=30.0, close_timeout_s=60.0, poll_s=0.02)
+
+
+class EmulatedBooth:
+    """The booth's real channel client, health reporter and restart policy."""
+
+    def __init__(self, hub: OpsHub, booth_id: str, locker: LockerBank | None = None) -> None:
+        clock = SystemClock()
+        self.id = booth_id
+        self.channel = BoothChannel(
+            hub.ws_url + "/ws/booth", hub.booth(booth_id), clock, backoff=Backoff(0.05, 0.2)
+        )
+        self.collector = HealthCollector(
+            clock,
+            devices={"door": lambda: True, "idcard": lambda: True},
+            camera=lambda: True,
+            microphone=lambda: True,
+            locker=locker,
+            disk=lambda: DiskHealth(free_bytes=40 << 30, total_bytes=64 << 30),
+        )
+        self.channel.add_listener(self.collector.channel_status)
+        self.reporter = HealthReporter(self.collector, self.channel, clock, period_s=3600)
+        self.restarts: list[str] = []
+        self.configs: list[dict[str, Any]] = []
+        self.policy = RestartPolicy(clock, restart=self.restarts.append)
+        self.channel.on_command("restart", self.policy.on_restart_command)
+        self.channel.on_command("config", self._config)
+
+    async def _config(self, command: Command) -> None:
+        self.configs.append(dict(command.data))
+
+    async def start(self) -> None:
+        self.channel.start()
+        await asyncio.wait_for(self.channel.wait_for(ConnectionState.ONLINE), 10)
+        assert await self.reporter.report_now() is not None
+
+    async def stop(self) -> None:
+        await self.reporter.stop()
+        await self.channel.stop()
+
+
+async def eventually(probe: Callable[[], Any]) -> Any:
+    """Poll an observable condition on the hub (its API) until it holds or 10 s pass."""
+    deadline = time.monotonic() + 10.0
+    while True:
+        result = await asyncio.to_thread(probe)
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise TimeoutError("condition not met")
+        await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+async def stuck_locker(tmp_path: Path) -> Any:
+    profile = PROFILES["kerong-cu16"]
+    model = LockerModel(profile)
+    for wiring in profile.slots:
+        model.stick(wiring.slot)  # every door stays shut when unlocked: a jammed latch
+    emulator = PtyEmulator(model)
+    bus = await LockerBus.open(await emulator.start(), profile, timeout_s=0.3)
+    yield model, bus
+    await bus.close()
+    emulator.close()
+
+
+async def test_locker_fault_runs_the_whole_work_order_loop(
+    ops_hub: OpsHub, stuck_locker: Any, tmp_path: Path
+) -> None:
+    model, bus = stuck_locker
+    hub = ops_hub
+    booth = EmulatedBooth(hub, "booth-1")
+    bank = LockerBank(bus, SlotStore(tmp_path / "slots.json"), booth.reporter, SystemClock(), FAST)
+    booth.collector = HealthCollector(SystemClock(), locker=bank)
+    booth.reporter.collector = booth.collector
+    other = EmulatedBooth(hub, "booth-2")
+    await booth.start()
+    await other.start()
+    try:
+        # both booths' health is on the hub, with the locker counted
+        listed = (await asyncio.to_thread(hub.get, "/api/v1/ops/booths")).json()["booths"]
+        by_id = {b["id"]: b for b in listed}
+        assert by_id["booth-1"]["online"] and by_id["booth-2"]["online"]
+        assert by_id["booth-1"]["health"]["locker"]["free"] == len(PROFILES["kerong-cu16"].slots)
+        assert by_id["booth-2"]["health"]["camera"] is True
+        assert by_id["booth-1"]["alerts"] == []
+
+        # a citizen's deposit meets a stuck door: the bank alerts, the reporter tells the hub
+        with pytest.raises(SlotJammed):
+            await bank.deposit("case-a", "M")
+        assert model.unlocks, "the emulator never saw an unlock"
+
+        def jam_order() -> Any:
+            r = hub.get("/api/v1/ops/work-orders?status=open").json()["work_orders"]
+            return [o for o in r if o["kind"] == "locker.jammed" and o["booth_id"] == "booth-1"]
+
+        (order,) = await eventually(jam_order)
+        assert order["stage"] == "alerted" and order["detected_at"] and order["alerted_at"]
+
+        # the same fault again attaches to the open order
+        with pytest.raises(SlotJammed):
+            await bank.deposit("case-b", "M")
+        (order,) = await eventually(lambda: [o for o in jam_order() if o["occurrences"] == 2])
+
+        # the booth's next health shows the jammed slot out of service
+        def health_shows_jam() -> Any:
+            b = {x["id"]: x for x in hub.get("/api/v1/ops/booths").json()["booths"]}["booth-1"]
+            return b["health"]["locker"]["out_of_service"] >= 1 and b["alerts"]
+
+        alerts = await eventually(health_shows_jam)
+        assert [a["id"] for a in alerts if a["kind"] == "locker.jammed"] == [order["id"]]
+
+        # dispatch -> handling -> closed with a note
+        m = hub.post("/api/v1/ops/maintainers", {"name": "王师傅", "phone": "13800000000"})
+        assert m.status_code == 201, m.text
+        maintainer = m.json()["id"]
+        refused = hub.post(f"/api/v1/ops/work-orders/{order['id']}/start")
+        assert refused.status_code == 409
+        assert refused.json()["error"]["code"] == "work_order_stage"
+        r = hub.post(
+            f"/api/v1/ops/work-orders/{order['id']}/dispatch", {"maintainer_id": maintainer}
+        )
+        assert r.status_code == 200 and r.json()["stage"] == "dispatched"
+        assert r.json()["maintainer"]["name"] == "王师傅"
+        assert (
+            hub.post(f"/api/v1/ops/work-orders/{order['id']}/start").json()["stage"] == "handling"
+        )
+        r = hub.post(f"/api/v1/ops/work-orders/{order['id']}/close", {"note": "更换门锁"})
+        closed = r.json()
+        assert closed["stage"] == "closed" and closed["note"] == "更换门锁"
+        assert (
+            closed["time_to_dispatch_s"] >= 0
+            and closed["time_to_fix_s"] >= closed["time_to_dispatch_s"]
+        )
+
+        stats = hub.get("/api/v1/ops/work-orders/stats").json()
+        kind_row = {r["kind"]: r for r in stats["by_kind"]}["locker.jammed"]
+        assert kind_row["orders"] == 1 and kind_row["open"] == 0
+        assert kind_row["mean_time_to_fix_s"] == closed["time_to_fix_s"]
+        assert {r["booth_id"] for r in stats["by_booth"]} == {"booth-1"}
+
+        # a fault after the order closed opens a new one
+        with pytest.raises(SlotJammed):
+            await bank.deposit("case-c", "S")
+        (fresh,) = await eventually(jam_order)
+        assert fresh["id"] != order["id"]
+
+        # operator commands reach the booth over its WebSocket and are audited
+        r = await asyncio.to_thread(
+            hub.post, "/api/v1/ops/booths/booth-2/config", {"settings": {"ui.idle_s": 90}}
+        )
+        assert r.status_code == 200, r.text
+        assert other.configs == [{"settings": {"ui.idle_s": 90}}]
+        other.policy.session_started()  # a citizen is inside booth-2
+        r = await asyncio.to_thread(
+            hub.post, "/api/v1/ops/booths/booth-2/restart", {"reason": "upgrade"}
+        )
+        assert r.status_code == 200, r.text
+        assert other.restarts == []  # deferred until the citizen leaves
+        assert other.policy.session_ended()
+        assert other.restarts == ["operator: upgrade"]
+        with hub.state.sessions() as db:
+            details = [
+                a.detail for a in db.query(AuditEntry).filter(AuditEntry.actor.like("clerk:%"))
+            ]
+        assert any(d.startswith("config keys=ui.idle_s -> ok") for d in details)
+        assert any(d.startswith("restart reason=upgrade -> ok") for d in details)
+        assert any(d.startswith("dispatch maintainer=") for d in details)
+        assert "close" in details
+    finally:
+        await booth.stop()
+        await other.stop()
+
+    # booth-2 is gone; past the limit the sweep opens a booth.offline order
+    hub.state.extras["ops_limits"] = AlertLimits(offline_after_s=0)
+    await eventually(lambda: not hub.state.switchboard.online("booth:booth-2"))
+    opened = await asyncio.to_thread(sweep_offline, hub.state)
+    assert len(opened) == 2  # both booths are offline now
+    again = await asyncio.to_thread(sweep_offline, hub.state)
+    assert sorted(again) == sorted(opened)  # attached, not reopened
+    listed = {b["id"]: b for b in hub.get("/api/v1/ops/booths").json()["booths"]}
+    assert not listed["booth-2"]["online"] and listed["booth-2"]["offline_s"] is not None
+    assert [a["kind"] for a in listed["booth-2"]["alerts"]] == ["booth.offline"]
+
+
+async def test_operator_api_needs_an_operator_and_an_online_booth(ops_hub: OpsHub) -> None:
+    hub = ops_hub
+    clerk = await asyncio.to_thread(hub.login, "clerk1", ("clerk",))
+    r = hub.get("/api/v1/ops/booths", token=clerk)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "operators_only"
+    assert hub.get("/api/v1/ops/booths", token="cs_nope").status_code == 401
+    hub.booth("booth-9")
+    r = hub.post("/api/v1/ops/booths/booth-9/restart", {"reason": "x"})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "booth_offline"
+    assert hub.post("/api/v1/ops/booths/nope/restart").status_code == 404
+    assert hub.post("/api/v1/ops/booths/booth-9/config", {"settings": {}}).status_code == 422
+    r = hub.post("/api/v1/ops/work-orders/nope/close", {"note": "x"})
+    assert r.status_code == 404 and r.json()["error"]["code"] == "work_order_not_found"
