@@ -14,6 +14,10 @@ import httpx
 import pytest
 
 from kiosk.core.catalog import load_catalog
+from kiosk.devices.locker.board import LockerBus
+from kiosk.devices.locker.emulator import LockerModel
+from kiosk.devices.locker.profiles import PROFILES
+from kiosk.devices.pty_emulator import PtyEmulator
 from kiosk.hub.api_accounts import create_clerk, register_booth
 from kiosk.hub.server import HubServer
 from tests.hub.conftest import PASSWORD, hub_settings
@@ -74,3 +78,16 @@ def ops_hub(tmp_path: Path, catalog: Any) -> Iterator[OpsHub]:
     finally:
         hub.http.close()
         server.stop()
+
+
+@pytest.fixture
+async def stuck_locker(tmp_path: Path) -> Any:
+    profile = PROFILES["kerong-cu16"]
+    model = LockerModel(profile)
+    for wiring in profile.slots:
+        model.stick(wiring.slot)  # every door stays shut when unlocked: a jammed latch
+    emulator = PtyEmulator(model)
+    bus = await LockerBus.open(await emulator.start(), profile, timeout_s=0.3)
+    yield model, bus
+    await bus.close()
+    emulator.close()

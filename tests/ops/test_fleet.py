@@ -17,11 +17,8 @@ from kiosk.backend.channel import BoothChannel, ConnectionState
 from kiosk.backend.messages import Command
 from kiosk.core.clock import SystemClock
 from kiosk.devices.locker.bank import LockerBank, LockerTimings, SlotJammed
-from kiosk.devices.locker.board import LockerBus
-from kiosk.devices.locker.emulator import LockerModel
 from kiosk.devices.locker.profiles import PROFILES
 from kiosk.devices.locker.store import SlotStore
-from kiosk.devices.pty_emulator import PtyEmulator
 from kiosk.hub.api_ops import sweep_offline
 from kiosk.hub.fleet_alerts import AlertLimits
 from kiosk.hub.models import AuditEntry
@@ -80,19 +77,6 @@ async def eventually(probe: Callable[[], Any]) -> Any:
         if time.monotonic() > deadline:
             raise TimeoutError("condition not met")
         await asyncio.sleep(0.05)
-
-
-@pytest.fixture
-async def stuck_locker(tmp_path: Path) -> Any:
-    profile = PROFILES["kerong-cu16"]
-    model = LockerModel(profile)
-    for wiring in profile.slots:
-        model.stick(wiring.slot)  # every door stays shut when unlocked: a jammed latch
-    emulator = PtyEmulator(model)
-    bus = await LockerBus.open(await emulator.start(), profile, timeout_s=0.3)
-    yield model, bus
-    await bus.close()
-    emulator.close()
 
 
 async def test_locker_fault_runs_the_whole_work_order_loop(
