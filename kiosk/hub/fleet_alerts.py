@@ -3,7 +3,8 @@
 A fault has a *kind* ``"<device>.<what>"`` (``locker.jammed``, ``camera.missing``,
 ``disk.low``, ``booth.offline``) and an English summary for the operator page. The
 booth's ``device_fault`` events name their fault directly; a ``health`` report is read
-against :class:`AlertLimits`.
+against :class:`AlertLimits` for states no event announces (a missing camera or device,
+a full disk, a bloated process).
 """
 
 from __future__ import annotations
@@ -51,8 +52,9 @@ def faults_of_health(report: dict[str, Any], limits: AlertLimits) -> list[Fault]
         name = _word(device.get("name"), "device")
         if device.get("present") is False:
             faults.append(Fault(f"{name}.missing", f"{name} not found"))
-        for what in device.get("faults") or []:
-            faults.append(Fault(f"{name}.{_word(what, 'fault')}", f"{name} {what}"))
+        # devices[].faults are shown, not turned into orders: each came as a device_fault
+        # event already, and stays listed until the booth clears it, so reading it here
+        # would reopen an order the maintainer has just closed.
     disk = report.get("disk")
     if isinstance(disk, dict):
         free, total = disk.get("free_bytes"), disk.get("total_bytes")

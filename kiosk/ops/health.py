@@ -22,6 +22,22 @@ reconnect) followed by a fresh report. It is also the locker bank's alert sink
 ``device_fault`` ``{"device": "locker", "kind": "jammed", "slot": N}`` on the hub.
 
 Nothing personal goes into a report: no case data, no transcript, only device states.
+
+Wiring in the composition root (after the channel and the devices exist)::
+
+    collector = HealthCollector(
+        clock,
+        devices={"door": lambda: door is not None, "idcard": lambda: reader is not None},
+        camera=lambda: camera_found, microphone=lambda: microphone_found,
+        locker=bank,                      # anything with ``async slots()``; None: no locker
+        disk=disk_of(str(data_dir)),
+    )
+    channel.add_listener(collector.channel_status)
+    reporter = HealthReporter(collector, channel, clock, period_s=60)
+    bank = LockerBank(board, store, reporter, clock, timings)  # alerts -> device_fault
+    reporter.start()                      # and ``await reporter.stop()`` at exit
+    # elsewhere: reporter.fault("camera", "missing"), collector.error(exc),
+    #            collector.clear("locker", "jammed") once an operator fixed it
 """
 
 from __future__ import annotations
