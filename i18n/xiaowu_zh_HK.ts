@@ -361,17 +361,27 @@
     </message>
     <message>
         <location filename="../kiosk/ui/texts.py" line="62" />
-        <location filename="../kiosk/ui/texts.py" line="66" />
+        <source>本机存储异常</source>
+        <translation>本機儲存異常</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/texts.py" line="63" />
+        <source>本机暂时无法保存办理内容，请联系人工服务，工作人员会协助您。</source>
+        <translation>本機暫時無法儲存辦理內容，請聯絡人工服務，職員會協助您。</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/texts.py" line="68" />
+        <location filename="../kiosk/ui/texts.py" line="72" />
         <source>办理已结束</source>
         <translation>辦理已結束</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="63" />
+        <location filename="../kiosk/ui/texts.py" line="69" />
         <source>本次办理已经结束，请从首页重新开始。</source>
         <translation>本次辦理已經結束，請從首頁重新開始。</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="67" />
+        <location filename="../kiosk/ui/texts.py" line="73" />
         <source>为保护您的隐私，本次办理的资料已清除，请重新开始。</source>
         <translation>為保障您的私隱，本次辦理的資料已清除，請重新開始。</translation>
     </message>
@@ -397,12 +407,17 @@
 <context>
     <name>Header</name>
     <message>
-        <location filename="../kiosk/ui/widgets/header.py" line="61" />
+        <location filename="../kiosk/ui/widgets/header.py" line="63" />
+        <source>已用时 {t}</source>
+        <translation>已用時 {t}</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/widgets/header.py" line="73" />
         <source>政务晓屋</source>
         <translation>政務曉屋</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/widgets/header.py" line="62" />
+        <location filename="../kiosk/ui/widgets/header.py" line="74" />
         <source>24小时政务自助服务</source>
         <translation>24小時政務自助服務</translation>
     </message>
@@ -410,37 +425,37 @@
 <context>
     <name>HomeScreen</name>
     <message>
-        <location filename="../kiosk/ui/screens/home.py" line="229" />
+        <location filename="../kiosk/ui/screens/home.py" line="255" />
         <source>没有找到“{q}”相关事项。可以试试拼音首字母，或点击下方“人工服务”。</source>
         <translation>找不到「{q}」相關事項。可以試試拼音首字母，或按下方「人工服務」。</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/home.py" line="234" />
+        <location filename="../kiosk/ui/screens/home.py" line="260" />
         <source>找到 {n} 个与“{q}”相关的事项</source>
         <translation>找到 {n} 項與「{q}」相關的事項</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/home.py" line="236" />
+        <location filename="../kiosk/ui/screens/home.py" line="262" />
         <source>共 {n} 个事项，轻触查看办事指南</source>
         <translation>共 {n} 項事項，輕觸查看辦事指南</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/home.py" line="245" />
+        <location filename="../kiosk/ui/screens/home.py" line="271" />
         <source>您要办理什么事？</source>
         <translation>您要辦理甚麼事？</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/home.py" line="246" />
+        <location filename="../kiosk/ui/screens/home.py" line="272" />
         <source>搜索事项：汉字、拼音或首字母，如 gjj</source>
         <translation>搜尋事項：漢字、拼音或首字母，如 gjj</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/home.py" line="247" />
+        <location filename="../kiosk/ui/screens/home.py" line="273" />
         <source>拼音键盘</source>
         <translation>拼音鍵盤</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/screens/home.py" line="253" />
+        <location filename="../kiosk/ui/screens/home.py" line="279" />
         <source>全部事项</source>
         <translation>全部事項</translation>
     </message>
@@ -527,17 +542,17 @@
 <context>
     <name>Modes</name>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="93" />
+        <location filename="../kiosk/ui/texts.py" line="114" />
         <source>自助办理</source>
         <translation>自助辦理</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="94" />
+        <location filename="../kiosk/ui/texts.py" line="115" />
         <source>视频连线人工办理</source>
         <translation>視像連線人工辦理</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="95" />
+        <location filename="../kiosk/ui/texts.py" line="116" />
         <source>自助 + 人工协助</source>
         <translation>自助 + 人工協助</translation>
     </message>
@@ -558,37 +573,37 @@
 <context>
     <name>Problems</name>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="78" />
+        <location filename="../kiosk/ui/texts.py" line="99" />
         <source>身份证号码校验位不符，请核对</source>
         <translation>身份證號碼校驗位不符，請核對</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="79" />
+        <location filename="../kiosk/ui/texts.py" line="100" />
         <source>身份证号码中的出生日期无效</source>
         <translation>身份證號碼中的出生日期無效</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="80" />
+        <location filename="../kiosk/ui/texts.py" line="101" />
         <source>统一社会信用代码校验不符，工作人员将核对</source>
         <translation>統一社會信用代碼校驗不符，職員將核對</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="83" />
+        <location filename="../kiosk/ui/texts.py" line="104" />
         <source>金额格式不正确</source>
         <translation>金額格式不正確</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="84" />
+        <location filename="../kiosk/ui/texts.py" line="105" />
         <source>此项必须填写</source>
         <translation>此項必須填寫</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="85" />
+        <location filename="../kiosk/ui/texts.py" line="106" />
         <source>未能识别，请核对或手动修改</source>
         <translation>未能識別，請核對或手動修改</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="87" />
+        <location filename="../kiosk/ui/texts.py" line="108" />
         <source>请核对此项</source>
         <translation>請核對此項</translation>
     </message>
@@ -596,27 +611,27 @@
 <context>
     <name>Rating</name>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="119" />
+        <location filename="../kiosk/ui/texts.py" line="140" />
         <source>非常满意</source>
         <translation>非常滿意</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="120" />
+        <location filename="../kiosk/ui/texts.py" line="141" />
         <source>满意</source>
         <translation>滿意</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="121" />
+        <location filename="../kiosk/ui/texts.py" line="142" />
         <source>基本满意</source>
         <translation>基本滿意</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="122" />
+        <location filename="../kiosk/ui/texts.py" line="143" />
         <source>不满意</source>
         <translation>不滿意</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="123" />
+        <location filename="../kiosk/ui/texts.py" line="144" />
         <source>非常不满意</source>
         <translation>非常不滿意</translation>
     </message>
@@ -725,47 +740,47 @@
 <context>
     <name>Steps</name>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="103" />
+        <location filename="../kiosk/ui/texts.py" line="124" />
         <source>身份核验</source>
         <translation>身份核驗</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="104" />
+        <location filename="../kiosk/ui/texts.py" line="125" />
         <source>回答几个问题</source>
         <translation>回答幾個問題</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="105" />
+        <location filename="../kiosk/ui/texts.py" line="126" />
         <source>高拍仪拍摄材料</source>
         <translation>高拍儀拍攝材料</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="106" />
+        <location filename="../kiosk/ui/texts.py" line="127" />
         <source>填写申请表</source>
         <translation>填寫申請表</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="107" />
+        <location filename="../kiosk/ui/texts.py" line="128" />
         <source>工作人员审核</source>
         <translation>職員審核</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="108" />
+        <location filename="../kiosk/ui/texts.py" line="129" />
         <source>原件投递至智能柜</source>
         <translation>正本投遞至智能櫃</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="109" />
+        <location filename="../kiosk/ui/texts.py" line="130" />
         <source>证照发送至手机</source>
         <translation>證照發送至手機</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="110" />
+        <location filename="../kiosk/ui/texts.py" line="131" />
         <source>评价服务</source>
         <translation>評價服務</translation>
     </message>
     <message>
-        <location filename="../kiosk/ui/texts.py" line="111" />
+        <location filename="../kiosk/ui/texts.py" line="132" />
         <source>咨询工作人员</source>
         <translation>諮詢職員</translation>
     </message>

@@ -107,6 +107,8 @@ class OcrConfig:
 @dataclass(frozen=True, slots=True)
 class SpeechConfig:
     model_dir: str = ""  # empty: the installed default model, if any
+    models_dir: str = ""  # where `kiosk models install` puts models; empty: <data_dir>/models
+    default_model: str = "vosk-model-small-cn-0.22"  # used when model_dir is empty
     voice: str = "cmn"
     enabled: bool = True
 

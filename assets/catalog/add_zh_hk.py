@@ -15,14 +15,20 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import Protocol
 
-import opencc
+
+
+class Converter(Protocol):
+    def convert(self, text: str) -> str: ...
+
 
 KEY_RE = re.compile(r"^(\s*)(zh_CN|en|zh_HK):\s*(.*)$")
-FLOW_RE = re.compile(r"\{zh_CN: ([^,{}]+), en: ([^{}]+?)\}")
+# A one-line text without zh_HK: {zh_CN: ..., en: ...}
+FLOW_RE = re.compile(r"\{zh_CN: ([^,{}]+), en: ((?:(?!zh_HK:)[^{}])+?)\}")
 
 
-def convert_file(path: Path, converter: opencc.OpenCC) -> int:
+def convert_file(path: Path, converter: Converter) -> int:
     lines = path.read_text(encoding="utf-8").splitlines(keepends=False)
     out: list[str] = []
     added = 0
@@ -46,7 +52,8 @@ def convert_file(path: Path, converter: opencc.OpenCC) -> int:
             block.append(lines[j])
             j += 1
         out += block
-        if not any(KEY_RE.match(b) and KEY_RE.match(b).group(2) == "zh_HK" for b in block):  # type: ignore[union-attr]
+        langs = {m.group(2) for b in block if (m := KEY_RE.match(b)) is not None}
+        if "zh_HK" not in langs:
             out.append(f"{indent}zh_HK: {converter.convert(source)}")
             added += 1
         i = j
@@ -55,6 +62,8 @@ def convert_file(path: Path, converter: opencc.OpenCC) -> int:
 
 
 def main() -> int:
+    import opencc  # an authoring tool's dependency, not the booth's
+
     root = Path(__file__).resolve().parent
     converter = opencc.OpenCC("s2hk")
     for path in [root / "catalog.yaml", *sorted((root / "services").glob("*.yaml"))]:

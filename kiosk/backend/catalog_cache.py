@@ -5,10 +5,11 @@ copy it holds; a new document replaces the file atomically (write, fsync, rename
 only updates "last synced". When the hub cannot be reached the booth keeps working from
 the file and :attr:`CatalogCache.status` says it is offline and since when it last synced.
 
-The document is kept as the JSON the hub serves (``Catalog.to_json()``); turning it into
-a ``Catalog`` is the caller's business (``Catalog.from_json``), so a catalog format change
-never invalidates the cache machinery. A cache file that cannot be read is set aside
-(``catalog.json.corrupt``) and reported, never silently used.
+The document is kept as the JSON the hub serves (``Catalog.to_json()``) and read with
+``Catalog.from_json`` before it is accepted: a document from the hub that does not read
+is refused (the booth keeps its copy; the status says ``catalog_invalid``), and a cache
+file that cannot be read is set aside (``catalog.json.corrupt``) and reported, never
+silently used.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kiosk.backend.client import CatalogFetch
+from kiosk.core.catalog import Catalog
 from kiosk.core.clock import Clock
-from kiosk.core.errors import HubRejected, HubUnavailable
+from kiosk.core.errors import CatalogError, HubRejected, HubUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +62,7 @@ class CatalogCache:
         self._path = Path(directory) / CACHE_FILE
         self._clock = clock
         self._document: dict[str, Any] | None = None
+        self._catalog: Catalog | None = None
         self._etag: str | None = None
         self._last_synced: dt.datetime | None = None
         self._online = False
@@ -71,6 +74,11 @@ class CatalogCache:
     def document(self) -> dict[str, Any] | None:
         """The newest catalog document the booth has, or None before the first sync."""
         return self._document
+
+    @property
+    def catalog(self) -> Catalog | None:
+        """The newest catalog the booth has, read; None before the first sync."""
+        return self._catalog
 
     @property
     def status(self) -> CatalogStatus:
@@ -101,11 +109,20 @@ class CatalogCache:
         else:
             self._online = True
             self._error = None
-            self._last_synced = self._clock.now()
+            accepted = True
             if fetch.document is not None:
-                self._document = fetch.document
-            self._etag = fetch.etag or self._etag
-            if self._document is not None:
+                try:
+                    catalog = Catalog.from_json(fetch.document)
+                except CatalogError as exc:
+                    log.error("the hub's catalog does not read; keeping ours: %s", exc)
+                    self._error = "catalog_invalid"
+                    accepted = False
+                else:
+                    self._document, self._catalog = fetch.document, catalog
+            if accepted:
+                self._last_synced = self._clock.now()
+                self._etag = fetch.etag or self._etag
+            if accepted and self._document is not None:
                 # Also after a 304: "last synced" changed and a restarted booth shows it.
                 self._write(self._document, self._etag, self._last_synced)
         status = self.status
@@ -135,10 +152,11 @@ class CatalogCache:
             document = record["document"]
             if not isinstance(document, dict):
                 raise TypeError("document is not an object")
+            catalog = Catalog.from_json(document)
             etag = record.get("etag")
             synced = record.get("synced_at")
             self._last_synced = dt.datetime.fromisoformat(synced) if synced else None
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, CatalogError) as exc:
             corrupt = self._path.with_name(CACHE_FILE + ".corrupt")
             log.warning("the cached catalog is corrupt (%s); set aside as %s", exc, corrupt.name)
             with contextlib.suppress(OSError):
@@ -146,7 +164,7 @@ class CatalogCache:
             self._error = "catalog_cache_corrupt"
             self._last_synced = None
             return
-        self._document = document
+        self._document, self._catalog = document, catalog
         self._etag = etag if isinstance(etag, str) else None
 
     def _write(

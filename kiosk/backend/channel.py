@@ -157,7 +157,6 @@ class BoothChannel:
         self._wake = asyncio.Event()
         self._awaiting: dict[str, asyncio.Future[Ack]] = {}  # event id -> the hub's ack
         self._last_rx = 0.0
-        self._ws: ClientConnection | None = None
 
     # -- wiring ---------------------------------------------------------------------
 
@@ -244,7 +243,10 @@ class BoothChannel:
             worker.cancel()
             for task in list(self._tasks):
                 task.cancel()
-            self._ws = None
+            self._fail_waiters()
+            # Commands cut short by the stop were never acknowledged: the hub may send
+            # them again, and they must run then.
+            self._in_progress.clear()
             self._publish(ConnectionState.OFFLINE, reason="stopped")
 
     # -- sending --------------------------------------------------------------------
@@ -326,7 +328,6 @@ class BoothChannel:
                 welcome = await self._within(self._welcome_timeout_s, self._welcome(ws))
                 if welcome is None:
                     return "no_welcome"
-                self._ws = ws
                 self._backoff.reset()
                 self._last_rx = self._clock.monotonic()
                 log.info("hub link up as booth %s", welcome.booth_id)
@@ -339,8 +340,6 @@ class BoothChannel:
         except (OSError, TimeoutError, WebSocketException, BadFrame) as exc:
             log.info("hub link failed: %s", type(exc).__name__)
             return HubUnavailable.code
-        finally:
-            self._ws = None
 
     async def _welcome(self, ws: ClientConnection) -> Welcome:
         while True:

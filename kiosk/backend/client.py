@@ -170,16 +170,19 @@ class HubClient:
         body: Any,
         *,
         idempotency_key: str,
+        bearer: str | None = None,
     ) -> HubResponse:
-        """Send one write (POST/PUT/PATCH/DELETE) with its ``Idempotency-Key``."""
+        """Send one write (POST/PUT/PATCH/DELETE) with its ``Idempotency-Key``.
+
+        ``bearer`` sends it with another token than the booth's (a citizen's link token,
+        for what only the citizen may do, such as rating).
+        """
         if not idempotency_key:
             raise ValueError("every write to the hub needs an idempotency key")
-        response = await self._send(
-            method.upper(),
-            path,
-            json_body=body,
-            headers={"Idempotency-Key": idempotency_key},
-        )
+        headers = {"Idempotency-Key": idempotency_key}
+        if bearer:
+            headers["Authorization"] = f"Bearer {bearer}"
+        response = await self._send(method.upper(), path, json_body=body, headers=headers)
         return HubResponse(status=response.status_code, body=_json_body(response))
 
     async def _send(

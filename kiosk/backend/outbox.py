@@ -93,8 +93,9 @@ CREATE TABLE IF NOT EXISTS entries (
 );
 CREATE INDEX IF NOT EXISTS entries_by_case ON entries (case_id, state, seq);
 CREATE TABLE IF NOT EXISTS hub_cases (
-    case_id     TEXT PRIMARY KEY,
-    hub_case_id TEXT NOT NULL
+    case_id      TEXT PRIMARY KEY,
+    hub_case_id  TEXT NOT NULL,
+    citizen_seal BLOB  -- the citizen's link token for the case, sealed like the writes
 );
 """
 
@@ -121,7 +122,7 @@ class HubWriter(Protocol):
     """What delivers a write to the hub (``HubClient`` in production)."""
 
     async def write(
-        self, method: str, path: str, body: Any, *, idempotency_key: str
+        self, method: str, path: str, body: Any, *, idempotency_key: str, bearer: str | None = None
     ) -> HubResponse: ...
 
 
@@ -137,6 +138,7 @@ class OutboxEntry:
     body: Any
     session_id: str | None = None
     opens_case: bool = False  # the hub's answer carries the case's hub id ("id")
+    as_citizen: bool = False  # sent with the citizen's token for the case (ratings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,12 +256,15 @@ class Outbox:
         session_id: str | None = None,
         idempotency_key: str | None = None,
         opens_case: bool = False,
+        as_citizen: bool = False,
     ) -> OutboxEntry:
         """Save a write; once this returns it will reach the hub exactly once.
 
         ``case_id`` is the booth's own name for the case and orders its writes. The write
         that opens the case on the hub says ``opens_case=True``; later writes may then
-        put :data:`CASE_PLACEHOLDER` in their path for the hub's case id.
+        put :data:`CASE_PLACEHOLDER` in their path for the hub's case id, and writes only
+        the citizen may make (ratings) say ``as_citizen=True`` to go with the citizen's
+        token for the case (from the answer that opened it, or :meth:`bind_case`).
 
         Raises :class:`OutboxFull` when there is no room, :class:`OutboxError` when the
         database fails otherwise; nothing saved before is affected.
@@ -268,7 +273,13 @@ class Outbox:
             raise ValueError("every write belongs to a case (its delivery order)")
         key = idempotency_key or str(uuid.uuid4())
         plain = json.dumps(
-            {"method": method.upper(), "path": path, "body": body, "opens_case": opens_case},
+            {
+                "method": method.upper(),
+                "path": path,
+                "body": body,
+                "opens_case": opens_case,
+                "as_citizen": as_citizen,
+            },
             ensure_ascii=False,
             separators=(",", ":"),
         ).encode()
@@ -288,8 +299,12 @@ class Outbox:
         assert seq is not None
         log.info("outbox: saved write %d for case %s", seq, case_id)
         self._notify()
-        self._wake.set()
-        return OutboxEntry(seq, case_id, key, method.upper(), path, body, session_id, opens_case)
+        if self._hub_available:
+            # While the hub is away the backoff decides when to try; wake() overrides.
+            self._wake.set()
+        return OutboxEntry(
+            seq, case_id, key, method.upper(), path, body, session_id, opens_case, as_citizen
+        )
 
     # -- observing ------------------------------------------------------------------------
 
@@ -460,10 +475,21 @@ class Outbox:
                     HubRejected("the case was never opened on the hub", code="case_not_opened"),
                 )
             path = path.replace(CASE_PLACEHOLDER, quote(hub_case, safe=""))
+        bearer = None
+        if entry.as_citizen:
+            bearer = self._citizen_token(entry.case_id)
+            if bearer is None:
+                return self._rejected(
+                    entry, HubRejected("no citizen token for the case", code="no_citizen_token")
+                )
         self._db.execute("UPDATE entries SET attempts = attempts + 1 WHERE seq = ?", (entry.seq,))
         try:
             response = await hub.write(
-                entry.method, path, entry.body, idempotency_key=entry.idempotency_key
+                entry.method,
+                path,
+                entry.body,
+                idempotency_key=entry.idempotency_key,
+                bearer=bearer,
             )
         except HubRequestRejected as exc:
             if exc.is_auth_problem:
@@ -489,13 +515,13 @@ class Outbox:
         return True
 
     def _record_delivery(self, entry: OutboxEntry, response: HubResponse) -> None:
-        hub_case = response.body.get("id") if isinstance(response.body, dict) else None
+        body = response.body if isinstance(response.body, dict) else {}
+        hub_case, citizen = body.get("id"), body.get("citizen_token")
         with self._transaction():
             if entry.opens_case:
                 if isinstance(hub_case, str) and hub_case:
-                    self._db.execute(
-                        "INSERT OR REPLACE INTO hub_cases (case_id, hub_case_id) VALUES (?, ?)",
-                        (entry.case_id, hub_case),
+                    self._bind(
+                        entry.case_id, hub_case, citizen if isinstance(citizen, str) else None
                     )
                 else:
                     log.error("outbox: the hub's answer to write %d names no case", entry.seq)
@@ -510,6 +536,38 @@ class Outbox:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+
+    def bind_case(self, case_id: str, hub_case_id: str, citizen_token: str | None = None) -> None:
+        """The booth's case is the hub's ``hub_case_id`` (an appointment's case, opened by
+        the hub); ``citizen_token`` lets ratings go as the citizen."""
+        try:
+            self._bind(case_id, hub_case_id, citizen_token)
+        except sqlite3.DatabaseError as exc:
+            raise _storage_error(exc, "note the case's hub id") from exc
+
+    def _bind(self, case_id: str, hub_case_id: str, citizen_token: str | None) -> None:
+        seal = None
+        if citizen_token:
+            nonce = secrets.token_bytes(_NONCE)
+            seal = nonce + self._aead.encrypt(nonce, citizen_token.encode(), _aad("", case_id))
+        self._db.execute(
+            "INSERT OR REPLACE INTO hub_cases (case_id, hub_case_id, citizen_seal)"
+            " VALUES (?, ?, ?)",
+            (case_id, hub_case_id, seal),
+        )
+
+    def _citizen_token(self, case_id: str) -> str | None:
+        row = self._db.execute(
+            "SELECT CAST(citizen_seal AS BLOB) FROM hub_cases WHERE case_id = ?", (case_id,)
+        ).fetchone()
+        if row is None or row[0] is None:
+            return None
+        seal = bytes(row[0])
+        try:
+            return self._aead.decrypt(seal[:_NONCE], seal[_NONCE:], _aad("", case_id)).decode()
+        except (InvalidTag, UnicodeDecodeError):
+            log.error("outbox: the citizen token of case %s cannot be read", case_id)
+            return None
 
     def hub_case_id(self, case_id: str) -> str | None:
         """The hub's id of the booth's case, once the write that opened it was delivered."""
@@ -557,6 +615,7 @@ class Outbox:
                 record["body"],
                 session_id,
                 bool(record.get("opens_case", False)),
+                bool(record.get("as_citizen", False)),
             )
         except (InvalidTag, ValueError, KeyError, TypeError) as exc:
             raise OutboxCorrupt(f"outbox write {seq} cannot be read") from exc

@@ -9,7 +9,8 @@ Wiring on a booth (``kiosk/__main__.py``)::
 
     signaling = ChannelSignaling(channel.send_event)       # booth -> hub "signal" events
     channel "signal" command  -> signaling.deliver_data(data)
-    channel "queue" command   -> call.queue_updated(position, estimated_wait_s, available)
+    channel "queue" command   -> call.queue_command(data)
+    channel "call" command    -> call.call_command(data)    (joined / left / ended)
     channel "push" command    -> call.push_received(kind, data)
     call = BoothCall(config.call, booth_id=..., signaling=signaling, hub=..., face=...,
                      document=..., microphone=..., clock=SystemClock(),
@@ -35,8 +36,8 @@ import av
 from kiosk.call.peer import LinkState, LocalMedia, PeerLink
 from kiosk.call.session import (
     CallCommand,
+    CallEnded,
     CallEvent,
-    CallRefused,
     CallRequested,
     CallSession,
     CallView,
@@ -134,8 +135,9 @@ class BoothCall:
         """Ask the hub for a clerk of ``department`` (the citizen joins the queue)."""
         self._dispatch(CallRequested(department, service))
 
-    def queue_updated(self, position: int | None, estimated_wait_s: float | None,
-                      clerks_available: bool = True) -> None:
+    def queue_updated(
+        self, position: int | None, estimated_wait_s: float | None, clerks_available: bool = True
+    ) -> None:
         self._dispatch(QueueUpdated(position, estimated_wait_s, clerks_available))
 
     def push_received(self, kind: str, data: Mapping[str, Any]) -> None:
@@ -160,16 +162,40 @@ class BoothCall:
                 bool(data.get("clerks_available", True)),
             )
         elif status == "accepted":
-            peer = str(data.get("peer", ""))
-            clerk = data.get("clerk") if isinstance(data.get("clerk"), dict) else {}
-            assert isinstance(clerk, dict)
-            if not peer:
-                return
-            if not self.links and not self.session.view.participants:
-                self.call_id = str(data.get("call_id") or self.call_id)
-            self._dispatch(ClerkJoined(Participant(
-                peer, str(clerk.get("name", "")), str(clerk.get("department", "")),
-                str(clerk.get("seat", ""))), booth_offers=False))
+            self._clerk_assigned(data)
+
+    def call_command(self, data: Mapping[str, Any]) -> None:
+        """Apply the data of the hub's ``call`` command (joined, left, ended)."""
+        event = data.get("event")
+        if event == "joined":
+            self._clerk_assigned(data)
+        elif event == "left" and isinstance(data.get("peer"), str):
+            self._dispatch(ClerkLeft(data["peer"]))
+        elif event == "ended" and data.get("call_id") == self.call_id:
+            self._dispatch(CallEnded("ended_by_clerk"))
+
+    def _clerk_assigned(self, data: Mapping[str, Any]) -> None:
+        """A clerk joined through the hub; they offer to the booth (the newcomer offers)."""
+        peer = data.get("peer")
+        clerk = data.get("clerk")
+        if not isinstance(peer, str) or not peer:
+            return
+        info = clerk if isinstance(clerk, dict) else {}
+        if not self.links and not self.session.view.participants and data.get("call_id"):
+            self.call_id = str(data["call_id"])  # the hub names the call
+        elif data.get("call_id") not in (None, self.call_id):
+            return
+        self._dispatch(
+            ClerkJoined(
+                Participant(
+                    peer,
+                    str(info.get("name", "")),
+                    str(info.get("department", "")),
+                    str(info.get("seat", "")),
+                ),
+                booth_offers=False,
+            )
+        )
 
     def mute(self, muted: bool) -> None:
         self._dispatch(MuteToggled(muted))
@@ -252,13 +278,13 @@ class BoothCall:
                 try:
                     await self._hub.request_call(self.call_id, department, service)
                 except XiaowuError as exc:
-                    self._dispatch(CallRefused(exc.code))
+                    self._dispatch(CallEnded(exc.code))
             case ConnectTo(participant_id, offer):
                 await self._connect(participant_id, offer)
-            case Disconnect(participant_id):
+            case Disconnect(participant_id, say_bye):
                 link = self.links.pop(participant_id, None)
                 if link is not None:
-                    await link.close()
+                    await link.close(send_bye=say_bye)
             case ForwardPush(kind, data):
                 if self._on_push is not None:
                     self._on_push(kind, data)
@@ -343,9 +369,16 @@ class BoothCall:
         elif message.kind == "offer":
             self._pending_offers[message.sender] = message
             info = message.info
-            self._dispatch(ClerkJoined(Participant(
-                message.sender, info.get("name", ""), info.get("department", ""),
-                info.get("seat", ""))))
+            self._dispatch(
+                ClerkJoined(
+                    Participant(
+                        message.sender,
+                        info.get("name", ""),
+                        info.get("department", ""),
+                        info.get("seat", ""),
+                    )
+                )
+            )
 
     # -- PeerListener -------------------------------------------------------------------
 

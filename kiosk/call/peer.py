@@ -172,6 +172,19 @@ class PeerLink:
         elif message.kind == "bye":
             await self.close(send_bye=False)
 
+    def reconnect(self, why: str = "asked to") -> None:
+        """Start over with a new connection now (as after a lost peer).
+
+        For when something outside the link knows the path changed, e.g. the booth's
+        network interface came back.
+        """
+        if self._closed or (self._recovery is not None and not self._recovery.done()):
+            return
+        log.info("call: reconnecting to %s (%s)", self.participant, why)
+        self._up.clear()
+        self._set_state("reconnecting")
+        self._recovery = asyncio.ensure_future(self._recover_link())
+
     async def close(self, send_bye: bool = True) -> None:
         """Hang up on this participant and free everything."""
         if self._closed:
@@ -226,9 +239,12 @@ class PeerLink:
                 self.video_sinks.append(VideoSink(track))
             else:
                 player = self._audio_player
-                self.audio_sinks.append(AudioSink(
-                    track, None if player is None else functools.partial(player, self.participant)
-                ))
+                self.audio_sinks.append(
+                    AudioSink(
+                        track,
+                        None if player is None else functools.partial(player, self.participant),
+                    )
+                )
             self._listener.link_media_changed(self)
 
         @pc.on("datachannel")
@@ -286,8 +302,9 @@ class PeerLink:
         text = str(data.get("candidate", ""))
         if not text:
             return  # end of candidates
-        candidate = candidate_from_sdp(text.split(":", 1)[1] if text.startswith("candidate:")
-                                       else text)
+        candidate = candidate_from_sdp(
+            text.split(":", 1)[1] if text.startswith("candidate:") else text
+        )
         candidate.sdpMid = data.get("sdpMid")
         candidate.sdpMLineIndex = data.get("sdpMLineIndex")
         try:
@@ -344,11 +361,10 @@ class PeerLink:
         if self.state != "connected" or self._closed:
             return
         log.info("call: lost %s (%s)", self.participant, why)
-        self._up.clear()
         if self._recover:
-            self._set_state("reconnecting")
-            self._recovery = asyncio.ensure_future(self._recover_link())
+            self.reconnect(why)
         else:
+            self._up.clear()
             self._set_state("reconnecting")  # wait for the other side's new offer
 
     def _ensure_monitor(self) -> None:
@@ -382,9 +398,7 @@ class PeerLink:
                 self._listener.link_quality_changed(self, self.quality.audio_only)
 
     @staticmethod
-    def _sender_samples(
-        now: float, report: Any
-    ) -> tuple[SenderSample | None, SenderSample | None]:
+    def _sender_samples(now: float, report: Any) -> tuple[SenderSample | None, SenderSample | None]:
         totals = {"audio": [0, 0, False], "video": [0, 0, False]}
         for stats in report.values():
             if stats.type == "outbound-rtp" and stats.kind in totals:

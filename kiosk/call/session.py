@@ -6,7 +6,7 @@ happened) and returns commands (imperatives for the runner, :class:`BoothCall`).
 
     idle --CallRequested--> queued --ClerkJoined--> connecting --LinkChanged(connected)-->
     connected <--> reconnecting        connected <--> audio_only (QualityChanged)
-    any --HungUp / last ClerkLeft / CallRefused--> ended
+    any --HungUp / last ClerkLeft / CallEnded--> ended
 
 Per participant the phase is derived from the links: any link connected -> connected
 (or audio_only); else any reconnecting -> reconnecting; else connecting. Once a clerk
@@ -129,15 +129,24 @@ class HungUp:
 
 
 @dataclass(frozen=True, slots=True)
-class CallRefused:
-    """The hub could not place the call (no such department, booth offline...)."""
+class CallEnded:
+    """The hub could not place the call, or a clerk ended it for everyone."""
 
     reason: str
 
 
 CallEvent = (
-    ConsentGiven | CallRequested | QueueUpdated | ClerkJoined | ClerkLeft | LinkChanged
-    | QualityChanged | PushReceived | MuteToggled | HungUp | CallRefused
+    ConsentGiven
+    | CallRequested
+    | QueueUpdated
+    | ClerkJoined
+    | ClerkLeft
+    | LinkChanged
+    | QualityChanged
+    | PushReceived
+    | MuteToggled
+    | HungUp
+    | CallEnded
 )
 
 # -- commands -----------------------------------------------------------------------
@@ -168,6 +177,7 @@ class ConnectTo:
 @dataclass(frozen=True, slots=True)
 class Disconnect:
     participant_id: str
+    say_bye: bool = True  # False when the participant has already left
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,8 +202,15 @@ class Finish:
 
 
 CallCommand = (
-    RequestCall | StartCameras | StopCameras | ConnectTo | Disconnect | SetVideoSending
-    | SetMuted | ForwardPush | Finish
+    RequestCall
+    | StartCameras
+    | StopCameras
+    | ConnectTo
+    | Disconnect
+    | SetVideoSending
+    | SetMuted
+    | ForwardPush
+    | Finish
 )
 
 
@@ -228,26 +245,39 @@ class CallSession:
                 self.view = replace(v, phase=Phase.QUEUED, department=department)
                 return [RequestCall(department, service)]
             case QueueUpdated(position, wait, available):
-                self.view = replace(v, queue_position=position, estimated_wait_s=wait,
-                                    no_clerk_available=not available)
+                self.view = replace(
+                    v,
+                    queue_position=position,
+                    estimated_wait_s=wait,
+                    no_clerk_available=not available,
+                )
                 return []
             case ClerkJoined(participant, booth_offers):
                 if any(p.id == participant.id for p in v.participants):
                     return []
                 self._had_clerk = True
-                self.view = replace(v, participants=(*v.participants, participant),
-                                    queue_position=None, estimated_wait_s=None,
-                                    no_clerk_available=False)
+                self.view = replace(
+                    v,
+                    participants=(*v.participants, participant),
+                    queue_position=None,
+                    estimated_wait_s=None,
+                    no_clerk_available=False,
+                )
                 return [ConnectTo(participant.id, booth_offers)]
             case ClerkLeft(participant_id, reason):
                 return self._remove(participant_id, reason)
             case LinkChanged(participant_id, state):
                 if state in ("failed", "closed"):
-                    return self._remove(participant_id, "unreachable" if state == "failed"
-                                        else "left")
-                self.view = replace(v, participants=tuple(
-                    replace(p, link=state) if p.id == participant_id else p
-                    for p in v.participants))
+                    return self._remove(
+                        participant_id, "unreachable" if state == "failed" else "left"
+                    )
+                self.view = replace(
+                    v,
+                    participants=tuple(
+                        replace(p, link=state) if p.id == participant_id else p
+                        for p in v.participants
+                    ),
+                )
                 return []
             case QualityChanged(audio_only):
                 self.view = replace(v, audio_only=audio_only)
@@ -259,7 +289,7 @@ class CallSession:
                 return [SetMuted(muted)]
             case HungUp():
                 return self._end("citizen_hung_up")
-            case CallRefused(reason):
+            case CallEnded(reason):
                 return self._end(reason)
         return []
 
@@ -269,7 +299,7 @@ class CallSession:
             return []
         rest = tuple(p for p in v.participants if p.id != participant_id)
         self.view = replace(v, participants=rest)
-        commands: list[CallCommand] = [Disconnect(participant_id)]
+        commands: list[CallCommand] = [Disconnect(participant_id, say_bye=reason != "left")]
         if not rest and self._had_clerk:
             commands += self._end("clerks_left" if reason == "left" else reason)
         return commands
@@ -277,8 +307,15 @@ class CallSession:
     def _end(self, reason: str) -> list[CallCommand]:
         v = self.view
         commands: list[CallCommand] = [Disconnect(p.id) for p in v.participants]
-        self.view = replace(v, phase=Phase.ENDED, end_reason=reason, participants=(),
-                            sending_video=False, queue_position=None, estimated_wait_s=None)
+        self.view = replace(
+            v,
+            phase=Phase.ENDED,
+            end_reason=reason,
+            participants=(),
+            sending_video=False,
+            queue_position=None,
+            estimated_wait_s=None,
+        )
         return [*commands, StopCameras(), SetVideoSending(False), Finish(reason)]
 
     @staticmethod

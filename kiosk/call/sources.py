@@ -83,9 +83,7 @@ def read_counter(rgb: RGB) -> int:
 class SyntheticPattern:
     """A moving test pattern that tells what it is and when it was drawn."""
 
-    def __init__(
-        self, label: str, clock: Clock, width: int = 640, height: int = 480
-    ) -> None:
+    def __init__(self, label: str, clock: Clock, width: int = 640, height: int = 480) -> None:
         if width < COUNTER_BITS * _BLOCK_W or height < 120:
             raise ValueError("pattern must be at least 640x120 to carry its counter")
         self.label = label
@@ -122,10 +120,12 @@ class SyntheticPattern:
         for bit in range(COUNTER_BITS):
             frame[:_BLOCK_H, bit * _BLOCK_W : (bit + 1) * _BLOCK_W] = 255 if count >> bit & 1 else 0
         stamp = f"{self._clock.monotonic():10.2f}"
-        cv2.putText(frame, self.label, (40, height // 2), cv2.FONT_HERSHEY_SIMPLEX, 3,
-                    (255, 255, 255), 6)
-        cv2.putText(frame, stamp, (40, height - 40), cv2.FONT_HERSHEY_SIMPLEX, 1.2,
-                    (255, 255, 255), 2)
+        cv2.putText(
+            frame, self.label, (40, height // 2), cv2.FONT_HERSHEY_SIMPLEX, 3, (255, 255, 255), 6
+        )
+        cv2.putText(
+            frame, stamp, (40, height - 40), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (255, 255, 255), 2
+        )
         self._frame = frame
         return frame
 

@@ -117,8 +117,9 @@ def rectify(frame: np.ndarray, quad: Quad, max_long_side: int = 2000) -> np.ndar
     out_w, out_h = round(out_w), round(out_h)
     target = np.array([[0, 0], [out_w, 0], [out_w, out_h], [0, out_h]], np.float32)
     matrix = cv2.getPerspectiveTransform(quad.corners.astype(np.float32), target)
-    return cv2.warpPerspective(frame, matrix, (out_w, out_h), flags=cv2.INTER_LINEAR,
-                               borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpPerspective(
+        frame, matrix, (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
 
 
 def skew_angle(page: np.ndarray, max_degrees: float = 6.0) -> float:
@@ -126,8 +127,9 @@ def skew_angle(page: np.ndarray, max_degrees: float = 6.0) -> float:
     gray = _gray(page)
     factor = 800 / max(gray.shape)
     small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-    ink = cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
-                                25, 15)
+    ink = cv2.adaptiveThreshold(
+        small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15
+    )
     centre = (small.shape[1] / 2, small.shape[0] / 2)
     best_angle, best_score = 0.0, -1.0
     for angle in np.arange(-max_degrees, max_degrees + 0.01, 0.25):
@@ -147,8 +149,9 @@ def deskew(page: np.ndarray, max_degrees: float = 6.0) -> np.ndarray:
         return page
     height, width = page.shape[:2]
     matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
-    return cv2.warpAffine(page, matrix, (width, height), flags=cv2.INTER_LINEAR,
-                          borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpAffine(
+        page, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
 
 
 def flatten_page(frame: np.ndarray) -> tuple[np.ndarray, Quad | None]:

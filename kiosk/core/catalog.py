@@ -26,6 +26,7 @@ from typing import Any, Literal, get_args
 from kiosk.core.errors import CatalogError
 from kiosk.core.search import SearchIndex
 from kiosk.core.text import Lang, Text
+from kiosk.resources import data_path
 
 __all__ = [
     "DOC_TYPES",
@@ -218,9 +219,18 @@ class Catalog:
         """The services a department owns, in catalog order."""
         return list(self._by_dept.get(department, ()))
 
-    def search(self, query: str, limit: int = 50) -> list[Service]:
-        """Services matching ``query`` (Chinese, pinyin, initials, English), best first."""
-        return [self.services[i] for i in self._index.search(query, limit)]
+    def search(
+        self, query: str, limit: int = 50, *, department: str | None = None
+    ) -> list[Service]:
+        """Services matching ``query`` (Chinese, pinyin, initials, English), best first.
+
+        ``department`` keeps only that department's services (the hub's
+        ``/api/v1/services?q=...&department=...``). An empty query finds nothing.
+        """
+        if department is None:
+            return [self.services[i] for i in self._index.search(query, limit)]
+        found = (self.services[i] for i in self._index.search(query, len(self.services)))
+        return [s for s in found if s.department == department][: max(limit, 0)]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -285,8 +295,14 @@ def _service_from_json(s: Mapping[str, Any]) -> Service:
 
 
 def default_catalog_path() -> Path:
-    """``assets/catalog`` of the repository (or of the installed tree)."""
-    return Path(__file__).resolve().parents[2] / "assets" / "catalog"
+    """``assets/catalog`` of the source tree, or ``<venv>/share/xiaowu/assets/catalog`` installed.
+
+    Running from a checkout finds the repository's folder; an installed package (the .deb
+    puts the application in a virtualenv) finds the copy installed under the
+    environment's ``share``. A booth or hub configured with another folder passes it to
+    :func:`load_catalog`.
+    """
+    return data_path("assets", "catalog")
 
 
 def load_catalog(path: Path | None = None, *, cache_dir: Path | None = None) -> Catalog:

@@ -26,6 +26,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -44,6 +45,7 @@ W_KEYWORD_PINYIN = 550
 W_DEPARTMENT = 300
 W_SUMMARY = 150
 W_MATERIAL = 100
+W_SENTENCE = 10  # per character pair shared with a sentence-like query
 BONUS_PREFIX = 50
 BONUS_EXACT = 100
 BONUS_WORD = 20  # an English hit at the start of a word
@@ -285,7 +287,12 @@ class SearchIndex:
             if initials is not None:
                 initials.add(owner, "".join(s[0] for s in syllables))
 
+        # Chinese character pairs of names and keywords -> services, for sentences.
+        self._pairs: dict[str, set[int]] = {}
         for i, s in enumerate(services):
+            for text in (s.name.zh_CN, s.name.zh_HK, *s.keywords):
+                for pair in _han_pairs(text):
+                    self._pairs.setdefault(pair, set()).add(i)
             for text in _three(s.name):
                 name.add(i, text)
             add_pinyin(name_py, name_ini, i, s.name.zh_CN)
@@ -328,8 +335,33 @@ class SearchIndex:
             per_word = [self._score(w) for w in words]
             common = set(per_word[0]).intersection(*per_word[1:])
             best = {i: sum(scores[i] for scores in per_word) // len(words) for i in common}
+        if not best:
+            best = self._sentence(q)
         ranked = sorted(best, key=lambda i: (-best[i], self._name_len[i], i))
         return ranked[:limit]
+
+    def _sentence(self, query: str) -> dict[int, int]:
+        """A sentence rather than a name ("我要提取公积金"): rank by shared character pairs.
+
+        Only a last resort, when nothing matched as a whole or word by word; a service
+        must share at least two pairs with the query, or its only pair if the query has
+        just one, so a stray common pair does not drag in unrelated services.
+        """
+        pairs = set(_han_pairs(query))
+        if not pairs:
+            return {}
+        hits: dict[int, int] = {}
+        for pair in pairs:
+            for i in self._pairs.get(pair, ()):
+                hits[i] = hits.get(i, 0) + 1
+        needed = 1 if len(pairs) == 1 else 2
+        return {i: W_SENTENCE * n for i, n in hits.items() if n >= needed}
+
+
+def _han_pairs(text: str) -> Iterable[str]:
+    for a, b in pairwise(text):
+        if "\u3400" <= a <= "\u9fff" and "\u3400" <= b <= "\u9fff":
+            yield a + b
 
 
 def _three(text: Text) -> Iterable[str]:

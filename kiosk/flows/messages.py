@@ -61,6 +61,15 @@ class MaterialSkipped:
 
 
 @dataclass(frozen=True, slots=True)
+class MaterialVerified:
+    """A clerk compared the capture with the original (shown on video or posted in the
+    locker): its trust level becomes B (国办函〔2016〕108号)."""
+
+    material: str
+    clerk: str
+
+
+@dataclass(frozen=True, slots=True)
 class CaptureRequested:
     """A clerk asked for (another) photo of a material, at any point of the case."""
 
@@ -185,6 +194,7 @@ Event = (
     | QuestionsAnswered
     | MaterialCaptured
     | MaterialSkipped
+    | MaterialVerified
     | CaptureRequested
     | FieldEdited
     | FieldsConfirmed
@@ -297,6 +307,13 @@ class OpenSlot:
 
 
 @dataclass(frozen=True, slots=True)
+class WatchSlot:
+    """Watch an already open slot until its door closes (after the booth restarted)."""
+
+    slot: str
+
+
+@dataclass(frozen=True, slots=True)
 class ShowCertificate:
     """Tell the citizen that ``department``'s certificate reached their phone."""
 
@@ -347,6 +364,7 @@ Command = (
     | SendField
     | SubmitCase
     | OpenSlot
+    | WatchSlot
     | ShowCertificate
     | AskRating
     | SendRating

@@ -46,6 +46,7 @@ from kiosk.flows.messages import (
     StartDialogue,
     Started,
     SubmitCase,
+    WatchSlot,
 )
 from kiosk.flows.ports import Dialogue, DocumentCamera, Hub, IdentityReader, Locker, Ocr, Screen
 from kiosk.flows.workflow import Workflow
@@ -70,13 +71,17 @@ class Ports:
 class WorkflowRunner:
     """Runs one workflow to its ``FinishCase``."""
 
-    def __init__(self, workflow: Workflow, ports: Ports) -> None:
+    def __init__(self, workflow: Workflow, ports: Ports, *, resumed: bool = False) -> None:
+        """``resumed``: the workflow was restored from a snapshot after a restart; the
+        runner re-issues what the current step needs instead of starting anew."""
         self.workflow = workflow
         self._ports = ports
         self._events: asyncio.Queue[Event] = asyncio.Queue()
         self._tasks: dict[str, asyncio.Task[None]] = {}
-        self._outcome: str | None = None
-        self.post(Started())  # first in the queue, before anything posted ahead of run()
+        self._outcome: str | None = workflow.outcome
+        self._resumed = resumed
+        if not resumed:
+            self.post(Started())  # first in the queue, before anything posted ahead of run()
 
     def post(self, event: Event) -> None:
         """Hand an event to the workflow (in order, after those already posted)."""
@@ -85,6 +90,9 @@ class WorkflowRunner:
     async def run(self) -> str:
         """Run the workflow from its start until it finishes; the outcome."""
         try:
+            if self._resumed:
+                for command in self.workflow.resume():
+                    await self._execute(command)
             while self._outcome is None:
                 event = await self._events.get()
                 for command in self.workflow.handle(event):
@@ -119,6 +127,11 @@ class WorkflowRunner:
                     self.post(LockerFaulted("no_locker"))
                 else:
                     self._background("locker", self._locker(ports.locker, case_id))
+            case WatchSlot(slot=slot):
+                if ports.locker is None:
+                    self.post(LockerFaulted("no_locker"))
+                else:
+                    self._background("locker", self._watch(ports.locker, slot))
             case CallClerk(department=department):
                 await self._hub(ports.hub.call_clerk, department)
             case SendField(key=key, value=value):
@@ -179,7 +192,14 @@ class WorkflowRunner:
     async def _locker(self, locker: Locker, case_id: str) -> None:
         try:
             slot = await locker.open_slot(case_id)
-            self.post(SlotOpened(slot))
+        except DeviceError as exc:
+            self.post(LockerFaulted(exc.code))
+            return
+        self.post(SlotOpened(slot))
+        await self._watch(locker, slot)
+
+    async def _watch(self, locker: Locker, slot: str) -> None:
+        try:
             present = await locker.wait_closed(slot)
         except DeviceError as exc:
             self.post(LockerFaulted(exc.code))

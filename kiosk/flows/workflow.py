@@ -41,9 +41,12 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any, cast
 
 from kiosk.core.catalog import Material, Service, Step
+from kiosk.core.errors import SessionError
 from kiosk.core.fields import check_field, normalize_value
+from kiosk.core.materials import SubmittedMaterial, TrustLevel
 from kiosk.core.rating import Rating
 from kiosk.core.text import Text
 from kiosk.flows.messages import (
@@ -65,6 +68,7 @@ from kiosk.flows.messages import (
     LockerFaulted,
     MaterialCaptured,
     MaterialSkipped,
+    MaterialVerified,
     OpenSlot,
     QuestionsAnswered,
     Rated,
@@ -86,7 +90,10 @@ from kiosk.flows.messages import (
     StartDialogue,
     Started,
     SubmitCase,
+    WatchSlot,
 )
+
+SNAPSHOT_FORMAT = 1
 
 
 class StepStatus(Enum):
@@ -120,6 +127,24 @@ class CaseStatus:
     steps: tuple[StepState, ...]
     departments: tuple[tuple[str, str], ...]  # (department, pending|active|done|rejected)
 
+    def to_json(self) -> dict[str, object]:
+        """The document the booth sends the hub (no personal data in it)."""
+        return {
+            "case_id": self.case_id,
+            "service": self.service,
+            "outcome": self.outcome,
+            "steps": [
+                {
+                    "index": s.index,
+                    "kind": s.kind,
+                    "department": s.department,
+                    "status": s.status.value,
+                }
+                for s in self.steps
+            ],
+            "departments": dict(self.departments),
+        }
+
 
 class Workflow:
     """The state machine of one service item for one citizen."""
@@ -136,6 +161,7 @@ class Workflow:
         self._values: dict[str, str] = {}
         self._sources: dict[str, Actor] = {}
         self._captured: dict[str, str] = {}  # material -> image ref
+        self._checked: dict[str, str] = {}  # material -> the clerk who checked the original
         self._skipped: set[str] = set()
         self._certificates: dict[int, str] = {}  # step -> reference
         self._clerks: dict[str, str] = {}  # clerk -> department, in order of joining
@@ -162,6 +188,15 @@ class Workflow:
     @property
     def captured(self) -> Mapping[str, str]:
         return dict(self._captured)
+
+    def materials(self) -> tuple[SubmittedMaterial, ...]:
+        """The captured materials with their trust level: C as captured, B once checked."""
+        out = []
+        for code in self._captured:
+            material = SubmittedMaterial(code, TrustLevel.C)
+            clerk = self._checked.get(code)
+            out.append(material.verified_by(clerk) if clerk else material)
+        return tuple(out)
 
     @property
     def clerks(self) -> tuple[str, ...]:
@@ -208,6 +243,97 @@ class Workflow:
             tuple(self.department_status().items()),
         )
 
+    # -- surviving a restart ---------------------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state as JSON-compatible data, to keep in the session vault.
+
+        It holds the citizen's form values: store it only where session data goes (the
+        SessionVault), never in logs or the outbox.
+        """
+        return {
+            "format": SNAPSHOT_FORMAT,
+            "service": self.service.code,
+            "steps": _fingerprint(self.service),
+            "case_id": self.case_id,
+            "status": [st.value for st in self._status],
+            "current": self._current,
+            "started": self._started,
+            "outcome": self._outcome,
+            "identified": self._identified,
+            "values": dict(self._values),
+            "sources": dict(self._sources),
+            "captured": dict(self._captured),
+            "checked": dict(self._checked),
+            "skipped": sorted(self._skipped),
+            "certificates": {str(i): ref for i, ref in self._certificates.items()},
+            "clerks": dict(self._clerks),
+            "to_rate": list(self._to_rate),
+            "slot": self._slot,
+        }
+
+    @classmethod
+    def restore(
+        cls, service: Service, snapshot: Mapping[str, Any], *, today: dt.date | None = None
+    ) -> Workflow:
+        """The workflow of ``snapshot``; SessionError if it does not fit ``service``.
+
+        The catalog may have changed while the booth was down: a snapshot whose steps
+        differ from the service's is refused rather than resumed at the wrong step.
+        """
+        if (
+            snapshot.get("format") != SNAPSHOT_FORMAT
+            or snapshot.get("service") != service.code
+            or snapshot.get("steps") != _fingerprint(service)
+        ):
+            raise SessionError("the saved workflow does not fit the service", code="resume")
+        try:
+            wf = cls(service, str(snapshot["case_id"]), today=today)
+            wf._status = [StepStatus(v) for v in snapshot["status"]]
+            wf._current = snapshot["current"]
+            wf._started = bool(snapshot["started"])
+            wf._outcome = snapshot["outcome"]
+            wf._identified = bool(snapshot["identified"])
+            wf._values = dict(snapshot["values"])
+            wf._sources = cast(dict[str, Actor], dict(snapshot["sources"]))
+            wf._captured = dict(snapshot["captured"])
+            wf._checked = dict(snapshot["checked"])
+            wf._skipped = set(snapshot["skipped"])
+            wf._certificates = {int(i): ref for i, ref in snapshot["certificates"].items()}
+            wf._clerks = dict(snapshot["clerks"])
+            wf._to_rate = list(snapshot["to_rate"])
+            wf._slot = snapshot["slot"]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise SessionError("the saved workflow is damaged", code="resume") from exc
+        if len(wf._status) != len(service.steps):
+            raise SessionError("the saved workflow is damaged", code="resume")
+        return wf
+
+    def resume(self) -> list[Command]:
+        """The commands that put the booth back where the citizen was.
+
+        Nothing is sent twice: a review already submitted waits for its decision (the
+        submission sits in the outbox), an open locker slot is watched, not opened again.
+        """
+        if self._outcome is not None or self._current is None:
+            return [ShowScreen("finished")] if self._outcome is not None else []
+        i = self._current
+        step = self.service.steps[i]
+        dept = self._dept(step)
+        screen = ShowScreen(step.kind, i, dept)
+        if step.kind == "review":
+            return [screen]
+        if step.kind == "locker" and self._slot is not None:
+            return [ShowScreen("locker_open", i, dept), WatchSlot(self._slot)]
+        if step.kind == "rating":
+            return [screen, self._ask_rating()] if self._to_rate else [screen]
+        if step.kind == "capture":
+            nxt = self._next_material()
+            return [screen] if nxt is None else [screen, RequestCapture(nxt.code, nxt.doc_type)]
+        self._status[i] = StepStatus.PENDING
+        entered = self._enter(i)
+        return entered if entered is not None else self._advance()
+
     # -- the machine ---------------------------------------------------------------------
 
     def handle(self, event: Event) -> list[Command]:
@@ -233,6 +359,11 @@ class Workflow:
                 return self._on_captured(event)
             case MaterialSkipped():
                 return self._on_skipped(event)
+            case MaterialVerified():
+                if event.material not in self._captured:
+                    return [Refused(name, f"material {event.material} not captured")]
+                self._checked[event.material] = event.clerk
+                return []
             case CaptureRequested():
                 material = self._materials.get(event.material)
                 if material is None:
@@ -392,6 +523,7 @@ class Workflow:
         if event.material not in self._materials:
             return [Refused("MaterialCaptured", f"unknown material {event.material}")]
         self._captured[event.material] = event.image_ref
+        self._checked.pop(event.material, None)  # a new photo has not been checked yet
         self._skipped.discard(event.material)
         for key, value in event.fields:
             self._fill(key, value, "ocr")
@@ -491,6 +623,7 @@ class Workflow:
                 self._status[i] = StepStatus.PENDING
         if self.service.steps[back].kind == "capture":
             self._captured.clear()
+            self._checked.clear()
             self._skipped.clear()
         self._current = back - 1 if back > 0 else None
         return [ShowScreen("correction", back, event.department), *self._advance()]
@@ -564,3 +697,7 @@ class Workflow:
         if self._to_rate:
             return [*commands, self._ask_rating()]
         return [*commands, *self._complete()]
+
+
+def _fingerprint(service: Service) -> list[str]:
+    return [f"{s.kind}:{s.department or ''}" for s in service.steps]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import getpass
+import logging
 import os
 from typing import TYPE_CHECKING
 
@@ -84,7 +85,16 @@ def main(args: argparse.Namespace, config: Config) -> int:
     if args.demo_clerks:
         _demo_clerks(hub)
     print(f"clerk console: {settings.public_url}/console   citizen page: {settings.public_url}/m")
-    uvicorn.run(app, host=server.host, port=server.port, log_level="info")
+    level = logging.getLevelName(logging.getLogger().getEffectiveLevel()).lower()
+    uvicorn.run(
+        app,
+        host=server.host,
+        port=server.port,
+        log_level=level,
+        access_log=level == "debug",
+        backlog=4096,
+        ws_ping_interval=None,  # the protocol's own heartbeats (kiosk.hub.protocol) suffice
+    )
     return 0
 
 

@@ -27,6 +27,8 @@ Endpoints the booth uses:
 - ``POST /api/v1/cases/{id}/materials`` ``{"code", "doc_type", "image_base64",
   "image_type", "ocr_fields"}`` -> material (trust level ``C``)
 - ``POST /api/v1/cases/{id}/locker-deposits`` ``{"slot", "door", "item_present"}``
+- ``POST /api/v1/cases/{id}/steps/{position}/complete`` for the citizen's own steps
+  (identify, questions, capture, form, locker, rating); clerks complete the rest
 
 Registration (admin clerk): ``POST /api/v1/booths {"id", "name"}`` -> ``{"id", "token"}``
 (``kiosk hub --register-booth ID`` does the same from the command line).

@@ -1,7 +1,8 @@
 """Running a hub: in the foreground (``kiosk hub``) or in a background thread on a free
 port of 127.0.0.1 (tests of the hub and of the booth, the demo).
 
->>> with HubServer(HubSettings(db_url="sqlite:///tmp/hub.db")) as hub:
+>>> with HubServer(HubSettings(db_url="sqlite:////tmp/hub.db")) as hub:
+...     token = hub.register_booth("booth-1")
 ...     httpx.get(hub.url + "/api/v1/health")
 """
 
@@ -84,6 +85,13 @@ class HubServer:
     @property
     def state(self) -> Any:
         return self.app.state.hub
+
+    def register_booth(self, booth_id: str, name: str = "") -> str:
+        """Create a booth (or re-issue its token) directly in the database; returns the token."""
+        from kiosk.hub.api_accounts import register_booth
+
+        with self.state.db() as db:
+            return register_booth(db, booth_id, name or booth_id)
 
     def __enter__(self) -> HubServer:
         return self.start()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -20,7 +21,7 @@ from kiosk.core.clock import Clock
 
 log = logging.getLogger(__name__)
 
-SendFn = Callable[[dict[str, Any]], Awaitable[None]]
+SendFn = Callable[[str], Awaitable[None]]  # sends one text frame
 CloseFn = Callable[[int, str], Awaitable[None]]
 
 
@@ -52,8 +53,11 @@ class Link:
     health: dict[str, Any] = field(default_factory=dict)
 
     async def send(self, frame: dict[str, Any]) -> None:
+        await self.send_text(json.dumps(frame, ensure_ascii=False))
+
+    async def send_text(self, text: str) -> None:
         async with self.lock:
-            await self.send_frame(frame)
+            await self.send_frame(text)
 
 
 class Switchboard:
@@ -111,6 +115,8 @@ class Switchboard:
         """Send a command to a booth; with ``wait``, return its ack or raise."""
         link = self.links.get(f"booth:{booth_id}")
         if link is None:
+            if not wait:
+                return {}  # fire and forget: a booth that is gone misses it
             raise BoothOffline(booth_id)
         command_id = uuid.uuid4().hex
         frame = {"type": "command", "id": command_id, "name": name, "data": data}
@@ -161,8 +167,16 @@ class Switchboard:
         return True
 
     async def to_department(self, department: str, frame: dict[str, Any]) -> None:
-        links = self.clerks_of(department)
-        await asyncio.gather(*(self.deliver(link.peer, frame) for link in links))
+        """Send one frame to every clerk of a department online (serialized once)."""
+        text = json.dumps(frame, ensure_ascii=False)
+
+        async def one(link: Link) -> None:
+            try:
+                await link.send_text(text)
+            except Exception:
+                log.info("could not deliver a %s frame to %s", frame.get("type"), link.peer)
+
+        await asyncio.gather(*(one(link) for link in self.clerks_of(department)))
 
     async def to_call(
         self, call_id: str, frame: dict[str, Any], *, except_peer: str | None = None

@@ -110,7 +110,7 @@ async def booth_socket(ws: WebSocket) -> None:
     if principal is None:
         return
     await ws.accept()
-    link = Link(peer=principal.peer, send_frame=ws.send_json, close=ws.close, name=principal.name)
+    link = Link(peer=principal.peer, send_frame=ws.send_text, close=ws.close, name=principal.name)
     await hub.switchboard.attach(link)
     await asyncio.to_thread(_mark_seen, hub, principal.id)
     log.info("booth %s connected", principal.id)
@@ -292,7 +292,7 @@ async def clerk_socket(ws: WebSocket) -> None:
     board = hub.switchboard
     link = Link(
         peer=principal.peer,
-        send_frame=ws.send_json,
+        send_frame=ws.send_text,
         close=ws.close,
         department=principal.department,
         name=principal.name,

@@ -11,8 +11,18 @@ from decimal import Decimal, InvalidOperation
 
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _DIGIT_VALUE = {c: i for i, c in enumerate(_DIGITS)} | {
-    "〇": 0, "两": 2, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
-    "六": 6, "七": 7, "八": 8, "九": 9, "贰": 2,
+    "〇": 0,
+    "两": 2,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "贰": 2,
 }
 _SMALL_UNITS = {"拾": 10, "十": 10, "佰": 100, "百": 100, "仟": 1000, "千": 1000}
 _BIG_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000}
@@ -65,8 +75,9 @@ def parse_capital(text: str) -> int | None:
     """``壹佰贰拾叁万肆仟伍佰元整`` -> 1234500; None when the text is not such an amount."""
     body = re.sub(r"[\s人民币（）()：:]", "", text)
     body = body.split("元")[0]
-    if not body or any(c not in _DIGIT_VALUE and c not in _SMALL_UNITS
-                       and c not in _BIG_UNITS for c in body):
+    if not body or any(
+        c not in _DIGIT_VALUE and c not in _SMALL_UNITS and c not in _BIG_UNITS for c in body
+    ):
         return None
     done = 0  # everything already multiplied by 亿
     below_yi = 0  # the part under 亿 that is already multiplied by 万

@@ -17,7 +17,11 @@ from kiosk.ocr.engine import Box
 FIELDS: dict[str, tuple[str, ...]] = {
     "id_card": ("name", "sex", "nation", "birth_date", "address", "id_number"),
     "business_license": (
-        "name", "uscc", "legal_representative", "registered_capital", "established",
+        "name",
+        "uscc",
+        "legal_representative",
+        "registered_capital",
+        "established",
     ),
     "purchase_contract": ("buyer", "buyer_id_number", "total_price"),
     "rental_contract": ("tenant", "tenant_id_number", "monthly_rent", "start", "end"),
@@ -51,6 +55,7 @@ class Reading:
     def flagged(self) -> list[str]:
         """Fields a check failed on or that could not be read, to be shown first."""
         return [
-            name for name in FIELDS[self.doc_type]
+            name
+            for name in FIELDS[self.doc_type]
             if not self.fields.get(name) or self.checks.get(name) is False
         ]

@@ -25,12 +25,14 @@ class RapidOcrEngine:
             from rapidocr_onnxruntime import RapidOCR
         except ImportError as exc:
             raise OcrUnavailable("rapidocr-onnxruntime is not installed") from exc
-        self._ocr = RapidOCR(params={
-            "Global.intra_op_num_threads": threads,
-            "Global.inter_op_num_threads": threads,
-            "Global.use_cls": False,
-            "Global.print_verbose": False,
-        })
+        self._ocr = RapidOCR(
+            params={
+                "Global.intra_op_num_threads": threads,
+                "Global.inter_op_num_threads": threads,
+                "Global.use_cls": False,
+                "Global.print_verbose": False,
+            }
+        )
 
     @staticmethod
     def _colour(image: np.ndarray) -> np.ndarray:
@@ -42,8 +44,13 @@ class RapidOcrEngine:
         for polygon, text, score in result or []:
             xs = [int(p[0]) for p in polygon]
             ys = [int(p[1]) for p in polygon]
-            lines.append(TextLine(_SPACE.sub("", text), (min(xs), min(ys), max(xs), max(ys)),
-                                  round(float(score), 3)))
+            lines.append(
+                TextLine(
+                    _SPACE.sub("", text),
+                    (min(xs), min(ys), max(xs), max(ys)),
+                    round(float(score), 3),
+                )
+            )
         lines.sort(key=lambda line: (line.box[1], line.box[0]))
         return lines
 

@@ -33,8 +33,9 @@ class TesseractEngine:
         try:
             available = set(pytesseract.get_languages(config=""))
         except (pytesseract.TesseractNotFoundError, OSError) as exc:
-            raise OcrUnavailable("tesseract is not installed (apt-get install tesseract-ocr)"
-                                 ) from exc
+            raise OcrUnavailable(
+                "tesseract is not installed (apt-get install tesseract-ocr)"
+            ) from exc
         missing = [lang for lang in languages.split("+") if lang not in available]
         if missing:
             raise OcrUnavailable(f"tesseract language data missing: {', '.join(missing)}")
@@ -95,9 +96,14 @@ class TesseractEngine:
                 continue
             inside.sort(key=lambda ln: ln.box[0])
             box = (
-                min(ln.box[0] for ln in inside) - _GAP, min(ln.box[1] for ln in inside) - top,
-                max(ln.box[2] for ln in inside) - _GAP, max(ln.box[3] for ln in inside) - top,
+                min(ln.box[0] for ln in inside) - _GAP,
+                min(ln.box[1] for ln in inside) - top,
+                max(ln.box[2] for ln in inside) - _GAP,
+                max(ln.box[3] for ln in inside) - top,
             )
-            result.append(TextLine(
-                "".join(ln.text for ln in inside), box, min(ln.confidence for ln in inside)))
+            result.append(
+                TextLine(
+                    "".join(ln.text for ln in inside), box, min(ln.confidence for ln in inside)
+                )
+            )
         return result

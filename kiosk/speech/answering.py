@@ -166,8 +166,13 @@ class Answerer:
         entry = best.entry
         if best.confidence < self.threshold:
             return Answer(
-                NOT_SURE.get(lang), None, None, best.confidence, True,
-                transcript=question, guess=entry.topic,
+                NOT_SURE.get(lang),
+                None,
+                None,
+                best.confidence,
+                True,
+                transcript=question,
+                guess=entry.topic,
             )
         return Answer(
             answer=entry.answer.get(lang),

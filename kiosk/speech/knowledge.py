@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from kiosk.core.errors import XiaowuError
+from kiosk.resources import data_path
 
 LANGS = ("zh_CN", "en", "zh_HK")
 SYNONYMS_FILE = "synonyms.yaml"  # read by kiosk.speech.phonetics, not an entry file
@@ -107,7 +108,7 @@ class KnowledgeBase:
 
 def default_kb_path() -> Path:
     """``assets/kb`` of the repository."""
-    return Path(__file__).resolve().parents[2] / "assets" / "kb"
+    return data_path("assets", "kb")
 
 
 def load_knowledge_base(path: Path | None = None) -> KnowledgeBase:
@@ -221,10 +222,10 @@ def _parse_file(name: str, doc: Any, problems: list[str]) -> list[Entry]:
                 department=dept,
                 service=service,
                 section=section,
-                questions=_texts(f"{where}.questions", raw.get("questions"), problems,
-                                 required=True),
-                keywords=_texts(f"{where}.keywords", raw.get("keywords"), problems,
-                                required=False),
+                questions=_texts(
+                    f"{where}.questions", raw.get("questions"), problems, required=True
+                ),
+                keywords=_texts(f"{where}.keywords", raw.get("keywords"), problems, required=False),
                 answer=_localized(f"{where}.answer", raw.get("answer"), problems),
                 source=source,
                 handoff=bool(raw.get("handoff", False)),

@@ -23,6 +23,8 @@ import jieba
 import yaml
 from pypinyin import Style, lazy_pinyin, pinyin
 
+from kiosk.resources import data_path
+
 jieba.setLogLevel(logging.WARNING)
 
 _KEEP = re.compile(r"[\u3400-\u9fffA-Za-z0-9]+")
@@ -57,7 +59,7 @@ def fuzzy_syllable(syllable: str) -> str:
     """A toneless pinyin syllable with confusable initials and finals merged."""
     for long, short in _FUZZY_INITIALS:
         if syllable.startswith(long):
-            syllable = short + syllable[len(long):]
+            syllable = short + syllable[len(long) :]
             break
     for long, short in _FUZZY_FINALS:
         if syllable.endswith(long):
@@ -87,9 +89,7 @@ def readings(text: str) -> list[tuple[str, ...]]:
     """Up to two fuzzy readings of each character (还: hai, huan), so that a homophone of
     either reading of a polyphonic character still matches."""
     out = []
-    for alternatives in pinyin(
-        text, style=Style.NORMAL, heteronym=True, errors=_each_char_alone
-    ):
+    for alternatives in pinyin(text, style=Style.NORMAL, heteronym=True, errors=_each_char_alone):
         fuzzy = dict.fromkeys(
             fuzzy_syllable(a) if a.isalpha() and a.isascii() else a for a in alternatives[:2]
         )
@@ -99,7 +99,7 @@ def readings(text: str) -> list[tuple[str, ...]]:
 
 def load_synonyms(path: Path | None = None) -> list[list[str]]:
     """The synonym groups of ``assets/kb/synonyms.yaml`` (first word is canonical)."""
-    file = path or Path(__file__).resolve().parents[2] / "assets" / "kb" / "synonyms.yaml"
+    file = path or data_path("assets", "kb", "synonyms.yaml")
     doc = yaml.safe_load(file.read_text(encoding="utf-8"))
     return [[str(w) for w in group] for group in doc["groups"]]
 

@@ -59,8 +59,16 @@ PURPOSE_WORDS = {
     Purpose.RENT: ("租房", "房租", "租金", "租的房", "租住", "交租"),
     Purpose.PURCHASE: ("买房", "购房", "买了房", "买房子", "首付", "新房", "二手房"),
     Purpose.RETIREMENT: ("退休",),
-    Purpose.LEAVE_CITY: ("离开本市", "去外地", "回老家", "调走", "转到外地", "异地转移",
-                         "迁出", "离开这"),
+    Purpose.LEAVE_CITY: (
+        "离开本市",
+        "去外地",
+        "回老家",
+        "调走",
+        "转到外地",
+        "异地转移",
+        "迁出",
+        "离开这",
+    ),
 }
 CLERK_WORDS = ("人工", "工作人员", "真人", "客服", "坐席")
 CORRECTION_WORDS = ("不对", "不是", "错了", "改成", "改为", "应该是", "换成", "我说的是")
@@ -158,6 +166,12 @@ PROMPTS: dict[str, Localized] = {
         "paying rent, retirement, or leaving the city?",
         "您好，我是數字業務員。請問您提取公積金是用於買房、租房、退休，還是離開本市？",
     ),
+    "purpose": _t(
+        "好的，办理公积金提取。请问是用于买房、租房、退休，还是离开本市？",
+        "Fine, a provident fund withdrawal. Is it for buying a home, paying rent, "
+        "retirement, or leaving the city?",
+        "好的，辦理公積金提取。請問是用於買房、租房、退休，還是離開本市？",
+    ),
     "purpose_again": _t(
         "抱歉没听明白。请说“买房”、“租房”、“退休”或“离开本市”，也可以点屏幕上的选项。",
         "Sorry, I did not understand. Please say buying, rent, retirement or leaving, or tap "
@@ -212,7 +226,7 @@ PROMPTS: dict[str, Localized] = {
     ),
     "which_wrong": _t(
         "请告诉我哪一项不对，比如“是租房”或者“金额改成三千”。",
-        "Please tell me what is wrong, for example \"it is for rent\" or \"make it 3000\".",
+        'Please tell me what is wrong, for example "it is for rent" or "make it 3000".',
         "請告訴我哪一項不對，比如「是租房」或者「金額改成三千」。",
     ),
     "done": _t(
@@ -261,9 +275,18 @@ class WithdrawalDialogue:
 
     # -- public -------------------------------------------------------------------------
 
-    def start(self) -> Turn:
-        """The greeting: the first question."""
-        return self._turn(self._say("greeting"))
+    def start(self, *, introduce: bool = True) -> Turn:
+        """The first question, with the clerk introducing itself or (when the citizen
+        already talks to it) without."""
+        return self._turn(self._say("greeting" if introduce else "purpose"))
+
+    def start_for(self, service_code: str) -> Turn:
+        """Start with the purpose already chosen (the citizen picked the service)."""
+        purpose = next((p for p, code in PURPOSE_SERVICE.items() if code == service_code), None)
+        if purpose is None:
+            raise ValueError(f"{service_code} is not a provident fund withdrawal")
+        self._set_purpose(purpose)
+        return self._advance("")
 
     def handle(self, utterance: str) -> Turn:
         """The reply to what the citizen said (recognised or typed)."""
@@ -308,7 +331,7 @@ class WithdrawalDialogue:
         """Put what ``text`` says into the draft; (anything filled?, a note to say)."""
         filled = False
         note = ""
-        purpose = _purpose(text)
+        purpose = purpose_in(text)
         if purpose is not None and (self.step is Step.PURPOSE or purpose != self.draft.purpose):
             changed = self.draft.purpose is not None
             self._set_purpose(purpose)
@@ -437,8 +460,7 @@ class WithdrawalDialogue:
 
     def _hand_off(self) -> Turn:
         self.step = Step.HANDOFF
-        return self._turn(self._say("handoff"), handoff=True,
-                          transcript=tuple(self._transcript))
+        return self._turn(self._say("handoff"), handoff=True, transcript=tuple(self._transcript))
 
     def _say(self, key: str, **values: str) -> str:
         return PROMPTS[key].get(self.lang).format(**values)
@@ -454,11 +476,28 @@ class WithdrawalDialogue:
         )
 
 
-_NUMBER_WORDS = ("零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "两", "幺",
-                 "十", "百", "千", "万")
+_NUMBER_WORDS = (
+    "零",
+    "一",
+    "二",
+    "三",
+    "四",
+    "五",
+    "六",
+    "七",
+    "八",
+    "九",
+    "两",
+    "幺",
+    "十",
+    "百",
+    "千",
+    "万",
+)
 
 
-def _purpose(text: str) -> Purpose | None:
+def purpose_in(text: str) -> Purpose | None:
+    """The withdrawal purpose ``text`` names, if it names exactly one (or corrects one)."""
     found = [p for p, words in PURPOSE_WORDS.items() if any_sounds_like(text, words)]
     if len(found) == 1:
         return found[0]

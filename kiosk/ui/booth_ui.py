@@ -22,12 +22,13 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import BoothConfig
+from kiosk.core.catalog import Catalog
 from kiosk.core.clock import Clock
 from kiosk.ui.bridge import BoothBridge
 from kiosk.ui.error_router import ErrorRouter
 from kiosk.ui.i18n import SOURCE_LANGUAGE, Translations, compile_translations
 from kiosk.ui.idle import IdlePhase, IdleTimer
-from kiosk.ui.theme import FONT_FAMILIES, stylesheet, theme_for
+from kiosk.ui.theme import FONT_FAMILIES, Theme, stylesheet, theme_for
 from kiosk.ui.viewmodels import CallView, Plain
 from kiosk.ui.window import BoothWindow
 
@@ -45,14 +46,22 @@ class SessionStore(Protocol):
     def wipe(self) -> None: ...
 
 
-class ConnectionState(Protocol):
-    """Whether the hub is reachable. Callbacks run on the Qt/asyncio thread."""
-
+class ConnectionStatus(Protocol):
     @property
     def online(self) -> bool: ...
 
-    def subscribe(self, callback: Callable[[bool], None]) -> Callable[[], None]:
-        """Call ``callback(online)`` on every change; returns an unsubscribe function."""
+
+class ConnectionSource(Protocol):
+    """Whether the hub is reachable (``kiosk.backend.channel.BoothChannel`` is one).
+
+    Listeners run on the Qt/asyncio thread and receive a status with ``online``.
+    """
+
+    @property
+    def status(self) -> ConnectionStatus: ...
+
+    def add_listener(self, listener: Callable[[Any], None]) -> Callable[[], None]:
+        """Call ``listener(status)`` on every change; returns a function that removes it."""
         ...
 
 
@@ -66,10 +75,10 @@ class BoothCollaborators:
     devices, the hub channel, flows...). ``end_call()`` hangs up.
     """
 
-    catalog: Any  # kiosk.core.catalog.Catalog
+    catalog: Catalog
     session_factory: Callable[[], SessionStore]
     clock: Clock
-    connection: ConnectionState | None = None
+    connection: ConnectionSource | None = None
     start_service: Callable[[str], Awaitable[None]] | None = None
     request_clerk: Callable[[str], Awaitable[None]] | None = None
     end_call: Callable[[], Awaitable[None]] | None = None
@@ -123,6 +132,9 @@ class BoothUi(QObject):
         self.session: SessionStore | None = None
         self.idle: IdleTimer | None = None
         self._warned = False
+        self._session_started: float | None = None
+        self._family = ""
+        self._theme: Theme | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._unsubscribe: Callable[[], None] | None = None
 
@@ -151,8 +163,10 @@ class BoothUi(QObject):
 
         self.set_catalog(collaborators.catalog)
         if collaborators.connection is not None:
-            b.set_online(collaborators.connection.online)
-            self._unsubscribe = collaborators.connection.subscribe(self.set_online)
+            b.set_online(collaborators.connection.status.online)
+            self._unsubscribe = collaborators.connection.add_listener(
+                lambda status: self.set_online(status.online)
+            )
         self.set_language(config.language)
         self._tick_clock()
         b.show_screen("attract")
@@ -204,10 +218,15 @@ class BoothUi(QObject):
         self.window.set_orientation(orientation)
 
     def _apply_look(self) -> None:
+        # Only what changed: restyling the whole window is the slow part of a switch.
         family = pick_font(self.bridge.language)
-        font = QFont(family)
-        QApplication.setFont(font)
-        self.window.setStyleSheet(stylesheet(theme_for(self.bridge.elderly), family))
+        if family != self._family:
+            self._family = family
+            QApplication.setFont(QFont(family))
+        theme = theme_for(self.bridge.elderly)
+        if theme is not self._theme:
+            self._theme = theme
+            self.window.setStyleSheet(stylesheet(theme))
         self.window.retranslate()
 
     # --- data ---------------------------------------------------------------------------
@@ -247,10 +266,12 @@ class BoothUi(QObject):
                 self.config.idle_timeout_s, self.config.idle_warning_s, self.clock.monotonic()
             )
             self._warned = False
+            self._session_started = self.clock.monotonic()
             self.idle_ticker.start()
             self.bridge.session_active = True
             self.bridge.session_changed.emit(True)
             log.info("session started")
+            self._tick_clock()
         self.show_department("")
         self.bridge.show_screen("home")
 
@@ -270,11 +291,13 @@ class BoothUi(QObject):
         if self.bridge.language != self.config.language:
             self.set_language(self.config.language)
         self.bridge.show_screen("attract")
+        self._tick_clock()
         if had_session:
             log.info("session ended (%s)", reason)
             self.bridge.session_ended.emit(reason)
 
     def _wipe(self) -> None:
+        self._session_started = None
         self.idle_ticker.stop()
         self.idle = None
         if self._warned:
@@ -358,7 +381,10 @@ class BoothUi(QObject):
             self.errors.handle(task.exception())  # type: ignore[arg-type]
 
     def _tick_clock(self) -> None:
+        started = self._session_started
+        elapsed = -1 if started is None else int(self.clock.monotonic() - started)
+        self.bridge.session_elapsed.emit(elapsed)
         self.bridge.clock_changed.emit(self.clock.now())
 
 
-__all__ = ["BoothCollaborators", "BoothUi", "ConnectionState", "Plain", "SessionStore"]
+__all__ = ["BoothCollaborators", "BoothUi", "ConnectionSource", "Plain", "SessionStore"]

@@ -61,6 +61,7 @@ class BoothBridge(QObject):
     error_shown = Signal(str)  # error code
     caption_changed = Signal(str)  # what the booth is saying, for the captions area
     clock_changed = Signal(object)  # datetime
+    session_elapsed = Signal(int)  # seconds since the citizen started, -1 outside a session
     idle_warning = Signal(int)  # seconds left before the session is reset
     idle_cleared = Signal()
 

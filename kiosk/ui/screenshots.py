@@ -154,6 +154,8 @@ def render_screens(
                     ui.bridge.idle_warning.emit(25)
                 else:
                     ui.bridge.show_screen(name)
+                # The attract screen is seen outside a session: the header shows the date.
+                ui.bridge.session_elapsed.emit(-1 if name == "attract" else 0)
                 app.processEvents()
                 path = outdir / f"{name}{suffix}.png"
                 if not ui.window.grab().save(str(path)):

@@ -58,6 +58,12 @@ def error_message(code: str) -> tuple[str, str]:
                 "Errors", "请将材料平放在拍摄区内，避免反光，保持不动后重新拍摄。"
             ),
         ),
+        "storage": (
+            QCoreApplication.translate("Errors", "本机存储异常"),
+            QCoreApplication.translate(
+                "Errors", "本机暂时无法保存办理内容，请联系人工服务，工作人员会协助您。"
+            ),
+        ),
         "session": (
             QCoreApplication.translate("Errors", "办理已结束"),
             QCoreApplication.translate("Errors", "本次办理已经结束，请从首页重新开始。"),
@@ -69,7 +75,22 @@ def error_message(code: str) -> tuple[str, str]:
             ),
         ),
     }
+    aliases = {
+        "hub_silent": "hub_unavailable",
+        "outbox_corrupt": "storage",
+        "outbox_disk_full": "storage",
+        "outbox": "storage",
+        "key_store": "storage",
+    }
+    code = aliases.get(code, code)
     return messages.get(code, messages["internal"])
+
+
+KNOWN_ERROR_CODES = (
+    "internal", "config", "catalog", "device", "device_timeout", "device_protocol",
+    "hub_unavailable", "hub_silent", "hub_rejected", "capture_rejected", "session",
+    "session_wiped", "storage", "outbox", "outbox_corrupt", "outbox_disk_full", "key_store",
+)  # fmt: skip
 
 
 def problem_message(code: str) -> str:

@@ -117,13 +117,16 @@ def theme_for(elderly: bool) -> Theme:
     return ELDERLY if elderly else STANDARD
 
 
-def stylesheet(t: Theme, font_family: str) -> str:
-    """The Qt stylesheet of the whole window for theme ``t``."""
+def stylesheet(t: Theme) -> str:
+    """The Qt stylesheet of the whole window for theme ``t``.
+
+    The font family is not set here but as the application font, so that a language
+    switch changes glyphs without restyling every widget.
+    """
     f = t.font
     bw = t.border_width
     return f"""
     QWidget {{
-        font-family: "{font_family}";
         font-size: {f(t.base_font)}px;
         color: {t.text};
     }}

@@ -31,10 +31,12 @@ class DyingWriter:
         self.answers = 0
 
     async def write(
-        self, method: str, path: str, body: Any, *, idempotency_key: str
+        self, method: str, path: str, body: Any, *, idempotency_key: str, bearer: str | None = None
     ) -> HubResponse:
         print("sending", idempotency_key, flush=True)
-        response = await self.inner.write(method, path, body, idempotency_key=idempotency_key)
+        response = await self.inner.write(
+            method, path, body, idempotency_key=idempotency_key, bearer=bearer
+        )
         self.answers += 1
         if self.die_after is not None and self.answers >= self.die_after:
             os.kill(os.getpid(), signal.SIGKILL)

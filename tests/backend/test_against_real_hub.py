@@ -23,6 +23,7 @@ from kiosk.core.clock import SystemClock
 from kiosk.core.errors import HubRejected, HubUnavailable
 from tests.backend.real_hub import RealHub
 
+pytestmark = pytest.mark.slow  # a real hub starts (and restarts) for each test
 WAIT = 20.0
 
 
@@ -36,6 +37,8 @@ async def test_catalog_is_cached_and_served_from_disk_while_the_hub_is_down(
         assert first.online and first.etag and cache.document is not None
         codes = {s["code"] for s in cache.document["services"]}
         assert {"enterprise-deregistration", "hpf-withdrawal-rent"} <= codes
+        assert cache.catalog is not None
+        assert cache.catalog.service("hpf-withdrawal-rent").department == "hpf"
         again = await cache.refresh()  # 304: same copy, fresh "last synced"
         assert again.online and again.etag == first.etag
 

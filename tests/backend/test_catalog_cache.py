@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from kiosk.backend.catalog_cache import CACHE_FILE, CatalogCache, CatalogStatus
 from kiosk.backend.client import CatalogFetch
+from kiosk.core.catalog import load_catalog
 from kiosk.core.clock import FakeClock
 from kiosk.core.errors import HubUnavailable
 
-DOC_V1 = {"version": "1", "departments": [{"code": "hpf"}], "services": []}
-DOC_V2 = {"version": "2", "departments": [{"code": "hpf"}, {"code": "tax"}], "services": []}
+DOC_V1: dict[str, Any] = {**load_catalog().to_json(), "version": "1"}
+DOC_V2: dict[str, Any] = {**DOC_V1, "version": "2", "services": DOC_V1["services"][:3]}
 
 
 class ScriptedHub:
     """A catalog source that serves a document with an ETag, or is away."""
 
-    def __init__(self, document: dict[str, object]) -> None:
+    def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
         self.away = False
         self.etags_seen: list[str | None] = []
@@ -66,6 +68,7 @@ async def test_etag_avoids_downloads_and_a_new_version_replaces_the_copy(tmp_pat
     hub.document = DOC_V2
     await cache.refresh()
     assert cache.document == DOC_V2 and cache.status.etag == '"2"'
+    assert cache.catalog is not None and len(cache.catalog.services) == 3
     on_disk = json.loads((tmp_path / CACHE_FILE).read_text(encoding="utf-8"))
     assert on_disk["document"] == DOC_V2 and on_disk["etag"] == '"2"'
 
@@ -90,3 +93,14 @@ def test_a_corrupt_cache_file_is_set_aside_and_reported(tmp_path: Path) -> None:
     assert cache.status.error == "catalog_cache_corrupt"
     assert (tmp_path / (CACHE_FILE + ".corrupt")).exists()
     assert not (tmp_path / CACHE_FILE).exists()
+
+
+async def test_a_catalog_from_the_hub_that_does_not_read_is_refused(tmp_path: Path) -> None:
+    hub = ScriptedHub(DOC_V1)
+    cache = CatalogCache(hub, tmp_path, FakeClock())
+    await cache.refresh()
+    hub.document = {"version": "3", "departments": [{"code": "tax"}], "services": []}
+    status = await cache.refresh()
+    assert status.error == "catalog_invalid" and status.etag == '"1"'
+    assert cache.document == DOC_V1
+    assert CatalogCache(hub, tmp_path, FakeClock()).document == DOC_V1  # not on disk either

@@ -100,9 +100,11 @@ class LosesAnswers:
         self.times = times
 
     async def write(
-        self, method: str, path: str, body: Any, *, idempotency_key: str
+        self, method: str, path: str, body: Any, *, idempotency_key: str, bearer: str | None = None
     ) -> HubResponse:
-        response = await self.inner.write(method, path, body, idempotency_key=idempotency_key)
+        response = await self.inner.write(
+            method, path, body, idempotency_key=idempotency_key, bearer=bearer
+        )
         if self.times:
             self.times -= 1
             raise HubUnavailable("connection reset while reading the answer")

@@ -88,6 +88,7 @@ async def _interrupted_booth(booth_dir: Path, hub: RealHub, token: str) -> str:
     return hub_case
 
 
+@pytest.mark.slow
 async def test_an_absent_citizens_session_is_closed_safely_and_the_hub_told(
     real_hub: RealHub, tmp_path: Path
 ) -> None:

@@ -48,8 +48,9 @@ class Recorder:
         return next((t for t, _, s in self.states if s == state and t >= after), None)
 
 
-def synthetic_media(face: str = "FACE", document: str | None = "DOC",
-                    tone: float = 440.0) -> LocalMedia:
+def synthetic_media(
+    face: str = "FACE", document: str | None = "DOC", tone: float = 440.0
+) -> LocalMedia:
     clock = SystemClock()
     face_source = SyntheticPattern(face, clock)
     face_source.start()
@@ -62,13 +63,24 @@ def synthetic_media(face: str = "FACE", document: str | None = "DOC",
     return LocalMedia(face_source, doc_source, mic, Gate(is_open=True))
 
 
-def python_clerk(port: QueueSignaling, name: str = "clerk:1", booth: str = "booth:test",
-                 config: CallConfig = FAST) -> tuple[PeerLink, Recorder]:
+def python_clerk(
+    port: QueueSignaling,
+    name: str = "clerk:1",
+    booth: str = "booth:test",
+    config: CallConfig = FAST,
+) -> tuple[PeerLink, Recorder]:
     """An aiortc 'clerk' that answers the booth's offers and sends CLERK video + tone."""
     recorder = Recorder()
     link = PeerLink(
-        booth, call_id="call-1", local_id=name, media=synthetic_media("CLERK", None, 660.0),
-        signaling=port, config=config, clock=SystemClock(), listener=recorder, recover=False,
+        booth,
+        call_id="call-1",
+        local_id=name,
+        media=synthetic_media("CLERK", None, 660.0),
+        signaling=port,
+        config=config,
+        clock=SystemClock(),
+        listener=recorder,
+        recover=False,
     )
     return link, recorder
 

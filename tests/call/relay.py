@@ -70,8 +70,12 @@ class UdpRelay:
         self._face_b.transport.sendto(data, self.target_a)
 
     def _from_a(self, data: bytes) -> None:
-        if (self.cut or self.target_b is None or self._face_a.transport is None
-                or (self.loss and self._random.random() < self.loss)):
+        if (
+            self.cut
+            or self.target_b is None
+            or self._face_a.transport is None
+            or (self.loss and self._random.random() < self.loss)
+        ):
             self.dropped += 1
             return
         self.forwarded += 1
@@ -111,8 +115,12 @@ def relayed_signaling(relay: UdpRelay) -> tuple[QueueSignaling, QueueSignaling]:
         async def send(message: SignalMessage) -> None:
             if message.sdp:
                 message = SignalMessage(
-                    message.call_id, message.sender, message.recipient, message.kind,
-                    sdp=relay.rewrite(message.sdp, side), info=message.info,
+                    message.call_id,
+                    message.sender,
+                    message.recipient,
+                    message.kind,
+                    sdp=relay.rewrite(message.sdp, side),
+                    info=message.info,
                 )
             ports[index].deliver(message)
 

@@ -29,9 +29,17 @@ async def booth_call():  # type: ignore[no-untyped-def]
     relay = SignalRelay()
     await relay.start()
     clock = SystemClock()
-    call = BoothCall(FAST, booth_id=BOOTH, signaling=relay.port(BOOTH), hub=NoHub(),
-                     face=SyntheticPattern("FACE", clock), document=SyntheticPattern("DOC", clock),
-                     microphone=ToneSource(), clock=clock, call_id="call-b")
+    call = BoothCall(
+        FAST,
+        booth_id=BOOTH,
+        signaling=relay.port(BOOTH),
+        hub=NoHub(),
+        face=SyntheticPattern("FACE", clock),
+        document=SyntheticPattern("DOC", clock),
+        microphone=ToneSource(),
+        clock=clock,
+        call_id="call-b",
+    )
     call.give_consent()
     runner = asyncio.ensure_future(call.run())
     try:
@@ -68,14 +76,30 @@ async def test_chromium_clerk_and_booth_exchange_both_videos_and_audio() -> None
         await wait_until(lambda: sink is not None and sink.frames > count + 5, 10, "more frames")
         assert not np.array_equal(first, _moving_picture(call, "clerk:1"))
         link = call.links["clerk:1"]
-        await wait_until(lambda: link.audio_sinks and link.audio_sinks[0].samples > 48_000,
-                         10, "a second of the browser's audio")
-        assert await page.evaluate("(p) => window.beats[p] > 0", BOOTH)  # heartbeats arrive
+        await wait_until(
+            lambda: link.audio_sinks and link.audio_sinks[0].samples > 48_000,
+            10,
+            "a second of the browser's audio",
+        )
+        # the booth's heartbeats arrive on the data channel
+        await page.wait_for_function("(p) => window.beats[p] > 0", arg=BOOTH, timeout=10000)
+        # recovery as after a lost path: a new aiortc connection, a new offer; the page
+        # replaces its connection and media flows again
+        link.reconnect("test")
+        await wait_until(
+            lambda: link.state == "connected" and link.generation == 2, 15, "a second connection"
+        )
+        assert await page.evaluate("() => window.offersReceived") == 2
+        await wait_until(
+            lambda: link.video_sinks and link.video_sinks[0].frames > 5,
+            10,
+            "browser frames on the new connection",
+        )
+        await wait_inbound(page, BOOTH, videos=2)
         await call.hang_up()
         assert call.view.phase is Phase.ENDED
         # the booth's bye closes the browser's connection
-        await page.wait_for_function("(p) => window.state(p) === 'none'", arg=BOOTH,
-                                     timeout=5000)
+        await page.wait_for_function("(p) => window.state(p) === 'none'", arg=BOOTH, timeout=5000)
 
 
 async def test_three_parties_two_chromium_clerks_and_the_booth_then_one_leaves() -> None:
@@ -87,11 +111,17 @@ async def test_three_parties_two_chromium_clerks_and_the_booth_then_one_leaves()
         # the general clerk invites the tax clerk, who calls everyone in the call
         info = {"name": "李强", "department": "tax", "seat": "T-11"}
         await tax.evaluate("([p, c, i]) => window.callPeer(p, c, i)", [BOOTH, call.call_id, info])
-        await tax.evaluate("([p, c, i]) => window.callPeer(p, c, i)",
-                           ["clerk:general", call.call_id, info])
-        await wait_until(lambda: len(call.view.participants) == 2
-                         and all(p.link == "connected" for p in call.view.participants),
-                         15, "the tax clerk connected to the booth")
+        await tax.evaluate(
+            "([p, c, i]) => window.callPeer(p, c, i)", ["clerk:general", call.call_id, info]
+        )
+        await wait_until(
+            lambda: (
+                len(call.view.participants) == 2
+                and all(p.link == "connected" for p in call.view.participants)
+            ),
+            15,
+            "the tax clerk connected to the booth",
+        )
         assert call.view.participants[1].department == "tax"
         # everyone receives everyone's media
         await wait_inbound(general, BOOTH, videos=2)
@@ -104,8 +134,11 @@ async def test_three_parties_two_chromium_clerks_and_the_booth_then_one_leaves()
             _moving_picture(call, clerk)
         # the general clerk leaves; the call goes on between the booth and the tax clerk
         await general.evaluate("() => window.leave()")
-        await wait_until(lambda: [p.id for p in call.view.participants] == ["clerk:tax"],
-                         10, "the general clerk gone")
+        await wait_until(
+            lambda: [p.id for p in call.view.participants] == ["clerk:tax"],
+            10,
+            "the general clerk gone",
+        )
         assert call.view.phase is Phase.CONNECTED
         before = sum(s["bytes"] for s in await inbound(tax, BOOTH) if s["kind"] == "video")
         await wait_until(lambda: call.remote_video("clerk:tax").frames > 30, 10, "tax video")

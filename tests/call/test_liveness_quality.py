@@ -42,8 +42,15 @@ def test_a_heartbeat_message_counts_as_life() -> None:
         Liveness(0, now=0)
 
 
-def _feed(quality: VideoQuality, start: float, seconds: float, loss: float,
-          sent0: int = 0, lost0: int = 0, kind: str = "video") -> tuple[int, int]:
+def _feed(
+    quality: VideoQuality,
+    start: float,
+    seconds: float,
+    loss: float,
+    sent0: int = 0,
+    lost0: int = 0,
+    kind: str = "video",
+) -> tuple[int, int]:
     sent, lost, changed = sent0, lost0, False
     t = start
     while t < start + seconds:
@@ -51,8 +58,9 @@ def _feed(quality: VideoQuality, start: float, seconds: float, loss: float,
         sent += 50
         lost += int(50 * loss)
         sample = SenderSample(t, sent, lost)
-        changed |= quality.sample(sample if kind == "video" else None,
-                                  sample if kind == "audio" else None)
+        changed |= quality.sample(
+            sample if kind == "video" else None, sample if kind == "audio" else None
+        )
     return sent, lost
 
 

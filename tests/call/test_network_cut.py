@@ -32,16 +32,25 @@ async def test_cut_path_shows_reconnecting_within_5s_and_recovers_within_15s(
     booth_port, clerk_port = relayed_signaling(relay)
     events = Recorder()
     booth = PeerLink(
-        "clerk:1", call_id="call-1", local_id="booth:test", media=synthetic_media(),
-        signaling=booth_port, config=config, clock=SystemClock(), listener=events,
+        "clerk:1",
+        call_id="call-1",
+        local_id="booth:test",
+        media=synthetic_media(),
+        signaling=booth_port,
+        config=config,
+        clock=SystemClock(),
+        listener=events,
     )
     clerk, _ = python_clerk(clerk_port, config=config)
     async with pumping(booth_port, lambda s: booth), pumping(clerk_port, lambda s: clerk):
         try:
             await booth.start()
             await wait_until(lambda: booth.state == "connected", 10, "connected")
-            await wait_until(lambda: clerk.video_sinks and clerk.video_sinks[0].frames > 3,
-                             10, "video through the relay")
+            await wait_until(
+                lambda: clerk.video_sinks and clerk.video_sinks[0].frames > 3,
+                10,
+                "video through the relay",
+            )
             assert relay.forwarded > 0
 
             relay.cut = True
@@ -61,9 +70,53 @@ async def test_cut_path_shows_reconnecting_within_5s_and_recovers_within_15s(
             assert recovered is not None and recovered - restored_at <= 15.0
             print(f"detected {detected - cut_at:.2f} s, recovered {recovered - restored_at:.2f} s")
             # media flows again on the new connection, both ways
-            await wait_until(lambda: clerk.video_sinks and clerk.video_sinks[0].frames > 3
-                             and booth.video_sinks and booth.video_sinks[0].frames > 3,
-                             10, "media after recovery")
+            await wait_until(
+                lambda: (
+                    clerk.video_sinks
+                    and clerk.video_sinks[0].frames > 3
+                    and booth.video_sinks
+                    and booth.video_sinks[0].frames > 3
+                ),
+                10,
+                "media after recovery",
+            )
+        finally:
+            await booth.close()
+            await clerk.close(send_bye=False)
+
+
+@pytest.mark.slow
+async def test_heavy_loss_towards_the_clerk_falls_back_to_audio_only(relay: UdpRelay) -> None:
+    config = CallConfig(audio_only_loss=0.2)
+    booth_port, clerk_port = relayed_signaling(relay)
+    events = Recorder()
+    booth = PeerLink(
+        "clerk:1",
+        call_id="call-1",
+        local_id="booth:test",
+        media=synthetic_media(),
+        signaling=booth_port,
+        config=config,
+        clock=SystemClock(),
+        listener=events,
+    )
+    clerk, _ = python_clerk(clerk_port, config=config)
+    async with pumping(booth_port, lambda s: booth), pumping(clerk_port, lambda s: clerk):
+        try:
+            await booth.start()
+            await wait_until(lambda: booth.state == "connected", 10, "connected")
+            await wait_until(
+                lambda: clerk.video_sinks and clerk.video_sinks[0].frames > 3,
+                10,
+                "video through the relay",
+            )
+            assert events.quality == []
+            relay.loss = 0.5  # half of what the booth sends is lost
+            await wait_until(lambda: events.quality, 20, "the audio-only verdict")
+            assert events.quality == [("clerk:1", True)]
+            assert booth.state == "connected"  # lossy, not dead: no reconnection
+            loss = booth.quality.loss()
+            assert loss is None or loss >= 0.2
         finally:
             await booth.close()
             await clerk.close(send_bye=False)

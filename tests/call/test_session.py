@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kiosk.call.session import (
-    CallRefused,
+    CallEnded,
     CallRequested,
     CallSession,
     ClerkJoined,
@@ -41,7 +41,8 @@ def _connected(session: CallSession, *clerks: Participant) -> None:
 def test_queue_then_a_clerk_answers_and_video_starts_only_after_consent() -> None:
     s = CallSession()
     assert s.handle(CallRequested("general", "enterprise-deregistration")) == [
-        RequestCall("general", "enterprise-deregistration")]
+        RequestCall("general", "enterprise-deregistration")
+    ]
     assert s.view.phase is Phase.QUEUED
     s.handle(QueueUpdated(3, 240.0))
     assert (s.view.queue_position, s.view.estimated_wait_s) == (3, 240.0)
@@ -91,10 +92,13 @@ def test_a_second_department_joins_one_leaves_the_call_goes_on_until_the_last() 
     s.handle(LinkChanged("clerk:9", "reconnecting"))
     assert s.view.phase is Phase.CONNECTED
     # the only connected clerk left: no one to send video to
-    assert s.handle(ClerkLeft("clerk:7")) == [Disconnect("clerk:7"), SetVideoSending(False)]
+    assert s.handle(ClerkLeft("clerk:7")) == [
+        Disconnect("clerk:7", say_bye=False),
+        SetVideoSending(False),
+    ]
     assert s.view.phase is Phase.RECONNECTING
     commands = s.handle(ClerkLeft("clerk:9"))
-    assert commands[0] == Disconnect("clerk:9")
+    assert commands[0] == Disconnect("clerk:9", say_bye=False)
     assert StopCameras() in commands and commands[-1] == Finish("clerks_left")
     assert s.view.phase is Phase.ENDED and not s.view.sending_video
     assert s.handle(ClerkJoined(GENERAL)) == []  # an ended call stays ended
@@ -122,7 +126,7 @@ def test_pushes_pass_through_and_mute_is_a_command() -> None:
 def test_a_refused_call_ends_with_its_reason() -> None:
     s = CallSession()
     s.handle(CallRequested("nowhere"))
-    assert s.handle(CallRefused("unknown_department"))[-1] == Finish("unknown_department")
+    assert s.handle(CallEnded("unknown_department"))[-1] == Finish("unknown_department")
     assert s.view.end_reason == "unknown_department"
 
 

@@ -13,26 +13,42 @@ from kiosk.core.errors import ProtocolViolation
 
 
 def test_messages_round_trip_through_the_hub_data_format() -> None:
-    offer = SignalMessage("c1", "booth:7", "clerk:2", "offer", sdp="v=0\r\n",
-                          info={"name": "王芳"})
+    offer = SignalMessage("c1", "booth:7", "clerk:2", "offer", sdp="v=0\r\n", info={"name": "王芳"})
     data = offer.to_data()
-    assert data == {"call_id": "c1", "from": "booth:7", "to": "clerk:2", "kind": "offer",
-                    "sdp": "v=0\r\n", "info": {"name": "王芳"}}
+    assert data == {
+        "call_id": "c1",
+        "from": "booth:7",
+        "to": "clerk:2",
+        "kind": "offer",
+        "sdp": "v=0\r\n",
+        "info": {"name": "王芳"},
+    }
     assert SignalMessage.from_data(data) == offer
-    candidate = SignalMessage("c1", "clerk:2", "booth:7", "candidate",
-                              candidate={"candidate": "candidate:1 1 udp 1 1.2.3.4 5 typ host",
-                                         "sdpMid": "0", "sdpMLineIndex": 0})
+    candidate = SignalMessage(
+        "c1",
+        "clerk:2",
+        "booth:7",
+        "candidate",
+        candidate={
+            "candidate": "candidate:1 1 udp 1 1.2.3.4 5 typ host",
+            "sdpMid": "0",
+            "sdpMLineIndex": 0,
+        },
+    )
     assert SignalMessage.from_data(candidate.to_data()) == candidate
 
 
-@pytest.mark.parametrize("data", [
-    {},
-    {"call_id": "c", "from": "a", "to": "b", "kind": "hello"},
-    {"call_id": "c", "from": "a", "to": "b", "kind": "offer"},
-    {"call_id": 1, "from": "a", "to": "b", "kind": "bye"},
-    {"call_id": "c", "from": "a", "to": "b", "kind": "candidate", "candidate": "x"},
-    "not a dict",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"call_id": "c", "from": "a", "to": "b", "kind": "hello"},
+        {"call_id": "c", "from": "a", "to": "b", "kind": "offer"},
+        {"call_id": 1, "from": "a", "to": "b", "kind": "bye"},
+        {"call_id": "c", "from": "a", "to": "b", "kind": "candidate", "candidate": "x"},
+        "not a dict",
+    ],
+)
 def test_garbage_signals_are_refused_with_a_code(data: object) -> None:
     with pytest.raises(ProtocolViolation) as info:
         SignalMessage.from_data(data)  # type: ignore[arg-type]
@@ -62,15 +78,20 @@ async def test_crossed_ports_and_the_channel_adapter() -> None:
 def test_configured_stun_and_turn_servers_and_max_bundle() -> None:
     config = CallConfig(
         stun_urls=("stun:stun.example.cn:3478",),
-        turn_urls=("turn:turn.example.cn:3478?transport=udp",
-                   "turns:turn.example.cn:5349?transport=tcp"),
-        turn_username="booth", turn_password="secret",
+        turn_urls=(
+            "turn:turn.example.cn:3478?transport=udp",
+            "turns:turn.example.cn:5349?transport=tcp",
+        ),
+        turn_username="booth",
+        turn_password="secret",
     )
     rtc = rtc_configuration(config)
     assert rtc.bundlePolicy.value == "max-bundle"
     assert [s.urls for s in rtc.iceServers] == [
-        "stun:stun.example.cn:3478", "turn:turn.example.cn:3478?transport=udp",
-        "turns:turn.example.cn:5349?transport=tcp"]
+        "stun:stun.example.cn:3478",
+        "turn:turn.example.cn:3478?transport=udp",
+        "turns:turn.example.cn:5349?transport=tcp",
+    ]
     assert rtc.iceServers[2].username == "booth" and rtc.iceServers[2].credential == "secret"
     assert rtc_configuration(CallConfig()).iceServers == []  # never a public default
 

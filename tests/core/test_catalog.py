@@ -242,3 +242,18 @@ def test_cache_is_written_used_and_invalidated(
     # A corrupt cache is ignored, never an error.
     next(cache.glob("*.pickle")).write_bytes(b"not a pickle")
     assert load_catalog(root, cache_dir=cache).services == edited.services
+
+
+def test_installed_catalog_is_found_under_the_prefix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from kiosk.core import catalog as catalog_module
+
+    installed = tmp_path / "venv" / "share" / "xiaowu" / "catalog"
+    installed.mkdir(parents=True)
+    fake_module = tmp_path / "venv" / "lib" / "site-packages" / "kiosk" / "core" / "catalog.py"
+    monkeypatch.setattr(catalog_module, "__file__", str(fake_module))
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / "venv"))
+    assert default_catalog_path() == installed

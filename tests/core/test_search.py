@@ -129,3 +129,28 @@ def test_pinyin_matches_start_at_a_syllable() -> None:
 
 def test_normalize() -> None:
     assert normalize("  ＧＪＪ  Ti  ") == "gjj ti"
+
+
+def test_department_filter(catalog: Catalog) -> None:
+    found = catalog.search("注销", department="market")
+    assert found and {s.department for s in found} == {"market"}
+    assert "realestate-mortgage-cancellation" not in {s.code for s in found}
+    assert catalog.search("注销", department="nowhere") == []
+    assert len(catalog.search("公积金", limit=2, department="hpf")) == 2
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("我要提取公积金", {"hpf-withdrawal-purchase", "hpf-withdrawal-rent"}),
+        ("我想注销我的公司", {"enterprise-deregistration"}),
+        ("想办一本护照出国", {"entry-exit-passport"}),
+    ],
+)
+def test_sentences_find_their_services(catalog: Catalog, sentence: str, expected: set[str]) -> None:
+    found = codes(catalog, sentence)
+    assert expected <= set(found[:5]), found
+
+
+def test_a_sentence_with_one_shared_pair_finds_nothing(catalog: Catalog) -> None:
+    assert catalog.search("今天天气很好") == []

@@ -20,6 +20,8 @@ from kiosk.flows.messages import (
     ShowError,
     ShowForm,
     ShowScreen,
+    SlotOpened,
+    Started,
     SubmitCase,
 )
 from kiosk.flows.ports import CapturedDocument, Identity, ScreenCommand
@@ -167,3 +169,39 @@ async def test_a_locker_fault_becomes_an_event_not_an_exception(catalog: Catalog
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+class CountingLocker:
+    def __init__(self) -> None:
+        self.opened = 0
+        self.watched: list[str] = []
+
+    async def open_slot(self, case_id: str) -> str:
+        self.opened += 1
+        return f"S{self.opened}"
+
+    async def wait_closed(self, slot: str) -> bool:
+        self.watched.append(slot)
+        return True
+
+
+async def test_a_resumed_runner_watches_the_open_slot(catalog: Catalog) -> None:
+    service = catalog.service("tax-clearance")
+    before = Workflow(service, "T-3")
+    before.handle(Started())
+    before.handle(IdentityVerified("clerk", "赵六", ID_NUMBER))
+    for m in service.materials:
+        before.handle(MaterialCaptured(m.code, f"img-{m.code}"))
+    for f in service.form:
+        before.handle(FieldEdited(f.key, good_value(f)))
+    before.handle(FieldsConfirmed())
+    before.handle(SlotOpened("S7"))  # then the booth was killed
+    workflow = Workflow.restore(service, before.snapshot())
+    screen, hub, locker = FakeScreen(), FakeHub(), CountingLocker()
+    runner = WorkflowRunner(
+        workflow, Ports(screen, hub, FakeCamera(), FakeOcr(), locker=locker), resumed=True
+    )
+    screen.runner = hub.runner = runner
+    assert await asyncio.wait_for(runner.run(), timeout=20) == "done"
+    assert locker.opened == 0 and locker.watched == ["S7"]
+    assert [name for name, _ in hub.calls].count("submit") == 1

@@ -239,3 +239,42 @@ def test_capture_without_materials_completes_on_entry(
     t = Text("x", "x", "x")
     wf = Workflow(_bare((Step("capture", None, t), Step("rating", None, t))), "c")
     assert wf.handle(Started())[0] == ShowScreen("rating", 1, "tax")
+
+
+def test_case_status_document_has_steps_and_departments_only(catalog: Catalog) -> None:
+    wf = Workflow(catalog.service("enterprise-deregistration"), "A-2")
+    wf.handle(Started())
+    wf.handle(IdentityVerified("appointment", "陈静", ID_NUMBER))
+    doc = wf.status().to_json()
+    assert doc["departments"] == {
+        "market": "pending",
+        "general": "active",
+        "tax": "pending",
+        "social": "pending",
+    }
+    steps = doc["steps"]
+    assert isinstance(steps, list) and steps[0]["status"] == "done"
+    assert steps[1] == {
+        "index": 1,
+        "kind": "questions",
+        "department": "general",
+        "status": "active",
+    }
+    assert ID_NUMBER not in repr(doc) and "陈静" not in repr(doc)
+
+
+def test_a_clerk_check_raises_a_capture_to_level_b(catalog: Catalog) -> None:
+    from kiosk.core.materials import TrustLevel
+    from kiosk.flows.messages import MaterialVerified
+
+    wf = Workflow(catalog.service("enterprise-deregistration"), "c")
+    to_step(wf, "locker")
+    levels = {m.code: m.level for m in wf.materials()}
+    assert levels["business_license"] is TrustLevel.C
+    assert wf.handle(MaterialVerified("business_license", "mkt-5")) == []
+    checked = {m.code: m for m in wf.materials()}["business_license"]
+    assert checked.level is TrustLevel.B and checked.checked_by == "mkt-5"
+    assert isinstance(wf.handle(MaterialVerified("passport", "mkt-5"))[0], Refused)
+    # A new photo of it is a new, unchecked capture.
+    wf.handle(MaterialCaptured("business_license", "img-new"))
+    assert {m.code: m.level for m in wf.materials()}["business_license"] is TrustLevel.C

@@ -155,6 +155,11 @@ def _run_case(live: Hub, browser: Any, booth: BoothPeer, url: str, booth_token: 
     desk = browser.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
     general = desk.new_page()
     login(general, url, "gen")
+    assert general.text_content("#queue-panel h2") == "排队"
+    general.click("#lang")  # English is available
+    assert general.text_content("#queue-panel h2") == "Queue"
+    assert general.text_content("#queue li button.accept") == "Accept"
+    general.click("#lang")
     general.click("#queue li[data-kind=booth] button.accept")
     general.wait_for_selector("#case-panel:not([hidden])")
     general.wait_for_function(

@@ -51,8 +51,13 @@ def test_broken_file_reports_every_problem(tmp_path: Path) -> None:
     with pytest.raises(KnowledgeBaseError) as info:
         load_knowledge_base(tmp_path)
     text = "\n".join(info.value.problems)
-    for expected in ("source.title.en", "source.issuer", "a.answer.en", "a.questions",
-                     "topic a already"):
+    for expected in (
+        "source.title.en",
+        "source.issuer",
+        "a.answer.en",
+        "a.questions",
+        "topic a already",
+    ):
         assert expected in text
 
 

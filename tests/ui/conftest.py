@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,24 +13,29 @@ import pytest
 from kiosk.config import BoothConfig
 from kiosk.core.clock import FakeClock
 from kiosk.privacy.vault import SessionVault
-from tests.ui.small_catalog import Catalog
+from tests.ui.small_catalog import small_catalog
+
+
+@dataclass(frozen=True)
+class FakeStatus:
+    online: bool
 
 
 class FakeConnection:
-    """A connection-state source the test flips by hand."""
+    """A connection-state source (shaped like the backend's BoothChannel) flipped by hand."""
 
     def __init__(self, online: bool = True) -> None:
-        self.online = online
-        self._callbacks: list[Callable[[bool], None]] = []
+        self.status = FakeStatus(online)
+        self._listeners: list[Callable[[FakeStatus], None]] = []
 
-    def subscribe(self, callback: Callable[[bool], None]) -> Callable[[], None]:
-        self._callbacks.append(callback)
-        return lambda: self._callbacks.remove(callback)
+    def add_listener(self, listener: Callable[[FakeStatus], None]) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
 
     def set(self, online: bool) -> None:
-        self.online = online
-        for callback in list(self._callbacks):
-            callback(online)
+        self.status = FakeStatus(online)
+        for listener in list(self._listeners):
+            listener(self.status)
 
 
 @pytest.fixture
@@ -71,7 +77,7 @@ def make_ui(
         )
         extra = {k: v for k, v in overrides.items() if k not in config_fields}
         collaborators = BoothCollaborators(
-            catalog=extra.pop("catalog", Catalog()),
+            catalog=extra.pop("catalog", None) or small_catalog(),
             session_factory=factory,
             clock=clock,
             **extra,

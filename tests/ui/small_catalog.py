@@ -1,66 +1,12 @@
-"""A tiny catalog with the shape of ``kiosk.core.catalog`` (CONTRACTS.md section 1).
+"""A tiny catalog built from ``kiosk.core.catalog`` classes for the UI tests.
 
-The UI tests use it so they do not depend on the demo catalog's content; the screenshots
-command renders the real one. Search matches Chinese text, full pinyin and pinyin
-initials, like the real catalog's search.
+The UI tests use it so that they do not depend on the demo catalog's content (the
+screenshots command renders the real one); search is the catalog's own.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from pypinyin import Style, lazy_pinyin
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    zh_CN: str
-    en: str
-    zh_HK: str
-
-    def get(self, lang: str) -> str:
-        return {"en": self.en, "zh_HK": self.zh_HK}.get(lang, self.zh_CN)
-
-
-@dataclass(frozen=True, slots=True)
-class Department:
-    code: str
-    name: Text
-    icon: str
-
-
-@dataclass(frozen=True, slots=True)
-class Material:
-    code: str
-    name: Text
-    doc_type: str | None
-    original_required: bool
-    copies: int
-
-
-@dataclass(frozen=True, slots=True)
-class Step:
-    kind: str
-    department: str | None
-    name: Text
-
-
-@dataclass(frozen=True, slots=True)
-class Service:
-    code: str
-    name: Text
-    department: str
-    summary: Text
-    mode: str
-    materials: tuple[Material, ...]
-    steps: tuple[Step, ...]
-    needs_clerk: bool
-    uses_locker: bool
-    certificate: Text | None
-    keywords: tuple[str, ...]
-    time_limit_days: int | None
-    form: tuple[object, ...] = ()
-
+from kiosk.core.catalog import Catalog, Department, Material, Service, Step, Text
 
 ID_CARD = Material(
     "id_card", Text("居民身份证", "Resident ID card", "居民身份證"), "id_card", True, 1
@@ -117,6 +63,7 @@ SERVICES = (
         ),
         keywords=("注销", "关闭公司"),
         time_limit_days=3,
+        form=(),
     ),
     Service(
         code="hpf-withdrawal-purchase",
@@ -141,6 +88,7 @@ SERVICES = (
         certificate=None,
         keywords=("提取",),
         time_limit_days=1,
+        form=(),
     ),
     Service(
         code="hpf-withdrawal-rent",
@@ -157,6 +105,7 @@ SERVICES = (
         certificate=None,
         keywords=(),
         time_limit_days=None,
+        form=(),
     ),
     Service(
         code="tax-clearance",
@@ -175,6 +124,7 @@ SERVICES = (
         certificate=Text("清税证明", "Tax clearance certificate", "清稅證明"),
         keywords=(),
         time_limit_days=1,
+        form=(),
     ),
     Service(
         code="pension-consult",
@@ -193,38 +143,10 @@ SERVICES = (
         certificate=None,
         keywords=("社保",),
         time_limit_days=None,
+        form=(),
     ),
 )
 
 
-def _keys(service: Service) -> list[str]:
-    keys = []
-    for text in (service.name.zh_CN, *service.keywords):
-        keys.append(text)
-        keys.append("".join(lazy_pinyin(text)))
-        keys.append("".join(lazy_pinyin(text, style=Style.FIRST_LETTER)))
-    keys.append(service.name.en.lower())
-    return keys
-
-
-class Catalog:
-    version = "test-1"
-
-    def __init__(self) -> None:
-        self.departments = DEPARTMENTS
-        self.services = SERVICES
-
-    def department(self, code: str) -> Department:
-        return next(d for d in self.departments if d.code == code)
-
-    def service(self, code: str) -> Service:
-        return next(s for s in self.services if s.code == code)
-
-    def services_of(self, department: str) -> list[Service]:
-        return [s for s in self.services if s.department == department]
-
-    def search(self, query: str, limit: int = 50) -> list[Service]:
-        q = query.strip().lower()
-        if not q:
-            return []
-        return [s for s in self.services if any(q in k for k in _keys(s))][:limit]
+def small_catalog() -> Catalog:
+    return Catalog(DEPARTMENTS, SERVICES, "test-1")

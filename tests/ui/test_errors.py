@@ -83,3 +83,26 @@ def test_without_a_flow_starting_a_service_queues_for_a_clerk(make_ui, qtbot):
     qtbot.mouseClick(ui.window.screens["service"].start, Qt.MouseButton.LeftButton)
     assert ui.bridge.screen == "call"
     assert "税务" in ui.window.screens["call"].status.text()
+
+
+def test_every_known_error_code_has_its_own_message_in_every_language(make_ui):
+    import kiosk.core.errors as errors
+    from kiosk.ui.texts import KNOWN_ERROR_CODES, error_message
+
+    core_codes = {
+        cls.code
+        for cls in vars(errors).values()
+        if isinstance(cls, type) and issubclass(cls, errors.XiaowuError)
+    }
+    assert core_codes <= set(KNOWN_ERROR_CODES)
+    ui = make_ui()
+    for lang in ("zh_CN", "en", "zh_HK"):
+        ui.set_language(lang)
+        generic = error_message("internal")
+        assert error_message("no-such-code") == generic
+        for code in KNOWN_ERROR_CODES:
+            title, message = error_message(code)
+            assert title and message
+            assert code == "internal" or (title, message) != generic, code
+            if lang == "en":
+                assert all(ord(ch) < 0x3000 for ch in title + message), code

@@ -36,10 +36,10 @@ def test_chinese_text_and_full_pinyin_search(make_ui, qtbot):
     ui.start_session()
     home = ui.window.screens["home"]
     home.search.insert("注销")  # what an input method commits (QTest cannot type Han)
-    assert _shown_codes(home) == ["enterprise-deregistration"]
+    assert _shown_codes(home)[0] == "enterprise-deregistration"  # ranked first
     home.search.clear()
     qtbot.keyClicks(home.search, "qingshui")
-    assert _shown_codes(home) == ["tax-clearance"]
+    assert _shown_codes(home)[0] == "tax-clearance"
     home.search.clear()
     qtbot.keyClicks(home.search, "xyz")
     assert _shown_codes(home) == []
@@ -51,7 +51,7 @@ def test_departments_filter_and_a_card_opens_the_service_page(make_ui, qtbot):
     ui.start_session()
     home = ui.window.screens["home"]
     qtbot.mouseClick(home.department_buttons["tax"], Qt.MouseButton.LeftButton)
-    assert _shown_codes(home) == ["tax-clearance"]
+    assert _shown_codes(home)[0] == "tax-clearance"
     card = home.list.itemAt(0).widget()
     qtbot.mouseClick(card, Qt.MouseButton.LeftButton)
     assert ui.bridge.screen == "service"

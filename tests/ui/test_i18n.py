@@ -120,6 +120,9 @@ def test_language_switch_retranslates_the_visible_screen_live(make_ui, qtbot):
     qtbot.mouseClick(attract.languages.buttons["zh_HK"], Qt.MouseButton.LeftButton)
     assert attract.welcome.text() == "歡迎使用政務曉屋"
     assert "Noto Sans CJK HK" in QApplication.font().family()
+    attract.welcome.ensurePolished()
+    assert attract.welcome.font().family() == "Noto Sans CJK HK"  # HK glyph shapes
+    assert attract.welcome.font().pixelSize() >= 60  # the theme's size still applies
     ui.start_session()
     ui.open_service("hpf-withdrawal-purchase")
     assert ui.window.screens["service"].title.text() == "住房公積金提取（購房）"

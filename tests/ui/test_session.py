@@ -104,3 +104,17 @@ def test_no_idle_reset_outside_a_session(make_ui, clock):
     clock.advance(10_000)
     ui.check_idle()
     assert ui.bridge.screen == "attract"
+
+
+def test_the_header_shows_how_long_the_session_has_run(make_ui, clock):
+    ui = make_ui()
+    header = ui.window.header
+    assert "11月28日" in header.date.text()  # outside a session: the date
+    ui.start_session()
+    clock.advance(65)
+    ui.clock_ticker.timeout.emit()
+    assert header.date.text() == "已用时 01:05"
+    ui.set_language("en")
+    assert header.date.text() == "Time used 01:05"
+    ui.end_session("citizen")
+    assert "11月28日" in header.date.text()

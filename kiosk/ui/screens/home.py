@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.ui.bridge import BoothBridge
-from kiosk.ui.screens.base import Screen, clear_layout, scroll_area
+from kiosk.ui.screens.base import Screen, scroll_area
 from kiosk.ui.texts import mode_text
 from kiosk.ui.widgets.elements import TappableCard, button, label
 from kiosk.ui.widgets.flow_layout import FlowLayout
@@ -37,23 +37,32 @@ MAX_CARDS = 60  # more than a citizen scrolls through; search narrows it down
 class ServiceCard(TappableCard):
     """One service as a big tile: name, summary, how it is done."""
 
-    def __init__(self, service: Any, department: str, lang: str) -> None:
+    def __init__(self, service: Any) -> None:
         super().__init__()
+        self.service = service
         self.code = service.code
+        self.lang = ""
         self.setObjectName(f"service_{service.code}")
         column = QVBoxLayout(self)
         column.setContentsMargins(28, 20, 28, 20)
         column.setSpacing(8)
-        self.title = label("section", service.name.get(lang))
-        self.summary = label("muted", service.summary.get(lang))
+        self.title = label("section")
+        self.summary = label("muted")
         chips = FlowLayout(spacing=10)  # long names wrap instead of widening the card
-        self.department = label("chip", department, wrap=False)
-        self.mode = label("chip", mode_text(service.mode), wrap=False)
+        self.department = label("chip", wrap=False)
+        self.mode = label("chip", wrap=False)
         chips.addWidget(self.department)
         chips.addWidget(self.mode)
         column.addWidget(self.title)
         column.addWidget(self.summary)
         column.addLayout(chips)
+
+    def show_texts(self, department: str, lang: str) -> None:
+        self.lang = lang
+        self.title.setText(self.service.name.get(lang))
+        self.summary.setText(self.service.summary.get(lang))
+        self.department.setText(department)
+        self.mode.setText(mode_text(self.service.mode))
 
 
 class DepartmentsArea(QScrollArea):
@@ -98,6 +107,7 @@ class HomeScreen(Screen):
         self.department = ""
         self.query = ""
         self.services: list[Any] = []
+        self._cards: dict[str, ServiceCard] = {}
         self.languages = LanguageBar(bridge)
         self.page.addWidget(self.languages)
         self.heading = label("title")
@@ -164,6 +174,9 @@ class HomeScreen(Screen):
 
     # --- state from the bridge -------------------------------------------------------
     def _on_catalog(self, catalog: Any) -> None:
+        for card in self._cards.values():
+            card.deleteLater()
+        self._cards.clear()
         for b in self.department_buttons.values():
             self.department_group.removeButton(b)
             b.deleteLater()
@@ -212,12 +225,25 @@ class HomeScreen(Screen):
         area.updateGeometry()
 
     def _render_results(self) -> None:
-        clear_layout(self.list)
+        # Cards are made once per service and reused: building and styling widgets is
+        # what a keystroke would otherwise spend its time on.
+        while self.list.count():
+            item = self.list.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
         catalog = self.bridge.catalog
         for service in self.services[:MAX_CARDS]:
-            dept = catalog.department(service.department).name.get(self.lang) if catalog else ""
-            card = ServiceCard(service, dept, self.lang)
-            card.clicked.connect(lambda code=service.code: self.bridge.service_requested.emit(code))
+            card = self._cards.get(service.code)
+            if card is None:
+                card = ServiceCard(service)
+                card.clicked.connect(
+                    lambda code=service.code: self.bridge.service_requested.emit(code)
+                )
+                self._cards[service.code] = card
+            if card.lang != self.lang:
+                dept = catalog.department(service.department).name.get(self.lang)
+                card.show_texts(dept, self.lang)
             self.list.addWidget(card)
             card.show()  # added to a visible page: show now, not on the next event turn
         self._render_count()

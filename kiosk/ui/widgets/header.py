@@ -21,6 +21,7 @@ class Header(QFrame):
         self.setObjectName("Header")
         self.bridge = bridge
         self._now: dt.datetime | None = None
+        self._elapsed = -1
         row = QHBoxLayout(self)
         row.setContentsMargins(32, 18, 32, 18)
         row.setSpacing(22)
@@ -45,11 +46,22 @@ class Header(QFrame):
         times.addWidget(self.date)
         row.addLayout(times)
         bridge.clock_changed.connect(self.set_time)
+        bridge.session_elapsed.connect(self.set_elapsed)
+
+    def set_elapsed(self, seconds: int) -> None:
+        """Outside a session the date shows; during one, how long it has been running."""
+        self._elapsed = seconds
+        if self._now is not None:
+            self.set_time(self._now)
 
     def set_time(self, now: dt.datetime) -> None:
         self._now = now
         locale = QLocale(_LOCALES.get(self.bridge.language, "zh_CN"))
         self.time.setText(now.strftime("%H:%M"))
+        if self._elapsed >= 0:
+            minutes, seconds = divmod(self._elapsed, 60)
+            self.date.setText(self.tr("已用时 {t}").format(t=f"{minutes:02d}:{seconds:02d}"))
+            return
         self.date.setText(
             locale.toString(
                 QDate(now.year, now.month, now.day),

@@ -1,0 +1,380 @@
+"""Benchmark of one hub process: 800 booth WebSockets and 2,000 clerk WebSockets held
+open on 127.0.0.1, 800 calls set up through the queues, then WebRTC signaling relayed
+clerk -> booth and booth -> clerk; records relay latency p50/p99 and the hub's memory.
+
+    PYTHONPATH=. python bench/hub.py [--booths 800] [--clerks 2000] [--seconds 20] [--rate 400]
+
+Writes bench/results/hub.json. Target: relay p99 < 50 ms. The hub runs as a separate
+process (``python -m kiosk hub``) on SQLite; this script is the only client, so the
+latency includes this process's own scheduling on the same two cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+from websockets.asyncio.client import ClientConnection, connect
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kiosk.core.catalog import load_catalog  # noqa: E402
+from kiosk.hub.auth import new_booth_token, new_session_token, token_hash  # noqa: E402
+from kiosk.hub.db import make_engine, migrate  # noqa: E402
+from kiosk.hub.models import Booth, Clerk, ClerkSession  # noqa: E402
+from kiosk.hub.server import free_port  # noqa: E402
+
+
+def raise_fd_limit(wanted: int) -> int:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = min(max(soft, wanted), hard) if hard != resource.RLIM_INFINITY else wanted
+    resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    return target
+
+
+def seed(
+    db_url: str, booths: int, clerks: int, departments: list[str]
+) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
+    """Booths and clerks with tokens, straight into the database (no argon2 for 2,000)."""
+    engine = make_engine(db_url)
+    migrate(engine)
+    booth_rows, clerk_rows = [], []
+    far = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as db, db.begin():
+        for i in range(booths):
+            token = new_booth_token()
+            booth_id = f"bench-{i:04d}"
+            db.add(Booth(id=booth_id, name=booth_id, token_hash=token_hash(token)))
+            booth_rows.append((booth_id, token))
+        for i in range(clerks):
+            token = new_session_token()
+            clerk_id = uuid.uuid4().hex
+            department = departments[i % len(departments)]
+            db.add(
+                Clerk(
+                    id=clerk_id,
+                    username=f"clerk{i:04d}",
+                    display_name=f"clerk{i}",
+                    department=department,
+                    roles="clerk",
+                    password_hash="-",
+                )
+            )
+            db.add(ClerkSession(token_hash=token_hash(token), clerk_id=clerk_id, expires_at=far))
+            clerk_rows.append((clerk_id, token, department))
+    engine.dispose()
+    return booth_rows, clerk_rows
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class Samples:
+    """Latencies as they arrive, and an event set once ``expected`` have."""
+
+    def __init__(self, expected: int = 0) -> None:
+        self.values: list[float] = []
+        self.expected = expected
+        self.complete = asyncio.Event()
+
+    def add(self, value: float) -> None:
+        self.values.append(value)
+        if self.expected and len(self.values) >= self.expected:
+            self.complete.set()
+
+    async def settle(self, expected: int, limit_s: float = 20.0) -> None:
+        self.expected = expected
+        if len(self.values) >= expected:
+            return
+        # On timeout the summary reports how many arrived.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.complete.wait(), limit_s)
+
+
+class Peer:
+    """One WebSocket of the benchmark: answers pings and commands, times signals."""
+
+    def __init__(self, ws: ClientConnection, name: str, latencies: Samples) -> None:
+        self.ws = ws
+        self.name = name
+        self.latencies = latencies
+        self.acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.accepted: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.task = asyncio.create_task(self.read())
+
+    async def read(self) -> None:
+        try:
+            async for text in self.ws:
+                frame = json.loads(text)
+                kind = frame.get("type")
+                if kind == "ping":
+                    await self.ws.send(json.dumps({"type": "pong", "ts": frame.get("ts")}))
+                elif kind == "command":
+                    await self.ws.send(json.dumps({"type": "ack", "id": frame["id"], "ok": True}))
+                    data = frame["data"]
+                    if frame["name"] == "signal" and data.get("kind") == "candidate":
+                        self.latencies.add(time.perf_counter() - data["candidate"]["t"])
+                    elif (
+                        frame["name"] == "queue"
+                        and data.get("status") == "accepted"
+                        and not self.accepted.done()
+                    ):
+                        self.accepted.set_result(data)
+                elif kind == "signal" and frame.get("kind") == "candidate":
+                    self.latencies.add(time.perf_counter() - frame["candidate"]["t"])
+                elif kind == "ack":
+                    fut = self.acks.pop(frame["id"], None)
+                    if fut is not None and not fut.done():
+                        fut.set_result(frame)
+        except Exception:  # the socket closed; the benchmark counts what arrived
+            return
+
+    async def event(self, name: str, data: dict[str, Any]) -> dict[str, Any]:
+        event_id = uuid.uuid4().hex
+        fut: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.acks[event_id] = fut
+        await self.ws.send(
+            json.dumps({"type": "event", "id": event_id, "name": name, "data": data})
+        )
+        return await asyncio.wait_for(fut, 30)
+
+    async def candidate(self, call_id: str, to: str, as_event: bool) -> None:
+        signal = {
+            "call_id": call_id,
+            "to": to,
+            "kind": "candidate",
+            "candidate": {"candidate": "candidate:bench", "t": time.perf_counter()},
+        }
+        if as_event:
+            frame = {"type": "event", "id": uuid.uuid4().hex, "name": "signal", "data": signal}
+        else:
+            frame = {"type": "signal", **signal}
+        await self.ws.send(json.dumps(frame))
+
+
+async def open_many(
+    url: str,
+    tokens: list[str],
+    latencies: Samples,
+    batch: int = 100,
+) -> list[Peer]:
+    peers: list[Peer] = []
+
+    async def one(token: str) -> Peer:
+        ws = await connect(
+            url,
+            additional_headers={"Authorization": f"Bearer {token}"},
+            ping_interval=None,
+            max_queue=None,
+            open_timeout=60,
+            max_size=2**24,
+        )
+        return Peer(ws, token[:6], latencies)
+
+    for start in range(0, len(tokens), batch):
+        peers += await asyncio.gather(*(one(t) for t in tokens[start : start + batch]))
+    return peers
+
+
+def summary(latencies: list[float], sent: int) -> dict[str, Any]:
+    ms = sorted(x * 1000 for x in latencies)
+    if not ms:
+        return {"messages": sent, "received": 0}
+    q = statistics.quantiles(ms, n=100, method="inclusive")
+    return {
+        "messages": sent,
+        "received": len(ms),
+        "p50_ms": round(q[49], 2),
+        "p90_ms": round(q[89], 2),
+        "p99_ms": round(q[98], 2),
+        "max_ms": round(ms[-1], 2),
+    }
+
+
+async def drive(
+    base: str,
+    pid: int,
+    booths: list[tuple[str, str]],
+    clerks: list[tuple[str, str, str]],
+    seconds: float,
+    rate: float,
+    departments: list[str],
+) -> dict[str, Any]:
+    ws_base = "ws://" + base.removeprefix("http://")
+    result: dict[str, Any] = {"hub_rss_mb": {"idle": round(rss_mb(pid), 1)}}
+    setup = Samples()
+    t0 = time.perf_counter()
+    booth_peers = await open_many(ws_base + "/ws/booth", [t for _, t in booths], setup)
+    clerk_peers = await open_many(ws_base + "/ws/clerk", [t for _, t, _ in clerks], setup)
+    result["connect_s"] = round(time.perf_counter() - t0, 2)
+    result["hub_rss_mb"]["connected"] = round(rss_mb(pid), 1)
+    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+        health = (await http.get("/api/v1/health")).json()
+        result["booths_online"] = health["booths_online"]
+        # One call per booth: the booth queues in a department, a clerk of it accepts.
+        by_department: dict[str, list[int]] = {d: [] for d in departments}
+        for index, (_, _, department) in enumerate(clerks):
+            by_department[department].append(index)
+        calls: list[tuple[Peer, Peer, str, str, str]] = []
+        t0 = time.perf_counter()
+        sem = asyncio.Semaphore(8)
+
+        async def set_up(i: int) -> None:
+            department = departments[i % len(departments)]
+            clerk_index = by_department[department][i // len(departments)]
+            booth_peer, clerk_peer = booth_peers[i], clerk_peers[clerk_index]
+            async with sem:
+                try:
+                    ack = await booth_peer.event("call_request", {"department": department})
+                    r = await http.post(
+                        f"/api/v1/queue/{ack['data']['id']}/accept",
+                        headers={"Authorization": f"Bearer {clerks[clerk_index][1]}"},
+                    )
+                    r.raise_for_status()
+                    call = r.json()
+                except Exception as exc:  # counted and reported, the run goes on
+                    failed.append(f"{type(exc).__name__}: {exc}"[:200])
+                    return
+            calls.append(
+                (booth_peer, clerk_peer, call["call_id"], f"booth:{booths[i][0]}", call["you"])
+            )
+
+        failed: list[str] = []
+        await asyncio.gather(*(set_up(i) for i in range(len(booths))))
+        result["call_setup_failures"] = len(failed)
+        if failed:
+            result["call_setup_first_failure"] = failed[0]
+        result["calls"] = len(calls)
+        result["call_setup_s"] = round(time.perf_counter() - t0, 2)
+    result["hub_rss_mb"]["in_calls"] = round(rss_mb(pid), 1)
+
+    # Steady relay: `rate` signals a second, alternating clerk->booth and booth->clerk.
+    latencies = Samples()
+    for p in booth_peers + clerk_peers:
+        p.latencies = latencies
+    sent = 0
+    tick = 0.05
+    per_tick = max(1, round(rate * tick))
+    deadline = time.perf_counter() + seconds
+    next_tick = time.perf_counter()
+    while time.perf_counter() < deadline:
+        for _ in range(per_tick):
+            booth_peer, clerk_peer, call_id, booth_addr, clerk_addr = calls[sent % len(calls)]
+            if sent % 2 == 0:
+                await clerk_peer.candidate(call_id, booth_addr, as_event=False)
+            else:
+                await booth_peer.candidate(call_id, clerk_addr, as_event=True)
+            sent += 1
+        next_tick += tick
+        await asyncio.sleep(max(0.0, next_tick - time.perf_counter()))
+    await latencies.settle(sent)
+    result["relay_steady"] = {"rate_per_s": rate, **summary(latencies.values, sent)}
+
+    # Burst: every clerk in a call signals its booth at once.
+    burst = Samples()
+    for p in booth_peers + clerk_peers:
+        p.latencies = burst
+    await asyncio.gather(
+        *(c.candidate(call_id, b_addr, as_event=False) for _, c, call_id, b_addr, _ in calls)
+    )
+    await burst.settle(len(calls))
+    result["relay_burst"] = summary(burst.values, len(calls))
+    result["hub_rss_mb"]["end"] = round(rss_mb(pid), 1)
+    for p in booth_peers + clerk_peers:
+        await p.ws.close()
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--booths", type=int, default=800)
+    parser.add_argument("--clerks", type=int, default=2000)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--rate", type=float, default=400.0, help="signals per second")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "hub.json"))
+    args = parser.parse_args()
+    limit = raise_fd_limit(2 * (args.booths + args.clerks) + 1024)
+    departments = [d.code for d in load_catalog().departments]
+    with tempfile.TemporaryDirectory() as tmp:
+        db_url = f"sqlite:///{tmp}/hub.sqlite3"
+        booths, clerks = seed(db_url, args.booths, args.clerks, departments)
+        port = free_port()
+        hub = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "kiosk",
+                "--log-level",
+                "WARNING",
+                "hub",
+                "--db",
+                db_url,
+                "--port",
+                str(port),
+            ],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if hub.poll() is not None or time.monotonic() > deadline:
+                    print("the hub did not start", file=sys.stderr)
+                    return 1
+                time.sleep(0.1)
+            result = asyncio.run(
+                drive(base, hub.pid, booths, clerks, args.seconds, args.rate, departments)
+            )
+        finally:
+            hub.terminate()
+            hub.wait(30)
+    result = {
+        "benchmark": "hub signaling relay and connection capacity",
+        "booths": args.booths,
+        "clerks": args.clerks,
+        "fd_limit": limit,
+        **result,
+        "target": {"relay_p99_ms": 50},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_avg_at_end": [round(x, 2) for x in os.getloadavg()],
+        },
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""Booth UI benchmark: how quickly the window starts, switches language and answers a search.
+
+Figures (offscreen, the demo catalog, portrait 1080x1920):
+- ``start_s``: ``BoothUi(...)`` built and shown (all ten screens, translations, theme);
+- ``language_switch_ms``: ``set_language`` re-translating every screen (median of 6);
+- ``elderly_toggle_ms``: ``set_elderly`` restyling the whole window (median of 6);
+- ``search_render_p50_ms``/``p95``: a keystroke on the home screen: the catalog search plus
+  rendering the result cards, over queries of every kind;
+- ``screenshot_ms``: ``window.grab()`` of one screen (without PNG encoding);
+- ``rss_mb``: resident memory of the process afterwards.
+
+Targets: start < 2 s, a keystroke's search + render p95 < 100 ms (a touch must feel
+immediate). Run: ``python bench/ui.py``; writes ``bench/results/ui.json``. CPU times are
+given beside wall times because the machine may be shared.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+QUERIES = [
+    "gjj",
+    "gongjijin",
+    "公积金",
+    "注销",
+    "zx",
+    "社保",
+    "sb",
+    "hukou",
+    "户口",
+    "marriage",
+    "tax",
+    "营业执照",
+    "yyzz",
+    "医保",
+    "yb",
+    "不动产",
+    "bdc",
+    "提取",
+    "tq",
+    "xyz",
+]
+
+
+def _timed(fn) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def main() -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.config import BoothConfig
+    from kiosk.core.catalog import load_catalog
+    from kiosk.core.clock import SystemClock
+    from kiosk.privacy.vault import SessionVault
+    from kiosk.ui.app import create_application
+    from kiosk.ui.booth_ui import BoothCollaborators, BoothUi
+
+    app = create_application()
+    catalog = load_catalog()
+    tmp = tempfile.TemporaryDirectory()
+    holder: dict[str, BoothUi] = {}
+
+    def start() -> None:
+        ui = BoothUi(
+            BoothConfig(fullscreen=False),
+            BoothCollaborators(
+                catalog=catalog,
+                session_factory=lambda: SessionVault(root=Path(tmp.name)),
+                clock=SystemClock(),
+            ),
+        )
+        ui.window.show()
+        QApplication.processEvents()
+        holder["ui"] = ui
+
+    start_wall, start_cpu = _timed(start)
+    ui = holder["ui"]
+    ui.start_session()
+    QApplication.processEvents()
+
+    switches = []
+    for lang in ("en", "zh_HK", "zh_CN") * 2:
+        switches.append(_timed(lambda lang=lang: ui.set_language(lang))[1] * 1000)
+    toggles = []
+    for on in (True, False) * 3:
+        toggles.append(_timed(lambda on=on: ui.set_elderly(on))[1] * 1000)
+
+    home = ui.window.screens["home"]
+    searches = []
+    for q in QUERIES * 3:
+        home.search.clear()
+
+        def keystroke(q: str = q) -> None:
+            home.search.setText(q)
+            QApplication.processEvents()
+
+        searches.append(_timed(keystroke)[1] * 1000)
+    searches.sort()
+    grab_ms = _timed(lambda: ui.window.grab())[0] * 1000
+    ui.close()
+    tmp.cleanup()
+    app.processEvents()
+
+    figures = {
+        "start_s": round(start_wall, 3),
+        "start_cpu_s": round(start_cpu, 3),
+        "language_switch_ms": round(statistics.median(switches), 1),
+        "elderly_toggle_ms": round(statistics.median(toggles), 1),
+        "search_render_p50_ms": round(searches[len(searches) // 2], 1),
+        "search_render_p95_ms": round(searches[int(len(searches) * 0.95) - 1], 1),
+        "screenshot_ms": round(grab_ms, 1),
+        "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "services": len(catalog.services),
+        "load_average": round(os.getloadavg()[0], 2),
+    }
+    for key, value in figures.items():
+        print(f"{key:24} {value}")
+    out = ROOT / "bench" / "results" / "ui.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,235 @@
+"""``kiosk run``: the booth's composition root.
+
+:class:`Booth` builds every part of one booth process from the configuration and is the
+one place that knows the concrete classes: the hub link (client, catalog cache, control
+channel, outbox, recovery), the devices (door, locker, ID-card reader, QR scanner), the
+watchdog, and the UI's collaborators. ``kiosk demo`` (``kiosk.demo``) builds the same
+booth against an embedded hub and emulated devices.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kiosk import __version__
+from kiosk.config import Config
+from kiosk.core.clock import Clock, SystemClock
+from kiosk.core.errors import DeviceError, XiaowuError
+
+if TYPE_CHECKING:
+    from kiosk.backend.messages import Command
+    from kiosk.ui.booth_ui import BoothCollaborators, BoothUi
+
+log = logging.getLogger(__name__)
+
+HELP = "run the booth app (full screen, connected to its hub and devices)"
+
+
+def data_dir(config: Config) -> Path:
+    """The booth's persistent state: outbox, catalog cache, slot records, keys."""
+    if config.booth.data_dir:
+        return Path(config.booth.data_dir)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "xiaowu"
+
+
+class Booth:
+    """One booth process: built from ``config``, started by the UI's ``on_start``."""
+
+    def __init__(self, config: Config, *, clock: Clock | None = None) -> None:
+        from kiosk.backend.backoff import Backoff
+        from kiosk.backend.catalog_cache import CatalogCache
+        from kiosk.backend.channel import BoothChannel
+        from kiosk.backend.client import HubClient
+        from kiosk.backend.keystore import FileKeyStore
+        from kiosk.backend.outbox import Outbox
+        from kiosk.backend.recovery import Recovery, SessionJournal
+        from kiosk.backend.sync import HubSync
+
+        self.config = config
+        self.clock = clock or SystemClock()
+        self.data = data_dir(config)
+        self.data.mkdir(parents=True, exist_ok=True, mode=0o700)
+        hub = config.hub
+        self.client = HubClient(hub.url, hub.token, timeout_s=hub.timeout_s)
+        self.catalog_cache = CatalogCache(self.client, self.data, self.clock)
+        self.channel = BoothChannel(
+            self.client.websocket_url(),
+            hub.token,
+            self.clock,
+            backoff=Backoff(hub.reconnect_min_s, hub.reconnect_max_s),
+        )
+        self.outbox = Outbox(self.data, FileKeyStore(self.data / "keys"), self.clock)
+        self.journal = SessionJournal(self.data, self.clock)
+        self.recovery = Recovery(
+            self.journal, self.outbox, self.channel, _NoPresenceSensor(), self._wipe_session
+        )
+        self.sync = HubSync(
+            self.channel, self.catalog_cache, self.outbox, self.clock, sessions=self.recovery
+        )
+        self.ui: BoothUi | None = None
+        self.door: Any = None
+        self.locker: Any = None
+        self.watchdog: Any = None
+        self._tasks: list[asyncio.Task[Any]] = []
+        self.channel.on_command("open_door", self._on_open_door)
+        self.channel.on_command("start_session", self._on_start_session)
+        self.channel.on_command("end_session", self._on_end_session)
+
+    # -- what the UI is given -------------------------------------------------------------
+
+    def collaborators(self) -> BoothCollaborators:
+        from kiosk.privacy.vault import SessionVault
+        from kiosk.ui.booth_ui import BoothCollaborators
+
+        session_root = (
+            Path(self.config.booth.session_dir) if self.config.booth.session_dir else None
+        )
+        return BoothCollaborators(
+            catalog=self.initial_catalog(),
+            session_factory=lambda: SessionVault(root=session_root),
+            clock=self.clock,
+            connection=self.channel,
+            on_start=self.start,
+        )
+
+    def initial_catalog(self) -> Any:
+        """The cached hub catalog if there is one, else the catalog shipped with the app."""
+        from kiosk.core.catalog import load_catalog
+
+        cached = self.catalog_cache.catalog
+        return cached if cached is not None else load_catalog()
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    async def start(self, ui: BoothUi) -> None:
+        """Runs once on the UI loop after the window is shown."""
+        from kiosk.ops.sdnotify import SystemdNotifier
+        from kiosk.ops.watchdog import LoopWatchdog
+        from kiosk.privacy.vault import wipe_stale
+
+        self.ui = ui
+        session_root = (
+            Path(self.config.booth.session_dir) if self.config.booth.session_dir else None
+        )
+        wipe_stale(session_root)
+        self.catalog_cache.add_listener(self._on_catalog_status)
+        await self._open_devices()
+        await self.recovery.recover()
+        self.sync.start()
+        self.outbox.start(self.client)
+        self._tasks.append(self.channel.start())
+        notifier = SystemdNotifier()
+        if notifier.watchdog_interval_s:
+            self.watchdog = LoopWatchdog(
+                self.clock, notifier, interval_s=notifier.watchdog_interval_s / 2
+            )
+            self._tasks.append(self.watchdog.start())
+        notifier.ready(f"xiaowu booth {__version__} ({self.config.booth.id})")
+        log.info("booth %s started (hub %s)", self.config.booth.id, self.config.hub.url)
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for stop in (self.channel.stop, self.sync.stop, self.outbox.stop):
+            with contextlib.suppress(Exception):
+                await stop()
+        await self.client.aclose()
+
+    async def _open_devices(self) -> None:
+        from kiosk.devices.assembly import open_door, open_locker_bank
+
+        devices = self.config.devices
+        try:
+            self.door = await open_door(devices, self.clock)
+        except (DeviceError, OSError) as exc:
+            log.error("door relay unavailable: %s", exc)
+        try:
+            self.locker = await open_locker_bank(devices, self.data, _HubAlerts(self), self.clock)
+        except (DeviceError, OSError) as exc:
+            log.error("locker unavailable: %s", exc)
+
+    # -- hub commands ----------------------------------------------------------------------
+
+    async def _on_open_door(self, command: Command) -> None:
+        if self.door is None:
+            raise DeviceError("no door relay configured", code="door_absent")
+        await self.door.pulse(str(command.data.get("appointment_id") or ""))
+
+    async def _on_start_session(self, command: Command) -> None:
+        if self.ui is not None:
+            self.ui.start_session()
+
+    async def _on_end_session(self, command: Command) -> None:
+        if self.ui is not None:
+            self.ui.end_session("hub")
+
+    def _on_catalog_status(self, status: Any) -> None:
+        catalog = self.catalog_cache.catalog
+        if self.ui is not None and catalog is not None and status.online:
+            self.ui.set_catalog(catalog)
+
+    # -- recovery hooks ---------------------------------------------------------------------
+
+    def _wipe_session(self, session_id: str) -> None:
+        from kiosk.privacy.vault import wipe_stale
+
+        wipe_stale(Path(self.config.booth.session_dir) if self.config.booth.session_dir else None)
+
+
+class _NoPresenceSensor:
+    """The reference booth has no presence sensor: an interrupted session is closed safely."""
+
+    async def citizen_present(self) -> bool | None:
+        return None
+
+
+class _HubAlerts:
+    """Device alerts go to the hub as ``device_fault`` events (kept while offline)."""
+
+    def __init__(self, booth: Booth) -> None:
+        self._booth = booth
+
+    async def alert(self, alert: Any) -> None:
+        kind = getattr(getattr(alert, "kind", None), "value", str(alert))
+        self._booth.channel.send_event(
+            "device_fault",
+            {
+                "device": "locker",
+                "kind": kind,
+                "slot": getattr(alert, "slot", None),
+                "message": getattr(alert, "message", ""),
+            },
+        )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--windowed", action="store_true", help="a window, not full screen")
+    parser.add_argument("--orientation", choices=["portrait", "landscape"])
+
+
+def apply_arguments(config: Config, args: argparse.Namespace) -> Config:
+    booth = config.booth
+    if getattr(args, "windowed", False):
+        booth = dataclasses.replace(booth, fullscreen=False)
+    if getattr(args, "orientation", None):
+        booth = dataclasses.replace(booth, orientation=args.orientation)
+    return dataclasses.replace(config, booth=booth)
+
+
+def main(args: argparse.Namespace, config: Config) -> int:
+    from kiosk.ui.booth_app import run_booth
+
+    config = apply_arguments(config, args)
+    try:
+        booth = Booth(config)
+    except XiaowuError:
+        raise
+    return run_booth(config, booth.collaborators())

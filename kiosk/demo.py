@@ -1,0 +1,96 @@
+"""``kiosk demo``: the booth with an embedded hub and emulated devices, on one machine.
+
+Starts a real hub on 127.0.0.1 (SQLite in the demo's data folder) with one demo clerk per
+department, registers this booth, starts the device emulators on pseudo-terminals
+(locker, door relay, ID-card reader, QR scanner), prints the addresses of the clerk
+console and the citizen page, and runs the booth app against them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import logging
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from kiosk.booth import Booth, apply_arguments
+from kiosk.booth import add_arguments as add_booth_arguments
+from kiosk.config import Config
+
+log = logging.getLogger(__name__)
+
+HELP = "run the booth with an embedded hub and emulated devices (no hardware needed)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_booth_arguments(parser)
+    parser.add_argument("--port", type=int, default=0, help="the embedded hub's port (0: any)")
+    parser.add_argument("--data", metavar="DIR", help="keep the demo's state here (default: temp)")
+
+
+def start_embedded_hub(config: Config, state_dir: Path, port: int = 0) -> Any:
+    """A real hub in a background thread, with demo clerks and this booth registered."""
+    from kiosk.hub.cli import _demo_clerks
+    from kiosk.hub.server import HubServer
+    from kiosk.hub.settings import HubSettings
+
+    settings = HubSettings(db_url=f"sqlite:///{state_dir / 'hub.sqlite3'}")
+    hub = HubServer(settings, port=port).start()
+    _demo_clerks(hub.state)
+    return hub
+
+
+def demo_config(config: Config, hub_url: str, token: str, state_dir: Path) -> Config:
+    return dataclasses.replace(
+        config,
+        booth=dataclasses.replace(config.booth, data_dir=str(state_dir / "booth")),
+        hub=dataclasses.replace(config.hub, url=hub_url, token=token),
+        devices=dataclasses.replace(
+            config.devices, face_camera="synthetic", document_camera="synthetic"
+        ),
+    )
+
+
+class DemoBooth(Booth):
+    """The booth whose devices are emulators started on its own loop."""
+
+    async def start(self, ui: Any) -> None:
+        from kiosk.devices.demo_rig import DemoRig
+
+        self.rig = DemoRig(self.config.devices)
+        devices = await self.rig.start()
+        self.config = dataclasses.replace(self.config, devices=devices)
+        await super().start(ui)
+
+    async def stop(self) -> None:
+        await super().stop()
+        rig = getattr(self, "rig", None)
+        if rig is not None:
+            rig.close()
+
+
+def main(args: argparse.Namespace, config: Config) -> int:
+    from kiosk.hub.cli import DEMO_PASSWORD
+    from kiosk.ui.booth_app import run_booth
+
+    config = apply_arguments(config, args)
+    with tempfile.TemporaryDirectory(prefix="xiaowu-demo-") as tmp:
+        state = Path(args.data) if args.data else Path(tmp)
+        state.mkdir(parents=True, exist_ok=True)
+        hub = start_embedded_hub(config, state, args.port)
+        try:
+            token = hub.register_booth(config.booth.id, config.booth.name)
+            booth = DemoBooth(demo_config(config, hub.url, token, state))
+            print(f"Xiaowu demo: hub at {hub.url}")
+            print(
+                f"  clerk console:  {hub.url}/console  (user = department code, e.g. tax;"
+                f" password {DEMO_PASSWORD!r})"
+            )
+            print(f"  citizen page:   {hub.url}/m")
+            print(f"  door QR code:   {hub.url}/m/door/{config.booth.id}")
+            print(f"  OpenAPI:        {hub.url}/openapi.json", flush=True)
+            return run_booth(booth.config, booth.collaborators())
+        finally:
+            hub.stop()
