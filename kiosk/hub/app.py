@@ -7,6 +7,7 @@ SQLite file or an empty PostgreSQL database just works.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -75,9 +76,13 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        async with api_ops.watch_fleet(state):
-            yield
-        engine.dispose()
+        sweeper = asyncio.create_task(ws.heartbeats(state))
+        try:
+            async with api_ops.watch_fleet(state):
+                yield
+        finally:
+            sweeper.cancel()
+            engine.dispose()
 
     app = FastAPI(
         lifespan=lifespan,
