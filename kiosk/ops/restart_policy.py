@@ -2,10 +2,12 @@
 
 A booth runs for weeks; any slow leak (a library's cache, a codec's buffers) would end in
 an out-of-memory kill in the middle of someone's case. :class:`RestartPolicy` samples the
-process's resident memory at the end of every session. The first ``warmup_sessions``
-sessions fill caches and load models; the RSS after them is the *baseline*. When the RSS
-at a session end exceeds the baseline by ``growth_limit_bytes``, the policy calls
-``restart(reason)`` right then: the citizen has just left and nobody is inside.
+process's resident memory at the end of every session, after handing the C allocator's
+free pages back to the system (:func:`release_free_memory`), so the figure is memory in
+use. The first ``warmup_sessions`` sessions fill caches and load models; the RSS after
+them is the *baseline*. When the RSS at a session end exceeds the baseline by
+``growth_limit_bytes``, the policy calls ``restart(reason)`` right then: the citizen
+has just left and nobody is inside.
 
 An operator's ``restart`` command (hub -> booth) goes through :meth:`request`: at once when
 no session is running, otherwise at the end of the current session. The same holds for
@@ -26,6 +28,8 @@ The composition root calls::
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +41,24 @@ from kiosk.ops.health import process_rss_bytes
 log = logging.getLogger(__name__)
 
 RESTART_EXIT_CODE = 75  # EX_TEMPFAIL: "try again", and systemd restarts the unit
+
+
+def release_free_memory() -> None:
+    """Give memory that is free inside the C allocator back to the system (glibc).
+
+    Codecs and the DTLS/SRTP stack of a video call allocate and free tens of megabytes
+    in worker threads; glibc keeps the freed pages in per-thread arenas, so the process
+    looks like it grows ~20 MB per 100 calls although nothing is leaked (Python's own
+    heap stays flat). ``malloc_trim(0)`` between sessions returns them. No-op elsewhere.
+    """
+    name = ctypes.util.find_library("c")
+    if not name:
+        return
+    try:
+        trim = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,12 +76,14 @@ class RestartPolicy:
         *,
         restart: Callable[[str], None],
         rss: Callable[[], int | None] = process_rss_bytes,
+        trim: Callable[[], None] | None = release_free_memory,
         warmup_sessions: int = 20,
         growth_limit_bytes: int = 300 * 1024 * 1024,
     ) -> None:
         self._clock = clock
         self._restart = restart
         self._rss = rss
+        self._trim = trim
         self.warmup_sessions = warmup_sessions
         self.growth_limit_bytes = growth_limit_bytes
         self.sessions = 0
@@ -76,6 +100,8 @@ class RestartPolicy:
         """Sample memory now that nobody is inside; restart if needed. True: restarting."""
         self.in_session = False
         self.sessions += 1
+        if self._trim is not None:
+            self._trim()
         rss = self._rss()
         if rss is not None and self.sessions == self.warmup_sessions:
             self.baseline_bytes = rss

@@ -62,3 +62,15 @@ def test_restart_at_once_when_nobody_is_inside() -> None:
     policy = make(memory, restarts)
     assert policy.request("config")
     assert restarts == ["config"]
+
+
+def test_free_heap_is_trimmed_before_memory_is_sampled() -> None:
+    order: list[str] = []
+    policy = RestartPolicy(
+        FakeClock(),
+        restart=lambda reason: None,
+        rss=lambda: order.append("rss") or 1,
+        trim=lambda: order.append("trim"),
+    )
+    policy.session_ended()
+    assert order == ["trim", "rss"]
