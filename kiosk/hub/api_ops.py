@@ -18,6 +18,18 @@ Endpoints (all under ``/api/v1/ops``, operator token required):
 - ``GET  work-orders/stats`` -> ``{"by_booth": [...], "by_kind": [...]}`` (mean time to
   dispatch and to fix, seconds)
 
+Frames on the booth WebSocket (kiosk.hub.protocol names them; their data is defined here):
+
+- booth -> hub ``health``: :meth:`kiosk.ops.health.HealthReport.to_json` (``version``,
+  ``uptime_s``, ``at``, ``devices`` [{``name``, ``present``, ``faults``}], ``camera``,
+  ``microphone``, ``locker`` {``total``, ``free``, ``in_use``, ``out_of_service``},
+  ``disk`` {``free_bytes``, ``total_bytes``}, ``rss_bytes``, ``network`` {``online``,
+  ``rtt_ms``, ``reconnects``}, ``last_error``); every field may be null.
+- booth -> hub ``device_fault``: ``{"device", "kind", "message", "at", "slot"?,
+  "case_id"?}`` -> a work order of kind ``<device>.<kind>``.
+- hub -> booth ``config``: ``{"settings": {"dotted.key": value, ...}}``; ``restart``:
+  ``{"reason", "by"}`` (acked at once; the restart waits for the booth to be empty).
+
 Faults come in from the booth WebSocket (:func:`on_booth_event`, called by kiosk.hub.ws
 for ``health`` and ``device_fault`` events) and from :func:`sweep_offline` (a booth
 silent longer than ``AlertLimits.offline_after_s``), run every ``sweep_s`` by
