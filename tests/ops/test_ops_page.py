@@ -16,7 +16,7 @@ from kiosk.devices.locker.store import SlotStore
 from kiosk.ops.health import HealthCollector
 from tests.hub.conftest import PASSWORD
 from tests.ops.conftest import OpsHub
-from tests.ops.test_fleet import FAST, EmulatedBooth
+from tests.ops.emulated_booth import FAST, EmulatedBooth
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
