@@ -20,7 +20,7 @@ from kiosk.hub.errors import ApiError
 from kiosk.hub.models import Booth, Case, LockerDeposit, utcnow
 from kiosk.hub.protocol import BOOTH_EVENTS, PRESENCE
 from kiosk.hub.state import HubState
-from kiosk.hub.switchboard import Link
+from kiosk.hub.switchboard import SWEEP_SLICES, Link
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -52,16 +52,21 @@ def _now_iso(hub: HubState) -> str:
 
 
 async def heartbeats(hub: HubState) -> None:
-    """One sweeper for every connection (not a task each): every ``heartbeat_s`` it pings
-    the links that have been silent that long and closes (4408) those silent for three."""
+    """One sweeper for every connection (not a task each). Each link is visited once per
+    ``heartbeat_s`` (in one of ten slices, so thousands of pings do not leave at once):
+    a link silent that long is pinged, one silent for three is closed (4408)."""
     board = hub.switchboard
     heartbeat = hub.settings.heartbeat_s
+    tick = 0
     while True:
-        await asyncio.sleep(heartbeat)
+        await asyncio.sleep(heartbeat / SWEEP_SLICES)
+        tick = (tick + 1) % SWEEP_SLICES
         now = hub.clock.monotonic()
         ping = json.dumps({"type": "ping", "ts": hub.clock.now().timestamp()})
         work = []
         for link in list(board.links.values()):
+            if link.sweep_slot != tick:
+                continue
             silent = now - link.last_seen
             if silent > 3 * heartbeat:
                 log.info("%s missed its heartbeats; closing", link.peer)

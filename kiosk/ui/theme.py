@@ -164,6 +164,10 @@ def stylesheet(t: Theme) -> str:
         background: {t.surface_alt}; border: {bw}px solid {t.primary};
         border-radius: 12px; padding: 4px 14px;
     }}
+    QLabel[role="live"] {{
+        font-size: {f(24)}px; font-weight: 700; color: #ffffff; background: {t.danger};
+        border-radius: 12px; padding: 4px 16px;
+    }}
     QLabel[role="problem"] {{ font-size: {f(22)}px; color: {t.danger}; font-weight: 600; }}
     QFrame[role="card"] {{
         background: {t.surface}; border: {bw}px solid {t.border};
@@ -207,6 +211,7 @@ def stylesheet(t: Theme) -> str:
         font-size: {f(30)}px; color: {t.text}; border: {bw}px solid {t.border};
         background: {t.surface};
     }}
+    QPushButton[role="key"][wide="true"] {{ min-width: {f(120)}px; font-size: {f(26)}px; }}
     QPushButton[role="lang"] {{
         min-height: {t.button_height}px; padding: 0 22px; font-size: {f(26)}px;
         color: {t.on_header}; background: transparent; border: 2px solid {t.on_header};
