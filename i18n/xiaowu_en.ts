@@ -47,6 +47,21 @@
 <context>
     <name>OperatorMenuScreen</name>
     <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="210" />
+        <source>正在自检，请稍候……</source>
+        <translation>Checking, please wait…</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="212" />
+        <source>自检结果</source>
+        <translation>Self-check results</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="214" />
+        <source>没有自检结果。</source>
+        <translation>No self-check results.</translation>
+    </message>
+    <message>
         <location filename="../kiosk/ui/screens/operator.py" line="187" />
         <source>运维菜单</source>
         <translation>Operator menu</translation>

@@ -47,6 +47,21 @@
 <context>
     <name>OperatorMenuScreen</name>
     <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="210" />
+        <source>正在自检，请稍候……</source>
+        <translation>正在自檢，請稍候……</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="212" />
+        <source>自检结果</source>
+        <translation>自檢結果</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="214" />
+        <source>没有自检结果。</source>
+        <translation>沒有自檢結果。</translation>
+    </message>
+    <message>
         <location filename="../kiosk/ui/screens/operator.py" line="187" />
         <source>运维菜单</source>
         <translation>運維選單</translation>

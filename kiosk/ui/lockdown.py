@@ -25,6 +25,7 @@ screen (:mod:`kiosk.ui.error_router`).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -133,6 +134,7 @@ class Lockdown(QObject):
 
     exit_requested = Signal()  # the operator chose to leave the app
     layer_changed = Signal(str)  # "", "operator_pin", "operator_menu" or "cleaning"
+    doctor_done = Signal(object)  # list[kiosk.doctor.Finding], from the checking thread
 
     def __init__(
         self,
@@ -174,6 +176,7 @@ class Lockdown(QObject):
         self.menu.cleaning_requested.connect(self.start_cleaning)
         self.menu.doctor_requested.connect(self.show_doctor)
         self.menu.back_requested.connect(self.close_layer)
+        self.doctor_done.connect(self.menu.show_findings)  # queued: back on the Qt thread
 
         self.ticker = QTimer(self)
         self.ticker.setInterval(TICK_MS)
@@ -330,10 +333,22 @@ class Lockdown(QObject):
         self.exit_requested.emit()
 
     def show_doctor(self) -> None:
-        if self.doctor is None:
+        """Run the self-check off the UI thread (it runs programs and asks the hub)."""
+        doctor = self.doctor
+        if doctor is None:
             self.menu.show_findings([])
             return
-        self.menu.show_findings(self.doctor())
+        self.menu.show_checking()
+
+        def check() -> None:
+            try:
+                findings = doctor()
+            except Exception:  # the operator sees "no findings", the log says why
+                log.exception("self-check failed")
+                findings = []
+            self.doctor_done.emit(findings)
+
+        threading.Thread(target=check, name="operator-doctor", daemon=True).start()
 
     def start_cleaning(self) -> None:
         self._cleaning_until = self.clock.monotonic() + self.cleaning_s

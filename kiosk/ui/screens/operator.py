@@ -170,6 +170,12 @@ class OperatorMenuScreen(Screen):
         self.findings.setObjectName("DoctorFindings")
         self.findings.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         box.addWidget(self.findings)
+        self.status = label("body")
+        self.status.setObjectName("DoctorStatus")
+        box.insertWidget(0, self.status)
+        box.setDirection(QHBoxLayout.Direction.TopToBottom)
+        box.addStretch(1)
+        self.checking = False
         self.page.addWidget(self.findings_box, 1)
         self.page.addStretch(1)
 
@@ -179,8 +185,16 @@ class OperatorMenuScreen(Screen):
             + (f" → {f.fix}" if f.fix and f.status != "ok" else "")
             for f in findings
         ]
+        self.checking = False
         self.findings.setText("\n".join(lines))
-        self.findings_box.setVisible(bool(lines))
+        self.findings_box.setVisible(True)
+        self.retranslate()
+
+    def show_checking(self) -> None:
+        self.checking = True
+        self.findings.setText("")
+        self.findings_box.show()
+        self.retranslate()
 
     def clear_findings(self) -> None:
         self.findings.setText("")
@@ -193,3 +207,9 @@ class OperatorMenuScreen(Screen):
         self.clean.setText(self.tr("清洁屏幕"))
         self.doctor.setText(self.tr("设备自检"))
         self.back.setText(self.tr("返回"))
+        if self.checking:
+            self.status.setText(self.tr("正在自检，请稍候……"))
+        elif self.findings.text():
+            self.status.setText(self.tr("自检结果"))
+        else:
+            self.status.setText(self.tr("没有自检结果。"))
