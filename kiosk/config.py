@@ -65,6 +65,8 @@ class HubServerConfig:
     db_url: str = "sqlite:///var/hub.sqlite3"
     public_url: str = ""  # the address phones use; empty: http://host:port
     secret_key: str = ""  # signs citizen links; empty: generated and kept in the database
+    sms_gateway_url: str = ""  # JSON POST per SMS (kiosk.hub.notify); empty: inbox only
+    heartbeat_s: float = 10.0  # booth/clerk WebSocket heartbeats; silent 3x this: closed
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +136,7 @@ class CallConfig:
     give_up_after_s: float = 120.0  # a participant unreachable this long has left
     video_fps: float = 15.0
     audio_only_loss: float = 0.25  # video packet loss that switches the call to audio only
+    recording: bool = False  # calls are recorded (hub side): the booth announces it
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,7 +60,7 @@ def _arch() -> str:
     ).stdout.strip()
 
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 
 def test_files_land_where_the_system_expects_them(installed_root: Path) -> None:
