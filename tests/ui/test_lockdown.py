@@ -335,3 +335,24 @@ def test_operator_layer_has_no_chinese_left_in_english(locked_ui: Any, name: str
     english = i18n_probe.visible_texts(ui.lockdown.layer)
     assert len(english) >= 3 and set(english) != set(source)
     assert [t for t in english if i18n_probe.HAN.search(t)] == []
+
+
+def test_three_finger_touches_are_swallowed_and_one_finger_passes(locked_ui: Any) -> None:
+    target = locked_ui.window.screens["attract"]
+    target.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
+    seen: list[int] = []
+
+    def on_touch(event: QEvent) -> bool:
+        if event.type() == QEvent.Type.TouchBegin:
+            seen.append(len(event.points()))  # type: ignore[attr-defined]
+        return True
+
+    target.event = on_touch  # type: ignore[method-assign]
+    device = QTest.createTouchDevice()
+    QTest.touchEvent(target, device).press(0, QPoint(100, 400)).commit()
+    QTest.touchEvent(target, device).release(0, QPoint(100, 400)).commit()
+    fingers = QTest.touchEvent(target, device)
+    for i in range(3):
+        fingers.press(i, QPoint(100 + 80 * i, 400))
+    fingers.commit()
+    assert seen == [1]
