@@ -2,6 +2,115 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>PinPadScreen</name>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="114" />
+        <source>运维人员验证</source>
+        <translation>Operator check</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="116" />
+        <source>密码错误，还可以再试 {n} 次。</source>
+        <translation>Wrong PIN. {n} tries left.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="119" />
+        <source>错误次数过多，请在 {time} 后再试。</source>
+        <translation>Too many wrong tries. Try again in {time}.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="123" />
+        <source>本机未设置运维密码。</source>
+        <translation>No operator PIN is set on this booth.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="125" />
+        <source>请输入运维密码</source>
+        <translation>Enter the operator PIN</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="127" />
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="128" />
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="129" />
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>OperatorMenuScreen</name>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="210" />
+        <source>正在自检，请稍候……</source>
+        <translation>Checking, please wait…</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="212" />
+        <source>自检结果</source>
+        <translation>Self-check results</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="214" />
+        <source>没有自检结果。</source>
+        <translation>No self-check results.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="187" />
+        <source>运维菜单</source>
+        <translation>Operator menu</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="188" />
+        <source>本次办理已结束，市民资料已清除。</source>
+        <translation>Any citizen session has ended and its data is wiped.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="189" />
+        <source>退出应用</source>
+        <translation>Exit the app</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="190" />
+        <source>清洁屏幕</source>
+        <translation>Clean the screen</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="191" />
+        <source>设备自检</source>
+        <translation>Self-check</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="192" />
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+</context>
+<context>
+    <name>CleaningScreen</name>
+    <message>
+        <location filename="../kiosk/ui/screens/cleaning.py" line="45" />
+        <source>正在清洁屏幕</source>
+        <translation>Cleaning the screen</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/cleaning.py" line="46" />
+        <source>触摸已暂停，请放心擦拭。</source>
+        <translation>Touch is paused: wipe away.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/cleaning.py" line="47" />
+        <source>倒计时结束后自动恢复</source>
+        <translation>Back when the countdown ends</translation>
+    </message>
+</context>
+<context>
     <name>AttractScreen</name>
     <message>
         <location filename="../kiosk/ui/screens/attract.py" line="94" />
@@ -128,6 +237,106 @@
         <location filename="../kiosk/ui/screens/call.py" line="90" />
         <source>取消呼叫</source>
         <translation>Cancel call</translation>
+    </message>
+    <message>
+        <source>视频通话前，请确认</source>
+        <translation>Before the video call, please confirm</translation>
+    </message>
+    <message>
+        <source>网络不稳定，正在重新连接…</source>
+        <translation>The network is unstable; reconnecting…</translation>
+    </message>
+    <message>
+        <source>工作人员将通过视频为您办理</source>
+        <translation>A clerk will help you over video</translation>
+    </message>
+    <message>
+        <source>您可以继续等待，咨询数字工作人员，或预约工作人员回电。</source>
+        <translation>You can keep waiting, ask the digital clerk, or book a call back from a clerk.</translation>
+    </message>
+    <message>
+        <source>请稍候，通话会自动恢复，无需任何操作。</source>
+        <translation>Please wait: the call will resume by itself; you need not do anything.</translation>
+    </message>
+    <message>
+        <source>网络较慢，已切换为语音通话。</source>
+        <translation>The network is slow: switched to a voice-only call.</translation>
+    </message>
+    <message>
+        <source>正在发送视频</source>
+        <translation>Sending video</translation>
+    </message>
+    <message>
+        <source>本次通话将录音录像</source>
+        <translation>This call is recorded</translation>
+    </message>
+    <message>
+        <source>同意后将打开摄像头和高拍仪，工作人员可以看到您和您放在高拍仪下的材料。通话中屏幕上方会一直显示“正在发送视频”。</source>
+        <translation>If you agree, the camera and the document camera turn on: the clerk will see you and the papers you place under the document camera. During the call, "Sending video" stays shown at the top of the screen.</translation>
+    </message>
+    <message>
+        <source>按照规定，本次通话将录音录像，仅用于业务办理和监督。</source>
+        <translation>As required, this call is recorded, only for handling your application and for supervision.</translation>
+    </message>
+    <message>
+        <source>同意并开启摄像头</source>
+        <translation>Agree and turn on the camera</translation>
+    </message>
+    <message>
+        <source>不同意，返回</source>
+        <translation>Disagree, go back</translation>
+    </message>
+    <message>
+        <source>继续等待</source>
+        <translation>Keep waiting</translation>
+    </message>
+    <message>
+        <source>咨询数字工作人员</source>
+        <translation>Ask the digital clerk</translation>
+    </message>
+    <message>
+        <source>预约工作人员回电</source>
+        <translation>Book a call back</translation>
+    </message>
+    <message>
+        <source>正在重新连接…</source>
+        <translation>Reconnecting…</translation>
+    </message>
+    <message>
+        <source>您的画面</source>
+        <translation>You</translation>
+    </message>
+    <message>
+        <source>高拍仪画面（点按放大）</source>
+        <translation>Document camera (tap to enlarge)</translation>
+    </message>
+    <message>
+        <source>高拍仪画面（点按还原）</source>
+        <translation>Document camera (tap to restore)</translation>
+    </message>
+    <message>
+        <source>取消静音</source>
+        <translation>Unmute</translation>
+    </message>
+    <message>
+        <source>静音</source>
+        <translation>Mute</translation>
+    </message>
+    <message>
+        <source>还原高拍仪画面</source>
+        <translation>Restore document</translation>
+    </message>
+    <message>
+        <source>放大高拍仪画面</source>
+        <translation>Enlarge document</translation>
+    </message>
+    <message>
+        <source>工作人员</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>{n}号座席</source>
+        <translation>Seat {n}</translation>
     </message>
 </context>
 <context>

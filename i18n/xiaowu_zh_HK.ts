@@ -2,6 +2,115 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_HK" sourcelanguage="zh_CN">
 <context>
+    <name>PinPadScreen</name>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="114" />
+        <source>运维人员验证</source>
+        <translation>運維人員驗證</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="116" />
+        <source>密码错误，还可以再试 {n} 次。</source>
+        <translation>密碼錯誤，還可以再試 {n} 次。</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="119" />
+        <source>错误次数过多，请在 {time} 后再试。</source>
+        <translation>錯誤次數過多，請在 {time} 後再試。</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="123" />
+        <source>本机未设置运维密码。</source>
+        <translation>本機未設定運維密碼。</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="125" />
+        <source>请输入运维密码</source>
+        <translation>請輸入運維密碼</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="127" />
+        <source>删除</source>
+        <translation>刪除</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="128" />
+        <source>确定</source>
+        <translation>確定</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="129" />
+        <source>取消</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>OperatorMenuScreen</name>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="210" />
+        <source>正在自检，请稍候……</source>
+        <translation>正在自檢，請稍候……</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="212" />
+        <source>自检结果</source>
+        <translation>自檢結果</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="214" />
+        <source>没有自检结果。</source>
+        <translation>沒有自檢結果。</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="187" />
+        <source>运维菜单</source>
+        <translation>運維選單</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="188" />
+        <source>本次办理已结束，市民资料已清除。</source>
+        <translation>本次辦理已結束，市民資料已清除。</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="189" />
+        <source>退出应用</source>
+        <translation>退出應用程式</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="190" />
+        <source>清洁屏幕</source>
+        <translation>清潔螢幕</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="191" />
+        <source>设备自检</source>
+        <translation>設備自檢</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="192" />
+        <source>返回</source>
+        <translation>返回</translation>
+    </message>
+</context>
+<context>
+    <name>CleaningScreen</name>
+    <message>
+        <location filename="../kiosk/ui/screens/cleaning.py" line="45" />
+        <source>正在清洁屏幕</source>
+        <translation>正在清潔螢幕</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/cleaning.py" line="46" />
+        <source>触摸已暂停，请放心擦拭。</source>
+        <translation>觸控已暫停，請放心擦拭。</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/cleaning.py" line="47" />
+        <source>倒计时结束后自动恢复</source>
+        <translation>倒數結束後自動恢復</translation>
+    </message>
+</context>
+<context>
     <name>AttractScreen</name>
     <message>
         <location filename="../kiosk/ui/screens/attract.py" line="94" />
@@ -128,6 +237,106 @@
         <location filename="../kiosk/ui/screens/call.py" line="90" />
         <source>取消呼叫</source>
         <translation>取消呼叫</translation>
+    </message>
+    <message>
+        <source>视频通话前，请确认</source>
+        <translation>視像通話前，請確認</translation>
+    </message>
+    <message>
+        <source>网络不稳定，正在重新连接…</source>
+        <translation>網絡不穩定，正在重新連接…</translation>
+    </message>
+    <message>
+        <source>工作人员将通过视频为您办理</source>
+        <translation>職員將透過視像為您辦理</translation>
+    </message>
+    <message>
+        <source>您可以继续等待，咨询数字工作人员，或预约工作人员回电。</source>
+        <translation>您可以繼續等候，諮詢數碼職員，或預約職員回電。</translation>
+    </message>
+    <message>
+        <source>请稍候，通话会自动恢复，无需任何操作。</source>
+        <translation>請稍候，通話會自動恢復，無需任何操作。</translation>
+    </message>
+    <message>
+        <source>网络较慢，已切换为语音通话。</source>
+        <translation>網絡較慢，已切換為語音通話。</translation>
+    </message>
+    <message>
+        <source>正在发送视频</source>
+        <translation>正在傳送視像</translation>
+    </message>
+    <message>
+        <source>本次通话将录音录像</source>
+        <translation>本次通話將錄音錄影</translation>
+    </message>
+    <message>
+        <source>同意后将打开摄像头和高拍仪，工作人员可以看到您和您放在高拍仪下的材料。通话中屏幕上方会一直显示“正在发送视频”。</source>
+        <translation>同意後將開啟攝影機和高拍儀，職員可以看到您和您放在高拍儀下的文件。通話期間屏幕上方會一直顯示「正在傳送視像」。</translation>
+    </message>
+    <message>
+        <source>按照规定，本次通话将录音录像，仅用于业务办理和监督。</source>
+        <translation>按照規定，本次通話將錄音錄影，僅用於業務辦理和監督。</translation>
+    </message>
+    <message>
+        <source>同意并开启摄像头</source>
+        <translation>同意並開啟攝影機</translation>
+    </message>
+    <message>
+        <source>不同意，返回</source>
+        <translation>不同意，返回上頁</translation>
+    </message>
+    <message>
+        <source>继续等待</source>
+        <translation>繼續等候</translation>
+    </message>
+    <message>
+        <source>咨询数字工作人员</source>
+        <translation>諮詢數碼職員</translation>
+    </message>
+    <message>
+        <source>预约工作人员回电</source>
+        <translation>預約職員回電</translation>
+    </message>
+    <message>
+        <source>正在重新连接…</source>
+        <translation>正在重新連接…</translation>
+    </message>
+    <message>
+        <source>您的画面</source>
+        <translation>您的畫面</translation>
+    </message>
+    <message>
+        <source>高拍仪画面（点按放大）</source>
+        <translation>高拍儀畫面（點按放大）</translation>
+    </message>
+    <message>
+        <source>高拍仪画面（点按还原）</source>
+        <translation>高拍儀畫面（點按還原）</translation>
+    </message>
+    <message>
+        <source>取消静音</source>
+        <translation>取消靜音</translation>
+    </message>
+    <message>
+        <source>静音</source>
+        <translation>靜音</translation>
+    </message>
+    <message>
+        <source>还原高拍仪画面</source>
+        <translation>還原高拍儀畫面</translation>
+    </message>
+    <message>
+        <source>放大高拍仪画面</source>
+        <translation>放大高拍儀畫面</translation>
+    </message>
+    <message>
+        <source>工作人员</source>
+        <translation>職員</translation>
+    </message>
+    <message>
+        <source>{n}号座席</source>
+        <translation>{n}號座席</translation>
     </message>
 </context>
 <context>

@@ -82,6 +82,10 @@ class Booth:
         self.channel.on_command("open_door", self._on_open_door)
         self.channel.on_command("start_session", self._on_start_session)
         self.channel.on_command("end_session", self._on_end_session)
+        from kiosk.booth_call import CallWiring
+
+        self.call = CallWiring(config, self.channel, self.clock)  # video calls with clerks
+        self.call.register(self.channel)
 
     # -- what the UI is given -------------------------------------------------------------
 
@@ -98,6 +102,8 @@ class Booth:
             clock=self.clock,
             connection=self.channel,
             on_start=self.start,
+            request_clerk=self.call.request_clerk,
+            end_call=self.call.end_call,
         )
 
     def initial_catalog(self) -> Any:
@@ -116,6 +122,7 @@ class Booth:
         from kiosk.privacy.vault import wipe_stale
 
         self.ui = ui
+        self.call.attach(ui)
         session_root = (
             Path(self.config.booth.session_dir) if self.config.booth.session_dir else None
         )
@@ -136,6 +143,8 @@ class Booth:
         log.info("booth %s started (hub %s)", self.config.booth.id, self.config.hub.url)
 
     async def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.call.close()
         for task in self._tasks:
             task.cancel()
         for stop in (self.channel.stop, self.sync.stop, self.outbox.stop):

@@ -40,6 +40,9 @@ class BoothConfig:
     idle_warning_s: float = 30.0
     data_dir: str = ""  # empty: $XDG_DATA_HOME/xiaowu (/var/lib/xiaowu when packaged)
     session_dir: str = ""  # empty: a private tmpfs-backed dir under XDG_RUNTIME_DIR or /tmp
+    # The operator's PIN as a salted hash (kiosk.ui.operator_pin.hash_pin); empty: no PIN
+    # opens the operator menu, so the app can only be left by stopping its service.
+    operator_pin_hash: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +139,7 @@ class CallConfig:
     give_up_after_s: float = 120.0  # a participant unreachable this long has left
     video_fps: float = 15.0
     audio_only_loss: float = 0.25  # video packet loss that switches the call to audio only
+    recording: bool = False  # calls are recorded (hub side): the booth announces it
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from sqlalchemy import select
 
-from kiosk.hub import queueing
+from kiosk.hub import api_ops, queueing
 from kiosk.hub.auth import Principal
 from kiosk.hub.casework import audit, record
 from kiosk.hub.deps import resolve_token
@@ -58,12 +58,14 @@ async def heartbeats(hub: HubState) -> None:
     board = hub.switchboard
     heartbeat = hub.settings.heartbeat_s
     tick = 0
+    # Sends run as their own tasks: one socket that does not drain must not hold up the
+    # sweep (it did, and a stalled sweep then closed healthy sockets by the hundred).
+    in_flight: set[asyncio.Task[None]] = set()
     while True:
         await asyncio.sleep(heartbeat / SWEEP_SLICES)
         tick = (tick + 1) % SWEEP_SLICES
         now = hub.clock.monotonic()
         ping = json.dumps({"type": "ping", "ts": hub.clock.now().timestamp()})
-        work = []
         for link in list(board.links.values()):
             if link.sweep_slot != tick:
                 continue
@@ -71,10 +73,14 @@ async def heartbeats(hub: HubState) -> None:
             if silent > 3 * heartbeat:
                 log.info("%s missed its heartbeats; closing", link.peer)
                 board.detach(link)
-                work.append(_quietly(link.close(4408, "missed heartbeats")))
+                work = _quietly(link.close(4408, "missed heartbeats"))
             elif silent >= heartbeat * 0.9:
-                work.append(_quietly(link.send_text(ping)))
-        await asyncio.gather(*work)
+                work = _quietly(link.send_text(ping))
+            else:
+                continue
+            task = asyncio.create_task(work)
+            in_flight.add(task)
+            task.add_done_callback(in_flight.discard)
 
 
 async def _quietly(operation: Any) -> None:
@@ -234,6 +240,8 @@ async def _handle_booth_event(
         await queueing.cancel_booth_entries(hub, booth.id)
         for call_id in board.calls_of(booth.peer):
             await queueing.leave(hub, booth, call_id, end=True)
+    if name in ("health", "device_fault"):  # fleet operations: health history, work orders
+        await api_ops.on_booth_event(hub, booth.id, name, data)
     if case_id and name in ("door_opened", "session_started", "session_ended", "device_fault"):
         await asyncio.to_thread(_note, hub, booth, case_id, name)
     # Clerks in a call with this booth see what happens in it.
