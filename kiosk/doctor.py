@@ -58,6 +58,21 @@ def check_cjk_font(config: Config) -> Finding:
     )
 
 
+def check_ocr_engine(config: Config) -> Finding:
+    if config.ocr.engine != "rapidocr":
+        return Finding("OCR engine", "ok", config.ocr.engine)
+    import importlib.util
+
+    if importlib.util.find_spec("rapidocr_onnxruntime") is None:
+        return Finding(
+            "OCR engine",
+            "fail",
+            "rapidocr-onnxruntime is not installed",
+            'reinstall the xiaowu package, or set [ocr] engine = "tesseract"',
+        )
+    return Finding("OCR engine", "ok", "rapidocr (models shipped with the package)")
+
+
 def check_tesseract(config: Config) -> Finding:
     exe = shutil.which("tesseract")
     if not exe:
