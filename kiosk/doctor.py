@@ -230,6 +230,7 @@ def check_disk(config: Config) -> Finding:
 
 CHECKS: tuple[Callable[[Config], Finding], ...] = (
     check_cjk_font,
+    check_ocr_engine,
     check_tesseract,
     check_speech_model,
     check_speech_out,
