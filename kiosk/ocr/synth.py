@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -306,7 +306,9 @@ def _guilloche(canvas: _Canvas, rng: random.Random, color: tuple[int, int, int])
         canvas.draw.line(points, fill=color, width=1)
 
 
-def _render_id_card(rng: random.Random, font: FontFace) -> RenderedDocument:
+def _render_id_card(
+    rng: random.Random, font: FontFace, printed: dict[str, str]
+) -> RenderedDocument:
     s = 15.0  # pixels per millimetre: 85.6 x 54 mm -> 1284 x 810
     canvas = _Canvas((1284, 810), (236 + rng.randrange(12), 240, 242 + rng.randrange(10)))
     _guilloche(canvas, rng, (205, 220, 232))
@@ -320,6 +322,8 @@ def _render_id_card(rng: random.Random, font: FontFace) -> RenderedDocument:
     name = random_name(rng)
     nation = rng.choice(_NATIONS)
     address = random_address(rng, place)
+    number = printed.get("id_number", number)
+    sex = printed.get("sex", sex)
     jx, jy = rng.uniform(-1, 1) * s, rng.uniform(-1, 1) * s
     lx, vx = 6 * s + jx, 17 * s + jx
 
@@ -382,7 +386,9 @@ def render_id_card_back(seed: int, font: FontFace | None = None) -> np.ndarray:
     return canvas.bgr()
 
 
-def _render_business_license(rng: random.Random, font: FontFace) -> RenderedDocument:
+def _render_business_license(
+    rng: random.Random, font: FontFace, printed: dict[str, str]
+) -> RenderedDocument:
     w, h = 1600, 1130  # A4 landscape
     canvas = _Canvas((w, h), (246, 243, 236))
     canvas.draw.rectangle((30, 30, w - 30, h - 30), outline=(180, 60, 50), width=8)
@@ -395,6 +401,10 @@ def _render_business_license(rng: random.Random, font: FontFace) -> RenderedDocu
     capital_forms = (f"人民币{capital_wan}万元", f"{capital_wan}万元人民币", f"{capital_wan}万元")
     capital_text = rng.choice(capital_forms)
     established = _random_date(rng, dt.date(2000, 1, 1), 8500)
+    uscc = printed.get("uscc", uscc)
+    established_text = printed.get(
+        "established", f"{established.year}年{established:%m}月{established:%d}日"
+    )
     label = _label_font().at(30)
     value = font.at(32)
     canvas.text((w / 2 - 250, 90), "营 业 执 照", font.at(100), (150, 30, 30))
@@ -436,7 +446,7 @@ def _render_business_license(rng: random.Random, font: FontFace) -> RenderedDocu
         canvas.text((290, y0 + 238 + 44 * i), line, font.at(28))
     right = [
         ("注册资本", capital_text, "registered_capital"),
-        ("成立日期", f"{established.year}年{established:%m}月{established:%d}日", "established"),
+        ("成立日期", established_text, "established"),
         ("营业期限", f"{established.year}年{established:%m}月{established:%d}日至长期", None),
     ]
     for i, (caption, text, key) in enumerate(right):
@@ -484,7 +494,9 @@ def _paragraph(
     return y
 
 
-def _render_purchase_contract(rng: random.Random, font: FontFace) -> RenderedDocument:
+def _render_purchase_contract(
+    rng: random.Random, font: FontFace, printed: dict[str, str]
+) -> RenderedDocument:
     w, h = 1240, 1754  # A4 portrait, 150 dpi
     canvas = _Canvas((w, h), (250, 250, 247))
     body = font.at(30)
@@ -565,7 +577,9 @@ def _render_purchase_contract(rng: random.Random, font: FontFace) -> RenderedDoc
     return RenderedDocument("purchase_contract", canvas.bgr(), fields, canvas.regions, font.name)
 
 
-def _render_rental_contract(rng: random.Random, font: FontFace) -> RenderedDocument:
+def _render_rental_contract(
+    rng: random.Random, font: FontFace, printed: dict[str, str]
+) -> RenderedDocument:
     w, h = 1240, 1754
     canvas = _Canvas((w, h), (250, 249, 244))
     body = font.at(30)
@@ -609,9 +623,10 @@ def _render_rental_contract(rng: random.Random, font: FontFace) -> RenderedDocum
     y += leading * 0.5
     canvas.text((120, y), "第二条　租赁期限", bold)
     y += leading
-    period = (
+    period = printed.get(
+        "period",
         f"租赁期限自{start.year}年{start.month}月{start.day}日起至"
-        f"{end.year}年{end.month}月{end.day}日止。"
+        f"{end.year}年{end.month}月{end.day}日止。",
     )
     y = _paragraph(canvas, 120, y, period, body, w - 240, leading, key="start")
     canvas.regions["end"] = canvas.regions["start"]
@@ -645,7 +660,7 @@ def _render_rental_contract(rng: random.Random, font: FontFace) -> RenderedDocum
     return RenderedDocument("rental_contract", canvas.bgr(), fields, canvas.regions, font.name)
 
 
-_RENDERERS = {
+_RENDERERS: dict[str, Callable[[random.Random, FontFace, dict[str, str]], RenderedDocument]] = {
     "id_card": _render_id_card,
     "business_license": _render_business_license,
     "purchase_contract": _render_purchase_contract,
@@ -653,11 +668,23 @@ _RENDERERS = {
 }
 
 
-def render_document(doc_type: str, seed: int, font: FontFace | None = None) -> RenderedDocument:
-    """Draw a flat document of ``doc_type`` with random values chosen by ``seed``."""
+def render_document(
+    doc_type: str,
+    seed: int,
+    font: FontFace | None = None,
+    printed: dict[str, str] | None = None,
+) -> RenderedDocument:
+    """Draw a flat document of ``doc_type`` with random values chosen by ``seed``.
+
+    ``printed`` replaces what is printed for some fields, to make documents that fail a
+    check: ``id_number`` and ``sex`` (ID card), ``uscc`` and ``established`` (licence,
+    as printed, e.g. "2019年02月30日"), ``period`` (rental contract, the whole sentence).
+    The ground truth follows what is printed for ``id_number``, ``sex`` and ``uscc``;
+    for the dates it stays the generated value (tests compare with what they printed).
+    """
     rng = random.Random(f"{doc_type}:{seed}")
     font = font or rng.choice(available_fonts())
-    return _RENDERERS[doc_type](rng, font)
+    return _RENDERERS[doc_type](rng, font, dict(printed or {}))
 
 
 # --- photographing --------------------------------------------------------------------
@@ -775,10 +802,14 @@ def photograph(
 
 
 def generate(
-    doc_type: str, seed: int, conditions: Conditions | None = None, font: FontFace | None = None
+    doc_type: str,
+    seed: int,
+    conditions: Conditions | None = None,
+    font: FontFace | None = None,
+    printed: dict[str, str] | None = None,
 ) -> DocumentPhoto:
     """Render a document of ``doc_type`` and photograph it, both chosen by ``seed``."""
-    return photograph(render_document(doc_type, seed, font), seed, conditions)
+    return photograph(render_document(doc_type, seed, font, printed), seed, conditions)
 
 
 def encode_jpeg(image: np.ndarray, quality: int = 90) -> bytes:

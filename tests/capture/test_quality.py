@@ -1,0 +1,45 @@
+"""Blur and glare are rejected with a reason the UI can say; good pages pass."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from kiosk.capture.geometry import flatten_page
+from kiosk.capture.quality import PROMPTS, assess
+from kiosk.ocr import synth
+
+
+@pytest.mark.parametrize("doc_type", synth.DOC_TYPES)
+def test_a_good_photo_passes(doc_type: str) -> None:
+    page, quad = flatten_page(synth.generate(doc_type, 11).image)
+    assert quad is not None
+    verdict = assess(page)
+    assert verdict.ok, verdict
+
+
+@pytest.mark.parametrize("doc_type", synth.DOC_TYPES)
+@pytest.mark.parametrize("conditions", [
+    synth.Conditions(blur_sigma=(3.0, 3.0)),
+    synth.Conditions(motion_blur_px=31),
+], ids=["defocus", "motion"])
+def test_blur_is_rejected_with_hold_still(doc_type: str, conditions: synth.Conditions) -> None:
+    page, _ = flatten_page(synth.generate(doc_type, 12, conditions).image)
+    verdict = assess(page)
+    assert verdict.reason == "blurred"
+    assert verdict.prompt("en") == "Hold still"
+
+
+@pytest.mark.parametrize("doc_type", synth.DOC_TYPES)
+def test_glare_is_rejected_with_tilt(doc_type: str) -> None:
+    page, _ = flatten_page(synth.generate(doc_type, 13, synth.Conditions(glare=True)).image)
+    verdict = assess(page)
+    assert verdict.reason == "glare"
+    assert "glare" in verdict.prompt("en")
+
+
+def test_no_document_and_every_reason_has_a_prompt() -> None:
+    assert assess(None).reason == "no_document"
+    assert assess(np.zeros((100, 100, 3), np.uint8)).reason == "too_small"
+    for reason in ("no_document", "too_small", "blurred", "glare"):
+        assert PROMPTS[reason]["zh_CN"] and PROMPTS[reason]["en"]

@@ -1,0 +1,27 @@
+"""大写 amounts, 万元 and digits to whole yuan."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kiosk.ocr.amounts import parse_amount, parse_capital, to_capital
+
+
+def test_known_capital_amounts() -> None:
+    assert to_capital(1_234_500) == "壹佰贰拾叁万肆仟伍佰元整"
+    assert to_capital(1_000_001) == "壹佰万零壹元整"
+    assert to_capital(3050) == "叁仟零伍拾元整"
+    assert parse_capital("人民币壹亿零伍佰万元整") == 105_000_000
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_capital_round_trips(yuan: int) -> None:
+    assert parse_capital(to_capital(yuan)) == yuan
+
+
+def test_amount_forms() -> None:
+    assert parse_amount("总价款为人民币2,640,000元（大写：贰佰陆拾肆万元整）") == 2_640_000
+    assert parse_amount("人民币123.45万元") == 1_234_500
+    assert parse_amount("月租金为人民币（大写）叁仟伍佰元整") == 3500
+    assert parse_amount("面积共141.20平方米") is None
