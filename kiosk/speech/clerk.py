@@ -21,7 +21,7 @@ from kiosk.speech.barge_in import BargeIn
 from kiosk.speech.recognizer import FinalResult, PartialResult
 from kiosk.speech.spoken_values import sounds_like
 from kiosk.speech.tts import SpokenText, TextToSpeech
-from kiosk.speech.withdrawal_dialogue import Turn, WithdrawalDialogue
+from kiosk.speech.withdrawal_dialogue import Turn, WithdrawalDialogue, purpose_in
 
 GREETING = {
     "zh_CN": "您好，我是数字业务员，请问有什么可以帮您？您可以直接问我，或者说“我要提取公积金”。",
@@ -103,8 +103,9 @@ class DigitalClerk:
             )
         if _wants_withdrawal(text):
             self.dialogue = self._new_dialogue(self.lang)
-            self.dialogue.start()
-            turn = self.dialogue.handle(text)
+            turn = self.dialogue.start(introduce=False)
+            if purpose_in(text) is not None:  # "我要提取公积金交房租" answers the first question
+                turn = self.dialogue.handle(text)
             return self._reply(turn.reply, turn=turn)
         answer = self._answerer.ask(text, self.lang)
         return self._reply(

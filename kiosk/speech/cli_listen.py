@@ -42,6 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace, config: Config) -> int:
     from kiosk.speech.audio_files import chunks, wav_as_pcm16
     from kiosk.speech.grammar import read_grammar_file
+    from kiosk.speech.models import find_model
     from kiosk.speech.recognizer import (
         FinalResult,
         RecognitionEvent,
@@ -50,9 +51,12 @@ def main(args: argparse.Namespace, config: Config) -> int:
         StreamingRecognizer,
     )
 
-    model_dir = args.model or (Path(config.speech.model_dir) if config.speech.model_dir else None)
+    model_dir = args.model or find_model(config.speech, config.booth)
     if model_dir is None:
-        raise SpeechModelError("no model: give --model DIR or set [speech] model_dir")
+        raise SpeechModelError(
+            "no speech model: give --model DIR, set [speech] model_dir, or run "
+            f"`kiosk models install {config.speech.default_model}`"
+        )
     pcm = wav_as_pcm16(args.wav)
     grammar = read_grammar_file(args.grammar) if args.grammar else None
     model = SpeechModel(model_dir)

@@ -9,7 +9,6 @@ checks a model directory against its manifest.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -46,14 +45,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def models_dir_of(config: Config, override: Path | None = None) -> Path:
-    if override:
-        return override
-    if config.speech.models_dir:
-        return Path(config.speech.models_dir)
-    if config.booth.data_dir:
-        return Path(config.booth.data_dir) / "models"
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "xiaowu" / "models"
+    from kiosk.speech.models import models_dir_for
+
+    return override or models_dir_for(config.speech, config.booth)
 
 
 def main(args: argparse.Namespace, config: Config) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 import urllib.error
@@ -22,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.config import BoothConfig, SpeechConfig
 from kiosk.core.errors import XiaowuError
 
 MANIFEST = "xiaowu-model.json"
@@ -233,3 +235,22 @@ def installed_models(models_dir: Path) -> list[Path]:
     if not models_dir.is_dir():
         return []
     return sorted(p for p in models_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def models_dir_for(speech: SpeechConfig, booth: BoothConfig) -> Path:
+    """Where models are installed: ``[speech] models_dir``, else ``<data_dir>/models``."""
+    if speech.models_dir:
+        return Path(speech.models_dir)
+    if booth.data_dir:
+        return Path(booth.data_dir) / "models"
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "xiaowu" / "models"
+
+
+def find_model(speech: SpeechConfig, booth: BoothConfig) -> Path | None:
+    """The model the booth should load: ``[speech] model_dir``, else the installed default
+    model; None when there is none (the booth then talks by touch and text)."""
+    if speech.model_dir:
+        return Path(speech.model_dir)
+    candidate = models_dir_for(speech, booth) / speech.default_model
+    return candidate if verify_model(candidate, full=False).ok else None

@@ -9,7 +9,11 @@ Theory of operation::
                 expected answers, the knowledge base's words) and one free;
                 partial text is sent as it grows; at the end of speech both give
                 their final text and the grammar's is used when its words are
-                confident, the free one otherwise.
+                confident, the free one otherwise. By default the free recognizer
+                only runs (on the utterance's buffered audio) when the grammar's
+                result is not confident: free decoding of a large graph can be
+                slower than real time on the booth's CPU (bench/speech.py), and
+                running it on every utterance would delay every answer.
         events --> on_event(event)   (called in the worker thread; the UI's bridge
                                       re-emits them on its own thread)
 
@@ -113,6 +117,7 @@ class StreamingRecognizer:
         *,
         grammar: Sequence[str] | None = None,
         free: bool = True,
+        free_always: bool = False,
         vad: VoiceActivityDetector | None = None,
         min_grammar_confidence: float = 0.6,
         monotonic: Callable[[], float] = time.monotonic,
@@ -123,6 +128,7 @@ class StreamingRecognizer:
         self._on_event = on_event
         self._grammar = tuple(grammar) if grammar is not None else None
         self._free = free
+        self._free_always = free_always
         self._vad = vad or VoiceActivityDetector(SAMPLE_RATE)
         self._min_conf = min_grammar_confidence
         self._monotonic = monotonic
@@ -187,6 +193,7 @@ class _Worker:
         self.free_pieces: list[dict[str, Any]] = []
         self.last_partial = ""
         self.speech_start = 0.0
+        self.utterance: list[bytes] = []  # audio of the utterance, for a late free pass
 
     def _make_recognizers(self, grammar: tuple[str, ...] | None) -> None:
         model = self.o._model.vosk_model
@@ -246,10 +253,15 @@ class _Worker:
         while self.pre_roll and self.pre_roll_bytes - len(self.pre_roll[0]) >= limit:
             self.pre_roll_bytes -= len(self.pre_roll.popleft())
 
+    def _free_streams(self) -> bool:
+        return self.free_rec is not None and (self.grammar_rec is None or self.o._free_always)
+
     def _accept(self, chunk: bytes) -> None:
+        if self.grammar_rec is not None and not self.o._free_always:
+            self.utterance.append(chunk)
         for rec, pieces in (
             (self.grammar_rec, self.grammar_pieces),
-            (self.free_rec, self.free_pieces),
+            (self.free_rec if self._free_streams() else None, self.free_pieces),
         ):
             if rec is not None and rec.AcceptWaveform(chunk):
                 pieces.append(json.loads(rec.Result()))
@@ -263,11 +275,20 @@ class _Worker:
 
     def _finish_utterance(self, end_s: float) -> None:
         grammar_text, grammar_conf = self._close(self.grammar_rec, self.grammar_pieces)
-        free_text, free_conf = self._close(self.free_rec, self.free_pieces)
+        confident = bool(grammar_text) and grammar_conf >= self.o._min_conf
+        free_text, free_conf = "", 0.0
+        if self._free_streams():
+            free_text, free_conf = self._close(self.free_rec, self.free_pieces)
+        elif self.free_rec is not None and not confident:
+            for chunk in self.utterance:  # the late free pass
+                if self.free_rec.AcceptWaveform(chunk):
+                    self.free_pieces.append(json.loads(self.free_rec.Result()))
+            free_text, free_conf = self._close(self.free_rec, self.free_pieces)
+        self.utterance.clear()
         use_grammar = (
             self.grammar_rec is not None
             and bool(grammar_text)
-            and (grammar_conf >= self.o._min_conf or self.free_rec is None)
+            and (confident or self.free_rec is None)
         )
         text, conf = (grammar_text, grammar_conf) if use_grammar else (free_text, free_conf)
         self.last_partial = ""

@@ -166,6 +166,12 @@ PROMPTS: dict[str, Localized] = {
         "paying rent, retirement, or leaving the city?",
         "您好，我是數字業務員。請問您提取公積金是用於買房、租房、退休，還是離開本市？",
     ),
+    "purpose": _t(
+        "好的，办理公积金提取。请问是用于买房、租房、退休，还是离开本市？",
+        "Fine, a provident fund withdrawal. Is it for buying a home, paying rent, "
+        "retirement, or leaving the city?",
+        "好的，辦理公積金提取。請問是用於買房、租房、退休，還是離開本市？",
+    ),
     "purpose_again": _t(
         "抱歉没听明白。请说“买房”、“租房”、“退休”或“离开本市”，也可以点屏幕上的选项。",
         "Sorry, I did not understand. Please say buying, rent, retirement or leaving, or tap "
@@ -269,9 +275,18 @@ class WithdrawalDialogue:
 
     # -- public -------------------------------------------------------------------------
 
-    def start(self) -> Turn:
-        """The greeting: the first question."""
-        return self._turn(self._say("greeting"))
+    def start(self, *, introduce: bool = True) -> Turn:
+        """The first question, with the clerk introducing itself or (when the citizen
+        already talks to it) without."""
+        return self._turn(self._say("greeting" if introduce else "purpose"))
+
+    def start_for(self, service_code: str) -> Turn:
+        """Start with the purpose already chosen (the citizen picked the service)."""
+        purpose = next((p for p, code in PURPOSE_SERVICE.items() if code == service_code), None)
+        if purpose is None:
+            raise ValueError(f"{service_code} is not a provident fund withdrawal")
+        self._set_purpose(purpose)
+        return self._advance("")
 
     def handle(self, utterance: str) -> Turn:
         """The reply to what the citizen said (recognised or typed)."""
@@ -316,7 +331,7 @@ class WithdrawalDialogue:
         """Put what ``text`` says into the draft; (anything filled?, a note to say)."""
         filled = False
         note = ""
-        purpose = _purpose(text)
+        purpose = purpose_in(text)
         if purpose is not None and (self.step is Step.PURPOSE or purpose != self.draft.purpose):
             changed = self.draft.purpose is not None
             self._set_purpose(purpose)
@@ -481,7 +496,8 @@ _NUMBER_WORDS = (
 )
 
 
-def _purpose(text: str) -> Purpose | None:
+def purpose_in(text: str) -> Purpose | None:
+    """The withdrawal purpose ``text`` names, if it names exactly one (or corrects one)."""
     found = [p for p, words in PURPOSE_WORDS.items() if any_sounds_like(text, words)]
     if len(found) == 1:
         return found[0]

@@ -81,3 +81,20 @@ def test_cli_prints_the_agreed_json() -> None:
     assert list(doc)[:5] == ["answer", "topic", "source", "confidence", "handoff"]
     assert doc["topic"] == "hpf-rent-materials" and doc["handoff"] is False
     assert doc["service"] == "hpf-withdrawal-rent"
+
+
+def test_cli_converses_by_text_to_a_case_draft() -> None:
+    said = "租房提取要带什么材料\n我要提取公积金\n组房\n三千\n6222021234567890\n带齐了\n对\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "ask", "--converse", "--json"], input=said,
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    replies = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(replies) == 8
+    assert replies[1]["topic"] == "hpf-rent-materials"
+    assert replies[3]["step"] == "amount"
+    draft = replies[-1]["draft"]
+    assert draft["service"] == "hpf-withdrawal-rent" and draft["confirmed"] is True
+    assert draft["answers"] == {"amount": "3000.00", "bank_account": "6222021234567890"}

@@ -157,3 +157,19 @@ def test_archive_with_an_escaping_path_is_rejected(tmp_path: Path) -> None:
 def test_verify_reports_a_directory_that_is_no_model(tmp_path: Path) -> None:
     check = verify_model(tmp_path)
     assert not check.ok and "missing am/final.mdl" in check.problems
+
+
+def test_find_model_prefers_the_setting_then_the_installed_default(
+    model_zip: Path, model_sha256: str, tmp_path: Path
+) -> None:
+    from kiosk.config import BoothConfig, SpeechConfig
+    from kiosk.speech.models import find_model
+
+    booth = BoothConfig(data_dir=str(tmp_path))
+    speech = SpeechConfig(default_model=NAME)
+    assert find_model(speech, booth) is None  # nothing installed: the booth talks by text
+    install_archive(model_zip, tmp_path / "models", NAME, expected_sha256=model_sha256,
+                    source="test")
+    assert find_model(speech, booth) == tmp_path / "models" / NAME
+    chosen = SpeechConfig(model_dir="/opt/model", default_model=NAME)
+    assert find_model(chosen, booth) == Path("/opt/model")

@@ -32,3 +32,11 @@ def test_question_set_is_large_and_varied_and_meets_the_targets() -> None:
     result = bench.evaluate(Answerer(kb), rows)
     assert result["unanswerable_answered_wrongly"] == 0, result["wrong_on_unanswerable"]
     assert result["accuracy"] >= 0.90, result["misses"]
+
+
+def test_held_out_questions_never_answer_the_unanswerable() -> None:
+    bench = _bench()
+    rows = bench.load_questions(bench.HELD_OUT)
+    result = bench.evaluate(Answerer(load_knowledge_base()), rows)
+    assert result["unanswerable"] >= 5
+    assert result["unanswerable_answered_wrongly"] == 0, result["wrong_on_unanswerable"]

@@ -128,3 +128,28 @@ def test_listen_command_prints_the_transcript(
     doc = json.loads(result.stdout)
     assert doc["transcript"] == "안녕하세요 감사합니다"
     assert doc["grammar"] is True and len(doc["segments"]) == 1
+
+
+def test_unsure_grammar_result_falls_back_to_free_recognition(
+    korean_model: SpeechModel, speak_korean: Callable[[str], Path]
+) -> None:
+    events: queue.Queue[RecognitionEvent] = queue.Queue()
+    # a confidence no result reaches: every utterance takes the late free pass
+    recognizer = StreamingRecognizer(korean_model, events.put, grammar=["월세", "퇴직"],
+                                     min_grammar_confidence=1.01)
+    recognizer.start()
+    try:
+        for chunk in chunks(SILENCE + wav_as_pcm16(speak_korean("안녕하세요")) + SILENCE * 2):
+            recognizer.feed(chunk)
+        assert recognizer.end_of_stream().wait(timeout=120)
+    finally:
+        recognizer.stop()
+    finals: list[FinalResult] = []
+    while not events.empty():
+        event = events.get_nowait()
+        if isinstance(event, FinalResult):
+            finals.append(event)
+    assert len(finals) == 1
+    final = finals[0]
+    assert final.grammar_text in ("월세", "퇴직")  # forced onto the grammar (no [unk])
+    assert not final.used_grammar and final.free_text and final.text == final.free_text
