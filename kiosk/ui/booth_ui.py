@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import qasync
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -134,6 +134,7 @@ class BoothUi(QObject):
         self._warned = False
         self._session_started: float | None = None
         self._family = ""
+        self._cursor_hidden = False
         self._theme: Theme | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._unsubscribe: Callable[[], None] | None = None
@@ -174,6 +175,9 @@ class BoothUi(QObject):
     # --- life of the window -------------------------------------------------------------
     def show(self) -> None:
         if self.config.fullscreen:
+            # A booth is touched, not pointed at: no mouse cursor on its screen.
+            QApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
+            self._cursor_hidden = True
             self.window.unfix_size()
             self.window.showFullScreen()
         else:
@@ -200,6 +204,9 @@ class BoothUi(QObject):
         self.translations.apply(SOURCE_LANGUAGE)  # uninstall our translator
         for task in list(self._tasks):
             task.cancel()
+        if self._cursor_hidden:
+            QApplication.restoreOverrideCursor()
+            self._cursor_hidden = False
         self.window.close()
 
     # --- look and language --------------------------------------------------------------

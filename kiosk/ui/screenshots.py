@@ -124,6 +124,14 @@ def feed_samples(ui: Any) -> None:
     b.error_shown.emit("hub_unavailable")
 
 
+CAPTION = _Sample(
+    "请将身份证正面朝上放在拍摄区，我会帮您读取信息。",
+    "Please place your ID card face up in the capture area; I will read it for you.",
+    "請將身份證正面向上放在拍攝區，我會幫您讀取資料。",
+)
+CAPTIONED_SCREENS = ("call", "capture")  # where the digital clerk or a clerk is speaking
+
+
 def render_screens(
     ui: Any,
     outdir: Path,
@@ -156,6 +164,8 @@ def render_screens(
                     ui.bridge.show_screen(name)
                 # The attract screen is seen outside a session: the header shows the date.
                 ui.bridge.session_elapsed.emit(-1 if name == "attract" else 0)
+                spoken = CAPTION.get(lang) if name in CAPTIONED_SCREENS else ""
+                ui.bridge.show_caption(spoken)
                 app.processEvents()
                 path = outdir / f"{name}{suffix}.png"
                 if not ui.window.grab().save(str(path)):
@@ -163,6 +173,7 @@ def render_screens(
                 written.append(path)
                 if name == "idle":
                     ui.bridge.idle_cleared.emit()
+    ui.bridge.show_caption("")
     return written
 
 
