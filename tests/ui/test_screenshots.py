@@ -23,7 +23,7 @@ def test_every_screen_is_rendered_in_every_language_and_elderly_mode(make_ui, tm
         for lang in ("zh_CN", "en", "zh_HK"):
             assert f"{screen}-{lang}.png" in names
             assert f"{screen}-{lang}-elderly.png" in names
-    assert len(files) == len(names) == 11 * 6
+    assert len(files) == len(names) == (len(SCREENS) + 1) * 6  # the screens and "idle"
     image = QImage(str(tmp_path / "home-en-elderly.png"))
     assert (image.width(), image.height()) == (1080, 1920)
     # not a blank page: the header is dark, the page light
