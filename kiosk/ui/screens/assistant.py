@@ -72,6 +72,7 @@ class AssistantScreen(Screen):
             b.setObjectName(f"assistant_choice_{i}")
             b.clicked.connect(lambda _=False, t=text: self._answer(t))
             self.choices.addWidget(b)
+            b.show()
 
     def _send(self) -> None:
         text = self.input.text().strip()
