@@ -326,6 +326,8 @@ class UiScreen:
                 log.info("workflow screen %s", screen)
                 self.screens.append(screen)
                 self._on_step()
+                if screen != "questions":
+                    b.show_caption("")  # the digital clerk's last words are over
                 if screen == "questions":
                     b.show_assistant()
                 elif screen == "locker":
@@ -472,6 +474,7 @@ class ServiceRunner:
         self.vault: Vault = ui.session
         self.workflow = Workflow(self.service, self.case_id, today=parts.clock.now().date())
         self.link = CitizenLink()
+        self.link_task: asyncio.Future[None] | None = None  # learning the citizen page's link
         self._reported: set[int] = set()
         self._connections: list[tuple[Any, Callable[..., None]]] = []
         self.booth_hub = BoothHub(
@@ -528,17 +531,12 @@ class ServiceRunner:
             self._disconnect()
         self._sync_steps()
         log.info("service %s ended at the booth: %s", self.service.code, outcome)
-        if outcome != "cancelled":
-            link.add_done_callback(self._on_link)
-        else:
+        if outcome == "cancelled":
             link.cancel()
+        else:
+            self.bridge.show_done(self._done_view(sent=outcome == "done"))
+            self.link_task = link
         return outcome
-
-    def _on_link(self, task: asyncio.Future[None]) -> None:
-        """The hub has the case: the done screen says it reached the citizen's phone."""
-        if task.cancelled() or task.exception() is not None or self.ui.session is not self.vault:
-            return  # not delivered (the outbox keeps it) or the citizen has left
-        self.bridge.show_done(self._done_view(sent=bool(self.link.url)))
 
     async def _learn_link(self, key: str) -> None:
         response = await self.parts.outbox.delivered(key)
