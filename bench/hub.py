@@ -2,7 +2,7 @@
 open on 127.0.0.1, 800 calls set up through the queues, then WebRTC signaling relayed
 clerk -> booth and booth -> clerk; records relay latency p50/p99 and the hub's memory.
 
-    PYTHONPATH=. python bench/hub.py [--booths 800] [--clerks 2000] [--seconds 20] [--rate 400]
+    PYTHONPATH=. python bench/hub.py [--booths 800] [--clerks 2000] [--seconds 20] [--rates 100,400]
 
 Writes bench/results/hub.json. Target: relay p99 < 50 ms. The hub runs as a separate
 process (``python -m kiosk hub``) on SQLite; this script is the only client, so the
@@ -219,7 +219,7 @@ async def drive(
     booths: list[tuple[str, str]],
     clerks: list[tuple[str, str, str]],
     seconds: float,
-    rate: float,
+    rates: list[float],
     departments: list[str],
 ) -> dict[str, Any]:
     ws_base = "ws://" + base.removeprefix("http://")
@@ -270,27 +270,30 @@ async def drive(
         result["call_setup_s"] = round(time.perf_counter() - t0, 2)
     result["hub_rss_mb"]["in_calls"] = round(rss_mb(pid), 1)
 
-    # Steady relay: `rate` signals a second, alternating clerk->booth and booth->clerk.
-    latencies = Samples()
-    for p in booth_peers + clerk_peers:
-        p.latencies = latencies
-    sent = 0
-    tick = 0.05
-    per_tick = max(1, round(rate * tick))
-    deadline = time.perf_counter() + seconds
-    next_tick = time.perf_counter()
-    while time.perf_counter() < deadline:
-        for _ in range(per_tick):
-            booth_peer, clerk_peer, call_id, booth_addr, clerk_addr = calls[sent % len(calls)]
-            if sent % 2 == 0:
-                await clerk_peer.candidate(call_id, booth_addr, as_event=False)
-            else:
-                await booth_peer.candidate(call_id, clerk_addr, as_event=True)
-            sent += 1
-        next_tick += tick
-        await asyncio.sleep(max(0.0, next_tick - time.perf_counter()))
-    await latencies.settle(sent)
-    result["relay_steady"] = {"rate_per_s": rate, **summary(latencies.values, sent)}
+    # Steady relay at each rate: signals alternate clerk->booth and booth->clerk.
+    for rate in rates:
+        latencies = Samples()
+        for p in booth_peers + clerk_peers:
+            p.latencies = latencies
+        sent = 0
+        tick = 0.05
+        per_tick = max(1, round(rate * tick))
+        deadline = time.perf_counter() + seconds
+        next_tick = time.perf_counter()
+        while time.perf_counter() < deadline:
+            for _ in range(per_tick):
+                booth_peer, clerk_peer, call_id, booth_addr, clerk_addr = calls[sent % len(calls)]
+                if sent % 2 == 0:
+                    await clerk_peer.candidate(call_id, booth_addr, as_event=False)
+                else:
+                    await booth_peer.candidate(call_id, clerk_addr, as_event=True)
+                sent += 1
+            next_tick += tick
+            await asyncio.sleep(max(0.0, next_tick - time.perf_counter()))
+        await latencies.settle(sent)
+        result.setdefault("relay_steady", []).append(
+            {"rate_per_s": rate, **summary(latencies.values, sent)}
+        )
 
     # Burst: every clerk in a call signals its booth at once.
     burst = Samples()
@@ -312,9 +315,15 @@ def main() -> int:
     parser.add_argument("--booths", type=int, default=800)
     parser.add_argument("--clerks", type=int, default=2000)
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--rate", type=float, default=400.0, help="signals per second")
+    parser.add_argument(
+        "--rates",
+        default="100,400",
+        help="signals per second for each steady phase (comma-separated)",
+    )
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "hub.json"))
     args = parser.parse_args()
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
+    rates = [float(r) for r in args.rates.split(",")]
     limit = raise_fd_limit(2 * (args.booths + args.clerks) + 1024)
     departments = [d.code for d in load_catalog().departments]
     with tempfile.TemporaryDirectory() as tmp:
@@ -351,7 +360,15 @@ def main() -> int:
                     return 1
                 time.sleep(0.1)
             result = asyncio.run(
-                drive(base, hub.pid, booths, clerks, args.seconds, args.rate, departments)
+                drive(
+                    base,
+                    hub.pid,
+                    booths,
+                    clerks,
+                    args.seconds,
+                    rates,
+                    departments,
+                )
             )
         finally:
             hub.terminate()
@@ -363,6 +380,7 @@ def main() -> int:
         "fd_limit": limit,
         **result,
         "target": {"relay_p99_ms": 50},
+        "load_avg_at_start": load_at_start,
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),

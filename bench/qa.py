@@ -51,8 +51,11 @@ def evaluate(answerer: Answerer, rows: list[tuple[str | None, str, str]]) -> dic
         if expected is None:
             if not answer.handoff:
                 wrong_on_unanswerable.append(
-                    {"question": question, "answered": answer.topic,
-                     "confidence": round(answer.confidence, 3)}
+                    {
+                        "question": question,
+                        "answered": answer.topic,
+                        "confidence": round(answer.confidence, 3),
+                    }
                 )
             continue
         total[kind] += 1
@@ -61,8 +64,13 @@ def evaluate(answerer: Answerer, rows: list[tuple[str | None, str, str]]) -> dic
             right[kind] += 1
         else:
             misses.append(
-                {"question": question, "expected": expected, "got": answer.topic,
-                 "guess": answer.guess, "confidence": round(answer.confidence, 3)}
+                {
+                    "question": question,
+                    "expected": expected,
+                    "got": answer.topic,
+                    "guess": answer.guess,
+                    "confidence": round(answer.confidence, 3),
+                }
             )
     elapsed = time.perf_counter() - started
     accuracy = sum(right.values()) / len(answerable)
@@ -89,17 +97,38 @@ def main() -> int:
     answerer.ask("预热")  # load jieba's dictionary outside the timing
     result = evaluate(answerer, load_questions())
     held_out = evaluate(answerer, load_questions(HELD_OUT))
-    result["held_out"] = {k: held_out[k] for k in (
-        "questions", "accuracy", "unanswerable_routed_to_clerk",
-        "unanswerable_answered_wrongly", "misses", "wrong_on_unanswerable")}
+    result["held_out"] = {
+        k: held_out[k]
+        for k in (
+            "questions",
+            "accuracy",
+            "unanswerable_routed_to_clerk",
+            "unanswerable_answered_wrongly",
+            "misses",
+            "wrong_on_unanswerable",
+        )
+    }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    for key in ("questions", "accuracy", "accuracy_plain", "accuracy_asr_errors",
-                "unanswerable_routed_to_clerk", "unanswerable_answered_wrongly",
-                "ms_per_question", "met"):
+    for key in (
+        "questions",
+        "accuracy",
+        "accuracy_plain",
+        "accuracy_asr_errors",
+        "unanswerable_routed_to_clerk",
+        "unanswerable_answered_wrongly",
+        "ms_per_question",
+        "met",
+    ):
         print(f"{key}: {result[key]}")
-    print("held-out:", {k: v for k, v in result["held_out"].items()  # type: ignore[attr-defined]
-                        if k not in ("misses", "wrong_on_unanswerable")})
+    print(
+        "held-out:",
+        {
+            k: v
+            for k, v in result["held_out"].items()  # type: ignore[attr-defined]
+            if k not in ("misses", "wrong_on_unanswerable")
+        },
+    )
     for miss in result["misses"]:  # type: ignore[attr-defined]
         print("miss:", miss)
     for wrong in result["wrong_on_unanswerable"]:  # type: ignore[attr-defined]

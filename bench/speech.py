@@ -41,8 +41,18 @@ from kiosk.speech.recognizer import (  # noqa: E402
 from kiosk.speech.vad import SpeechEnded  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "speech.json"
-PHRASES = ["안녕하세요", "월세", "퇴직", "감사합니다", "아니요", "구입", "안녕하세요 감사합니다",
-           "월세 구입", "퇴직 감사합니다", "아니요 월세"]
+PHRASES = [
+    "안녕하세요",
+    "월세",
+    "퇴직",
+    "감사합니다",
+    "아니요",
+    "구입",
+    "안녕하세요 감사합니다",
+    "월세 구입",
+    "퇴직 감사합니다",
+    "아니요 월세",
+]
 CHUNK_S = 0.1
 END_SILENCE_MS = 500
 
@@ -63,13 +73,22 @@ def _audio(folder: Path) -> bytes:
     return b"".join(parts)
 
 
-def _run(model: SpeechModel, pcm: bytes, *, grammar: bool = True, free: bool = True,
-         free_always: bool = False, paced: bool = False) -> dict[str, object]:
+def _run(
+    model: SpeechModel,
+    pcm: bytes,
+    *,
+    grammar: bool = True,
+    free: bool = True,
+    free_always: bool = False,
+    paced: bool = False,
+) -> dict[str, object]:
     events: queue.Queue[tuple[float, RecognitionEvent]] = queue.Queue()
     recognizer = StreamingRecognizer(
-        model, lambda e: events.put((time.monotonic(), e)),
+        model,
+        lambda e: events.put((time.monotonic(), e)),
         grammar=[*dict.fromkeys(" ".join(PHRASES).split())] if grammar else None,
-        free=free, free_always=free_always,
+        free=free,
+        free_always=free_always,
     )
     recognizer.start()
     pieces = chunks(pcm, CHUNK_S)
@@ -99,8 +118,7 @@ def _run(model: SpeechModel, pcm: bytes, *, grammar: bool = True, free: bool = T
     }
     if paced:
         # the chunk holding speech_end_s was fed at started + its index * CHUNK_S
-        total = [at - (started + (int(f.speech_end_s / CHUNK_S) + 1) * CHUNK_S)
-                 for at, f in finals]
+        total = [at - (started + (int(f.speech_end_s / CHUNK_S) + 1) * CHUNK_S) for at, f in finals]
         after = [at - end for (at, _), end in zip(finals, ended, strict=False)]
         out |= {
             "latency_end_of_speech_to_final_s_median": round(statistics.median(total), 3),

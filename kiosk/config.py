@@ -62,6 +62,8 @@ class HubServerConfig:
     db_url: str = "sqlite:///var/hub.sqlite3"
     public_url: str = ""  # the address phones use; empty: http://host:port
     secret_key: str = ""  # signs citizen links; empty: generated and kept in the database
+    sms_gateway_url: str = ""  # JSON POST per SMS (kiosk.hub.notify); empty: inbox only
+    heartbeat_s: float = 10.0  # booth/clerk WebSocket heartbeats; silent 3x this: closed
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,3 +29,14 @@ def _no_xiaowu_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith("XIAOWU_"):
             monkeypatch.delenv(name)
+
+
+@pytest.fixture(autouse=True)
+def _collect_old_loops_on_the_main_thread() -> None:
+    """Each asyncio test gets a new qasync loop. If an old one is garbage-collected on a
+    server thread of a later test, Qt stops its timers from the wrong thread and crashes
+    ("Timers cannot be stopped from another thread", then SIGSEGV). Collect here, on the
+    main thread, before the next test starts threads of its own."""
+    import gc
+
+    gc.collect()

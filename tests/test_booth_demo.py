@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import gc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,11 +19,6 @@ import pytest
 from kiosk.backend.channel import ConnectionState
 from kiosk.config import load_config
 from kiosk.demo import DemoBooth, demo_config, start_embedded_hub
-
-
-@pytest.fixture(autouse=True)
-def _collect_loops_on_the_main_thread() -> None:
-    gc.collect()  # see tests/backend/conftest.py: old qasync loops must die on this thread
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 Modules, one concept each:
 
+- :mod:`~kiosk.call.desk` — :class:`CallDesk`, what the composition root builds once
+  over the hub channel; it makes a :class:`BoothCall` per citizen call.
 - :mod:`~kiosk.call.booth_call` — :class:`BoothCall`, what the call screen and the
   composition root use (request, consent, queue/call/push commands, hang up, remote
   video, ``sending_video``).
@@ -16,6 +18,7 @@ Modules, one concept each:
 - :mod:`~kiosk.call.ice` — STUN/TURN configuration and the bound on gathering time.
 - :mod:`~kiosk.call.liveness`, :mod:`~kiosk.call.quality` — pure judges of a peer's
   life and of whether video can be sustained.
+- :mod:`~kiosk.call.heap` — returns the heap a finished call freed to the system.
 
 No Qt here: a QtMultimedia camera pushes frames into a
 :class:`~kiosk.call.sources.PushFrameSource` from any thread, and the UI paints

@@ -33,6 +33,7 @@ from typing import Any, Protocol
 
 import av
 
+from kiosk.call.heap import release_freed_memory
 from kiosk.call.peer import LinkState, LocalMedia, PeerLink
 from kiosk.call.session import (
     CallCommand,
@@ -244,6 +245,7 @@ class BoothCall:
             await link.close()
         self.links.clear()
         self._stop_media()
+        release_freed_memory()
 
     # -- events in, commands out ---------------------------------------------------------
 

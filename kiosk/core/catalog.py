@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import Any, Literal, get_args
 from kiosk.core.errors import CatalogError
 from kiosk.core.search import SearchIndex
 from kiosk.core.text import Lang, Text
+from kiosk.resources import data_path
 
 __all__ = [
     "DOC_TYPES",
@@ -295,18 +295,14 @@ def _service_from_json(s: Mapping[str, Any]) -> Service:
 
 
 def default_catalog_path() -> Path:
-    """``assets/catalog`` of the source tree, or ``<venv>/share/xiaowu/catalog`` installed.
+    """``assets/catalog`` of the source tree, or ``<venv>/share/xiaowu/assets/catalog`` installed.
 
     Running from a checkout finds the repository's folder; an installed package (the .deb
     puts the application in a virtualenv) finds the copy installed under the
     environment's ``share``. A booth or hub configured with another folder passes it to
     :func:`load_catalog`.
     """
-    source_tree = Path(__file__).resolve().parents[2] / "assets" / "catalog"
-    installed = Path(sys.prefix) / "share" / "xiaowu" / "catalog"
-    if not source_tree.is_dir() and installed.is_dir():
-        return installed
-    return source_tree
+    return data_path("assets", "catalog")
 
 
 def load_catalog(path: Path | None = None, *, cache_dir: Path | None = None) -> Catalog:

@@ -15,6 +15,9 @@ import asyncio
 import logging
 from typing import Any
 
+import serial
+import serial_asyncio_fast
+
 from kiosk.core.errors import DeviceError
 
 log = logging.getLogger(__name__)
@@ -38,6 +41,7 @@ class _Inbox(asyncio.Protocol):
         self.buffer = bytearray()
         self.arrived = asyncio.Event()
         self.lost: Exception | None = None
+        self.closed = asyncio.Event()
         self.last_rx = 0.0
 
     def data_received(self, data: bytes) -> None:
@@ -48,6 +52,29 @@ class _Inbox(asyncio.Protocol):
     def connection_lost(self, exc: Exception | None) -> None:
         self.lost = exc or LinkClosed("serial port closed")
         self.arrived.set()
+        self.closed.set()
+
+
+class _LoopThreadTransport(serial_asyncio_fast.SerialTransport):
+    """pyserial-asyncio-fast's transport, closing the port on the loop's thread.
+
+    The library closes ports in an executor thread; on qasync's loop, executor threads
+    around a closing loop crashed the interpreter now and then (a segfault inside
+    ``QEventLoop.run_forever``). Closing a tty does not block, so it is done right here.
+    """
+
+    async def _call_connection_lost(self, exc: Exception | None, *, flush: bool) -> None:
+        self._write_buffer.clear()
+        port, protocol = self._serial, self._protocol
+        try:
+            port.close()
+        except Exception:  # the port may already be gone (an unplugged adapter)
+            log.debug("closing the serial port failed", exc_info=True)
+        # Drop the references as the library does, so nothing is used after closing.
+        self._serial = None
+        self._loop = None  # type: ignore[assignment]
+        self._protocol = None  # type: ignore[assignment]
+        protocol.connection_lost(exc)
 
 
 class SerialLink:
@@ -71,17 +98,16 @@ class SerialLink:
 
         ``redact``: the line carries personal data (an ID card): DEBUG logs give sizes only.
         """
-        import serial
-        import serial_asyncio_fast
-
         loop = asyncio.get_running_loop()
         inbox = _Inbox()
         try:
-            transport, _ = await serial_asyncio_fast.create_serial_connection(
-                loop, lambda: inbox, port, baudrate=baud
-            )
-        except (OSError, serial.SerialException) as exc:
+            # Opened here rather than in an executor thread (as create_serial_connection
+            # does): opening a tty does not block, and executor threads on qasync's loop
+            # must be waited for when the loop closes.
+            port_handle = serial.Serial(port, baudrate=baud)
+        except (OSError, ValueError, serial.SerialException) as exc:
             raise DeviceError(f"cannot open {port}: {exc}", code="device_unavailable") from exc
+        transport = _LoopThreadTransport(loop, inbox, port_handle)
         log.info("opened %s at %d baud", port, baud)
         return cls(transport, inbox, port=port, gap_s=gap_s, redact=redact)
 
@@ -141,5 +167,10 @@ class SerialLink:
         return f"{len(data)} bytes" if self.redact else data.hex(" ")
 
     async def close(self) -> None:
+        """Close the port and wait until it is closed (the transport closes it in an
+        executor thread, which must not outlive the event loop)."""
         self._transport.close()
-        await asyncio.sleep(0)  # let the transport's close callbacks run
+        try:
+            await asyncio.wait_for(self._inbox.closed.wait(), 5.0)
+        except TimeoutError:
+            log.warning("%s did not close within 5 s", self.port)

@@ -7,6 +7,7 @@ SQLite file or an empty PostgreSQL database just works.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -75,8 +76,12 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        engine.dispose()
+        sweeper = asyncio.create_task(ws.heartbeats(state))
+        try:
+            yield
+        finally:
+            sweeper.cancel()
+            engine.dispose()
 
     app = FastAPI(
         lifespan=lifespan,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import getpass
 import logging
 import os
@@ -85,6 +86,10 @@ def main(args: argparse.Namespace, config: Config) -> int:
     if args.demo_clerks:
         _demo_clerks(hub)
     print(f"clerk console: {settings.public_url}/console   citizen page: {settings.public_url}/m")
+    # What start-up loaded lives as long as the process: keep it out of collections, which
+    # otherwise pause the loop longer as thousands of sockets come and go.
+    gc.collect()
+    gc.freeze()
     level = logging.getLevelName(logging.getLogger().getEffectiveLevel()).lower()
     uvicorn.run(
         app,

@@ -10,6 +10,7 @@ the department's last 20 accepted entries (60 s when there is no history).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -24,6 +25,7 @@ from kiosk.hub.state import HubState
 log = logging.getLogger(__name__)
 
 DEFAULT_WAIT_S = 60.0
+COALESCE_S = 0.05  # queue changes within this window reach clerks as one update
 
 
 def _age_s(hub: HubState, entry: QueueEntry) -> float:
@@ -75,6 +77,23 @@ def snapshot(hub: HubState, department: str) -> list[dict[str, Any]]:
     return [entry_view(hub, e, i + 1) for i, e in enumerate(waiting(hub, department))]
 
 
+def announce(hub: HubState, department: str) -> None:
+    """Schedule a :func:`broadcast`; changes in a burst (80 booths queueing at once) are
+    coalesced so each clerk gets one snapshot instead of one per change."""
+    pending: dict[str, asyncio.Task[None]] = hub.extras.setdefault("queue_broadcasts", {})
+    if department in pending:
+        return
+
+    async def later() -> None:
+        try:
+            await asyncio.sleep(COALESCE_S)
+        finally:
+            pending.pop(department, None)
+        await broadcast(hub, department)
+
+    pending[department] = asyncio.create_task(later())
+
+
 async def broadcast(hub: HubState, department: str) -> None:
     """Tell the department's clerks the queue and each waiting booth its place."""
     entries = waiting(hub, department)
@@ -124,7 +143,7 @@ async def enqueue(
                 record(db, case_id, f"booth:{booth_id}", "queued", department=department)
         db.flush()
         view = entry_view(hub, entry)
-    await broadcast(hub, department)
+    announce(hub, department)
     return view
 
 
@@ -141,7 +160,7 @@ async def cancel_booth_entries(hub: HubState, booth_id: str) -> None:
             entry.status = "cancelled"
         departments = {e.department for e in entries}
     for department in departments:
-        await broadcast(hub, department)
+        announce(hub, department)
 
 
 async def invite(
@@ -175,7 +194,7 @@ async def invite(
             record(db, call.case_id, clerk, "invited", department=department)
         db.flush()
         view = entry_view(hub, entry)
-    await broadcast(hub, department)
+    announce(hub, department)
     return view
 
 
@@ -245,7 +264,7 @@ async def accept(hub: HubState, clerk: Principal, entry_id: str) -> dict[str, An
             },
             wait=False,
         )
-    await broadcast(hub, department)
+    announce(hub, department)
     return {
         "call_id": call_id,
         "booth_id": booth_id,

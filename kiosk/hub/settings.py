@@ -28,4 +28,10 @@ class HubSettings:
     @classmethod
     def from_config(cls, config: HubServerConfig) -> HubSettings:
         public = config.public_url or f"http://{config.host}:{config.port}"
-        return cls(db_url=config.db_url, public_url=public, secret_key=config.secret_key)
+        return cls(
+            db_url=config.db_url,
+            public_url=public,
+            secret_key=config.secret_key,
+            sms_gateway_url=config.sms_gateway_url,
+            heartbeat_s=config.heartbeat_s,
+        )

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import random
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from kiosk.core.clock import Clock
 
 log = logging.getLogger(__name__)
 
+SWEEP_SLICES = 10
 SendFn = Callable[[str], Awaitable[None]]  # sends one text frame
 CloseFn = Callable[[int, str], Awaitable[None]]
 
@@ -51,6 +53,9 @@ class Link:
     pending: dict[str, asyncio.Future[dict[str, Any]]] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     health: dict[str, Any] = field(default_factory=dict)
+    # Which slice of the heartbeat sweep visits this link, so pings to thousands of
+    # sockets spread over the interval instead of leaving in one burst.
+    sweep_slot: int = field(default_factory=lambda: random.randrange(SWEEP_SLICES))
 
     async def send(self, frame: dict[str, Any]) -> None:
         await self.send_text(json.dumps(frame, ensure_ascii=False))

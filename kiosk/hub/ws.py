@@ -20,7 +20,7 @@ from kiosk.hub.errors import ApiError
 from kiosk.hub.models import Booth, Case, LockerDeposit, utcnow
 from kiosk.hub.protocol import BOOTH_EVENTS, PRESENCE
 from kiosk.hub.state import HubState
-from kiosk.hub.switchboard import Link
+from kiosk.hub.switchboard import SWEEP_SLICES, Link
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -51,24 +51,40 @@ def _now_iso(hub: HubState) -> str:
     return hub.clock.now().isoformat()
 
 
-async def _serve(ws: WebSocket, hub: HubState, link: Link, handle: Any) -> None:
-    """Run one connection: welcome sent by the caller, heartbeats, frames to ``handle``."""
+async def heartbeats(hub: HubState) -> None:
+    """One sweeper for every connection (not a task each). Each link is visited once per
+    ``heartbeat_s`` (in one of ten slices, so thousands of pings do not leave at once):
+    a link silent that long is pinged, one silent for three is closed (4408)."""
     board = hub.switchboard
     heartbeat = hub.settings.heartbeat_s
-
-    async def pinger() -> None:
-        while True:
-            await asyncio.sleep(heartbeat)
-            if board.links.get(link.peer) is not link:
-                return
-            if hub.clock.monotonic() - link.last_seen > 3 * heartbeat:
+    tick = 0
+    while True:
+        await asyncio.sleep(heartbeat / SWEEP_SLICES)
+        tick = (tick + 1) % SWEEP_SLICES
+        now = hub.clock.monotonic()
+        ping = json.dumps({"type": "ping", "ts": hub.clock.now().timestamp()})
+        work = []
+        for link in list(board.links.values()):
+            if link.sweep_slot != tick:
+                continue
+            silent = now - link.last_seen
+            if silent > 3 * heartbeat:
                 log.info("%s missed its heartbeats; closing", link.peer)
-                await ws.close(code=4408)
-                return
-            with contextlib.suppress(Exception):
-                await link.send({"type": "ping", "ts": hub.clock.now().timestamp()})
+                board.detach(link)
+                work.append(_quietly(link.close(4408, "missed heartbeats")))
+            elif silent >= heartbeat * 0.9:
+                work.append(_quietly(link.send_text(ping)))
+        await asyncio.gather(*work)
 
-    pinger_task = asyncio.create_task(pinger())
+
+async def _quietly(operation: Any) -> None:
+    with contextlib.suppress(Exception):
+        await operation
+
+
+async def _serve(ws: WebSocket, hub: HubState, link: Link, handle: Any) -> None:
+    """Run one connection (the caller sent the welcome): frames go to ``handle``."""
+    board = hub.switchboard
     try:
         while True:
             text = await ws.receive_text()
@@ -98,7 +114,6 @@ async def _serve(ws: WebSocket, hub: HubState, link: Link, handle: Any) -> None:
     except RuntimeError:  # the socket was closed under us (replaced or heartbeat)
         pass
     finally:
-        pinger_task.cancel()
         board.detach(link)
 
 

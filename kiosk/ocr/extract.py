@@ -49,44 +49,12 @@ _NATION_NAMES = (
     "珞巴 基诺"
 )
 NATIONS = tuple(_NATION_NAMES.split())
-_ID_FIX = str.maketrans(
-    {
-        "O": "0",
-        "o": "0",
-        "D": "0",
-        "Q": "0",
-        "I": "1",
-        "l": "1",
-        "|": "1",
-        "i": "1",
-        "Z": "2",
-        "z": "2",
-        "S": "5",
-        "s": "5",
-        "B": "8",
-        "G": "6",
-        "b": "6",
-        "x": "X",
-        "×": "X",
-        "g": "9",
-        "q": "9",
-        "A": "4",
-    }
-)
-_USCC_FIX = str.maketrans(
-    {
-        "O": "0",
-        "o": "0",
-        "I": "1",
-        "l": "1",
-        "|": "1",
-        "i": "1",
-        "Z": "2",
-        "S": "5",
-        "V": "U",
-        "v": "U",
-    }
-)
+_ID_FIX = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1",
+                         "i": "1", "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "G": "6",
+                         "b": "6", "x": "X", "×": "X", "g": "9", "q": "9", "A": "4",
+                         "了": "7"})
+_USCC_FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "i": "1",
+                           "Z": "2", "S": "5", "V": "U", "v": "U"})
 _DATE = re.compile(r"(\d{4})\D{0,2}?(\d{1,2})\D{0,2}?(\d{1,2})")
 
 
@@ -219,10 +187,8 @@ def _card_crops(gray: np.ndarray, dy: float) -> dict[str, tuple[np.ndarray, Box]
     height, width = gray.shape
     for name, (x0, x1, centre, half) in _CARD_CROPS.items():
         box = (
-            max(0, int(x0 * _MM)),
-            max(0, int((centre - half) * _MM + dy)),
-            min(width, int(x1 * _MM)),
-            min(height, int((centre + half) * _MM + dy)),
+            max(0, int(x0 * _MM)), max(0, int((centre - half) * _MM + dy)),
+            min(width, int(x1 * _MM)), min(height, int((centre + half) * _MM + dy)),
         )
         crop = gray[box[1] : box[3], box[0] : box[2]]
         if crop.size:
@@ -236,10 +202,8 @@ def _closest_nation(text: str) -> tuple[str, float]:
         return "", 0.0
     if text in NATIONS:
         return text, 1.0
-
     def overlap(n: str) -> float:
         return len(set(n) & set(text)) / max(len(n), len(text))
-
     best = max(NATIONS, key=overlap)
     score = overlap(best)
     return (best, 0.6 * score) if score >= 0.5 else (text, 0.2)
@@ -278,26 +242,16 @@ def _read_id_card(gray: np.ndarray, engine: OcrEngine) -> _Result:
         re.sub(f"[^{CJK}0-9A-Za-z\\-]", "", normalise(part.text)) for part in address_parts
     )
     if address:
-        boxes = [
-            box(n) for n in ("address1", "address2", "address3") if lines.get(n) and lines[n].text
-        ]
-        union = (
-            min(b[0] for b in boxes),
-            min(b[1] for b in boxes),
-            max(b[2] for b in boxes),
-            max(b[3] for b in boxes),
-        )
+        boxes = [box(n) for n in ("address1", "address2", "address3")
+                 if lines.get(n) and lines[n].text]
+        union = (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                 max(b[2] for b in boxes), max(b[3] for b in boxes))
         result.put("address", address, min(p.confidence for p in address_parts if p.text), union)
     number_line = lines.get("id_number")
     if number_line is not None:
         number, confidence = _read_code(
-            engine,
-            crops["id_number"][0],
-            number_line,
-            id_candidates,
-            is_valid_id_number,
-            "0123456789X",
-        )
+            engine, crops["id_number"][0], number_line, id_candidates, is_valid_id_number,
+            "0123456789X")
         result.put("id_number", number, confidence, box("id_number"))
     number = result.fields["id_number"]
     if is_valid_id_number(number):
@@ -310,12 +264,8 @@ def _read_id_card(gray: np.ndarray, engine: OcrEngine) -> _Result:
 
 
 def _read_code(
-    engine: OcrEngine,
-    crop: np.ndarray,
-    line: TextLine,
-    candidates: Callable[[str], list[str]],
-    valid: Callable[[str], bool],
-    alphabet: str,
+    engine: OcrEngine, crop: np.ndarray, line: TextLine,
+    candidates: Callable[[str], list[str]], valid: Callable[[str], bool], alphabet: str,
 ) -> tuple[str, float]:
     """A code from ``line``; re-read ``crop`` with ``alphabet`` if the first reading fails."""
     found = candidates(line.text)
@@ -363,19 +313,11 @@ class _Page:
     def span_box(self, start: int, end: int) -> Box:
         first, last = self.line_at(start), self.line_at(max(start, end - 1))
         if first == last:
-            return _sub_box(
-                self.lines[first],
-                self.texts[first],
-                start - self.starts[first],
-                end - self.starts[first],
-            )
+            return _sub_box(self.lines[first], self.texts[first],
+                            start - self.starts[first], end - self.starts[first])
         boxes = [self.lines[i].box for i in range(first, last + 1)]
-        return (
-            min(b[0] for b in boxes),
-            min(b[1] for b in boxes),
-            max(b[2] for b in boxes),
-            max(b[3] for b in boxes),
-        )
+        return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                max(b[2] for b in boxes), max(b[3] for b in boxes))
 
     def confidence(self, start: int, end: int) -> float:
         first, last = self.line_at(start), self.line_at(max(start, end - 1))
@@ -399,18 +341,8 @@ def _sub_box(line: TextLine, text: str, start: int, end: int) -> Box:
     return (int(left), y0, int(right + 0.5), y1)
 
 
-_LICENCE_LABELS = (
-    "名称",
-    "类型",
-    "法定代表人",
-    "经营范围",
-    "注册资本",
-    "成立日期",
-    "营业期限",
-    "住所",
-    "统一社会信用代码",
-    "登记机关",
-)
+_LICENCE_LABELS = ("名称", "类型", "法定代表人", "经营范围", "注册资本", "成立日期", "营业期限",
+                   "住所", "统一社会信用代码", "登记机关")
 
 
 def _value_after(page: _Page, label: str, pattern: str) -> tuple[str, int, int] | None:
@@ -432,32 +364,21 @@ def _value_after(page: _Page, label: str, pattern: str) -> tuple[str, int, int] 
     return None
 
 
-def _put_span(
-    result: _Result, page: _Page, name: str, value: str, start: int, end: int, factor: float = 1.0
-) -> None:
+def _put_span(result: _Result, page: _Page, name: str, value: str, start: int, end: int,
+              factor: float = 1.0) -> None:
     result.put(name, value, page.confidence(start, end) * factor, page.span_box(start, end))
 
 
 def _code_after(
-    engine: OcrEngine,
-    gray: np.ndarray,
-    page: _Page,
-    result: _Result,
-    name: str,
-    from_offset: int,
-    candidates: Callable[[str], list[str]],
-    valid: Callable[[str], bool],
-    alphabet: str,
-    window: int = 120,
+    engine: OcrEngine, gray: np.ndarray, page: _Page, result: _Result, name: str,
+    from_offset: int, candidates: Callable[[str], list[str]], valid: Callable[[str], bool],
+    alphabet: str, window: int = 120,
 ) -> None:
     """The first code after ``from_offset`` in the page text, re-read if it fails."""
     first = page.line_at(from_offset)
     for index in range(first, min(len(page.lines), first + 4)):
-        text = (
-            page.texts[index]
-            if index != first
-            else page.joined[from_offset : page.starts[index] + len(page.texts[index])]
-        )
+        text = page.texts[index] if index != first else page.joined[
+            from_offset : page.starts[index] + len(page.texts[index])]
         found = candidates(text)
         if not found:
             continue
@@ -472,8 +393,7 @@ def _code_after(
             left = _sub_box(line, page.texts[index], max(0, at), len(page.texts[index]))[0]
             narrow = gray[max(0, y0 - pad) : y1 + pad, max(0, left - 2 * pad) : x1 + pad]
             code, confidence = _read_code(
-                engine, narrow if narrow.size else crop, line, candidates, valid, alphabet
-            )
+                engine, narrow if narrow.size else crop, line, candidates, valid, alphabet)
         at = page.texts[index].find(code[:4]) if code else -1
         start = page.starts[index] + max(0, at)
         box = page.span_box(start, start + 18) if at >= 0 else line.box
@@ -492,17 +412,8 @@ def _date_in(text: str) -> tuple[str, int, int] | None:
 def _read_business_license(gray: np.ndarray, page: _Page, engine: OcrEngine) -> _Result:
     result = _Result.empty("business_license")
     label = page.find("统一社会信用代码|社会信用代码|信用代码")
-    _code_after(
-        engine,
-        gray,
-        page,
-        result,
-        "uscc",
-        label.end() if label else 0,
-        uscc_candidates,
-        is_valid_uscc,
-        USCC_ALPHABET,
-    )
+    _code_after(engine, gray, page, result, "uscc", label.end() if label else 0,
+                uscc_candidates, is_valid_uscc, USCC_ALPHABET)
     name = _value_after(page, "名称", f"[{CJK}()（）]{{4,}}")
     if name:
         value = name[0]
@@ -513,8 +424,7 @@ def _read_business_license(gray: np.ndarray, page: _Page, engine: OcrEngine) -> 
     if legal:
         _put_span(result, page, "legal_representative", *legal)
     capital = _value_after(
-        page, "注册资本", r"[\d.,]+万?(?:美元|元)|[零壹贰叁肆伍陆柒捌玖拾佰仟万]+元"
-    )
+        page, "注册资本", r"[\d.,]+万?(?:美元|元)|[零壹贰叁肆伍陆柒捌玖拾佰仟万]+元")
     if capital:
         text = capital[0].replace(",", "")
         if not text[0].isdigit():
@@ -537,22 +447,16 @@ def _line_value(page: _Page, label: str, after: str = ":") -> tuple[str, int, in
         if at < 0 or at > 3:
             continue
         rest = text[at + len(label) :]
-        rest = re.sub(
-            r"^[^0-9A-Za-z\u4e00-\u9fff]{0,2}[甲乙]方[^0-9A-Za-z\u4e00-\u9fff]{0,2}", "", rest
-        )
+        rest = re.sub(r"^[^0-9A-Za-z\u4e00-\u9fff]{0,2}[甲乙]方[^0-9A-Za-z\u4e00-\u9fff]{0,2}", "",
+                      rest)
         match = re.match(f"[^{CJK}]{{0,3}}([{CJK}·]{{2,5}})", rest)
         if not match:
             continue
         name = match.group(1)
         for stop in ("证件", "身份证", "住址", "电话", "性别"):
             name = name.split(stop)[0]
-        start = (
-            page.starts[index]
-            + at
-            + len(label)
-            + (len(text) - at - len(label) - len(rest))
-            + match.start(1)
-        )
+        start = page.starts[index] + at + len(label) + (len(text) - at - len(label)
+                                                        - len(rest)) + match.start(1)
         return name, start, start + len(name)
     _ = after
     return None
@@ -576,20 +480,8 @@ def _amount_after(page: _Page, labels: Sequence[str]) -> tuple[str, int, int, bo
     return None
 
 
-_CAPITAL_CONFUSIONS = str.maketrans(
-    {
-        "参": "叁",
-        "什": "仟",
-        "任": "仟",
-        "伯": "佰",
-        "陌": "佰",
-        "俏": "佰",
-        "抬": "拾",
-        "恰": "拾",
-        "沫": "柒",
-        "染": "柒",
-    }
-)
+_CAPITAL_CONFUSIONS = str.maketrans({"参": "叁", "什": "仟", "任": "仟", "伯": "佰", "陌": "佰",
+                                     "俏": "佰", "抬": "拾", "恰": "拾", "沫": "柒", "染": "柒"})
 
 
 def fix_capital(text: str) -> str:
@@ -608,17 +500,8 @@ def _read_purchase_contract(gray: np.ndarray, page: _Page, engine: OcrEngine) ->
     if buyer:
         _put_span(result, page, "buyer", *buyer)
     start = buyer[2] if buyer else 0
-    _code_after(
-        engine,
-        gray,
-        page,
-        result,
-        "buyer_id_number",
-        start,
-        id_candidates,
-        is_valid_id_number,
-        "0123456789X",
-    )
+    _code_after(engine, gray, page, result, "buyer_id_number", start,
+                id_candidates, is_valid_id_number, "0123456789X")
     price = _amount_after(page, ("总价款", "总价", "价款"))
     if price:
         _put_span(result, page, "total_price", price[0], price[1], price[2])
@@ -632,17 +515,8 @@ def _read_rental_contract(gray: np.ndarray, page: _Page, engine: OcrEngine) -> _
     if tenant:
         _put_span(result, page, "tenant", *tenant)
     start = tenant[2] if tenant else 0
-    _code_after(
-        engine,
-        gray,
-        page,
-        result,
-        "tenant_id_number",
-        start,
-        id_candidates,
-        is_valid_id_number,
-        "0123456789X",
-    )
+    _code_after(engine, gray, page, result, "tenant_id_number", start,
+                id_candidates, is_valid_id_number, "0123456789X")
     rent = _amount_after(page, ("月租金", "租金"))
     if rent:
         _put_span(result, page, "monthly_rent", rent[0], rent[1], rent[2])

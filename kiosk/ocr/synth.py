@@ -119,61 +119,17 @@ _REGIONS = (
     ("350203", "福建省厦门市思明区"),
 )
 _STREETS = (
-    "人民路",
-    "中山路",
-    "解放路",
-    "建设路",
-    "和平路",
-    "胜利路",
-    "文化路",
-    "新华路",
-    "长江路",
-    "黄河路",
-    "朝阳路",
-    "东风路",
-    "青年路",
-    "学院路",
-    "科技路",
-    "滨江路",
-    "花园路",
-    "光明街",
+    "人民路", "中山路", "解放路", "建设路", "和平路", "胜利路", "文化路", "新华路", "长江路",
+    "黄河路", "朝阳路", "东风路", "青年路", "学院路", "科技路", "滨江路", "花园路", "光明街",
 )
 _NATIONS = ("汉",) * 12 + ("回", "满", "壮", "苗", "蒙古", "土家", "彝", "藏", "维吾尔", "朝鲜")
 _BRANDS = (
-    "晓屋",
-    "华信",
-    "鼎盛",
-    "恒通",
-    "宏达",
-    "远景",
-    "新元",
-    "瑞丰",
-    "天成",
-    "金源",
-    "永泰",
-    "嘉禾",
-    "博雅",
-    "启明",
-    "众诚",
-    "长青",
-    "汇丰源",
-    "锦华",
-    "德润",
-    "盛世",
+    "晓屋", "华信", "鼎盛", "恒通", "宏达", "远景", "新元", "瑞丰", "天成", "金源", "永泰",
+    "嘉禾", "博雅", "启明", "众诚", "长青", "汇丰源", "锦华", "德润", "盛世",
 )
 _TRADES = (
-    "科技",
-    "贸易",
-    "餐饮管理",
-    "建筑工程",
-    "文化传媒",
-    "电子商务",
-    "物流",
-    "信息技术",
-    "咨询服务",
-    "房地产开发",
-    "商贸",
-    "广告",
+    "科技", "贸易", "餐饮管理", "建筑工程", "文化传媒", "电子商务", "物流", "信息技术",
+    "咨询服务", "房地产开发", "商贸", "广告",
 )
 _COMPANY_KINDS = ("有限责任公司（自然人投资或控股）", "有限责任公司（自然人独资）", "股份有限公司")
 
@@ -183,10 +139,7 @@ def random_name(rng: random.Random) -> str:
 
 
 def random_id_number(
-    rng: random.Random,
-    *,
-    region: str | None = None,
-    born: dt.date | None = None,
+    rng: random.Random, *, region: str | None = None, born: dt.date | None = None,
     sex: str | None = None,
 ) -> str:
     """A valid 18-character resident ID number (GB 11643-1999)."""
@@ -237,12 +190,8 @@ class _Canvas:
         self.regions: dict[str, Box] = {}
 
     def text(
-        self,
-        xy: tuple[float, float],
-        text: str,
-        font: ImageFont.FreeTypeFont,
-        fill: tuple[int, int, int] = (20, 20, 20),
-        key: str | None = None,
+        self, xy: tuple[float, float], text: str, font: ImageFont.FreeTypeFont,
+        fill: tuple[int, int, int] = (20, 20, 20), key: str | None = None,
         spacing: float = 0.0,
     ) -> Box:
         x, y = xy
@@ -254,26 +203,14 @@ class _Canvas:
             box = (int(left), int(top), int(right), int(bottom))
         if key is not None:
             old = self.regions.get(key)
-            self.regions[key] = (
-                box
-                if old is None
-                else (
-                    min(old[0], box[0]),
-                    min(old[1], box[1]),
-                    max(old[2], box[2]),
-                    max(old[3], box[3]),
-                )
+            self.regions[key] = box if old is None else (
+                min(old[0], box[0]), min(old[1], box[1]), max(old[2], box[2]), max(old[3], box[3])
             )
         return box
 
     def _spaced(
-        self,
-        x: float,
-        y: float,
-        text: str,
-        font: ImageFont.FreeTypeFont,
-        fill: tuple[int, int, int],
-        spacing: float,
+        self, x: float, y: float, text: str, font: ImageFont.FreeTypeFont,
+        fill: tuple[int, int, int], spacing: float,
     ) -> Box:
         x0 = x
         top, bottom = 10**9, 0
@@ -302,7 +239,9 @@ def _guilloche(canvas: _Canvas, rng: random.Random, color: tuple[int, int, int])
         phase = rng.random() * 6.28
         amp = h * (0.03 + 0.05 * rng.random())
         base = h * (k + 0.5) / 14
-        points = [(x, base + amp * np.sin(x / w * 9 + phase)) for x in range(0, w + 8, 8)]
+        points = [
+            (x, base + amp * np.sin(x / w * 9 + phase)) for x in range(0, w + 8, 8)
+        ]
         canvas.draw.line(points, fill=color, width=1)
 
 
@@ -344,9 +283,8 @@ def _render_id_card(
         canvas.text((vx, (29.6 + 5 * i) * s + jy), line, value, key="address")
     canvas.text((lx, 47 * s + jy), "公民身份号码", label, blue, spacing=0.2 * s)
     number_font = _label_font().at(int(3.9 * s))
-    canvas.text(
-        (28 * s + jx, 46.2 * s + jy), number, number_font, spacing=0.35 * s, key="id_number"
-    )
+    canvas.text((28 * s + jx, 46.2 * s + jy), number, number_font, spacing=0.35 * s,
+                key="id_number")
     # the portrait: a grey silhouette where the photo would be
     px0, py0 = int(56 * s), int(7 * s)
     portrait = Image.new("RGB", (int(24 * s), int(31 * s)), (214, 220, 226))
@@ -355,12 +293,8 @@ def _render_id_card(
     sketch.ellipse((2 * s, 19 * s, 22 * s, 40 * s), fill=(110, 110, 130))
     canvas.image.paste(portrait, (px0, py0))
     fields = {
-        "name": name,
-        "sex": sex,
-        "nation": nation,
-        "birth_date": born.isoformat(),
-        "address": address,
-        "id_number": number,
+        "name": name, "sex": sex, "nation": nation, "birth_date": born.isoformat(),
+        "address": address, "id_number": number,
     }
     return RenderedDocument("id_card", canvas.bgr(), fields, canvas.regions, font.name)
 
@@ -379,7 +313,7 @@ def render_id_card_back(seed: int, font: FontFace | None = None) -> np.ndarray:
     value = font.at(int(3.3 * s))
     place = rng.choice(_REGIONS)[1]
     canvas.text((15 * s, 38 * s), "签发机关", label)
-    canvas.text((30 * s, 37.6 * s), place.split("省")[-1] + "公安局"[:3], value)
+    canvas.text((30 * s, 37.6 * s), place.split("省")[-1] + "公安局"[: 3], value)
     start = _random_date(rng, dt.date(2010, 1, 1), 3650)
     canvas.text((15 * s, 45 * s), "有效期限", label)
     canvas.text((30 * s, 44.6 * s), f"{start:%Y.%m.%d}-{start.year + 20}{start:.%m.%d}", value)
@@ -403,8 +337,7 @@ def _render_business_license(
     established = _random_date(rng, dt.date(2000, 1, 1), 8500)
     uscc = printed.get("uscc", uscc)
     established_text = printed.get(
-        "established", f"{established.year}年{established:%m}月{established:%d}日"
-    )
+        "established", f"{established.year}年{established:%m}月{established:%d}日")
     label = _label_font().at(30)
     value = font.at(32)
     canvas.text((w / 2 - 250, 90), "营 业 执 照", font.at(100), (150, 30, 30))
@@ -421,27 +354,9 @@ def _render_business_license(
         canvas.text((100, y0 + 80 * i), caption, label)
         canvas.text((290, y0 + 80 * i - 2), text, value, key=key)
     canvas.text((100, y0 + 240), "经营范围", label)
-    scope = (
-        "一般项目："
-        + "、".join(
-            rng.sample(
-                [
-                    "技术服务",
-                    "技术开发",
-                    "技术咨询",
-                    "软件开发",
-                    "日用百货销售",
-                    "会议及展览服务",
-                    "企业管理咨询",
-                    "广告设计",
-                    "货物进出口",
-                    "办公用品销售",
-                ],
-                5,
-            )
-        )
-        + "。"
-    )
+    scope = "一般项目：" + "、".join(rng.sample(
+        ["技术服务", "技术开发", "技术咨询", "软件开发", "日用百货销售", "会议及展览服务",
+         "企业管理咨询", "广告设计", "货物进出口", "办公用品销售"], 5)) + "。"
     for i, line in enumerate(_wrap(scope, 16)):
         canvas.text((290, y0 + 238 + 44 * i), line, font.at(28))
     right = [
@@ -461,25 +376,14 @@ def _render_business_license(
     canvas.text((1110, h - 150), f"{issued.year}年{issued.month}月{issued.day}日", label)
     canvas.draw.ellipse((1120, h - 300, 1320, h - 100), outline=(210, 40, 40), width=7)
     fields = {
-        "name": name,
-        "uscc": uscc,
-        "legal_representative": legal,
-        "registered_capital": f"{capital_wan}万元",
-        "established": established.isoformat(),
+        "name": name, "uscc": uscc, "legal_representative": legal,
+        "registered_capital": f"{capital_wan}万元", "established": established.isoformat(),
     }
     return RenderedDocument("business_license", canvas.bgr(), fields, canvas.regions, font.name)
 
 
-def _paragraph(
-    canvas: _Canvas,
-    x: float,
-    y: float,
-    text: str,
-    font: ImageFont.FreeTypeFont,
-    width: float,
-    leading: float,
-    key: str | None = None,
-) -> float:
+def _paragraph(canvas: _Canvas, x: float, y: float, text: str, font: ImageFont.FreeTypeFont,
+               width: float, leading: float, key: str | None = None) -> float:
     """Write ``text`` wrapped to ``width``; return the y below it."""
     line = ""
     for char in text:
@@ -528,30 +432,15 @@ def _render_purchase_contract(
     y += leading
     canvas.text((120, y), f"住址：{random_address(rng, rng.choice(_REGIONS)[1])}", body)
     y += leading * 1.5
-    y = _paragraph(
-        canvas,
-        120,
-        y,
-        "根据《中华人民共和国民法典》《中华人民共和国城市房地产管理法》"
-        "及其他法律、法规之规定，出卖人和买受人在平等、自愿、公平、协商一致的基础上"
-        "就买卖商品房达成如下协议：",
-        body,
-        w - 240,
-        leading,
-    )
+    y = _paragraph(canvas, 120, y, "根据《中华人民共和国民法典》《中华人民共和国城市房地产管理法》"
+                   "及其他法律、法规之规定，出卖人和买受人在平等、自愿、公平、协商一致的基础上"
+                   "就买卖商品房达成如下协议：", body, w - 240, leading)
     y += leading * 0.5
     canvas.text((120, y), "第一条　计价方式与价款", bold)
     y += leading
     area = rng.randrange(45, 180) + rng.randrange(100) / 100
-    y = _paragraph(
-        canvas,
-        120,
-        y,
-        f"该商品房按套内建筑面积计价，建筑面积共{area:.2f}平方米。",
-        body,
-        w - 240,
-        leading,
-    )
+    y = _paragraph(canvas, 120, y, f"该商品房按套内建筑面积计价，建筑面积共{area:.2f}平方米。",
+                   body, w - 240, leading)
     form = rng.choice(("digits", "digits", "wan", "capital"))
     if form == "digits":
         text = f"总价款为人民币{price:,}元（大写：{to_capital(price)}）。"
@@ -563,16 +452,8 @@ def _render_purchase_contract(
     y += leading * 0.5
     canvas.text((120, y), "第二条　付款方式及期限", bold)
     y += leading
-    _paragraph(
-        canvas,
-        120,
-        y,
-        "买受人采取按揭贷款方式付款，首期房价款于本合同签订之日"
-        "起七日内支付，余款由贷款银行按约定拨付。",
-        body,
-        w - 240,
-        leading,
-    )
+    _paragraph(canvas, 120, y, "买受人采取按揭贷款方式付款，首期房价款于本合同签订之日"
+               "起七日内支付，余款由贷款银行按约定拨付。", body, w - 240, leading)
     fields = {"buyer": buyer, "buyer_id_number": buyer_id, "total_price": str(price)}
     return RenderedDocument("purchase_contract", canvas.bgr(), fields, canvas.regions, font.name)
 
@@ -604,30 +485,18 @@ def _render_rental_contract(
     box = canvas.text((120, y), "身份证号：", body)
     canvas.text((box[2] + 4, y), tenant_id, body, key="tenant_id_number")
     y += leading * 1.5
-    y = _paragraph(
-        canvas, 120, y, "甲、乙双方就下列房屋的租赁达成如下协议：", body, w - 240, leading
-    )
+    y = _paragraph(canvas, 120, y, "甲、乙双方就下列房屋的租赁达成如下协议：", body, w - 240,
+                   leading)
     y += leading * 0.5
     canvas.text((120, y), "第一条　房屋基本情况", bold)
     y += leading
-    y = _paragraph(
-        canvas,
-        120,
-        y,
-        f"甲方房屋坐落于{random_address(rng, rng.choice(_REGIONS)[1])}，"
-        f"建筑面积{rng.randrange(30, 150)}平方米。",
-        body,
-        w - 240,
-        leading,
-    )
+    y = _paragraph(canvas, 120, y, f"甲方房屋坐落于{random_address(rng, rng.choice(_REGIONS)[1])}，"
+                   f"建筑面积{rng.randrange(30, 150)}平方米。", body, w - 240, leading)
     y += leading * 0.5
     canvas.text((120, y), "第二条　租赁期限", bold)
     y += leading
-    period = printed.get(
-        "period",
-        f"租赁期限自{start.year}年{start.month}月{start.day}日起至"
-        f"{end.year}年{end.month}月{end.day}日止。",
-    )
+    period = printed.get("period", f"租赁期限自{start.year}年{start.month}月{start.day}日起至"
+                         f"{end.year}年{end.month}月{end.day}日止。")
     y = _paragraph(canvas, 120, y, period, body, w - 240, leading, key="start")
     canvas.regions["end"] = canvas.regions["start"]
     y += leading * 0.5
@@ -641,21 +510,11 @@ def _render_rental_contract(
     y += leading * 0.5
     canvas.text((120, y), "第四条　押金", bold)
     y += leading
-    _paragraph(
-        canvas,
-        120,
-        y,
-        f"乙方应于签约时向甲方支付押金人民币{rent * 2}元，租赁期满后无息退还。",
-        body,
-        w - 240,
-        leading,
-    )
+    _paragraph(canvas, 120, y, f"乙方应于签约时向甲方支付押金人民币{rent * 2}元，"
+               "租赁期满后无息退还。", body, w - 240, leading)
     fields = {
-        "tenant": tenant,
-        "tenant_id_number": tenant_id,
-        "monthly_rent": str(rent),
-        "start": start.isoformat(),
-        "end": end.isoformat(),
+        "tenant": tenant, "tenant_id_number": tenant_id, "monthly_rent": str(rent),
+        "start": start.isoformat(), "end": end.isoformat(),
     }
     return RenderedDocument("rental_contract", canvas.bgr(), fields, canvas.regions, font.name)
 
@@ -669,9 +528,7 @@ _RENDERERS: dict[str, Callable[[random.Random, FontFace, dict[str, str]], Render
 
 
 def render_document(
-    doc_type: str,
-    seed: int,
-    font: FontFace | None = None,
+    doc_type: str, seed: int, font: FontFace | None = None,
     printed: dict[str, str] | None = None,
 ) -> RenderedDocument:
     """Draw a flat document of ``doc_type`` with random values chosen by ``seed``.
@@ -711,20 +568,21 @@ def desk_background(rng: np.random.Generator, size: tuple[int, int]) -> np.ndarr
     w, h = size
     palettes = (
         ((60, 90, 130), 25),  # wood, BGR
-        ((40, 60, 90), 20),  # dark wood
-        ((70, 70, 70), 15),  # grey laminate
-        ((90, 60, 40), 15),  # blue felt
+        ((40, 60, 90), 20),   # dark wood
+        ((70, 70, 70), 15),   # grey laminate
+        ((90, 60, 40), 15),   # blue felt
         ((120, 125, 128), 12),  # light grey desk
     )
     base, spread = palettes[int(rng.integers(len(palettes)))]
-    low = rng.normal(0, 1, (h // 64 + 2, w // 64 + 2, 1))
+    low = rng.standard_normal((h // 64 + 2, w // 64 + 2), dtype=np.float32)
     low = cv2.resize(low, (w, h), interpolation=cv2.INTER_CUBIC)[..., None]
     streak_phase = rng.uniform(0, 6.28)
     ys = np.arange(h, dtype=np.float32)[:, None]
     xs = np.arange(w, dtype=np.float32)[None, :]
-    streaks = np.sin(ys / rng.uniform(6, 20) + np.sin(xs / rng.uniform(80, 200)) * 3 + streak_phase)
-    image = np.array(base, np.float32)[None, None, :] + spread * low * 0.6
-    image += (spread * 0.4 * streaks)[..., None]
+    streaks = np.sin(ys / np.float32(rng.uniform(6, 20))
+                     + np.sin(xs / np.float32(rng.uniform(80, 200))) * 3 + np.float32(streak_phase))
+    image = np.array(base, np.float32)[None, None, :] + np.float32(spread * 0.6) * low
+    image += (np.float32(spread * 0.4) * streaks)[..., None]
     return np.clip(image, 0, 255).astype(np.uint8)
 
 
@@ -733,9 +591,7 @@ def _order(corners: np.ndarray) -> np.ndarray:
 
 
 def photograph(
-    document: RenderedDocument | np.ndarray,
-    seed: int,
-    conditions: Conditions | None = None,
+    document: RenderedDocument | np.ndarray, seed: int, conditions: Conditions | None = None,
 ) -> DocumentPhoto:
     """Photograph a flat document on a desk under the document camera."""
     cond = conditions or Conditions()
@@ -761,23 +617,24 @@ def photograph(
     matrix = cv2.getPerspectiveTransform(source, corners.astype(np.float32))
     frame = desk_background(rng, (fw, fh)).astype(np.float32)
     mask = cv2.warpPerspective(np.full((ph, pw), 255, np.uint8), matrix, (fw, fh))
-    shadow = cv2.GaussianBlur(np.roll(mask, (9, 12), axis=(0, 1)), (0, 0), 14) / 255.0
-    frame *= (1 - 0.45 * shadow)[..., None]
+    shadow = cv2.GaussianBlur(np.roll(mask, (9, 12), axis=(0, 1)), (0, 0), 14)
+    frame *= (1 - shadow.astype(np.float32) * np.float32(0.45 / 255))[..., None]
     warped = cv2.warpPerspective(page, matrix, (fw, fh), flags=cv2.INTER_AREA)
-    alpha = (mask / 255.0)[..., None]
+    alpha = (mask.astype(np.float32) / 255)[..., None]
     frame = frame * (1 - alpha) + warped.astype(np.float32) * alpha
     # uneven light: a tilted plane times a soft lamp spot
-    gx, gy = np.meshgrid(np.linspace(-1, 1, fw), np.linspace(-1, 1, fh))
     direction = rng.uniform(0, 6.28)
-    plane = gx * np.cos(direction) + gy * np.sin(direction)
-    low_light = rng.uniform(*cond.light_low)
-    light = low_light + (1 - low_light) * (plane + 1) / 2
-    frame *= light[..., None].astype(np.float32)
+    gx = np.linspace(-1, 1, fw, dtype=np.float32)[None, :] * np.float32(np.cos(direction))
+    gy = np.linspace(-1, 1, fh, dtype=np.float32)[:, None] * np.float32(np.sin(direction))
+    low_light = np.float32(rng.uniform(*cond.light_low))
+    light = low_light + (1 - low_light) * (gx + gy + 1) / 2
+    frame *= light[..., None]
     if cond.glare:
         cx, cy = corners.mean(axis=0) + rng.uniform(-0.15, 0.15, 2) * np.array([dw, dh])
         radius = 0.22 * min(dw, dh)
-        dist = np.hypot(np.arange(fw)[None, :] - cx, np.arange(fh)[:, None] - cy)
-        spot = np.clip(1.4 - dist / radius, 0, 1) ** 0.7 * 320
+        dist = np.hypot(np.arange(fw, dtype=np.float32)[None, :] - np.float32(cx),
+                        np.arange(fh, dtype=np.float32)[:, None] - np.float32(cy))
+        spot = np.clip(1.4 - dist / np.float32(radius), 0, 1) ** 0.7 * 320
         frame += (spot * (alpha[..., 0] > 0.5))[..., None]
     frame = np.clip(frame, 0, 255).astype(np.uint8)
     sigma = rng.uniform(*cond.blur_sigma)
@@ -787,27 +644,21 @@ def photograph(
         kernel = np.zeros((cond.motion_blur_px, cond.motion_blur_px), np.float32)
         kernel[cond.motion_blur_px // 2, :] = 1 / cond.motion_blur_px
         frame = cv2.filter2D(frame, -1, kernel)
-    noise = rng.normal(0, rng.uniform(*cond.noise_sigma), frame.shape)
+    noise = rng.standard_normal(frame.shape, dtype=np.float32)
+    noise *= np.float32(rng.uniform(*cond.noise_sigma))
     frame = np.clip(frame + noise, 0, 255).astype(np.uint8)
     quality = int(rng.integers(cond.jpeg_quality[0], cond.jpeg_quality[1] + 1))
     ok, jpeg = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, quality])
     assert ok
     frame = cv2.imdecode(jpeg, cv2.IMREAD_COLOR)
-    rendered = (
-        document
-        if isinstance(document, RenderedDocument)
-        else RenderedDocument("page", page, {}, {}, "")
-    )
+    rendered = document if isinstance(document, RenderedDocument) else RenderedDocument(
+        "page", page, {}, {}, "")
     return DocumentPhoto(frame, rendered, _order(corners), cond.glare)
 
 
-def generate(
-    doc_type: str,
-    seed: int,
-    conditions: Conditions | None = None,
-    font: FontFace | None = None,
-    printed: dict[str, str] | None = None,
-) -> DocumentPhoto:
+def generate(doc_type: str, seed: int, conditions: Conditions | None = None,
+             font: FontFace | None = None, printed: dict[str, str] | None = None,
+             ) -> DocumentPhoto:
     """Render a document of ``doc_type`` and photograph it, both chosen by ``seed``."""
     return photograph(render_document(doc_type, seed, font, printed), seed, conditions)
 
@@ -834,23 +685,14 @@ class FrameScript:
     blur_while_moving: bool = True
 
 
-def frame_sequence(
-    document: RenderedDocument, seed: int, script: FrameScript | None = None
-) -> list[np.ndarray]:
+def frame_sequence(document: RenderedDocument, seed: int,
+                   script: FrameScript | None = None) -> list[np.ndarray]:
     """Preview frames of a document being placed and then held still (BGR, small)."""
     script = script or FrameScript()
     rng = np.random.default_rng(seed)
-    base = photograph(
-        document,
-        seed,
-        Conditions(
-            frame=script.size,
-            blur_sigma=(0.0, 0.3),
-            noise_sigma=(0.5, 1.0),
-            jpeg_quality=(90, 95),
-            max_rotation_deg=4,
-        ),
-    )
+    base = photograph(document, seed, Conditions(
+        frame=script.size, blur_sigma=(0.0, 0.3), noise_sigma=(0.5, 1.0),
+        jpeg_quality=(90, 95), max_rotation_deg=4))
     frames: list[np.ndarray] = []
 
     def shifted(dx: float, dy: float, blur: bool) -> np.ndarray:
@@ -868,13 +710,8 @@ def frame_sequence(
 
     for i in range(script.moving):
         left = script.moving - i
-        frames.append(
-            noisy(
-                shifted(
-                    left * script.step_px, left * script.step_px * 0.4, script.blur_while_moving
-                )
-            )
-        )
+        frames.append(noisy(shifted(left * script.step_px, left * script.step_px * 0.4,
+                                    script.blur_while_moving)))
     frames.extend(noisy(base.image) for _ in range(script.still))
     for i in range(script.then_moving):
         frames.append(noisy(shifted(-(i + 1) * script.step_px, 0, script.blur_while_moving)))
@@ -893,19 +730,8 @@ def compose_sample_sheet(photos: Sequence[DocumentPhoto]) -> bytes:
 
 
 __all__ = [
-    "DOC_TYPES",
-    "Conditions",
-    "DocumentPhoto",
-    "FontFace",
-    "FrameScript",
-    "RenderedDocument",
-    "available_fonts",
-    "compose_sample_sheet",
-    "frame_sequence",
-    "generate",
-    "photograph",
-    "random_id_number",
-    "random_uscc",
-    "render_document",
-    "render_id_card_back",
+    "DOC_TYPES", "Conditions", "DocumentPhoto", "FontFace", "FrameScript", "RenderedDocument",
+    "available_fonts", "compose_sample_sheet", "frame_sequence", "generate", "photograph",
+    "random_id_number", "random_uscc", "render_document", "render_id_card_back",
 ]
+

@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Sequence
 
+import cv2
 import numpy as np
 
 from kiosk.ocr.engine import OcrUnavailable, TextLine
@@ -89,10 +90,12 @@ class TesseractEngine:
             config += f" -c tessedit_char_whitelist={alphabet}"
         lines = self._data(strip, config)
         result: list[TextLine] = []
-        for top, bottom in slots:
+        for crop, (top, bottom) in zip(crops, slots, strict=True):
             inside = [ln for ln in lines if top <= (ln.box[1] + ln.box[3]) / 2 < bottom]
             if not inside:
-                result.append(TextLine("", (0, 0, 0, 0), 0.0))
+                # tesseract's layout analysis sometimes drops a short line of a page; a
+                # lone raw line (psm 13) on a binarised crop usually reads it
+                result.append(self._lone_line(crop, alphabet))
                 continue
             inside.sort(key=lambda ln: ln.box[0])
             box = (
@@ -107,3 +110,23 @@ class TesseractEngine:
                 )
             )
         return result
+
+    def _lone_line(self, crop: np.ndarray, alphabet: str | None) -> TextLine:
+        gray = crop if crop.ndim == 2 else crop[..., 1]
+        if gray.size == 0 or int(gray.min()) > 160:  # nothing printed here
+            return TextLine("", (0, 0, 0, 0), 0.0)
+        _, binary = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        padded = cv2.copyMakeBorder(binary, _GAP, _GAP, _GAP, _GAP, cv2.BORDER_CONSTANT,
+                                    value=255)
+        config = "--psm 13"
+        if alphabet:
+            config += f" -c tessedit_char_whitelist={alphabet}"
+        lines = self._data(padded, config)
+        if not lines:
+            return TextLine("", (0, 0, 0, 0), 0.0)
+        text = "".join(line.text for line in lines)
+        x0 = min(line.box[0] for line in lines) - _GAP
+        y0 = min(line.box[1] for line in lines) - _GAP
+        x1 = max(line.box[2] for line in lines) - _GAP
+        y1 = max(line.box[3] for line in lines) - _GAP
+        return TextLine(text, (x0, y0, x1, y1), min(line.confidence for line in lines) * 0.8)

@@ -19,10 +19,14 @@ HELP = "ask the digital clerk a question (answers offline from the service guide
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("question", nargs="?", default="",
-                        help="the question, in Chinese (or as recognised)")
-    parser.add_argument("--converse", action="store_true",
-                        help="hold a conversation: one utterance per line on standard input")
+    parser.add_argument(
+        "question", nargs="?", default="", help="the question, in Chinese (or as recognised)"
+    )
+    parser.add_argument(
+        "--converse",
+        action="store_true",
+        help="hold a conversation: one utterance per line on standard input",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
         "--lang",

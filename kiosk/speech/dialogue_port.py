@@ -75,8 +75,12 @@ class ClerkDialogue:
     def _deliver(self, turn: Turn) -> ClerkReply:
         speech = self._tts.say(turn.reply, self.lang, elderly=self.elderly) if self._tts else None
         reply = ClerkReply(
-            caption=turn.reply, speech=speech, turn=turn, answer=turn.answer,
-            handoff=turn.handoff, transcript=turn.transcript,
+            caption=turn.reply,
+            speech=speech,
+            turn=turn,
+            answer=turn.answer,
+            handoff=turn.handoff,
+            transcript=turn.transcript,
             draft=turn.draft.to_json() if turn.done or turn.handoff else None,
             expected=turn.expected,
         )

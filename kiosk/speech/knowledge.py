@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from kiosk.core.errors import XiaowuError
+from kiosk.resources import data_path
 
 LANGS = ("zh_CN", "en", "zh_HK")
 SYNONYMS_FILE = "synonyms.yaml"  # read by kiosk.speech.phonetics, not an entry file
@@ -107,7 +108,7 @@ class KnowledgeBase:
 
 def default_kb_path() -> Path:
     """``assets/kb`` of the repository."""
-    return Path(__file__).resolve().parents[2] / "assets" / "kb"
+    return data_path("assets", "kb")
 
 
 def load_knowledge_base(path: Path | None = None) -> KnowledgeBase:

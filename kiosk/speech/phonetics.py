@@ -23,6 +23,8 @@ import jieba
 import yaml
 from pypinyin import Style, lazy_pinyin, pinyin
 
+from kiosk.resources import data_path
+
 jieba.setLogLevel(logging.WARNING)
 
 _KEEP = re.compile(r"[\u3400-\u9fffA-Za-z0-9]+")
@@ -97,7 +99,7 @@ def readings(text: str) -> list[tuple[str, ...]]:
 
 def load_synonyms(path: Path | None = None) -> list[list[str]]:
     """The synonym groups of ``assets/kb/synonyms.yaml`` (first word is canonical)."""
-    file = path or Path(__file__).resolve().parents[2] / "assets" / "kb" / "synonyms.yaml"
+    file = path or data_path("assets", "kb", "synonyms.yaml")
     doc = yaml.safe_load(file.read_text(encoding="utf-8"))
     return [[str(w) for w in group] for group in doc["groups"]]
 

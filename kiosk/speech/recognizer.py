@@ -92,6 +92,18 @@ class SpeechModel:
         self.load_seconds = time.perf_counter() - started
         log.info("speech model %s loaded in %.1f s", path.name, self.load_seconds)
 
+    def warm_up(self, grammar: Sequence[str] | None = None) -> float:
+        """Decode a second of silence so the first citizen does not wait for the model's
+        lazy set-up (call once at start, in any thread); returns the seconds it took."""
+        import vosk
+
+        started = time.perf_counter()
+        args = [json.dumps(list(grammar), ensure_ascii=False)] if grammar else []
+        recognizer = vosk.KaldiRecognizer(self.vosk_model, SAMPLE_RATE, *args)
+        recognizer.AcceptWaveform(bytes(SAMPLE_RATE * 2))
+        recognizer.FinalResult()
+        return time.perf_counter() - started
+
 
 class _Stop:
     pass

@@ -3,7 +3,8 @@
 The composition root builds the collaborators (catalog, session factory, clock,
 connection state, flows...) and calls :func:`run_booth`; this creates the QApplication and
 the qasync loop in the right order, shows the window fullscreen (or not, per config), runs
-``collaborators.on_start`` on the loop and blocks until the app quits.
+``collaborators.on_start`` on the loop and blocks until the app quits (window closed,
+SIGINT or SIGTERM); then it wipes any open session and awaits ``collaborators.on_stop``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from kiosk.config import Config
 from kiosk.ui.booth_ui import BoothCollaborators, BoothUi
 
 log = logging.getLogger(__name__)
+
+STOP_TIMEOUT_S = 10.0  # on_stop gets this long; closing the loop waits for executor threads
 
 
 def run_booth(config: Config, collaborators: BoothCollaborators) -> int:
@@ -35,6 +38,14 @@ def run_booth(config: Config, collaborators: BoothCollaborators) -> int:
         ui.start(loop)
         with loop:
             loop.run_until_complete(quit_event.wait())
+            ui.close()  # wipes a session still open
+            if collaborators.on_stop is not None:
+                try:
+                    loop.run_until_complete(
+                        asyncio.wait_for(collaborators.on_stop(), STOP_TIMEOUT_S)
+                    )
+                except Exception:
+                    log.exception("stopping the booth's collaborators failed")
     finally:
         ui.close()
     log.info("booth stopped")

@@ -72,7 +72,8 @@ class BoothCollaborators:
     ``start_service(code)`` and ``request_clerk(department)`` are where the flows and the
     call part take over; without them the UI falls back to the clerk queue screen.
     ``on_start(ui)`` runs once on the loop after the window is shown (connect the bridge to
-    devices, the hub channel, flows...). ``end_call()`` hangs up.
+    devices, the hub channel, flows...); ``on_stop()`` runs on the loop when the app quits
+    (close them). ``end_call()`` hangs up.
     """
 
     catalog: Catalog
@@ -83,6 +84,7 @@ class BoothCollaborators:
     request_clerk: Callable[[str], Awaitable[None]] | None = None
     end_call: Callable[[], Awaitable[None]] | None = None
     on_start: Callable[[BoothUi], Awaitable[None]] | None = None
+    on_stop: Callable[[], Awaitable[None]] | None = None
 
 
 class _ActivityFilter(QObject):
@@ -135,6 +137,7 @@ class BoothUi(QObject):
         self._session_started: float | None = None
         self._family = ""
         self._cursor_hidden = False
+        self._closed = False
         self._theme: Theme | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._unsubscribe: Callable[[], None] | None = None
@@ -191,6 +194,10 @@ class BoothUi(QObject):
             self._spawn(self.c.on_start(self))
 
     def close(self) -> None:
+        """Wipe any open session and let go of the app (safe to call twice)."""
+        if self._closed:
+            return
+        self._closed = True
         self.idle_ticker.stop()
         self.clock_ticker.stop()
         self._wipe()

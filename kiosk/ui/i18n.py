@@ -19,6 +19,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTranslator
 
+from kiosk.resources import data_path
+
 log = logging.getLogger(__name__)
 
 SOURCE_LANGUAGE = "zh_CN"
@@ -26,7 +28,7 @@ LRELEASE_TIMEOUT_S = 60.0
 
 
 def default_i18n_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "i18n"
+    return data_path("i18n")
 
 
 def _lrelease() -> str | None:

@@ -207,6 +207,7 @@ def stylesheet(t: Theme) -> str:
         font-size: {f(30)}px; color: {t.text}; border: {bw}px solid {t.border};
         background: {t.surface};
     }}
+    QPushButton[role="key"][wide="true"] {{ min-width: {f(120)}px; font-size: {f(26)}px; }}
     QPushButton[role="lang"] {{
         min-height: {t.button_height}px; padding: 0 22px; font-size: {f(26)}px;
         color: {t.on_header}; background: transparent; border: 2px solid {t.on_header};

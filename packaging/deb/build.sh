@@ -43,6 +43,9 @@ mkdir -p "$root/opt/xiaowu"
 grep -rlI "^#!$venv/bin/python" "$venv/bin" | xargs -r sed -i "1s|^#!$venv/bin/python|#!/opt/xiaowu/venv/bin/python|"
 sed -i "s|$venv|/opt/xiaowu/venv|g" "$venv/bin/activate" "$venv/bin/activate.csh" "$venv/bin/activate.fish"
 find "$venv" -name '__pycache__' -type d -prune -exec rm -rf {} +
+# The data files, in the source tree's layout (kiosk.resources.data_path finds them here).
+mkdir -p "$venv/share/xiaowu"
+cp -a "$top/assets" "$top/i18n" "$venv/share/xiaowu/"
 mkdir -p "$root/usr/bin"
 ln -s /opt/xiaowu/venv/bin/kiosk "$root/usr/bin/kiosk"
 control xiaowu-common "python3.11, libpulse0, libegl1, libgl1, libfontconfig1, libxkbcommon0, libglib2.0-0, libdbus-1-3" \

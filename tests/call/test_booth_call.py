@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -220,6 +221,43 @@ async def test_hub_queue_commands_then_the_accepted_clerk_offers() -> None:
             await clerk.start()
             await wait_until(lambda: call.view.phase is Phase.CONNECTED, 10, "connected")
             assert call.links["clerk:7"].generation == 1  # one connection: no glare
+        finally:
+            runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await runner
+            await call.close()
+            await clerk.close(send_bye=False)
+
+
+async def test_an_accepted_clerk_who_never_offers_gets_an_offer_from_the_booth() -> None:
+    config = dataclasses.replace(FAST, reconnect_attempt_s=1.0)
+    ports = signaling_hub("booth:t", "clerk:7")
+    clock = SystemClock()
+    call = BoothCall(
+        config,
+        booth_id="booth:t",
+        signaling=ports["booth:t"],
+        hub=FakeHub(),
+        face=SyntheticPattern("FACE", clock),
+        document=None,
+        microphone=ToneSource(),
+        clock=clock,
+    )
+    clerk = _clerk("clerk:7", "general", ports["clerk:7"])
+    runner = asyncio.ensure_future(call.run())
+    async with pumping(ports["clerk:7"], lambda s: clerk):
+        try:
+            call.queue_command(
+                {
+                    "status": "accepted",
+                    "call_id": "c9",
+                    "peer": "clerk:7",
+                    "clerk": {"name": "王芳", "department": "general"},
+                }
+            )
+            clerk.call_id = "c9"
+            await wait_until(lambda: call.view.phase is Phase.CONNECTED, 10, "connected")
+            assert clerk.generation == 1  # the clerk answered the booth's offer
         finally:
             runner.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -1,17 +1,16 @@
 """Integration: the booth's call module, headless, through a real hub on 127.0.0.1, with
 the hub's clerk console in Debian's Chromium.
 
-The booth side is wired as on a booth: kiosk.backend's BoothChannel on /ws/booth, its
-``signal``, ``queue``, ``call`` and ``push`` commands routed into a BoothCall, whose
-signaling goes out as ``signal`` events. The hub runs in its own thread (as in the hub's
-tests); Playwright drives the console on this test's loop.
+The booth side is wired as on a booth: kiosk.backend's BoothChannel on /ws/booth and a
+CallDesk over it, which routes the ``signal``, ``queue`` and ``call`` commands into the
+current BoothCall and sends its signaling as ``signal`` events. The hub runs in its own
+thread (as in the hub's tests); Playwright drives the console on this test's loop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +18,8 @@ import numpy as np
 import pytest
 
 from kiosk.backend.channel import BoothChannel, ConnectionState
-from kiosk.backend.messages import Command
-from kiosk.call.booth_call import BoothCall
+from kiosk.call.desk import CallDesk
 from kiosk.call.session import Phase
-from kiosk.call.signaling import ChannelSignaling
 from kiosk.call.sources import SyntheticPattern, ToneSource, label_colour
 from kiosk.core.catalog import load_catalog
 from kiosk.core.clock import SystemClock
@@ -34,18 +31,9 @@ from tests.hub.conftest import PASSWORD, Hub, hub_settings
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-class ChannelHub:
-    """The call's CallHub over the booth channel."""
-
-    def __init__(self, channel: BoothChannel) -> None:
-        self._channel = channel
-
-    async def request_call(self, call_id: str, department: str, service: str) -> None:
-        self._channel.send_event("call_request", {"department": department})
-
-
 @contextlib.asynccontextmanager
 async def booth_on_hub(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A real hub, and the booth's channel with the call desk wired as on a booth."""
     server = HubServer(
         hub_settings(f"sqlite:///{tmp_path}/hub.sqlite3"), catalog=load_catalog()
     ).start()
@@ -53,46 +41,22 @@ async def booth_on_hub(tmp_path: Path):  # type: ignore[no-untyped-def]
     token = hub.booth("b1")
     clock = SystemClock()
     channel = BoothChannel(server.ws_url + "/ws/booth", token, clock)
-    signaling = ChannelSignaling(functools.partial(channel.send_event, buffer=False))
-    pushes: list[tuple[str, Any]] = []
-    call = BoothCall(
+    desk = CallDesk(
+        channel,
         FAST,
-        booth_id="booth:b1",
-        signaling=signaling,
-        hub=ChannelHub(channel),
+        booth_id="b1",
         face=SyntheticPattern("FACE", clock),
         document=SyntheticPattern("DOC", clock),
         microphone=ToneSource(),
         clock=clock,
-        on_push=lambda kind, data: pushes.append((kind, data)),
     )
-
-    async def on_signal(command: Command) -> None:
-        signaling.deliver_data(command.data)
-
-    async def on_queue(command: Command) -> None:
-        call.queue_command(command.data)
-
-    async def on_call(command: Command) -> None:
-        call.call_command(command.data)
-
-    async def on_push(command: Command) -> None:
-        call.push_received(str(command.data.get("kind")), command.data)
-
-    channel.on_command("signal", on_signal, ordered=False)
-    channel.on_command("queue", on_queue)
-    channel.on_command("call", on_call)
-    channel.on_command("push", on_push)
     channel.start()
-    runner = asyncio.ensure_future(call.run())
     try:
         await asyncio.wait_for(channel.wait_for(ConnectionState.ONLINE), 15)
-        yield hub, call, pushes
+        call = await desk.new_call()
+        yield hub, call
     finally:
-        runner.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await runner
-        await call.close()
+        await desk.close()
         await channel.stop()
         hub.close()
         await asyncio.to_thread(server.stop)
@@ -147,7 +111,7 @@ def _near(colour: list[int], label: str) -> bool:
 
 
 async def test_booth_and_two_department_consoles_through_the_real_hub(tmp_path: Path) -> None:
-    async with booth_on_hub(tmp_path) as (hub, call, _pushes), chromium() as browser:
+    async with booth_on_hub(tmp_path) as (hub, call), chromium() as browser:
         await asyncio.to_thread(hub.clerk, "gen", "general")
         await asyncio.to_thread(hub.clerk, "tax1", "tax")
         call.give_consent()

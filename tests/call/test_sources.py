@@ -97,3 +97,9 @@ def test_tone_and_pushed_audio() -> None:
     first = mic.read(960)
     assert first[0] == 20_001 - 4_800  # only the newest 0.1 s are kept
     assert len(mic.read(10_000)) == 10_000  # short reads are padded with silence
+
+
+def test_freed_heap_can_be_returned_after_a_call() -> None:
+    from kiosk.call.heap import release_freed_memory
+
+    assert release_freed_memory() is True  # glibc on Debian

@@ -11,7 +11,7 @@ from kiosk.ocr import synth
 
 
 @pytest.mark.parametrize("doc_type", synth.DOC_TYPES)
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [1])
 def test_outline_is_found_within_one_percent(doc_type: str, seed: int) -> None:
     photo = synth.generate(doc_type, seed)
     quad = find_document(photo.image)

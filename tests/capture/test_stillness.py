@@ -56,8 +56,6 @@ def test_auto_capture_returns_a_flat_accepted_page() -> None:
 def test_an_empty_desk_keeps_waiting() -> None:
     desk = synth.desk_background(np.random.default_rng(6), (640, 480))
     capture = AutoCapture()
-    assert all(capture.feed(desk, i / FPS) is None or not capture.detector.armed is False
-               for i in range(20))
-    results = [capture.feed(desk, (20 + i) / FPS) for i in range(20)]
-    assert all(r is None or r.verdict.reason == "no_document" for r in results)
+    results = [capture.feed(desk, i / FPS) for i in range(40)]
+    assert {r.verdict.reason for r in results if r is not None} <= {"no_document"}
     assert capture.detector.armed  # still waiting for a document

@@ -1,9 +1,10 @@
 """Fixtures of device tests: emulated locker boards on a pty and a bus talking to them.
 
-Device tests run on a plain asyncio loop: under the suite's qasync loop, opening and
-closing a pty per test crashed the interpreter now and then (a segfault inside
-``QEventLoop.run_forever`` while serial and pty file descriptors came and went). The
-drivers use nothing but the asyncio API, so they run the same on either loop.
+These tests run on the suite's qasync loop, the loop the booth runs its devices on. (An
+early version opened serial ports through an executor thread and closed them without
+waiting, and the interpreter then crashed now and then inside ``QEventLoop.run_forever``;
+:class:`~kiosk.devices.serial_link.SerialLink` now opens ports directly and waits for
+them to close.)
 """
 
 from __future__ import annotations
@@ -41,10 +42,3 @@ async def bus(locker_emulator: PtyEmulator, profile_name: str) -> AsyncIterator[
     bus = await LockerBus.open(locker_emulator.path, PROFILES[profile_name], timeout_s=0.3)
     yield bus
     await bus.close()
-
-
-def pytest_asyncio_loop_factories(config, item):  # type: ignore[no-untyped-def]
-    """Device tests run on a plain asyncio loop (see the module docstring)."""
-    import asyncio
-
-    return {"asyncio": asyncio.new_event_loop}

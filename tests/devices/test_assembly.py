@@ -33,7 +33,7 @@ async def test_without_ports_there_are_no_devices(tmp_path: Path) -> None:
 
 
 async def test_every_device_works_on_the_demo_rig(tmp_path: Path) -> None:
-    rig = DemoRig(DevicesConfig(locker_poll_s=0.02), door_close_s=0.3)
+    rig = DemoRig(DevicesConfig(locker_poll_s=0.02), door_close_s=0.6)
     devices = await rig.start()
     try:
         bank = await open_locker_bank(devices, tmp_path, NoAlerts(), SystemClock())

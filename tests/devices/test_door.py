@@ -96,3 +96,13 @@ async def test_a_refusal_is_reported(relay: RelayBoard, relay_emulator: PtyEmula
     model_of(relay_emulator).refuse_next(4)
     with pytest.raises(RelayRefused, match="code 4"):
         await Door(relay, FakeClock()).pulse("s")
+
+
+async def test_door_port_unlock_logs_the_current_session(
+    relay: RelayBoard, relay_emulator: PtyEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="kiosk.devices.door.relay")
+    door = Door(relay, FakeClock(), session=lambda: "session-99")
+    await door.unlock(1.5)
+    assert model_of(relay_emulator).requests == [FlashCoil(1, 0, 15)]
+    assert any("session-99" in r.getMessage() for r in caplog.records)

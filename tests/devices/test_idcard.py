@@ -71,3 +71,25 @@ async def test_garbage_only_is_a_bad_reply(
     idcard_emulator.faults.always.add(Fault.BAD_CHECKSUM)
     with pytest.raises(ProtocolViolation, match="bad reply"):
         await reader.read_card()
+
+
+async def test_identity_port_waits_for_a_card(
+    reader: IdCardReader, idcard_emulator: PtyEmulator
+) -> None:
+    import asyncio
+
+    from kiosk.core.clock import FakeClock
+    from kiosk.devices.idcard.identity import CardIdentityReader
+
+    clock = FakeClock()
+    task = asyncio.create_task(CardIdentityReader(reader, clock).read())
+    model = model_of(idcard_emulator)
+    await idcard_emulator.wait_for(lambda: len(model.commands) >= 1)  # looked, no card yet
+    model.place()
+    async with asyncio.timeout(5):
+        while not task.done():
+            clock.advance(1)
+            await asyncio.sleep(0.01)
+    identity = task.result()
+    assert identity is not None and identity.name == "张晓屋"
+    assert DEMO_CARD.id_number not in repr(identity)

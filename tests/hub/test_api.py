@@ -332,3 +332,28 @@ def test_appointment_then_door_opens_a_case_bound_to_it(hub: Hub) -> None:
         },
     )
     assert past.json()["error"]["code"] == "slot_in_past"
+
+
+def test_clerk_sessions_and_citizen_links_expire(tmp_path: Any, catalog: Any) -> None:
+    from kiosk.core.clock import FakeClock
+    from kiosk.hub.server import HubServer
+    from tests.hub.conftest import hub_settings
+
+    clock = FakeClock()
+    settings = hub_settings(
+        f"sqlite:///{tmp_path}/hub.sqlite3", clerk_session_ttl_s=3600.0, citizen_link_ttl_s=7200.0
+    )
+    with HubServer(settings, catalog=catalog, clock=clock) as server:
+        h = Hub(server)
+        try:
+            clerk = h.clerk("tax1", "tax")
+            citizen = h.state.links.issue("someone")
+            assert h.get(clerk, "/api/v1/me").status_code == 200
+            assert h.get(citizen, "/api/v1/me").status_code == 200
+            clock.advance(3601)
+            assert h.get(clerk, "/api/v1/me").json()["error"]["code"] == "invalid_token"
+            assert h.get(citizen, "/api/v1/me").status_code == 200
+            clock.advance(3600)
+            assert h.get(citizen, "/api/v1/me").json()["error"]["code"] == "invalid_token"
+        finally:
+            h.close()

@@ -60,7 +60,7 @@ def _arch() -> str:
     ).stdout.strip()
 
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 
 def test_files_land_where_the_system_expects_them(installed_root: Path) -> None:
@@ -148,6 +148,23 @@ def test_doctor_runs_from_the_installed_tree(installed_root: Path, tmp_path: Pat
         timeout=120,
     )
     findings = {f["check"]: f["status"] for f in json.loads(result.stdout)}
+    catalog = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "from kiosk.core.catalog import load_catalog as l; "
+            "from kiosk.speech.knowledge import default_kb_path as k; "
+            "print(len(l().services), k())",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    services, kb = catalog.stdout.split()
+    assert int(services) >= 32, catalog.stderr
+    assert kb.startswith(str(installed_root / "opt/xiaowu/venv/share/xiaowu")), kb
     assert findings["CJK font"] == "ok"
     assert findings["OCR (tesseract)"] == "ok"
     assert findings["hub"] == "fail"  # nothing listens there

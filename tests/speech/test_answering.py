@@ -86,8 +86,12 @@ def test_cli_prints_the_agreed_json() -> None:
 def test_cli_converses_by_text_to_a_case_draft() -> None:
     said = "租房提取要带什么材料\n我要提取公积金\n组房\n三千\n6222021234567890\n带齐了\n对\n"
     result = subprocess.run(
-        [sys.executable, "-m", "kiosk", "ask", "--converse", "--json"], input=said,
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "kiosk", "ask", "--converse", "--json"],
+        input=said,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stderr

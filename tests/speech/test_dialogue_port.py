@@ -13,8 +13,9 @@ from kiosk.speech.knowledge import load_knowledge_base
 
 
 def _port(replies: list[ClerkReply], handoffs: list[ClerkReply]) -> ClerkDialogue:
-    return ClerkDialogue(load_catalog(), Answerer(load_knowledge_base()), replies.append,
-                         handoffs.append)
+    return ClerkDialogue(
+        load_catalog(), Answerer(load_knowledge_base()), replies.append, handoffs.append
+    )
 
 
 async def test_ask_returns_the_form_answers_from_what_was_heard() -> None:
@@ -24,8 +25,9 @@ async def test_ask_returns_the_form_answers_from_what_was_heard() -> None:
     await asyncio.sleep(0)
     assert port.listening and "提取多少钱" in replies[-1].caption
     # the recognizer's thread delivers speech
-    speaker = threading.Thread(target=lambda: [port.hear(t) for t in
-                                               ("一万", "6222021234567890", "带齐了", "对")])
+    speaker = threading.Thread(
+        target=lambda: [port.hear(t) for t in ("一万", "6222021234567890", "带齐了", "对")]
+    )
     speaker.start()
     answers = await asyncio.wait_for(task, 30)
     speaker.join()

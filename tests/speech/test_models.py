@@ -168,8 +168,9 @@ def test_find_model_prefers_the_setting_then_the_installed_default(
     booth = BoothConfig(data_dir=str(tmp_path))
     speech = SpeechConfig(default_model=NAME)
     assert find_model(speech, booth) is None  # nothing installed: the booth talks by text
-    install_archive(model_zip, tmp_path / "models", NAME, expected_sha256=model_sha256,
-                    source="test")
+    install_archive(
+        model_zip, tmp_path / "models", NAME, expected_sha256=model_sha256, source="test"
+    )
     assert find_model(speech, booth) == tmp_path / "models" / NAME
     chosen = SpeechConfig(model_dir="/opt/model", default_model=NAME)
     assert find_model(chosen, booth) == Path("/opt/model")

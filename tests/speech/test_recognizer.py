@@ -92,6 +92,7 @@ def test_grammar_can_change_between_utterances(
 
 
 def test_silence_gives_no_result(korean_model: SpeechModel) -> None:
+    assert korean_model.warm_up(["월세"]) >= 0
     assert _recognise(korean_model, SILENCE * 6, ["월세"]) == []
 
 
@@ -135,8 +136,9 @@ def test_unsure_grammar_result_falls_back_to_free_recognition(
 ) -> None:
     events: queue.Queue[RecognitionEvent] = queue.Queue()
     # a confidence no result reaches: every utterance takes the late free pass
-    recognizer = StreamingRecognizer(korean_model, events.put, grammar=["월세", "퇴직"],
-                                     min_grammar_confidence=1.01)
+    recognizer = StreamingRecognizer(
+        korean_model, events.put, grammar=["월세", "퇴직"], min_grammar_confidence=1.01
+    )
     recognizer.start()
     try:
         for chunk in chunks(SILENCE + wav_as_pcm16(speak_korean("안녕하세요")) + SILENCE * 2):

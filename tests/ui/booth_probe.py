@@ -30,6 +30,10 @@ def main() -> int:
         seen["session"] = ui.session is not None
         QApplication.quit()
 
+    async def on_stop() -> None:
+        await asyncio.sleep(0)
+        seen["stopped"] = True
+
     config = Config()
     config = dataclasses.replace(config, booth=dataclasses.replace(config.booth, fullscreen=False))
     with tempfile.TemporaryDirectory() as tmp:
@@ -38,12 +42,14 @@ def main() -> int:
             session_factory=lambda: SessionVault(root=Path(tmp)),
             clock=SystemClock(),
             on_start=on_start,
+            on_stop=on_stop,
         )
         code = run_booth(config, collaborators)
         leftovers = list(Path(tmp).iterdir())
     print(
         f"visible={seen.get('visible')} screen={seen.get('screen')} "
-        f"session={seen.get('session')} leftovers={len(leftovers)} code={code}"
+        f"session={seen.get('session')} leftovers={len(leftovers)} code={code} "
+        f"stopped={seen.get('stopped')}"
     )
     return code
 

@@ -22,4 +22,6 @@ def test_run_booth_shows_the_window_runs_on_start_and_exits_cleanly():
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert "visible=True screen=attract session=True leftovers=0 code=0" in result.stdout
+    assert (
+        "visible=True screen=attract session=True leftovers=0 code=0 stopped=True" in result.stdout
+    )

@@ -19,7 +19,8 @@ def test_pinyin_initials_typed_on_the_keypad_find_the_fund_services(make_ui, qtb
     ui = make_ui()
     ui.start_session()
     home = ui.window.screens["home"]
-    qtbot.mouseClick(home.keypad_toggle, Qt.MouseButton.LeftButton)
+    assert not home.keypad.isVisible()
+    qtbot.mouseClick(home.search, Qt.MouseButton.LeftButton)  # tapping the field opens it
     assert home.keypad.isVisible()
     _type_on_keypad(qtbot, home, "gjj")
     assert home.search.text() == "gjj"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -116,13 +117,19 @@ class Door:
         coil: int = 0,
         pulse_s: float = 3.0,
         mode: Literal["flash", "on-off"] = "flash",
+        session: Callable[[], str] = lambda: "",
     ) -> None:
+        self.session = session  # the current citizen session's id, for the log
         self.relay = relay
         self.clock = clock
         self.address = address
         self.coil = coil
         self.pulse_s = pulse_s
         self.mode = mode
+
+    async def unlock(self, seconds: float) -> None:
+        """The workflow's Door port: pulse for ``seconds``, logged with the current session."""
+        await self.pulse(self.session(), seconds)
 
     async def pulse(self, session_id: str, seconds: float | None = None) -> DoorPulsed:
         """Release the strike for ``seconds`` (default: the configured time)."""

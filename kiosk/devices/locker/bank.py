@@ -208,16 +208,40 @@ class LockerBank:
                     return wiring.slot
         raise LockerFull(f"no free locker slot of size {size} or larger")
 
+    # --- the workflow's Locker port (kiosk.flows.ports.Locker) ---------------------------
+    async def open_slot(self, case_id: str) -> str:
+        """Give the case a slot of the smallest size and open it; the slot's number.
+
+        Raises LockerFull or SlotJammed (DeviceErrors) if no slot opens.
+        """
+        slot = await self.assign(case_id, self.sizes[0])
+        await self._open(slot, case_id)
+        return str(slot)
+
+    async def wait_closed(self, slot: str) -> bool:
+        """Follow the door until it closes; whether an item is inside (True without a sensor).
+
+        The deposit is recorded when an item is in (or cannot be told); a closed empty slot
+        stays with its case and raises the ``no_item`` alert.
+        """
+        number = int(slot)
+        record = self.store.get(number)
+        case_id = record.case_id if record is not None else ""
+        state = await self._follow_until_closed(number, case_id)
+        return (await self._record_deposit(number, case_id, state)).confirmed
+
     async def deposit(self, case_id: str, size: str) -> Deposit:
         """Give ``case_id`` a slot, open it, and follow the door until the item is in."""
         slot = await self.assign(case_id, size)
         await self._open(slot, case_id)
         state = await self._follow_until_closed(slot, case_id)
+        return await self._record_deposit(slot, case_id, state)
+
+    async def _record_deposit(self, slot: int, case_id: str, state: SlotState) -> Deposit:
         if state.door is not DoorState.CLOSED:
             return Deposit(case_id, slot, closed=False, item=state.item)
         if state.item is False:
             await self._alert(AlertKind.NO_ITEM, slot, case_id, "door closed, slot empty")
-            self.store.put(slot, SlotRecord("assigned", case_id, self._now()))
         else:
             self.store.put(slot, SlotRecord("deposited", case_id, self._now()))
         return Deposit(case_id, slot, closed=True, item=state.item)

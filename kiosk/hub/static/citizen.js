@@ -34,6 +34,7 @@ const $ = (sel) => document.querySelector(sel);
 const t = (key) => (T[lang] && T[lang][key]) || T.zh[key] || key;
 const name = (text) => (text && (lang === "en" ? text.en : text.zh_CN)) || "";
 let overview = null;
+const serviceNames = new Map();  // service code -> its name (Text), from the catalog
 
 // The citizen token comes in the link (#t=...) and is kept on this phone.
 const hashToken = new URLSearchParams(location.hash.slice(1)).get("t");
@@ -89,6 +90,7 @@ async function loadChoices() {
   const chosen = sel.value;
   sel.innerHTML = "";
   for (const s of services) {
+    serviceNames.set(s.code, s.name);
     const o = document.createElement("option");
     o.value = s.code;
     o.textContent = name(s.name);
@@ -172,12 +174,13 @@ function render() {
     const li = document.createElement("li");
     const when = new Date(a.slot_at).toLocaleString();
     const status = a.status === "booked" ? t("booked_status") : t(a.status);
-    li.textContent = `${when} · ${a.service} · ${t("booth")} ${a.booth_id} · ${status}`;
+    const service = name(serviceNames.get(a.service)) || a.service;
+    li.textContent = `${when} · ${service} · ${t("booth")} ${a.booth_id} · ${status}`;
     apps.append(li);
     if (doorBooth && a.booth_id === doorBooth && a.status === "booked") {
       const o = document.createElement("option");
       o.value = a.id;
-      o.textContent = `${when} ${a.service}`;
+      o.textContent = `${when} ${service}`;
       doorSel.append(o);
       doorSel.value = a.id;
     }
@@ -293,6 +296,5 @@ if (doorBooth) {
   $("#door-booth").textContent = doorBooth;
 }
 applyLang();
-loadChoices();
-refresh();
+loadChoices().finally(() => { lastJson = ""; refresh(); });
 setInterval(refresh, 5000);

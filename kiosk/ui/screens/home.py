@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -119,6 +119,7 @@ class HomeScreen(Screen):
         self.search.setObjectName("SearchField")
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._on_text)
+        self.search.installEventFilter(self)  # a tap on the field opens the keypad
         self.keypad_toggle = button("", "", checkable=True)
         self.keypad_toggle.setObjectName("KeypadToggle")
         self.keypad_toggle.toggled.connect(self._toggle_keypad)
@@ -166,11 +167,19 @@ class HomeScreen(Screen):
         bridge.department_shown.connect(self._on_department)
 
     # --- input ---------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search and event.type() == QEvent.Type.MouseButtonPress:
+            self.keypad_toggle.setChecked(True)
+        return super().eventFilter(watched, event)
+
     def _on_text(self, text: str) -> None:
         self.bridge.search_requested.emit(text.strip())
 
     def _toggle_keypad(self, on: bool) -> None:
+        # Search covers every department: while typing, the keypad takes their place.
         self.keypad.setVisible(on)
+        self.departments_scroll.setVisible(not on)
+        self.languages.setVisible(self.portrait or not on)  # landscape is short
 
     # --- state from the bridge -------------------------------------------------------
     def _on_catalog(self, catalog: Any) -> None:

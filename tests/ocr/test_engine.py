@@ -1,0 +1,86 @@
+"""The async facade runs OCR off the event loop with a timeout; both engines run offline."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from kiosk.ocr import synth
+from kiosk.ocr.engine import OcrService, OcrTimeout, TextLine, make_engine
+
+
+class _BlockingEngine:
+    """Reads nothing; blocks until released, and tells which thread it ran in."""
+
+    name = "blocking"
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.thread: str | None = None
+
+    def read_lines(self, image: np.ndarray) -> list[TextLine]:
+        self.thread = threading.current_thread().name
+        self.release.wait(10)
+        return [TextLine("文字", (0, 0, 1, 1), 1.0)]
+
+    def read_strip(self, crops: Sequence[np.ndarray], alphabet: str | None = None,
+                   ) -> list[TextLine]:
+        return []
+
+
+async def test_work_runs_in_the_ocr_thread() -> None:
+    engine = _BlockingEngine()
+    engine.release.set()
+    service = OcrService(engine, timeout_s=5)
+    try:
+        lines = await service.run(lambda e: e.read_lines(np.zeros((2, 2), np.uint8)))
+    finally:
+        service.close()
+    assert lines[0].text == "文字"
+    assert engine.thread is not None and engine.thread.startswith("ocr")
+    assert engine.thread != threading.current_thread().name
+
+
+async def test_a_stuck_engine_times_out() -> None:
+    engine = _BlockingEngine()
+    service = OcrService(engine, timeout_s=0.2)
+    try:
+        with pytest.raises(OcrTimeout) as caught:
+            await service.run(lambda e: e.read_lines(np.zeros((2, 2), np.uint8)))
+        assert caught.value.code == "ocr_timeout"
+    finally:
+        engine.release.set()
+        service.close()
+
+
+def test_unknown_engine_is_refused() -> None:
+    with pytest.raises(ValueError):
+        make_engine("abbyy")
+
+
+def _id_number_crop() -> tuple[np.ndarray, str]:
+    document = synth.render_document("id_card", 3)
+    x0, y0, x1, y1 = document.regions["id_number"]
+    crop = document.page[y0 - 10 : y1 + 10, x0 - 10 : x1 + 10]
+    return crop, document.fields["id_number"]
+
+
+@pytest.mark.tesseract
+def test_tesseract_reads_a_code_with_its_alphabet() -> None:
+    crop, number = _id_number_crop()
+    (line,) = make_engine("tesseract").read_strip([crop], "0123456789X")
+    assert line.text == number
+    assert 0 < line.confidence <= 1
+
+
+@pytest.mark.slow
+def test_rapidocr_runs_offline_with_its_shipped_models() -> None:
+    crop, number = _id_number_crop()
+    engine = make_engine("rapidocr")
+    (line,) = engine.read_strip([crop])
+    assert line.text == number
+    lines = engine.read_lines(synth.render_document("rental_contract", 3).page)
+    assert any("房屋租赁合同" in line.text for line in lines)
