@@ -18,6 +18,7 @@ import numpy as np
 ASPECTS = {"id_card": 85.6 / 54.0, "a4_landscape": 297 / 210, "a4_portrait": 210 / 297}
 _SNAP_TOLERANCE = 0.10
 _WORK_WIDTH = 640
+_MIN_CONTRAST = 40.0  # grey levels; measured 90-150 for paper, under 10 for bare desks
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,11 @@ def find_document(frame: np.ndarray, min_area_fraction: float = 0.04) -> Quad | 
         corners = cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float32)
     # a four-sided outline should fill most of its hull; otherwise it is no document
     if cv2.contourArea(corners) < 0.85 * cv2.contourArea(hull):
+        return None
+    # paper stands out from the desk; two shades of one desk texture do not
+    inside = np.zeros(score.shape, np.uint8)
+    cv2.fillConvexPoly(inside, corners.astype(np.int32), 1)
+    if float(score[inside == 1].mean()) - float(score[inside == 0].mean()) < _MIN_CONTRAST:
         return None
     return Quad(order_corners(corners / factor), float(area / total))
 

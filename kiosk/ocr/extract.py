@@ -53,7 +53,7 @@ _ID_FIX = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": 
                          "i": "1", "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "G": "6",
                          "b": "6", "x": "X", "×": "X", "g": "9", "q": "9", "A": "4",
                          "了": "7"})
-_USCC_FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "i": "1",
+_USCC_FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": " ", "i": "1",
                            "Z": "2", "S": "5", "V": "U", "v": "U"})
 _DATE = re.compile(r"(\d{4})\D{0,2}?(\d{1,2})\D{0,2}?(\d{1,2})")
 
@@ -79,7 +79,9 @@ def prepare(page: np.ndarray, long_side: int) -> tuple[np.ndarray, float]:
     # divide by the paper's own brightness: uneven light and faint security print go
     background = cv2.medianBlur(cv2.dilate(gray, np.ones((7, 7), np.uint8)), 31)
     even = cv2.divide(gray, background, scale=255)
-    even = cv2.normalize(even, None, 0, 255, cv2.NORM_MINMAX)
+    low, high = int(even.min()), int(even.max())
+    if high > low:
+        even = ((even.astype(np.float32) - low) * (255 / (high - low))).astype(np.uint8)
     return even, scale
 
 
@@ -268,18 +270,18 @@ def _read_code(
     candidates: Callable[[str], list[str]], valid: Callable[[str], bool], alphabet: str,
 ) -> tuple[str, float]:
     """A code from ``line``; re-read ``crop`` with ``alphabet`` if the first reading fails."""
-    found = candidates(line.text)
-    code = _best_code(found, valid)
-    if code and valid(code):
-        return code, line.confidence
+    first = _best_code(candidates(line.text), valid)
+    if first and valid(first):
+        return first, line.confidence
     (again,) = engine.read_strip([crop], alphabet)
     retry = _best_code(candidates(again.text), valid)
-    if retry and (valid(retry) or not code):
+    if retry and valid(retry):
         return retry, again.confidence
-    if code:
-        return code, line.confidence
-    # no 18-character run: keep what was read so the citizen can correct it
-    return normalise(line.text).translate(_ID_FIX)[:18], line.confidence * 0.5
+    if first or retry:  # 18 characters that fail the check: the check will mark them
+        return (first, line.confidence) if first else (retry, again.confidence)
+    # no 18-character code: keep the longest run read so the citizen can correct it
+    runs = re.findall(r"[0-9A-Z]{10,}", normalise(again.text + " " + line.text).upper())
+    return (max(runs, key=len)[:18], line.confidence * 0.5) if runs else ("", 0.0)
 
 
 # --- free-layout documents ------------------------------------------------------------
@@ -380,16 +382,17 @@ def _code_after(
         text = page.texts[index] if index != first else page.joined[
             from_offset : page.starts[index] + len(page.texts[index])]
         found = candidates(text)
-        if not found:
+        long_run = re.search(r"[0-9A-Za-z]{15,}", text)
+        if not found and not long_run:
             continue
         line = page.lines[index]
         x0, y0, x1, y1 = line.box
         pad = max(4, (y1 - y0) // 3)
         crop = gray[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad]
-        code = _best_code(found, valid)
+        code = _best_code(found, valid) if found else long_run.group(0) if long_run else ""
         confidence = line.confidence
         if not valid(code):
-            at = page.texts[index].translate(_ID_FIX).upper().find(code[:6])
+            at = page.texts[index].translate(_ID_FIX).upper().find(code[:6].upper())
             left = _sub_box(line, page.texts[index], max(0, at), len(page.texts[index]))[0]
             narrow = gray[max(0, y0 - pad) : y1 + pad, max(0, left - 2 * pad) : x1 + pad]
             code, confidence = _read_code(
@@ -471,8 +474,9 @@ def _amount_after(page: _Page, labels: Sequence[str]) -> tuple[str, int, int, bo
             end = len(page.joined) if end < 0 else end
             end = min(end, match.end() + 80)
             sentence = page.joined[match.end() : end]
+            sentence = fix_digits(sentence)
             amount = parse_amount(fix_capital(sentence))
-            if amount is None:
+            if not amount:
                 continue
             capital = parse_capital_in(fix_capital(sentence))
             agrees = capital is None or capital == amount
@@ -482,6 +486,15 @@ def _amount_after(page: _Page, labels: Sequence[str]) -> tuple[str, int, int, bo
 
 _CAPITAL_CONFUSIONS = str.maketrans({"参": "叁", "什": "仟", "任": "仟", "伯": "佰", "陌": "佰",
                                      "俏": "佰", "抬": "拾", "恰": "拾", "沫": "柒", "染": "柒"})
+
+
+_LETTER_IN_NUMBER = re.compile(r"(?<=\d)[OoDIl|](?=[\d,.元])|[OoIl|](?=\d)")
+_LETTER_DIGIT = {"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1"}
+
+
+def fix_digits(text: str) -> str:
+    """Letters OCR puts inside numbers (l100, 1O0) back to digits."""
+    return _LETTER_IN_NUMBER.sub(lambda m: _LETTER_DIGIT[m.group(0)], text)
 
 
 def fix_capital(text: str) -> str:
@@ -504,8 +517,9 @@ def _read_purchase_contract(gray: np.ndarray, page: _Page, engine: OcrEngine) ->
                 id_candidates, is_valid_id_number, "0123456789X")
     price = _amount_after(page, ("总价款", "总价", "价款"))
     if price:
-        _put_span(result, page, "total_price", price[0], price[1], price[2])
-        result.extra_checks["total_price"] = price[3]
+        # a 大写 form that disagrees lowers confidence; OCR garbles 大写 more than digits
+        _put_span(result, page, "total_price", price[0], price[1], price[2],
+                  1.0 if price[3] else 0.6)
     return result
 
 
@@ -519,8 +533,8 @@ def _read_rental_contract(gray: np.ndarray, page: _Page, engine: OcrEngine) -> _
                 id_candidates, is_valid_id_number, "0123456789X")
     rent = _amount_after(page, ("月租金", "租金"))
     if rent:
-        _put_span(result, page, "monthly_rent", rent[0], rent[1], rent[2])
-        result.extra_checks["monthly_rent"] = rent[3]
+        _put_span(result, page, "monthly_rent", rent[0], rent[1], rent[2],
+                  1.0 if rent[3] else 0.6)
     period = page.find(r"(\d{4})年(\d{1,2})月(\d{1,2})日\D{0,3}至(\d{4})年(\d{1,2})月(\d{1,2})日")
     if period:
         g = period.groups()
@@ -559,7 +573,7 @@ def classify_text(text: str) -> str:
 def looks_like_id_card(page: np.ndarray) -> bool:
     """ID cards are the only wide, card-shaped document (85.6 x 54 mm)."""
     height, width = page.shape[:2]
-    return 1.45 < width / height < 1.75
+    return bool(1.45 < width / height < 1.75)
 
 
 def read_document(page: np.ndarray, engine: OcrEngine, doc_type: str | None = None) -> Reading:
@@ -576,7 +590,7 @@ def read_document(page: np.ndarray, engine: OcrEngine, doc_type: str | None = No
         return _finish("id_card", _read_id_card(gray, engine), (width, height), scale)
     if doc_type is not None and doc_type not in _PAGE_READERS:
         raise ValueError(f"unknown document type {doc_type!r}")
-    gray, scale = prepare(page, 1500)
+    gray, scale = prepare(page, 1200)
     lines = engine.read_lines(gray)
     text_page = _Page.of(lines)
     kind = doc_type or classify_text(text_page.joined)

@@ -1,7 +1,8 @@
 """What the confirm screen needs, as pure data: field regions and the material to attach.
 
 The confirm screen (kiosk.ui) shows each field of a :class:`~kiosk.ocr.documents.Reading`
-next to the part of the corrected page it came from (:func:`field_views`), lets the
+next to the part of the corrected page it came from (:func:`field_views`; ID numbers are
+flagged for the UI to mask with kiosk.privacy.masking, which adapters may not import), lets the
 citizen correct or confirm, and then attaches the result to the case draft with
 :func:`attach_material`: a citizen's own capture is trust level C (国办函〔2016〕108号);
 it becomes B only when a clerk checks it against the original, which is not done here.
@@ -13,12 +14,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.core.materials import SubmittedMaterial, TrustLevel
 from kiosk.ocr.checks import check_fields
 from kiosk.ocr.documents import FIELDS, ID_NUMBER_FIELDS, Reading
 from kiosk.ocr.engine import Box
-from kiosk.privacy.masking import mask_id_number
 
-CITIZEN_CAPTURE_TRUST = "C"
+CITIZEN_CAPTURE_TRUST = TrustLevel.C
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +28,7 @@ class FieldView:
 
     name: str
     value: str
-    display: str  # masked for ID numbers (show ``value`` only while being edited)
+    is_id_number: bool  # the UI masks it (kiosk.privacy.masking) except while edited
     confidence: float
     check_ok: bool | None  # None: no check applies or nothing was read
     region: Box | None  # x0, y0, x1, y1 in the corrected page
@@ -45,9 +46,8 @@ def field_views(reading: Reading, padding: int = 8) -> list[FieldView]:
             box = (max(0, box[0] - padding), max(0, box[1] - padding),
                    min(width, box[2] + padding), min(height, box[3] + padding))
         check = reading.checks.get(name)
-        display = mask_id_number(value) if name in ID_NUMBER_FIELDS and value else value
         confidence = reading.confidence.get(name, 0.0)
-        views.append(FieldView(name, value, display, confidence, check, box,
+        views.append(FieldView(name, value, name in ID_NUMBER_FIELDS, confidence, check, box,
                                not value or check is False or confidence < 0.6))
     return views
 
@@ -62,14 +62,18 @@ class CapturedMaterial:
     checks: dict[str, bool]
     corrected: tuple[str, ...]  # fields the citizen changed from what was read
     page_refs: tuple[str, ...]  # SessionVault keys of the page images, never the pixels
-    trust_level: str = CITIZEN_CAPTURE_TRUST
+    trust_level: TrustLevel = CITIZEN_CAPTURE_TRUST
+
+    def submitted(self) -> SubmittedMaterial:
+        """The case's view of this material (kiosk.core.materials): code and level C."""
+        return SubmittedMaterial(self.material_code, self.trust_level)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "material_code": self.material_code, "doc_type": self.doc_type,
             "fields": dict(self.fields), "checks": dict(self.checks),
             "corrected": list(self.corrected), "page_refs": list(self.page_refs),
-            "trust_level": self.trust_level, "source": "citizen_capture",
+            "trust_level": self.trust_level.value, "source": "citizen_capture",
         }
 
 

@@ -574,7 +574,7 @@ def desk_background(rng: np.random.Generator, size: tuple[int, int]) -> np.ndarr
         ((120, 125, 128), 12),  # light grey desk
     )
     base, spread = palettes[int(rng.integers(len(palettes)))]
-    low = rng.standard_normal((h // 64 + 2, w // 64 + 2), dtype=np.float32)
+    low: np.ndarray = rng.standard_normal((h // 64 + 2, w // 64 + 2), dtype=np.float32)
     low = cv2.resize(low, (w, h), interpolation=cv2.INTER_CUBIC)[..., None]
     streak_phase = rng.uniform(0, 6.28)
     ys = np.arange(h, dtype=np.float32)[:, None]
@@ -615,7 +615,7 @@ def photograph(
     corners = corners + centre - (corners.max(axis=0) + corners.min(axis=0)) / 2
     source = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float32)
     matrix = cv2.getPerspectiveTransform(source, corners.astype(np.float32))
-    frame = desk_background(rng, (fw, fh)).astype(np.float32)
+    frame: np.ndarray = desk_background(rng, (fw, fh)).astype(np.float32)
     mask = cv2.warpPerspective(np.full((ph, pw), 255, np.uint8), matrix, (fw, fh))
     shadow = cv2.GaussianBlur(np.roll(mask, (9, 12), axis=(0, 1)), (0, 0), 14)
     frame *= (1 - shadow.astype(np.float32) * np.float32(0.45 / 255))[..., None]
@@ -650,7 +650,9 @@ def photograph(
     quality = int(rng.integers(cond.jpeg_quality[0], cond.jpeg_quality[1] + 1))
     ok, jpeg = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, quality])
     assert ok
-    frame = cv2.imdecode(jpeg, cv2.IMREAD_COLOR)
+    decoded = cv2.imdecode(jpeg, cv2.IMREAD_COLOR)
+    assert decoded is not None
+    frame = decoded
     rendered = document if isinstance(document, RenderedDocument) else RenderedDocument(
         "page", page, {}, {}, "")
     return DocumentPhoto(frame, rendered, _order(corners), cond.glare)
@@ -696,8 +698,9 @@ def frame_sequence(document: RenderedDocument, seed: int,
     frames: list[np.ndarray] = []
 
     def shifted(dx: float, dy: float, blur: bool) -> np.ndarray:
-        matrix = np.float32([[1, 0, dx], [0, 1, dy]])
-        image = cv2.warpAffine(base.image, matrix, script.size, borderMode=cv2.BORDER_REFLECT)
+        matrix = np.array([[1, 0, dx], [0, 1, dy]], np.float32)
+        image: np.ndarray = cv2.warpAffine(base.image, matrix, script.size,
+                                           borderMode=cv2.BORDER_REFLECT)
         if blur:
             k = 9
             kernel = np.zeros((k, k), np.float32)

@@ -19,7 +19,7 @@ def _write(path: Path, photo: synth.DocumentPhoto) -> str:
 
 @pytest.mark.tesseract
 def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    photo = synth.generate("rental_contract", 28,
+    photo = synth.generate("rental_contract", 23,
                            font={f.name: f for f in synth.available_fonts()}["noto-sans"])
     image = _write(tmp_path / "lease.jpg", photo)
     assert main(["ocr", "--type", "rental_contract", "--json", image]) == 0
