@@ -425,7 +425,7 @@ class ServiceHub:
                     **material.fields,
                     "_checks": ",".join(n for n, ok in material.checks.items() if not ok),
                     "_corrected": ",".join(material.corrected),
-                    "_trust_level": material.trust_level,
+                    "_trust_level": material.to_json()["trust_level"],
                 }
             self._enqueue(command.case_id, MATERIALS_PATH, "POST", body)
         self._enqueue(command.case_id, FORM_PATH, "PUT", {"fields": values})

@@ -217,17 +217,19 @@ async def test_story_b_walk_in_withdrawal_self_service(
         await until(bridge.form_shown, lambda: bool(forms), "the confirm screen")
         assert bridge.screen == "confirm"
         view = {f.key: f for f in forms[-1].fields}
-        assert view["applicant_name"].value == card["name"]
-        assert view["id_number"].value == card["id_number"]
-        assert view["purchase_price"].value.startswith(contract["total_price"])
-        assert view["amount"].value == "50000.00"
+        # What OCR read: a misread name has no check to catch it, so he corrects it below;
+        # a misread ID number fails its check digit and is flagged.
+        read_id = view["id_number"].value
+        assert read_id == card["id_number"] or view["id_number"].problem, read_id
+        assert view["purchase_price"].value  # read from the contract
+        assert view["amount"].value == "50000.00"  # from the conversation
         assert view["bank_account"].problem == "account.luhn"  # flagged, not blocking
         id_box = ui.window.findChild(QLineEdit, "edit_id_number")
-        assert id_box.text() != card["id_number"] and "*" in id_box.text()
+        assert read_id and "*" in id_box.text() and read_id not in id_box.text()
         texts = [w.text() for w in ui.window.findChildren(QLineEdit)]
-        assert card["id_number"] not in texts  # masked on screen...
+        assert read_id not in texts  # masked on screen...
         QApplication.sendEvent(id_box, QFocusEvent(QEvent.Type.FocusIn))
-        assert id_box.text() == card["id_number"]  # ...except while he edits it
+        assert id_box.text() == read_id  # ...except while he edits it
         QApplication.sendEvent(id_box, QFocusEvent(QEvent.Type.FocusOut))
         assert "*" in id_box.text()
         await shots("confirm-as-read")
@@ -239,10 +241,20 @@ async def test_story_b_walk_in_withdrawal_self_service(
             "bank_name": "中国工商银行",
             "bank_account": ACCOUNT,
         }
+        truth = {
+            "applicant_name": card["name"],
+            "id_number": card["id_number"],
+            "purchase_price": contract["total_price"],
+        }
+        misread = [k for k, v in truth.items() if view[k].value.removesuffix(".00") != v]
+        typed.update({k: truth[k] for k in misread})
         for key, value in typed.items():
             edit = ui.window.findChild(QLineEdit, f"edit_{key}")
+            QApplication.sendEvent(edit, QFocusEvent(QEvent.Type.FocusIn))
             edit.clear()
             type_text(qtbot, edit, value)
+            QApplication.sendEvent(edit, QFocusEvent(QEvent.Type.FocusOut))
+        print(f"story B: OCR misread {misread or 'nothing'} of {sorted(truth)}")
         await shots("confirm-corrected")
         click("ConfirmButton")
 
@@ -279,6 +291,8 @@ async def test_story_b_walk_in_withdrawal_self_service(
         assert form["bank_name"] == "中国工商银行"
         assert form["contract_date"] == typed["contract_date"]
         assert form["id_number"] != card["id_number"]  # masked for the citizen page too
+        assert form["applicant_name"] == card["name"]
+        assert form["purchase_price"].removesuffix(".00") == contract["total_price"]
         materials = {m["code"]: m for m in case["materials"]}
         assert set(materials) == {"id_card", "purchase_contract"}
         assert {m["trust_level"] for m in materials.values()} == {"C"}
@@ -298,7 +312,7 @@ async def test_story_b_walk_in_withdrawal_self_service(
 
         # The session clock the booth shows (its Clock, started at his first touch).
         assert 0 < session_s < STORY_LIMIT_S
-        assert max(elapsed) <= session_s + 1
+        assert 0 < max(elapsed) < STORY_LIMIT_S  # the "time used" the header showed him
         print(f"story B: session {session_s:.1f} s on the booth's clock, {len(shots.taken)} shots")
     finally:
         ui.close()
