@@ -20,8 +20,12 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@
 
+# As root on Debian, the hub's API suite also runs on a local PostgreSQL it starts itself.
 test: setup
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	@if [ "$$(id -u)" = 0 ] && [ -z "$$XIAOWU_TEST_PG_URL" ]; then \
+		url=$$(bash packaging/dev/start-test-postgres.sh) || url=""; \
+	else url="$$XIAOWU_TEST_PG_URL"; fi; \
+	XIAOWU_TEST_PG_URL="$$url" $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 demo: setup
 	@if [ -z "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \

@@ -2,7 +2,7 @@
 open on 127.0.0.1, 800 calls set up through the queues, then WebRTC signaling relayed
 clerk -> booth and booth -> clerk; records relay latency p50/p99 and the hub's memory.
 
-    PYTHONPATH=. python bench/hub.py [--booths 800] [--clerks 2000] [--seconds 20] [--rates 100,400]
+    PYTHONPATH=. python bench/hub.py [--booths 800] [--clerks 2000] [--seconds 20] [--rates 100,200]
 
 Writes bench/results/hub.json. Target: relay p99 < 50 ms. The hub runs as a separate
 process (``python -m kiosk hub``) on SQLite; this script is the only client, so the
@@ -30,6 +30,7 @@ from typing import Any
 
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -122,6 +123,7 @@ class Peer:
         self.latencies = latencies
         self.acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self.accepted: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.closed = False
         self.task = asyncio.create_task(self.read())
 
     async def read(self) -> None:
@@ -171,7 +173,10 @@ class Peer:
             frame = {"type": "event", "id": uuid.uuid4().hex, "name": "signal", "data": signal}
         else:
             frame = {"type": "signal", **signal}
-        await self.ws.send(json.dumps(frame))
+        try:
+            await self.ws.send(json.dumps(frame))
+        except ConnectionClosed:
+            self.closed = True  # reported: the hub closed it (e.g. missed heartbeats)
 
 
 async def open_many(
@@ -305,6 +310,9 @@ async def drive(
     await burst.settle(len(calls))
     result["relay_burst"] = summary(burst.values, len(calls))
     result["hub_rss_mb"]["end"] = round(rss_mb(pid), 1)
+    result["sockets_closed_by_hub"] = sum(
+        1 for p in booth_peers + clerk_peers if p.closed or p.ws.close_code is not None
+    )
     for p in booth_peers + clerk_peers:
         await p.ws.close()
     return result
@@ -317,7 +325,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument(
         "--rates",
-        default="100,400",
+        default="100,200",
         help="signals per second for each steady phase (comma-separated)",
     )
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "hub.json"))

@@ -129,6 +129,106 @@
         <source>取消呼叫</source>
         <translation>Cancel call</translation>
     </message>
+    <message>
+        <source>视频通话前，请确认</source>
+        <translation>Before the video call, please confirm</translation>
+    </message>
+    <message>
+        <source>网络不稳定，正在重新连接…</source>
+        <translation>The network is unstable; reconnecting…</translation>
+    </message>
+    <message>
+        <source>工作人员将通过视频为您办理</source>
+        <translation>A clerk will help you over video</translation>
+    </message>
+    <message>
+        <source>您可以继续等待，咨询数字工作人员，或预约工作人员回电。</source>
+        <translation>You can keep waiting, ask the digital clerk, or book a call back from a clerk.</translation>
+    </message>
+    <message>
+        <source>请稍候，通话会自动恢复，无需任何操作。</source>
+        <translation>Please wait: the call will resume by itself; you need not do anything.</translation>
+    </message>
+    <message>
+        <source>网络较慢，已切换为语音通话。</source>
+        <translation>The network is slow: switched to a voice-only call.</translation>
+    </message>
+    <message>
+        <source>正在发送视频</source>
+        <translation>Sending video</translation>
+    </message>
+    <message>
+        <source>本次通话将录音录像</source>
+        <translation>This call is recorded</translation>
+    </message>
+    <message>
+        <source>同意后将打开摄像头和高拍仪，工作人员可以看到您和您放在高拍仪下的材料。通话中屏幕上方会一直显示“正在发送视频”。</source>
+        <translation>If you agree, the camera and the document camera turn on: the clerk will see you and the papers you place under the document camera. During the call, "Sending video" stays shown at the top of the screen.</translation>
+    </message>
+    <message>
+        <source>按照规定，本次通话将录音录像，仅用于业务办理和监督。</source>
+        <translation>As required, this call is recorded, only for handling your application and for supervision.</translation>
+    </message>
+    <message>
+        <source>同意并开启摄像头</source>
+        <translation>Agree and turn on the camera</translation>
+    </message>
+    <message>
+        <source>不同意，返回</source>
+        <translation>Disagree, go back</translation>
+    </message>
+    <message>
+        <source>继续等待</source>
+        <translation>Keep waiting</translation>
+    </message>
+    <message>
+        <source>咨询数字工作人员</source>
+        <translation>Ask the digital clerk</translation>
+    </message>
+    <message>
+        <source>预约工作人员回电</source>
+        <translation>Book a call back</translation>
+    </message>
+    <message>
+        <source>正在重新连接…</source>
+        <translation>Reconnecting…</translation>
+    </message>
+    <message>
+        <source>您的画面</source>
+        <translation>You</translation>
+    </message>
+    <message>
+        <source>高拍仪画面（点按放大）</source>
+        <translation>Document camera (tap to enlarge)</translation>
+    </message>
+    <message>
+        <source>高拍仪画面（点按还原）</source>
+        <translation>Document camera (tap to restore)</translation>
+    </message>
+    <message>
+        <source>取消静音</source>
+        <translation>Unmute</translation>
+    </message>
+    <message>
+        <source>静音</source>
+        <translation>Mute</translation>
+    </message>
+    <message>
+        <source>还原高拍仪画面</source>
+        <translation>Restore document</translation>
+    </message>
+    <message>
+        <source>放大高拍仪画面</source>
+        <translation>Enlarge document</translation>
+    </message>
+    <message>
+        <source>工作人员</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>{n}号座席</source>
+        <translation>Seat {n}</translation>
+    </message>
 </context>
 <context>
     <name>CaptureScreen</name>

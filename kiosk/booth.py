@@ -86,6 +86,10 @@ class Booth:
         self.channel.on_command("open_door", self._on_open_door)
         self.channel.on_command("start_session", self._on_start_session)
         self.channel.on_command("end_session", self._on_end_session)
+        from kiosk.booth_call import CallWiring
+
+        self.call = CallWiring(config, self.channel, self.clock)  # video calls with clerks
+        self.call.register(self.channel)
 
     # -- what the UI is given -------------------------------------------------------------
 
@@ -103,6 +107,8 @@ class Booth:
             connection=self.channel,
             start_service=self.start_service,
             on_start=self.start,
+            request_clerk=self.call.request_clerk,
+            end_call=self.call.end_call,
         )
 
     def initial_catalog(self) -> Any:
@@ -159,6 +165,7 @@ class Booth:
         from kiosk.privacy.vault import wipe_stale
 
         self.ui = ui
+        self.call.attach(ui)
         session_root = (
             Path(self.config.booth.session_dir) if self.config.booth.session_dir else None
         )
@@ -183,6 +190,8 @@ class Booth:
         log.info("booth %s started (hub %s)", self.config.booth.id, self.config.hub.url)
 
     async def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.call.close()
         for task in self._tasks:
             task.cancel()
         for stop in (self.channel.stop, self.sync.stop, self.outbox.stop):

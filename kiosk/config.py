@@ -133,6 +133,7 @@ class CallConfig:
     give_up_after_s: float = 120.0  # a participant unreachable this long has left
     video_fps: float = 15.0
     audio_only_loss: float = 0.25  # video packet loss that switches the call to audio only
+    recording: bool = False  # calls are recorded (hub side): the booth announces it
 
 
 @dataclass(frozen=True, slots=True)

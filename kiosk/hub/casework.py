@@ -7,12 +7,12 @@ read or write of a case's personal data goes through :func:`audit`.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.core.masking import mask_id_number, mask_text
 from kiosk.hub.auth import Principal
 from kiosk.hub.models import (
     AuditEntry,
@@ -29,23 +29,6 @@ from kiosk.hub.models import (
     utcnow,
 )
 from kiosk.hub.state import ServiceCatalog
-
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[0-9Xx]|\d{15})(?![0-9A-Za-z])")
-
-
-def mask_id_number(value: str) -> str:
-    """``440106199001011234`` -> ``4401**********1234``.
-
-    The same rule as the booth's ``kiosk.privacy.masking``, which the hub may not import.
-    """
-    v = value.strip()
-    if len(v) <= 8:
-        return "*" * len(v)
-    return v[:4] + "*" * (len(v) - 8) + v[-4:]
-
-
-def mask_text(text: str) -> str:
-    return _ID_RE.sub(lambda m: mask_id_number(m.group(0)), text)
 
 
 def mask_phone(phone: str) -> str:

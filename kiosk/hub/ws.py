@@ -58,12 +58,14 @@ async def heartbeats(hub: HubState) -> None:
     board = hub.switchboard
     heartbeat = hub.settings.heartbeat_s
     tick = 0
+    # Sends run as their own tasks: one socket that does not drain must not hold up the
+    # sweep (it did, and a stalled sweep then closed healthy sockets by the hundred).
+    in_flight: set[asyncio.Task[None]] = set()
     while True:
         await asyncio.sleep(heartbeat / SWEEP_SLICES)
         tick = (tick + 1) % SWEEP_SLICES
         now = hub.clock.monotonic()
         ping = json.dumps({"type": "ping", "ts": hub.clock.now().timestamp()})
-        work = []
         for link in list(board.links.values()):
             if link.sweep_slot != tick:
                 continue
@@ -71,10 +73,14 @@ async def heartbeats(hub: HubState) -> None:
             if silent > 3 * heartbeat:
                 log.info("%s missed its heartbeats; closing", link.peer)
                 board.detach(link)
-                work.append(_quietly(link.close(4408, "missed heartbeats")))
+                work = _quietly(link.close(4408, "missed heartbeats"))
             elif silent >= heartbeat * 0.9:
-                work.append(_quietly(link.send_text(ping)))
-        await asyncio.gather(*work)
+                work = _quietly(link.send_text(ping))
+            else:
+                continue
+            task = asyncio.create_task(work)
+            in_flight.add(task)
+            task.add_done_callback(in_flight.discard)
 
 
 async def _quietly(operation: Any) -> None:

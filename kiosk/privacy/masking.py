@@ -3,25 +3,10 @@
 from __future__ import annotations
 
 import logging
-import re
 
-# 18-character resident ID numbers (17 digits and a digit or X) and 15-digit old ones.
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
-_ID15_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{6})(\d{3})(?![0-9A-Za-z])")
+from kiosk.core.masking import mask_id_number, mask_text
 
-
-def mask_id_number(value: str) -> str:
-    """``440106199001011234`` -> ``4401**********1234`` (first four, last four shown)."""
-    v = value.strip()
-    if len(v) <= 8:
-        return "*" * len(v)
-    return v[:4] + "*" * (len(v) - 8) + v[-4:]
-
-
-def mask_text(text: str) -> str:
-    """Mask every resident ID number inside free text."""
-    text = _ID_RE.sub(lambda m: mask_id_number(m.group(0)), text)
-    return _ID15_RE.sub(lambda m: mask_id_number(m.group(0)), text)
+__all__ = ["MaskingFilter", "mask_id_number", "mask_text"]
 
 
 class MaskingFilter(logging.Filter):

@@ -82,6 +82,9 @@ class BoothBridge(QObject):
     more_time_requested = Signal()
     end_requested = Signal()  # the citizen leaves (wipe now)
     hangup_requested = Signal()
+    call_consent_given = Signal(bool)  # the camera consent: agreed (True) or declined
+    mute_requested = Signal(bool)
+    call_choice_made = Signal(str)  # no clerk available: "wait", "digital" or "callback"
     capture_shot_requested = Signal()
     capture_finished = Signal()
     capture_skipped = Signal()  # the citizen does not have this material with them

@@ -80,7 +80,6 @@ def _document_image() -> Any:
 def feed_samples(ui: Any) -> None:
     """Give the run-time screens sample content so that they render as in use."""
     from kiosk.ui.viewmodels import (
-        CallView,
         CaptureView,
         DoneView,
         FieldView,
@@ -93,8 +92,7 @@ def feed_samples(ui: Any) -> None:
     catalog = b.catalog
     service = _sample_service(catalog)
     b.service_shown.emit(service)
-    dept = catalog.department(service.department).name
-    b.call_changed.emit(CallView("waiting", department=dept, queue_position=3, wait_s=240))
+    b.call_changed.emit(call_samples(catalog)["call"])
     material = service.materials[0].name if service.materials else None
     b.capture_changed.emit(CaptureView("captured", material=material, pages=1))
     b.capture_preview.emit(_document_image())
@@ -124,12 +122,88 @@ def feed_samples(ui: Any) -> None:
     b.error_shown.emit("hub_unavailable")
 
 
+def _portrait(background: tuple[int, int, int], seed: int) -> Any:
+    """A synthetic camera frame: a head and shoulders on a plain wall (no real person)."""
+    import numpy as np
+
+    h, w = 480, 640
+    y, x = np.mgrid[0:h, 0:w]
+    image = np.empty((h, w, 3), np.uint8)
+    shade = (0.75 + 0.25 * y / h)[..., None]
+    image[:] = (np.array(background) * shade).astype(np.uint8)
+    body = ((x - w / 2) / 210) ** 2 + ((y - h) / 170) ** 2 < 1
+    head = ((x - w / 2) / 78) ** 2 + ((y - 200 - seed) / 98) ** 2 < 1
+    image[body] = (40, 58, 92)
+    image[head] = (226, 188, 160)
+    return image
+
+
+def call_samples(catalog: Any) -> dict[str, Any]:
+    """The call screen's states with sample content, keyed by screenshot name."""
+    from kiosk.ui.viewmodels import CallParty, CallView, Plain
+
+    def department(code: str) -> Any:
+        try:
+            return catalog.department(code).name
+        except (KeyError, LookupError, StopIteration):
+            return Plain(code)
+
+    service = _sample_service(catalog)
+    dept = department(service.department)
+    frames = {
+        "tax": _portrait((120, 140, 170), 0),
+        "market": _portrait((150, 160, 130), 12),
+        "me": _portrait((170, 160, 150), 6),
+    }
+    document = _document_image()
+    doc_rgb = _image_to_rgb(document)
+    clerks = (
+        CallParty("clerk:1", "王女士", department("tax"), "03", video=lambda: frames["tax"]),
+        CallParty("clerk:2", "陈先生", department("market"), "11", video=lambda: frames["market"]),
+    )
+    in_call = CallView(
+        "in_call",
+        department=dept,
+        participants=clerks,
+        preview=lambda: frames["me"],
+        document=lambda: doc_rgb,
+        sending_video=True,
+        recording=True,
+    )
+    return {
+        "call": CallView("waiting", department=dept, queue_position=3, wait_s=240),
+        "call_consent": CallView("consent", department=dept, recording=True),
+        "call_in_call": in_call,
+        "call_reconnecting": CallView(
+            "reconnecting",
+            department=dept,
+            participants=(dataclasses.replace(clerks[0], link="reconnecting"),),
+            preview=lambda: frames["me"],
+            document=lambda: doc_rgb,
+        ),
+        "call_unavailable": CallView("unavailable", department=dept),
+    }
+
+
+def _image_to_rgb(image: Any) -> Any:
+    import numpy as np
+    from PySide6.QtGui import QImage
+
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    width, height, stride = rgb.width(), rgb.height(), rgb.bytesPerLine()
+    data = np.frombuffer(rgb.constBits(), np.uint8).reshape(height, stride)
+    return data[:, : width * 3].reshape(height, width, 3).copy()
+
+
+CALL_STATES = ("call_consent", "call_in_call", "call_reconnecting", "call_unavailable")
+
 CAPTION = _Sample(
     "请将身份证正面朝上放在拍摄区，我会帮您读取信息。",
     "Please place your ID card face up in the capture area; I will read it for you.",
     "請將身份證正面向上放在拍攝區，我會幫您讀取資料。",
 )
-CAPTIONED_SCREENS = ("call", "capture")  # where the digital clerk or a clerk is speaking
+# where the digital clerk or a clerk is speaking
+CAPTIONED_SCREENS = ("call", "call_in_call", "capture")
 
 
 def render_screens(
@@ -146,7 +220,8 @@ def render_screens(
     from kiosk.ui.bridge import SCREENS
 
     outdir.mkdir(parents=True, exist_ok=True)
-    wanted = screens or (*SCREENS, "idle")
+    wanted = screens or (*SCREENS, "idle", *CALL_STATES)
+    calls = call_samples(ui.bridge.catalog)
     written: list[Path] = []
     app = QApplication.instance()
     assert app is not None
@@ -160,6 +235,8 @@ def render_screens(
                 if name == "idle":
                     ui.bridge.show_screen("home")
                     ui.bridge.idle_warning.emit(25)
+                elif name in CALL_STATES:
+                    ui.bridge.show_call(calls[name])
                 else:
                     ui.bridge.show_screen(name)
                 # The attract screen is seen outside a session: the header shows the date.
@@ -173,6 +250,8 @@ def render_screens(
                 written.append(path)
                 if name == "idle":
                     ui.bridge.idle_cleared.emit()
+                elif name in CALL_STATES:
+                    ui.bridge.call_changed.emit(calls["call"])
     ui.bridge.show_caption("")
     return written
 

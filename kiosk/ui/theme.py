@@ -164,6 +164,10 @@ def stylesheet(t: Theme) -> str:
         background: {t.surface_alt}; border: {bw}px solid {t.primary};
         border-radius: 12px; padding: 4px 14px;
     }}
+    QLabel[role="live"] {{
+        font-size: {f(24)}px; font-weight: 700; color: #ffffff; background: {t.danger};
+        border-radius: 12px; padding: 4px 16px;
+    }}
     QLabel[role="problem"] {{ font-size: {f(22)}px; color: {t.danger}; font-weight: 600; }}
     QFrame[role="card"] {{
         background: {t.surface}; border: {bw}px solid {t.border};

@@ -9,8 +9,9 @@ language switch re-renders them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 
 class Localized(Protocol):
@@ -29,18 +30,44 @@ class Plain:
         return self.text
 
 
-CallState = Literal["waiting", "connecting", "in_call", "ended", "unavailable"]
+CallState = Literal[
+    "consent", "waiting", "connecting", "in_call", "reconnecting", "ended", "unavailable"
+]
+
+# Returns a camera's latest picture as an HxWx3 uint8 RGB array, or None before the first.
+# Called by the call screen's video tiles on a timer (never blocks: it hands out a frame
+# already decoded by the call module).
+FrameProvider = Callable[[], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class CallParty:
+    """One clerk in the call, as their video tile shows them."""
+
+    id: str
+    name: str
+    department: Localized | None = None
+    seat: str = ""
+    link: str = "connected"  # connecting, connected, reconnecting
+    video: FrameProvider | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class CallView:
-    """The call screen: waiting in a clerk queue, connecting, or talking."""
+    """The call screen: consent, waiting in a clerk queue, connecting, or talking."""
 
     state: CallState
     department: Localized | None = None  # the queue joined, e.g. the tax department's name
     queue_position: int | None = None  # 1 = next
     wait_s: int | None = None  # estimated wait
     parties: tuple[Localized, ...] = ()  # clerks in the call ("税务 · 王女士")
+    participants: tuple[CallParty, ...] = ()  # the clerks' video tiles
+    preview: FrameProvider | None = None  # the citizen's own face camera
+    document: FrameProvider | None = None  # the document camera, as the clerks see it
+    sending_video: bool = False  # show the "sending video" indicator
+    muted: bool = False
+    audio_only: bool = False
+    recording: bool = False  # the call is recorded: announce it
 
 
 CaptureState = Literal["place", "hold_still", "reading", "captured", "rejected"]

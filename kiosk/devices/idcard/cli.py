@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from kiosk.core.masking import mask_id_number
+
 HELP = "ID-card reader: read the card on the reader (installers)"
 
 
@@ -26,14 +28,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--unmasked", action="store_true", help="show the whole ID number (it is masked otherwise)"
     )
     read.add_argument("--photo", metavar="FILE", help="save the undecoded photo bytes here")
-
-
-def mask_id_number(value: str) -> str:
-    """``11010519491231002X`` -> ``1101**********002X`` (as kiosk.privacy.masking does;
-    devices may not import privacy, by the independence contract of the adapters)."""
-    if len(value) <= 8:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
 
 
 def main(args: argparse.Namespace, config: Any) -> int:
