@@ -363,7 +363,28 @@ def _value_after(page: _Page, label: str, pattern: str) -> tuple[str, int, int] 
         if value:
             start = page.starts[index] + match.end() + value.start()
             return value.group(0), start, start + len(value.group(0))
+        # engines that cut label and value into separate boxes: the value is the nearest
+        # box to the right on the same row
+        neighbour = _right_neighbour(page, index)
+        if neighbour is not None:
+            value = re.search(pattern, page.texts[neighbour])
+            if value:
+                start = page.starts[neighbour] + value.start()
+                return value.group(0), start, start + len(value.group(0))
     return None
+
+
+def _right_neighbour(page: _Page, index: int) -> int | None:
+    _, y0, x1, y1 = page.lines[index].box
+    best: tuple[int, int] | None = None
+    for other, line in enumerate(page.lines):
+        ox0, oy0, _, oy1 = line.box
+        overlap = min(y1, oy1) - max(y0, oy0)
+        if other != index and ox0 >= x1 - 5 and overlap > 0.5 * min(y1 - y0, oy1 - oy0):
+            gap = ox0 - x1
+            if best is None or gap < best[0]:
+                best = (gap, other)
+    return best[1] if best is not None and best[0] < 6 * (y1 - y0) else None
 
 
 def _put_span(result: _Result, page: _Page, name: str, value: str, start: int, end: int,
@@ -443,13 +464,15 @@ def _read_business_license(gray: np.ndarray, page: _Page, engine: OcrEngine) -> 
     return result
 
 
-def _line_value(page: _Page, label: str, after: str = ":") -> tuple[str, int, int] | None:
+def _line_value(page: _Page, label: str, after: str = "") -> tuple[str, int, int] | None:
     """The name written after ``label`` in a line that starts with it (within 3 chars)."""
     for index, text in enumerate(page.texts):
         at = text.find(label)
         if at < 0 or at > 3:
             continue
         rest = text[at + len(label) :]
+        if after and not re.match(r"\W{0,2}[:：]", rest):
+            continue  # a sentence about this party, not the party line itself
         rest = re.sub(r"^[^0-9A-Za-z\u4e00-\u9fff]{0,2}[甲乙]方[^0-9A-Za-z\u4e00-\u9fff]{0,2}", "",
                       rest)
         match = re.match(f"[^{CJK}]{{0,3}}([{CJK}·]{{2,5}})", rest)
@@ -461,7 +484,6 @@ def _line_value(page: _Page, label: str, after: str = ":") -> tuple[str, int, in
         start = page.starts[index] + at + len(label) + (len(text) - at - len(label)
                                                         - len(rest)) + match.start(1)
         return name, start, start + len(name)
-    _ = after
     return None
 
 
@@ -525,7 +547,8 @@ def _read_purchase_contract(gray: np.ndarray, page: _Page, engine: OcrEngine) ->
 
 def _read_rental_contract(gray: np.ndarray, page: _Page, engine: OcrEngine) -> _Result:
     result = _Result.empty("rental_contract")
-    tenant = _line_value(page, "承租方") or _line_value(page, "承租人") or _line_value(page, "乙方")
+    tenant = (_line_value(page, "承租方") or _line_value(page, "承租人")
+              or _line_value(page, "租方") or _line_value(page, "乙方", after=":"))
     if tenant:
         _put_span(result, page, "tenant", *tenant)
     start = tenant[2] if tenant else 0
@@ -535,7 +558,8 @@ def _read_rental_contract(gray: np.ndarray, page: _Page, engine: OcrEngine) -> _
     if rent:
         _put_span(result, page, "monthly_rent", rent[0], rent[1], rent[2],
                   1.0 if rent[3] else 0.6)
-    period = page.find(r"(\d{4})年(\d{1,2})月(\d{1,2})日\D{0,3}至(\d{4})年(\d{1,2})月(\d{1,2})日")
+    period = re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日?\D{0,4}?(\d{4})年(\d{1,2})月(\d{1,2})日",
+                       fix_digits(page.joined))
     if period:
         g = period.groups()
         _put_span(result, page, "start", _iso(*g[:3]), period.start(), period.end())
