@@ -2,6 +2,115 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>PinPadScreen</name>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="114" />
+        <source>运维人员验证</source>
+        <translation>Operator check</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="116" />
+        <source>密码错误，还可以再试 {n} 次。</source>
+        <translation>Wrong PIN. {n} tries left.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="119" />
+        <source>错误次数过多，请在 {time} 后再试。</source>
+        <translation>Too many wrong tries. Try again in {time}.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="123" />
+        <source>本机未设置运维密码。</source>
+        <translation>No operator PIN is set on this booth.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="125" />
+        <source>请输入运维密码</source>
+        <translation>Enter the operator PIN</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="127" />
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="128" />
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="129" />
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>OperatorMenuScreen</name>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="210" />
+        <source>正在自检，请稍候……</source>
+        <translation>Checking, please wait…</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="212" />
+        <source>自检结果</source>
+        <translation>Self-check results</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="214" />
+        <source>没有自检结果。</source>
+        <translation>No self-check results.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="187" />
+        <source>运维菜单</source>
+        <translation>Operator menu</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="188" />
+        <source>本次办理已结束，市民资料已清除。</source>
+        <translation>Any citizen session has ended and its data is wiped.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="189" />
+        <source>退出应用</source>
+        <translation>Exit the app</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="190" />
+        <source>清洁屏幕</source>
+        <translation>Clean the screen</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="191" />
+        <source>设备自检</source>
+        <translation>Self-check</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="192" />
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+</context>
+<context>
+    <name>CleaningScreen</name>
+    <message>
+        <location filename="../kiosk/ui/screens/cleaning.py" line="45" />
+        <source>正在清洁屏幕</source>
+        <translation>Cleaning the screen</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/cleaning.py" line="46" />
+        <source>触摸已暂停，请放心擦拭。</source>
+        <translation>Touch is paused: wipe away.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/cleaning.py" line="47" />
+        <source>倒计时结束后自动恢复</source>
+        <translation>Back when the countdown ends</translation>
+    </message>
+</context>
+<context>
     <name>AttractScreen</name>
     <message>
         <location filename="../kiosk/ui/screens/attract.py" line="94" />

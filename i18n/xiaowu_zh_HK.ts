@@ -2,6 +2,115 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_HK" sourcelanguage="zh_CN">
 <context>
+    <name>PinPadScreen</name>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="114" />
+        <source>运维人员验证</source>
+        <translation>運維人員驗證</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="116" />
+        <source>密码错误，还可以再试 {n} 次。</source>
+        <translation>密碼錯誤，還可以再試 {n} 次。</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="119" />
+        <source>错误次数过多，请在 {time} 后再试。</source>
+        <translation>錯誤次數過多，請在 {time} 後再試。</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="123" />
+        <source>本机未设置运维密码。</source>
+        <translation>本機未設定運維密碼。</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="125" />
+        <source>请输入运维密码</source>
+        <translation>請輸入運維密碼</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="127" />
+        <source>删除</source>
+        <translation>刪除</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="128" />
+        <source>确定</source>
+        <translation>確定</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="129" />
+        <source>取消</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>OperatorMenuScreen</name>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="210" />
+        <source>正在自检，请稍候……</source>
+        <translation>正在自檢，請稍候……</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="212" />
+        <source>自检结果</source>
+        <translation>自檢結果</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="214" />
+        <source>没有自检结果。</source>
+        <translation>沒有自檢結果。</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="187" />
+        <source>运维菜单</source>
+        <translation>運維選單</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="188" />
+        <source>本次办理已结束，市民资料已清除。</source>
+        <translation>本次辦理已結束，市民資料已清除。</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="189" />
+        <source>退出应用</source>
+        <translation>退出應用程式</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="190" />
+        <source>清洁屏幕</source>
+        <translation>清潔螢幕</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="191" />
+        <source>设备自检</source>
+        <translation>設備自檢</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/operator.py" line="192" />
+        <source>返回</source>
+        <translation>返回</translation>
+    </message>
+</context>
+<context>
+    <name>CleaningScreen</name>
+    <message>
+        <location filename="../kiosk/ui/screens/cleaning.py" line="45" />
+        <source>正在清洁屏幕</source>
+        <translation>正在清潔螢幕</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/cleaning.py" line="46" />
+        <source>触摸已暂停，请放心擦拭。</source>
+        <translation>觸控已暫停，請放心擦拭。</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/cleaning.py" line="47" />
+        <source>倒计时结束后自动恢复</source>
+        <translation>倒數結束後自動恢復</translation>
+    </message>
+</context>
+<context>
     <name>AttractScreen</name>
     <message>
         <location filename="../kiosk/ui/screens/attract.py" line="94" />

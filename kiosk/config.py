@@ -40,6 +40,9 @@ class BoothConfig:
     idle_warning_s: float = 30.0
     data_dir: str = ""  # empty: $XDG_DATA_HOME/xiaowu (/var/lib/xiaowu when packaged)
     session_dir: str = ""  # empty: a private tmpfs-backed dir under XDG_RUNTIME_DIR or /tmp
+    # The operator's PIN as a salted hash (kiosk.ui.operator_pin.hash_pin); empty: no PIN
+    # opens the operator menu, so the app can only be left by stopping its service.
+    operator_pin_hash: str = ""
 
 
 @dataclass(frozen=True, slots=True)

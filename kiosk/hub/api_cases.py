@@ -20,13 +20,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk.core.clock import CHINA_TZ
+from kiosk.core.masking import mask_id_number
 from kiosk.hub.auth import Principal, new_citizen_ref
 from kiosk.hub.casework import (
     audit,
     case_view,
     certificate_view,
     iso,
-    mask_id_number,
     material_view,
     may_act,
     may_see,

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from kiosk import __version__
 from kiosk.core.clock import Clock, SystemClock
-from kiosk.hub import api_accounts, api_calls, api_cases, api_public, pages, ws
+from kiosk.hub import api_accounts, api_calls, api_cases, api_ops, api_public, pages, ws
 from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords
 from kiosk.hub.casework import text_of
 from kiosk.hub.db import make_engine, migrate, session_factory
@@ -78,7 +78,8 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         sweeper = asyncio.create_task(ws.heartbeats(state))
         try:
-            yield
+            async with api_ops.watch_fleet(state):
+                yield
         finally:
             sweeper.cancel()
             engine.dispose()
@@ -94,6 +95,8 @@ def create_app(
     install_error_handlers(app)
     for module in (api_public, api_accounts, api_cases, api_calls, ws, pages):
         app.include_router(module.router)
+    app.include_router(api_ops.router)
+    app.include_router(api_ops.pages)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     app.add_middleware(IdempotencyMiddleware, sessions=sessions)
 

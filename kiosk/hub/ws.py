@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from sqlalchemy import select
 
-from kiosk.hub import queueing
+from kiosk.hub import api_ops, queueing
 from kiosk.hub.auth import Principal
 from kiosk.hub.casework import audit, record
 from kiosk.hub.deps import resolve_token
@@ -240,6 +240,8 @@ async def _handle_booth_event(
         await queueing.cancel_booth_entries(hub, booth.id)
         for call_id in board.calls_of(booth.peer):
             await queueing.leave(hub, booth, call_id, end=True)
+    if name in ("health", "device_fault"):  # fleet operations: health history, work orders
+        await api_ops.on_booth_event(hub, booth.id, name, data)
     if case_id and name in ("door_opened", "session_started", "session_ended", "device_fault"):
         await asyncio.to_thread(_note, hub, booth, case_id, name)
     # Clerks in a call with this booth see what happens in it.

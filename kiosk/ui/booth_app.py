@@ -21,6 +21,12 @@ log = logging.getLogger(__name__)
 STOP_TIMEOUT_S = 10.0  # on_stop gets this long; closing the loop waits for executor threads
 
 
+def _doctor_findings(config: Config) -> list[object]:
+    from kiosk.doctor import run_checks
+
+    return list(run_checks(config))
+
+
 def run_booth(config: Config, collaborators: BoothCollaborators) -> int:
     """Show the booth and run its event loop; returns the process exit code."""
     from kiosk.ui.app import create_application, create_loop
@@ -28,6 +34,7 @@ def run_booth(config: Config, collaborators: BoothCollaborators) -> int:
     app = create_application()
     loop = create_loop(app)
     ui = BoothUi(config.booth, collaborators)
+    ui.lockdown.doctor = lambda: _doctor_findings(config)
     quit_event = asyncio.Event()
     app.aboutToQuit.connect(quit_event.set)
     # Python runs signal handlers between Qt events; the header clock ticks every second.

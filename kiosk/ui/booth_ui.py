@@ -28,6 +28,7 @@ from kiosk.ui.bridge import BoothBridge
 from kiosk.ui.error_router import ErrorRouter
 from kiosk.ui.i18n import SOURCE_LANGUAGE, Translations, compile_translations
 from kiosk.ui.idle import IdlePhase, IdleTimer
+from kiosk.ui.lockdown import Lockdown
 from kiosk.ui.theme import FONT_FAMILIES, Theme, stylesheet, theme_for
 from kiosk.ui.viewmodels import CallView, Plain
 from kiosk.ui.window import BoothWindow
@@ -150,6 +151,16 @@ class BoothUi(QObject):
         self.clock_ticker.timeout.connect(self._tick_clock)
         self._activity = _ActivityFilter(self.note_activity)
         QCoreApplication.instance().installEventFilter(self._activity)  # type: ignore[union-attr]
+        # Lockdown: installed after the activity filter so that it sees events first.
+        self.lockdown = Lockdown(
+            self.window,
+            self.bridge,
+            self.clock,
+            config.operator_pin_hash,
+            on_operator=self._operator_arrived,
+        )
+        self.lockdown.exit_requested.connect(self.quit_app)
+        self.lockdown.install()
 
         b = self.bridge
         b.start_requested.connect(self.start_session)
@@ -181,6 +192,7 @@ class BoothUi(QObject):
             # A booth is touched, not pointed at: no mouse cursor on its screen.
             QApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
             self._cursor_hidden = True
+            self.lockdown.hold_fullscreen()
             self.window.unfix_size()
             self.window.showFullScreen()
         else:
@@ -198,6 +210,7 @@ class BoothUi(QObject):
         if self._closed:
             return
         self._closed = True
+        self.lockdown.uninstall()
         self.idle_ticker.stop()
         self.clock_ticker.stop()
         self._wipe()
@@ -242,6 +255,7 @@ class BoothUi(QObject):
             self._theme = theme
             self.window.setStyleSheet(stylesheet(theme))
         self.window.retranslate()
+        self.lockdown.retranslate()
 
     # --- data ---------------------------------------------------------------------------
     def set_catalog(self, catalog: Any) -> None:
@@ -344,6 +358,16 @@ class BoothUi(QObject):
         elif self._warned:
             self._warned = False
             self.bridge.idle_cleared.emit()
+
+    # --- the operator (kiosk.ui.lockdown) -----------------------------------------------
+    def _operator_arrived(self) -> None:
+        # An operator never works inside a citizen's session: wipe it first.
+        if self.session is not None:
+            self.end_session("operator")
+
+    def quit_app(self) -> None:
+        """The operator left the app: ``run_booth`` wipes and stops on ``aboutToQuit``."""
+        QCoreApplication.quit()
 
     # --- intents handed to collaborators -------------------------------------------------
     def _on_service_start(self, code: str) -> None:

@@ -1,9 +1,10 @@
 """``kiosk screenshots OUTDIR``: every screen in zh_CN, en, zh_HK and elderly mode, as PNG.
 
 Files are named ``<screen>-<lang>[-elderly].png`` (plus ``idle-…`` for the idle warning
-over the home screen). Screens that other parts of the booth fill at run time (call,
-capture, confirm, locker, rating, done) are shown with sample content. Rendering is
-offscreen; nothing is shown on a display.
+over the home screen, and the operator's ``operator_pin-…``, ``operator_menu-…`` and
+``cleaning-…`` from :mod:`kiosk.ui.lockdown`). Screens that other parts of the booth fill
+at run time (call, capture, confirm, locker, rating, done) are shown with sample content.
+Rendering is offscreen; nothing is shown on a display.
 """
 
 from __future__ import annotations
@@ -204,6 +205,28 @@ CAPTION = _Sample(
 )
 # where the digital clerk or a clerk is speaking
 CAPTIONED_SCREENS = ("call", "call_in_call", "capture")
+LOCKDOWN_SHOTS = ("operator_pin", "operator_menu", "cleaning")  # the operator's layer
+
+
+def _show_lockdown_sample(ui: Any, name: str) -> None:
+    """The operator's layer with sample content: a wrong PIN, a self-check, a countdown."""
+    from kiosk.doctor import Finding
+
+    lockdown = ui.lockdown
+    if name == "operator_pin":
+        lockdown.pin_pad.pin = "1234"
+        lockdown.pin_pad.show_state("wrong", tries_left=3)
+    elif name == "operator_menu":
+        lockdown.menu.show_findings(
+            [
+                Finding("CJK font", "ok", "Noto Sans CJK SC"),
+                Finding("camera", "fail", "no /dev/video0", "plug the document camera in"),
+                Finding("hub", "warn", "http://127.0.0.1:8470 did not answer"),
+            ]
+        )
+    else:
+        lockdown.cleaning.show_countdown(18)
+    lockdown.show_layer(name)
 
 
 def render_screens(
@@ -220,7 +243,7 @@ def render_screens(
     from kiosk.ui.bridge import SCREENS
 
     outdir.mkdir(parents=True, exist_ok=True)
-    wanted = screens or (*SCREENS, "idle", *CALL_STATES)
+    wanted = screens or (*SCREENS, "idle", *CALL_STATES, *LOCKDOWN_SHOTS)
     calls = call_samples(ui.bridge.catalog)
     written: list[Path] = []
     app = QApplication.instance()
@@ -237,6 +260,8 @@ def render_screens(
                     ui.bridge.idle_warning.emit(25)
                 elif name in CALL_STATES:
                     ui.bridge.show_call(calls[name])
+                elif name in LOCKDOWN_SHOTS:
+                    _show_lockdown_sample(ui, name)
                 else:
                     ui.bridge.show_screen(name)
                 # The attract screen is seen outside a session: the header shows the date.
@@ -252,6 +277,8 @@ def render_screens(
                     ui.bridge.idle_cleared.emit()
                 elif name in CALL_STATES:
                     ui.bridge.call_changed.emit(calls["call"])
+                elif name in LOCKDOWN_SHOTS:
+                    ui.lockdown.close_layer()
     ui.bridge.show_caption("")
     return written
 

@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from kiosk.core.clock import FakeClock
@@ -59,7 +60,7 @@ def test_watchdog_pets_stop_when_the_ui_loop_hangs(tmp_path: Path) -> None:
     address = str(tmp_path / "notify")
     receiver = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     receiver.bind(address)
-    watchdog_sec = 0.4
+    watchdog_sec = 1.0
     env = dict(
         os.environ,
         NOTIFY_SOCKET=address,
@@ -75,18 +76,20 @@ def test_watchdog_pets_stop_when_the_ui_loop_hangs(tmp_path: Path) -> None:
         assert b"READY=1" in receiver.recv(256)
         pets = 0
         fired = False
-        while not fired:
-            receiver.settimeout(watchdog_sec)
+        deadline = time.monotonic() + 120
+        receiver.settimeout(watchdog_sec)
+        while not fired and time.monotonic() < deadline:
             try:
                 message = receiver.recv(256)
             except TimeoutError:
-                fired = True  # systemd would now kill and restart the app
-                break
+                # Before the hang a late pet only means a loaded machine; after it, the
+                # silence is what systemd acts on (kill and restart the app).
+                fired = pets >= 5
+                continue
             if message == b"WATCHDOG=1":
                 pets += 1
-            assert pets < 50, "pets never stopped although the UI loop hung"
+            assert pets < 100, "pets never stopped although the UI loop hung"
         assert fired
-        assert pets >= 5
         assert child.poll() is None, "the child should be hung, not exited"
     finally:
         child.send_signal(signal.SIGKILL)

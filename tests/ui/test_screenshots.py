@@ -9,7 +9,13 @@ import pytest
 from PySide6.QtGui import QImage
 
 from kiosk.ui.bridge import SCREENS
-from kiosk.ui.screenshots import CALL_STATES, add_arguments, feed_samples, render_screens
+from kiosk.ui.screenshots import (
+    CALL_STATES,
+    LOCKDOWN_SHOTS,
+    add_arguments,
+    feed_samples,
+    render_screens,
+)
 
 
 @pytest.mark.slow
@@ -19,11 +25,13 @@ def test_every_screen_is_rendered_in_every_language_and_elderly_mode(make_ui, tm
     feed_samples(ui)
     files = render_screens(ui, tmp_path)
     names = {p.name for p in files}
-    for screen in (*SCREENS, "idle", *CALL_STATES):
+    for screen in (*SCREENS, "idle", *CALL_STATES, *LOCKDOWN_SHOTS):
         for lang in ("zh_CN", "en", "zh_HK"):
             assert f"{screen}-{lang}.png" in names
             assert f"{screen}-{lang}-elderly.png" in names
-    assert len(files) == len(names) == (len(SCREENS) + 1 + len(CALL_STATES)) * 6
+    assert (
+        len(files) == len(names) == (len(SCREENS) + 1 + len(CALL_STATES) + len(LOCKDOWN_SHOTS)) * 6
+    )
     image = QImage(str(tmp_path / "home-en-elderly.png"))
     assert (image.width(), image.height()) == (1080, 1920)
     # not a blank page: the header is dark, the page light
