@@ -342,6 +342,11 @@
 <context>
     <name>CaptureScreen</name>
     <message>
+        <location filename="../kiosk/ui/screens/capture.py" line="1" />
+        <source>没带这份材料</source>
+        <translation>I don't have this one</translation>
+    </message>
+    <message>
         <location filename="../kiosk/ui/screens/capture.py" line="90" />
         <source>材料</source>
         <translation>document</translation>
@@ -992,6 +997,29 @@
         <location filename="../kiosk/ui/texts.py" line="132" />
         <source>咨询工作人员</source>
         <translation>Talk to a clerk</translation>
+    </message>
+</context>
+<context>
+    <name>AssistantScreen</name>
+    <message>
+        <location filename="../kiosk/ui/screens/assistant.py" line="1" />
+        <source>数字业务员</source>
+        <translation>Digital clerk</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/assistant.py" line="1" />
+        <source>请直接说出或输入您的回答，也可以随时提问。</source>
+        <translation>Say or type your answer. You may ask a question at any time.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/assistant.py" line="1" />
+        <source>在此输入…</source>
+        <translation>Type here…</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/assistant.py" line="1" />
+        <source>发送</source>
+        <translation>Send</translation>
     </message>
 </context>
 </TS>

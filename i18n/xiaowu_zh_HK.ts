@@ -342,6 +342,11 @@
 <context>
     <name>CaptureScreen</name>
     <message>
+        <location filename="../kiosk/ui/screens/capture.py" line="1" />
+        <source>没带这份材料</source>
+        <translation>沒帶這份材料</translation>
+    </message>
+    <message>
         <location filename="../kiosk/ui/screens/capture.py" line="90" />
         <source>材料</source>
         <translation>材料</translation>
@@ -992,6 +997,29 @@
         <location filename="../kiosk/ui/texts.py" line="132" />
         <source>咨询工作人员</source>
         <translation>諮詢職員</translation>
+    </message>
+</context>
+<context>
+    <name>AssistantScreen</name>
+    <message>
+        <location filename="../kiosk/ui/screens/assistant.py" line="1" />
+        <source>数字业务员</source>
+        <translation>數字業務員</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/assistant.py" line="1" />
+        <source>请直接说出或输入您的回答，也可以随时提问。</source>
+        <translation>請直接說出或輸入您的回答，也可以隨時提問。</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/assistant.py" line="1" />
+        <source>在此输入…</source>
+        <translation>在此輸入…</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/assistant.py" line="1" />
+        <source>发送</source>
+        <translation>發送</translation>
     </message>
 </context>
 </TS>

@@ -75,6 +75,10 @@ class Booth:
             self.channel, self.catalog_cache, self.outbox, self.clock, sessions=self.recovery
         )
         self.ui: BoothUi | None = None
+        self.frames: Any = None  # the document camera (kiosk.booth_service.FrameSource)
+        self.service_runner: Any = None  # the service item running now, if any
+        self._ocr_service: Any = None
+        self._answerer: Any = None
         self.door: Any = None
         self.locker: Any = None
         self.watchdog: Any = None
@@ -101,6 +105,7 @@ class Booth:
             session_factory=lambda: SessionVault(root=session_root),
             clock=self.clock,
             connection=self.channel,
+            start_service=self.start_service,
             on_start=self.start,
             request_clerk=self.call.request_clerk,
             end_call=self.call.end_call,
@@ -112,6 +117,44 @@ class Booth:
 
         cached = self.catalog_cache.catalog
         return cached if cached is not None else load_catalog()
+
+    async def start_service(self, code: str) -> None:
+        """Run the catalog service ``code`` for the citizen in the booth (kiosk.booth_service)."""
+        from kiosk.booth_service import ServiceParts, ServiceRunner
+        from kiosk.ocr.engine import OcrService, make_engine
+        from kiosk.speech.answering import Answerer
+        from kiosk.speech.knowledge import load_knowledge_base
+
+        ui = self.ui
+        if ui is None:
+            raise RuntimeError("the booth has not started")
+        if self.service_runner is not None:
+            log.warning("service %s asked while another runs", code)
+            return
+        if ui.session is None:
+            ui.start_session()
+        if self._ocr_service is None:
+            ocr = self.config.ocr
+            self._ocr_service = OcrService(make_engine(ocr.engine, ocr.languages), ocr.timeout_s)
+        if self._answerer is None:
+            self._answerer = Answerer(load_knowledge_base())
+        if self.frames is None:
+            raise DeviceError("no document camera", code="camera_absent")
+        parts = ServiceParts(
+            catalog=ui.bridge.catalog,
+            clock=self.clock,
+            outbox=self.outbox,
+            channel=self.channel,
+            ocr_service=self._ocr_service,
+            frames=self.frames,
+            answerer=self._answerer,
+            locker=None,  # TODO(story A): the locker bank as the flows' Locker port
+        )
+        self.service_runner = ServiceRunner(parts, ui, code)
+        try:
+            await self.service_runner.run()
+        finally:
+            self.service_runner = None
 
     # -- life cycle ------------------------------------------------------------------------
 
@@ -129,6 +172,10 @@ class Booth:
         wipe_stale(session_root)
         self.catalog_cache.add_listener(self._on_catalog_status)
         await self._open_devices()
+        if self.config.devices.document_camera == "synthetic":
+            from kiosk.booth_service import GeneratedDesk
+
+            self.frames = GeneratedDesk(self.clock)
         await self.recovery.recover()
         self.sync.start()
         self.outbox.start(self.client)
@@ -151,6 +198,8 @@ class Booth:
             with contextlib.suppress(Exception):
                 await stop()
         await self.client.aclose()
+        if self._ocr_service is not None:
+            self._ocr_service.close()
 
     async def _open_devices(self) -> None:
         from kiosk.devices.assembly import open_door, open_locker_bank

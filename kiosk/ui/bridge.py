@@ -27,6 +27,7 @@ SCREENS = (
     "attract",
     "home",
     "service",
+    "assistant",
     "call",
     "capture",
     "confirm",
@@ -55,11 +56,14 @@ class BoothBridge(QObject):
     capture_changed = Signal(object)  # CaptureView
     capture_preview = Signal(QImage)
     form_shown = Signal(object)  # FormView
+    field_shown = Signal(object)  # FieldView: one field of the shown form changed
     locker_changed = Signal(object)  # LockerView
     rating_shown = Signal(object)  # RatingTarget
     done_shown = Signal(object)  # DoneView
     error_shown = Signal(str)  # error code
     caption_changed = Signal(str)  # what the booth is saying, for the captions area
+    assistant_turn = Signal(str, str)  # the digital clerk's conversation: who, text
+    assistant_choices = Signal(object)  # tuple[str, ...]: quick answers to offer
     clock_changed = Signal(object)  # datetime
     session_elapsed = Signal(int)  # seconds since the citizen started, -1 outside a session
     idle_warning = Signal(int)  # seconds left before the session is reset
@@ -83,6 +87,8 @@ class BoothBridge(QObject):
     call_choice_made = Signal(str)  # no clerk available: "wait", "digital" or "callback"
     capture_shot_requested = Signal()
     capture_finished = Signal()
+    capture_skipped = Signal()  # the citizen does not have this material with them
+    assistant_answered = Signal(str)  # the citizen typed (or tapped) an answer
     fields_confirmed = Signal(object)  # dict[str, str]
     fields_disputed = Signal()  # "something is wrong": ask a clerk
     locker_finished = Signal()
@@ -112,6 +118,17 @@ class BoothBridge(QObject):
     def show_form(self, view: FormView) -> None:
         self.form_shown.emit(view)
         self.show_screen("confirm")
+
+    def show_assistant(self) -> None:
+        """Open the digital clerk's conversation (it then speaks with ``say_assistant``)."""
+        self.show_screen("assistant")
+
+    def say_assistant(self, who: str, text: str, choices: tuple[str, ...] = ()) -> None:
+        """One turn of the conversation: ``who`` is "clerk" or "citizen"."""
+        self.assistant_turn.emit(who, text)
+        self.assistant_choices.emit(choices)
+        if who == "clerk":
+            self.show_caption(text)
 
     def show_locker(self, view: LockerView) -> None:
         self.locker_changed.emit(view)

@@ -6,6 +6,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.ui.bridge import SCREENS, BoothBridge
+from kiosk.ui.screens.assistant import AssistantScreen
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.screens.call import CallScreen
@@ -25,6 +26,7 @@ SCREEN_CLASSES: tuple[type[Screen], ...] = (
     AttractScreen,
     HomeScreen,
     ServiceScreen,
+    AssistantScreen,
     CallScreen,
     CaptureScreen,
     ConfirmScreen,

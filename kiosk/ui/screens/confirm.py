@@ -1,15 +1,54 @@
-"""Confirm the fields read from documents or filled with a clerk (ID numbers masked)."""
+"""Confirm the fields read from documents or filled with a clerk (ID numbers masked).
+
+Every field is a text box the citizen may correct. A box holding an ID number shows it
+masked (kiosk.privacy.masking) except while the citizen is editing it; a failed check
+is marked under its field. Confirming sends every value as shown (the real ones).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtGui import QFocusEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.privacy.masking import mask_id_number
 from kiosk.ui.bridge import BoothBridge
 from kiosk.ui.screens.base import Screen, clear_layout, scroll_area
 from kiosk.ui.texts import problem_message
-from kiosk.ui.viewmodels import FormView
+from kiosk.ui.viewmodels import FieldView, FormView
 from kiosk.ui.widgets.elements import button, card, label
+
+
+class FieldEdit(QLineEdit):
+    """A field's text box; ``masked`` ones show the ID number masked unless focused."""
+
+    def __init__(self, value: str, masked: bool) -> None:
+        super().__init__()
+        self.masked = masked
+        self._value = value
+        self._show()
+
+    @property
+    def value(self) -> str:
+        return self.text().strip() if self.hasFocus() or not self.masked else self._value
+
+    def set_value(self, value: str) -> None:
+        self._value = value
+        if not self.hasFocus():
+            self._show()
+
+    def _show(self) -> None:
+        shown = mask_id_number(self._value) if self.masked and self._value else self._value
+        self.setText(shown)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        if self.masked:
+            self.setText(self._value)
+        super().focusInEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        self._value = self.text().strip()
+        super().focusOutEvent(event)
+        self._show()
 
 
 class ConfirmScreen(Screen):
@@ -18,6 +57,8 @@ class ConfirmScreen(Screen):
     def __init__(self, bridge: BoothBridge, parent: QWidget | None = None) -> None:
         super().__init__(bridge, parent)
         self.view = FormView(None, ())
+        self.edits: dict[str, FieldEdit] = {}
+        self.problems: dict[str, QLabel] = {}
         self.title = label("title")
         self.hint = label("subtitle")
         self.page.addWidget(self.title)
@@ -39,13 +80,28 @@ class ConfirmScreen(Screen):
         row.addWidget(self.confirm, 2)
         self.page.addLayout(row)
         bridge.form_shown.connect(self.show_view)
+        bridge.field_shown.connect(self.show_field)
 
     def show_view(self, view: FormView) -> None:
         self.view = view
+        self.edits.clear()  # a new form: its values, not what was typed in the last one
         self.retranslate()
 
+    def show_field(self, field: FieldView) -> None:
+        """One field changed (a clerk typed it, or a check ran again)."""
+        edit = self.edits.get(field.key)
+        if edit is None:
+            return
+        edit.set_value(field.value)
+        problem = self.problems[field.key]
+        problem.setText("⚠ " + problem_message(field.problem) if field.problem else "")
+        problem.setVisible(bool(field.problem))
+
+    def values(self) -> dict[str, str]:
+        return {key: edit.value for key, edit in self.edits.items()}
+
     def _confirm(self) -> None:
-        self.bridge.fields_confirmed.emit({f.key: f.value for f in self.view.fields})
+        self.bridge.fields_confirmed.emit(self.values())
 
     def retranslate(self) -> None:
         lang = self.lang
@@ -58,9 +114,12 @@ class ConfirmScreen(Screen):
         self.dispute.setText(self.tr("有误，找人工修改"))
         self.confirm.setText(self.tr("确认无误，提交"))
         self.confirm.setEnabled(bool(v.fields))
+        edited = self.values()  # a language switch keeps what the citizen typed
         clear_layout(self.fields)
         if not v.fields:
             self.fields.addWidget(label("muted", self.tr("暂无需要核对的内容。")))
+        self.edits.clear()
+        self.problems.clear()
         for f in v.fields:
             box = card()
             box.setObjectName(f"field_{f.key}")
@@ -68,12 +127,16 @@ class ConfirmScreen(Screen):
             column.setContentsMargins(26, 16, 26, 18)
             column.setSpacing(6)
             column.addWidget(label("muted", f.label.get(lang)))
-            value = mask_id_number(f.value) if f.kind == "id_number" else f.value
-            shown = label("section", value or self.tr("（未填写）"))
-            shown.setProperty("i18n_exempt", bool(value))  # citizen data is not translated
-            column.addWidget(shown)
-            if f.problem:
-                column.addWidget(label("problem", "⚠ " + problem_message(f.problem)))
+            edit = FieldEdit(edited.get(f.key, f.value), masked=f.kind == "id_number")
+            edit.setObjectName(f"edit_{f.key}")
+            edit.setProperty("i18n_exempt", bool(edit.text()))  # citizen data: not translated
+            edit.setPlaceholderText(self.tr("（未填写）"))
+            self.edits[f.key] = edit
+            column.addWidget(edit)
+            problem = label("problem", "⚠ " + problem_message(f.problem) if f.problem else "")
+            problem.setVisible(bool(f.problem))
+            self.problems[f.key] = problem
+            column.addWidget(problem)
             self.fields.addWidget(box)
             box.show()
         self.fields.addStretch(1)

@@ -1,0 +1,622 @@
+"""Running a catalog service at the booth: the flows' ports made of the booth's real parts.
+
+This is composition-root code (it may import every package). A :class:`ServiceRunner`
+runs one service's :class:`~kiosk.flows.workflow.Workflow` in the citizen's session with
+a :class:`~kiosk.flows.runner.WorkflowRunner` and these adapters:
+
+=================  ===========================================================================
+port               made of
+=================  ===========================================================================
+Screen             :class:`UiScreen`: the UI bridge (capture, assistant, confirm, rating, done)
+DocumentCamera     :class:`BoothDocumentCamera`: a :class:`FrameSource` fed through
+                   ``kiosk.capture``'s stillness auto-capture (or the shutter button); the
+                   corrected page goes into the session vault
+Ocr                :class:`BoothOcr`: ``kiosk.ocr`` read_document in its worker thread, the
+                   document's fields renamed to the catalog's form keys
+IdentityReader     the ID-card reader when there is one, else :class:`CapturedIdentity`: the
+                   ID card captured under the document camera (a material at level C)
+Dialogue           ``kiosk.speech``'s ClerkDialogue: the digital clerk by typed text (and by
+                   voice where a speech model is configured)
+Hub                :class:`ServiceHub`: ``kiosk.backend``'s BoothHub over the outbox, plus the
+                   confirmed fields of each capture as a level-C material, and the steps the
+                   booth completes reported to the hub
+=================  ===========================================================================
+
+The citizen's touches arrive as bridge signals and are posted to the runner as workflow
+events (``capture_skipped`` -> MaterialSkipped, ``fields_confirmed`` -> FieldEdited for
+each change then FieldsConfirmed, ``rating_submitted`` -> Rated, the session's end ->
+Cancelled).
+
+A self-service item's review step (``mode: self``, e.g. the provident fund withdrawal) is
+decided by the department's rules. The hub has no rules engine yet, so the booth applies
+the rule it can: the form passed its checks when the citizen confirmed it
+(:class:`~kiosk.flows.messages.RulesApproved` after the submission is saved).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import uuid
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import cv2
+import numpy as np
+
+from kiosk.core.catalog import Catalog, Service
+from kiosk.core.clock import Clock
+from kiosk.core.errors import CaptureRejected
+from kiosk.core.rating import Level
+from kiosk.flows.messages import (
+    AskRating,
+    Cancelled,
+    FieldEdited,
+    FieldsConfirmed,
+    MaterialCaptured,
+    MaterialSkipped,
+    Rated,
+    RulesApproved,
+    ShowCertificate,
+    ShowError,
+    ShowField,
+    ShowForm,
+    ShowScreen,
+    SubmitCase,
+)
+from kiosk.flows.ports import CapturedDocument, Identity, IdentityReader, ScreenCommand
+from kiosk.flows.runner import Ports, WorkflowRunner
+from kiosk.flows.workflow import StepStatus, Workflow
+
+log = logging.getLogger(__name__)
+
+# Which catalog form field each document field fills (kiosk.ocr.documents.FIELDS).
+FORM_KEYS: dict[str, dict[str, str]] = {
+    "id_card": {"name": "applicant_name", "id_number": "id_number"},
+    "purchase_contract": {"total_price": "purchase_price"},
+    "rental_contract": {"monthly_rent": "monthly_rent", "start": "lease_start"},
+    "business_license": {
+        "name": "company_name",
+        "uscc": "uscc",
+        "legal_representative": "legal_representative",
+    },
+}
+# Steps a booth may report done on the hub (the others are a department's).
+BOOTH_STEPS = ("identify", "questions", "capture", "form", "locker", "rating")
+YES_NO_STEPS = ("materials", "confirm")  # the digital clerk's yes-or-no questions
+PREVIEW_EVERY = 3  # frames between two previews on screen
+WORK_TIMEOUT_S = 60.0  # image work off the loop (a 13 MP still on a busy booth)
+
+
+class Vault(Protocol):
+    """The session's store (``kiosk.privacy.vault.SessionVault``)."""
+
+    def put(self, name: str, data: bytes) -> None: ...
+
+    def get(self, name: str) -> bytes: ...
+
+
+# -- the document camera ----------------------------------------------------------------------
+
+
+class FrameSource(Protocol):
+    """A document camera: a preview stream and a full-resolution still on demand."""
+
+    def frames(self) -> AsyncIterator[tuple[np.ndarray, float]]:
+        """Preview frames (BGR) with their timestamps in seconds, as the camera makes them."""
+        ...
+
+    def still(self) -> np.ndarray | None:
+        """A full-resolution photo of what is under the camera now (None: use the preview)."""
+        ...
+
+
+class GeneratedDesk:
+    """A document camera looking at generated documents (``kiosk.ocr.synth``), for the demo
+    and the end-to-end tests: :meth:`place` puts a document on the desk, the preview shows
+    it slid into place and then held still, and the still is a full-resolution photo."""
+
+    def __init__(self, clock: Clock, fps: float = 15.0) -> None:
+        self._clock = clock
+        self._fps = fps
+        self._placed = asyncio.Event()
+        self._preview: list[np.ndarray] = []
+        self._still: np.ndarray | None = None
+        self.placed_fields: dict[str, str] = {}  # what is printed on it (the ground truth)
+
+    async def place(self, doc_type: str, seed: int) -> None:
+        """Put a generated document of ``doc_type`` on the desk (rendered off the loop)."""
+        from kiosk.ocr import synth
+
+        def render() -> tuple[Any, list[np.ndarray]]:
+            photo = synth.generate(
+                doc_type,
+                seed,
+                synth.Conditions(max_rotation_deg=4, perspective=0.02, blur_sigma=(0.0, 0.4)),
+            )
+            return photo, synth.frame_sequence(photo.document, seed)
+
+        photo, preview = await asyncio.wait_for(asyncio.to_thread(render), WORK_TIMEOUT_S)
+        self._preview = preview
+        self._still = photo.image
+        self.placed_fields = dict(photo.document.fields)
+        self._placed.set()
+
+    def remove(self) -> None:
+        self._placed.clear()
+        self._preview, self._still = [], None
+
+    def still(self) -> np.ndarray | None:
+        return self._still
+
+    async def frames(self) -> AsyncIterator[tuple[np.ndarray, float]]:
+        shown = 0
+        while True:
+            if not self._placed.is_set():
+                shown = 0
+                await self._placed.wait()
+            frames = self._preview
+            if not frames:
+                continue
+            frame = frames[min(shown, len(frames) - 1)]  # the last one held still
+            shown += 1
+            yield frame, self._clock.monotonic()
+            await self._clock.sleep(1 / self._fps)
+
+
+class BoothDocumentCamera:
+    """The DocumentCamera port: auto-capture on stillness (or the shutter), page to vault."""
+
+    def __init__(
+        self,
+        source: FrameSource,
+        vault: Vault,
+        bridge: Any,
+        material_name: Callable[[str], Any],
+        preview: Callable[[np.ndarray], Any] | None = None,
+    ) -> None:
+        self._source = source
+        self._vault = vault
+        self._bridge = bridge
+        self._name = material_name
+        self._preview = preview
+        self._shutter = asyncio.Event()
+        self._count = 0
+        self.material: str | None = None  # the material being asked for
+
+    def shoot(self) -> None:
+        """The citizen pressed the shutter button."""
+        self._shutter.set()
+
+    async def capture(self, material: str) -> CapturedDocument:
+        from kiosk.capture.stillness import AutoCapture
+        from kiosk.ocr.synth import encode_jpeg
+        from kiosk.ui.viewmodels import CaptureView
+
+        self.material = material
+        name = self._name(material)
+        self._bridge.show_capture(CaptureView("place", name))
+        self._shutter.clear()
+        auto = AutoCapture()
+        seen = 0
+        async for frame, timestamp in self._source.frames():
+            seen += 1
+            if self._preview is not None and seen % PREVIEW_EVERY == 1:
+                self._bridge.show_capture_preview(self._preview(frame))
+            if seen == 2:
+                self._bridge.show_capture(CaptureView("hold_still", name))
+            fired = auto.feed(frame, timestamp) is not None
+            if not (fired or self._shutter.is_set()):
+                continue
+            self._shutter.clear()
+            still = self._source.still()
+            shot = still if still is not None else frame
+            result = await asyncio.wait_for(
+                asyncio.to_thread(auto.capture, shot), WORK_TIMEOUT_S
+            )  # outline, rectify and quality of a full-resolution still: not on the UI loop
+            if not result.ok or result.page is None:
+                self._bridge.show_capture(
+                    CaptureView("rejected", name, problem=f"capture_{result.verdict.reason}")
+                )
+                auto.detector.rearm()
+                continue
+            self._count += 1
+            ref = f"{material}-{self._count}.jpg"
+            page = result.page
+            jpeg = await asyncio.wait_for(asyncio.to_thread(encode_jpeg, page), WORK_TIMEOUT_S)
+            self._vault.put(ref, jpeg)
+            self._bridge.show_capture(CaptureView("reading", name, pages=1))
+            log.info("captured %s (%dx%d)", material, page.shape[1], page.shape[0])
+            return CapturedDocument(ref)
+        raise AssertionError("the frame source ended")  # pragma: no cover - frames never end
+
+
+def preview_image(frame: np.ndarray) -> Any:
+    """A preview frame as the QImage the capture screen draws."""
+    from PySide6.QtGui import QImage
+
+    rgb = np.ascontiguousarray(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+    height, width = rgb.shape[:2]
+    return QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+class BoothOcr:
+    """The Ocr port: the page from the vault, read in the OCR thread; keeps each reading."""
+
+    def __init__(self, service: Any, vault: Vault) -> None:
+        self._service = service  # kiosk.ocr.engine.OcrService
+        self._vault = vault
+        self.readings: dict[str, Any] = {}  # image ref -> kiosk.ocr.documents.Reading
+
+    async def read(self, image_ref: str, doc_type: str) -> Mapping[str, str]:
+        from kiosk.ocr.extract import read_document
+
+        data = np.frombuffer(self._vault.get(image_ref), np.uint8)
+        decoded = cv2.imdecode(data, cv2.IMREAD_COLOR)
+        if decoded is None:
+            raise CaptureRejected("the stored page is not an image", code="capture_rejected")
+        page: np.ndarray = np.asarray(decoded)
+        reading = await self._service.run(lambda engine: read_document(page, engine, doc_type))
+        self.readings[image_ref] = reading
+        keys = FORM_KEYS.get(doc_type, {})
+        return {keys[name]: value for name, value in reading.fields.items() if name in keys}
+
+    def flags(self, values: Mapping[str, str]) -> dict[str, str]:
+        """Form keys whose value is still as read and failed the document's own check."""
+        out: dict[str, str] = {}
+        for reading in self.readings.values():
+            keys = FORM_KEYS.get(reading.doc_type, {})
+            for name, ok in reading.checks.items():
+                key = keys.get(name)
+                if ok is False and key and values.get(key) == reading.fields.get(name):
+                    out[key] = "unreadable" if not reading.fields.get(name) else "ocr_check"
+        return out
+
+
+class CapturedIdentity:
+    """No ID-card reader: the citizen's ID card under the document camera says who they are.
+
+    The capture is kept as the case's ``id_card`` material (level C)."""
+
+    def __init__(
+        self, camera: BoothDocumentCamera, ocr: BoothOcr, post: Callable[[Any], None]
+    ) -> None:
+        self._camera = camera
+        self._ocr = ocr
+        self._post = post
+
+    async def read(self) -> Identity | None:
+        document = await self._camera.capture("id_card")
+        fields = dict(await self._ocr.read(document.image_ref, "id_card"))
+        self._post(MaterialCaptured("id_card", document.image_ref, tuple(fields.items())))
+        return Identity(fields.get("applicant_name", ""), fields.get("id_number", ""))
+
+
+# -- the screen --------------------------------------------------------------------------------
+
+
+class UiScreen:
+    """The Screen port: workflow screens onto the bridge."""
+
+    def __init__(
+        self,
+        bridge: Any,
+        service: Service,
+        flags: Callable[[Mapping[str, str]], Mapping[str, str]],
+        on_step: Callable[[], None],
+    ) -> None:
+        self._bridge = bridge
+        self._service = service
+        self._flags = flags
+        self._on_step = on_step
+        self._fields = {f.key: f for f in service.form}
+        self.screens: list[str] = []  # the workflow screens shown, in order
+
+    def show(self, command: ScreenCommand) -> None:
+        from kiosk.ui.viewmodels import DoneView, FieldView, FormView, LockerView, RatingTarget
+
+        b = self._bridge
+        match command:
+            case ShowScreen(screen=screen):
+                log.info("workflow screen %s", screen)
+                self.screens.append(screen)
+                self._on_step()
+                if screen != "questions":
+                    b.show_caption("")  # the digital clerk's last words are over
+                if screen == "questions":
+                    b.show_assistant()
+                elif screen == "locker":
+                    b.show_locker(LockerView("", "opening"))
+                elif screen == "finished":
+                    b.show_done(DoneView(self._service.name, self._service.certificate, False))
+            case ShowError(code=code):
+                b.show_error(code)
+            case ShowForm(values=values, problems=problems, flags=flags):
+                shown = dict(values)
+                marks = {**dict(self._flags(shown)), **dict(flags), **dict(problems)}
+                views = tuple(
+                    FieldView(
+                        key,
+                        self._fields[key].label,
+                        value,
+                        self._fields[key].kind,
+                        marks.get(key, ""),
+                    )
+                    for key, value in values
+                )
+                b.show_form(FormView(self._service.name, views))
+            case ShowField(key=key, value=value, problem=problem):
+                f = self._fields[key]
+                b.field_shown.emit(FieldView(key, f.label, value, f.kind, problem or ""))
+            case ShowCertificate(department=department):
+                log.info("certificate of %s reached the citizen's phone", department)
+            case AskRating(clerk=clerk):
+                label = self._service.name
+                b.show_rating(RatingTarget(clerk or "service", label))
+
+
+# -- the hub -------------------------------------------------------------------------------------
+
+
+@dataclass
+class CitizenLink:
+    """What the hub answered when it opened the case: the citizen page of the case."""
+
+    hub_case_id: str = ""
+    token: str = field(default="", repr=False)
+    url: str = field(default="", repr=False)
+
+
+class ServiceHub:
+    """The Hub port: BoothHub, with each capture's confirmed fields as a level-C material."""
+
+    def __init__(
+        self,
+        booth_hub: Any,
+        outbox: Any,
+        vault: Vault,
+        ocr: BoothOcr,
+        workflow: Workflow,
+        session_id: str,
+        on_submitted: Callable[[SubmitCase], None],
+    ) -> None:
+        self._hub = booth_hub
+        self._outbox = outbox
+        self._vault = vault
+        self._ocr = ocr
+        self._workflow = workflow
+        self._session_id = session_id
+        self._on_submitted = on_submitted
+
+    async def call_clerk(self, department: str) -> None:
+        await self._hub.call_clerk(department)
+
+    async def send_field(self, case_id: str, key: str, value: str) -> None:
+        await self._hub.send_field(case_id, key, value)
+
+    async def send_rating(self, rating: Any) -> None:
+        await self._hub.send_rating(rating)
+
+    async def finish(self, case_id: str, outcome: str) -> None:
+        await self._hub.finish(case_id, outcome)
+
+    async def submit(self, command: SubmitCase) -> None:
+        from kiosk.backend.hub_port import FORM_PATH, MATERIALS_PATH
+        from kiosk.ocr.materials import confirm
+
+        values = dict(command.values)
+        for code, image_ref in command.materials:
+            body: dict[str, Any] = {
+                "code": code,
+                "image_base64": base64.b64encode(self._vault.get(image_ref)).decode(),
+            }
+            reading = self._ocr.readings.get(image_ref)
+            if reading is not None:
+                keys = FORM_KEYS.get(reading.doc_type, {})
+                edits = {name: values[key] for name, key in keys.items() if key in values}
+                material = confirm(reading, code, edits, (image_ref,))
+                body["doc_type"] = material.doc_type
+                body["ocr_fields"] = {
+                    **material.fields,
+                    "_checks": ",".join(n for n, ok in material.checks.items() if not ok),
+                    "_corrected": ",".join(material.corrected),
+                    "_trust_level": material.to_json()["trust_level"],
+                }
+            self._enqueue(command.case_id, MATERIALS_PATH, "POST", body)
+        self._enqueue(command.case_id, FORM_PATH, "PUT", {"fields": values})
+        self._on_submitted(command)
+
+    def complete_step(self, case_id: str, index: int) -> None:
+        from kiosk.backend.outbox import CASE_PLACEHOLDER
+
+        self._enqueue(case_id, f"/cases/{CASE_PLACEHOLDER}/steps/{index}/complete", "POST", {})
+
+    def _enqueue(self, case_id: str, path: str, method: str, body: Any) -> None:
+        self._outbox.enqueue(case_id, method, path, body, session_id=self._session_id)
+
+
+# -- one service item ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceParts:
+    """What the booth lends a service run (the composition root's long-lived parts)."""
+
+    catalog: Catalog
+    clock: Clock
+    outbox: Any  # kiosk.backend.outbox.Outbox
+    channel: Any  # kiosk.backend.channel.BoothChannel
+    ocr_service: Any  # kiosk.ocr.engine.OcrService
+    frames: FrameSource
+    answerer: Any  # kiosk.speech.answering.Answerer
+    identity: IdentityReader | None = None
+    locker: Any = None
+
+
+class ServiceRunner:
+    """One catalog service run for the citizen in the booth, from start to FinishCase."""
+
+    def __init__(self, parts: ServiceParts, ui: Any, code: str) -> None:
+        from kiosk.backend.hub_port import BoothHub
+        from kiosk.speech.dialogue_port import ClerkDialogue
+
+        self.parts = parts
+        self.ui = ui
+        self.bridge = ui.bridge
+        self.service = parts.catalog.service(code)
+        self.case_id = uuid.uuid4().hex
+        self.session_id = str(getattr(ui.session, "session_id", "") or self.case_id)
+        self.vault: Vault = ui.session
+        self.workflow = Workflow(self.service, self.case_id, today=parts.clock.now().date())
+        self.link = CitizenLink()
+        self.link_task: asyncio.Future[None] | None = None  # learning the citizen page's link
+        self._reported: set[int] = set()
+        self._connections: list[tuple[Any, Callable[..., None]]] = []
+        self.booth_hub = BoothHub(
+            parts.outbox, parts.channel, images=self.vault.get, session_id=self.session_id
+        )
+        self.ocr = BoothOcr(parts.ocr_service, self.vault)
+        self.camera = BoothDocumentCamera(
+            parts.frames, self.vault, self.bridge, self._material_name, preview_image
+        )
+        self.screen = UiScreen(self.bridge, self.service, self.ocr.flags, self._sync_steps)
+        self.hub = ServiceHub(
+            self.booth_hub,
+            parts.outbox,
+            self.vault,
+            self.ocr,
+            self.workflow,
+            self.session_id,
+            self._on_submitted,
+        )
+        self.dialogue = ClerkDialogue(
+            parts.catalog, parts.answerer, self._on_reply, lang=self.bridge.language
+        )
+        identity = parts.identity or CapturedIdentity(self.camera, self.ocr, self.post)
+        self.runner = WorkflowRunner(
+            self.workflow,
+            Ports(
+                screen=self.screen,
+                hub=self.hub,
+                camera=self.camera,
+                ocr=self.ocr,
+                identity=identity,
+                dialogue=self.dialogue,
+                locker=parts.locker,
+            ),
+        )
+
+    def post(self, event: Any) -> None:
+        log.info("case %s: %s", self.case_id, type(event).__name__)  # names only: no data
+        self.runner.post(event)
+
+    async def run(self) -> str:
+        """Open the case on the hub (through the outbox) and run the item; its outcome."""
+        self.booth_hub.open_case(self.case_id, self.service.code)
+        opening = next(
+            e
+            for e in self.parts.outbox.entries(session_id=self.session_id)
+            if e.opens_case and e.case_id == self.case_id
+        )
+        link = asyncio.ensure_future(self._learn_link(opening.idempotency_key))
+        self._connect()
+        try:
+            outcome = await self.runner.run()
+        finally:
+            self._disconnect()
+        self._sync_steps()
+        log.info("service %s ended at the booth: %s", self.service.code, outcome)
+        if outcome == "cancelled":
+            link.cancel()
+        else:
+            self.bridge.show_done(self._done_view(sent=outcome == "done"))
+            self.link_task = link
+        return outcome
+
+    async def _learn_link(self, key: str) -> None:
+        response = await self.parts.outbox.delivered(key)
+        body = getattr(response, "body", None) or {}
+        self.link = CitizenLink(
+            str(body.get("id", "")),
+            str(body.get("citizen_token", "")),
+            str(body.get("citizen_url", "")),
+        )
+
+    def _done_view(self, sent: bool) -> Any:
+        from kiosk.ui.viewmodels import DoneView
+
+        return DoneView(self.service.name, self.service.certificate, sent)
+
+    # -- citizen touches -> events -----------------------------------------------------------
+
+    def _connect(self) -> None:
+        b = self.bridge
+        pairs: list[tuple[Any, Callable[..., None]]] = [
+            (b.capture_shot_requested, self.camera.shoot),
+            (b.capture_skipped, self._on_skip),
+            (b.assistant_answered, self.dialogue.hear),
+            (b.fields_confirmed, self._on_confirmed),
+            (b.rating_submitted, self._on_rated),
+            (b.session_ended, self._on_session_ended),
+        ]
+        for signal, slot in pairs:
+            signal.connect(slot)
+        self._connections = pairs
+
+    def _disconnect(self) -> None:
+        for signal, slot in self._connections:
+            signal.disconnect(slot)
+        self._connections = []
+
+    def _on_skip(self) -> None:
+        if self.camera.material is not None:
+            self.post(MaterialSkipped(self.camera.material))
+
+    def _on_confirmed(self, values: Mapping[str, str]) -> None:
+        current = self.workflow.values
+        for key, value in values.items():
+            if value != current.get(key, ""):
+                self.post(FieldEdited(key, value, "citizen"))
+        self.post(FieldsConfirmed())
+
+    def _on_rated(self, target: str, level: int) -> None:
+        self.post(Rated(Level(level), None if target == "service" else target))
+
+    def _on_session_ended(self, reason: str) -> None:
+        self.post(Cancelled(reason))
+
+    # -- the parts' reports --------------------------------------------------------------------
+
+    def _on_reply(self, reply: Any) -> None:
+        from kiosk.speech.spoken_values import NO_WORDS, YES_WORDS
+
+        # A yes-or-no question gets two buttons; other answers are typed (or spoken).
+        step = getattr(getattr(reply.turn, "step", None), "value", "")
+        choices = (YES_WORDS[0], NO_WORDS[0]) if step in YES_NO_STEPS else ()
+        self.bridge.say_assistant("clerk", reply.caption, choices)
+
+    def _material_name(self, code: str) -> Any:
+        for m in self.service.materials:
+            if m.code == code:
+                return m.name
+        return None
+
+    def _on_submitted(self, command: SubmitCase) -> None:
+        if self.service.mode == "self" and not self.service.needs_clerk:
+            self.post(RulesApproved(command.department))
+
+    def _sync_steps(self) -> None:
+        """Report the booth's completed steps to the hub (through the outbox), once each."""
+        for step in self.workflow.steps():
+            if (
+                step.status is StepStatus.DONE
+                and step.kind in BOOTH_STEPS
+                and step.index not in self._reported
+            ):
+                self._reported.add(step.index)
+                self.hub.complete_step(self.case_id, step.index)

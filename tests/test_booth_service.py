@@ -1,0 +1,102 @@
+"""The service adapters of the composition root on their own (no hub, no window).
+
+The document camera is fed the generated desk: nothing is captured while the desk is
+empty; a placed document is captured once it has been still, its corrected page kept in
+the vault; the shutter button captures without waiting. The UI screen adapter turns the
+workflow's form into the confirm screen's view with OCR's failed checks marked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import cv2
+import numpy as np
+
+from kiosk.booth_service import BoothDocumentCamera, BoothOcr, GeneratedDesk, UiScreen
+from kiosk.core.catalog import load_catalog
+from kiosk.core.clock import SystemClock
+from kiosk.flows.messages import ShowForm
+from kiosk.ocr.documents import Reading
+
+
+class Recorder:
+    """Stands in for the UI bridge: records what was shown."""
+
+    def __init__(self) -> None:
+        self.captures: list[Any] = []
+        self.previews = 0
+        self.forms: list[Any] = []
+        self.captions: list[str] = []
+
+    def show_capture(self, view: Any) -> None:
+        self.captures.append(view)
+
+    def show_capture_preview(self, image: Any) -> None:
+        self.previews += 1
+
+    def show_form(self, view: Any) -> None:
+        self.forms.append(view)
+
+    def show_caption(self, text: str) -> None:
+        self.captions.append(text)
+
+
+class DictVault(dict[str, bytes]):
+    def put(self, name: str, data: bytes) -> None:
+        self[name] = data
+
+    def get(self, name: str) -> bytes:  # type: ignore[override]
+        return self[name]
+
+
+async def test_the_camera_waits_for_a_document_and_captures_it_when_still() -> None:
+    desk = GeneratedDesk(SystemClock(), fps=60)
+    vault = DictVault()
+    bridge = Recorder()
+    camera = BoothDocumentCamera(desk, vault, bridge, lambda code: None, preview=lambda f: f)
+    capture = asyncio.ensure_future(camera.capture("purchase_contract"))
+    for _ in range(5):  # an empty desk: no frames, nothing captured
+        await asyncio.sleep(0)
+    assert not capture.done() and not vault and [v.state for v in bridge.captures] == ["place"]
+    await desk.place("purchase_contract", seed=5)
+    document = await asyncio.wait_for(capture, 60)
+    assert list(vault) == [document.image_ref]
+    page = cv2.imdecode(np.frombuffer(vault[document.image_ref], np.uint8), cv2.IMREAD_COLOR)
+    assert page.shape[0] > page.shape[1] > 800  # the corrected A4 page of the full still
+    states = [v.state for v in bridge.captures]
+    assert states[0] == "place" and "hold_still" in states and states[-1] == "reading"
+    assert bridge.previews > 0
+
+
+async def test_the_shutter_captures_at_once() -> None:
+    desk = GeneratedDesk(SystemClock(), fps=5)
+    await desk.place("id_card", seed=3)
+    vault = DictVault()
+    camera = BoothDocumentCamera(desk, vault, Recorder(), lambda code: None)
+    camera.shoot()  # before the first frame: the first frame is taken
+    document = await asyncio.wait_for(camera.capture("id_card"), 60)
+    assert document.image_ref in vault
+
+
+def test_the_confirm_view_marks_failed_checks_of_what_was_read() -> None:
+    service = load_catalog().service("hpf-withdrawal-purchase")
+    ocr = BoothOcr(service=None, vault=DictVault())
+    ocr.readings["contract.jpg"] = Reading(
+        "purchase_contract",
+        {"buyer": "王五", "buyer_id_number": "", "total_price": "3760000"},
+        {"total_price": 0.9},
+        {"total_price": False},
+    )
+    bridge = Recorder()
+    screen = UiScreen(bridge, service, ocr.flags, on_step=lambda: None)
+    values = (("purchase_price", "3760000"), ("amount", "50000.00"), ("id_number", ""))
+    screen.show(ShowForm(values, problems=(("id_number", "required"),)))
+    fields = {f.key: f for f in bridge.forms[-1].fields}
+    assert fields["purchase_price"].problem == "ocr_check"
+    assert fields["amount"].problem == ""
+    assert fields["id_number"].problem == "required" and fields["id_number"].kind == "id_number"
+    # once the citizen typed another price, OCR's doubt no longer applies
+    screen.show(ShowForm((("purchase_price", "3700000"),)))
+    assert bridge.forms[-1].fields[0].problem == ""
