@@ -249,11 +249,11 @@ def test_installed_catalog_is_found_under_the_prefix(
 ) -> None:
     import sys
 
-    from kiosk.core import catalog as catalog_module
+    from kiosk import resources
 
-    installed = tmp_path / "venv" / "share" / "xiaowu" / "catalog"
+    installed = tmp_path / "venv" / "share" / "xiaowu" / "assets" / "catalog"
     installed.mkdir(parents=True)
-    fake_module = tmp_path / "venv" / "lib" / "site-packages" / "kiosk" / "core" / "catalog.py"
-    monkeypatch.setattr(catalog_module, "__file__", str(fake_module))
+    site_packages = tmp_path / "venv" / "lib" / "site-packages"
+    monkeypatch.setattr(resources, "_SOURCE_TREE", site_packages)
     monkeypatch.setattr(sys, "prefix", str(tmp_path / "venv"))
     assert default_catalog_path() == installed
