@@ -32,13 +32,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def start_embedded_hub(config: Config, state_dir: Path, port: int = 0) -> Any:
     """A real hub in a background thread, with demo clerks and this booth registered."""
-    from kiosk.hub.cli import _demo_clerks
+    from kiosk.hub.cli import seed_demo_clerks
     from kiosk.hub.server import HubServer
     from kiosk.hub.settings import HubSettings
 
     settings = HubSettings(db_url=f"sqlite:///{state_dir / 'hub.sqlite3'}")
     hub = HubServer(settings, port=port).start()
-    _demo_clerks(hub.state)
+    seed_demo_clerks(hub.state)
     return hub
 
 

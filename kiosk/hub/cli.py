@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import dataclasses
 import gc
 import getpass
 import logging
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Config
 
 if TYPE_CHECKING:
+    import uvicorn
+
     from kiosk.hub.state import HubState
 
 HELP = "run the back-office hub (API, booth and clerk WebSockets, console, citizen page)"
@@ -84,14 +87,14 @@ def main(args: argparse.Namespace, config: Config) -> int:
         print(f"clerk {username} created")
         return 0
     if args.demo_clerks:
-        _demo_clerks(hub)
+        seed_demo_clerks(hub)
     print(f"clerk console: {settings.public_url}/console   citizen page: {settings.public_url}/m")
     # What start-up loaded lives as long as the process: keep it out of collections, which
     # otherwise pause the loop longer as thousands of sockets come and go.
     gc.collect()
     gc.freeze()
     level = logging.getLevelName(logging.getLogger().getEffectiveLevel()).lower()
-    uvicorn.run(
+    uvicorn_config = uvicorn.Config(
         app,
         host=server.host,
         port=server.port,
@@ -100,10 +103,40 @@ def main(args: argparse.Namespace, config: Config) -> int:
         backlog=4096,
         ws_ping_interval=None,  # the protocol's own heartbeats (kiosk.hub.protocol) suffice
     )
+    asyncio.run(serve_under_systemd(uvicorn.Server(uvicorn_config)))
     return 0
 
 
-def _demo_clerks(hub: HubState) -> None:
+async def serve_under_systemd(server: uvicorn.Server) -> None:
+    """Serve; under systemd (xiaowu-hub.service, Type=notify) say READY once the socket
+    listens and pet the watchdog from the server's own event loop, so a hung loop counts."""
+    from kiosk.core.clock import SystemClock
+    from kiosk.ops.sdnotify import SystemdNotifier
+    from kiosk.ops.watchdog import LoopWatchdog
+
+    notifier = SystemdNotifier()
+    tasks: list[asyncio.Task[None]] = []
+    startup = server.startup
+
+    async def startup_then_announce(sockets: Any = None) -> None:
+        await startup(sockets=sockets)
+        notifier.ready("xiaowu hub serving")
+        if notifier.watchdog_interval_s:
+            dog = LoopWatchdog(
+                SystemClock(), notifier, interval_s=notifier.watchdog_interval_s / 2, stall_s=0.5
+            )
+            tasks.append(dog.start())
+
+    server.startup = startup_then_announce  # type: ignore[method-assign]
+    try:
+        await server.serve()
+    finally:
+        for task in tasks:
+            task.cancel()
+        notifier.stopping()
+
+
+def seed_demo_clerks(hub: HubState) -> None:
     from sqlalchemy import select
 
     from kiosk.hub.api_accounts import create_clerk

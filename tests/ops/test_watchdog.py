@@ -95,3 +95,42 @@ def test_watchdog_pets_stop_when_the_ui_loop_hangs(tmp_path: Path) -> None:
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=10)
         receiver.close()
+
+
+def test_the_hub_says_ready_and_pets_the_watchdog(tmp_path: Path) -> None:
+    """xiaowu-hub.service is Type=notify with WatchdogSec: the hub must speak sd_notify."""
+    import socket as socket_module
+
+    address = str(tmp_path / "notify")
+    receiver = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    receiver.bind(address)
+    with socket_module.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = dict(
+        os.environ,
+        NOTIFY_SOCKET=address,
+        WATCHDOG_USEC="1000000",
+        PYTHONPATH=str(ROOT),
+        XIAOWU_HUB_SERVER__DB_URL=f"sqlite:///{tmp_path / 'hub.sqlite3'}",
+    )
+    hub = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "hub", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        receiver.settimeout(60)
+        messages = []
+        while b"WATCHDOG=1" not in messages:
+            messages.append(receiver.recv(256))
+        ready = next(m for m in messages if m.startswith(b"READY=1"))
+        assert b"STATUS=" in ready
+        # READY comes only once the socket listens.
+        with socket_module.create_connection(("127.0.0.1", port), timeout=5):
+            pass
+    finally:
+        hub.send_signal(signal.SIGTERM)
+        hub.wait(timeout=30)
+        receiver.close()
