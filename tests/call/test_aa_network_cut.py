@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -13,21 +15,31 @@ from tests.call.peers import Recorder, pumping, python_clerk, synthetic_media, w
 from tests.call.relay import UdpRelay, relayed_signaling
 
 
-@pytest.fixture
-async def relay():  # type: ignore[no-untyped-def]
+@contextlib.asynccontextmanager
+async def running_relay() -> AsyncIterator[UdpRelay]:
+    """A relay on this machine's first IPv4 address (where aioice's host candidates are).
+
+    Started inside the test rather than in an async fixture, so that it lives on the
+    test's own event loop.
+    """
     import aioice.ice
 
     relay = UdpRelay()
     host = aioice.ice.get_host_addresses(use_ipv4=True, use_ipv6=False)[0]
     await relay.start(host)
-    yield relay
-    relay.close()
+    try:
+        yield relay
+    finally:
+        relay.close()
 
 
 @pytest.mark.slow
-async def test_cut_path_shows_reconnecting_within_5s_and_recovers_within_15s(
-    relay: UdpRelay,
-) -> None:
+async def test_cut_path_shows_reconnecting_within_5s_and_recovers_within_15s() -> None:
+    async with running_relay() as relay:
+        await _cut_and_restore(relay)
+
+
+async def _cut_and_restore(relay: UdpRelay) -> None:
     config = CallConfig()  # the booth's real defaults
     booth_port, clerk_port = relayed_signaling(relay)
     events = Recorder()
@@ -86,7 +98,12 @@ async def test_cut_path_shows_reconnecting_within_5s_and_recovers_within_15s(
 
 
 @pytest.mark.slow
-async def test_heavy_loss_towards_the_clerk_falls_back_to_audio_only(relay: UdpRelay) -> None:
+async def test_heavy_loss_towards_the_clerk_falls_back_to_audio_only() -> None:
+    async with running_relay() as relay:
+        await _lossy_path(relay)
+
+
+async def _lossy_path(relay: UdpRelay) -> None:
     config = CallConfig(audio_only_loss=0.2)
     booth_port, clerk_port = relayed_signaling(relay)
     events = Recorder()
