@@ -279,7 +279,10 @@ async function onSignal(f) {
   let pc = pcs.get(f.from);
   if (f.kind === "offer") {
     await getLocalMedia();
-    if (!pc) pc = makePc(f.from);
+    // The booth (aiortc, no ICE restart) recovers a broken link with a new connection and
+    // a new offer: start afresh rather than renegotiate the dead one.
+    if (pc) closePeer(f.from);
+    pc = makePc(f.from);
     await pc.setRemoteDescription({ type: "offer", sdp: f.sdp });
     for (const tr of pc.getTransceivers()) {
       const kind = tr.receiver.track.kind;
