@@ -93,16 +93,18 @@ class Booth:
 
     # -- what the UI is given -------------------------------------------------------------
 
+    @property
+    def session_root(self) -> Path | None:
+        """Where citizen sessions keep their files; None: the vault's RAM-backed default."""
+        return Path(self.config.booth.session_dir) if self.config.booth.session_dir else None
+
     def collaborators(self) -> BoothCollaborators:
         from kiosk.privacy.vault import SessionVault
         from kiosk.ui.booth_ui import BoothCollaborators
 
-        session_root = (
-            Path(self.config.booth.session_dir) if self.config.booth.session_dir else None
-        )
         return BoothCollaborators(
             catalog=self.initial_catalog(),
-            session_factory=lambda: SessionVault(root=session_root),
+            session_factory=lambda: SessionVault(root=self.session_root),
             clock=self.clock,
             connection=self.channel,
             start_service=self.start_service,
@@ -166,10 +168,7 @@ class Booth:
 
         self.ui = ui
         self.call.attach(ui)
-        session_root = (
-            Path(self.config.booth.session_dir) if self.config.booth.session_dir else None
-        )
-        wipe_stale(session_root)
+        wipe_stale(self.session_root)
         self.catalog_cache.add_listener(self._on_catalog_status)
         await self._open_devices()
         if self.config.devices.document_camera == "synthetic":
@@ -239,7 +238,7 @@ class Booth:
     def _wipe_session(self, session_id: str) -> None:
         from kiosk.privacy.vault import wipe_stale
 
-        wipe_stale(Path(self.config.booth.session_dir) if self.config.booth.session_dir else None)
+        wipe_stale(self.session_root)
 
 
 class _NoPresenceSensor:
