@@ -29,11 +29,22 @@ def department_queue(department: str, hub: Hub, who: ClerkCaller) -> dict[str, A
     }
 
 
+@router.get("/ice-servers")
+def ice_servers(hub: Hub, who: Caller) -> dict[str, Any]:
+    """STUN/TURN servers for a clerk's or a booth's peer connections, W3C ``RTCIceServer``
+    shaped: ``{"iceServers": [{"urls", "username"?, "credential"?}], "ttl_s"}``. TURN
+    credentials are the caller's own and short-lived when the hub has a TURN secret."""
+    if who.kind not in ("clerk", "booth"):
+        raise ApiError(403, "clerks_and_booths_only", "only clerks and booths make calls")
+    return hub.settings.ice.for_peer(who.peer, hub.clock)
+
+
 @router.post("/queue/{entry_id}/accept")
 async def accept(entry_id: str, hub: Hub, who: ClerkCaller) -> dict[str, Any]:
     """Take a waiting booth (opens a call) or an invitation (joins the call).
 
-    The answer lists the peers already in the call; the newcomer offers to each of them.
+    The answer lists the peers already in the call; the newcomer offers to each of them,
+    and carries ``ice`` (as ``GET /ice-servers``) for those peer connections.
     """
     return await queueing.accept(hub, who, entry_id)
 

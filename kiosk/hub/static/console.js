@@ -197,7 +197,8 @@ async function accept(entry) {
     log(`${t("error")}: ${err.code}`);
     return;
   }
-  call = { id: res.call_id, booth_id: res.booth_id, case_id: res.case_id, me: res.you };
+  // res.ice: the hub's STUN/TURN servers with this clerk's own TURN credentials.
+  call = { id: res.call_id, booth_id: res.booth_id, case_id: res.case_id, me: res.you, ice: res.ice };
   $("#call-panel").hidden = false;
   $("#call-id").textContent = `${t("booth")} ${res.booth_id}`;
   await getLocalMedia();
@@ -218,7 +219,8 @@ async function getLocalMedia() {
 }
 
 function makePc(peer) {
-  const pc = new RTCPeerConnection({ iceServers: [] });
+  const iceServers = (call && call.ice && call.ice.iceServers) || [];
+  const pc = new RTCPeerConnection({ iceServers });
   pcs.set(peer, pc);
   pc.ontrack = (ev) => onTrack(peer, pc, ev);
   pc.onconnectionstatechange = () => log(`${peer}: ${pc.connectionState}`);
