@@ -55,23 +55,7 @@ function applyLang() {
   if (currentCase) renderCase(currentCase);
 }
 
-function newKey() {
-  return (crypto.randomUUID && crypto.randomUUID()) || String(Date.now()) + Math.random();
-}
-
-async function api(method, path, body) {
-  const headers = {};
-  if (token) headers.Authorization = "Bearer " + token;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (method !== "GET") headers["Idempotency-Key"] = newKey();
-  const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = (r.headers.get("content-type") || "").includes("json") ? await r.json() : null;
-  if (!r.ok) {
-    const code = (data && data.error && data.error.code) || String(r.status);
-    throw Object.assign(new Error(code), { code });
-  }
-  return data;
-}
+const api = xwApi.makeApi({ token: () => token });
 
 function log(text) {
   const li = document.createElement("li");
