@@ -458,14 +458,19 @@ async def edit_form(case_id: str, body: FormIn, hub: Hub, who: Caller) -> dict[s
         raise forbidden("the form is filled at the booth")
     if len(body.fields) > 100:
         raise ApiError(422, "too_many_fields", "at most 100 fields at once")
-    with hub.db() as db:
-        case = _load_case(hub, db, case_id, who)
-        if case.status != "open":
-            raise ApiError(409, "case_closed", "the case is closed")
-        case.form = {**(case.form or {}), **body.fields}
-        audit(db, who, "write", f"case:{case_id}", "form:" + ",".join(sorted(body.fields))[:200])
-        record(db, case_id, who, "form_edited", keys=sorted(body.fields))
-        form, booth_id = dict(case.form), case.booth_id
+
+    def store() -> tuple[dict[str, Any], str | None]:
+        with hub.db() as db:
+            case = _load_case(hub, db, case_id, who)
+            if case.status != "open":
+                raise ApiError(409, "case_closed", "the case is closed")
+            case.form = {**(case.form or {}), **body.fields}
+            keys = ",".join(sorted(body.fields))[:200]
+            audit(db, who, "write", f"case:{case_id}", "form:" + keys)
+            record(db, case_id, who, "form_edited", keys=sorted(body.fields))
+            return dict(case.form), case.booth_id
+
+    form, booth_id = await asyncio.to_thread(store)
     board = hub.switchboard
     if booth_id:
         if who.kind == "clerk" and board.online(f"booth:{booth_id}"):
@@ -512,22 +517,26 @@ async def add_material(case_id: str, body: MaterialIn, hub: Hub, who: Caller) ->
             image = base64.b64decode(body.image_base64, validate=True)
         except (binascii.Error, ValueError):
             raise ApiError(422, "bad_image", "image_base64 is not base64") from None
-    with hub.db() as db:
-        case = _load_case(hub, db, case_id, who)
-        m = MaterialRecord(
-            case_id=case.id,
-            code=body.code,
-            doc_type=body.doc_type,
-            image=image,
-            image_type=body.image_type,
-            ocr_fields=dict(body.ocr_fields),
-            trust_level="C",
-        )
-        db.add(m)
-        db.flush()
-        audit(db, who, "write", f"material:{m.id}", f"case:{case_id}")
-        record(db, case_id, who, "material_added", material=m.id, code=body.code)
-        view = material_view(m)
+
+    def store() -> dict[str, Any]:
+        with hub.db() as db:
+            case = _load_case(hub, db, case_id, who)
+            m = MaterialRecord(
+                case_id=case.id,
+                code=body.code,
+                doc_type=body.doc_type,
+                image=image,
+                image_type=body.image_type,
+                ocr_fields=dict(body.ocr_fields),
+                trust_level="C",
+            )
+            db.add(m)
+            db.flush()
+            audit(db, who, "write", f"material:{m.id}", f"case:{case_id}")
+            record(db, case_id, who, "material_added", material=m.id, code=body.code)
+            return material_view(m)
+
+    view = await asyncio.to_thread(store)
     await _case_changed(hub, case_id)
     return view
 
@@ -554,19 +563,25 @@ async def verify_material(
     material_id: str, body: VerifyIn, hub: Hub, who: ClerkCaller
 ) -> dict[str, Any]:
     """A clerk checked the capture against the original: trust level C -> B."""
-    with hub.db() as db:
-        m = db.get(MaterialRecord, material_id)
-        if m is None:
-            raise not_found("material")
-        case = _load_case(hub, db, m.case_id, who)
-        if m.trust_level == "B":
-            return material_view(m)
-        m.trust_level, m.verified_by, m.verified_against = "B", who.id, body.against
-        m.verified_at = utcnow()
-        audit(db, who, "write", f"material:{m.id}", "verified")
-        record(db, case.id, who, "material_verified", material=m.id, against=body.against)
-        view = material_view(m)
-    await _case_changed(hub, view["case_id"])
+
+    def store() -> tuple[dict[str, Any], bool]:
+        """The material's view, and whether this call changed it."""
+        with hub.db() as db:
+            m = db.get(MaterialRecord, material_id)
+            if m is None:
+                raise not_found("material")
+            case = _load_case(hub, db, m.case_id, who)
+            if m.trust_level == "B":
+                return material_view(m), False
+            m.trust_level, m.verified_by, m.verified_against = "B", who.id, body.against
+            m.verified_at = utcnow()
+            audit(db, who, "write", f"material:{m.id}", "verified")
+            record(db, case.id, who, "material_verified", material=m.id, against=body.against)
+            return material_view(m), True
+
+    view, changed = await asyncio.to_thread(store)
+    if changed:
+        await _case_changed(hub, view["case_id"])
     return view
 
 
@@ -576,39 +591,51 @@ async def complete_step(case_id: str, position: int, hub: Hub, who: Caller) -> d
     citizen's self-service steps (identify, questions, capture, form, locker, rating)."""
     if who.kind == "citizen":
         raise forbidden("steps are completed by clerks and booths")
-    notify = None
-    with hub.db() as db:
-        case = _load_case(hub, db, case_id, who)
-        step = db.scalar(
-            select(CaseStep).where(CaseStep.case_id == case_id, CaseStep.position == position)
-        )
-        if step is None:
-            raise not_found("step")
-        if who.kind == "booth":
-            if step.kind not in ("identify", "questions", "capture", "form", "locker", "rating"):
-                raise forbidden("this step is done by a clerk")
-        elif not may_act(db, who, case, step.department):
-            raise ApiError(403, "other_department", "this step belongs to another department")
-        if step.status != "done":
-            step.status, step.done_by, step.done_at = "done", who.id, utcnow()
-            record(db, case_id, who, "step_done", position=position, kind=step.kind)
-            steps = db.scalars(select(CaseStep).where(CaseStep.case_id == case_id)).all()
-            if step.department:
-                dept = db.get(CaseDepartment, (case_id, step.department))
-                if dept is not None:
-                    own = [s for s in steps if s.department == step.department]
-                    dept.status = "done" if all(s.status == "done" for s in own) else "active"
-            if all(s.status in ("done", "skipped") for s in steps) and case.status == "open":
-                case.status = "done"
-                record(db, case_id, who, "case_done")
-                notify = Message(
-                    citizen_ref=case.citizen_ref,
-                    kind="case_done",
-                    phone=case.citizen_phone,
-                    text="您的事项已办结，请对服务进行评价。",
-                    link=f"{hub.settings.public_url}/m/",
-                )
-        view = case_view(db, case, hub.catalog.catalog, who, hub.settings.public_url)
+
+    def store() -> tuple[dict[str, Any], Message | None]:
+        notify = None
+        with hub.db() as db:
+            case = _load_case(hub, db, case_id, who)
+            step = db.scalar(
+                select(CaseStep).where(CaseStep.case_id == case_id, CaseStep.position == position)
+            )
+            if step is None:
+                raise not_found("step")
+            if who.kind == "booth":
+                if step.kind not in (
+                    "identify",
+                    "questions",
+                    "capture",
+                    "form",
+                    "locker",
+                    "rating",
+                ):
+                    raise forbidden("this step is done by a clerk")
+            elif not may_act(db, who, case, step.department):
+                raise ApiError(403, "other_department", "this step belongs to another department")
+            if step.status != "done":
+                step.status, step.done_by, step.done_at = "done", who.id, utcnow()
+                record(db, case_id, who, "step_done", position=position, kind=step.kind)
+                steps = db.scalars(select(CaseStep).where(CaseStep.case_id == case_id)).all()
+                if step.department:
+                    dept = db.get(CaseDepartment, (case_id, step.department))
+                    if dept is not None:
+                        own = [s for s in steps if s.department == step.department]
+                        dept.status = "done" if all(s.status == "done" for s in own) else "active"
+                if all(s.status in ("done", "skipped") for s in steps) and case.status == "open":
+                    case.status = "done"
+                    record(db, case_id, who, "case_done")
+                    notify = Message(
+                        citizen_ref=case.citizen_ref,
+                        kind="case_done",
+                        phone=case.citizen_phone,
+                        text="您的事项已办结，请对服务进行评价。",
+                        link=f"{hub.settings.public_url}/m/",
+                    )
+            view = case_view(db, case, hub.catalog.catalog, who, hub.settings.public_url)
+            return view, notify
+
+    view, notify = await asyncio.to_thread(store)
     if notify:
         await hub.notifier.notify(notify)
     await _case_changed(hub, case_id)
@@ -816,9 +843,13 @@ def locker_deposit(case_id: str, body: DepositIn, hub: Hub, who: BoothCaller) ->
 
 async def _case_changed(hub: HubState, case_id: str) -> None:
     """Clerks in a call about the case reload it."""
-    with hub.sessions() as db:
-        case = db.get(Case, case_id)
-        booth = case.booth_id if case else None
+
+    def booth_of() -> str | None:
+        with hub.sessions() as db:
+            case = db.get(Case, case_id)
+            return case.booth_id if case else None
+
+    booth = await asyncio.to_thread(booth_of)
     if booth:
         for call_id in hub.switchboard.calls_of(f"booth:{booth}"):
             await hub.switchboard.to_call(call_id, {"type": "case_updated", "case_id": case_id})

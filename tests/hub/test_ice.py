@@ -185,9 +185,9 @@ async def _allocate(url: str, username: str, credential: str, tls_port: int) -> 
     if parts.scheme == "turns":
         port, context = tls_port, ssl.create_default_context()
         context.check_hostname, context.verify_mode = False, ssl.CERT_NONE  # self-signed
-    relay, _ = await asyncio.wait_for(
+    relay, protocol = await asyncio.wait_for(
         create_turn_endpoint(
-            asyncio.DatagramProtocol,
+            _Closing,
             ("127.0.0.1", port),
             username,
             credential,
@@ -200,7 +200,19 @@ async def _allocate(url: str, username: str, credential: str, tls_port: int) -> 
         address: tuple[str, int] = relay.get_extra_info("sockname")
         return address
     finally:
-        relay.close()
+        relay.close()  # deletes the allocation, then closes the socket
+        await asyncio.wait_for(protocol.closed, 10)
+
+
+class _Closing(asyncio.DatagramProtocol):
+    """Says when its TURN transport has closed its socket."""
+
+    def __init__(self) -> None:
+        self.closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.closed.done():
+            self.closed.set_result(None)
 
 
 def test_coturn_accepts_the_hubs_credentials_over_udp_tcp_and_tls(
