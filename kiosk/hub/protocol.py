@@ -91,6 +91,13 @@ asks for audio plus two video m-lines from the booth: the face camera first, the
 document camera. ``bye`` ends one peer connection; when a call ends every participant
 gets ``bye`` from the one who ended it.
 
+Several hub processes
+=====================
+On PostgreSQL, any number of hub processes may serve the same database behind one
+address: a booth and a clerk connected to different processes queue, call and signal as
+if they were on one (kiosk.hub.fanout, PostgreSQL LISTEN/NOTIFY; nothing else to run).
+On SQLite the hub is one process.
+
 Clerk WebSocket ``/ws/clerk``
 =============================
 Token (``cs_``) in ``?token=`` or the header. hub -> clerk: ``welcome``, ``ping``,
