@@ -90,7 +90,7 @@ FORM_KEYS: dict[str, dict[str, str]] = {
     "business_license": {
         "name": "company_name",
         "uscc": "uscc",
-        "legal_representative": "legal_representative",
+        "legal_representative": "legal_rep_name",
     },
 }
 # Steps a booth may report done on the hub (the others are a department's).
