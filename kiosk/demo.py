@@ -91,6 +91,7 @@ def main(args: argparse.Namespace, config: Config) -> int:
             print(f"  citizen page:   {hub.url}/m")
             print(f"  door QR code:   {hub.url}/m/door/{config.booth.id}")
             print(f"  OpenAPI:        {hub.url}/openapi.json", flush=True)
-            return run_booth(booth.config, booth.collaborators())
+            code = run_booth(booth.config, booth.collaborators())
+            return booth.ops.exit_code or code
         finally:
             hub.stop()
