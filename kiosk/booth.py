@@ -52,11 +52,12 @@ class Booth:
         from kiosk.backend.outbox import Outbox
         from kiosk.backend.recovery import Recovery, SessionJournal
         from kiosk.backend.sync import HubSync
+        from kiosk.booth_ops import BoothOps, with_pushed_settings
 
-        self.config = config
         self.clock = clock or SystemClock()
         self.data = data_dir(config)
         self.data.mkdir(parents=True, exist_ok=True, mode=0o700)
+        config = self.config = with_pushed_settings(config, self.data)  # operator's pushes
         hub = config.hub
         self.client = HubClient(hub.url, hub.token, timeout_s=hub.timeout_s)
         self.catalog_cache = CatalogCache(self.client, self.data, self.clock)
@@ -84,6 +85,7 @@ class Booth:
         self.idcard: Any = None  # the ID-card reader (kiosk.devices.idcard.reader.IdCardReader)
         self.watchdog: Any = None
         self._tasks: list[asyncio.Task[Any]] = []
+        self.ops = BoothOps(self)  # health, restarts, the operator's config (kiosk.booth_ops)
         self.channel.on_command("open_door", self._on_open_door)
         self.channel.on_command("start_session", self._on_start_session)
         self.channel.on_command("end_session", self._on_end_session)
@@ -112,6 +114,7 @@ class Booth:
             connection=self.channel,
             start_service=self.start_service,
             on_start=self.start,
+            on_stop=self.stop,
             request_clerk=self.call.request_clerk,
             end_call=self.call.end_call,
         )
@@ -185,6 +188,7 @@ class Booth:
         await self.recovery.recover()
         self.sync.start()
         self.outbox.start(self.client)
+        self.ops.start(ui)
         self._tasks.append(self.channel.start())
         notifier = SystemdNotifier()
         if notifier.watchdog_interval_s:
@@ -196,6 +200,7 @@ class Booth:
         log.info("booth %s started (hub %s)", self.config.booth.id, self.config.hub.url)
 
     async def stop(self) -> None:
+        await self.ops.stop()
         with contextlib.suppress(Exception):
             await self.call.close()
         for task in self._tasks:
@@ -216,7 +221,7 @@ class Booth:
         except (DeviceError, OSError) as exc:
             log.error("door relay unavailable: %s", exc)
         try:
-            self.locker = await open_locker_bank(devices, self.data, _HubAlerts(self), self.clock)
+            self.locker = await open_locker_bank(devices, self.data, self.ops.alerts, self.clock)
         except (DeviceError, OSError) as exc:
             log.error("locker unavailable: %s", exc)
         try:
@@ -277,25 +282,6 @@ class _NoPresenceSensor:
         return None
 
 
-class _HubAlerts:
-    """Device alerts go to the hub as ``device_fault`` events (kept while offline)."""
-
-    def __init__(self, booth: Booth) -> None:
-        self._booth = booth
-
-    async def alert(self, alert: Any) -> None:
-        kind = getattr(getattr(alert, "kind", None), "value", str(alert))
-        self._booth.channel.send_event(
-            "device_fault",
-            {
-                "device": "locker",
-                "kind": kind,
-                "slot": getattr(alert, "slot", None),
-                "message": getattr(alert, "message", ""),
-            },
-        )
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--windowed", action="store_true", help="a window, not full screen")
     parser.add_argument("--orientation", choices=["portrait", "landscape"])
@@ -318,4 +304,5 @@ def main(args: argparse.Namespace, config: Config) -> int:
         booth = Booth(config)
     except XiaowuError:
         raise
-    return run_booth(config, booth.collaborators())
+    code = run_booth(config, booth.collaborators())
+    return booth.ops.exit_code or code  # RESTART_EXIT_CODE: systemd starts a fresh process
