@@ -598,6 +598,7 @@ class ServiceRunner:
         # A yes-or-no question gets two buttons; other answers are typed (or spoken).
         step = getattr(getattr(reply.turn, "step", None), "value", "")
         choices = (YES_WORDS[0], NO_WORDS[0]) if step in YES_NO_STEPS else ()
+        self.bridge.assistant_expected.emit(reply.expected)  # the recognizer's grammar
         self.bridge.say_assistant("clerk", reply.caption, choices)
 
     def _material_name(self, code: str) -> Any:
