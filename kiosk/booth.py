@@ -84,6 +84,7 @@ class Booth:
         self.locker: Any = None
         self.idcard: Any = None  # the ID-card reader (kiosk.devices.idcard.reader.IdCardReader)
         self.watchdog: Any = None
+        self.voice: Any = None  # kiosk.booth_voice.BoothVoice, once the UI is up
         self._tasks: list[asyncio.Task[Any]] = []
         self.ops = BoothOps(self)  # health, restarts, the operator's config (kiosk.booth_ops)
         self.channel.on_command("open_door", self._on_open_door)
@@ -178,6 +179,9 @@ class Booth:
 
         self.ui = ui
         self.call.attach(ui)
+        from kiosk.booth_voice import attach_voice
+
+        self.voice = attach_voice(self, ui)  # the digital clerk's voice and microphone
         wipe_stale(self.session_root)
         self.catalog_cache.add_listener(self._on_catalog_status)
         await self._open_devices()
@@ -203,6 +207,8 @@ class Booth:
         await self.ops.stop()
         with contextlib.suppress(Exception):
             await self.call.close()
+        if self.voice is not None:
+            self.voice.close()
         for task in self._tasks:
             task.cancel()
         for stop in (self.channel.stop, self.sync.stop, self.outbox.stop):

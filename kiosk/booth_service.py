@@ -698,6 +698,7 @@ class ServiceRunner:
         # A yes-or-no question gets two buttons; other answers are typed (or spoken).
         step = getattr(getattr(reply.turn, "step", None), "value", "")
         choices = (YES_WORDS[0], NO_WORDS[0]) if step in YES_NO_STEPS else ()
+        self.bridge.assistant_expected.emit(reply.expected)  # the recognizer's grammar
         self.bridge.say_assistant("clerk", reply.caption, choices)
 
     async def _call_clerk(self, department: str) -> None:
