@@ -117,7 +117,7 @@ class OcrConfig:
     # rapidocr by measurement (bench/results/ocr.json): 93.7% exact fields at 3.3 s CPU a
     # photo on one core, against tesseract's 88.4% at 1.3 s; every field is confirmed by
     # the citizen, so fewer corrections matter more than two seconds off the UI loop.
-    engine: Literal["tesseract", "rapidocr"] = "rapidocr"
+    engine: Literal["tesseract", "rapidocr", "hybrid"] = "rapidocr"
     languages: str = "chi_sim"
     timeout_s: float = 20.0
 
