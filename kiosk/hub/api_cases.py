@@ -840,4 +840,6 @@ async def _case_changed(hub: HubState, case_id: str) -> None:
     booth = await asyncio.to_thread(booth_of)
     if booth:
         for call_id in hub.switchboard.calls_of(f"booth:{booth}"):
-            await hub.switchboard.to_call(call_id, {"type": "case_updated", "case_id": case_id})
+            await hub.switchboard.to_call(
+                call_id, {"type": "case_updated", "case_id": case_id}, except_peer=f"booth:{booth}"
+            )  # the clerks reload; the booth hears of changes by pushes

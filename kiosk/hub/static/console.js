@@ -351,6 +351,7 @@ function renderCase(c) {
     steps.append(li);
   }
   const sel = $("#capture-material");
+  const chosen = sel.value;  // a reload keeps the clerk's choice
   sel.innerHTML = "";
   for (const m of c.materials_required || []) {
     const o = document.createElement("option");
@@ -358,6 +359,7 @@ function renderCase(c) {
     o.textContent = name(m.name);
     sel.append(o);
   }
+  if (chosen && [...sel.options].some((o) => o.value === chosen)) sel.value = chosen;
   const ul = $("#materials");
   ul.innerHTML = "";
   for (const m of c.materials) {
@@ -399,6 +401,11 @@ function renderCase(c) {
     ul.append(li);
   }
   const form = $("#case-form");
+  // A reload (another party changed the case) must not lose what the clerk is typing.
+  const typing = {};
+  for (const input of form.querySelectorAll("input[name]")) {
+    if (input.value !== input.dataset.shown) typing[input.name] = input.value;
+  }
   form.innerHTML = "";
   const fields = [...c.form_fields];
   for (const key of Object.keys(c.form)) {
@@ -411,7 +418,12 @@ function renderCase(c) {
     const input = document.createElement("input");
     input.name = f.key;
     input.value = c.form[f.key] ?? "";
-    input.addEventListener("change", () => act("PUT", `/api/v1/cases/${c.id}/form`, { fields: { [f.key]: input.value } }, false));
+    input.dataset.shown = input.value;
+    if (f.key in typing) input.value = typing[f.key];
+    input.addEventListener("change", () => {
+      input.dataset.shown = input.value;
+      act("PUT", `/api/v1/cases/${c.id}/form`, { fields: { [f.key]: input.value } }, false);
+    });
     label.append(span, input);
     form.append(label);
   }
@@ -435,7 +447,7 @@ function renderCase(c) {
 
 function setField(key, value) {
   const input = document.querySelector(`#case-form input[name="${CSS.escape(key)}"]`);
-  if (input) input.value = value ?? "";
+  if (input) { input.value = value ?? ""; input.dataset.shown = input.value; }
   else if (currentCase) { currentCase.form[key] = value; renderCase(currentCase); }
 }
 
