@@ -357,7 +357,9 @@ async def push(booth_id: str, body: PushIn, hub: Hub, who: ClerkCaller) -> dict[
     if not any(board.in_call(c, who.peer) for c in board.calls_of(f"booth:{booth_id}")):
         raise ApiError(403, "not_in_call", "push only to a booth you are in a call with")
     try:
-        ack = await board.command(booth_id, "push", {"kind": body.kind, **body.data})
+        # Who pushed is the hub's to say: the booth's workflow credits the clerk.
+        data = {"kind": body.kind, **body.data, "clerk": who.id, "department": who.department}
+        ack = await board.command(booth_id, "push", data)
     except BoothOffline:
         raise ApiError(409, "booth_offline", "the booth is not connected") from None
     except CommandFailed as exc:
@@ -565,6 +567,19 @@ async def verify_material(
         audit(db, who, "write", f"material:{m.id}", "verified")
         record(db, case.id, who, "material_verified", material=m.id, against=body.against)
         view = material_view(m)
+        booth_id, code = case.booth_id, m.code
+    if booth_id:
+        await _push_to_booth(
+            hub,
+            booth_id,
+            {
+                "kind": "material_verified",
+                "case_id": view["case_id"],
+                "material": code,
+                "clerk": who.id,
+                "department": who.department,
+            },
+        )
     await _case_changed(hub, view["case_id"])
     return view
 
@@ -577,6 +592,7 @@ async def complete_step(case_id: str, position: int, hub: Hub, who: Caller) -> d
     if who.kind == "citizen":
         raise forbidden("steps are completed by clerks and booths")
     notify = None
+    done_by_clerk: dict[str, Any] | None = None
     issued: tuple[Issued, ...] = ()
     decision: Decision | None = None
     with hub.db() as db:
@@ -601,6 +617,16 @@ async def complete_step(case_id: str, position: int, hub: Hub, who: Caller) -> d
         elif not by_rules and step.status != "done":
             step.status, step.done_by, step.done_at = "done", who.id, utcnow()
             record(db, case_id, who, "step_done", position=position, kind=step.kind)
+            if who.kind == "clerk" and case.booth_id:
+                done_by_clerk = {
+                    "kind": "step_done",
+                    "case_id": case_id,
+                    "position": position,
+                    "step_kind": step.kind,
+                    "department": step.department,
+                    "clerk": who.id,
+                    "booth_id": case.booth_id,
+                }
         if step.status == "done":
             steps = db.scalars(select(CaseStep).where(CaseStep.case_id == case_id)).all()
             for department in {s.department for s in steps if s.department}:
@@ -625,6 +651,8 @@ async def complete_step(case_id: str, position: int, hub: Hub, who: Caller) -> d
         await announce(hub, certificate)
     if notify:
         await hub.notifier.notify(notify)
+    if done_by_clerk is not None:  # the booth's workflow moves on (an approval, a consult)
+        await _push_to_booth(hub, done_by_clerk.pop("booth_id"), done_by_clerk)
     await _case_changed(hub, case_id)
     return view
 
@@ -777,6 +805,12 @@ def locker_deposit(case_id: str, body: DepositIn, hub: Hub, who: BoothCaller) ->
             "item_present": d.item_present,
             "at": iso(d.at),
         }
+
+
+async def _push_to_booth(hub: HubState, booth_id: str, data: dict[str, Any]) -> None:
+    """Tell the case's booth, if it is connected; not waiting for its answer."""
+    if hub.switchboard.online(f"booth:{booth_id}"):
+        await hub.switchboard.command(booth_id, "push", data, wait=False)
 
 
 async def _case_changed(hub: HubState, case_id: str) -> None:

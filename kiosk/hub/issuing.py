@@ -32,6 +32,7 @@ class Issued:
     phone: str
     booth_id: str | None
     department: str
+    issuer_id: str
 
 
 async def issue(
@@ -87,6 +88,7 @@ async def issue(
         case.citizen_phone,
         case.booth_id,
         department,
+        issuer_id,
     )
 
 
@@ -114,6 +116,7 @@ async def announce(hub: HubState, issued: Issued) -> None:
                 "certificate_id": issued.view["id"],
                 "title": issued.title,
                 "pdf_url": issued.view["pdf_url"],
+                "clerk": issued.issuer_id,
             },
             wait=False,
         )

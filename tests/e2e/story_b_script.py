@@ -19,10 +19,8 @@ named by ``STORY_SCREENSHOTS_DIR`` when set, which is how docs/story-b/ was made
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
 import os
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,11 +29,18 @@ from typing import Any
 import httpx
 
 from kiosk.backend.channel import ConnectionState
-from kiosk.config import Config, load_config
-from kiosk.demo import DemoBooth, demo_config
+from kiosk.config import Config
+from kiosk.demo import DemoBooth
+from tests.e2e.harness import (
+    TIMEOUT_S,
+    Shots,
+    keep_screenshots,
+    story_config,
+    type_text,
+    until,
+)
 
 SERVICE = "hpf-withdrawal-purchase"
-TIMEOUT_S = 60  # per wait; OCR of a contract takes seconds on a busy machine
 STORY_LIMIT_S = 30 * 60
 ACCOUNT_TYPO = "6222021234567890"  # fails the Luhn check: flagged on the confirm screen
 ACCOUNT = "6222021234567894"
@@ -64,60 +69,6 @@ class StoryRun:
     screenshots: list[Path]
 
 
-async def until(signal: Any, done: Callable[[], bool], what: str) -> None:
-    """Wait, on ``signal``'s emissions, until ``done()``; fail after TIMEOUT_S."""
-    loop = asyncio.get_running_loop()
-    while not done():
-        fired: asyncio.Future[None] = loop.create_future()
-
-        def slot(*_: Any, fired: asyncio.Future[None] = fired) -> None:
-            if not fired.done():
-                fired.set_result(None)
-
-        signal.connect(slot)
-        try:
-            await asyncio.wait_for(fired, TIMEOUT_S)
-        except TimeoutError:
-            raise AssertionError(f"timed out waiting for {what}") from None
-        finally:
-            signal.disconnect(slot)
-
-
-def type_text(qtbot: Any, box: Any, text: str) -> None:
-    """Type into ``box`` as the on-screen keyboard does: ASCII as key presses, Chinese
-    committed by the input method (pinyin), which is how it reaches a text box."""
-    from PySide6.QtGui import QInputMethodEvent
-    from PySide6.QtWidgets import QApplication
-
-    if text.isascii():
-        qtbot.keyClicks(box, text)
-        return
-    event = QInputMethodEvent("", [])
-    event.setCommitString(text)
-    QApplication.sendEvent(box, event)
-
-
-class Shots:
-    """Screenshots of the booth window, numbered in the order taken."""
-
-    def __init__(self, ui: Any, folder: Path) -> None:
-        self.ui = ui
-        self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
-        self.taken: list[Path] = []
-
-    async def __call__(self, name: str) -> None:
-        from PySide6.QtCore import QTimer
-
-        # Let Qt lay the screen out first (processEvents here would re-enter asyncio tasks).
-        settled: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        QTimer.singleShot(0, lambda: settled.done() or settled.set_result(None))
-        await settled
-        path = self.folder / f"{len(self.taken) + 1:02d}-{name}.png"
-        assert self.ui.window.grab().save(str(path)), path
-        self.taken.append(path)
-
-
 async def walk_in_withdrawal(
     hub: Any,
     tmp_path: Path,
@@ -142,14 +93,8 @@ async def walk_in_withdrawal(
 
     from kiosk.ui.booth_ui import BoothUi
 
-    base = load_config(environ={})
-    token = hub.register_booth(base.booth.id)
-    config = demo_config(base, hub.url, token, tmp_path)
+    config = story_config(hub, tmp_path)
     sessions = tmp_path / "sessions"
-    config = dataclasses.replace(
-        config,
-        booth=dataclasses.replace(config.booth, session_dir=str(sessions), fullscreen=False),
-    )
     if adjust is not None:
         config = adjust(config)
     qapp.setQuitOnLastWindowClosed(False)
@@ -365,12 +310,4 @@ async def walk_in_withdrawal(
         ui.close()
         await booth.stop()
         if keep_shots is not None:
-            _keep_screenshots(shots.taken, keep_shots)
-
-
-def _keep_screenshots(taken: list[Path], target: Path) -> None:
-    target.mkdir(parents=True, exist_ok=True)
-    for old in target.glob("*.png"):
-        old.unlink()
-    for path in taken:
-        shutil.copy(path, target / path.name)
+            keep_screenshots(shots.taken, keep_shots)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import gc
 import hashlib
 import json
 import re
@@ -37,14 +36,10 @@ from kiosk.hub.models import (
     MaterialRecord,
     Rating,
 )
-from tests.e2e.story_b_script import Faults, StoryRun, until, walk_in_withdrawal
+from tests.e2e.harness import until
+from tests.e2e.story_b_script import Faults, StoryRun, walk_in_withdrawal
 
 MATERIALS = "/materials"
-
-
-@pytest.fixture(autouse=True)
-def _collect_loops_on_the_main_thread() -> None:
-    gc.collect()  # see tests/backend/conftest.py: old qasync loops must die on this thread
 
 
 class HubHandle:

@@ -8,28 +8,12 @@ fund centre's receipt, issued by the hub's rules, on his phone (the citizen API 
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kiosk.config import load_config
-from kiosk.demo import start_embedded_hub
 from tests.e2e.story_b_script import STORY_LIMIT_S, walk_in_withdrawal
-
-
-@pytest.fixture(autouse=True)
-def _collect_loops_on_the_main_thread() -> None:
-    gc.collect()  # see tests/backend/conftest.py: old qasync loops must die on this thread
-
-
-@pytest.fixture
-def hub(tmp_path: Path) -> Iterator[Any]:
-    server = start_embedded_hub(load_config(environ={}), tmp_path)
-    yield server
-    server.stop()
 
 
 @pytest.mark.slow
