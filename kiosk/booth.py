@@ -76,6 +76,10 @@ class Booth:
         self.sync = HubSync(
             self.channel, self.catalog_cache, self.outbox, self.clock, sessions=self.recovery
         )
+        from kiosk.booth_sessions import SessionTracker
+
+        self.sessions = SessionTracker(self.journal)  # citizen sessions noted for recovery
+        self.recovered: list[Any] = []  # what recovery did with interrupted sessions
         self.ui: BoothUi | None = None
         self.frames: Any = None  # the document camera (kiosk.booth_service.FrameSource)
         self.service_runner: Any = None  # the service item running now, if any
@@ -171,6 +175,7 @@ class Booth:
             show_call=self.call.show_call_screen,
         )
         self.service_runner = ServiceRunner(parts, ui, code, adopted=adopted)
+        self.sessions.add_case(self.service_runner.session_id, self.service_runner.case_id)
         try:
             await self.service_runner.run()
         finally:
@@ -196,7 +201,8 @@ class Booth:
             from kiosk.booth_service import GeneratedDesk
 
             self.frames = GeneratedDesk(self.clock)
-        await self.recovery.recover()
+        self.recovered = await self.recovery.recover()
+        self.sessions.attach(ui)
         self.sync.start()
         self.outbox.start(self.client)
         self.ops.start(ui)
