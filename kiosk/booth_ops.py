@@ -367,7 +367,8 @@ class BoothOps:
             ui.config = config.booth  # the next session's idle times and home language
 
     def _spawn(self, coro: Any) -> None:
-        task = asyncio.get_running_loop().create_task(coro)
+        # ensure_future: also from a Qt slot (an idle timeout ends the session from a timer)
+        task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
