@@ -19,6 +19,8 @@ import json
 import os
 import platform
 import resource
+import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -193,6 +195,7 @@ async def open_many(
             additional_headers={"Authorization": f"Bearer {token}"},
             ping_interval=None,
             max_queue=None,
+            compression=None,  # as the hub (kiosk.hub.cli): signaling is not worth zlib
             open_timeout=60,
             max_size=2**24,
         )
@@ -201,6 +204,28 @@ async def open_many(
     for start in range(0, len(tokens), batch):
         peers += await asyncio.gather(*(one(t) for t in tokens[start : start + batch]))
     return peers
+
+
+def start_profiler(pids: dict[str, int], out: str) -> list[subprocess.Popen[bytes]]:
+    """py-spy sampling each process during the relay phases (collapsed stacks in
+    ``out.<name>``): the hub, and this client, whose own scheduling is in every figure."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    args = ["record", "--format", "raw", "--rate", "250"]
+    return [
+        subprocess.Popen(
+            [spy, *args, "--pid", str(pid), "-o", f"{out}.{name}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for name, pid in pids.items()
+    ]
+
+
+def stop_profiler(profilers: list[subprocess.Popen[bytes]]) -> None:
+    for profiler in profilers:
+        profiler.send_signal(signal.SIGINT)
+    for profiler in profilers:
+        profiler.wait(60)
 
 
 def summary(latencies: list[float], sent: int) -> dict[str, Any]:
@@ -218,6 +243,115 @@ def summary(latencies: list[float], sent: int) -> dict[str, Any]:
     }
 
 
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) the process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class LoadWatch:
+    """The machine's 1-minute load average sampled every second (other agents share it)."""
+
+    def __init__(self) -> None:
+        self.samples: list[float] = []
+        self.task = asyncio.create_task(self.run())
+
+    async def run(self) -> None:
+        while True:
+            self.samples.append(os.getloadavg()[0])
+            await asyncio.sleep(1.0)
+
+    def mark(self) -> int:
+        return len(self.samples)
+
+    def since(self, mark: int) -> dict[str, float]:
+        window = self.samples[mark:] or self.samples[-1:]
+        return {
+            "min": round(min(window), 2),
+            "mean": round(statistics.fmean(window), 2),
+            "max": round(max(window), 2),
+        }
+
+
+Call = tuple[Peer, Peer, str, str, str]  # booth peer, clerk peer, call id, booth, clerk addr
+
+
+async def set_up_calls(
+    http: httpx.AsyncClient,
+    pairs: list[tuple[int, int]],
+    booth_peers: dict[int, Peer],
+    clerk_peers: dict[int, Peer],
+    booths: list[tuple[str, str]],
+    clerks: list[tuple[str, str, str]],
+) -> tuple[list[Call], list[str]]:
+    """One call per (booth, clerk) pair: the booth queues in the clerk's department, the
+    clerk accepts over the REST API (as the console does)."""
+    calls: list[Call] = []
+    failed: list[str] = []
+    sem = asyncio.Semaphore(8)
+
+    async def set_up(b: int, c: int) -> None:
+        booth_peer, clerk_peer = booth_peers[b], clerk_peers[c]
+        async with sem:
+            try:
+                ack = await booth_peer.event("call_request", {"department": clerks[c][2]})
+                r = await http.post(
+                    f"/api/v1/queue/{ack['data']['id']}/accept",
+                    headers={"Authorization": f"Bearer {clerks[c][1]}"},
+                )
+                r.raise_for_status()
+                call = r.json()
+            except Exception as exc:  # counted and reported, the run goes on
+                failed.append(f"{type(exc).__name__}: {exc}"[:200])
+                return
+        calls.append(
+            (booth_peer, clerk_peer, call["call_id"], f"booth:{booths[b][0]}", call["you"])
+        )
+
+    await asyncio.gather(*(set_up(b, c) for b, c in pairs))
+    return calls, failed
+
+
+async def relay(
+    calls: list[Call], peers: list[Peer], rate: float, seconds: float
+) -> dict[str, Any]:
+    """Steady relay at ``rate`` signals/s, alternating clerk->booth (a clerk frame) and
+    booth->clerk (a booth event, acked)."""
+    latencies = Samples()
+    for p in peers:
+        p.latencies = latencies
+    sent = 0
+    tick = 0.05
+    per_tick = max(1, round(rate * tick))
+    deadline = time.perf_counter() + seconds
+    next_tick = time.perf_counter()
+    while time.perf_counter() < deadline:
+        for _ in range(per_tick):
+            booth_peer, clerk_peer, call_id, booth_addr, clerk_addr = calls[sent % len(calls)]
+            if sent % 2 == 0:
+                await clerk_peer.candidate(call_id, booth_addr, as_event=False)
+            else:
+                await booth_peer.candidate(call_id, clerk_addr, as_event=True)
+            sent += 1
+        next_tick += tick
+        await asyncio.sleep(max(0.0, next_tick - time.perf_counter()))  # pacing, not waiting
+    await latencies.settle(sent)
+    return {"rate_per_s": rate, **summary(latencies.values, sent)}
+
+
+async def measured(
+    label: str, result: dict[str, Any], load: LoadWatch, pid: int, run: Any
+) -> dict[str, Any]:
+    """Run one phase and note the machine's load and the hub's CPU share during it."""
+    mark, cpu0, t0 = load.mark(), cpu_s(pid), time.perf_counter()
+    figures: dict[str, Any] = await run
+    elapsed = time.perf_counter() - t0
+    figures["hub_cpu_percent"] = round(100 * (cpu_s(pid) - cpu0) / elapsed, 1)
+    figures["load_avg_1m"] = load.since(mark)
+    result.setdefault(label, []).append(figures)
+    return figures
+
+
 async def drive(
     base: str,
     pid: int,
@@ -226,94 +360,95 @@ async def drive(
     seconds: float,
     rates: list[float],
     departments: list[str],
+    baseline_calls: int,
+    profile: str = "",
 ) -> dict[str, Any]:
     ws_base = "ws://" + base.removeprefix("http://")
+    load = LoadWatch()
     result: dict[str, Any] = {"hub_rss_mb": {"idle": round(rss_mb(pid), 1)}}
+    # Booth i calls a clerk of department i % D (clerk i % D + D * (i // D) is one).
+    by_department: dict[str, list[int]] = {d: [] for d in departments}
+    for index, (_, _, department) in enumerate(clerks):
+        by_department[department].append(index)
+    pairs = [
+        (i, by_department[departments[i % len(departments)]][i // len(departments)])
+        for i in range(len(booths))
+    ]
     setup = Samples()
-    t0 = time.perf_counter()
-    booth_peers = await open_many(ws_base + "/ws/booth", [t for _, t in booths], setup)
-    clerk_peers = await open_many(ws_base + "/ws/clerk", [t for _, t, _ in clerks], setup)
-    result["connect_s"] = round(time.perf_counter() - t0, 2)
-    result["hub_rss_mb"]["connected"] = round(rss_mb(pid), 1)
+    booth_peers: dict[int, Peer] = {}
+    clerk_peers: dict[int, Peer] = {}
+
+    async def connect_all(booth_ix: list[int], clerk_ix: list[int]) -> None:
+        opened = await open_many(ws_base + "/ws/booth", [booths[i][1] for i in booth_ix], setup)
+        booth_peers.update(zip(booth_ix, opened, strict=True))
+        opened = await open_many(ws_base + "/ws/clerk", [clerks[i][1] for i in clerk_ix], setup)
+        clerk_peers.update(zip(clerk_ix, opened, strict=True))
+
+    profiler = None
     async with httpx.AsyncClient(base_url=base, timeout=60) as http:
-        health = (await http.get("/api/v1/health")).json()
-        result["booths_online"] = health["booths_online"]
-        # One call per booth: the booth queues in a department, a clerk of it accepts.
-        by_department: dict[str, list[int]] = {d: [] for d in departments}
-        for index, (_, _, department) in enumerate(clerks):
-            by_department[department].append(index)
-        calls: list[tuple[Peer, Peer, str, str, str]] = []
+        # Baseline: the same hub with only a few sockets open, so the ratio below says
+        # what the 2,800 sockets cost whatever else the shared machine is doing.
+        few = pairs[:baseline_calls]
+        await connect_all([b for b, _ in few], [c for _, c in few])
+        calls, failed = await set_up_calls(http, few, booth_peers, clerk_peers, booths, clerks)
+        result["baseline_sockets"] = len(booth_peers) + len(clerk_peers)
+        peers = [*booth_peers.values(), *clerk_peers.values()]
+        for rate in rates:
+            await measured("relay_baseline", result, load, pid, relay(calls, peers, rate, seconds))
+
         t0 = time.perf_counter()
-        sem = asyncio.Semaphore(8)
-
-        async def set_up(i: int) -> None:
-            department = departments[i % len(departments)]
-            clerk_index = by_department[department][i // len(departments)]
-            booth_peer, clerk_peer = booth_peers[i], clerk_peers[clerk_index]
-            async with sem:
-                try:
-                    ack = await booth_peer.event("call_request", {"department": department})
-                    r = await http.post(
-                        f"/api/v1/queue/{ack['data']['id']}/accept",
-                        headers={"Authorization": f"Bearer {clerks[clerk_index][1]}"},
-                    )
-                    r.raise_for_status()
-                    call = r.json()
-                except Exception as exc:  # counted and reported, the run goes on
-                    failed.append(f"{type(exc).__name__}: {exc}"[:200])
-                    return
-            calls.append(
-                (booth_peer, clerk_peer, call["call_id"], f"booth:{booths[i][0]}", call["you"])
-            )
-
-        failed: list[str] = []
-        await asyncio.gather(*(set_up(i) for i in range(len(booths))))
+        await connect_all(
+            [b for b, _ in pairs[baseline_calls:]],
+            [c for c in range(len(clerks)) if c not in clerk_peers],
+        )
+        result["connect_s"] = round(time.perf_counter() - t0, 2)
+        result["hub_rss_mb"]["connected"] = round(rss_mb(pid), 1)
+        result["booths_online"] = (await http.get("/api/v1/health")).json()["booths_online"]
+        t0 = time.perf_counter()
+        more, more_failed = await set_up_calls(
+            http, pairs[baseline_calls:], booth_peers, clerk_peers, booths, clerks
+        )
+        calls += more
+        failed += more_failed
+        result["call_setup_s"] = round(time.perf_counter() - t0, 2)
         result["call_setup_failures"] = len(failed)
         if failed:
             result["call_setup_first_failure"] = failed[0]
         result["calls"] = len(calls)
-        result["call_setup_s"] = round(time.perf_counter() - t0, 2)
+    result["sockets"] = len(booth_peers) + len(clerk_peers)
     result["hub_rss_mb"]["in_calls"] = round(rss_mb(pid), 1)
 
-    # Steady relay at each rate: signals alternate clerk->booth and booth->clerk.
+    if profile:
+        profiler = start_profiler({"hub": pid, "client": os.getpid()}, profile)
+    peers = [*booth_peers.values(), *clerk_peers.values()]
     for rate in rates:
-        latencies = Samples()
-        for p in booth_peers + clerk_peers:
-            p.latencies = latencies
-        sent = 0
-        tick = 0.05
-        per_tick = max(1, round(rate * tick))
-        deadline = time.perf_counter() + seconds
-        next_tick = time.perf_counter()
-        while time.perf_counter() < deadline:
-            for _ in range(per_tick):
-                booth_peer, clerk_peer, call_id, booth_addr, clerk_addr = calls[sent % len(calls)]
-                if sent % 2 == 0:
-                    await clerk_peer.candidate(call_id, booth_addr, as_event=False)
-                else:
-                    await booth_peer.candidate(call_id, clerk_addr, as_event=True)
-                sent += 1
-            next_tick += tick
-            await asyncio.sleep(max(0.0, next_tick - time.perf_counter()))
-        await latencies.settle(sent)
-        result.setdefault("relay_steady", []).append(
-            {"rate_per_s": rate, **summary(latencies.values, sent)}
-        )
+        await measured("relay_steady", result, load, pid, relay(calls, peers, rate, seconds))
 
-    # Burst: every clerk in a call signals its booth at once.
-    burst = Samples()
-    for p in booth_peers + clerk_peers:
-        p.latencies = burst
-    await asyncio.gather(
-        *(c.candidate(call_id, b_addr, as_event=False) for _, c, call_id, b_addr, _ in calls)
-    )
-    await burst.settle(len(calls))
-    result["relay_burst"] = summary(burst.values, len(calls))
+    async def burst() -> dict[str, Any]:
+        """Every clerk in a call signals its booth at once."""
+        samples = Samples()
+        for p in peers:
+            p.latencies = samples
+        await asyncio.gather(
+            *(c.candidate(call_id, b_addr, as_event=False) for _, c, call_id, b_addr, _ in calls)
+        )
+        await samples.settle(len(calls))
+        return summary(samples.values, len(calls))
+
+    result["relay_burst"] = await measured("relay_burst", {}, load, pid, burst())
+    if profiler is not None:
+        stop_profiler(profiler)
+    result["p99_ratio_full_to_baseline"] = [
+        round(full["p99_ms"] / base_["p99_ms"], 1)
+        for full, base_ in zip(result["relay_steady"], result["relay_baseline"], strict=True)
+        if "p99_ms" in full and base_.get("p99_ms")
+    ]
     result["hub_rss_mb"]["end"] = round(rss_mb(pid), 1)
     result["sockets_closed_by_hub"] = sum(
-        1 for p in booth_peers + clerk_peers if p.closed or p.ws.close_code is not None
+        1 for p in peers if p.closed or p.ws.close_code is not None
     )
-    for p in booth_peers + clerk_peers:
+    load.task.cancel()
+    for p in peers:
         await p.ws.close()
     return result
 
@@ -327,6 +462,15 @@ def main() -> int:
         "--rates",
         default="100,200",
         help="signals per second for each steady phase (comma-separated)",
+    )
+    parser.add_argument(
+        "--baseline-calls",
+        type=int,
+        default=5,
+        help="calls (2 sockets each) open during the baseline relay phases",
+    )
+    parser.add_argument(
+        "--profile", default="", help="write py-spy collapsed stacks of the hub to this file"
     )
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "hub.json"))
     args = parser.parse_args()
@@ -376,6 +520,8 @@ def main() -> int:
                     args.seconds,
                     rates,
                     departments,
+                    args.baseline_calls,
+                    args.profile,
                 )
             )
         finally:

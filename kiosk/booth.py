@@ -82,16 +82,20 @@ class Booth:
         self._answerer: Any = None
         self.door: Any = None
         self.locker: Any = None
+        self.idcard: Any = None  # the ID-card reader (kiosk.devices.idcard.reader.IdCardReader)
         self.watchdog: Any = None
+        self.voice: Any = None  # kiosk.booth_voice.BoothVoice, once the UI is up
         self._tasks: list[asyncio.Task[Any]] = []
         self.ops = BoothOps(self)  # health, restarts, the operator's config (kiosk.booth_ops)
         self.channel.on_command("open_door", self._on_open_door)
         self.channel.on_command("start_session", self._on_start_session)
         self.channel.on_command("end_session", self._on_end_session)
         from kiosk.booth_call import CallWiring
+        from kiosk.booth_pushes import PushRouting
 
         self.call = CallWiring(config, self.channel, self.clock)  # video calls with clerks
         self.call.register(self.channel)
+        self.pushes = PushRouting(self.call, lambda: self.service_runner)  # clerks -> workflow
 
     # -- what the UI is given -------------------------------------------------------------
 
@@ -123,8 +127,9 @@ class Booth:
         cached = self.catalog_cache.catalog
         return cached if cached is not None else load_catalog()
 
-    async def start_service(self, code: str) -> None:
-        """Run the catalog service ``code`` for the citizen in the booth (kiosk.booth_service)."""
+    async def start_service(self, code: str, adopted: Any = None) -> None:
+        """Run the catalog service ``code`` for the citizen in the booth (kiosk.booth_service);
+        ``adopted``: the case the hub opened for her appointment (an AdoptedCase)."""
         from kiosk.booth_service import ServiceParts, ServiceRunner
         from kiosk.ocr.engine import OcrService, make_engine
         from kiosk.speech.answering import Answerer
@@ -153,9 +158,12 @@ class Booth:
             ocr_service=self._ocr_service,
             frames=self.frames,
             answerer=self._answerer,
-            locker=None,  # TODO(story A): the locker bank as the flows' Locker port
+            identity=self._identity_reader(),
+            locker=self.locker,
+            call_clerk=self.call.request_clerk,
+            show_call=self.call.show_call_screen,
         )
-        self.service_runner = ServiceRunner(parts, ui, code)
+        self.service_runner = ServiceRunner(parts, ui, code, adopted=adopted)
         try:
             await self.service_runner.run()
         finally:
@@ -171,6 +179,9 @@ class Booth:
 
         self.ui = ui
         self.call.attach(ui)
+        from kiosk.booth_voice import attach_voice
+
+        self.voice = attach_voice(self, ui)  # the digital clerk's voice and microphone
         wipe_stale(self.session_root)
         self.catalog_cache.add_listener(self._on_catalog_status)
         await self._open_devices()
@@ -196,6 +207,8 @@ class Booth:
         await self.ops.stop()
         with contextlib.suppress(Exception):
             await self.call.close()
+        if self.voice is not None:
+            self.voice.close()
         for task in self._tasks:
             task.cancel()
         for stop in (self.channel.stop, self.sync.stop, self.outbox.stop):
@@ -206,7 +219,7 @@ class Booth:
             self._ocr_service.close()
 
     async def _open_devices(self) -> None:
-        from kiosk.devices.assembly import open_door, open_locker_bank
+        from kiosk.devices.assembly import open_door, open_idcard_reader, open_locker_bank
 
         devices = self.config.devices
         try:
@@ -217,6 +230,10 @@ class Booth:
             self.locker = await open_locker_bank(devices, self.data, self.ops.alerts, self.clock)
         except (DeviceError, OSError) as exc:
             log.error("locker unavailable: %s", exc)
+        try:
+            self.idcard = await open_idcard_reader(devices)
+        except (DeviceError, OSError) as exc:
+            log.error("ID-card reader unavailable: %s", exc)
 
     # -- hub commands ----------------------------------------------------------------------
 
@@ -226,8 +243,26 @@ class Booth:
         await self.door.pulse(str(command.data.get("appointment_id") or ""))
 
     async def _on_start_session(self, command: Command) -> None:
+        from kiosk.booth_service import AdoptedCase
+
         if self.ui is not None:
             self.ui.start_session()
+            adopted = AdoptedCase.from_session(command.data)  # her appointment's case
+            if adopted is not None:
+                self._tasks.append(asyncio.ensure_future(self._run_adopted(adopted)))
+
+    async def _run_adopted(self, adopted: Any) -> None:
+        try:
+            await self.start_service(adopted.service, adopted)
+        except XiaowuError as exc:
+            log.error("the appointment's service could not start: %s", exc.code)
+            if self.ui is not None:
+                self.ui.bridge.show_error(exc.code)
+
+    def _identity_reader(self) -> Any:
+        from kiosk.devices.idcard.identity import CardIdentityReader
+
+        return CardIdentityReader(self.idcard, self.clock) if self.idcard is not None else None
 
     async def _on_end_session(self, command: Command) -> None:
         if self.ui is not None:

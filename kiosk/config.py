@@ -119,6 +119,11 @@ class SpeechConfig:
     default_model: str = "vosk-model-small-cn-0.22"  # used when model_dir is empty
     voice: str = "cmn"
     enabled: bool = True
+    # The microphone button: "tap" (one utterance per tap), "hold" (push to talk),
+    # "always" (listening while the digital clerk's screen is shown) or "off".
+    listen: Literal["off", "tap", "hold", "always"] = "tap"
+    microphone: str = ""  # empty: the default QtMultimedia input; a WAV path: that file (demo)
+    speak: bool = True  # the clerk's voice (espeak-ng); captions are shown either way
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,8 +105,13 @@ def main(args: argparse.Namespace, config: Config) -> int:
         access_log=level == "debug",
         backlog=4096,
         ws_ping_interval=None,  # the protocol's own heartbeats (kiosk.hub.protocol) suffice
+        # Signaling frames are small and the link is a LAN: per-connection zlib contexts
+        # cost ~100 kB each and CPU on every frame for nothing (bench/hub.py).
+        ws_per_message_deflate=False,
     )
-    asyncio.run(serve_under_systemd(uvicorn.Server(uvicorn_config)))
+    # uvloop when installed (uvicorn[standard]): the relay is mostly socket writes.
+    with asyncio.Runner(loop_factory=uvicorn_config.get_loop_factory()) as runner:
+        runner.run(serve_under_systemd(uvicorn.Server(uvicorn_config)))
     return 0
 
 

@@ -22,7 +22,10 @@ from kiosk.core.clock import Clock
 
 log = logging.getLogger(__name__)
 
-SWEEP_SLICES = 10
+# The heartbeat sweep visits 1/SWEEP_SLICES of the links at a time: with 2,800 links and
+# 10 slices, 280 pings left in one burst every second and a signal arriving behind them
+# waited for all of them (bench/hub.py); 50 slices keep a burst under 60 sends.
+SWEEP_SLICES = 50
 SendFn = Callable[[str], Awaitable[None]]  # sends one text frame
 CloseFn = Callable[[int, str], Awaitable[None]]
 
@@ -74,6 +77,7 @@ class Switchboard:
         self.links: dict[str, Link] = {}
         self._by_department: dict[str, set[str]] = {}
         self.calls: dict[str, set[str]] = {}  # call id -> peers in it
+        self._calls_of: dict[str, set[str]] = {}  # peer -> its calls (the reverse index)
 
     # -- connections -------------------------------------------------------------------
     async def attach(self, link: Link) -> None:
@@ -192,6 +196,7 @@ class Switchboard:
     # -- calls and signaling -----------------------------------------------------------
     def join_call(self, call_id: str, peer: str) -> None:
         self.calls.setdefault(call_id, set()).add(peer)
+        self._calls_of.setdefault(peer, set()).add(call_id)
         self._update_presence(peer)
 
     def leave_call(self, call_id: str, peer: str) -> None:
@@ -200,19 +205,28 @@ class Switchboard:
             peers.discard(peer)
             if not peers:
                 del self.calls[call_id]
+        self._forget(peer, call_id)
         self._update_presence(peer)
 
     def end_call(self, call_id: str) -> set[str]:
         peers = self.calls.pop(call_id, set())
         for peer in peers:
+            self._forget(peer, call_id)
             self._update_presence(peer)
         return peers
+
+    def _forget(self, peer: str, call_id: str) -> None:
+        calls = self._calls_of.get(peer)
+        if calls is not None:
+            calls.discard(call_id)
+            if not calls:
+                del self._calls_of[peer]
 
     def in_call(self, call_id: str, peer: str) -> bool:
         return peer in self.calls.get(call_id, ())
 
     def calls_of(self, peer: str) -> list[str]:
-        return [c for c, peers in self.calls.items() if peer in peers]
+        return list(self._calls_of.get(peer, ()))
 
     async def relay_signal(self, sender: str, data: dict[str, Any]) -> str | None:
         """Relay a WebRTC signal between two participants of one call.
@@ -242,7 +256,7 @@ class Switchboard:
         link = self.links.get(peer)
         if link is None or not peer.startswith("clerk:"):
             return
-        busy = any(peer in peers for peers in self.calls.values())
+        busy = bool(self._calls_of.get(peer))
         if busy and link.presence == "online":
             link.presence = "busy"
         elif not busy and link.presence == "busy":

@@ -510,8 +510,9 @@ _CAPITAL_CONFUSIONS = str.maketrans({"参": "叁", "什": "仟", "任": "仟", "
                                      "俏": "佰", "抬": "拾", "恰": "拾", "沫": "柒", "染": "柒"})
 
 
-_LETTER_IN_NUMBER = re.compile(r"(?<=\d)[OoDIl|](?=[\d,.元])|[OoIl|](?=\d)")
-_LETTER_DIGIT = {"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1"}
+_LETTER_IN_NUMBER = re.compile(
+    r"(?<=\d)[OoDIl|\]](?=[\d,.元])|[OoIl|\]](?=\d)|(?<=[年月])[Il|\]\[](?=[月日\d])")
+_LETTER_DIGIT = {"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "]": "1", "[": "1"}
 
 
 def fix_digits(text: str) -> str:

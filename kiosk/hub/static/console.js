@@ -8,7 +8,7 @@ const T = {
     online: "在线", away: "离开", busy: "通话中", queue: "排队", queue_empty: "暂无等候",
     accept: "接入", invite_kind: "邀请", waiting: "已等候", seconds: "秒", call: "通话",
     face: "人脸摄像头", doc: "高拍仪", invite: "邀请部门", end_call: "结束通话", case: "案件",
-    steps: "步骤", materials: "材料", request_capture: "请求拍摄", form: "表单",
+    steps: "步骤", materials: "材料", request_capture: "请求拍摄", open_slot: "打开寄存柜", form: "表单",
     certificate: "出具证明", cert_title: "证明名称", issue: "出具证明", complete: "完成",
     verify: "核验原件", verified_against: "核验依据", done: "已完成", pending: "待办",
     trust: "可信等级", bad_credentials: "用户名或密码错误", too_many_attempts: "尝试过多，请稍后再试",
@@ -21,7 +21,7 @@ const T = {
     queue_empty: "Nobody waiting", accept: "Accept", invite_kind: "Invitation", waiting: "waiting",
     seconds: "s", call: "Call", face: "Face camera", doc: "Document camera",
     invite: "Invite department", end_call: "End call", case: "Case", steps: "Steps",
-    materials: "Materials", request_capture: "Request capture", form: "Form",
+    materials: "Materials", request_capture: "Request capture", open_slot: "Open a locker slot", form: "Form",
     certificate: "Issue a certificate", cert_title: "Certificate title", issue: "Issue",
     complete: "Complete", verify: "Verify against original", verified_against: "Checked against",
     done: "done", pending: "pending", trust: "Trust level", bad_credentials: "Wrong user name or password",
@@ -463,6 +463,11 @@ async function act(method, path, body, reload = true) {
 $("#request-capture").addEventListener("click", () => {
   if (!call) return;
   act("POST", `/api/v1/booths/${call.booth_id}/push`, { kind: "request_capture", data: { material: $("#capture-material").value, case_id: currentCase && currentCase.id } }, false);
+});
+
+$("#open-slot").addEventListener("click", () => {
+  if (!call) return;
+  act("POST", `/api/v1/booths/${call.booth_id}/push`, { kind: "open_slot", data: { case_id: currentCase && currentCase.id } }, false);
 });
 
 $("#issue").addEventListener("click", () => {

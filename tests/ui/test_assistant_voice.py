@@ -1,0 +1,117 @@
+"""The assistant screen's voice parts: the avatar's mouth, the microphone button, partials."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtMultimedia import QMediaDevices
+from PySide6.QtWidgets import QPushButton
+
+from kiosk.core.clock import FakeClock
+from kiosk.speech.playback import ClockedOutput, SpeechPlayer
+from kiosk.speech.tts import TextToSpeech
+from kiosk.ui.speech_out import TICK_MS, PlaybackDriver
+
+
+def test_the_mouth_follows_the_speech_level_in_time_with_playback(
+    make_ui, clock: FakeClock, tmp_path: Path
+) -> None:
+    ui = make_ui()
+    ui.start_session()
+    ui.bridge.show_assistant()
+    avatar = ui.window.screens["assistant"].avatar
+    spoken = TextToSpeech(tmp_path).synthesize("您好，请问您要办理什么业务？", "zh_CN")
+    player = SpeechPlayer(ClockedOutput(clock.monotonic), clock.monotonic)
+    driver = PlaybackDriver(player)
+    driver.level_changed.connect(ui.bridge.assistant_level)
+    assert avatar.mouth_open == 0.0
+    player.play(spoken)
+    driver.started()
+    mouth, envelope = [], []
+    while player.playing:
+        clock.advance(TICK_MS / 1000)
+        driver.tick()  # what the driver's timer does every 20 ms
+        if player.playing:
+            mouth.append(avatar.mouth_open)
+            envelope.append(spoken.level_at(clock.monotonic()))
+    driver.timer.stop()
+    assert len(mouth) == pytest.approx(spoken.duration_s * 1000 / TICK_MS, abs=2)
+    assert np.corrcoef(mouth, envelope)[0, 1] > 0.95
+    assert max(mouth) > 0.9 and mouth.count(0.0) > 3  # opens wide, closes in pauses
+    # one frame late would be a different mouth: it is the level at the playback position
+    assert np.corrcoef(mouth[:-5], envelope[5:])[0, 1] < np.corrcoef(mouth, envelope)[0, 1]
+    assert avatar.mouth_open == 0.0  # idle once the speech is over
+
+
+def test_stopping_playback_closes_the_mouth(make_ui, clock: FakeClock, tmp_path: Path) -> None:
+    ui = make_ui()
+    avatar = ui.window.screens["assistant"].avatar
+    spoken = TextToSpeech(tmp_path).synthesize("请稍等，我来帮您查询。", "zh_CN")
+    player = SpeechPlayer(ClockedOutput(clock.monotonic), clock.monotonic)
+    driver = PlaybackDriver(player)
+    driver.level_changed.connect(ui.bridge.assistant_level)
+    player.play(spoken)
+    driver.started()
+    while avatar.mouth_open == 0.0 and clock.monotonic() < spoken.duration_s:
+        clock.advance(TICK_MS / 1000)
+        driver.tick()
+    assert avatar.mouth_open > 0
+    driver.request_stop()  # from "another thread": queued to the UI thread
+    assert avatar.mouth_open > 0
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.processEvents()
+    assert avatar.mouth_open == 0.0 and not player.playing and not driver.timer.isActive()
+
+
+def test_microphone_button_modes(make_ui, qtbot) -> None:
+    ui = make_ui()
+    ui.start_session()
+    ui.bridge.show_assistant()
+    screen = ui.window.screens["assistant"]
+    mic = ui.window.findChild(QPushButton, "AssistantMicButton")
+    requests: list[bool] = []
+    ui.bridge.listen_requested.connect(requests.append)
+    assert not mic.isVisible()  # no voice: touch and typing only
+    ui.bridge.assistant_voice.emit("tap")
+    assert mic.isVisible() and mic.text() == "点击说话"
+    qtbot.mouseClick(mic, Qt.MouseButton.LeftButton)
+    assert requests == [True]
+    ui.bridge.assistant_voice.emit("listening")
+    assert mic.isChecked() and screen.avatar.listening
+    qtbot.mouseClick(mic, Qt.MouseButton.LeftButton)
+    assert requests == [True, False]
+    ui.bridge.assistant_voice.emit("hold")
+    qtbot.mousePress(mic, Qt.MouseButton.LeftButton)
+    assert requests[-1] is True
+    ui.bridge.assistant_voice.emit("listening")
+    qtbot.mouseRelease(mic, Qt.MouseButton.LeftButton)
+    assert requests == [True, False, True, False]
+    ui.bridge.assistant_partial.emit("我想问一下")
+    assert screen.partial.isVisible() and screen.partial.text() == "我想问一下"
+    ui.bridge.assistant_partial.emit("")
+    assert not screen.partial.isVisible()
+    ui.set_language("en")
+    ui.bridge.assistant_voice.emit("tap")
+    assert mic.text() == "Tap to talk"
+
+
+@pytest.mark.skipif(
+    QMediaDevices.defaultAudioOutput().isNull(),
+    reason="no audio output device here (CI has no sound card); the recording output "
+    "tests cover the same scheduling",
+)
+def test_the_qt_audio_output_plays_speech(qtbot, tmp_path: Path) -> None:
+    import time
+
+    from kiosk.ui.speech_out import QtAudioOut
+
+    spoken = TextToSpeech(tmp_path).synthesize("你好", "zh_CN")
+    player = SpeechPlayer(QtAudioOut(), time.monotonic)
+    driver = PlaybackDriver(player)
+    player.play(spoken)
+    driver.started()
+    qtbot.waitUntil(lambda: not player.playing, timeout=int(spoken.duration_s * 1000) + 5000)
