@@ -86,6 +86,11 @@ def _operator(principal: ClerkCaller) -> Principal:
 Operator = Annotated[Principal, Depends(_operator)]
 
 
+def set_limits(hub: HubState, limits: AlertLimits) -> None:
+    """The thresholds health reports are read against (``[ops] alert_*``)."""
+    hub.extras["ops_limits"] = limits
+
+
 def limits_of(hub: HubState) -> AlertLimits:
     limits = hub.extras.get("ops_limits")
     return limits if isinstance(limits, AlertLimits) else AlertLimits()

@@ -20,7 +20,16 @@ from sqlalchemy.engine import make_url
 
 from kiosk import __version__
 from kiosk.core.clock import Clock, SystemClock
-from kiosk.hub import api_accounts, api_calls, api_cases, api_ops, api_public, pages, ws
+from kiosk.hub import (
+    api_accounts,
+    api_calls,
+    api_cases,
+    api_ops,
+    api_public,
+    api_reviews,
+    pages,
+    ws,
+)
 from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords
 from kiosk.hub.casework import text_of
 from kiosk.hub.db import make_engine, migrate, session_factory
@@ -98,7 +107,7 @@ def create_app(
     )
     app.state.hub = state
     install_error_handlers(app)
-    for module in (api_public, api_accounts, api_cases, api_calls, ws, pages):
+    for module in (api_public, api_accounts, api_cases, api_reviews, api_calls, ws, pages):
         app.include_router(module.router)
     app.include_router(api_ops.router)
     app.include_router(api_ops.pages)

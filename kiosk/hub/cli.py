@@ -55,7 +55,9 @@ def main(args: argparse.Namespace, config: Config) -> int:
     import uvicorn
 
     from kiosk.hub.api_accounts import create_clerk, register_booth
+    from kiosk.hub.api_ops import set_limits
     from kiosk.hub.app import create_app
+    from kiosk.hub.fleet_alerts import AlertLimits
     from kiosk.hub.settings import HubSettings
 
     server = config.hub_server
@@ -68,6 +70,7 @@ def main(args: argparse.Namespace, config: Config) -> int:
     settings = HubSettings.from_config(server)
     app = create_app(settings)
     hub = app.state.hub
+    set_limits(hub, AlertLimits.from_config(config.ops))  # fleet alert thresholds
     if args.register_booth:
         with hub.db() as db:
             for booth_id in args.register_booth:

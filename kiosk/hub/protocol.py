@@ -58,7 +58,12 @@ handshake (HTTP 403): do not retry with it. All frames are JSON objects with a `
   "citizen_token"}``;  ``end_session`` ``{"session_id"?}``
   ``push`` ``{"kind": request_capture|show_form|form_field|open_slot|certificate, ...}``
   (``form_field``: ``case_id``, ``key``, ``value``; ``request_capture``: ``material``;
-  ``open_slot``: ``case_id``; ``certificate``: ``certificate_id``, ``title``, ``pdf_url``)
+  ``open_slot``: ``case_id``; ``certificate``: ``certificate_id``, ``title``, ``pdf_url``,
+  ``department``). A clerk's push carries ``clerk`` (id) and ``department``, filled in by
+  the hub. The hub itself also pushes ``step_done`` ``{"case_id", "position",
+  "step_kind", "department", "clerk"}`` when a clerk completes a step of the booth's case
+  (an approval, the end of a consultation) and ``material_verified`` ``{"case_id",
+  "material", "clerk", "department"}`` when a clerk checked a capture against the original.
   ``signal`` ``{"call_id", "from", "to", "kind": offer|answer|candidate|bye, "sdp"?,
   "candidate"?}``
   ``queue`` ``{"status": "waiting", "entry_id", "department", "position",
@@ -118,6 +123,7 @@ BOOTH_COMMANDS = frozenset(
     {"open_door", "start_session", "end_session", "push", "signal", "queue", "config", "restart"}
 )
 PUSH_KINDS = frozenset({"request_capture", "show_form", "form_field", "open_slot", "certificate"})
+HUB_PUSH_KINDS = frozenset({"step_done", "material_verified"})  # pushed by the hub, not clerks
 BOOTH_EVENTS = frozenset(
     {
         "door_opened",

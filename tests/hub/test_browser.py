@@ -220,6 +220,11 @@ def _run_case(live: Hub, browser: Any, booth: BoothPeer, url: str, booth_token: 
     )
     booth.wait_command("push", kind="form_field", key=key)
 
+    # The tax clerk asks the booth to open a locker slot for the originals.
+    tax.click("#open-slot")
+    slot = booth.wait_command("push", kind="open_slot")
+    assert slot["data"]["case_id"] == case_id and slot["data"]["department"] == "tax"
+
     # 7. The tax clerk issues the tax clearance certificate.
     tax.fill("#cert-title", "清税证明")
     tax.click("#issue")
