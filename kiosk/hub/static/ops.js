@@ -84,7 +84,13 @@ async function api(method, path, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const data = await r.json().catch(() => ({}));
-  if (!r.ok) throw Object.assign(new Error((data.error && data.error.code) || r.status), { status: r.status });
+  if (!r.ok) {
+    // A booth's refusal (e.g. a pushed setting of the wrong type) comes as details.reason.
+    const err = data.error || {};
+    const reason = err.details && err.details.reason;
+    throw Object.assign(new Error(reason ? `${err.code}: ${reason}` : (err.code || r.status)),
+      { status: r.status });
+  }
   return data;
 }
 
