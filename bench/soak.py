@@ -21,6 +21,7 @@ after them, given per 100 sessions (target: < 20 MB). The :class:`RestartPolicy`
 the same session ends, so the run also shows whether the booth would have restarted.
 
     python bench/soak.py                  # 120 sessions (20 warm-up), a few minutes
+    python bench/soak.py --sessions 220 --malloc-arenas 0   # glibc's own arenas, to compare
     python bench/soak.py --sessions 2000  # a long run
     python bench/soak.py --sessions 300 --snapshots 100,300   # what grows (tracemalloc)
 
