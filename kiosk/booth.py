@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+LOAD_TIMEOUT_S = 120.0  # loading the OCR models or the service guide, off the loop
 HELP = "run the booth app (full screen, connected to its hub and devices)"
 
 
@@ -147,11 +148,17 @@ class Booth:
             return
         if ui.session is None:
             ui.start_session()
+        # Loading the OCR models and the guide takes seconds: not on the loop, whose
+        # hub channel must keep answering (a late ack fails the hub's door command).
         if self._ocr_service is None:
             ocr = self.config.ocr
-            self._ocr_service = OcrService(make_engine(ocr.engine, ocr.languages), ocr.timeout_s)
+            engine = await asyncio.wait_for(
+                asyncio.to_thread(make_engine, ocr.engine, ocr.languages), LOAD_TIMEOUT_S
+            )
+            self._ocr_service = OcrService(engine, ocr.timeout_s)
         if self._answerer is None:
-            self._answerer = Answerer(load_knowledge_base())
+            guide = await asyncio.wait_for(asyncio.to_thread(load_knowledge_base), LOAD_TIMEOUT_S)
+            self._answerer = Answerer(guide)
         if self.frames is None:
             raise DeviceError("no document camera", code="camera_absent")
         parts = ServiceParts(
