@@ -4,11 +4,12 @@ operator's ``config`` and ``restart`` commands.
 This is composition-root code (kiosk.booth builds one :class:`BoothOps` per booth process):
 
 - a :class:`~kiosk.ops.health.HealthCollector` reading the booth's real parts (app version,
-  uptime, the door relay and the locker with its free slots, the cameras and microphone,
-  the data disk, the process's memory, the hub link's round trip and reconnects, the last
-  error logged) and a :class:`~kiosk.ops.health.HealthReporter` sending it every
-  ``[ops] health_period_s`` and at once whenever the hub link comes back; locker alerts
-  become ``device_fault`` events through the reporter;
+  uptime, the door relay, ID-card reader, QR scanner and the locker with its free slots,
+  the cameras and microphone, the data disk, the process's memory, the hub link's round
+  trip and reconnects, the last error logged) and a
+  :class:`~kiosk.ops.health.HealthReporter` sending it every ``[ops] health_period_s``
+  and at once whenever the hub link comes back; locker alerts become ``device_fault``
+  events through the reporter;
 - a :class:`~kiosk.ops.restart_policy.RestartPolicy` fed by the UI's session start and end:
   when memory grew past ``[ops] restart_growth_mb`` (after ``restart_warmup_sessions``), or
   an operator asked, the app quits with :data:`RESTART_EXIT_CODE` once no citizen is inside
@@ -74,6 +75,7 @@ class OpsHost(Protocol):
     channel: Any  # kiosk.backend.channel.BoothChannel
     door: Any
     locker: Any  # kiosk.devices.locker.bank.LockerBank
+    idcard: Any
     frames: Any
 
 
@@ -283,10 +285,10 @@ class BoothOps:
         devices: dict[str, Callable[[], bool | None]] = {}
         if config.devices.door.port:
             devices["door"] = lambda: host.door is not None
-        for name in ("idcard", "scanner"):  # opened by their flows: their device node is there
-            port = getattr(config.devices, name).port
-            if port:
-                devices[name] = functools.partial(_node_exists, port)
+        if config.devices.idcard.port:
+            devices["idcard"] = lambda: host.idcard is not None
+        if config.devices.scanner.port:  # read by its own flow: its device node is there
+            devices["scanner"] = functools.partial(_node_exists, config.devices.scanner.port)
         self.collector.watch(
             devices=devices,
             camera=camera_present(config),
@@ -367,7 +369,8 @@ class BoothOps:
             ui.config = config.booth  # the next session's idle times and home language
 
     def _spawn(self, coro: Any) -> None:
-        task = asyncio.get_running_loop().create_task(coro)
+        # ensure_future: also from a Qt slot (an idle timeout ends the session from a timer)
+        task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

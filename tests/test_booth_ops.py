@@ -149,6 +149,7 @@ async def health_and_config(hub: Any, booth: Any, ui: Any, config: Config) -> No
         devices = {d["name"]: d for d in health["devices"]}
         assert devices["door"]["present"] is True
         assert devices["locker"]["present"] is True
+        assert devices["idcard"]["present"] is True and devices["scanner"]["present"] is True
         slots = len(booth.rig.locker_model.profile.slots)
         assert health["locker"] == {
             "total": slots,
