@@ -2,11 +2,17 @@
 open on 127.0.0.1, 800 calls set up through the queues, then WebRTC signaling relayed
 clerk -> booth and booth -> clerk; records relay latency p50/p99 and the hub's memory.
 
-    PYTHONPATH=. python bench/hub.py [--booths 800] [--clerks 2000] [--seconds 20] [--rates 100,200]
+    PYTHONPATH=. python bench/hub.py [--booths 800] [--clerks 2000] [--seconds 20]
+        [--rates 100,200] [--control-calls 5] [--profile /tmp/hub.prof]
 
-Writes bench/results/hub.json. Target: relay p99 < 50 ms. The hub runs as a separate
-process (``python -m kiosk hub``) on SQLite; this script is the only client, so the
+Writes bench/results/hub.json. Target: relay p99 < 50 ms. The hubs run as separate
+processes (``python -m kiosk hub``) on SQLite; this script is their only client, so the
 latency includes this process's own scheduling on the same two cores.
+
+The machine is shared with other work, so a second hub (the control: 10 sockets, 5 calls)
+relays at the same rate at the same moments; ``p99_ratio_to_control`` is what the 2,800
+sockets cost, whatever the load. Each phase records the machine's 1-minute load average
+and the hub's CPU share; ``--profile`` samples hub and client with py-spy.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -339,118 +346,152 @@ async def relay(
     return {"rate_per_s": rate, **summary(latencies.values, sent)}
 
 
-async def measured(
-    label: str, result: dict[str, Any], load: LoadWatch, pid: int, run: Any
-) -> dict[str, Any]:
+async def measured(load: LoadWatch, pid: int, run: Any) -> dict[str, Any]:
     """Run one phase and note the machine's load and the hub's CPU share during it."""
     mark, cpu0, t0 = load.mark(), cpu_s(pid), time.perf_counter()
     figures: dict[str, Any] = await run
     elapsed = time.perf_counter() - t0
     figures["hub_cpu_percent"] = round(100 * (cpu_s(pid) - cpu0) / elapsed, 1)
     figures["load_avg_1m"] = load.since(mark)
-    result.setdefault(label, []).append(figures)
     return figures
 
 
+@dataclass
+class HubUnderTest:
+    """One hub process and the accounts seeded for it."""
+
+    base: str
+    pid: int
+    booths: list[tuple[str, str]]
+    clerks: list[tuple[str, str, str]]
+    booth_peers: dict[int, Peer] = field(default_factory=dict)
+    clerk_peers: dict[int, Peer] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    @property
+    def peers(self) -> list[Peer]:
+        return [*self.booth_peers.values(), *self.clerk_peers.values()]
+
+    async def connect(self, setup: Samples) -> None:
+        ws_base = "ws://" + self.base.removeprefix("http://")
+        opened = await open_many(ws_base + "/ws/booth", [t for _, t in self.booths], setup)
+        self.booth_peers.update(enumerate(opened))
+        opened = await open_many(ws_base + "/ws/clerk", [t for _, t, _ in self.clerks], setup)
+        self.clerk_peers.update(enumerate(opened))
+
+    async def set_up_calls(self, departments: list[str]) -> None:
+        """Booth i calls a clerk of department i % D, who accepts."""
+        by_department: dict[str, list[int]] = {d: [] for d in departments}
+        for index, (_, _, department) in enumerate(self.clerks):
+            by_department[department].append(index)
+        pairs = [
+            (i, by_department[departments[i % len(departments)]][i // len(departments)])
+            for i in range(len(self.booths))
+        ]
+        async with httpx.AsyncClient(base_url=self.base, timeout=60) as http:
+            calls, failed = await set_up_calls(
+                http, pairs, self.booth_peers, self.clerk_peers, self.booths, self.clerks
+            )
+        self.calls += calls
+        self.failed += failed
+
+
 async def drive(
-    base: str,
-    pid: int,
-    booths: list[tuple[str, str]],
-    clerks: list[tuple[str, str, str]],
+    hub: HubUnderTest,
+    control: HubUnderTest,
     seconds: float,
     rates: list[float],
     departments: list[str],
-    baseline_calls: int,
     profile: str = "",
 ) -> dict[str, Any]:
-    ws_base = "ws://" + base.removeprefix("http://")
+    """Relay on ``hub`` (thousands of sockets) and, at the same moments and rate, on
+    ``control`` (a second hub process with a few sockets): the machine is shared by other
+    work, so the ratio of the two is the figure that says what the sockets cost."""
     load = LoadWatch()
-    result: dict[str, Any] = {"hub_rss_mb": {"idle": round(rss_mb(pid), 1)}}
-    # Booth i calls a clerk of department i % D (clerk i % D + D * (i // D) is one).
-    by_department: dict[str, list[int]] = {d: [] for d in departments}
-    for index, (_, _, department) in enumerate(clerks):
-        by_department[department].append(index)
-    pairs = [
-        (i, by_department[departments[i % len(departments)]][i // len(departments)])
-        for i in range(len(booths))
-    ]
     setup = Samples()
-    booth_peers: dict[int, Peer] = {}
-    clerk_peers: dict[int, Peer] = {}
-
-    async def connect_all(booth_ix: list[int], clerk_ix: list[int]) -> None:
-        opened = await open_many(ws_base + "/ws/booth", [booths[i][1] for i in booth_ix], setup)
-        booth_peers.update(zip(booth_ix, opened, strict=True))
-        opened = await open_many(ws_base + "/ws/clerk", [clerks[i][1] for i in clerk_ix], setup)
-        clerk_peers.update(zip(clerk_ix, opened, strict=True))
+    result: dict[str, Any] = {"hub_rss_mb": {"idle": round(rss_mb(hub.pid), 1)}}
+    await control.connect(setup)
+    await control.set_up_calls(departments)
+    result["control_sockets"] = len(control.peers)
+    t0 = time.perf_counter()
+    await hub.connect(setup)
+    result["connect_s"] = round(time.perf_counter() - t0, 2)
+    result["hub_rss_mb"]["connected"] = round(rss_mb(hub.pid), 1)
+    async with httpx.AsyncClient(base_url=hub.base, timeout=60) as http:
+        result["booths_online"] = (await http.get("/api/v1/health")).json()["booths_online"]
+    t0 = time.perf_counter()
+    await hub.set_up_calls(departments)
+    result["call_setup_s"] = round(time.perf_counter() - t0, 2)
+    result["call_setup_failures"] = len(hub.failed) + len(control.failed)
+    if hub.failed or control.failed:
+        result["call_setup_first_failure"] = (hub.failed + control.failed)[0]
+    result["calls"] = len(hub.calls)
+    result["sockets"] = len(hub.peers)
+    result["hub_rss_mb"]["in_calls"] = round(rss_mb(hub.pid), 1)
 
     profiler = None
-    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
-        # Baseline: the same hub with only a few sockets open, so the ratio below says
-        # what the 2,800 sockets cost whatever else the shared machine is doing.
-        few = pairs[:baseline_calls]
-        await connect_all([b for b, _ in few], [c for _, c in few])
-        calls, failed = await set_up_calls(http, few, booth_peers, clerk_peers, booths, clerks)
-        result["baseline_sockets"] = len(booth_peers) + len(clerk_peers)
-        peers = [*booth_peers.values(), *clerk_peers.values()]
-        for rate in rates:
-            await measured("relay_baseline", result, load, pid, relay(calls, peers, rate, seconds))
-
-        t0 = time.perf_counter()
-        await connect_all(
-            [b for b, _ in pairs[baseline_calls:]],
-            [c for c in range(len(clerks)) if c not in clerk_peers],
-        )
-        result["connect_s"] = round(time.perf_counter() - t0, 2)
-        result["hub_rss_mb"]["connected"] = round(rss_mb(pid), 1)
-        result["booths_online"] = (await http.get("/api/v1/health")).json()["booths_online"]
-        t0 = time.perf_counter()
-        more, more_failed = await set_up_calls(
-            http, pairs[baseline_calls:], booth_peers, clerk_peers, booths, clerks
-        )
-        calls += more
-        failed += more_failed
-        result["call_setup_s"] = round(time.perf_counter() - t0, 2)
-        result["call_setup_failures"] = len(failed)
-        if failed:
-            result["call_setup_first_failure"] = failed[0]
-        result["calls"] = len(calls)
-    result["sockets"] = len(booth_peers) + len(clerk_peers)
-    result["hub_rss_mb"]["in_calls"] = round(rss_mb(pid), 1)
-
     if profile:
-        profiler = start_profiler({"hub": pid, "client": os.getpid()}, profile)
-    peers = [*booth_peers.values(), *clerk_peers.values()]
+        profiler = start_profiler({"hub": hub.pid, "client": os.getpid()}, profile)
     for rate in rates:
-        await measured("relay_steady", result, load, pid, relay(calls, peers, rate, seconds))
+        full, few = await asyncio.gather(
+            measured(load, hub.pid, relay(hub.calls, hub.peers, rate, seconds)),
+            measured(load, control.pid, relay(control.calls, control.peers, rate, seconds)),
+        )
+        result.setdefault("relay_steady", []).append(full)
+        result.setdefault("relay_control", []).append(few)
+        if "p99_ms" in full and few.get("p99_ms"):
+            full["p99_ratio_to_control"] = round(full["p99_ms"] / few["p99_ms"], 2)
+            full["p50_ratio_to_control"] = round(full["p50_ms"] / few["p50_ms"], 2)
 
     async def burst() -> dict[str, Any]:
         """Every clerk in a call signals its booth at once."""
         samples = Samples()
-        for p in peers:
+        for p in hub.peers:
             p.latencies = samples
         await asyncio.gather(
-            *(c.candidate(call_id, b_addr, as_event=False) for _, c, call_id, b_addr, _ in calls)
+            *(
+                c.candidate(call_id, b_addr, as_event=False)
+                for _, c, call_id, b_addr, _ in hub.calls
+            )
         )
-        await samples.settle(len(calls))
-        return summary(samples.values, len(calls))
+        await samples.settle(len(hub.calls))
+        return summary(samples.values, len(hub.calls))
 
-    result["relay_burst"] = await measured("relay_burst", {}, load, pid, burst())
+    result["relay_burst"] = await measured(load, hub.pid, burst())
     if profiler is not None:
         stop_profiler(profiler)
-    result["p99_ratio_full_to_baseline"] = [
-        round(full["p99_ms"] / base_["p99_ms"], 1)
-        for full, base_ in zip(result["relay_steady"], result["relay_baseline"], strict=True)
-        if "p99_ms" in full and base_.get("p99_ms")
-    ]
-    result["hub_rss_mb"]["end"] = round(rss_mb(pid), 1)
+    result["hub_rss_mb"]["end"] = round(rss_mb(hub.pid), 1)
     result["sockets_closed_by_hub"] = sum(
-        1 for p in peers if p.closed or p.ws.close_code is not None
+        1 for p in hub.peers if p.closed or p.ws.close_code is not None
     )
     load.task.cancel()
-    for p in peers:
+    for p in hub.peers + control.peers:
         await p.ws.close()
     return result
+
+
+def start_hub(db_url: str) -> tuple[subprocess.Popen[bytes], str]:
+    """``kiosk hub`` on a free port, once its health check answers."""
+    port = free_port()
+    command = [sys.executable, "-m", "kiosk", "--log-level", "WARNING", "hub"]
+    hub = subprocess.Popen(
+        [*command, "--db", db_url, "--port", str(port)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
+                return hub, base
+        except httpx.HTTPError:
+            pass
+        if hub.poll() is not None or time.monotonic() > deadline:
+            hub.kill()
+            raise RuntimeError("the hub did not start")
+        time.sleep(0.1)  # polling the observable condition: health answers
 
 
 def main() -> int:
@@ -464,13 +505,13 @@ def main() -> int:
         help="signals per second for each steady phase (comma-separated)",
     )
     parser.add_argument(
-        "--baseline-calls",
+        "--control-calls",
         type=int,
         default=5,
-        help="calls (2 sockets each) open during the baseline relay phases",
+        help="calls (2 sockets each) on the control hub that relays at the same time",
     )
     parser.add_argument(
-        "--profile", default="", help="write py-spy collapsed stacks of the hub to this file"
+        "--profile", default="", help="write py-spy collapsed stacks to FILE.hub, FILE.client"
     )
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "hub.json"))
     args = parser.parse_args()
@@ -478,55 +519,27 @@ def main() -> int:
     rates = [float(r) for r in args.rates.split(",")]
     limit = raise_fd_limit(2 * (args.booths + args.clerks) + 1024)
     departments = [d.code for d in load_catalog().departments]
+    processes: list[subprocess.Popen[bytes]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        db_url = f"sqlite:///{tmp}/hub.sqlite3"
-        booths, clerks = seed(db_url, args.booths, args.clerks, departments)
-        port = free_port()
-        hub = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "kiosk",
-                "--log-level",
-                "WARNING",
-                "hub",
-                "--db",
-                db_url,
-                "--port",
-                str(port),
-            ],
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
-        base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if hub.poll() is not None or time.monotonic() > deadline:
-                    print("the hub did not start", file=sys.stderr)
-                    return 1
-                time.sleep(0.1)
+            hubs = []
+            for name, booths, clerks in (
+                ("hub", args.booths, args.clerks),
+                ("control", args.control_calls, args.control_calls),
+            ):
+                db_url = f"sqlite:///{tmp}/{name}.sqlite3"
+                booth_rows, clerk_rows = seed(db_url, booths, clerks, departments)
+                process, base = start_hub(db_url)
+                processes.append(process)
+                hubs.append(HubUnderTest(base, process.pid, booth_rows, clerk_rows))
             result = asyncio.run(
-                drive(
-                    base,
-                    hub.pid,
-                    booths,
-                    clerks,
-                    args.seconds,
-                    rates,
-                    departments,
-                    args.baseline_calls,
-                    args.profile,
-                )
+                drive(hubs[0], hubs[1], args.seconds, rates, departments, args.profile)
             )
         finally:
-            hub.terminate()
-            hub.wait(30)
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                process.wait(30)
     result = {
         "benchmark": "hub signaling relay and connection capacity",
         "booths": args.booths,

@@ -5,15 +5,17 @@ tests) and reads each with:
 
 * ``raw-tesseract``: the baseline. tesseract (chi_sim) on the whole photo as it comes
   from the camera, no outline, no flattening, no layout; fields parsed from its text.
-* ``tesseract`` and ``rapidocr``: the booth pipeline (kiosk ocr): find and flatten the
-  page, even the light, per-region reading with layout knowledge, code re-reads.
+* ``tesseract``, ``rapidocr`` and ``hybrid`` (tesseract lays out the page, RapidOCR's
+  recogniser reads the field crops): the booth pipeline (kiosk ocr): find and flatten the
+  page, even the light, per-region reading with layout knowledge, field lines read again
+  on their own, code re-reads.
 
 Seconds are CPU seconds (this process and the tesseract processes it starts) with every
 engine held to one thread: on a shared machine wall time measures the neighbours, CPU
 time what one core would need. Wall medians are printed too. Writes
 bench/results/ocr.json.
 
-    PYTHONPATH=. python bench/ocr.py [--per-type 8] [--engines raw-tesseract,tesseract,rapidocr]
+    PYTHONPATH=. python bench/ocr.py [--per-type 10] [--engines raw-tesseract,hybrid]
 """
 
 from __future__ import annotations
@@ -141,7 +143,7 @@ def run(engines: list[str], per_type: int, first_seed: int = SCORED_SEEDS,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-type", type=int, default=8)
-    parser.add_argument("--engines", default="raw-tesseract,tesseract,rapidocr")
+    parser.add_argument("--engines", default="raw-tesseract,tesseract,rapidocr,hybrid")
     parser.add_argument("--output", type=Path, default=RESULTS)
     parser.add_argument("--first-seed", type=int, default=SCORED_SEEDS,
                         help="seed of the first photo; tune on a range away from the scored one")

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+LOAD_TIMEOUT_S = 120.0  # loading the OCR models or the service guide, off the loop
 HELP = "run the booth app (full screen, connected to its hub and devices)"
 
 
@@ -75,6 +76,10 @@ class Booth:
         self.sync = HubSync(
             self.channel, self.catalog_cache, self.outbox, self.clock, sessions=self.recovery
         )
+        from kiosk.booth_sessions import SessionTracker
+
+        self.sessions = SessionTracker(self.journal)  # citizen sessions noted for recovery
+        self.recovered: list[Any] = []  # what recovery did with interrupted sessions
         self.ui: BoothUi | None = None
         self.frames: Any = None  # the document camera (kiosk.booth_service.FrameSource)
         self.service_runner: Any = None  # the service item running now, if any
@@ -143,11 +148,17 @@ class Booth:
             return
         if ui.session is None:
             ui.start_session()
+        # Loading the OCR models and the guide takes seconds: not on the loop, whose
+        # hub channel must keep answering (a late ack fails the hub's door command).
         if self._ocr_service is None:
             ocr = self.config.ocr
-            self._ocr_service = OcrService(make_engine(ocr.engine, ocr.languages), ocr.timeout_s)
+            engine = await asyncio.wait_for(
+                asyncio.to_thread(make_engine, ocr.engine, ocr.languages), LOAD_TIMEOUT_S
+            )
+            self._ocr_service = OcrService(engine, ocr.timeout_s)
         if self._answerer is None:
-            self._answerer = Answerer(load_knowledge_base())
+            guide = await asyncio.wait_for(asyncio.to_thread(load_knowledge_base), LOAD_TIMEOUT_S)
+            self._answerer = Answerer(guide)
         if self.frames is None:
             raise DeviceError("no document camera", code="camera_absent")
         parts = ServiceParts(
@@ -164,6 +175,7 @@ class Booth:
             show_call=self.call.show_call_screen,
         )
         self.service_runner = ServiceRunner(parts, ui, code, adopted=adopted)
+        self.sessions.add_case(self.service_runner.session_id, self.service_runner.case_id)
         try:
             await self.service_runner.run()
         finally:
@@ -189,7 +201,8 @@ class Booth:
             from kiosk.booth_service import GeneratedDesk
 
             self.frames = GeneratedDesk(self.clock)
-        await self.recovery.recover()
+        self.recovered = await self.recovery.recover()
+        self.sessions.attach(ui)
         self.sync.start()
         self.outbox.start(self.client)
         self.ops.start(ui)

@@ -216,7 +216,7 @@ class BoothVoice:
             )
         self._set_voice(self.mode)
         if self.mode == "always" and self.bridge.screen == "assistant":
-            self.listen(True)
+            self.listen(True, interrupt=False)
 
     def close(self) -> None:
         """Stop listening and speaking, and let go of the UI (safe to call twice)."""
@@ -275,10 +275,13 @@ class BoothVoice:
 
     # -- speech in ---------------------------------------------------------------------------
 
-    def listen(self, on: bool) -> None:
-        """Start or stop listening (the microphone button, or the assistant screen)."""
+    def listen(self, on: bool, *, interrupt: bool = True) -> None:
+        """Start or stop listening: the microphone button (the clerk stops talking to let
+        the citizen speak), or the assistant screen in "always" mode (``interrupt``
+        False: barge-in stops the clerk once the citizen really speaks)."""
         if on and not self.listening and self.recognizer is not None and self.microphone:
-            self.stop_speaking()  # the citizen wants to talk: the clerk gives way
+            if interrupt:
+                self.stop_speaking()
             recognizer = self.recognizer
             try:
                 self.microphone.start(recognizer.feed, self._relay.source_ended.emit)
@@ -350,7 +353,7 @@ class BoothVoice:
     def _on_screen(self, name: str) -> None:
         if name == "assistant":
             if self.mode == "always" and self.recognizer is not None:
-                self.listen(True)
+                self.listen(True, interrupt=False)
         elif self.listening:
             self.listen(False)
 

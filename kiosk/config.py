@@ -67,6 +67,16 @@ class HubServerConfig:
     secret_key: str = ""  # signs citizen links; empty: generated and kept in the database
     sms_gateway_url: str = ""  # JSON POST per SMS (kiosk.hub.notify); empty: inbox only
     heartbeat_s: float = 10.0  # booth/clerk WebSocket heartbeats; silent 3x this: closed
+    # ICE servers the hub hands to clerk consoles and booths (GET /api/v1/ice-servers).
+    stun_urls: tuple[str, ...] = ()  # e.g. "stun:turn.example.gov.cn:3478"
+    # "turn:host:3478?transport=udp", "turn:host:3478?transport=tcp", "turns:host:5349"
+    turn_urls: tuple[str, ...] = ()
+    # Either a shared secret (coturn use-auth-secret/static-auth-secret): every caller gets
+    # its own credentials valid turn_ttl_s; or one static username and password.
+    turn_secret: str = ""
+    turn_ttl_s: float = 86400.0
+    turn_username: str = ""
+    turn_password: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +117,7 @@ class OcrConfig:
     # rapidocr by measurement (bench/results/ocr.json): 93.7% exact fields at 3.3 s CPU a
     # photo on one core, against tesseract's 88.4% at 1.3 s; every field is confirmed by
     # the citizen, so fewer corrections matter more than two seconds off the UI loop.
-    engine: Literal["tesseract", "rapidocr"] = "rapidocr"
+    engine: Literal["tesseract", "rapidocr", "hybrid"] = "rapidocr"
     languages: str = "chi_sim"
     timeout_s: float = 20.0
 

@@ -3,6 +3,7 @@ shared form, steps, certificates, ratings, locker deposits, and the citizen's ow
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import datetime as dt
@@ -459,14 +460,19 @@ async def edit_form(case_id: str, body: FormIn, hub: Hub, who: Caller) -> dict[s
         raise forbidden("the form is filled at the booth")
     if len(body.fields) > 100:
         raise ApiError(422, "too_many_fields", "at most 100 fields at once")
-    with hub.db() as db:
-        case = _load_case(hub, db, case_id, who)
-        if case.status != "open":
-            raise ApiError(409, "case_closed", "the case is closed")
-        case.form = {**(case.form or {}), **body.fields}
-        audit(db, who, "write", f"case:{case_id}", "form:" + ",".join(sorted(body.fields))[:200])
-        record(db, case_id, who, "form_edited", keys=sorted(body.fields))
-        form, booth_id = dict(case.form), case.booth_id
+
+    def store() -> tuple[dict[str, Any], str | None]:
+        with hub.db() as db:
+            case = _load_case(hub, db, case_id, who)
+            if case.status != "open":
+                raise ApiError(409, "case_closed", "the case is closed")
+            case.form = {**(case.form or {}), **body.fields}
+            keys = ",".join(sorted(body.fields))[:200]
+            audit(db, who, "write", f"case:{case_id}", "form:" + keys)
+            record(db, case_id, who, "form_edited", keys=sorted(body.fields))
+            return dict(case.form), case.booth_id
+
+    form, booth_id = await asyncio.to_thread(store)
     board = hub.switchboard
     if booth_id:
         if who.kind == "clerk" and board.online(f"booth:{booth_id}"):
@@ -513,22 +519,26 @@ async def add_material(case_id: str, body: MaterialIn, hub: Hub, who: Caller) ->
             image = base64.b64decode(body.image_base64, validate=True)
         except (binascii.Error, ValueError):
             raise ApiError(422, "bad_image", "image_base64 is not base64") from None
-    with hub.db() as db:
-        case = _load_case(hub, db, case_id, who)
-        m = MaterialRecord(
-            case_id=case.id,
-            code=body.code,
-            doc_type=body.doc_type,
-            image=image,
-            image_type=body.image_type,
-            ocr_fields=dict(body.ocr_fields),
-            trust_level="C",
-        )
-        db.add(m)
-        db.flush()
-        audit(db, who, "write", f"material:{m.id}", f"case:{case_id}")
-        record(db, case_id, who, "material_added", material=m.id, code=body.code)
-        view = material_view(m)
+
+    def store() -> dict[str, Any]:
+        with hub.db() as db:
+            case = _load_case(hub, db, case_id, who)
+            m = MaterialRecord(
+                case_id=case.id,
+                code=body.code,
+                doc_type=body.doc_type,
+                image=image,
+                image_type=body.image_type,
+                ocr_fields=dict(body.ocr_fields),
+                trust_level="C",
+            )
+            db.add(m)
+            db.flush()
+            audit(db, who, "write", f"material:{m.id}", f"case:{case_id}")
+            record(db, case_id, who, "material_added", material=m.id, code=body.code)
+            return material_view(m)
+
+    view = await asyncio.to_thread(store)
     await _case_changed(hub, case_id)
     return view
 
@@ -555,19 +565,25 @@ async def verify_material(
     material_id: str, body: VerifyIn, hub: Hub, who: ClerkCaller
 ) -> dict[str, Any]:
     """A clerk checked the capture against the original: trust level C -> B."""
-    with hub.db() as db:
-        m = db.get(MaterialRecord, material_id)
-        if m is None:
-            raise not_found("material")
-        case = _load_case(hub, db, m.case_id, who)
-        if m.trust_level == "B":
-            return material_view(m)
-        m.trust_level, m.verified_by, m.verified_against = "B", who.id, body.against
-        m.verified_at = utcnow()
-        audit(db, who, "write", f"material:{m.id}", "verified")
-        record(db, case.id, who, "material_verified", material=m.id, against=body.against)
-        view = material_view(m)
-        booth_id, code = case.booth_id, m.code
+
+    def store() -> tuple[dict[str, Any], bool, str | None, str]:
+        """The material's view, whether this call changed it, the booth and the code."""
+        with hub.db() as db:
+            m = db.get(MaterialRecord, material_id)
+            if m is None:
+                raise not_found("material")
+            case = _load_case(hub, db, m.case_id, who)
+            if m.trust_level == "B":
+                return material_view(m), False, None, m.code
+            m.trust_level, m.verified_by, m.verified_against = "B", who.id, body.against
+            m.verified_at = utcnow()
+            audit(db, who, "write", f"material:{m.id}", "verified")
+            record(db, case.id, who, "material_verified", material=m.id, against=body.against)
+            return material_view(m), True, case.booth_id, m.code
+
+    view, changed, booth_id, code = await asyncio.to_thread(store)
+    if not changed:
+        return view
     if booth_id:
         await _push_to_booth(
             hub,
@@ -815,9 +831,15 @@ async def _push_to_booth(hub: HubState, booth_id: str, data: dict[str, Any]) -> 
 
 async def _case_changed(hub: HubState, case_id: str) -> None:
     """Clerks in a call about the case reload it."""
-    with hub.sessions() as db:
-        case = db.get(Case, case_id)
-        booth = case.booth_id if case else None
+
+    def booth_of() -> str | None:
+        with hub.sessions() as db:
+            case = db.get(Case, case_id)
+            return case.booth_id if case else None
+
+    booth = await asyncio.to_thread(booth_of)
     if booth:
         for call_id in hub.switchboard.calls_of(f"booth:{booth}"):
-            await hub.switchboard.to_call(call_id, {"type": "case_updated", "case_id": case_id})
+            await hub.switchboard.to_call(
+                call_id, {"type": "case_updated", "case_id": case_id}, except_peer=f"booth:{booth}"
+            )  # the clerks reload; the booth hears of changes by pushes

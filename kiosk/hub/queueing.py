@@ -256,6 +256,7 @@ async def accept(hub: HubState, clerk: Principal, entry_id: str) -> dict[str, An
                 "department": department,
                 "clerk": clerk_info,
                 "peer": clerk.peer,
+                "ice": hub.settings.ice.for_peer(f"booth:{booth_id}", hub.clock),
             },
             wait=False,
         )
@@ -266,6 +267,7 @@ async def accept(hub: HubState, clerk: Principal, entry_id: str) -> dict[str, An
         "case_id": case_id,
         "peers": others,
         "you": clerk.peer,
+        "ice": hub.settings.ice.for_peer(clerk.peer, hub.clock),
     }
 
 

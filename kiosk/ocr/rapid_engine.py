@@ -101,12 +101,37 @@ class RapidOcrEngine:
     ) -> list[TextLine]:
         if not crops:
             return []
-        results, _ = self._ocr.text_rec([self._colour(c) for c in crops])
+        # the recogniser's cost grows with the crop's width: cut each crop to its ink, and
+        # do not run it at all on a blank one (the empty third line of an address)
+        spans = [ink_span(crop) for crop in crops]
+        inked = [i for i, span in enumerate(spans) if span is not None]
+        texts: dict[int, tuple[str, float]] = {}
+        if inked:
+            trimmed = []
+            for i in inked:
+                left, right = spans[i] or (0, 0)
+                trimmed.append(self._colour(crops[i][:, left:right]))
+            results, _ = self._ocr.text_rec(trimmed)
+            texts = {i: (text, float(score)) for i, (text, score) in
+                     zip(inked, results, strict=True)}
         lines: list[TextLine] = []
-        for crop, (text, score) in zip(crops, results, strict=True):
+        for i, crop in enumerate(crops):
+            text, score = texts.get(i, ("", 0.0))
             text = _SPACE.sub("", text)
             if alphabet:
                 text = "".join(c for c in text if c in alphabet)
-            height, width = crop.shape[:2]
-            lines.append(TextLine(text, (0, 0, width, height), round(float(score), 3)))
+            left, right = spans[i] or (0, 0)
+            lines.append(TextLine(text, (left, 0, right, crop.shape[0]), round(score, 3)))
         return lines
+
+
+def ink_span(crop: np.ndarray, dark: int = 150) -> tuple[int, int] | None:
+    """Columns (start, end) of ``crop`` that hold ink, with a margin; None if blank."""
+    gray = crop if crop.ndim == 2 else crop[..., 1]
+    if gray.size == 0:
+        return None
+    columns = np.flatnonzero((gray < dark).sum(axis=0) >= 2)
+    if columns.size == 0:
+        return None
+    margin = max(4, gray.shape[0] // 3)
+    return max(0, int(columns[0]) - margin), min(gray.shape[1], int(columns[-1]) + 1 + margin)

@@ -32,8 +32,11 @@ def story_config(hub: Any, tmp_path: Path, booth_id: str | None = None) -> Confi
     )
 
 
-async def until(signal: Any, done: Callable[[], bool], what: str) -> None:
-    """Wait, on ``signal``'s emissions, until ``done()``; fail after TIMEOUT_S."""
+async def until(
+    signal: Any, done: Callable[[], bool], what: str, seen: Callable[[], object] | None = None
+) -> None:
+    """Wait, on ``signal``'s emissions, until ``done()``; fail after TIMEOUT_S, saying
+    what ``seen()`` shows then."""
     loop = asyncio.get_running_loop()
     while not done():
         fired: asyncio.Future[None] = loop.create_future()
@@ -46,19 +49,27 @@ async def until(signal: Any, done: Callable[[], bool], what: str) -> None:
         try:
             await asyncio.wait_for(fired, TIMEOUT_S)
         except TimeoutError:
-            raise AssertionError(f"timed out waiting for {what}") from None
+            shown = f"; seen {seen()}" if seen is not None else ""
+            raise AssertionError(f"timed out waiting for {what}{shown}") from None
         finally:
             signal.disconnect(slot)
 
 
-async def poll(predicate: Callable[[], object], what: str, within: float = TIMEOUT_S) -> None:
+async def poll(
+    predicate: Callable[[], object],
+    what: str,
+    within: float = TIMEOUT_S,
+    seen: Callable[[], object] | None = None,
+) -> None:
     """Poll an observable condition that has no signal (a browser's state, a device
-    emulator, the hub's database) until it holds; fail after ``within`` seconds."""
+    emulator, the hub's database) until it holds; fail after ``within`` seconds, saying
+    what ``seen()`` shows then."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + within
     while not predicate():
         if loop.time() > deadline:
-            raise AssertionError(f"timed out after {within} s waiting for {what}")
+            shown = f"; seen {seen()}" if seen is not None else ""
+            raise AssertionError(f"timed out after {within} s waiting for {what}{shown}")
         await asyncio.sleep(0.05)
 
 

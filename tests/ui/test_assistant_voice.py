@@ -91,7 +91,7 @@ def test_microphone_button_modes(make_ui, qtbot) -> None:
     qtbot.mouseRelease(mic, Qt.MouseButton.LeftButton)
     assert requests == [True, False, True, False]
     ui.bridge.assistant_partial.emit("我想问一下")
-    assert screen.partial.isVisible() and screen.partial.text() == "我想问一下"
+    assert screen.partial.isVisible() and screen.partial.text().startswith("我想问一下")
     ui.bridge.assistant_partial.emit("")
     assert not screen.partial.isVisible()
     ui.set_language("en")
@@ -115,3 +115,68 @@ def test_the_qt_audio_output_plays_speech(qtbot, tmp_path: Path) -> None:
     player.play(spoken)
     driver.started()
     qtbot.waitUntil(lambda: not player.playing, timeout=int(spoken.duration_s * 1000) + 5000)
+
+
+def _text_only_voice(ui, tmp_path: Path, **kwargs):  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from kiosk.booth_voice import BoothVoice
+    from kiosk.config import load_config
+
+    config = load_config(environ={})
+    config = dataclasses.replace(
+        config, speech=dataclasses.replace(config.speech, models_dir=str(tmp_path / "none"))
+    )
+    voice = BoothVoice(
+        config,
+        ui.clock,
+        output=ClockedOutput(ui.clock.monotonic),
+        tts=TextToSpeech(tmp_path / "tts"),
+        answer=lambda text, lang: f"答：{text}",
+        **kwargs,
+    )
+    voice.attach(ui)
+    return voice
+
+
+def test_without_a_model_the_clerk_answers_typed_questions_aloud(
+    make_ui, qtbot, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QLineEdit
+
+    ui = make_ui()
+    ui.start_session()
+    ui.bridge.show_assistant()
+    voice = _text_only_voice(ui, tmp_path)
+    try:
+        mic = ui.window.findChild(QPushButton, "AssistantMicButton")
+        assert not mic.isVisible() and voice.recognizer is None  # touch and typing only
+        box = ui.window.findChild(QLineEdit, "AssistantInput")
+        box.setText("公积金怎么提")
+        with qtbot.waitSignal(voice.driver.level_changed, timeout=30_000):
+            qtbot.keyClick(box, Qt.Key.Key_Return)
+        screen = ui.window.screens["assistant"]
+        assert screen.turns == [("citizen", "公积金怎么提"), ("clerk", "答：公积金怎么提")]
+        assert voice.player.playing and voice.spoken[-1].caption == "答：公积金怎么提"
+        assert ui.window.footer.captions.text() == "答：公积金怎么提"
+        ui.end_session("citizen")  # the citizen leaves: silence at once
+        assert not voice.player.playing and voice.spoken == []
+    finally:
+        voice.close()
+
+
+def test_no_answers_from_the_knowledge_base_while_a_service_conversation_runs(
+    make_ui, tmp_path: Path
+) -> None:
+    ui = make_ui()
+    ui.start_session()
+    ui.bridge.show_assistant()
+    asked: list[str] = []
+    voice = _text_only_voice(ui, tmp_path, conversation_running=lambda: True)
+    voice.answer = lambda text, lang: asked.append(text) or ""
+    try:
+        ui.bridge.assistant_answered.emit("五万")
+        voice._answers.shutdown(wait=True)  # whatever was queued has run
+        assert asked == []
+    finally:
+        voice.close()

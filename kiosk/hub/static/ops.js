@@ -77,22 +77,7 @@ function applyLang() {
   document.title = t("title");
 }
 
-async function api(method, path, body) {
-  const r = await fetch("/api/v1" + path, {
-    method,
-    headers: { "Content-Type": "application/json", Authorization: "Bearer " + token },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = await r.json().catch(() => ({}));
-  if (!r.ok) {
-    // A booth's refusal (e.g. a pushed setting of the wrong type) comes as details.reason.
-    const err = data.error || {};
-    const reason = err.details && err.details.reason;
-    throw Object.assign(new Error(reason ? `${err.code}: ${reason}` : (err.code || r.status)),
-      { status: r.status });
-  }
-  return data;
-}
+const api = xwApi.makeApi({ token: () => token, base: "/api/v1" });
 
 function duration(seconds) {
   if (seconds === null || seconds === undefined) return "–";
@@ -170,7 +155,8 @@ $("#config-form").addEventListener("submit", async (ev) => {
     form.reset();
     form.hidden = true;
   } catch (e) {
-    notice(`${t("failed")}: ${e.message}`, true);
+    // A booth's refusal names its reason (config_bad_value, config_unknown_key, ...).
+    notice(`${t("failed")}: ${e.message}${e.details && e.details.reason ? " (" + e.details.reason + ")" : ""}`, true);
   }
 });
 $("#config-cancel").addEventListener("click", () => { $("#config-form").hidden = true; });

@@ -50,10 +50,12 @@ class AssistantScreen(Screen):
         self.log = QVBoxLayout(body)
         self.log.setContentsMargins(0, 0, 8, 0)
         self.log.setSpacing(14)
+        self.log.setAlignment(Qt.AlignmentFlag.AlignTop)  # turns from the top, not spread
         self.area = scroll_area(body)
         self.page.addWidget(self.area, 1)
-        self.partial = label("muted")
+        self.partial = label("subtitle")
         self.partial.setObjectName("AssistantPartial")
+        self.partial.setAlignment(Qt.AlignmentFlag.AlignRight)
         exempt_from_translation(self.partial)  # the citizen's own words
         self.partial.hide()
         self.page.addWidget(self.partial)
@@ -110,7 +112,7 @@ class AssistantScreen(Screen):
             b.show()
 
     def show_partial(self, text: str) -> None:
-        self.partial.setText(text)
+        self.partial.setText(f"{text} …" if text else "")
         self.partial.setVisible(bool(text))
 
     def set_voice(self, state: str) -> None:
@@ -160,12 +162,15 @@ class AssistantScreen(Screen):
 
     def _on_session(self, active: bool) -> None:
         if not active:  # the conversation is the citizen's data: gone with the session
-            self.turns.clear()
-            clear_layout(self.log)
-            clear_layout(self.choices)  # type: ignore[arg-type]
-            self.input.clear()
-            self.show_partial("")
-            self.avatar.set_level(0.0)
+            self.clear_conversation()
+
+    def clear_conversation(self) -> None:
+        self.turns.clear()
+        clear_layout(self.log)
+        clear_layout(self.choices)  # type: ignore[arg-type]
+        self.input.clear()
+        self.show_partial("")
+        self.avatar.set_level(0.0)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("数字业务员"))

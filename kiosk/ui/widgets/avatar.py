@@ -97,7 +97,7 @@ class ClerkAvatar(QWidget):
         p.drawPath(shoulders)
         p.restore()
         # face and hair
-        face_r = r * 0.52
+        face_r = r * 0.58
         face_c = QPointF(center.x(), center.y() - r * 0.08)
         p.setBrush(QColor(str(c["hair"])))
         p.drawEllipse(QPointF(face_c.x(), face_c.y() - face_r * 0.12), face_r * 1.06, face_r * 1.0)
@@ -118,7 +118,7 @@ class ClerkAvatar(QWidget):
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawArc(mouth.adjusted(0, -face_r * 0.18, 0, face_r * 0.12), 200 * 16, 140 * 16)
         else:
-            height = face_r * (0.08 + 0.42 * self.mouth_open)
+            height = face_r * (0.08 + 0.3 * self.mouth_open)
             p.setPen(outline)
             p.setBrush(QColor(str(c["mouth"])))
             p.drawEllipse(QRectF(mouth.x(), mouth_y - height / 3, mouth_w, height))
