@@ -171,6 +171,7 @@ class OpsConfig:
     # figure measured after the warm-up sessions (kiosk.ops.restart_policy).
     restart_warmup_sessions: int = 20
     restart_growth_mb: int = 300
+    malloc_arenas: int = 2  # glibc malloc arenas (less fragmentation from call threads); 0: glibc's
     alert_disk_free_ratio: float = 0.05  # a booth's data disk below 5 % free
     alert_disk_free_mb: int = 1024  # or below 1 GiB free
     alert_rss_mb: int = 3072  # the booth process over 3 GiB
