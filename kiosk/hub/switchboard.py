@@ -204,7 +204,8 @@ class Switchboard:
         link.start()
         if old is not None:
             self._fail_pending(old, "replaced")
-            await old.close(4000, "replaced by a newer connection")
+            # In the background: a stale socket may not drain; its read loop waits for it.
+            old.close_soon(4000, "replaced by a newer connection")
 
     def detach(self, link: Link) -> None:
         if self.links.get(link.peer) is link:
@@ -471,7 +472,7 @@ class Switchboard:
                 if local.department:
                     self._by_department.get(local.department, set()).discard(peer)
                 self._fail_pending(local, "replaced")
-                await local.close(4000, "replaced by a newer connection")
+                local.close_soon(4000, "replaced by a newer connection")
         elif op == "offline":
             remote = self._remote.get(peer)
             if remote is not None and remote.process == sender:
