@@ -53,11 +53,12 @@ class Booth:
         from kiosk.backend.outbox import Outbox
         from kiosk.backend.recovery import Recovery, SessionJournal
         from kiosk.backend.sync import HubSync
+        from kiosk.booth_ops import BoothOps, with_pushed_settings
 
-        self.config = config
         self.clock = clock or SystemClock()
         self.data = data_dir(config)
         self.data.mkdir(parents=True, exist_ok=True, mode=0o700)
+        config = self.config = with_pushed_settings(config, self.data)  # operator's pushes
         hub = config.hub
         self.client = HubClient(hub.url, hub.token, timeout_s=hub.timeout_s)
         self.catalog_cache = CatalogCache(self.client, self.data, self.clock)
@@ -75,6 +76,10 @@ class Booth:
         self.sync = HubSync(
             self.channel, self.catalog_cache, self.outbox, self.clock, sessions=self.recovery
         )
+        from kiosk.booth_sessions import SessionTracker
+
+        self.sessions = SessionTracker(self.journal)  # citizen sessions noted for recovery
+        self.recovered: list[Any] = []  # what recovery did with interrupted sessions
         self.ui: BoothUi | None = None
         self.frames: Any = None  # the document camera (kiosk.booth_service.FrameSource)
         self.service_runner: Any = None  # the service item running now, if any
@@ -84,7 +89,9 @@ class Booth:
         self.locker: Any = None
         self.idcard: Any = None  # the ID-card reader (kiosk.devices.idcard.reader.IdCardReader)
         self.watchdog: Any = None
+        self.voice: Any = None  # kiosk.booth_voice.BoothVoice, once the UI is up
         self._tasks: list[asyncio.Task[Any]] = []
+        self.ops = BoothOps(self)  # health, restarts, the operator's config (kiosk.booth_ops)
         self.channel.on_command("open_door", self._on_open_door)
         self.channel.on_command("start_session", self._on_start_session)
         self.channel.on_command("end_session", self._on_end_session)
@@ -113,6 +120,7 @@ class Booth:
             connection=self.channel,
             start_service=self.start_service,
             on_start=self.start,
+            on_stop=self.stop,
             request_clerk=self.call.request_clerk,
             end_call=self.call.end_call,
         )
@@ -167,6 +175,7 @@ class Booth:
             show_call=self.call.show_call_screen,
         )
         self.service_runner = ServiceRunner(parts, ui, code, adopted=adopted)
+        self.sessions.add_case(self.service_runner.session_id, self.service_runner.case_id)
         try:
             await self.service_runner.run()
         finally:
@@ -182,6 +191,9 @@ class Booth:
 
         self.ui = ui
         self.call.attach(ui)
+        from kiosk.booth_voice import attach_voice
+
+        self.voice = attach_voice(self, ui)  # the digital clerk's voice and microphone
         wipe_stale(self.session_root)
         self.catalog_cache.add_listener(self._on_catalog_status)
         await self._open_devices()
@@ -189,9 +201,11 @@ class Booth:
             from kiosk.booth_service import GeneratedDesk
 
             self.frames = GeneratedDesk(self.clock)
-        await self.recovery.recover()
+        self.recovered = await self.recovery.recover()
+        self.sessions.attach(ui)
         self.sync.start()
         self.outbox.start(self.client)
+        self.ops.start(ui)
         self._tasks.append(self.channel.start())
         notifier = SystemdNotifier()
         if notifier.watchdog_interval_s:
@@ -203,8 +217,11 @@ class Booth:
         log.info("booth %s started (hub %s)", self.config.booth.id, self.config.hub.url)
 
     async def stop(self) -> None:
+        await self.ops.stop()
         with contextlib.suppress(Exception):
             await self.call.close()
+        if self.voice is not None:
+            self.voice.close()
         for task in self._tasks:
             task.cancel()
         for stop in (self.channel.stop, self.sync.stop, self.outbox.stop):
@@ -223,7 +240,7 @@ class Booth:
         except (DeviceError, OSError) as exc:
             log.error("door relay unavailable: %s", exc)
         try:
-            self.locker = await open_locker_bank(devices, self.data, _HubAlerts(self), self.clock)
+            self.locker = await open_locker_bank(devices, self.data, self.ops.alerts, self.clock)
         except (DeviceError, OSError) as exc:
             log.error("locker unavailable: %s", exc)
         try:
@@ -284,25 +301,6 @@ class _NoPresenceSensor:
         return None
 
 
-class _HubAlerts:
-    """Device alerts go to the hub as ``device_fault`` events (kept while offline)."""
-
-    def __init__(self, booth: Booth) -> None:
-        self._booth = booth
-
-    async def alert(self, alert: Any) -> None:
-        kind = getattr(getattr(alert, "kind", None), "value", str(alert))
-        self._booth.channel.send_event(
-            "device_fault",
-            {
-                "device": "locker",
-                "kind": kind,
-                "slot": getattr(alert, "slot", None),
-                "message": getattr(alert, "message", ""),
-            },
-        )
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--windowed", action="store_true", help="a window, not full screen")
     parser.add_argument("--orientation", choices=["portrait", "landscape"])
@@ -325,4 +323,5 @@ def main(args: argparse.Namespace, config: Config) -> int:
         booth = Booth(config)
     except XiaowuError:
         raise
-    return run_booth(config, booth.collaborators())
+    code = run_booth(config, booth.collaborators())
+    return booth.ops.exit_code or code  # RESTART_EXIT_CODE: systemd starts a fresh process

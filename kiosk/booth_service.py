@@ -37,10 +37,13 @@ events (``capture_skipped`` -> MaterialSkipped, ``fields_confirmed`` -> FieldEdi
 each change then FieldsConfirmed, ``rating_submitted`` -> Rated, the session's end ->
 Cancelled).
 
-A self-service item's review step (``mode: self``, e.g. the provident fund withdrawal) is
-decided by the department's rules. The hub has no rules engine yet, so the booth applies
-the rule it can: the form passed its checks when the citizen confirmed it
-(:class:`~kiosk.flows.messages.RulesApproved` after the submission is saved).
+A review step that the department's rules decide (the catalog step's ``rules``, or any
+review of a self-service item) is reported to the hub after the submission, through the
+outbox like every write; the hub evaluates the rules and issues the receipt to the
+citizen's phone, or refers the case to a clerk (kiosk.hub.rules_review). The booth does
+not wait for that decision, which may come after the hub is back: the citizen's item
+moves on (:class:`~kiosk.flows.messages.RulesApproved` once the submission is saved) and
+the done screen promises the receipt rather than claiming it.
 """
 
 from __future__ import annotations
@@ -695,6 +698,7 @@ class ServiceRunner:
         # A yes-or-no question gets two buttons; other answers are typed (or spoken).
         step = getattr(getattr(reply.turn, "step", None), "value", "")
         choices = (YES_WORDS[0], NO_WORDS[0]) if step in YES_NO_STEPS else ()
+        self.bridge.assistant_expected.emit(reply.expected)  # the recognizer's grammar
         self.bridge.say_assistant("clerk", reply.caption, choices)
 
     async def _call_clerk(self, department: str) -> None:
@@ -713,7 +717,9 @@ class ServiceRunner:
         return None
 
     def _on_submitted(self, command: SubmitCase) -> None:
-        if self.service.mode == "self" and not self.service.needs_clerk:
+        step = self.service.steps[command.step]
+        if step.rules is not None or not self.service.needs_clerk:
+            self.hub.complete_step(self.case_id, command.step)  # the hub's rules decide
             self.post(RulesApproved(command.department))
 
     def _sync_steps(self) -> None:

@@ -30,6 +30,12 @@ Endpoints the booth uses:
 - ``POST /api/v1/cases/{id}/steps/{position}/complete`` for the citizen's own steps
   (identify, questions, capture, form, locker, rating); clerks complete the rest
 
+- ``GET /api/v1/ice-servers`` (booths and clerks) -> ``{"iceServers": [{"urls": [...],
+  "username"?, "credential"?}], "ttl_s": seconds | null}``: STUN/TURN servers in the W3C
+  ``RTCIceServer`` shape; TURN credentials are the caller's own, short-lived when the hub
+  has a TURN secret (kiosk.hub.ice). ``POST /api/v1/queue/{id}/accept`` carries the same
+  under ``ice``.
+
 Registration (admin clerk): ``POST /api/v1/booths {"id", "name"}`` -> ``{"id", "token"}``
 (``kiosk hub --register-booth ID`` does the same from the command line).
 
@@ -62,7 +68,8 @@ handshake (HTTP 403): do not retry with it. All frames are JSON objects with a `
   "candidate"?}``
   ``queue`` ``{"status": "waiting", "entry_id", "department", "position",
   "estimated_wait_s"}`` or ``{"status": "accepted", "call_id", "department", "clerk":
-  {"id", "name", "department"}, "peer": "clerk:<id>"}``
+  {"id", "name", "department"}, "peer": "clerk:<id>", "ice": {"iceServers", "ttl_s"}}``
+  (``ice``: STUN/TURN for this call, as ``GET /api/v1/ice-servers``)
   ``config``, ``restart``
 
   ``queue`` and ``signal`` commands are sent without the hub waiting for the ack.
@@ -88,6 +95,13 @@ offers to the booth and to every clerk in it). The booth only answers. The clerk
 asks for audio plus two video m-lines from the booth: the face camera first, then the
 document camera. ``bye`` ends one peer connection; when a call ends every participant
 gets ``bye`` from the one who ended it.
+
+Several hub processes
+=====================
+On PostgreSQL, any number of hub processes may serve the same database behind one
+address: a booth and a clerk connected to different processes queue, call and signal as
+if they were on one (kiosk.hub.fanout, PostgreSQL LISTEN/NOTIFY; nothing else to run).
+On SQLite the hub is one process.
 
 Clerk WebSocket ``/ws/clerk``
 =============================

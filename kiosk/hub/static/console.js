@@ -55,23 +55,7 @@ function applyLang() {
   if (currentCase) renderCase(currentCase);
 }
 
-function newKey() {
-  return (crypto.randomUUID && crypto.randomUUID()) || String(Date.now()) + Math.random();
-}
-
-async function api(method, path, body) {
-  const headers = {};
-  if (token) headers.Authorization = "Bearer " + token;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (method !== "GET") headers["Idempotency-Key"] = newKey();
-  const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = (r.headers.get("content-type") || "").includes("json") ? await r.json() : null;
-  if (!r.ok) {
-    const code = (data && data.error && data.error.code) || String(r.status);
-    throw Object.assign(new Error(code), { code });
-  }
-  return data;
-}
+const api = xwApi.makeApi({ token: () => token });
 
 function log(text) {
   const li = document.createElement("li");
@@ -197,7 +181,8 @@ async function accept(entry) {
     log(`${t("error")}: ${err.code}`);
     return;
   }
-  call = { id: res.call_id, booth_id: res.booth_id, case_id: res.case_id, me: res.you };
+  // res.ice: the hub's STUN/TURN servers with this clerk's own TURN credentials.
+  call = { id: res.call_id, booth_id: res.booth_id, case_id: res.case_id, me: res.you, ice: res.ice };
   $("#call-panel").hidden = false;
   $("#call-id").textContent = `${t("booth")} ${res.booth_id}`;
   // The case first: a peer that cannot be reached must not keep the clerk from it.
@@ -221,7 +206,8 @@ async function getLocalMedia() {
 }
 
 function makePc(peer) {
-  const pc = new RTCPeerConnection({ iceServers: [] });
+  const iceServers = (call && call.ice && call.ice.iceServers) || [];
+  const pc = new RTCPeerConnection({ iceServers });
   pcs.set(peer, pc);
   pc.ontrack = (ev) => onTrack(peer, pc, ev);
   pc.onconnectionstatechange = () => log(`${peer}: ${pc.connectionState}`);
