@@ -248,6 +248,7 @@ async def test_story_a_enterprise_deregistration_by_appointment(
             # -- tax review: materials on the hub, one checked against the original --------
             await poll(lambda: len(hub_rows(MaterialRecord, case_id, "id")) == 2, "materials")
             await tax.wait_for_selector("#materials li.material img", timeout=WAIT_MS)
+            await poll(lambda: painted(1), "the tax clerk's video during the review")
             await shots("call-tax-review")
             licence_item = "#materials li.material:has(b:text-is('business_license'))"
             await tax.fill(f"{licence_item} input.against", "营业执照正本（视频核验）")
@@ -313,7 +314,7 @@ async def test_story_a_enterprise_deregistration_by_appointment(
                 "the door closed with the envelope",
             )
             assert not locker.is_open(slot) and locker.items[slot]
-            await shots("locker-closed")
+            await shots("call-market-review")  # the door closed: the review begins
             await poll(lambda: hub_rows(LockerDeposit, case_id, "id"), "the deposit on the hub")
             deposits = hub_rows(LockerDeposit, case_id, "slot", "door", "item_present")
             assert deposits == [(str(slot), "closed", True)]
