@@ -78,12 +78,14 @@ async def walk_in_withdrawal(
     *,
     faults: Faults | None = None,
     adjust: Callable[[Config], Config] | None = None,
+    phone_in_browser: bool = True,
 ) -> StoryRun:
     """Story B at the booth, as the citizen; checks what he sees, the hub's case, the wipe.
 
     ``hub`` needs ``url`` and ``register_booth``; ``faults`` runs while the booth uploads
     his submission and after his done screen (kiosk.tests' fault tests); ``adjust``
-    changes the booth's configuration.
+    changes the booth's configuration; ``phone_in_browser`` opens his citizen page in
+    Chromium to see the receipt there.
     """
     faults = faults or Faults()
     keep = os.environ.get("STORY_SCREENSHOTS_DIR")
@@ -293,6 +295,8 @@ async def walk_in_withdrawal(
         async with httpx.AsyncClient(base_url=hub.url, timeout=30) as phone:
             pdf = await phone.get(receipt["pdf_url"], params={"token": link.token})
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        if phone_in_browser:
+            await receipt_on_the_citizen_page(link.url, receipt["title"], shots.folder)
         assert not case["clerks"]
         assert case["ratings"], "his rating of the service reached the hub"
         assert not any("clerk" in str(r.get("target", "")) for r in case["ratings"])
@@ -315,3 +319,19 @@ async def walk_in_withdrawal(
         await booth.stop()
         if keep_shots is not None:
             keep_screenshots(shots.taken, keep_shots)
+
+
+async def receipt_on_the_citizen_page(url: str, title: str, folder: Path) -> None:
+    """His phone: the citizen page in Debian's Chromium lists the receipt, linked to its PDF."""
+    from tests.call.browser import chromium
+
+    async with chromium() as browser:
+        page = await browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+        await page.goto(url)
+        receipt = page.locator("a.certificate", has_text=title)
+        await receipt.wait_for(timeout=TIMEOUT_S * 1000)
+        href = await receipt.get_attribute("href")
+        assert href and "/pdf?token=" in href, href
+        await receipt.scroll_into_view_if_needed()
+        await page.screenshot(path=str(folder / "phone-receipt.png"))
+        await page.close()

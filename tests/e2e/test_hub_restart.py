@@ -202,11 +202,23 @@ async def test_hub_restarted_during_story_b_uploads_ends_like_a_clean_run(
     try:
         clean = RecordedWrites()
         clean_run = await walk_in_withdrawal(
-            clean_hub, clean_dir, qapp, qtbot, faults=clean, adjust=_fast_reconnect
+            clean_hub,
+            clean_dir,
+            qapp,
+            qtbot,
+            faults=clean,
+            adjust=_fast_reconnect,
+            phone_in_browser=False,
         )
         restart = HubRestart(fault_hub)
         fault_run = await walk_in_withdrawal(
-            fault_hub, fault_dir, qapp, qtbot, faults=restart, adjust=_fast_reconnect
+            fault_hub,
+            fault_dir,
+            qapp,
+            qtbot,
+            faults=restart,
+            adjust=_fast_reconnect,
+            phone_in_browser=False,
         )
         expected = case_state(clean_hub, clean_run, clean)
         got = case_state(fault_hub, fault_run, restart)
