@@ -25,7 +25,6 @@ offers).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from collections.abc import Callable, Mapping
@@ -33,6 +32,7 @@ from typing import Any, Protocol
 
 import av
 
+from kiosk.call.cancelling import cancel_and_wait
 from kiosk.call.heap import release_freed_memory
 from kiosk.call.peer import LinkState, LocalMedia, PeerLink
 from kiosk.call.session import (
@@ -226,9 +226,7 @@ class BoothCall:
         try:
             await self.ended.wait()
         finally:
-            receiver.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await receiver
+            await cancel_and_wait(receiver)
             await self.close()
 
     async def close(self) -> None:
@@ -237,9 +235,7 @@ class BoothCall:
             self._dispatch(HungUp())
         if self._worker is not None:
             await self._commands.join()
-            self._worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._worker
+            await cancel_and_wait(self._worker)
             self._worker = None
         for link in list(self.links.values()):
             await link.close()

@@ -14,13 +14,13 @@ the composition root, which hands them to the workflow and to
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
 import av
 
 from kiosk.call.booth_call import BoothCall
+from kiosk.call.cancelling import cancel_and_wait
 from kiosk.call.session import CallView
 from kiosk.call.signaling import ChannelSignaling
 from kiosk.call.sources import AudioSource, FrameSource
@@ -71,6 +71,7 @@ class CallDesk:
         self._clock = clock
         self._audio_player = audio_player
         self.current: BoothCall | None = None
+        self.case_id: str | None = None  # the hub's case the next call is about, if any
         self._signaling: ChannelSignaling | None = None
         self._runner: asyncio.Task[None] | None = None
         channel.on_command("signal", self._on_signal, ordered=False)
@@ -82,6 +83,8 @@ class CallDesk:
         data: dict[str, Any] = {"department": department}
         if service:
             data["service"] = service
+        if self.case_id:
+            data["case_id"] = self.case_id
         self._channel.send_event("call_request", data)
 
     async def new_call(
@@ -119,9 +122,7 @@ class CallDesk:
         if call is not None:
             await call.close()
         if runner is not None:
-            runner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await runner
+            await cancel_and_wait(runner)
 
     def _send_signal(self, name: str, data: dict[str, Any]) -> str:
         return self._channel.send_event(name, data, buffer=False)

@@ -38,6 +38,7 @@ from aiortc import (
 )
 from aiortc.sdp import candidate_from_sdp
 
+from kiosk.call.cancelling import cancel_and_wait
 from kiosk.call.ice import bound_gathering, rtc_configuration
 from kiosk.call.liveness import Liveness
 from kiosk.call.quality import SenderSample, VideoQuality
@@ -133,6 +134,7 @@ class PeerLink:
         self._monitor: asyncio.Task[None] | None = None
         self._recovery: asyncio.Task[None] | None = None
         self._closed = False
+        self._closing: asyncio.Task[None] | None = None
 
     # -- public ---------------------------------------------------------------------
 
@@ -186,15 +188,20 @@ class PeerLink:
         self._recovery = asyncio.ensure_future(self._recover_link())
 
     async def close(self, send_bye: bool = True) -> None:
-        """Hang up on this participant and free everything."""
-        if self._closed:
-            return
-        self._closed = True
-        for task in (self._monitor, self._recovery):
-            if task is not None and task is not asyncio.current_task():
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+        """Hang up on this participant and free everything.
+
+        The freeing runs in a task of its own that finishes even if the caller is
+        cancelled meanwhile (the caller's cancellation still propagates); a later call
+        waits for the same task, so "closed" always ends with the connection released.
+        """
+        if self._closing is None:
+            self._closed = True
+            self._closing = asyncio.ensure_future(self._release(send_bye))
+        await asyncio.shield(self._closing)
+
+    async def _release(self, send_bye: bool) -> None:
+        await cancel_and_wait(self._monitor)
+        await cancel_and_wait(self._recovery)
         if send_bye:
             with contextlib.suppress(Exception):
                 await self._send("bye")

@@ -20,6 +20,7 @@ import numpy as np
 from aiortc import MediaStreamTrack
 from aiortc.mediastreams import MediaStreamError
 
+from kiosk.call.cancelling import cancel_and_wait
 from kiosk.call.sources import RGB
 
 log = logging.getLogger(__name__)
@@ -54,9 +55,7 @@ class VideoSink:
         return self._rgb
 
     async def close(self) -> None:
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        await cancel_and_wait(self._task)
 
 
 class AudioSink:
@@ -86,6 +85,4 @@ class AudioSink:
                     self._player(frame)
 
     async def close(self) -> None:
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        await cancel_and_wait(self._task)

@@ -7,6 +7,7 @@ import contextlib
 import time
 from collections.abc import Callable
 
+from kiosk.call.cancelling import cancel_and_wait
 from kiosk.call.peer import LinkState, LocalMedia, PeerLink
 from kiosk.call.signaling import QueueSignaling
 from kiosk.call.sources import SyntheticPattern, ToneSource
@@ -99,9 +100,7 @@ async def pumping(port: QueueSignaling, route: Callable[[str], PeerLink | None])
     try:
         yield task
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await cancel_and_wait(task)
 
 
 def signaling_hub(*ids: str) -> dict[str, QueueSignaling]:

@@ -5,16 +5,24 @@ candidate: an address of the relay. The relay forwards what arrives at "A's addr
 to A's real socket from "B's address", and the other way round, so each side sees
 exactly the address it was told. ``cut`` drops everything; ``loss`` drops that share
 of the packets going from A to B (a seeded pattern, so runs repeat).
+
+:func:`relayed_signaling` rewrites the SDP of crossed in-process ports;
+:class:`RelayedChannel` does the same to the booth's hub channel, so that a booth and a
+browser console talking through a real hub have only the relay between them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import random
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+from kiosk.backend.messages import Command
+from kiosk.call.desk import HubChannel
 from kiosk.call.signaling import QueueSignaling, SignalMessage
 
 _CANDIDATE = re.compile(
@@ -91,12 +99,15 @@ class UdpRelay:
             if line.startswith("a=candidate:") and (match is None or kept):
                 continue
             if match is not None:
-                kept = any_kept = True
                 real = (match.group(5), int(match.group(6)))
-                if side == "a":
-                    self.target_a = real
-                else:
-                    self.target_b = real
+                if not any_kept:
+                    # The first m-section's transport carries the bundle (a browser
+                    # offers a transport per m-section; the answer bundles on the first).
+                    if side == "a":
+                        self.target_a = real
+                    else:
+                        self.target_b = real
+                kept = any_kept = True
                 host, port = self.address_of(side)
                 line = line.replace(f" {real[0]} {real[1]} ", f" {host} {port} ", 1)
             lines.append(line)
@@ -128,3 +139,59 @@ def relayed_signaling(relay: UdpRelay) -> tuple[QueueSignaling, QueueSignaling]:
 
     ports += [QueueSignaling(forward(1, "a")), QueueSignaling(forward(0, "b"))]
     return ports[0], ports[1]
+
+
+@contextlib.asynccontextmanager
+async def running_relay() -> AsyncIterator[UdpRelay]:
+    """A relay on this machine's first IPv4 address (where aioice's host candidates are).
+
+    Started inside the test rather than in an async fixture, so that it lives on the
+    test's own event loop.
+    """
+    import aioice.ice
+
+    relay = UdpRelay()
+    host = aioice.ice.get_host_addresses(use_ipv4=True, use_ipv6=False)[0]
+    await relay.start(host)
+    try:
+        yield relay
+    finally:
+        relay.close()
+
+
+class RelayedChannel:
+    """The booth's hub channel with the SDP of every signal pointed at ``relay``.
+
+    The booth is side A: the offers and answers it sends name the relay's A face, and
+    those it receives (from a browser console, through the hub) name the relay's B face.
+    Neither the booth's call module nor the console is changed: this stands in for the
+    network between them, and cutting the relay cuts every media path.
+    """
+
+    def __init__(self, channel: HubChannel, relay: UdpRelay) -> None:
+        self._channel = channel
+        self._relay = relay
+
+    def on_command(
+        self, name: str, handler: Callable[[Any], Awaitable[None]], *, ordered: bool = True
+    ) -> None:
+        if name != "signal":
+            self._channel.on_command(name, handler, ordered=ordered)
+            return
+
+        async def rewritten(command: Command) -> None:
+            sdp = command.data.get("sdp")
+            if isinstance(sdp, str) and sdp:
+                data = {**command.data, "sdp": self._relay.rewrite(sdp, "b")}
+                command = dataclasses.replace(command, data=data)
+            await handler(command)
+
+        self._channel.on_command(name, rewritten, ordered=ordered)
+
+    def send_event(
+        self, name: str, data: dict[str, Any] | None = None, *, buffer: bool = True
+    ) -> str:
+        sdp = (data or {}).get("sdp")
+        if name == "signal" and isinstance(sdp, str) and sdp:
+            data = {**(data or {}), "sdp": self._relay.rewrite(sdp, "a")}
+        return self._channel.send_event(name, data, buffer=buffer)

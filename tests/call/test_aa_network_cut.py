@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -12,25 +10,7 @@ from kiosk.call.peer import PeerLink
 from kiosk.config import CallConfig
 from kiosk.core.clock import SystemClock
 from tests.call.peers import Recorder, pumping, python_clerk, synthetic_media, wait_until
-from tests.call.relay import UdpRelay, relayed_signaling
-
-
-@contextlib.asynccontextmanager
-async def running_relay() -> AsyncIterator[UdpRelay]:
-    """A relay on this machine's first IPv4 address (where aioice's host candidates are).
-
-    Started inside the test rather than in an async fixture, so that it lives on the
-    test's own event loop.
-    """
-    import aioice.ice
-
-    relay = UdpRelay()
-    host = aioice.ice.get_host_addresses(use_ipv4=True, use_ipv6=False)[0]
-    await relay.start(host)
-    try:
-        yield relay
-    finally:
-        relay.close()
+from tests.call.relay import UdpRelay, relayed_signaling, running_relay
 
 
 @pytest.mark.slow

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
 from kiosk.call.booth_call import BoothCall
+from kiosk.call.cancelling import cancel_and_wait
 from kiosk.call.peer import PeerLink
 from kiosk.call.session import Participant, Phase
 from kiosk.call.sources import SyntheticPattern, ToneSource
@@ -148,9 +148,7 @@ async def test_a_call_with_two_departments_from_queue_to_last_clerk_leaving() ->
             assert not call.links and not face.active and not call.sending_video
             assert any(v.phase is Phase.QUEUED for v in views)
         finally:
-            runner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await runner
+            await cancel_and_wait(runner)
             await call.close()
             await general.close(send_bye=False)
             await tax.close(send_bye=False)
@@ -222,9 +220,7 @@ async def test_hub_queue_commands_then_the_accepted_clerk_offers() -> None:
             await wait_until(lambda: call.view.phase is Phase.CONNECTED, 10, "connected")
             assert call.links["clerk:7"].generation == 1  # one connection: no glare
         finally:
-            runner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await runner
+            await cancel_and_wait(runner)
             await call.close()
             await clerk.close(send_bye=False)
 
@@ -259,8 +255,6 @@ async def test_an_accepted_clerk_who_never_offers_gets_an_offer_from_the_booth()
             await wait_until(lambda: call.view.phase is Phase.CONNECTED, 10, "connected")
             assert clerk.generation == 1  # the clerk answered the booth's offer
         finally:
-            runner.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await runner
+            await cancel_and_wait(runner)
             await call.close()
             await clerk.close(send_bye=False)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from kiosk.call.booth_call import BoothCall
+from kiosk.call.cancelling import cancel_and_wait
 from kiosk.call.session import Participant, Phase
 from kiosk.call.sources import SyntheticPattern, ToneSource
 from kiosk.core.clock import SystemClock
@@ -45,9 +46,7 @@ async def booth_call():  # type: ignore[no-untyped-def]
     try:
         yield relay, call
     finally:
-        runner.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await runner
+        await cancel_and_wait(runner)
         await call.close()
         await relay.stop()
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,21 +21,31 @@ import pytest
 
 from kiosk.backend.channel import BoothChannel, ConnectionState
 from kiosk.call.desk import CallDesk
-from kiosk.call.session import Phase
+from kiosk.call.session import CallView, Phase
 from kiosk.call.sources import SyntheticPattern, ToneSource, label_colour
+from kiosk.config import CallConfig
 from kiosk.core.catalog import load_catalog
 from kiosk.core.clock import SystemClock
 from kiosk.hub.server import HubServer
 from tests.call.browser import chromium
 from tests.call.peers import FAST, wait_until
+from tests.call.relay import RelayedChannel, UdpRelay, running_relay
 from tests.hub.conftest import PASSWORD, Hub, hub_settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @contextlib.asynccontextmanager
-async def booth_on_hub(tmp_path: Path):  # type: ignore[no-untyped-def]
-    """A real hub, and the booth's channel with the call desk wired as on a booth."""
+async def booth_on_hub(  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    config: CallConfig = FAST,
+    relay: UdpRelay | None = None,
+    on_change: Callable[[CallView], None] | None = None,
+):
+    """A real hub, and the booth's channel with the call desk wired as on a booth.
+
+    With ``relay``, every media path between the booth and the consoles crosses it.
+    """
     server = HubServer(
         hub_settings(f"sqlite:///{tmp_path}/hub.sqlite3"), catalog=load_catalog()
     ).start()
@@ -42,8 +54,8 @@ async def booth_on_hub(tmp_path: Path):  # type: ignore[no-untyped-def]
     clock = SystemClock()
     channel = BoothChannel(server.ws_url + "/ws/booth", token, clock)
     desk = CallDesk(
-        channel,
-        FAST,
+        channel if relay is None else RelayedChannel(channel, relay),
+        config,
         booth_id="b1",
         face=SyntheticPattern("FACE", clock),
         document=SyntheticPattern("DOC", clock),
@@ -53,7 +65,7 @@ async def booth_on_hub(tmp_path: Path):  # type: ignore[no-untyped-def]
     channel.start()
     try:
         await asyncio.wait_for(channel.wait_for(ConnectionState.ONLINE), 15)
-        call = await desk.new_call()
+        call = await desk.new_call(on_change=on_change)
         yield hub, call
     finally:
         await desk.close()
@@ -180,3 +192,74 @@ async def test_booth_and_two_department_consoles_through_the_real_hub(tmp_path: 
         await tax.click("#end-call")
         await wait_until(lambda: call.view.phase is Phase.ENDED, 10, "the call ended")
         assert not call.sending_video and not call.links
+
+
+async def test_booth_and_console_recover_by_themselves_when_the_path_returns(
+    tmp_path: Path,
+) -> None:
+    """The media path between the booth and the real console is cut, then restored.
+
+    Both sides only know the relay's addresses (as behind a NAT), so cutting it cuts
+    every path; signaling through the hub stays up. The booth notices within 5 s and
+    shows "reconnecting"; it keeps offering new connections, which the console accepts
+    in place of the dead one; once the path is back they connect again on their own
+    within 15 s and media flows both ways on the new connection.
+    """
+    phases: list[tuple[float, Phase]] = []
+
+    def seen(view: CallView) -> None:
+        if not phases or phases[-1][1] is not view.phase:
+            phases.append((time.monotonic(), view.phase))
+
+    def first(phase: Phase, after: float) -> float | None:
+        return next((t for t, p in phases if p is phase and t >= after), None)
+
+    config = CallConfig()  # the booth's real timings
+    async with (
+        running_relay() as relay,
+        booth_on_hub(tmp_path, config, relay, seen) as (hub, call),
+        chromium() as browser,
+    ):
+        await asyncio.to_thread(hub.clerk, "gen", "general")
+        call.give_consent()
+        await call.request("general")
+        page = await login(browser, hub.url, "gen")
+        await page.click("#queue li[data-kind=booth] button.accept")
+        await wait_until(lambda: call.view.phase is Phase.CONNECTED, 20, "the booth connected")
+        peer = call.view.participants[0].id
+        await wait_console_media(page, "booth:b1", videos=2)
+        sink = call.remote_video(peer)
+        await wait_until(lambda: sink is not None and sink.frames > 5, 15, "clerk frames")
+        assert relay.forwarded > 0  # the media crosses the relay
+        generation = call.links[peer].generation
+
+        relay.cut = True
+        cut_at = time.monotonic()
+        await wait_until(lambda: call.view.phase is Phase.RECONNECTING, 8, "reconnecting")
+        detected = first(Phase.RECONNECTING, cut_at)
+        assert detected is not None and detected - cut_at <= 5.0, detected
+        # while the path is down the booth keeps offering; the console takes each offer
+        await wait_until(
+            lambda: call.links[peer].generation > generation + 1, 15, "repeated new offers"
+        )
+        assert call.view.phase is Phase.RECONNECTING
+        assert call.view.participants[0].link == "reconnecting"
+        assert call.remote_video(peer) is None or call.remote_video(peer) is not sink
+
+        relay.cut = False
+        restored_at = time.monotonic()
+        await wait_until(lambda: call.view.phase is Phase.CONNECTED, 16, "recovered")
+        recovered = first(Phase.CONNECTED, restored_at)
+        assert recovered is not None and recovered - restored_at <= 15.0
+        print(f"detected {detected - cut_at:.2f} s, recovered {recovered - restored_at:.2f} s")
+        # media flows both ways again, on the new connection at both ends
+        new_sink = call.remote_video(peer)
+        await wait_until(
+            lambda: new_sink is not None and new_sink.frames > 5, 15, "clerk frames again"
+        )
+        assert new_sink is not sink
+        await wait_console_media(page, "booth:b1", videos=2)
+        assert await page.evaluate("(p) => window.xw.pcs.get(p).connectionState", "booth:b1") == (
+            "connected"
+        )
+        assert [p for _, p in phases].count(Phase.RECONNECTING) == 1  # no flapping

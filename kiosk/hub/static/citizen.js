@@ -46,24 +46,12 @@ let token = localStorage.getItem("xw.citizen");
 const doorMatch = location.pathname.match(/^\/m\/door\/([^/]+)/);
 const doorBooth = doorMatch ? decodeURIComponent(doorMatch[1]) : null;
 
-function newKey() {
-  return (crypto.randomUUID && crypto.randomUUID()) || String(Date.now()) + Math.random();
-}
-
-async function api(method, path, body) {
-  const headers = {};
-  if (token) headers.Authorization = "Bearer " + token;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (method !== "GET") headers["Idempotency-Key"] = newKey();
-  const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = (r.headers.get("content-type") || "").includes("json") ? await r.json() : null;
-  if (!r.ok) {
-    const code = (data && data.error && data.error.code) || String(r.status);
+const api = xwApi.makeApi({
+  token: () => token,
+  onError: (code) => {
     if (code === "invalid_token") { localStorage.removeItem("xw.citizen"); token = null; }
-    throw Object.assign(new Error(code), { code });
-  }
-  return data;
-}
+  },
+});
 
 function keep(newToken) {
   if (newToken) { token = newToken; localStorage.setItem("xw.citizen", token); }

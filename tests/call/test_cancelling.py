@@ -1,0 +1,91 @@
+"""Stopping tasks whose cancellation a library swallows, and closing a link for sure."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from kiosk.call.cancelling import cancel_and_wait
+from kiosk.call.peer import PeerLink
+from kiosk.call.signaling import crossed_signaling
+from kiosk.core.clock import SystemClock
+from tests.call.peers import FAST, Recorder, pumping, python_clerk, synthetic_media, wait_until
+
+
+async def _swallows_one_cancel(inbox: asyncio.Event, started: asyncio.Event) -> None:
+    """Like a signaling pump inside aioice's Connection.close(): the cleanup cancels a
+    task of its own and ``except CancelledError: pass`` eats the pump's cancel too; then
+    the pump goes back to waiting for its next message."""
+    cleanup = asyncio.ensure_future(asyncio.Event().wait())
+    started.set()
+    try:
+        await cleanup
+    except asyncio.CancelledError:
+        cleanup.cancel()
+    await inbox.wait()
+
+
+async def test_a_swallowed_cancel_leaves_a_plain_cancel_waiting_for_ever() -> None:
+    """The mechanism of the old stall: cancel once, then await, never returns."""
+    inbox, started = asyncio.Event(), asyncio.Event()
+    task = asyncio.ensure_future(_swallows_one_cancel(inbox, started))
+    await started.wait()
+    task.cancel()
+    done, _ = await asyncio.wait({task}, timeout=0.5)
+    assert not done and task.cancelling()  # "cancelling", yet waiting on its inbox
+    inbox.set()
+    await task
+
+
+async def test_cancel_and_wait_cancels_again_until_the_task_is_done() -> None:
+    inbox, started = asyncio.Event(), asyncio.Event()
+    task = asyncio.ensure_future(_swallows_one_cancel(inbox, started))
+    await started.wait()
+    await asyncio.wait_for(cancel_and_wait(task, retry_s=0.1), 5)
+    assert task.cancelled()
+
+
+async def test_cancel_and_wait_does_not_swallow_its_callers_cancel() -> None:
+    inbox, started = asyncio.Event(), asyncio.Event()
+    stubborn = asyncio.ensure_future(_swallows_one_cancel(inbox, started))
+    await started.wait()
+
+    async def stopper() -> None:
+        await cancel_and_wait(stubborn, retry_s=60.0)
+
+    caller = asyncio.ensure_future(stopper())
+    await wait_until(lambda: stubborn.cancelling(), 5, "the first cancel")
+    caller.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await caller
+    await cancel_and_wait(stubborn, retry_s=0.1)
+
+
+async def test_a_close_cut_short_by_its_callers_cancel_still_frees_the_connection() -> None:
+    booth_port, clerk_port = crossed_signaling()
+    booth = PeerLink(
+        "clerk:1",
+        call_id="call-1",
+        local_id="booth:test",
+        media=synthetic_media(),
+        signaling=booth_port,
+        config=FAST,
+        clock=SystemClock(),
+        listener=Recorder(),
+    )
+    clerk, _ = python_clerk(clerk_port)
+    async with pumping(booth_port, lambda s: booth), pumping(clerk_port, lambda s: clerk):
+        try:
+            await booth.start()
+            await wait_until(lambda: booth.state == "connected", 10, "connected")
+            closer = asyncio.ensure_future(booth.close())
+            await wait_until(lambda: booth.closed, 5, "the close to begin")
+            closer.cancel()  # e.g. the task handling a "bye" is cancelled mid-close
+            with pytest.raises(asyncio.CancelledError):
+                await closer
+            await asyncio.wait_for(booth.close(), 10)  # waits for the same release
+            assert booth.pc is None and booth.state == "closed"
+        finally:
+            await booth.close()
+            await clerk.close(send_bye=False)
