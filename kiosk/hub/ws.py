@@ -338,6 +338,11 @@ async def clerk_socket(ws: WebSocket) -> None:
     async def handle(frame: dict[str, Any]) -> None:
         kind = frame["type"]
         if kind == "signal":
+            # Who the booth shows on the clerk's tile comes from the login, never the page.
+            frame["info"] = {
+                "name": principal.name or principal.id,
+                "department": principal.department or "",
+            }
             error = await board.relay_signal(principal.peer, frame)
             if error:
                 await link.send(
