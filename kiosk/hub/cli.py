@@ -144,6 +144,11 @@ async def serve_under_systemd(server: uvicorn.Server) -> None:
         notifier.stopping()
 
 
+# Demo clerks get a person's name and a seat number, as the booth's call tiles and the
+# citizen's rating show them (a real district's accounts carry their own).
+DEMO_NAMES = ("王芳", "李娜", "张伟", "刘洋", "陈静", "杨磊", "赵敏", "黄婷", "周杰", "吴霞")
+
+
 def seed_demo_clerks(hub: HubState) -> None:
     from sqlalchemy import select
 
@@ -153,11 +158,12 @@ def seed_demo_clerks(hub: HubState) -> None:
     departments = [d.code for d in hub.catalog.catalog.departments]
     with hub.db() as db:
         known = set(db.scalars(select(Clerk.username)))
-        wanted = [("admin", departments[0], ["admin", "supervisor", "clerk"])]
-        wanted += [(code, code, ["clerk"]) for code in departments]
-        for username, department, roles in wanted:
+        wanted = [("admin", "管理员", departments[0], ["admin", "supervisor", "clerk"])]
+        wanted += [
+            (code, f"{DEMO_NAMES[i % len(DEMO_NAMES)]}（{i + 1:02d}号坐席）", code, ["clerk"])
+            for i, code in enumerate(departments)
+        ]
+        for username, name, department, roles in wanted:
             if username not in known:
-                create_clerk(
-                    db, hub.passwords, username, DEMO_PASSWORD, username, department, roles
-                )
+                create_clerk(db, hub.passwords, username, DEMO_PASSWORD, name, department, roles)
     print(f"demo clerks: one per department code, user name = code, password {DEMO_PASSWORD!r}")
