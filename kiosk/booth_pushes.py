@@ -32,18 +32,8 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from kiosk.flows.messages import (
-    CaptureRequested,
-    CertificateIssued,
-    ClerkApproved,
-    ClerkJoined,
-    ConsultEnded,
-    Event,
-    FieldEdited,
-    MaterialVerified,
-    QuestionsAnswered,
-    SlotRequested,
-)
+from kiosk.flows.messages import ClerkJoined, Event
+from kiosk.flows.pushes import BadPush, event_from_push
 
 log = logging.getLogger(__name__)
 
@@ -51,29 +41,13 @@ CLERK_PEER = "clerk:"
 
 
 def event_of_push(kind: str, data: Mapping[str, Any]) -> Event | None:
-    """The workflow event a clerk's push means; None for a push the workflow ignores."""
-    clerk = str(data.get("clerk") or "")
-    department = str(data.get("department") or "")
-    if kind == "request_capture" and data.get("material"):
-        return CaptureRequested(str(data["material"]), clerk)
-    if kind == "form_field" and data.get("key"):
-        value = data.get("value")
-        return FieldEdited(str(data["key"]), "" if value is None else str(value), "clerk")
-    if kind == "open_slot":
-        return SlotRequested(department, clerk)
-    if kind == "certificate" and data.get("certificate_id"):
-        return CertificateIssued(department, str(data["certificate_id"]))
-    if kind == "material_verified" and data.get("material"):
-        return MaterialVerified(str(data["material"]), clerk)
-    if kind == "step_done":
-        step_kind = data.get("step_kind")
-        if step_kind == "questions":
-            return QuestionsAnswered()
-        if step_kind == "review":
-            return ClerkApproved(department, clerk)
-        if step_kind == "consult":
-            return ConsultEnded(department)
-    return None
+    """The workflow event a clerk's push means (kiosk.flows.pushes); None for a push the
+    workflow ignores or a malformed one (logged: a peer's garbage must not stop the item)."""
+    try:
+        return event_from_push({**data, "kind": kind})
+    except BadPush as exc:
+        log.warning("push %s ignored: %s", kind, exc)
+        return None
 
 
 def clerk_id(participant_id: str) -> str | None:

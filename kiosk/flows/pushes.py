@@ -11,7 +11,11 @@ Kinds of CONTRACTS.md: ``request_capture`` {material, clerk}, ``show_form`` {}, 
 reference}. Kinds this module adds for the department steps (proposed to the hub):
 ``clerk_joined`` {department, clerk}, ``approved`` {department, clerk?} (no clerk: rules),
 ``rejected`` {department, reason, clerk?, final?}, ``consult_ended`` {department},
-``material_verified`` {material, clerk} (checked against the original: trust level B).
+``material_verified`` {material, clerk} (checked against the original: trust level B), and
+the hub's ``step_done`` {step_kind, department, clerk} when a clerk completes a step
+(``questions`` -> QuestionsAnswered, ``review`` -> ClerkApproved, ``consult`` ->
+ConsultEnded; other steps need nothing). ``certificate`` names it by ``certificate_id``
+(or ``reference``); a ``form_field`` value may be a number.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from kiosk.flows.messages import (
     Event,
     FieldEdited,
     MaterialVerified,
+    QuestionsAnswered,
     ReviewRejected,
     RulesApproved,
     SlotRequested,
@@ -71,11 +76,26 @@ def event_from_push(data: Mapping[str, Any]) -> Event | None:
     if kind == "show_form":
         return None
     if kind == "form_field":
-        return FieldEdited(_text(data, "key"), _text(data, "value", optional=True), by="clerk")
+        value = data.get("value")
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)  # a number typed into the shared form
+        elif value is not None and not isinstance(value, str):
+            raise BadPush("push field 'value' is not text")
+        return FieldEdited(_text(data, "key"), value or "", by="clerk")
     if kind == "open_slot":
         return SlotRequested(_text(data, "department"), _text(data, "clerk"))
     if kind == "certificate":
-        return CertificateIssued(_text(data, "department"), _text(data, "reference"))
+        reference = "certificate_id" if "certificate_id" in data else "reference"
+        return CertificateIssued(_text(data, "department"), _text(data, reference))
+    if kind == "step_done":  # a clerk completed a department step on the hub
+        step_kind = data.get("step_kind")
+        if step_kind == "questions":
+            return QuestionsAnswered()
+        if step_kind == "review":
+            return ClerkApproved(_text(data, "department"), _text(data, "clerk"))
+        if step_kind == "consult":
+            return ConsultEnded(_text(data, "department"))
+        return None  # other steps move nothing on the booth
     if kind == "clerk_joined":
         return ClerkJoined(_text(data, "department"), _text(data, "clerk"))
     if kind == "approved":
