@@ -109,7 +109,7 @@ async def _lossy_path(relay: UdpRelay) -> None:
             )
             assert events.quality == []
             relay.loss = 0.5  # half of what the booth sends is lost
-            await wait_until(lambda: events.quality, 20, "the audio-only verdict")
+            await wait_until(lambda: events.quality, 40, "the audio-only verdict")
             assert events.quality == [("clerk:1", True)]
             assert booth.state == "connected"  # lossy, not dead: no reconnection
             loss = booth.quality.loss()
