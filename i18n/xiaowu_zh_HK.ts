@@ -1021,5 +1021,25 @@
         <source>发送</source>
         <translation>發送</translation>
     </message>
+    <message>
+        <location filename="../kiosk/ui/screens/assistant.py" line="1" />
+        <source>点击说话</source>
+        <translation>點擊說話</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/assistant.py" line="1" />
+        <source>按住说话</source>
+        <translation>按住說話</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/assistant.py" line="1" />
+        <source>正在听，请直接说</source>
+        <translation>正在聽，請直接說</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/assistant.py" line="1" />
+        <source>正在听…</source>
+        <translation>正在聽…</translation>
+    </message>
 </context>
 </TS>

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+LOAD_TIMEOUT_S = 120.0  # loading the OCR models or the service guide, off the loop
 HELP = "run the booth app (full screen, connected to its hub and devices)"
 
 
@@ -52,11 +53,12 @@ class Booth:
         from kiosk.backend.outbox import Outbox
         from kiosk.backend.recovery import Recovery, SessionJournal
         from kiosk.backend.sync import HubSync
+        from kiosk.booth_ops import BoothOps, with_pushed_settings
 
-        self.config = config
         self.clock = clock or SystemClock()
         self.data = data_dir(config)
         self.data.mkdir(parents=True, exist_ok=True, mode=0o700)
+        config = self.config = with_pushed_settings(config, self.data)  # operator's pushes
         hub = config.hub
         self.client = HubClient(hub.url, hub.token, timeout_s=hub.timeout_s)
         self.catalog_cache = CatalogCache(self.client, self.data, self.clock)
@@ -74,6 +76,10 @@ class Booth:
         self.sync = HubSync(
             self.channel, self.catalog_cache, self.outbox, self.clock, sessions=self.recovery
         )
+        from kiosk.booth_sessions import SessionTracker
+
+        self.sessions = SessionTracker(self.journal)  # citizen sessions noted for recovery
+        self.recovered: list[Any] = []  # what recovery did with interrupted sessions
         self.ui: BoothUi | None = None
         self.frames: Any = None  # the document camera (kiosk.booth_service.FrameSource)
         self.service_runner: Any = None  # the service item running now, if any
@@ -81,15 +87,20 @@ class Booth:
         self._answerer: Any = None
         self.door: Any = None
         self.locker: Any = None
+        self.idcard: Any = None  # the ID-card reader (kiosk.devices.idcard.reader.IdCardReader)
         self.watchdog: Any = None
+        self.voice: Any = None  # kiosk.booth_voice.BoothVoice, once the UI is up
         self._tasks: list[asyncio.Task[Any]] = []
+        self.ops = BoothOps(self)  # health, restarts, the operator's config (kiosk.booth_ops)
         self.channel.on_command("open_door", self._on_open_door)
         self.channel.on_command("start_session", self._on_start_session)
         self.channel.on_command("end_session", self._on_end_session)
         from kiosk.booth_call import CallWiring
+        from kiosk.booth_pushes import PushRouting
 
         self.call = CallWiring(config, self.channel, self.clock)  # video calls with clerks
         self.call.register(self.channel)
+        self.pushes = PushRouting(self.call, lambda: self.service_runner)  # clerks -> workflow
 
     # -- what the UI is given -------------------------------------------------------------
 
@@ -109,6 +120,7 @@ class Booth:
             connection=self.channel,
             start_service=self.start_service,
             on_start=self.start,
+            on_stop=self.stop,
             request_clerk=self.call.request_clerk,
             end_call=self.call.end_call,
         )
@@ -120,8 +132,9 @@ class Booth:
         cached = self.catalog_cache.catalog
         return cached if cached is not None else load_catalog()
 
-    async def start_service(self, code: str) -> None:
-        """Run the catalog service ``code`` for the citizen in the booth (kiosk.booth_service)."""
+    async def start_service(self, code: str, adopted: Any = None) -> None:
+        """Run the catalog service ``code`` for the citizen in the booth (kiosk.booth_service);
+        ``adopted``: the case the hub opened for her appointment (an AdoptedCase)."""
         from kiosk.booth_service import ServiceParts, ServiceRunner
         from kiosk.ocr.engine import OcrService, make_engine
         from kiosk.speech.answering import Answerer
@@ -135,11 +148,17 @@ class Booth:
             return
         if ui.session is None:
             ui.start_session()
+        # Loading the OCR models and the guide takes seconds: not on the loop, whose
+        # hub channel must keep answering (a late ack fails the hub's door command).
         if self._ocr_service is None:
             ocr = self.config.ocr
-            self._ocr_service = OcrService(make_engine(ocr.engine, ocr.languages), ocr.timeout_s)
+            engine = await asyncio.wait_for(
+                asyncio.to_thread(make_engine, ocr.engine, ocr.languages), LOAD_TIMEOUT_S
+            )
+            self._ocr_service = OcrService(engine, ocr.timeout_s)
         if self._answerer is None:
-            self._answerer = Answerer(load_knowledge_base())
+            guide = await asyncio.wait_for(asyncio.to_thread(load_knowledge_base), LOAD_TIMEOUT_S)
+            self._answerer = Answerer(guide)
         if self.frames is None:
             raise DeviceError("no document camera", code="camera_absent")
         parts = ServiceParts(
@@ -150,9 +169,13 @@ class Booth:
             ocr_service=self._ocr_service,
             frames=self.frames,
             answerer=self._answerer,
-            locker=None,  # TODO(story A): the locker bank as the flows' Locker port
+            identity=self._identity_reader(),
+            locker=self.locker,
+            call_clerk=self.call.request_clerk,
+            show_call=self.call.show_call_screen,
         )
-        self.service_runner = ServiceRunner(parts, ui, code)
+        self.service_runner = ServiceRunner(parts, ui, code, adopted=adopted)
+        self.sessions.add_case(self.service_runner.session_id, self.service_runner.case_id)
         try:
             await self.service_runner.run()
         finally:
@@ -168,6 +191,9 @@ class Booth:
 
         self.ui = ui
         self.call.attach(ui)
+        from kiosk.booth_voice import attach_voice
+
+        self.voice = attach_voice(self, ui)  # the digital clerk's voice and microphone
         wipe_stale(self.session_root)
         self.catalog_cache.add_listener(self._on_catalog_status)
         await self._open_devices()
@@ -175,9 +201,11 @@ class Booth:
             from kiosk.booth_service import GeneratedDesk
 
             self.frames = GeneratedDesk(self.clock)
-        await self.recovery.recover()
+        self.recovered = await self.recovery.recover()
+        self.sessions.attach(ui)
         self.sync.start()
         self.outbox.start(self.client)
+        self.ops.start(ui)
         self._tasks.append(self.channel.start())
         notifier = SystemdNotifier()
         if notifier.watchdog_interval_s:
@@ -189,8 +217,11 @@ class Booth:
         log.info("booth %s started (hub %s)", self.config.booth.id, self.config.hub.url)
 
     async def stop(self) -> None:
+        await self.ops.stop()
         with contextlib.suppress(Exception):
             await self.call.close()
+        if self.voice is not None:
+            self.voice.close()
         for task in self._tasks:
             task.cancel()
         for stop in (self.channel.stop, self.sync.stop, self.outbox.stop):
@@ -201,7 +232,7 @@ class Booth:
             self._ocr_service.close()
 
     async def _open_devices(self) -> None:
-        from kiosk.devices.assembly import open_door, open_locker_bank
+        from kiosk.devices.assembly import open_door, open_idcard_reader, open_locker_bank
 
         devices = self.config.devices
         try:
@@ -209,9 +240,13 @@ class Booth:
         except (DeviceError, OSError) as exc:
             log.error("door relay unavailable: %s", exc)
         try:
-            self.locker = await open_locker_bank(devices, self.data, _HubAlerts(self), self.clock)
+            self.locker = await open_locker_bank(devices, self.data, self.ops.alerts, self.clock)
         except (DeviceError, OSError) as exc:
             log.error("locker unavailable: %s", exc)
+        try:
+            self.idcard = await open_idcard_reader(devices)
+        except (DeviceError, OSError) as exc:
+            log.error("ID-card reader unavailable: %s", exc)
 
     # -- hub commands ----------------------------------------------------------------------
 
@@ -221,8 +256,26 @@ class Booth:
         await self.door.pulse(str(command.data.get("appointment_id") or ""))
 
     async def _on_start_session(self, command: Command) -> None:
+        from kiosk.booth_service import AdoptedCase
+
         if self.ui is not None:
             self.ui.start_session()
+            adopted = AdoptedCase.from_session(command.data)  # her appointment's case
+            if adopted is not None:
+                self._tasks.append(asyncio.ensure_future(self._run_adopted(adopted)))
+
+    async def _run_adopted(self, adopted: Any) -> None:
+        try:
+            await self.start_service(adopted.service, adopted)
+        except XiaowuError as exc:
+            log.error("the appointment's service could not start: %s", exc.code)
+            if self.ui is not None:
+                self.ui.bridge.show_error(exc.code)
+
+    def _identity_reader(self) -> Any:
+        from kiosk.devices.idcard.identity import CardIdentityReader
+
+        return CardIdentityReader(self.idcard, self.clock) if self.idcard is not None else None
 
     async def _on_end_session(self, command: Command) -> None:
         if self.ui is not None:
@@ -248,25 +301,6 @@ class _NoPresenceSensor:
         return None
 
 
-class _HubAlerts:
-    """Device alerts go to the hub as ``device_fault`` events (kept while offline)."""
-
-    def __init__(self, booth: Booth) -> None:
-        self._booth = booth
-
-    async def alert(self, alert: Any) -> None:
-        kind = getattr(getattr(alert, "kind", None), "value", str(alert))
-        self._booth.channel.send_event(
-            "device_fault",
-            {
-                "device": "locker",
-                "kind": kind,
-                "slot": getattr(alert, "slot", None),
-                "message": getattr(alert, "message", ""),
-            },
-        )
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--windowed", action="store_true", help="a window, not full screen")
     parser.add_argument("--orientation", choices=["portrait", "landscape"])
@@ -289,4 +323,5 @@ def main(args: argparse.Namespace, config: Config) -> int:
         booth = Booth(config)
     except XiaowuError:
         raise
-    return run_booth(config, booth.collaborators())
+    code = run_booth(config, booth.collaborators())
+    return booth.ops.exit_code or code  # RESTART_EXIT_CODE: systemd starts a fresh process

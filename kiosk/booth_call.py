@@ -22,7 +22,10 @@ Hook for the service workflow: clerk pushes (``request_capture``, ``show_form``,
 listener added with :meth:`CallWiring.add_push_listener` as ``listener(kind, data)``, on
 the UI loop, in arrival order; a push while no call runs is handed over the same way.
 The workflow decides which screen to show; the call goes on meanwhile (the call screen
-comes back with ``bridge.show_screen("call")``).
+comes back with :meth:`CallWiring.show_call_screen`). Every change of the call's view
+(a clerk joined or left) is handed to the listeners added with
+:meth:`CallWiring.add_view_listener`. A call asked for a case (``request_clerk(department,
+case_id)``) joins the queue with the hub's case id, so the clerk who answers opens it.
 
 "Ask the digital clerk" and "book a callback" end the queue wait and call
 ``on_digital_clerk(department)`` / ``on_callback(department)`` when set (the speech and
@@ -196,6 +199,7 @@ class CallWiring:
         self._watcher: asyncio.Task[None] | None = None
         self._consent: asyncio.Future[bool] | None = None
         self._push_listeners: list[PushListener] = []
+        self._view_listeners: list[Callable[[SessionView], None]] = []
         self._department = ""
         self._waited_too_long = False
         self._wait_timer: asyncio.TimerHandle | None = None
@@ -219,12 +223,25 @@ class CallWiring:
     def add_push_listener(self, listener: PushListener) -> None:
         self._push_listeners.append(listener)
 
+    def add_view_listener(self, listener: Callable[[SessionView], None]) -> None:
+        self._view_listeners.append(listener)
+
+    def show_call_screen(self) -> bool:
+        """Bring the call screen back (after a workflow screen) if a call runs; whether one does."""
+        if self.call is None or self.ui is None:
+            return False
+        self.ui.bridge.show_screen("call")
+        self._render(self.call.view)
+        return True
+
     # -- the UI's collaborators -----------------------------------------------------------
 
-    async def request_clerk(self, department: str) -> None:
-        """The citizen asked for a clerk: consent, then the queue, then the call."""
+    async def request_clerk(self, department: str, case_id: str | None = None) -> None:
+        """The citizen asked for a clerk: consent, then the queue, then the call.
+
+        ``case_id``: the hub's case the call is about (the answering clerk opens it)."""
         if self.call is not None:
-            self._render(self.call.view)
+            self.show_call_screen()
             return
         if self._consent is not None:  # asked again while the consent step is showing
             self._show(self._ui_view("consent"))
@@ -253,6 +270,7 @@ class CallWiring:
                 clock=self.clock,
                 audio_player=media.speaker,
             )
+        self.desk.case_id = case_id
         call = await self.desk.new_call(on_change=self._render, on_push=self._forward_push)
         self.call = call
         self._waited_too_long = False
@@ -354,6 +372,11 @@ class CallWiring:
     # -- rendering ---------------------------------------------------------------------------
 
     def _render(self, view: SessionView) -> None:
+        for listener in list(self._view_listeners):
+            try:
+                listener(view)
+            except Exception:
+                log.exception("call: a view listener failed")
         if view.participants:
             self._cancel_wait_timer()
         state = {

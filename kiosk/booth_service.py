@@ -13,24 +13,37 @@ DocumentCamera     :class:`BoothDocumentCamera`: a :class:`FrameSource` fed thro
                    corrected page goes into the session vault
 Ocr                :class:`BoothOcr`: ``kiosk.ocr`` read_document in its worker thread, the
                    document's fields renamed to the catalog's form keys
-IdentityReader     the ID-card reader when there is one, else :class:`CapturedIdentity`: the
-                   ID card captured under the document camera (a material at level C)
+IdentityReader     for an item a clerk handles (it needs a verified identity): the ID-card
+                   reader when there is one; otherwise, and for self-service items,
+                   :class:`CapturedIdentity`: the ID card captured under the document
+                   camera (a material at level C)
+Locker             :class:`kiosk.booth_locker.BoothLocker` on the booth's locker bank
 Dialogue           ``kiosk.speech``'s ClerkDialogue: the digital clerk by typed text (and by
                    voice where a speech model is configured)
 Hub                :class:`ServiceHub`: ``kiosk.backend``'s BoothHub over the outbox, plus the
-                   confirmed fields of each capture as a level-C material, and the steps the
-                   booth completes reported to the hub
+                   confirmed fields of each capture as a level-C material (each sent once,
+                   at the first review that needs it), and the steps the booth completes
+                   reported to the hub; a clerk is called through the booth's call wiring
+                   (consent, queue, video) with the hub's case id
 =================  ===========================================================================
+
+A case the hub opened for an appointment (the door scan's ``start_session`` names it) is
+adopted (:class:`AdoptedCase`) instead of opened anew: its writes go to the hub's case and
+the citizen page of the appointment follows it. Clerks' pushes are posted to
+:meth:`ServiceRunner.post` by :mod:`kiosk.booth_pushes`.
 
 The citizen's touches arrive as bridge signals and are posted to the runner as workflow
 events (``capture_skipped`` -> MaterialSkipped, ``fields_confirmed`` -> FieldEdited for
 each change then FieldsConfirmed, ``rating_submitted`` -> Rated, the session's end ->
 Cancelled).
 
-A self-service item's review step (``mode: self``, e.g. the provident fund withdrawal) is
-decided by the department's rules. The hub has no rules engine yet, so the booth applies
-the rule it can: the form passed its checks when the citizen confirmed it
-(:class:`~kiosk.flows.messages.RulesApproved` after the submission is saved).
+A review step that the department's rules decide (the catalog step's ``rules``, or any
+review of a self-service item) is reported to the hub after the submission, through the
+outbox like every write; the hub evaluates the rules and issues the receipt to the
+citizen's phone, or refers the case to a clerk (kiosk.hub.rules_review). The booth does
+not wait for that decision, which may come after the hub is back: the citizen's item
+moves on (:class:`~kiosk.flows.messages.RulesApproved` once the submission is saved) and
+the done screen promises the receipt rather than claiming it.
 """
 
 from __future__ import annotations
@@ -39,7 +52,7 @@ import asyncio
 import base64
 import logging
 import uuid
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -80,7 +93,7 @@ FORM_KEYS: dict[str, dict[str, str]] = {
     "business_license": {
         "name": "company_name",
         "uscc": "uscc",
-        "legal_representative": "legal_representative",
+        "legal_representative": "legal_rep_name",
     },
 }
 # Steps a booth may report done on the hub (the others are a department's).
@@ -309,11 +322,15 @@ class UiScreen:
         service: Service,
         flags: Callable[[Mapping[str, str]], Mapping[str, str]],
         on_step: Callable[[], None],
+        show_call: Callable[[], bool] = lambda: False,
+        department_name: Callable[[str], Any] | None = None,
     ) -> None:
         self._bridge = bridge
         self._service = service
         self._flags = flags
         self._on_step = on_step
+        self._show_call = show_call  # the call screen back, if a call runs
+        self._department_name = department_name
         self._fields = {f.key: f for f in service.form}
         self.screens: list[str] = []  # the workflow screens shown, in order
 
@@ -328,8 +345,10 @@ class UiScreen:
                 self._on_step()
                 if screen != "questions":
                     b.show_caption("")  # the digital clerk's last words are over
-                if screen == "questions":
-                    b.show_assistant()
+                if screen == "questions" and not self._service.needs_clerk:
+                    b.show_assistant()  # the digital clerk asks; a clerk's item calls one
+                elif screen in ("consult", "review"):
+                    self._show_call()  # a clerk talks with the citizen, or decides
                 elif screen == "locker":
                     b.show_locker(LockerView("", "opening"))
                 elif screen == "finished":
@@ -355,8 +374,10 @@ class UiScreen:
                 b.field_shown.emit(FieldView(key, f.label, value, f.kind, problem or ""))
             case ShowCertificate(department=department):
                 log.info("certificate of %s reached the citizen's phone", department)
-            case AskRating(clerk=clerk):
+            case AskRating(clerk=clerk, department=department):
                 label = self._service.name
+                if clerk and department and self._department_name is not None:
+                    label = self._department_name(department)  # the clerk's department
                 b.show_rating(RatingTarget(clerk or "service", label))
 
 
@@ -384,6 +405,7 @@ class ServiceHub:
         workflow: Workflow,
         session_id: str,
         on_submitted: Callable[[SubmitCase], None],
+        call_clerk: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self._hub = booth_hub
         self._outbox = outbox
@@ -392,9 +414,17 @@ class ServiceHub:
         self._workflow = workflow
         self._session_id = session_id
         self._on_submitted = on_submitted
+        self._call_clerk = call_clerk
+        self._sent: set[str] = set()  # image refs already sent as materials
+        self._calling: asyncio.Future[None] | None = None
 
     async def call_clerk(self, department: str) -> None:
-        await self._hub.call_clerk(department)
+        if self._call_clerk is None:
+            await self._hub.call_clerk(department)  # the queue only (no video wiring)
+            return
+        # The consent step waits for the citizen: the workflow goes on meanwhile.
+        self._calling = asyncio.ensure_future(self._call_clerk(department))
+        self._calling.add_done_callback(_log_call_failure)
 
     async def send_field(self, case_id: str, key: str, value: str) -> None:
         await self._hub.send_field(case_id, key, value)
@@ -411,6 +441,9 @@ class ServiceHub:
 
         values = dict(command.values)
         for code, image_ref in command.materials:
+            if image_ref in self._sent:  # a later department's review: on the hub already
+                continue
+            self._sent.add(image_ref)
             body: dict[str, Any] = {
                 "code": code,
                 "image_base64": base64.b64encode(self._vault.get(image_ref)).decode(),
@@ -440,7 +473,29 @@ class ServiceHub:
         self._outbox.enqueue(case_id, method, path, body, session_id=self._session_id)
 
 
+def _log_call_failure(task: asyncio.Future[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("calling a clerk failed: %s", task.exception())
+
+
 # -- one service item ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AdoptedCase:
+    """A case the hub opened (an appointment), as ``start_session`` names it."""
+
+    hub_case_id: str
+    service: str
+    citizen_token: str = field(default="", repr=False)
+
+    @classmethod
+    def from_session(cls, data: Mapping[str, Any]) -> AdoptedCase | None:
+        """From ``start_session`` data; None for a walk-in (no case)."""
+        case, service = data.get("case_id"), data.get("service")
+        if not (isinstance(case, str) and case and isinstance(service, str) and service):
+            return None
+        return cls(case, service, str(data.get("citizen_token") or ""))
 
 
 @dataclass(frozen=True, slots=True)
@@ -455,17 +510,23 @@ class ServiceParts:
     frames: FrameSource
     answerer: Any  # kiosk.speech.answering.Answerer
     identity: IdentityReader | None = None
-    locker: Any = None
+    locker: Any = None  # kiosk.devices.locker.bank.LockerBank
+    call_clerk: Callable[[str, str | None], Awaitable[None]] | None = None  # dept, hub case
+    show_call: Callable[[], bool] | None = None  # the call screen back, if a call runs
 
 
 class ServiceRunner:
     """One catalog service run for the citizen in the booth, from start to FinishCase."""
 
-    def __init__(self, parts: ServiceParts, ui: Any, code: str) -> None:
+    def __init__(
+        self, parts: ServiceParts, ui: Any, code: str, *, adopted: AdoptedCase | None = None
+    ) -> None:
         from kiosk.backend.hub_port import BoothHub
+        from kiosk.booth_locker import BoothLocker
         from kiosk.speech.dialogue_port import ClerkDialogue
 
         self.parts = parts
+        self.adopted = adopted
         self.ui = ui
         self.bridge = ui.bridge
         self.service = parts.catalog.service(code)
@@ -484,7 +545,14 @@ class ServiceRunner:
         self.camera = BoothDocumentCamera(
             parts.frames, self.vault, self.bridge, self._material_name, preview_image
         )
-        self.screen = UiScreen(self.bridge, self.service, self.ocr.flags, self._sync_steps)
+        self.screen = UiScreen(
+            self.bridge,
+            self.service,
+            self.ocr.flags,
+            self._sync_steps,
+            parts.show_call or (lambda: False),
+            lambda code: parts.catalog.department(code).name,
+        )
         self.hub = ServiceHub(
             self.booth_hub,
             parts.outbox,
@@ -493,11 +561,27 @@ class ServiceRunner:
             self.workflow,
             self.session_id,
             self._on_submitted,
+            self._call_clerk if parts.call_clerk is not None else None,
         )
         self.dialogue = ClerkDialogue(
             parts.catalog, parts.answerer, self._on_reply, lang=self.bridge.language
         )
-        identity = parts.identity or CapturedIdentity(self.camera, self.ocr, self.post)
+        # A clerk's item needs a verified identity: the reader's; self-service items keep the
+        # captured ID card as one of their materials.
+        reader = parts.identity if self.service.needs_clerk else None
+        identity = reader or CapturedIdentity(self.camera, self.ocr, self.post)
+        self.locker = (
+            BoothLocker(
+                parts.locker,
+                parts.outbox,
+                parts.channel,
+                session_id=self.session_id,
+                case_id=self.case_id,
+                on_change=self._show_locker,
+            )
+            if parts.locker is not None
+            else None
+        )
         self.runner = WorkflowRunner(
             self.workflow,
             Ports(
@@ -507,23 +591,39 @@ class ServiceRunner:
                 ocr=self.ocr,
                 identity=identity,
                 dialogue=self.dialogue,
-                locker=parts.locker,
+                locker=self.locker,
             ),
         )
+
+    @property
+    def hub_case_id(self) -> str | None:
+        """The hub's id of this item's case (None until the hub has opened a walk-in's)."""
+        if self.adopted is not None:
+            return self.adopted.hub_case_id
+        return self.parts.outbox.hub_case_id(self.case_id)  # type: ignore[no-any-return]
 
     def post(self, event: Any) -> None:
         log.info("case %s: %s", self.case_id, type(event).__name__)  # names only: no data
         self.runner.post(event)
 
     async def run(self) -> str:
-        """Open the case on the hub (through the outbox) and run the item; its outcome."""
-        self.booth_hub.open_case(self.case_id, self.service.code)
-        opening = next(
-            e
-            for e in self.parts.outbox.entries(session_id=self.session_id)
-            if e.opens_case and e.case_id == self.case_id
-        )
-        link = asyncio.ensure_future(self._learn_link(opening.idempotency_key))
+        """Open the case on the hub (through the outbox), or adopt the appointment's, and
+        run the item; its outcome."""
+        link: asyncio.Future[None]
+        if self.adopted is not None:
+            adopted = self.adopted
+            self.booth_hub.adopt_case(self.case_id, adopted.hub_case_id, adopted.citizen_token)
+            self.link = CitizenLink(adopted.hub_case_id, adopted.citizen_token)
+            link = asyncio.get_running_loop().create_future()
+            link.set_result(None)
+        else:
+            self.booth_hub.open_case(self.case_id, self.service.code)
+            opening = next(
+                e
+                for e in self.parts.outbox.entries(session_id=self.session_id)
+                if e.opens_case and e.case_id == self.case_id
+            )
+            link = asyncio.ensure_future(self._learn_link(opening.idempotency_key))
         self._connect()
         try:
             outcome = await self.runner.run()
@@ -598,7 +698,17 @@ class ServiceRunner:
         # A yes-or-no question gets two buttons; other answers are typed (or spoken).
         step = getattr(getattr(reply.turn, "step", None), "value", "")
         choices = (YES_WORDS[0], NO_WORDS[0]) if step in YES_NO_STEPS else ()
+        self.bridge.assistant_expected.emit(reply.expected)  # the recognizer's grammar
         self.bridge.say_assistant("clerk", reply.caption, choices)
+
+    async def _call_clerk(self, department: str) -> None:
+        assert self.parts.call_clerk is not None
+        await self.parts.call_clerk(department, self.hub_case_id)
+
+    def _show_locker(self, slot: str, state: str) -> None:
+        from kiosk.ui.viewmodels import LockerView
+
+        self.bridge.show_locker(LockerView(slot, state))  # type: ignore[arg-type]
 
     def _material_name(self, code: str) -> Any:
         for m in self.service.materials:
@@ -607,7 +717,9 @@ class ServiceRunner:
         return None
 
     def _on_submitted(self, command: SubmitCase) -> None:
-        if self.service.mode == "self" and not self.service.needs_clerk:
+        step = self.service.steps[command.step]
+        if step.rules is not None or not self.service.needs_clerk:
+            self.hub.complete_step(self.case_id, command.step)  # the hub's rules decide
             self.post(RulesApproved(command.department))
 
     def _sync_steps(self) -> None:

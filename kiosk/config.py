@@ -67,6 +67,16 @@ class HubServerConfig:
     secret_key: str = ""  # signs citizen links; empty: generated and kept in the database
     sms_gateway_url: str = ""  # JSON POST per SMS (kiosk.hub.notify); empty: inbox only
     heartbeat_s: float = 10.0  # booth/clerk WebSocket heartbeats; silent 3x this: closed
+    # ICE servers the hub hands to clerk consoles and booths (GET /api/v1/ice-servers).
+    stun_urls: tuple[str, ...] = ()  # e.g. "stun:turn.example.gov.cn:3478"
+    # "turn:host:3478?transport=udp", "turn:host:3478?transport=tcp", "turns:host:5349"
+    turn_urls: tuple[str, ...] = ()
+    # Either a shared secret (coturn use-auth-secret/static-auth-secret): every caller gets
+    # its own credentials valid turn_ttl_s; or one static username and password.
+    turn_secret: str = ""
+    turn_ttl_s: float = 86400.0
+    turn_username: str = ""
+    turn_password: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +117,7 @@ class OcrConfig:
     # rapidocr by measurement (bench/results/ocr.json): 93.7% exact fields at 3.3 s CPU a
     # photo on one core, against tesseract's 88.4% at 1.3 s; every field is confirmed by
     # the citizen, so fewer corrections matter more than two seconds off the UI loop.
-    engine: Literal["tesseract", "rapidocr"] = "rapidocr"
+    engine: Literal["tesseract", "rapidocr", "hybrid"] = "rapidocr"
     languages: str = "chi_sim"
     timeout_s: float = 20.0
 
@@ -119,6 +129,11 @@ class SpeechConfig:
     default_model: str = "vosk-model-small-cn-0.22"  # used when model_dir is empty
     voice: str = "cmn"
     enabled: bool = True
+    # The microphone button: "tap" (one utterance per tap), "hold" (push to talk),
+    # "always" (listening while the digital clerk's screen is shown) or "off".
+    listen: Literal["off", "tap", "hold", "always"] = "tap"
+    microphone: str = ""  # empty: the default QtMultimedia input; a WAV path: that file (demo)
+    speak: bool = True  # the clerk's voice (espeak-ng); captions are shown either way
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +158,27 @@ class CallConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class OpsConfig:
+    """Operations (kiosk.ops, kiosk.booth_ops): health reports, restarts, fleet alerts.
+
+    The booth reads the ``health_*`` and ``restart_*`` keys; the hub reads the ``alert_*``
+    keys (the thresholds at which a booth's health report opens a work order).
+    """
+
+    health_period_s: float = 60.0  # a health report to the hub this often (while online)
+    health_ack_timeout_s: float = 10.0
+    # The process restarts between citizens once its memory grew this much past the
+    # figure measured after the warm-up sessions (kiosk.ops.restart_policy).
+    restart_warmup_sessions: int = 20
+    restart_growth_mb: int = 300
+    alert_disk_free_ratio: float = 0.05  # a booth's data disk below 5 % free
+    alert_disk_free_mb: int = 1024  # or below 1 GiB free
+    alert_rss_mb: int = 3072  # the booth process over 3 GiB
+    alert_slots_free_min: int = 1  # fewer free locker slots than this: the locker is full
+    alert_offline_after_s: float = 300.0  # a booth silent (no heartbeat, no report) this long
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Everything a booth or hub process is told. Each component gets its own slice."""
 
@@ -153,6 +189,7 @@ class Config:
     ocr: OcrConfig = OcrConfig()
     speech: SpeechConfig = SpeechConfig()
     call: CallConfig = CallConfig()
+    ops: OpsConfig = OpsConfig()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     source: str = field(default="<defaults>", compare=False)
 
@@ -187,6 +224,18 @@ def load_config(
         raise ConfigError(problems)
     assert isinstance(config, Config)
     return dataclasses.replace(config, source=source)
+
+
+def apply_settings(config: Config, settings: Mapping[str, Any], source: str) -> Config:
+    """``config`` with nested ``settings`` (``{"booth": {"idle_timeout_s": 90}}``) applied,
+    checked like a file's keys; :class:`ConfigError` lists every problem (an operator's
+    pushed configuration, kiosk.booth_ops)."""
+    problems: list[str] = []
+    result = _build(config, dict(settings), source, "", problems)
+    if problems:
+        raise ConfigError(problems)
+    assert isinstance(result, Config)
+    return result
 
 
 def _apply_env(raw: dict[str, Any], env: Mapping[str, str], problems: list[str]) -> None:

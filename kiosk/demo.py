@@ -32,12 +32,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def start_embedded_hub(config: Config, state_dir: Path, port: int = 0) -> Any:
     """A real hub in a background thread, with demo clerks and this booth registered."""
+    from kiosk.hub.api_ops import set_limits
     from kiosk.hub.cli import seed_demo_clerks
+    from kiosk.hub.fleet_alerts import AlertLimits
     from kiosk.hub.server import HubServer
     from kiosk.hub.settings import HubSettings
 
     settings = HubSettings(db_url=f"sqlite:///{state_dir / 'hub.sqlite3'}")
     hub = HubServer(settings, port=port).start()
+    set_limits(hub.state, AlertLimits.from_config(config.ops))
     seed_demo_clerks(hub.state)
     return hub
 
@@ -91,6 +94,7 @@ def main(args: argparse.Namespace, config: Config) -> int:
             print(f"  citizen page:   {hub.url}/m")
             print(f"  door QR code:   {hub.url}/m/door/{config.booth.id}")
             print(f"  OpenAPI:        {hub.url}/openapi.json", flush=True)
-            return run_booth(booth.config, booth.collaborators())
+            code = run_booth(booth.config, booth.collaborators())
+            return booth.ops.exit_code or code
         finally:
             hub.stop()

@@ -59,7 +59,7 @@ def check_cjk_font(config: Config) -> Finding:
 
 
 def check_ocr_engine(config: Config) -> Finding:
-    if config.ocr.engine != "rapidocr":
+    if config.ocr.engine not in ("rapidocr", "hybrid"):  # hybrid reads fields with RapidOCR
         return Finding("OCR engine", "ok", config.ocr.engine)
     import importlib.util
 
@@ -70,7 +70,8 @@ def check_ocr_engine(config: Config) -> Finding:
             "rapidocr-onnxruntime is not installed",
             'reinstall the xiaowu package, or set [ocr] engine = "tesseract"',
         )
-    return Finding("OCR engine", "ok", "rapidocr (models shipped with the package)")
+    return Finding("OCR engine", "ok",
+                   f"{config.ocr.engine} (RapidOCR models shipped with the package)")
 
 
 def check_tesseract(config: Config) -> Finding:

@@ -71,6 +71,7 @@ class CallDesk:
         self._clock = clock
         self._audio_player = audio_player
         self.current: BoothCall | None = None
+        self.case_id: str | None = None  # the hub's case the next call is about, if any
         self._signaling: ChannelSignaling | None = None
         self._runner: asyncio.Task[None] | None = None
         channel.on_command("signal", self._on_signal, ordered=False)
@@ -82,6 +83,8 @@ class CallDesk:
         data: dict[str, Any] = {"department": department}
         if service:
             data["service"] = service
+        if self.case_id:
+            data["case_id"] = self.case_id
         self._channel.send_event("call_request", data)
 
     async def new_call(

@@ -21,12 +21,15 @@ import pickle
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from kiosk.core.errors import CatalogError
 from kiosk.core.search import SearchIndex
 from kiosk.core.text import Lang, Text
 from kiosk.resources import data_path
+
+if TYPE_CHECKING:
+    from kiosk.core.review_rules import ReviewRules
 
 __all__ = [
     "DOC_TYPES",
@@ -106,9 +109,15 @@ class Step:
     kind: str
     department: str | None
     name: Text
+    rules: ReviewRules | None = None  # a review step decided by the department's rules
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "department": self.department, "name": self.name.to_json()}
+        return {
+            "kind": self.kind,
+            "department": self.department,
+            "name": self.name.to_json(),
+            "rules": self.rules.to_json() if self.rules is not None else None,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +263,8 @@ class Catalog:
 
 
 def _service_from_json(s: Mapping[str, Any]) -> Service:
+    from kiosk.core.review_rules import ReviewRules
+
     mode = s["mode"]
     if mode not in MODES:
         raise ValueError(f"mode {mode!r}")
@@ -274,7 +285,13 @@ def _service_from_json(s: Mapping[str, Any]) -> Service:
             for m in s["materials"]
         ),
         steps=tuple(
-            Step(st["kind"], st["department"], Text.from_json(st["name"])) for st in s["steps"]
+            Step(
+                st["kind"],
+                st["department"],
+                Text.from_json(st["name"]),
+                ReviewRules.from_json(st["rules"]) if st.get("rules") else None,
+            )
+            for st in s["steps"]
         ),
         needs_clerk=bool(s["needs_clerk"]),
         uses_locker=bool(s["uses_locker"]),
@@ -342,7 +359,7 @@ _CACHE_FORMAT = "catalog-cache-1"
 def _code_of_the_model() -> list[bytes]:
     """The source of the modules whose objects the cache holds: new code, new cache."""
     here = Path(__file__).resolve().parent
-    names = ("catalog.py", "catalog_format.py", "search.py", "text.py")
+    names = ("catalog.py", "catalog_format.py", "review_rules.py", "search.py", "text.py")
     try:
         return [(here / name).read_bytes() for name in names]
     except OSError:  # installed without sources: fall back to the format tag alone

@@ -9,8 +9,9 @@ an author fixes a broken catalog in one round. It only reads files; nothing here
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -30,6 +31,7 @@ from kiosk.core.catalog import (
     Step,
     content_version,
 )
+from kiosk.core.review_rules import TRUST_ORDER, Limit, ReviewRules
 from kiosk.core.text import LANGS, Text
 
 _T = TypeVar("_T")
@@ -53,7 +55,9 @@ _SERVICE_KEYS = {
 }
 _MATERIAL_KEYS = {"use", "code", "name", "doc_type", "original_required", "copies"}
 _FIELD_KEYS = {"use", "key", "label", "kind", "required", "choices"}
-_STEP_KEYS = {"kind", "department", "name"}
+_STEP_KEYS = {"kind", "department", "name", "rules"}
+_RULES_KEYS = {"materials", "min_trust", "checked_fields", "limits"}
+_LIMIT_KEYS = {"field", "max", "min", "max_field", "max_age_days"}
 
 try:  # libyaml is several times faster; pyyaml without it still works
     _Loader: type[yaml.SafeLoader] = cast(type[yaml.SafeLoader], yaml.CSafeLoader)
@@ -309,7 +313,13 @@ class _Reader:
         )
 
     # -- steps -------------------------------------------------------------------------
-    def step(self, s: Any, where: str) -> Step | None:
+    def step(
+        self,
+        s: Any,
+        where: str,
+        materials: Sequence[Material] = (),
+        form: Sequence[FormField] = (),
+    ) -> Step | None:
         if isinstance(s, str):
             s = {"kind": s}
         if not isinstance(s, Mapping):
@@ -325,9 +335,96 @@ class _Reader:
             self.bad(f"{where}.department", f"unknown department {dept!r}")
             dept = None
         name = self.text(s["name"], f"{where}.name") if "name" in s else self.step_names.get(kind)
+        rules = None
+        if s.get("rules") is not None:
+            if kind != "review":
+                self.bad(f"{where}.rules", "only a review step has rules")
+            else:
+                rules = self.review_rules(s["rules"], f"{where}.rules", materials, form)
         if name is None:
             return None
-        return Step(kind, dept, name)
+        return Step(kind, dept, name, rules)
+
+    def review_rules(
+        self, r: Any, where: str, materials: Sequence[Material], form: Sequence[FormField]
+    ) -> ReviewRules | None:
+        """A review step's rules (kiosk.core.review_rules), checked against the service's
+        own materials and form fields."""
+        if not isinstance(r, Mapping):
+            self.bad(where, "expected a mapping with materials, min_trust, checked_fields, limits")
+            return None
+        self.unknown_keys(r, _RULES_KEYS, where)
+        problems = len(self.problems)
+        codes = {m.code for m in materials}
+        fields = {f.key: f for f in form}
+        needed = self.items(r.get("materials"), f"{where}.materials")
+        for i, code in enumerate(needed):
+            if code not in codes:
+                self.bad(f"{where}.materials[{i}]", f"{code!r} is not a material of the service")
+        min_trust = r.get("min_trust", "C")
+        if min_trust not in TRUST_ORDER:
+            self.bad(f"{where}.min_trust", f"bad trust level {min_trust!r} (use A, B or C)")
+        checked = self.items(r.get("checked_fields"), f"{where}.checked_fields")
+        for i, key in enumerate(checked):
+            if key not in fields:
+                self.bad(f"{where}.checked_fields[{i}]", f"{key!r} is not a form field")
+        limits: list[Limit] = []
+        for i, item in enumerate(self.items(r.get("limits"), f"{where}.limits")):
+            limit = self.limit(item, f"{where}.limits[{i}]", fields)
+            if limit is not None:
+                limits.append(limit)
+        if not (needed or checked or limits):
+            self.bad(where, "rules with nothing to check")
+        if len(self.problems) > problems:
+            return None
+        return ReviewRules(tuple(needed), cast(str, min_trust), tuple(checked), tuple(limits))
+
+    def limit(self, item: Any, where: str, fields: Mapping[str, FormField]) -> Limit | None:
+        if not isinstance(item, Mapping):
+            self.bad(where, "expected a mapping with field and max, min, max_field or max_age_days")
+            return None
+        self.unknown_keys(item, _LIMIT_KEYS, where)
+        key = item.get("field")
+        field = fields.get(key) if isinstance(key, str) else None
+        if field is None:
+            self.bad(f"{where}.field", f"{key!r} is not a form field")
+            return None
+        numeric = field.kind in ("money", "number")
+        bounds: dict[str, Decimal] = {}
+        for bound in ("max", "min"):
+            value = item.get(bound)
+            if value is None:
+                continue
+            if not numeric:
+                self.bad(f"{where}.{bound}", f"{key!r} is not a money or number field")
+            elif isinstance(value, bool) or not isinstance(value, int | float | str):
+                self.bad(f"{where}.{bound}", f"expected a number, got {value!r}")
+            else:
+                try:
+                    bounds[bound] = Decimal(str(value))
+                except InvalidOperation:
+                    self.bad(f"{where}.{bound}", f"expected a number, got {value!r}")
+        other = item.get("max_field")
+        if other is not None:
+            other_field = fields.get(other) if isinstance(other, str) else None
+            if not numeric:
+                self.bad(f"{where}.max_field", f"{key!r} is not a money or number field")
+            elif other_field is None or other_field.kind not in ("money", "number"):
+                self.bad(f"{where}.max_field", f"{other!r} is not a money or number form field")
+        age = item.get("max_age_days")
+        if age is not None:
+            if field.kind != "date":
+                self.bad(f"{where}.max_age_days", f"{key!r} is not a date field")
+            self.count(age, f"{where}.max_age_days", None)
+        if not bounds and other is None and age is None:
+            self.bad(where, "a limit needs max, min, max_field or max_age_days")
+        return Limit(
+            field.key,
+            bounds.get("max"),
+            bounds.get("min"),
+            other if isinstance(other, str) else None,
+            age if isinstance(age, int) and not isinstance(age, bool) else None,
+        )
 
     # -- services ----------------------------------------------------------------------
     def read_services_file(self, doc: Any, file: str) -> list[Service]:
@@ -399,7 +496,9 @@ class _Reader:
             "form field",
         )
         raw_steps = self.items(s.get("steps"), f"{where}.steps")
-        steps = [self.step(st, f"{where}.steps[{i}]") for i, st in enumerate(raw_steps)]
+        steps = [
+            self.step(st, f"{where}.steps[{i}]", materials, form) for i, st in enumerate(raw_steps)
+        ]
         if not raw_steps:
             self.bad(f"{where}.steps", "a service needs at least one step")
         kinds = [st.kind for st in steps if st is not None]

@@ -480,9 +480,12 @@ class Workflow:
     # -- identity, questions, materials, form -------------------------------------------------
 
     def _fill(self, key: str, value: str, source: Actor) -> bool:
-        """Set a field from OCR/identity/dialogue unless a person already typed it."""
+        """Set a field from OCR/identity/dialogue unless a person already typed it; what
+        the ID-card reader (or the appointment) verified is not overwritten by OCR."""
         field = self._fields.get(key)
         if field is None or self._sources.get(key) in ("citizen", "clerk"):
+            return False
+        if source == "ocr" and self._sources.get(key) == "identity":
             return False
         self._values[key] = normalize_value(field, value)
         self._sources[key] = source

@@ -20,12 +20,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk.core.clock import CHINA_TZ
-from kiosk.core.masking import mask_id_number
+from kiosk.hub import rules_review
 from kiosk.hub.auth import Principal, new_citizen_ref
 from kiosk.hub.casework import (
     audit,
     case_view,
-    certificate_view,
     iso,
     material_view,
     may_act,
@@ -33,7 +32,6 @@ from kiosk.hub.casework import (
     open_case,
     record,
 )
-from kiosk.hub.certificates import CertificateContent, render_pdf
 from kiosk.hub.deps import (
     BoothCaller,
     Caller,
@@ -44,6 +42,7 @@ from kiosk.hub.deps import (
     resolve_token,
 )
 from kiosk.hub.errors import ApiError, forbidden, not_found
+from kiosk.hub.issuing import Issued, announce, issue
 from kiosk.hub.models import (
     Appointment,
     Booth,
@@ -61,6 +60,7 @@ from kiosk.hub.models import (
 )
 from kiosk.hub.notify import Message
 from kiosk.hub.protocol import PUSH_KINDS
+from kiosk.hub.rules_review import Decision
 from kiosk.hub.state import HubState
 from kiosk.hub.switchboard import BoothOffline, CommandFailed
 
@@ -358,7 +358,9 @@ async def push(booth_id: str, body: PushIn, hub: Hub, who: ClerkCaller) -> dict[
     if not any(board.in_call(c, who.peer) for c in board.calls_of(f"booth:{booth_id}")):
         raise ApiError(403, "not_in_call", "push only to a booth you are in a call with")
     try:
-        ack = await board.command(booth_id, "push", {"kind": body.kind, **body.data})
+        # Who pushed is the hub's to say: the booth's workflow credits the clerk.
+        data = {"kind": body.kind, **body.data, "clerk": who.id, "department": who.department}
+        ack = await board.command(booth_id, "push", data)
     except BoothOffline:
         raise ApiError(409, "booth_offline", "the booth is not connected") from None
     except CommandFailed as exc:
@@ -458,14 +460,19 @@ async def edit_form(case_id: str, body: FormIn, hub: Hub, who: Caller) -> dict[s
         raise forbidden("the form is filled at the booth")
     if len(body.fields) > 100:
         raise ApiError(422, "too_many_fields", "at most 100 fields at once")
-    with hub.db() as db:
-        case = _load_case(hub, db, case_id, who)
-        if case.status != "open":
-            raise ApiError(409, "case_closed", "the case is closed")
-        case.form = {**(case.form or {}), **body.fields}
-        audit(db, who, "write", f"case:{case_id}", "form:" + ",".join(sorted(body.fields))[:200])
-        record(db, case_id, who, "form_edited", keys=sorted(body.fields))
-        form, booth_id = dict(case.form), case.booth_id
+
+    def store() -> tuple[dict[str, Any], str | None]:
+        with hub.db() as db:
+            case = _load_case(hub, db, case_id, who)
+            if case.status != "open":
+                raise ApiError(409, "case_closed", "the case is closed")
+            case.form = {**(case.form or {}), **body.fields}
+            keys = ",".join(sorted(body.fields))[:200]
+            audit(db, who, "write", f"case:{case_id}", "form:" + keys)
+            record(db, case_id, who, "form_edited", keys=sorted(body.fields))
+            return dict(case.form), case.booth_id
+
+    form, booth_id = await asyncio.to_thread(store)
     board = hub.switchboard
     if booth_id:
         if who.kind == "clerk" and board.online(f"booth:{booth_id}"):
@@ -512,22 +519,26 @@ async def add_material(case_id: str, body: MaterialIn, hub: Hub, who: Caller) ->
             image = base64.b64decode(body.image_base64, validate=True)
         except (binascii.Error, ValueError):
             raise ApiError(422, "bad_image", "image_base64 is not base64") from None
-    with hub.db() as db:
-        case = _load_case(hub, db, case_id, who)
-        m = MaterialRecord(
-            case_id=case.id,
-            code=body.code,
-            doc_type=body.doc_type,
-            image=image,
-            image_type=body.image_type,
-            ocr_fields=dict(body.ocr_fields),
-            trust_level="C",
-        )
-        db.add(m)
-        db.flush()
-        audit(db, who, "write", f"material:{m.id}", f"case:{case_id}")
-        record(db, case_id, who, "material_added", material=m.id, code=body.code)
-        view = material_view(m)
+
+    def store() -> dict[str, Any]:
+        with hub.db() as db:
+            case = _load_case(hub, db, case_id, who)
+            m = MaterialRecord(
+                case_id=case.id,
+                code=body.code,
+                doc_type=body.doc_type,
+                image=image,
+                image_type=body.image_type,
+                ocr_fields=dict(body.ocr_fields),
+                trust_level="C",
+            )
+            db.add(m)
+            db.flush()
+            audit(db, who, "write", f"material:{m.id}", f"case:{case_id}")
+            record(db, case_id, who, "material_added", material=m.id, code=body.code)
+            return material_view(m)
+
+    view = await asyncio.to_thread(store)
     await _case_changed(hub, case_id)
     return view
 
@@ -554,18 +565,37 @@ async def verify_material(
     material_id: str, body: VerifyIn, hub: Hub, who: ClerkCaller
 ) -> dict[str, Any]:
     """A clerk checked the capture against the original: trust level C -> B."""
-    with hub.db() as db:
-        m = db.get(MaterialRecord, material_id)
-        if m is None:
-            raise not_found("material")
-        case = _load_case(hub, db, m.case_id, who)
-        if m.trust_level == "B":
-            return material_view(m)
-        m.trust_level, m.verified_by, m.verified_against = "B", who.id, body.against
-        m.verified_at = utcnow()
-        audit(db, who, "write", f"material:{m.id}", "verified")
-        record(db, case.id, who, "material_verified", material=m.id, against=body.against)
-        view = material_view(m)
+
+    def store() -> tuple[dict[str, Any], bool, str | None, str]:
+        """The material's view, whether this call changed it, the booth and the code."""
+        with hub.db() as db:
+            m = db.get(MaterialRecord, material_id)
+            if m is None:
+                raise not_found("material")
+            case = _load_case(hub, db, m.case_id, who)
+            if m.trust_level == "B":
+                return material_view(m), False, None, m.code
+            m.trust_level, m.verified_by, m.verified_against = "B", who.id, body.against
+            m.verified_at = utcnow()
+            audit(db, who, "write", f"material:{m.id}", "verified")
+            record(db, case.id, who, "material_verified", material=m.id, against=body.against)
+            return material_view(m), True, case.booth_id, m.code
+
+    view, changed, booth_id, code = await asyncio.to_thread(store)
+    if not changed:
+        return view
+    if booth_id:
+        await _push_to_booth(
+            hub,
+            booth_id,
+            {
+                "kind": "material_verified",
+                "case_id": view["case_id"],
+                "material": code,
+                "clerk": who.id,
+                "department": who.department,
+            },
+        )
     await _case_changed(hub, view["case_id"])
     return view
 
@@ -573,10 +603,14 @@ async def verify_material(
 @router.post("/cases/{case_id}/steps/{position}/complete")
 async def complete_step(case_id: str, position: int, hub: Hub, who: Caller) -> dict[str, Any]:
     """Mark a step done. Clerks complete their department's steps; a booth completes the
-    citizen's self-service steps (identify, questions, capture, form, locker, rating)."""
+    citizen's self-service steps (identify, questions, capture, form, locker, rating) and
+    submits a review that the department's rules decide (kiosk.hub.rules_review)."""
     if who.kind == "citizen":
         raise forbidden("steps are completed by clerks and booths")
     notify = None
+    done_by_clerk: dict[str, Any] | None = None
+    issued: tuple[Issued, ...] = ()
+    decision: Decision | None = None
     with hub.db() as db:
         case = _load_case(hub, db, case_id, who)
         step = db.scalar(
@@ -584,19 +618,37 @@ async def complete_step(case_id: str, position: int, hub: Hub, who: Caller) -> d
         )
         if step is None:
             raise not_found("step")
-        if who.kind == "booth":
+        by_rules = who.kind == "booth" and step.kind == "review"
+        if by_rules:
+            if not rules_review.decided_by_booth(_service(hub, case.service_code), position):
+                raise forbidden("this review is done by a clerk")
+        elif who.kind == "booth":
             if step.kind not in ("identify", "questions", "capture", "form", "locker", "rating"):
                 raise forbidden("this step is done by a clerk")
         elif not may_act(db, who, case, step.department):
             raise ApiError(403, "other_department", "this step belongs to another department")
-        if step.status != "done":
+        if by_rules and step.status == "pending":
+            decision = await rules_review.decide(hub, db, case, step)
+            issued = decision.issued
+        elif not by_rules and step.status != "done":
             step.status, step.done_by, step.done_at = "done", who.id, utcnow()
             record(db, case_id, who, "step_done", position=position, kind=step.kind)
+            if who.kind == "clerk" and case.booth_id:
+                done_by_clerk = {
+                    "kind": "step_done",
+                    "case_id": case_id,
+                    "position": position,
+                    "step_kind": step.kind,
+                    "department": step.department,
+                    "clerk": who.id,
+                    "booth_id": case.booth_id,
+                }
+        if step.status == "done":
             steps = db.scalars(select(CaseStep).where(CaseStep.case_id == case_id)).all()
-            if step.department:
-                dept = db.get(CaseDepartment, (case_id, step.department))
+            for department in {s.department for s in steps if s.department}:
+                dept = db.get(CaseDepartment, (case_id, department))
                 if dept is not None:
-                    own = [s for s in steps if s.department == step.department]
+                    own = [s for s in steps if s.department == department]
                     dept.status = "done" if all(s.status == "done" for s in own) else "active"
             if all(s.status in ("done", "skipped") for s in steps) and case.status == "open":
                 case.status = "done"
@@ -609,8 +661,14 @@ async def complete_step(case_id: str, position: int, hub: Hub, who: Caller) -> d
                     link=f"{hub.settings.public_url}/m/",
                 )
         view = case_view(db, case, hub.catalog.catalog, who, hub.settings.public_url)
+    if decision is not None:
+        view["review"] = {"approved": decision.approved, "reasons": list(decision.reasons)}
+    for certificate in issued:
+        await announce(hub, certificate)
     if notify:
         await hub.notifier.notify(notify)
+    if done_by_clerk is not None:  # the booth's workflow moves on (an approval, a consult)
+        await _push_to_booth(hub, done_by_clerk.pop("booth_id"), done_by_clerk)
     await _case_changed(hub, case_id)
     return view
 
@@ -627,75 +685,26 @@ async def issue_certificate(
 ) -> dict[str, Any]:
     """Issue a certificate (PDF) for the case; it reaches the citizen's phone and booth."""
     department = body.department or who.department
-    cat = hub.catalog.catalog
     with hub.db() as db:
         case = _load_case(hub, db, case_id, who)
         if not may_act(db, who, case, department):
             raise ApiError(403, "other_department", "issue certificates for your own department")
-        service = _service(hub, case.service_code)
-        title = body.title or (service.certificate.zh_CN if service.certificate else "办结证明")
-        try:
-            department_name = cat.department(department).name.zh_CN  # type: ignore[attr-defined]
-        except (KeyError, LookupError, AttributeError):
-            department_name = department or ""
+        _service(hub, case.service_code)
         clerk = db.get(Clerk, who.id)
-        cert = Certificate(
-            case_id=case_id,
+        issued = await issue(
+            hub,
+            db,
+            case,
+            department or "",
+            issuer_id=who.id,
+            issuer_name=clerk.display_name if clerk else who.id,
+            actor=who.peer,
+            title=body.title,
             kind=body.kind,
-            title=title,
-            department=department or "",
-            issued_by=who.id,
-            pdf=b"",
-            signature="",
         )
-        db.add(cert)
-        db.flush()
-        cert.signature = hub.links.sign(f"{cert.id}|{case_id}|{title}")
-        verify_url = f"{hub.settings.public_url}/verify/{cert.id}"
-        content = CertificateContent(
-            certificate_id=cert.id,
-            title=title,
-            department_name=department_name,
-            service_name=service.name.zh_CN,
-            case_id=case_id,
-            citizen_name=case.citizen_name,
-            citizen_id_masked=mask_id_number(case.citizen_id_number)
-            if case.citizen_id_number
-            else "",
-            issued_at=hub.clock.now(),
-            clerk_name=clerk.display_name if clerk else who.id,
-            verify_url=verify_url,
-        )
-        cert.pdf = await asyncio.to_thread(render_pdf, content)
-        audit(db, who, "write", f"certificate:{cert.id}", f"case:{case_id}")
-        record(db, case_id, who, "certificate_issued", certificate=cert.id, title=title)
-        view = certificate_view(cert, hub.settings.public_url)
-        citizen_ref, phone, booth_id = case.citizen_ref, case.citizen_phone, case.booth_id
-    token = hub.links.issue(citizen_ref)
-    await hub.notifier.notify(
-        Message(
-            citizen_ref=citizen_ref,
-            kind="certificate_issued",
-            phone=phone,
-            text=f"{title} 已出具",
-            link=_citizen_url(hub, token),
-        )
-    )
-    if booth_id and hub.switchboard.online(f"booth:{booth_id}"):
-        await hub.switchboard.command(
-            booth_id,
-            "push",
-            {
-                "kind": "certificate",
-                "case_id": case_id,
-                "certificate_id": view["id"],
-                "title": title,
-                "pdf_url": view["pdf_url"],
-            },
-            wait=False,
-        )
+    await announce(hub, issued)
     await _case_changed(hub, case_id)
-    return view
+    return issued.view
 
 
 @router.get(
@@ -814,11 +823,23 @@ def locker_deposit(case_id: str, body: DepositIn, hub: Hub, who: BoothCaller) ->
         }
 
 
+async def _push_to_booth(hub: HubState, booth_id: str, data: dict[str, Any]) -> None:
+    """Tell the case's booth, if it is connected; not waiting for its answer."""
+    if hub.switchboard.online(f"booth:{booth_id}"):
+        await hub.switchboard.command(booth_id, "push", data, wait=False)
+
+
 async def _case_changed(hub: HubState, case_id: str) -> None:
     """Clerks in a call about the case reload it."""
-    with hub.sessions() as db:
-        case = db.get(Case, case_id)
-        booth = case.booth_id if case else None
+
+    def booth_of() -> str | None:
+        with hub.sessions() as db:
+            case = db.get(Case, case_id)
+            return case.booth_id if case else None
+
+    booth = await asyncio.to_thread(booth_of)
     if booth:
         for call_id in hub.switchboard.calls_of(f"booth:{booth}"):
-            await hub.switchboard.to_call(call_id, {"type": "case_updated", "case_id": case_id})
+            await hub.switchboard.to_call(
+                call_id, {"type": "case_updated", "case_id": case_id}, except_peer=f"booth:{booth}"
+            )  # the clerks reload; the booth hears of changes by pushes

@@ -54,7 +54,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk.hub import workorders as wo
@@ -84,6 +84,11 @@ def _operator(principal: ClerkCaller) -> Principal:
 
 
 Operator = Annotated[Principal, Depends(_operator)]
+
+
+def set_limits(hub: HubState, limits: AlertLimits) -> None:
+    """The thresholds health reports are read against (``[ops] alert_*``)."""
+    hub.extras["ops_limits"] = limits
 
 
 def limits_of(hub: HubState) -> AlertLimits:
@@ -261,19 +266,21 @@ def sweep_offline(hub: HubState) -> list[str]:
 
 def _last_heard(hub: HubState) -> dict[str, dt.datetime | None]:
     """Each booth's last sign of life: its connection or its newest health report."""
+    # Two queries for the whole fleet: one per booth held the GIL long enough, with 800
+    # booths, to stall the event loop's signaling relay every sweep (bench/hub.py).
     with hub.sessions() as db:
         heard: dict[str, dt.datetime | None] = {
-            b.id: _utc(b.last_seen_at) for b in db.scalars(select(Booth))
+            booth_id: _utc(seen)
+            for booth_id, seen in db.execute(select(Booth.id, Booth.last_seen_at))
         }
-        for booth_id in heard:
-            at = db.scalar(
-                select(BoothHealthRecord.received_at)
-                .where(BoothHealthRecord.booth_id == booth_id)
-                .order_by(BoothHealthRecord.id.desc())
-                .limit(1)
+        newest = db.execute(
+            select(BoothHealthRecord.booth_id, func.max(BoothHealthRecord.received_at)).group_by(
+                BoothHealthRecord.booth_id
             )
-            latest, known = _utc(at), heard[booth_id]
-            if latest is not None and (known is None or latest > known):
+        )
+        for booth_id, at in newest:
+            latest, known = _utc(at), heard.get(booth_id)
+            if booth_id in heard and latest is not None and (known is None or latest > known):
                 heard[booth_id] = latest
     return heard
 

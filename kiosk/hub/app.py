@@ -16,14 +16,25 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from kiosk import __version__
 from kiosk.core.clock import Clock, SystemClock
-from kiosk.hub import api_accounts, api_calls, api_cases, api_ops, api_public, pages, ws
+from kiosk.hub import (
+    api_accounts,
+    api_calls,
+    api_cases,
+    api_ops,
+    api_public,
+    api_reviews,
+    pages,
+    ws,
+)
 from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords
 from kiosk.hub.casework import text_of
 from kiosk.hub.db import make_engine, migrate, session_factory
 from kiosk.hub.errors import install_error_handlers
+from kiosk.hub.fanout import PostgresFanout
 from kiosk.hub.idempotency import IdempotencyMiddleware
 from kiosk.hub.models import Department
 from kiosk.hub.notify import InboxNotifier, Notifier, SmsGatewayNotifier
@@ -76,12 +87,15 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        fanout = await _share_through_postgres(state)
         sweeper = asyncio.create_task(ws.heartbeats(state))
         try:
             async with api_ops.watch_fleet(state):
                 yield
         finally:
             sweeper.cancel()
+            if fanout is not None:
+                await fanout.stop()
             engine.dispose()
 
     app = FastAPI(
@@ -93,7 +107,7 @@ def create_app(
     )
     app.state.hub = state
     install_error_handlers(app)
-    for module in (api_public, api_accounts, api_cases, api_calls, ws, pages):
+    for module in (api_public, api_accounts, api_cases, api_reviews, api_calls, ws, pages):
         app.include_router(module.router)
     app.include_router(api_ops.router)
     app.include_router(api_ops.pages)
@@ -101,6 +115,20 @@ def create_app(
     app.add_middleware(IdempotencyMiddleware, sessions=sessions)
 
     return app
+
+
+async def _share_through_postgres(state: HubState) -> PostgresFanout | None:
+    """On PostgreSQL, several hub processes share their connections (kiosk.hub.fanout);
+    a hub on SQLite is a single process."""
+    url = make_url(state.settings.db_url)
+    if url.get_backend_name() != "postgresql":
+        return None
+    plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    fanout = PostgresFanout(plain, state.switchboard.on_fanout)
+    await fanout.start()
+    state.switchboard.fanout = fanout
+    fanout.publish({"op": "hello"})  # the others announce their peers to this process
+    return fanout
 
 
 def _sync_departments(sessions: Any, catalog: ServiceCatalog) -> None:

@@ -55,7 +55,9 @@ def main(args: argparse.Namespace, config: Config) -> int:
     import uvicorn
 
     from kiosk.hub.api_accounts import create_clerk, register_booth
+    from kiosk.hub.api_ops import set_limits
     from kiosk.hub.app import create_app
+    from kiosk.hub.fleet_alerts import AlertLimits
     from kiosk.hub.settings import HubSettings
 
     server = config.hub_server
@@ -68,6 +70,7 @@ def main(args: argparse.Namespace, config: Config) -> int:
     settings = HubSettings.from_config(server)
     app = create_app(settings)
     hub = app.state.hub
+    set_limits(hub, AlertLimits.from_config(config.ops))  # fleet alert thresholds
     if args.register_booth:
         with hub.db() as db:
             for booth_id in args.register_booth:
@@ -102,8 +105,13 @@ def main(args: argparse.Namespace, config: Config) -> int:
         access_log=level == "debug",
         backlog=4096,
         ws_ping_interval=None,  # the protocol's own heartbeats (kiosk.hub.protocol) suffice
+        # Signaling frames are small and the link is a LAN: per-connection zlib contexts
+        # cost ~100 kB each and CPU on every frame for nothing (bench/hub.py).
+        ws_per_message_deflate=False,
     )
-    asyncio.run(serve_under_systemd(uvicorn.Server(uvicorn_config)))
+    # uvloop when installed (uvicorn[standard]): the relay is mostly socket writes.
+    with asyncio.Runner(loop_factory=uvicorn_config.get_loop_factory()) as runner:
+        runner.run(serve_under_systemd(uvicorn.Server(uvicorn_config)))
     return 0
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.config import OpsConfig
+
 
 @dataclass(frozen=True, slots=True)
 class Fault:
@@ -25,6 +27,18 @@ class AlertLimits:
     disk_free_bytes: int = 1 << 30  # or below 1 GiB
     offline_after_s: float = 300.0  # a registered booth silent this long
     rss_bytes: int = 3 << 30  # the booth process over 3 GiB
+    slots_free_min: int = 1  # fewer free locker slots: the locker is full
+
+    @classmethod
+    def from_config(cls, ops: OpsConfig) -> AlertLimits:
+        """The ``[ops] alert_*`` settings."""
+        return cls(
+            disk_free_ratio=ops.alert_disk_free_ratio,
+            disk_free_bytes=ops.alert_disk_free_mb << 20,
+            offline_after_s=ops.alert_offline_after_s,
+            rss_bytes=ops.alert_rss_mb << 20,
+            slots_free_min=ops.alert_slots_free_min,
+        )
 
 
 def fault_of_event(data: dict[str, Any]) -> Fault:
@@ -62,10 +76,19 @@ def faults_of_health(report: dict[str, Any], limits: AlertLimits) -> list[Fault]
             free = total = None
         elif free < limits.disk_free_bytes or free / total < limits.disk_free_ratio:
             faults.append(Fault("disk.low", f"disk {free >> 20} MiB free of {total >> 20}"))
+    locker = report.get("locker")
+    if isinstance(locker, dict) and _slots_short(locker.get("free"), locker.get("total"), limits):
+        faults.append(Fault("locker.full", f"locker {locker['free']} of {locker['total']} free"))
     rss = report.get("rss_bytes")
     if isinstance(rss, int) and rss > limits.rss_bytes:
         faults.append(Fault("memory.high", f"booth process uses {rss >> 20} MiB"))
     return faults
+
+
+def _slots_short(free: Any, total: Any, limits: AlertLimits) -> bool:
+    if not isinstance(free, int) or not isinstance(total, int) or total <= 0:
+        return False
+    return free < limits.slots_free_min
 
 
 def _word(value: Any, default: str) -> str:

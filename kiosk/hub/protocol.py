@@ -30,6 +30,12 @@ Endpoints the booth uses:
 - ``POST /api/v1/cases/{id}/steps/{position}/complete`` for the citizen's own steps
   (identify, questions, capture, form, locker, rating); clerks complete the rest
 
+- ``GET /api/v1/ice-servers`` (booths and clerks) -> ``{"iceServers": [{"urls": [...],
+  "username"?, "credential"?}], "ttl_s": seconds | null}``: STUN/TURN servers in the W3C
+  ``RTCIceServer`` shape; TURN credentials are the caller's own, short-lived when the hub
+  has a TURN secret (kiosk.hub.ice). ``POST /api/v1/queue/{id}/accept`` carries the same
+  under ``ice``.
+
 Registration (admin clerk): ``POST /api/v1/booths {"id", "name"}`` -> ``{"id", "token"}``
 (``kiosk hub --register-booth ID`` does the same from the command line).
 
@@ -52,12 +58,18 @@ handshake (HTTP 403): do not retry with it. All frames are JSON objects with a `
   "citizen_token"}``;  ``end_session`` ``{"session_id"?}``
   ``push`` ``{"kind": request_capture|show_form|form_field|open_slot|certificate, ...}``
   (``form_field``: ``case_id``, ``key``, ``value``; ``request_capture``: ``material``;
-  ``open_slot``: ``case_id``; ``certificate``: ``certificate_id``, ``title``, ``pdf_url``)
+  ``open_slot``: ``case_id``; ``certificate``: ``certificate_id``, ``title``, ``pdf_url``,
+  ``department``). A clerk's push carries ``clerk`` (id) and ``department``, filled in by
+  the hub. The hub itself also pushes ``step_done`` ``{"case_id", "position",
+  "step_kind", "department", "clerk"}`` when a clerk completes a step of the booth's case
+  (an approval, the end of a consultation) and ``material_verified`` ``{"case_id",
+  "material", "clerk", "department"}`` when a clerk checked a capture against the original.
   ``signal`` ``{"call_id", "from", "to", "kind": offer|answer|candidate|bye, "sdp"?,
   "candidate"?}``
   ``queue`` ``{"status": "waiting", "entry_id", "department", "position",
   "estimated_wait_s"}`` or ``{"status": "accepted", "call_id", "department", "clerk":
-  {"id", "name", "department"}, "peer": "clerk:<id>"}``
+  {"id", "name", "department"}, "peer": "clerk:<id>", "ice": {"iceServers", "ttl_s"}}``
+  (``ice``: STUN/TURN for this call, as ``GET /api/v1/ice-servers``)
   ``config``, ``restart``
 
   ``queue`` and ``signal`` commands are sent without the hub waiting for the ack.
@@ -84,6 +96,13 @@ asks for audio plus two video m-lines from the booth: the face camera first, the
 document camera. ``bye`` ends one peer connection; when a call ends every participant
 gets ``bye`` from the one who ended it.
 
+Several hub processes
+=====================
+On PostgreSQL, any number of hub processes may serve the same database behind one
+address: a booth and a clerk connected to different processes queue, call and signal as
+if they were on one (kiosk.hub.fanout, PostgreSQL LISTEN/NOTIFY; nothing else to run).
+On SQLite the hub is one process.
+
 Clerk WebSocket ``/ws/clerk``
 =============================
 Token (``cs_``) in ``?token=`` or the header. hub -> clerk: ``welcome``, ``ping``,
@@ -104,6 +123,7 @@ BOOTH_COMMANDS = frozenset(
     {"open_door", "start_session", "end_session", "push", "signal", "queue", "config", "restart"}
 )
 PUSH_KINDS = frozenset({"request_capture", "show_form", "form_field", "open_slot", "certificate"})
+HUB_PUSH_KINDS = frozenset({"step_done", "material_verified"})  # pushed by the hub, not clerks
 BOOTH_EVENTS = frozenset(
     {
         "door_opened",

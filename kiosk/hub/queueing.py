@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select, update
@@ -96,12 +97,15 @@ def announce(hub: HubState, department: str) -> None:
 
 async def broadcast(hub: HubState, department: str) -> None:
     """Tell the department's clerks the queue and each waiting booth its place."""
-    entries = waiting(hub, department)
+
+    def read() -> tuple[list[QueueEntry], float]:
+        return waiting(hub, department), mean_wait_s(hub, department)
+
+    entries, mean = await asyncio.to_thread(read)
     views = [entry_view(hub, e, i + 1) for i, e in enumerate(entries)]
     await hub.switchboard.to_department(
         department, {"type": "queue", "department": department, "entries": views}
     )
-    mean = mean_wait_s(hub, department)
     position = 0
     for entry in entries:
         if entry.call_id:
@@ -127,6 +131,12 @@ async def enqueue(
     known = {d.code for d in hub.catalog.catalog.departments}
     if department not in known:
         raise ApiError(422, "unknown_department", "no such department")
+    view = await asyncio.to_thread(_enqueue, hub, booth_id, department, case_id)
+    announce(hub, department)
+    return view
+
+
+def _enqueue(hub: HubState, booth_id: str, department: str, case_id: str | None) -> dict[str, Any]:
     with hub.db() as db:
         existing = db.scalar(
             select(QueueEntry).where(
@@ -142,12 +152,16 @@ async def enqueue(
             if case_id:
                 record(db, case_id, f"booth:{booth_id}", "queued", department=department)
         db.flush()
-        view = entry_view(hub, entry)
-    announce(hub, department)
-    return view
+        return entry_view(hub, entry)
 
 
 async def cancel_booth_entries(hub: HubState, booth_id: str) -> None:
+    for department in await asyncio.to_thread(_cancel_booth_entries, hub, booth_id):
+        announce(hub, department)
+
+
+def _cancel_booth_entries(hub: HubState, booth_id: str) -> set[str]:
+    """Cancel the booth's waiting entries; the departments whose queue changed."""
     with hub.db() as db:
         entries = list(
             db.scalars(
@@ -158,9 +172,7 @@ async def cancel_booth_entries(hub: HubState, booth_id: str) -> None:
         )
         for entry in entries:
             entry.status = "cancelled"
-        departments = {e.department for e in entries}
-    for department in departments:
-        announce(hub, department)
+        return {e.department for e in entries}
 
 
 async def invite(
@@ -168,13 +180,27 @@ async def invite(
 ) -> dict[str, Any]:
     if department not in {d.code for d in hub.catalog.catalog.departments}:
         raise ApiError(422, "unknown_department", "no such department")
+    participant = hub.switchboard.in_call(call_id, clerk.peer)
+    view = await asyncio.to_thread(_invite, hub, clerk, call_id, department, clerk_id, participant)
+    announce(hub, department)
+    return view
+
+
+def _invite(
+    hub: HubState,
+    clerk: Principal,
+    call_id: str,
+    department: str,
+    clerk_id: str | None,
+    participant: bool,
+) -> dict[str, Any]:
     with hub.db() as db:
         call = db.get(Call, call_id)
         if call is None:
             raise not_found("call")
         if call.status != "active":
             raise ApiError(409, "call_ended", "the call has ended")
-        if not hub.switchboard.in_call(call_id, clerk.peer):
+        if not participant:
             raise ApiError(403, "not_in_call", "only a participant may invite")
         if clerk_id is not None:
             invited = db.get(Clerk, clerk_id)
@@ -193,47 +219,16 @@ async def invite(
             route_to(db, call.case_id, department)
             record(db, call.case_id, clerk, "invited", department=department)
         db.flush()
-        view = entry_view(hub, entry)
-    announce(hub, department)
-    return view
+        return entry_view(hub, entry)
 
 
 async def accept(hub: HubState, clerk: Principal, entry_id: str) -> dict[str, Any]:
     """The clerk takes a queue entry: a new call with the booth, or joins the invited call."""
-    with hub.db() as db:
-        entry = db.get(QueueEntry, entry_id)
-        if entry is None:
-            raise not_found("queue_entry")
-        if entry.department != clerk.department and entry.invited_clerk != clerk.id:
-            raise ApiError(403, "other_department", "this entry is for another department")
-        if entry.invited_clerk and entry.invited_clerk != clerk.id:
-            raise ApiError(403, "invited_someone_else", "this invitation is for another clerk")
-        if entry.call_id is None and not hub.switchboard.online(f"booth:{entry.booth_id}"):
-            raise ApiError(409, "booth_offline", "the booth is no longer connected")
-        taken = db.execute(
-            update(QueueEntry)
-            .where(QueueEntry.id == entry_id, QueueEntry.status == "waiting")
-            .values(status="accepted", accepted_at=utcnow(), accepted_by=clerk.id)
-        )
-        if taken.rowcount != 1:  # type: ignore[attr-defined]
-            raise ApiError(
-                409, "already_taken", "someone else took this entry, or it was cancelled"
-            )
-        if entry.call_id:
-            call = db.get(Call, entry.call_id)
-            if call is None or call.status != "active":
-                raise ApiError(409, "call_ended", "the call has ended")
-        else:
-            call = Call(booth_id=entry.booth_id, case_id=entry.case_id, department=entry.department)
-            db.add(call)
-            db.flush()
-            db.add(CallParticipant(call_id=call.id, peer=f"booth:{entry.booth_id}"))
-        db.add(CallParticipant(call_id=call.id, peer=clerk.peer, department=clerk.department))
-        if call.case_id:
-            record(db, call.case_id, clerk, "joined_call", call_id=call.id)
-        call_id, booth_id, case_id = call.id, call.booth_id, call.case_id
-        department = entry.department
-        is_invite = entry.call_id is not None
+    # The database work runs on a worker thread (it reads the switchboard only through
+    # ``online``, one dict lookup); the switchboard is changed only here, on the loop.
+    call_id, booth_id, case_id, department, is_invite = await asyncio.to_thread(
+        _accept, hub, clerk, entry_id, hub.switchboard.online
+    )
     board = hub.switchboard
     if not is_invite:
         board.join_call(call_id, f"booth:{booth_id}")
@@ -261,6 +256,7 @@ async def accept(hub: HubState, clerk: Principal, entry_id: str) -> dict[str, An
                 "department": department,
                 "clerk": clerk_info,
                 "peer": clerk.peer,
+                "ice": hub.settings.ice.for_peer(f"booth:{booth_id}", hub.clock),
             },
             wait=False,
         )
@@ -271,34 +267,52 @@ async def accept(hub: HubState, clerk: Principal, entry_id: str) -> dict[str, An
         "case_id": case_id,
         "peers": others,
         "you": clerk.peer,
+        "ice": hub.settings.ice.for_peer(clerk.peer, hub.clock),
     }
+
+
+def _accept(
+    hub: HubState, clerk: Principal, entry_id: str, online: Callable[[str], bool]
+) -> tuple[str, str, str | None, str, bool]:
+    """Take the entry in the database: (call id, booth id, case id, department, invite?)."""
+    with hub.db() as db:
+        entry = db.get(QueueEntry, entry_id)
+        if entry is None:
+            raise not_found("queue_entry")
+        if entry.department != clerk.department and entry.invited_clerk != clerk.id:
+            raise ApiError(403, "other_department", "this entry is for another department")
+        if entry.invited_clerk and entry.invited_clerk != clerk.id:
+            raise ApiError(403, "invited_someone_else", "this invitation is for another clerk")
+        if entry.call_id is None and not online(f"booth:{entry.booth_id}"):
+            raise ApiError(409, "booth_offline", "the booth is no longer connected")
+        taken = db.execute(
+            update(QueueEntry)
+            .where(QueueEntry.id == entry_id, QueueEntry.status == "waiting")
+            .values(status="accepted", accepted_at=utcnow(), accepted_by=clerk.id)
+        )
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            raise ApiError(
+                409, "already_taken", "someone else took this entry, or it was cancelled"
+            )
+        if entry.call_id:
+            call = db.get(Call, entry.call_id)
+            if call is None or call.status != "active":
+                raise ApiError(409, "call_ended", "the call has ended")
+        else:
+            call = Call(booth_id=entry.booth_id, case_id=entry.case_id, department=entry.department)
+            db.add(call)
+            db.flush()
+            db.add(CallParticipant(call_id=call.id, peer=f"booth:{entry.booth_id}"))
+        db.add(CallParticipant(call_id=call.id, peer=clerk.peer, department=clerk.department))
+        if call.case_id:
+            record(db, call.case_id, clerk, "joined_call", call_id=call.id)
+        return call.id, call.booth_id, call.case_id, entry.department, entry.call_id is not None
 
 
 async def leave(hub: HubState, who: Principal, call_id: str, *, end: bool) -> dict[str, Any]:
     board = hub.switchboard
-    with hub.db() as db:
-        call = db.get(Call, call_id)
-        if call is None:
-            raise not_found("call")
-        if not (board.in_call(call_id, who.peer) or who.has_role("admin")):
-            raise ApiError(403, "not_in_call", "you are not in this call")
-        now = utcnow()
-        parts = db.scalars(
-            select(CallParticipant).where(
-                CallParticipant.call_id == call_id, CallParticipant.left_at.is_(None)
-            )
-        )
-        remaining_clerks = 0
-        for part in parts:
-            if end or part.peer == who.peer:
-                part.left_at = now
-            elif part.peer.startswith("clerk:"):
-                remaining_clerks += 1
-        ended = end or remaining_clerks == 0
-        if ended:
-            call.status, call.ended_at = "ended", now
-        if call.case_id:
-            record(db, call.case_id, who, "ended_call" if ended else "left_call", call_id=call_id)
+    allowed = board.in_call(call_id, who.peer) or who.has_role("admin")
+    ended = await asyncio.to_thread(_leave, hub, who, call_id, allowed, end)
     if ended:
         peers = set(board.calls.get(call_id, set()))
         for peer in peers:
@@ -328,3 +342,31 @@ async def leave(hub: HubState, who: Principal, call_id: str, *, end: bool) -> di
             )
         board.leave_call(call_id, who.peer)
     return {"call_id": call_id, "ended": ended}
+
+
+def _leave(hub: HubState, who: Principal, call_id: str, allowed: bool, end: bool) -> bool:
+    """Note who left (everyone, with ``end``) in the database; whether the call ended."""
+    with hub.db() as db:
+        call = db.get(Call, call_id)
+        if call is None:
+            raise not_found("call")
+        if not allowed:
+            raise ApiError(403, "not_in_call", "you are not in this call")
+        now = utcnow()
+        parts = db.scalars(
+            select(CallParticipant).where(
+                CallParticipant.call_id == call_id, CallParticipant.left_at.is_(None)
+            )
+        )
+        remaining_clerks = 0
+        for part in parts:
+            if end or part.peer == who.peer:
+                part.left_at = now
+            elif part.peer.startswith("clerk:"):
+                remaining_clerks += 1
+        ended = end or remaining_clerks == 0
+        if ended:
+            call.status, call.ended_at = "ended", now
+        if call.case_id:
+            record(db, call.case_id, who, "ended_call" if ended else "left_call", call_id=call_id)
+        return ended

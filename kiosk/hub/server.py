@@ -56,6 +56,7 @@ class HubServer:
             ws_ping_interval=ws_ping_interval,
             ws_ping_timeout=None,
             backlog=4096,
+            ws_per_message_deflate=False,  # as ``kiosk hub`` (kiosk.hub.cli)
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="hub", daemon=True)

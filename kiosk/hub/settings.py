@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kiosk.config import HubServerConfig
+from kiosk.hub.ice import IceServers
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,9 @@ class HubSettings:
     login_window_s: float = 300.0
     sms_gateway_url: str = ""  # empty: notifications go to the citizen page inbox only
     sms_retries: int = 3
+    ice: IceServers = field(
+        default_factory=IceServers
+    )  # STUN/TURN for consoles and booths (kiosk.hub.ice)
 
     @classmethod
     def from_config(cls, config: HubServerConfig) -> HubSettings:
@@ -34,4 +38,12 @@ class HubSettings:
             secret_key=config.secret_key,
             sms_gateway_url=config.sms_gateway_url,
             heartbeat_s=config.heartbeat_s,
+            ice=IceServers(
+                stun_urls=config.stun_urls,
+                turn_urls=config.turn_urls,
+                turn_secret=config.turn_secret,
+                turn_ttl_s=config.turn_ttl_s,
+                turn_username=config.turn_username,
+                turn_password=config.turn_password,
+            ),
         )

@@ -19,10 +19,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.core.clock import Clock
+from kiosk.hub.fanout import Fanout
 
 log = logging.getLogger(__name__)
 
-SWEEP_SLICES = 10
+# The heartbeat sweep visits 1/SWEEP_SLICES of the links at a time: with 2,800 links and
+# 10 slices, 280 pings left in one burst every second and a signal arriving behind them
+# waited for all of them (bench/hub.py); 50 slices keep a burst under 60 sends.
+SWEEP_SLICES = 50
 SendFn = Callable[[str], Awaitable[None]]  # sends one text frame
 CloseFn = Callable[[int, str], Awaitable[None]]
 
@@ -65,15 +69,33 @@ class Link:
             await self.send_frame(text)
 
 
+@dataclass(slots=True)
+class RemotePeer:
+    """A peer connected to another hub process (kiosk.hub.fanout)."""
+
+    process: str
+    department: str | None
+    presence: str
+
+
 class Switchboard:
-    """Registry of links, command/ack bookkeeping, delivery and relay."""
+    """Registry of links, command/ack bookkeeping, delivery and relay.
+
+    With a :class:`~kiosk.hub.fanout.Fanout` (several hub processes on PostgreSQL) it
+    also keeps a replica of the peers and calls of the other processes, and reaches their
+    peers through it; :meth:`on_fanout` applies what the others publish.
+    """
 
     def __init__(self, clock: Clock, command_timeout_s: float = 10.0) -> None:
         self._clock = clock
         self._timeout = command_timeout_s
         self.links: dict[str, Link] = {}
+        self.fanout: Fanout | None = None
+        self._remote: dict[str, RemotePeer] = {}
+        self._remote_acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._by_department: dict[str, set[str]] = {}
         self.calls: dict[str, set[str]] = {}  # call id -> peers in it
+        self._calls_of: dict[str, set[str]] = {}  # peer -> its calls (the reverse index)
 
     # -- connections -------------------------------------------------------------------
     async def attach(self, link: Link) -> None:
@@ -83,6 +105,8 @@ class Switchboard:
         self.links[link.peer] = link
         if link.department:
             self._by_department.setdefault(link.department, set()).add(link.peer)
+        self._remote.pop(link.peer, None)
+        self._share_link(link)
         if old is not None:
             self._fail_pending(old, "replaced")
             with contextlib.suppress(Exception):
@@ -93,7 +117,20 @@ class Switchboard:
             del self.links[link.peer]
             if link.department:
                 self._by_department.get(link.department, set()).discard(link.peer)
+            if self.fanout is not None:
+                self.fanout.publish({"op": "offline", "peer": link.peer})
         self._fail_pending(link, "disconnected")
+
+    def _share_link(self, link: Link) -> None:
+        if self.fanout is not None:
+            self.fanout.publish(
+                {
+                    "op": "online",
+                    "peer": link.peer,
+                    "department": link.department,
+                    "presence": link.presence,
+                }
+            )
 
     def _fail_pending(self, link: Link, code: str) -> None:
         for fut in link.pending.values():
@@ -102,10 +139,11 @@ class Switchboard:
         link.pending.clear()
 
     def online(self, peer: str) -> bool:
-        return peer in self.links
+        return peer in self.links or peer in self._remote
 
     def booths_online(self) -> int:
-        return sum(1 for p in self.links if p.startswith("booth:"))
+        local = sum(1 for p in self.links if p.startswith("booth:"))
+        return local + sum(1 for p in self._remote if p.startswith("booth:"))
 
     def clerks_of(self, department: str) -> list[Link]:
         return [self.links[p] for p in self._by_department.get(department, ()) if p in self.links]
@@ -119,6 +157,8 @@ class Switchboard:
     ) -> dict[str, Any]:
         """Send a command to a booth; with ``wait``, return its ack or raise."""
         link = self.links.get(f"booth:{booth_id}")
+        if link is None and self.fanout is not None and f"booth:{booth_id}" in self._remote:
+            return await self._remote_command(self.fanout, booth_id, name, data, wait=wait)
         if link is None:
             if not wait:
                 return {}  # fire and forget: a booth that is gone misses it
@@ -146,6 +186,34 @@ class Switchboard:
             raise CommandFailed(str(ack.get("error") or "refused"))
         return ack
 
+    async def _remote_command(
+        self, fanout: Fanout, booth_id: str, name: str, data: dict[str, Any], *, wait: bool
+    ) -> dict[str, Any]:
+        """A command for a booth connected to another process, which sends it and, when
+        asked to wait, publishes the booth's ack back."""
+        command_id = uuid.uuid4().hex
+        if not wait:
+            frame = {"type": "command", "id": command_id, "name": name, "data": data}
+            fanout.publish({"op": "deliver", "peer": f"booth:{booth_id}", "frame": frame})
+            return {}
+        fut: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._remote_acks[command_id] = fut
+        fanout.publish(
+            {"op": "command", "id": command_id, "booth": booth_id, "name": name, "data": data}
+        )
+        try:
+            reply = await asyncio.wait_for(fut, self._timeout)
+        except TimeoutError:
+            raise CommandFailed("timeout") from None
+        finally:
+            self._remote_acks.pop(command_id, None)
+        if reply.get("error"):
+            if reply["error"] == "offline":
+                raise BoothOffline(booth_id)
+            raise CommandFailed(str(reply["error"]))
+        ack: dict[str, Any] = reply.get("ack") or {}
+        return ack
+
     def acked(self, link: Link, frame: dict[str, Any]) -> None:
         fut = link.pending.get(str(frame.get("id", "")))
         if fut is not None and not fut.done():
@@ -156,11 +224,16 @@ class Switchboard:
         """Send ``frame`` to a clerk as is, or to a booth wrapped in a command."""
         link = self.links.get(peer)
         if link is None:
-            return False
+            if self.fanout is None or peer not in self._remote:
+                return False
+            if peer.startswith("booth:"):
+                await self.command(peer.removeprefix("booth:"), *_as_command(frame), wait=False)
+            else:
+                self.fanout.publish({"op": "deliver", "peer": peer, "frame": frame})
+            return True
         try:
             if peer.startswith("booth:"):
-                name = str(frame.get("type"))
-                data = {k: v for k, v in frame.items() if k != "type"}
+                name, data = _as_command(frame)
                 await link.send(
                     {"type": "command", "id": uuid.uuid4().hex, "name": name, "data": data}
                 )
@@ -173,6 +246,11 @@ class Switchboard:
 
     async def to_department(self, department: str, frame: dict[str, Any]) -> None:
         """Send one frame to every clerk of a department online (serialized once)."""
+        if self.fanout is not None:
+            self.fanout.publish({"op": "department", "department": department, "frame": frame})
+        await self._to_local_department(department, frame)
+
+    async def _to_local_department(self, department: str, frame: dict[str, Any]) -> None:
         text = json.dumps(frame, ensure_ascii=False)
 
         async def one(link: Link) -> None:
@@ -191,28 +269,54 @@ class Switchboard:
 
     # -- calls and signaling -----------------------------------------------------------
     def join_call(self, call_id: str, peer: str) -> None:
-        self.calls.setdefault(call_id, set()).add(peer)
-        self._update_presence(peer)
+        self._share({"op": "join", "call_id": call_id, "peer": peer})
+        self._join(call_id, peer)
 
     def leave_call(self, call_id: str, peer: str) -> None:
+        self._share({"op": "leave", "call_id": call_id, "peer": peer})
+        self._leave(call_id, peer)
+
+    def end_call(self, call_id: str) -> set[str]:
+        self._share({"op": "end", "call_id": call_id})
+        return self._end(call_id)
+
+    def _share(self, message: dict[str, Any]) -> None:
+        if self.fanout is not None:
+            self.fanout.publish(message)
+
+    def _join(self, call_id: str, peer: str) -> None:
+        self.calls.setdefault(call_id, set()).add(peer)
+        self._calls_of.setdefault(peer, set()).add(call_id)
+        self._update_presence(peer)
+
+    def _leave(self, call_id: str, peer: str) -> None:
         peers = self.calls.get(call_id)
         if peers is not None:
             peers.discard(peer)
             if not peers:
                 del self.calls[call_id]
+        self._forget(peer, call_id)
         self._update_presence(peer)
 
-    def end_call(self, call_id: str) -> set[str]:
+    def _end(self, call_id: str) -> set[str]:
         peers = self.calls.pop(call_id, set())
         for peer in peers:
+            self._forget(peer, call_id)
             self._update_presence(peer)
         return peers
+
+    def _forget(self, peer: str, call_id: str) -> None:
+        calls = self._calls_of.get(peer)
+        if calls is not None:
+            calls.discard(call_id)
+            if not calls:
+                del self._calls_of[peer]
 
     def in_call(self, call_id: str, peer: str) -> bool:
         return peer in self.calls.get(call_id, ())
 
     def calls_of(self, peer: str) -> list[str]:
-        return [c for c, peers in self.calls.items() if peer in peers]
+        return list(self._calls_of.get(peer, ()))
 
     async def relay_signal(self, sender: str, data: dict[str, Any]) -> str | None:
         """Relay a WebRTC signal between two participants of one call.
@@ -235,19 +339,100 @@ class Switchboard:
     def set_presence(self, peer: str, status: str) -> None:
         link = self.links.get(peer)
         if link is not None:
+            before = link.presence
             link.presence = status
             self._update_presence(peer)
+            if link.presence != before:
+                self._share({"op": "presence", "peer": peer, "presence": link.presence})
 
     def _update_presence(self, peer: str) -> None:
         link = self.links.get(peer)
         if link is None or not peer.startswith("clerk:"):
             return
-        busy = any(peer in peers for peers in self.calls.values())
+        before = link.presence
+        busy = bool(self._calls_of.get(peer))
         if busy and link.presence == "online":
             link.presence = "busy"
         elif not busy and link.presence == "busy":
             link.presence = "online"
+        if link.presence != before:
+            self._share({"op": "presence", "peer": peer, "presence": link.presence})
 
     def presence(self, peer: str) -> str:
         link = self.links.get(peer)
-        return "offline" if link is None else link.presence
+        if link is not None:
+            return link.presence
+        remote = self._remote.get(peer)
+        return "offline" if remote is None else remote.presence
+
+    # -- other hub processes (kiosk.hub.fanout) ----------------------------------------
+    async def on_fanout(self, message: dict[str, Any]) -> None:
+        """Apply a message another hub process published."""
+        op, sender = message.get("op"), str(message.get("from", ""))
+        peer = str(message.get("peer", ""))
+        if op == "online":
+            local = self.links.get(peer)
+            self._remote[peer] = RemotePeer(
+                sender, message.get("department"), str(message.get("presence", "online"))
+            )
+            if local is not None:  # it reconnected to another process
+                del self.links[peer]
+                if local.department:
+                    self._by_department.get(local.department, set()).discard(peer)
+                self._fail_pending(local, "replaced")
+                with contextlib.suppress(Exception):
+                    await local.close(4000, "replaced by a newer connection")
+        elif op == "offline":
+            remote = self._remote.get(peer)
+            if remote is not None and remote.process == sender:
+                del self._remote[peer]
+        elif op == "presence":
+            remote = self._remote.get(peer)
+            if remote is not None:
+                remote.presence = str(message.get("presence"))
+        elif op == "join":
+            self._join(str(message["call_id"]), peer)
+        elif op == "leave":
+            self._leave(str(message["call_id"]), peer)
+        elif op == "end":
+            self._end(str(message["call_id"]))
+        elif op == "deliver" and peer in self.links:
+            frame = message.get("frame")
+            if isinstance(frame, dict):
+                if peer.startswith("booth:") and frame.get("type") == "command":
+                    with contextlib.suppress(Exception):
+                        await self.links[peer].send(frame)
+                else:
+                    await self.deliver(peer, frame)
+        elif op == "department":
+            frame = message.get("frame")
+            if isinstance(frame, dict):
+                await self._to_local_department(str(message.get("department")), frame)
+        elif op == "command":
+            await self._command_for_another(message, sender)
+        elif op == "ack" and message.get("to") == (self.fanout and self.fanout.process_id):
+            fut = self._remote_acks.get(str(message.get("id")))
+            if fut is not None and not fut.done():
+                fut.set_result(message)
+        elif op == "hello":
+            for link in list(self.links.values()):
+                self._share_link(link)
+
+    async def _command_for_another(self, message: dict[str, Any], sender: str) -> None:
+        booth_id = str(message.get("booth"))
+        if f"booth:{booth_id}" not in self.links or self.fanout is None:
+            return  # the process holding the booth answers
+        reply: dict[str, Any] = {"op": "ack", "id": message.get("id"), "to": sender}
+        data = message.get("data") if isinstance(message.get("data"), dict) else {}
+        try:
+            reply["ack"] = await self.command(booth_id, str(message.get("name")), data or {})
+        except BoothOffline:
+            reply["error"] = "offline"
+        except CommandFailed as exc:
+            reply["error"] = exc.code
+        self.fanout.publish(reply)
+
+
+def _as_command(frame: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A clerk-style frame as a booth command: its type is the name, the rest the data."""
+    return str(frame.get("type")), {k: v for k, v in frame.items() if k != "type"}

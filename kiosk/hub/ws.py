@@ -53,7 +53,7 @@ def _now_iso(hub: HubState) -> str:
 
 async def heartbeats(hub: HubState) -> None:
     """One sweeper for every connection (not a task each). Each link is visited once per
-    ``heartbeat_s`` (in one of ten slices, so thousands of pings do not leave at once):
+    ``heartbeat_s`` (in one of SWEEP_SLICES slices, so thousands of pings do not leave at once):
     a link silent that long is pinged, one silent for three is closed (4408)."""
     board = hub.switchboard
     heartbeat = hub.settings.heartbeat_s

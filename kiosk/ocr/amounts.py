@@ -98,9 +98,21 @@ def parse_capital(text: str) -> int | None:
     return done + below_yi + section + digit
 
 
+def well_grouped(number: str) -> bool:
+    """Thousands separators, if any, every three digits (1,234,500 yes; 7,610,00 no)."""
+    whole = number.replace("，", ",").split(".")[0]
+    return "," not in whole or re.fullmatch(r"\d{1,3}(,\d{3})+", whole) is not None
+
+
 def parse_amount(text: str) -> int | None:
     """Whole yuan from ``1,234,500元``, ``123.45万元`` or a 大写 amount; None if absent."""
     match = _NUMBER_RE.search(text)
+    if match and not well_grouped(match.group(1)):
+        # 7,610,00元: a digit lost or doubled; the 大写 form, when written, is the safer one
+        capital = re.search(f"[{_DIGITS}〇两拾佰仟万亿]+元", text)
+        amount = parse_capital(capital.group(0)) if capital else None
+        if amount is not None:
+            return amount
     if match:
         try:
             value = Decimal(match.group(1).replace(",", "").replace("，", ""))

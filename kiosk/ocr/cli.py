@@ -38,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--type", choices=DOC_TYPES, dest="doc_type",
                         help="document type (default: classify)")
     parser.add_argument("--json", action="store_true", help="print JSON (the default format)")
-    parser.add_argument("--engine", choices=("tesseract", "rapidocr"),
+    parser.add_argument("--engine", choices=("tesseract", "rapidocr", "hybrid"),
                         help="OCR engine (default: ocr.engine from the configuration)")
 
 

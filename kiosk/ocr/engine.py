@@ -61,7 +61,7 @@ class OcrTimeout(XiaowuError):
 
 
 def make_engine(name: str, languages: str = "chi_sim") -> OcrEngine:
-    """The engine called ``name`` ("tesseract" or "rapidocr")."""
+    """The engine called ``name`` ("tesseract", "rapidocr" or "hybrid")."""
     if name == "tesseract":
         from kiosk.ocr.tesseract_engine import TesseractEngine
 
@@ -70,6 +70,10 @@ def make_engine(name: str, languages: str = "chi_sim") -> OcrEngine:
         from kiosk.ocr.rapid_engine import RapidOcrEngine
 
         return RapidOcrEngine()
+    if name == "hybrid":
+        from kiosk.ocr.hybrid_engine import HybridEngine
+
+        return HybridEngine(languages)
     raise ValueError(f"unknown OCR engine {name!r}")
 
 

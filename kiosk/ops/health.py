@@ -34,6 +34,7 @@ Wiring in the composition root (after the channel and the devices exist)::
     )
     channel.add_listener(collector.channel_status)
     reporter = HealthReporter(collector, channel, clock, period_s=60)
+    channel.add_listener(reporter.channel_status)  # a report each time the hub is back
     bank = LockerBank(board, store, reporter, clock, timings)  # alerts -> device_fault
     reporter.start()                      # and ``await reporter.stop()`` at exit
     # elsewhere: reporter.fault("camera", "missing"), collector.error(exc),
@@ -201,6 +202,20 @@ class HealthCollector:
         self._reconnects = 0
         self._rtt_ms: float | None = None
 
+    def watch(
+        self,
+        *,
+        devices: dict[str, Presence] | None = None,
+        camera: Presence | None = None,
+        microphone: Presence | None = None,
+        locker: LockerSlots | None = None,
+    ) -> None:
+        """Add sources known only once the devices are open (the composition root's start)."""
+        self._devices.update(devices or {})
+        self._camera = camera if camera is not None else self._camera
+        self._microphone = microphone if microphone is not None else self._microphone
+        self._locker = locker if locker is not None else self._locker
+
     # -- what happens to the booth ------------------------------------------------------
     def fault(self, device: str, kind: str, message: str = "") -> bool:
         """Record an open fault; False if it was already open (a repeat)."""
@@ -315,6 +330,7 @@ class HealthReporter:
     skipped: int = 0
     _task: asyncio.Task[None] | None = field(default=None, repr=False)
     _urgent: set[asyncio.Task[Any]] = field(default_factory=set, repr=False)
+    _online: bool = field(default=False, repr=False)
 
     def start(self) -> asyncio.Task[None]:
         if self._task is None or self._task.done():
@@ -372,10 +388,21 @@ class HealthReporter:
             data["case_id"] = case_id
         event_id = self.channel.send_event("device_fault", data)  # buffered: must arrive
         log.warning("device fault %s/%s reported", device, kind)
+        self._report_soon()
+        return event_id
+
+    def channel_status(self, status: Any) -> None:
+        """A channel status listener: a fresh report as soon as the hub is reachable (at
+        start-up and after every reconnect), not one period later."""
+        online = bool(getattr(status, "online", False))
+        if online and not self._online:
+            self._report_soon()
+        self._online = online
+
+    def _report_soon(self) -> None:
         task = asyncio.get_running_loop().create_task(self.report_now())
         self._urgent.add(task)
         task.add_done_callback(self._urgent.discard)
-        return event_id
 
     async def alert(self, alert: LockerAlertLike) -> None:
         """The locker bank's :class:`AlertSink`: every locker alert is a device fault."""

@@ -64,6 +64,10 @@ class BoothBridge(QObject):
     caption_changed = Signal(str)  # what the booth is saying, for the captions area
     assistant_turn = Signal(str, str)  # the digital clerk's conversation: who, text
     assistant_choices = Signal(object)  # tuple[str, ...]: quick answers to offer
+    assistant_expected = Signal(object)  # tuple[str, ...]: what the clerk expects to hear
+    assistant_level = Signal(float)  # the clerk's speech level now, 0..1 (its mouth)
+    assistant_voice = Signal(str)  # microphone: "off", "tap", "hold", "always", "listening"
+    assistant_partial = Signal(str)  # the citizen's words so far, while speaking
     clock_changed = Signal(object)  # datetime
     session_elapsed = Signal(int)  # seconds since the citizen started, -1 outside a session
     idle_warning = Signal(int)  # seconds left before the session is reset
@@ -89,6 +93,7 @@ class BoothBridge(QObject):
     capture_finished = Signal()
     capture_skipped = Signal()  # the citizen does not have this material with them
     assistant_answered = Signal(str)  # the citizen typed (or tapped) an answer
+    listen_requested = Signal(bool)  # the microphone button: pressed (True), released
     fields_confirmed = Signal(object)  # dict[str, str]
     fields_disputed = Signal()  # "something is wrong": ask a clerk
     locker_finished = Signal()

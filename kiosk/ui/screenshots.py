@@ -203,6 +203,36 @@ CAPTION = _Sample(
     "Please place your ID card face up in the capture area; I will read it for you.",
     "請將身份證正面向上放在拍攝區，我會幫您讀取資料。",
 )
+# the digital clerk's conversation: (who, text) turns, the quick answers, the partial text
+ASSISTANT_SAMPLE = {
+    "zh_CN": (
+        (
+            ("clerk", "您好，我是数字业务员。请问您提取公积金是用于购房还是租房？"),
+            ("citizen", "买房"),
+            ("clerk", "好的。请问您要提取多少钱？"),
+        ),
+        ("五万", "全部余额"),
+        "大概五万",
+    ),
+    "en": (
+        (
+            ("clerk", "Hello, I am the digital clerk. Is the withdrawal for buying or renting?"),
+            ("citizen", "Buying a flat"),
+            ("clerk", "All right. How much would you like to withdraw?"),
+        ),
+        ("50,000", "The whole balance"),
+        "About fifty",
+    ),
+    "zh_HK": (
+        (
+            ("clerk", "您好，我是數字業務員。請問您提取公積金是用於購房還是租房？"),
+            ("citizen", "買樓"),
+            ("clerk", "好的。請問您要提取多少錢？"),
+        ),
+        ("五萬", "全部餘額"),
+        "大概五萬",
+    ),
+}
 # where the digital clerk or a clerk is speaking
 CAPTIONED_SCREENS = ("call", "call_in_call", "capture")
 LOCKDOWN_SHOTS = ("operator_pin", "operator_menu", "cleaning")  # the operator's layer
@@ -227,6 +257,17 @@ def _show_lockdown_sample(ui: Any, name: str) -> None:
     else:
         lockdown.cleaning.show_countdown(18)
     lockdown.show_layer(name)
+
+
+def _show_assistant_sample(ui: Any, lang: str) -> None:
+    """The digital clerk speaking (mouth open), the citizen's next words coming in."""
+    turns, choices, partial = ASSISTANT_SAMPLE[lang]
+    ui.window.screens["assistant"].clear_conversation()
+    for who, text in turns:
+        ui.bridge.say_assistant(who, text, choices if who == "clerk" else ())
+    ui.bridge.assistant_voice.emit("tap")
+    ui.bridge.assistant_partial.emit(partial)
+    ui.bridge.assistant_level.emit(0.7)
 
 
 def render_screens(
@@ -264,9 +305,13 @@ def render_screens(
                     _show_lockdown_sample(ui, name)
                 else:
                     ui.bridge.show_screen(name)
+                if name == "assistant":
+                    _show_assistant_sample(ui, lang)
                 # The attract screen is seen outside a session: the header shows the date.
                 ui.bridge.session_elapsed.emit(-1 if name == "attract" else 0)
                 spoken = CAPTION.get(lang) if name in CAPTIONED_SCREENS else ""
+                if name == "assistant":
+                    spoken = ASSISTANT_SAMPLE[lang][0][-1][1]
                 ui.bridge.show_caption(spoken)
                 app.processEvents()
                 path = outdir / f"{name}{suffix}.png"

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import gc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,11 +30,6 @@ from tests.call.test_hub_console import login, wait_console_media
 from tests.hub.conftest import Hub, hub_settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(autouse=True)
-def _collect_loops_on_the_main_thread() -> None:
-    gc.collect()  # see tests/backend/conftest.py: old qasync loops must die on this thread
 
 
 async def until(predicate: Callable[[], object], within: float, what: str) -> None:

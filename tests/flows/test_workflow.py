@@ -89,6 +89,18 @@ def test_identity_known_before_the_step_skips_it(catalog: Catalog) -> None:
     assert dict(out[1].values)["id_number"] == ID_NUMBER  # type: ignore[union-attr]
 
 
+def test_ocr_does_not_overwrite_what_the_reader_verified(catalog: Catalog) -> None:
+    wf = Workflow(catalog.service("enterprise-deregistration"), "c")
+    wf.handle(Started())
+    wf.handle(IdentityVerified("reader", "陈静", ID_NUMBER))
+    wf.handle(QuestionsAnswered())
+    # Her ID card under the camera, read with one digit wrong: the reader's number stays.
+    wf.handle(MaterialCaptured("legal_rep_id_card", "img", (("id_number", "11010519491231003X"),)))
+    assert wf.values["id_number"] == ID_NUMBER
+    wf.handle(FieldEdited("id_number", "11010519491231003X", by="clerk"))  # a person may
+    assert wf.values["id_number"] == "11010519491231003X"
+
+
 def test_identity_does_not_leak_into_repr() -> None:
     event = IdentityVerified("reader", "王五", ID_NUMBER)
     assert ID_NUMBER not in repr(event) and "王五" not in repr(event)

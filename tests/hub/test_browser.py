@@ -21,7 +21,8 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
-from kiosk.hub.models import Rating
+from kiosk.hub.ice import IceServers
+from kiosk.hub.models import Clerk, Rating
 from kiosk.hub.server import HubServer
 from tests.hub.booth_peer import BoothPeer
 from tests.hub.conftest import PASSWORD, Hub, hub_settings
@@ -39,12 +40,16 @@ ARGS = [
     "--disable-default-apps",
     "--no-first-run",
 ]
+CONSOLE_ICE = IceServers(turn_urls=("turn:127.0.0.1:9?transport=tcp",), turn_secret="s")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "test-artifacts" / "hub"
 
 
 @pytest.fixture
 def live(tmp_path: Path, catalog: Any) -> Iterator[Hub]:
-    server = HubServer(hub_settings(f"sqlite:///{tmp_path}/hub.sqlite3"), catalog=catalog).start()
+    # A TURN server the console must use; over TCP to a closed port it fails at once, so
+    # candidate gathering does not wait (tests/hub/test_ice.py allocates on a real coturn).
+    settings = hub_settings(f"sqlite:///{tmp_path}/hub.sqlite3", ice=CONSOLE_ICE)
+    server = HubServer(settings, catalog=catalog).start()
     h = Hub(server)
     try:
         yield h
@@ -173,6 +178,12 @@ def _run_case(live: Hub, browser: Any, booth: BoothPeer, url: str, booth_token: 
     assert sizes == [320, 320]
     audio = general.evaluate("!!document.querySelector('#booth-audio').srcObject")
     assert audio
+    # The console's peer connection uses the hub's TURN server with the clerk's credentials.
+    servers = general.evaluate("[...window.xw.pcs.values()][0].getConfiguration().iceServers")
+    assert [s["urls"] for s in servers] == [list(CONSOLE_ICE.turn_urls)], servers
+    with live.state.sessions() as db:
+        gen_id = db.scalar(select(Clerk.id).where(Clerk.username == "gen"))
+    assert servers[0]["username"].endswith(f":clerk-{gen_id}"), servers
     # Face camera is blue, document camera is white: the two videos are not swapped.
     colours = general.evaluate("""() => ['#face', '#doc'].map((sel) => {
         const v = document.querySelector(sel); const c = document.createElement('canvas');
@@ -208,6 +219,11 @@ def _run_case(live: Hub, browser: Any, booth: BoothPeer, url: str, booth_token: 
         what="the form field to appear on the other console",
     )
     booth.wait_command("push", kind="form_field", key=key)
+
+    # The tax clerk asks the booth to open a locker slot for the originals.
+    tax.click("#open-slot")
+    slot = booth.wait_command("push", kind="open_slot")
+    assert slot["data"]["case_id"] == case_id and slot["data"]["department"] == "tax"
 
     # 7. The tax clerk issues the tax clearance certificate.
     tax.fill("#cert-title", "清税证明")

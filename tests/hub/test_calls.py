@@ -185,7 +185,12 @@ def test_accept_relay_invite_presence_and_end(hub: Hub) -> None:
     )
     t.start()
     cmd = booth.wait_for(command("push"))
-    assert cmd["data"] == {"kind": "request_capture", "material": "business_license"}
+    assert cmd["data"] == {
+        "kind": "request_capture",
+        "material": "business_license",
+        "clerk": hub.clerk_id(general),  # the hub names who pushed, for the workflow
+        "department": "market",  # this test's "general" clerk sits in market regulation
+    }
     booth.send({"type": "ack", "id": cmd["id"], "ok": True})
     t.join(10)
     assert out["r"].json()["ok"] is True
@@ -203,3 +208,45 @@ def test_accept_relay_invite_presence_and_end(hub: Hub) -> None:
     clerks = hub.get(tax, "/api/v1/clerks").json()["clerks"]
     assert {c["username"]: c["presence"] for c in clerks}["gen1"] == "online"
     del tax_ws
+
+
+def test_a_clerks_step_and_check_reach_the_booth_as_pushes(hub: Hub) -> None:
+    """Completing a step of the booth's case (an approval, the end of a consultation) and
+    checking a capture against the original are pushed to the case's booth."""
+    token, booth = booth_online(hub, "b1")
+    tax = hub.clerk("tax1", "tax")
+    r = hub.post(token, "/api/v1/cases", {"service": "enterprise-deregistration"})
+    assert r.status_code == 201, r.text
+    case = r.json()
+    review = next(s for s in case["steps"] if s["kind"] == "review" and s["department"] == "tax")
+    material = hub.post(
+        token, f"/api/v1/cases/{case['id']}/materials", {"code": "business_license"}
+    ).json()
+    r = hub.post(tax, f"/api/v1/cases/{case['id']}/steps/{review['position']}/complete")
+    assert r.status_code == 200, r.text
+    pushed = booth.wait_for(lambda f: f.get("name") == "push" and f["data"]["kind"] == "step_done")
+    assert pushed["data"] == {
+        "kind": "step_done",
+        "case_id": case["id"],
+        "position": review["position"],
+        "step_kind": "review",
+        "department": "tax",
+        "clerk": hub.clerk_id(tax),
+    }
+    r = hub.post(tax, f"/api/v1/materials/{material['id']}/verify", {"against": "原件"})
+    assert r.json()["trust_level"] == "B"
+    pushed = booth.wait_for(
+        lambda f: f.get("name") == "push" and f["data"]["kind"] == "material_verified"
+    )
+    assert pushed["data"]["material"] == "business_license"
+    assert pushed["data"]["clerk"] == hub.clerk_id(tax)
+    # The booth's own steps are not echoed back to it.
+    identify = next(s for s in case["steps"] if s["kind"] == "identify")
+    hub.post(token, f"/api/v1/cases/{case['id']}/steps/{identify['position']}/complete")
+    booth.send({"type": "event", "id": "h", "name": "health", "data": {}})
+    booth.wait_for(typed("ack", id="h"))
+    assert not [
+        f
+        for f in booth.frames
+        if f.get("name") == "push" and f["data"].get("step_kind") == "identify"
+    ]

@@ -25,3 +25,10 @@ def test_amount_forms() -> None:
     assert parse_amount("人民币123.45万元") == 1_234_500
     assert parse_amount("月租金为人民币（大写）叁仟伍佰元整") == 3500
     assert parse_amount("面积共141.20平方米") is None
+
+
+def test_digits_with_broken_grouping_give_way_to_the_capital_form() -> None:
+    # OCR lost a digit of 7,610,000; the 大写 form written next to it is whole
+    assert parse_amount("人民币7,610,00元（大写：柒佰陆拾壹万元整）") == 7_610_000
+    assert parse_amount("人民币7,610,000元（大写：柒佰陆拾壹万元整）") == 7_610_000
+    assert parse_amount("人民币12,34元") == 1234  # nothing better written: keep the digits

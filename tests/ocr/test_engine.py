@@ -76,6 +76,43 @@ def test_tesseract_reads_a_code_with_its_alphabet() -> None:
     assert 0 < line.confidence <= 1
 
 
+@pytest.mark.tesseract
+def test_tesseract_through_its_command_line_still_reads_when_tesserocr_is_absent() -> None:
+    from kiosk.ocr.tesseract_engine import TesseractEngine
+
+    crop, number = _id_number_crop()
+    engine = TesseractEngine("chi_sim", in_process=False)
+    assert not engine.in_process
+    (line,) = engine.read_strip([crop], "0123456789X")
+    assert line.text == number
+
+
+def test_tesseract_runs_in_process_when_tesserocr_is_installed() -> None:
+    pytest.importorskip("tesserocr")
+    from kiosk.ocr.tesseract_engine import TesseractEngine
+
+    assert TesseractEngine("chi_sim").in_process
+
+
+def test_pieces_of_one_printed_line_are_joined_and_other_lines_are_not() -> None:
+    from kiosk.ocr.rapid_engine import merge_rows
+
+    pieces = [
+        TextLine("北京市恒通有限公司", (215, 254, 531, 282), 0.99),
+        TextLine("名", (72, 253, 105, 282), 1.0),
+        TextLine("称", (138, 255, 168, 281), 0.98),
+        TextLine("注册资本", (660, 255, 756, 283), 1.0),  # far to the right: its own line
+        TextLine("营业执照", (412, 82, 767, 170), 1.0),  # a taller title above
+        TextLine("统一社会信用代码", (73, 85, 256, 112), 1.0),
+        TextLine("91110105UDUA8KGD33", (73, 122, 381, 149), 1.0),
+    ]
+    texts = [line.text for line in merge_rows(pieces)]
+    assert texts == ["营业执照", "统一社会信用代码", "91110105UDUA8KGD33",
+                     "名称北京市恒通有限公司", "注册资本"]
+    joined = merge_rows(pieces)[3]
+    assert joined.box == (72, 253, 531, 282) and joined.confidence == 0.98
+
+
 @pytest.mark.slow
 def test_rapidocr_runs_offline_with_its_shipped_models() -> None:
     crop, number = _id_number_crop()

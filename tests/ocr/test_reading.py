@@ -110,6 +110,66 @@ def test_a_lease_ending_before_it_starts_is_marked(tesseract: OcrEngine) -> None
     assert reading.checks["end"] is False
 
 
+@pytest.fixture(scope="module")
+def hybrid() -> OcrEngine:
+    from kiosk.ocr.engine import make_engine
+
+    return make_engine("hybrid")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("doc_type", "seed", "font"), [
+    ("id_card", 25, "arphic-ukai"),
+    ("business_license", 26, "noto-serif"),
+    ("purchase_contract", 25, "arphic-ukai"),
+    ("rental_contract", 26, "noto-sans-bold"),
+])
+def test_the_hybrid_engine_reads_every_field_exactly(
+    hybrid: OcrEngine, doc_type: str, seed: int, font: str
+) -> None:
+    photo = synth.generate(doc_type, seed, font=_font(font))
+    reading = read_photo(photo.image, hybrid, doc_type)
+    assert reading.fields == photo.document.fields
+    assert all(reading.checks.values()), reading.checks
+    assert set(reading.regions) == set(FIELDS[doc_type])
+
+
+def test_a_line_the_page_reading_garbled_is_read_again_on_its_own() -> None:
+    from kiosk.ocr.engine import TextLine
+    from kiosk.ocr.extract import _Page, _read_purchase_contract, _second_reading
+
+    class LineReader:
+        """Reads every crop as the buyer's line, confidently."""
+
+        name = "line-reader"
+        crops = 0
+
+        def read_lines(self, image: object) -> list[TextLine]:
+            return []
+
+        def read_strip(self, crops: list[object], alphabet: str | None = None,
+                       ) -> list[TextLine]:
+            self.crops += len(crops)
+            return [TextLine("买受人：蒋乐宇", (0, 0, 10, 10), 0.99) for _ in crops]
+
+    import numpy as np
+
+    gray = np.full((400, 800), 255, np.uint8)
+    page = _Page.of([
+        TextLine("出卖人：某某房地产开发有限公司", (80, 40, 500, 75), 0.9),
+        TextLine("买受人：和蒋乐宇", (80, 100, 300, 135), 0.6),
+        TextLine("证件号码：440305199807036591", (80, 160, 600, 195), 0.9),
+        TextLine("总价款为人民币2,640,000元。", (80, 220, 600, 255), 0.9),
+    ])
+    engine = LineReader()
+    first = _read_purchase_contract(gray, page, engine)
+    assert first.fields["buyer"] == "和蒋乐宇"
+    second = _second_reading("purchase_contract", gray, page, first, engine)
+    assert engine.crops == 1  # only the name's line: the amount is sure, the code valid
+    assert second.fields == {"buyer": "蒋乐宇", "buyer_id_number": "440305199807036591",
+                             "total_price": "2640000"}
+
+
 def test_check_digit_helper_used_by_these_tests_is_sound() -> None:
     number = synth.render_document("id_card", 41).fields["id_number"]
     assert id_check_char(number[:17]) == number[17] != _wrong_check_digit(number)[17]

@@ -101,3 +101,21 @@ def test_faults_read_from_events_and_health() -> None:
     assert kinds == {"camera.missing", "idcard.missing", "disk.low"}
     healthy = {"camera": True, "disk": {"free_bytes": 50 << 30, "total_bytes": 100 << 30}}
     assert faults_of_health(healthy, AlertLimits()) == []
+
+
+def test_alert_limits_come_from_the_ops_config() -> None:
+    from kiosk.config import OpsConfig
+
+    limits = AlertLimits.from_config(
+        OpsConfig(alert_disk_free_mb=200, alert_rss_mb=500, alert_slots_free_min=2)
+    )
+    assert limits.disk_free_bytes == 200 << 20 and limits.rss_bytes == 500 << 20
+    report: dict[str, object] = {
+        "disk": {"free_bytes": 150 << 20, "total_bytes": 1 << 30},
+        "rss_bytes": 600 << 20,
+        "locker": {"total": 16, "free": 1, "in_use": 15, "out_of_service": 0},
+    }
+    kinds = {f.kind for f in faults_of_health(report, limits)}
+    assert kinds == {"disk.low", "memory.high", "locker.full"}
+    # the defaults: 150 MiB free is low, 600 MiB is no alarm, one free slot is enough
+    assert {f.kind for f in faults_of_health(report, AlertLimits())} == {"disk.low"}

@@ -14,10 +14,10 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from kiosk.core.clock import Clock
-from kiosk.core.errors import DeviceError, DeviceTimeout, ProtocolViolation
+from kiosk.core.errors import DeviceError
 from kiosk.devices.door.protocol import (
     DEFAULT_BAUD,
     NEED_DATA,
@@ -29,7 +29,8 @@ from kiosk.devices.door.protocol import (
     WriteCoil,
     request_value,
 )
-from kiosk.devices.serial_link import SerialLink, char_time
+from kiosk.devices.request_link import RequestLink
+from kiosk.devices.serial_link import char_time
 
 log = logging.getLogger(__name__)
 
@@ -40,64 +41,34 @@ class RelayRefused(DeviceError):
     code = "device_refused"
 
 
-class RelayBoard:
-    def __init__(self, link: SerialLink, *, timeout_s: float = 0.5, retries: int = 2) -> None:
-        self.link = link
-        self.timeout_s = timeout_s
-        self.retries = retries
-        self._lock = asyncio.Lock()
+class RelayBoard(RequestLink[Request, CoilWritten]):
+    """The relay board's driver: each write is echoed; a Modbus exception is a refusal."""
+
+    default_baud = DEFAULT_BAUD
+    default_timeout_s = 0.5
+    default_retries = 2
+    need_data = NEED_DATA
+    refusals = (RelayRefused,)
 
     @classmethod
-    async def open(cls, port: str, baud: int = 0, **kwargs: float) -> RelayBoard:
-        baud = baud or DEFAULT_BAUD
-        link = await SerialLink.open(port, baud, gap_s=3.5 * char_time(baud))
-        return cls(link, **kwargs)  # type: ignore[arg-type]
+    def link_options(cls, baud: int) -> dict[str, Any]:
+        return {"gap_s": 3.5 * char_time(baud)}  # RTU frames end in 3.5 characters' silence
 
-    async def close(self) -> None:
-        await self.link.close()
+    def new_master(self) -> ModbusMaster:
+        return ModbusMaster()
+
+    def answer(self, request: Request, event: Any) -> CoilWritten | None:
+        if isinstance(event, ModbusException) and event.address == request.address:
+            raise RelayRefused(f"relay board refused: exception code {event.code}")
+        expected = CoilWritten(request.address, request.coil, request_value(request))
+        return expected if event == expected else None
+
+    def device(self, request: Request) -> str:
+        return f"relay board {request.address}"
 
     async def write(self, request: Request) -> CoilWritten:
         """Send ``request``; the board's echo, or DeviceTimeout/ProtocolViolation/RelayRefused."""
-        async with self._lock:
-            failure: DeviceError = DeviceTimeout()
-            for attempt in range(1, self.retries + 2):
-                self.link.discard_input()
-                master = ModbusMaster()
-                await self.link.write(master.send(request))
-                try:
-                    return await self._echo(master, request)
-                except RelayRefused:
-                    raise
-                except DeviceError as exc:
-                    failure = exc
-                    log.warning("relay %s: %s (try %d)", self.link.port, exc, attempt)
-            raise failure
-
-    async def _echo(self, master: ModbusMaster, request: Request) -> CoilWritten:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.timeout_s
-        violation: ProtocolViolation | None = None
-        expected = CoilWritten(request.address, request.coil, request_value(request))
-        while (remaining := deadline - loop.time()) > 0:
-            data = await self.link.read(remaining)
-            if not data:
-                break
-            master.receive_data(data)
-            while True:
-                try:
-                    event = master.next_event()
-                except ProtocolViolation as exc:
-                    violation = exc
-                    continue
-                if event is NEED_DATA:
-                    break
-                if isinstance(event, ModbusException) and event.address == request.address:
-                    raise RelayRefused(f"relay board refused: exception code {event.code}")
-                if event == expected:
-                    return expected
-        if violation is not None:
-            raise ProtocolViolation(f"bad reply from the relay board: {violation}")
-        raise DeviceTimeout(f"no reply from relay board {request.address} on {self.link.port}")
+        return await self.exchange(request)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,12 +7,12 @@ exception or a ``repr``; the photo (a proprietary wavelet image) is passed on as
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from kiosk.core.clock import Clock
-from kiosk.core.errors import DeviceError, DeviceTimeout, ProtocolViolation
+from kiosk.core.errors import DeviceError
 from kiosk.devices.idcard.protocol import (
     DEFAULT_BAUD,
     FIND_CARD,
@@ -28,7 +28,7 @@ from kiosk.devices.idcard.protocol import (
     decode_basic,
     decode_text,
 )
-from kiosk.devices.serial_link import SerialLink
+from kiosk.devices.request_link import RequestLink
 
 log = logging.getLogger(__name__)
 
@@ -45,57 +45,30 @@ class CardReadFailed(DeviceError):
     code = "idcard_read_failed"
 
 
-class IdCardReader:
-    def __init__(self, link: SerialLink, *, timeout_s: float = 1.5, retries: int = 1) -> None:
-        self.link = link
-        self.timeout_s = timeout_s
-        self.retries = retries
-        self._lock = asyncio.Lock()
+class IdCardReader(RequestLink[SamCommand, SamReplied]):
+    """The reader's driver: every command has one reply (its status says how it went)."""
+
+    default_baud = DEFAULT_BAUD
+    default_timeout_s = 1.5
+    default_retries = 1
+    need_data = NEED_DATA
 
     @classmethod
-    async def open(cls, port: str, baud: int = 0, **kwargs: float) -> IdCardReader:
-        link = await SerialLink.open(port, baud or DEFAULT_BAUD, redact=True)
-        return cls(link, **kwargs)  # type: ignore[arg-type]
+    def link_options(cls, baud: int) -> dict[str, Any]:
+        return {"redact": True}  # the card's data never goes into a frame dump
 
-    async def close(self) -> None:
-        await self.link.close()
+    def new_master(self) -> SamMaster:
+        return SamMaster()
+
+    def answer(self, request: SamCommand, event: Any) -> SamReplied | None:
+        return event if isinstance(event, SamReplied) else None
+
+    def device(self, request: SamCommand) -> str:
+        return "the ID-card reader"
 
     async def command(self, command: SamCommand) -> SamReplied:
         """One command and its reply, retried on silence or garbage."""
-        async with self._lock:
-            failure: DeviceError = DeviceTimeout()
-            for attempt in range(1, self.retries + 2):
-                self.link.discard_input()
-                master = SamMaster()
-                await self.link.write(master.send(command))
-                try:
-                    return await self._reply(master)
-                except DeviceError as exc:
-                    failure = exc
-                    log.warning("idcard %s: %s (try %d)", self.link.port, exc, attempt)
-            raise failure
-
-    async def _reply(self, master: SamMaster) -> SamReplied:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.timeout_s
-        violation: ProtocolViolation | None = None
-        while (remaining := deadline - loop.time()) > 0:
-            data = await self.link.read(remaining)
-            if not data:
-                break
-            master.receive_data(data)
-            while True:
-                try:
-                    event = master.next_event()
-                except ProtocolViolation as exc:
-                    violation = exc
-                    continue
-                if event is NEED_DATA:
-                    break
-                return event
-        if violation is not None:
-            raise ProtocolViolation(f"bad reply from the ID-card reader: {violation}")
-        raise DeviceTimeout(f"no reply from the ID-card reader on {self.link.port}")
+        return await self.exchange(command)
 
     async def read_card(self) -> IdCard | None:
         """The card on the reader, or None if there is none."""

@@ -10,7 +10,7 @@ const T = {
     inbox: "消息", opened: "门已打开，请进入晓屋。", booked: "预约成功", status_open: "办理中",
     status_done: "已办结", status_cancelled: "已取消", certificates: "证明文件", rate: "评价",
     rate_service: "事项评价", rate_clerk: "对工作人员的评价", submit_rating: "提交评价",
-    rated: "感谢您的评价", done: "已完成", pending: "待办", booth_offline: "晓屋暂时离线，请稍后再试",
+    rated: "感谢您的评价", done: "已完成", pending: "待办", referred: "转人工审核", booth_offline: "晓屋暂时离线，请稍后再试",
     door_failed: "开门失败，请联系工作人员", error: "操作失败", used: "已使用", booked_status: "已预约",
     cancelled: "已取消", verify: "核验",
     levels: ["非常不满意", "不满意", "基本满意", "满意", "非常满意"],
@@ -23,7 +23,7 @@ const T = {
     booked: "Booked", status_open: "in progress", status_done: "completed", status_cancelled: "cancelled",
     certificates: "Certificates", rate: "Rate", rate_service: "The service",
     rate_clerk: "The clerk", submit_rating: "Send rating", rated: "Thank you for rating",
-    done: "done", pending: "pending", booth_offline: "The booth is offline; please try again later",
+    done: "done", pending: "pending", referred: "with a clerk for review", booth_offline: "The booth is offline; please try again later",
     door_failed: "The door did not open; please call for help", error: "Failed", used: "used",
     booked_status: "booked", cancelled: "cancelled", verify: "verify",
     levels: ["Very dissatisfied", "Dissatisfied", "Fair", "Satisfied", "Very satisfied"],
@@ -46,24 +46,12 @@ let token = localStorage.getItem("xw.citizen");
 const doorMatch = location.pathname.match(/^\/m\/door\/([^/]+)/);
 const doorBooth = doorMatch ? decodeURIComponent(doorMatch[1]) : null;
 
-function newKey() {
-  return (crypto.randomUUID && crypto.randomUUID()) || String(Date.now()) + Math.random();
-}
-
-async function api(method, path, body) {
-  const headers = {};
-  if (token) headers.Authorization = "Bearer " + token;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (method !== "GET") headers["Idempotency-Key"] = newKey();
-  const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = (r.headers.get("content-type") || "").includes("json") ? await r.json() : null;
-  if (!r.ok) {
-    const code = (data && data.error && data.error.code) || String(r.status);
+const api = xwApi.makeApi({
+  token: () => token,
+  onError: (code) => {
     if (code === "invalid_token") { localStorage.removeItem("xw.citizen"); token = null; }
-    throw Object.assign(new Error(code), { code });
-  }
-  return data;
-}
+  },
+});
 
 function keep(newToken) {
   if (newToken) { token = newToken; localStorage.setItem("xw.citizen", token); }

@@ -8,7 +8,7 @@ const T = {
     online: "在线", away: "离开", busy: "通话中", queue: "排队", queue_empty: "暂无等候",
     accept: "接入", invite_kind: "邀请", waiting: "已等候", seconds: "秒", call: "通话",
     face: "人脸摄像头", doc: "高拍仪", invite: "邀请部门", end_call: "结束通话", case: "案件",
-    steps: "步骤", materials: "材料", request_capture: "请求拍摄", form: "表单",
+    steps: "步骤", materials: "材料", request_capture: "请求拍摄", open_slot: "打开寄存柜", form: "表单",
     certificate: "出具证明", cert_title: "证明名称", issue: "出具证明", complete: "完成",
     verify: "核验原件", verified_against: "核验依据", done: "已完成", pending: "待办",
     trust: "可信等级", bad_credentials: "用户名或密码错误", too_many_attempts: "尝试过多，请稍后再试",
@@ -21,7 +21,7 @@ const T = {
     queue_empty: "Nobody waiting", accept: "Accept", invite_kind: "Invitation", waiting: "waiting",
     seconds: "s", call: "Call", face: "Face camera", doc: "Document camera",
     invite: "Invite department", end_call: "End call", case: "Case", steps: "Steps",
-    materials: "Materials", request_capture: "Request capture", form: "Form",
+    materials: "Materials", request_capture: "Request capture", open_slot: "Open a locker slot", form: "Form",
     certificate: "Issue a certificate", cert_title: "Certificate title", issue: "Issue",
     complete: "Complete", verify: "Verify against original", verified_against: "Checked against",
     done: "done", pending: "pending", trust: "Trust level", bad_credentials: "Wrong user name or password",
@@ -55,23 +55,7 @@ function applyLang() {
   if (currentCase) renderCase(currentCase);
 }
 
-function newKey() {
-  return (crypto.randomUUID && crypto.randomUUID()) || String(Date.now()) + Math.random();
-}
-
-async function api(method, path, body) {
-  const headers = {};
-  if (token) headers.Authorization = "Bearer " + token;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (method !== "GET") headers["Idempotency-Key"] = newKey();
-  const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = (r.headers.get("content-type") || "").includes("json") ? await r.json() : null;
-  if (!r.ok) {
-    const code = (data && data.error && data.error.code) || String(r.status);
-    throw Object.assign(new Error(code), { code });
-  }
-  return data;
-}
+const api = xwApi.makeApi({ token: () => token });
 
 function log(text) {
   const li = document.createElement("li");
@@ -197,7 +181,8 @@ async function accept(entry) {
     log(`${t("error")}: ${err.code}`);
     return;
   }
-  call = { id: res.call_id, booth_id: res.booth_id, case_id: res.case_id, me: res.you };
+  // res.ice: the hub's STUN/TURN servers with this clerk's own TURN credentials.
+  call = { id: res.call_id, booth_id: res.booth_id, case_id: res.case_id, me: res.you, ice: res.ice };
   $("#call-panel").hidden = false;
   $("#call-id").textContent = `${t("booth")} ${res.booth_id}`;
   await getLocalMedia();
@@ -218,7 +203,8 @@ async function getLocalMedia() {
 }
 
 function makePc(peer) {
-  const pc = new RTCPeerConnection({ iceServers: [] });
+  const iceServers = (call && call.ice && call.ice.iceServers) || [];
+  const pc = new RTCPeerConnection({ iceServers });
   pcs.set(peer, pc);
   pc.ontrack = (ev) => onTrack(peer, pc, ev);
   pc.onconnectionstatechange = () => log(`${peer}: ${pc.connectionState}`);
@@ -365,6 +351,7 @@ function renderCase(c) {
     steps.append(li);
   }
   const sel = $("#capture-material");
+  const chosen = sel.value;  // a reload keeps the clerk's choice
   sel.innerHTML = "";
   for (const m of c.materials_required || []) {
     const o = document.createElement("option");
@@ -372,6 +359,7 @@ function renderCase(c) {
     o.textContent = name(m.name);
     sel.append(o);
   }
+  if (chosen && [...sel.options].some((o) => o.value === chosen)) sel.value = chosen;
   const ul = $("#materials");
   ul.innerHTML = "";
   for (const m of c.materials) {
@@ -413,6 +401,11 @@ function renderCase(c) {
     ul.append(li);
   }
   const form = $("#case-form");
+  // A reload (another party changed the case) must not lose what the clerk is typing.
+  const typing = {};
+  for (const input of form.querySelectorAll("input[name]")) {
+    if (input.value !== input.dataset.shown) typing[input.name] = input.value;
+  }
   form.innerHTML = "";
   const fields = [...c.form_fields];
   for (const key of Object.keys(c.form)) {
@@ -425,7 +418,12 @@ function renderCase(c) {
     const input = document.createElement("input");
     input.name = f.key;
     input.value = c.form[f.key] ?? "";
-    input.addEventListener("change", () => act("PUT", `/api/v1/cases/${c.id}/form`, { fields: { [f.key]: input.value } }, false));
+    input.dataset.shown = input.value;
+    if (f.key in typing) input.value = typing[f.key];
+    input.addEventListener("change", () => {
+      input.dataset.shown = input.value;
+      act("PUT", `/api/v1/cases/${c.id}/form`, { fields: { [f.key]: input.value } }, false);
+    });
     label.append(span, input);
     form.append(label);
   }
@@ -449,7 +447,7 @@ function renderCase(c) {
 
 function setField(key, value) {
   const input = document.querySelector(`#case-form input[name="${CSS.escape(key)}"]`);
-  if (input) input.value = value ?? "";
+  if (input) { input.value = value ?? ""; input.dataset.shown = input.value; }
   else if (currentCase) { currentCase.form[key] = value; renderCase(currentCase); }
 }
 
@@ -463,6 +461,11 @@ async function act(method, path, body, reload = true) {
 $("#request-capture").addEventListener("click", () => {
   if (!call) return;
   act("POST", `/api/v1/booths/${call.booth_id}/push`, { kind: "request_capture", data: { material: $("#capture-material").value, case_id: currentCase && currentCase.id } }, false);
+});
+
+$("#open-slot").addEventListener("click", () => {
+  if (!call) return;
+  act("POST", `/api/v1/booths/${call.booth_id}/push`, { kind: "open_slot", data: { case_id: currentCase && currentCase.id } }, false);
 });
 
 $("#issue").addEventListener("click", () => {

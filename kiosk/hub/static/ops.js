@@ -77,16 +77,7 @@ function applyLang() {
   document.title = t("title");
 }
 
-async function api(method, path, body) {
-  const r = await fetch("/api/v1" + path, {
-    method,
-    headers: { "Content-Type": "application/json", Authorization: "Bearer " + token },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = await r.json().catch(() => ({}));
-  if (!r.ok) throw Object.assign(new Error((data.error && data.error.code) || r.status), { status: r.status });
-  return data;
-}
+const api = xwApi.makeApi({ token: () => token, base: "/api/v1" });
 
 function duration(seconds) {
   if (seconds === null || seconds === undefined) return "–";

@@ -1,0 +1,151 @@
+"""A booth process for the SIGKILL fault test: the composition root, headless, real parts.
+
+Run as ``python -m tests.e2e.booth_child STATE_DIR HUB_URL TOKEN LOCKER_PORT PHASE``.
+It builds the booth as ``kiosk run`` does (``kiosk.booth.Booth`` with its hub link,
+outbox, session journal and recovery, and ``BoothUi`` offscreen), with the locker board
+on ``LOCKER_PORT`` (the test's emulator on a pty, which outlives this process).
+
+``deposit``: a citizen session opens an enterprise-deregistration case (story A, through
+the outbox), keeps a captured page in the session vault, and posts her originals in the
+locker through the workflow's Locker port (``kiosk.booth_locker.BoothLocker``: a slot
+for the case, the door followed open and closed with an item inside, the deposit saved
+in the outbox). Right after the deposit is saved it SIGKILLs itself: the deposit is
+still pending, the session still open. Prints ``case <hub id>``, ``slot <n>``,
+``deposited``.
+
+``restart``: the same booth started again on the same state. Recovery decides for the
+interrupted session; the outbox delivers what was pending; the hub hears of the end.
+Prints ``recovered <decision> <pending writes>``, then ``drained`` once the outbox is
+empty and the journal has no unfinished session, then ``other-slot <n>`` (the slot the
+locker would give the next case) and exits 0.
+
+The workflow itself is not run here (story A's steps before the locker need clerks in
+browsers): the driver calls the Locker port the way the workflow runner does for
+``OpenSlot`` and ``WatchSlot``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import signal
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+SERVICE = "enterprise-deregistration"
+WAIT_S = 60.0
+
+
+def say(*words: object) -> None:
+    print(*words, flush=True)
+
+
+def build(state: Path, hub_url: str, token: str, locker_port: str) -> tuple[Any, Any]:
+    from kiosk.booth import Booth
+    from kiosk.config import load_config
+    from kiosk.demo import demo_config
+    from kiosk.ui.booth_ui import BoothUi
+
+    config = demo_config(load_config(environ={}), hub_url, token, state)
+    devices = dataclasses.replace(
+        config.devices,
+        locker=dataclasses.replace(config.devices.locker, port=locker_port),
+        locker_poll_s=0.05,
+    )
+    config = dataclasses.replace(
+        config,
+        booth=dataclasses.replace(
+            config.booth, session_dir=str(state / "sessions"), fullscreen=False
+        ),
+        hub=dataclasses.replace(config.hub, reconnect_min_s=0.2, reconnect_max_s=1.0),
+        devices=devices,
+    )
+    booth = Booth(config)
+    ui = BoothUi(config.booth, booth.collaborators())
+    return booth, ui
+
+
+async def until(done: Any, what: str) -> None:
+    """Poll an observable condition that has no event of its own, with a deadline."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WAIT_S
+    while not done():
+        if loop.time() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+async def deposit(booth: Any, ui: Any) -> None:
+    from kiosk.backend.hub_port import BoothHub
+    from kiosk.booth_locker import BoothLocker
+
+    ui.start_session()
+    vault = ui.session
+    vault.put("business_license-1.jpg", b"\xff\xd8 a captured page \xff\xd9")
+    session_id = vault.session_id
+    case_id = uuid.uuid4().hex
+    hub = BoothHub(booth.outbox, booth.channel, images=vault.get, session_id=session_id)
+    hub.open_case(case_id, SERVICE, name="陈丽")
+    booth.sessions.add_case(session_id, case_id)
+    opening = next(e for e in booth.outbox.entries(session_id=session_id) if e.opens_case)
+    response = await asyncio.wait_for(booth.outbox.delivered(opening.idempotency_key), WAIT_S)
+    say("case", response.body["id"])
+    locker = BoothLocker(
+        booth.locker, booth.outbox, booth.channel, session_id=session_id, case_id=case_id
+    )
+    slot = await locker.open_slot(case_id)  # the runner's OpenSlot
+    say("slot", slot)
+    if not await locker.wait_closed(slot):  # the runner's WatchSlot: closed, item inside
+        raise AssertionError("the locker reported no item")
+    say("deposited")
+    os.kill(os.getpid(), signal.SIGKILL)  # before the outbox can send the deposit
+
+
+async def restart(booth: Any) -> None:
+    for outcome in booth.recovered:
+        say("recovered", outcome.decision.value, outcome.pending_writes)
+    await asyncio.wait_for(booth.outbox.wait_until_empty(), WAIT_S)
+    await until(lambda: not booth.journal.unfinished(), "the hub to hear of the session's end")
+    say("drained")
+    bank = booth.locker
+    other = await bank.assign("the-next-case", bank.sizes[0])
+    bank.release("the-next-case")
+    say("other-slot", other)
+
+
+async def main(state: Path, hub_url: str, token: str, locker_port: str, phase: str) -> int:
+    from kiosk.backend.channel import ConnectionState
+
+    booth, ui = build(state, hub_url, token, locker_port)
+    ui.show()
+    try:
+        await booth.start(ui)
+        if booth.locker is None:
+            raise RuntimeError("the locker did not open")
+        await asyncio.wait_for(booth.channel.wait_for(ConnectionState.ONLINE), WAIT_S)
+        if phase == "deposit":
+            await deposit(booth, ui)
+        else:
+            await restart(booth)
+    finally:
+        ui.close()
+        await booth.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    state_dir, url, booth_token, port, which = sys.argv[1:6]
+    with loop:
+        code = loop.run_until_complete(main(Path(state_dir), url, booth_token, port, which))
+    sys.exit(code)

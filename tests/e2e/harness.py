@@ -1,0 +1,130 @@
+"""What the end-to-end stories share: waiting on the booth's signals, typing as the
+on-screen keyboard does, screenshots of the booth window, and clerks in the console."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import Config, load_config
+from kiosk.demo import demo_config
+
+TIMEOUT_S = 60  # per wait; OCR of a document takes seconds on a busy machine
+
+
+def story_config(hub: Any, tmp_path: Path, booth_id: str | None = None) -> Config:
+    """The demo booth's configuration against ``hub`` (registered there), windowed, its
+    citizen sessions kept under ``tmp_path/sessions`` so a test can look at them."""
+    base = load_config(environ={})
+    if booth_id:
+        base = dataclasses.replace(base, booth=dataclasses.replace(base.booth, id=booth_id))
+    token = hub.register_booth(base.booth.id)
+    config = demo_config(base, hub.url, token, tmp_path)
+    return dataclasses.replace(
+        config,
+        booth=dataclasses.replace(
+            config.booth, session_dir=str(tmp_path / "sessions"), fullscreen=False
+        ),
+    )
+
+
+async def until(
+    signal: Any, done: Callable[[], bool], what: str, seen: Callable[[], object] | None = None
+) -> None:
+    """Wait, on ``signal``'s emissions, until ``done()``; fail after TIMEOUT_S, saying
+    what ``seen()`` shows then."""
+    loop = asyncio.get_running_loop()
+    while not done():
+        fired: asyncio.Future[None] = loop.create_future()
+
+        def slot(*_: Any, fired: asyncio.Future[None] = fired) -> None:
+            if not fired.done():
+                fired.set_result(None)
+
+        signal.connect(slot)
+        try:
+            await asyncio.wait_for(fired, TIMEOUT_S)
+        except TimeoutError:
+            shown = f"; seen {seen()}" if seen is not None else ""
+            raise AssertionError(f"timed out waiting for {what}{shown}") from None
+        finally:
+            signal.disconnect(slot)
+
+
+async def poll(
+    predicate: Callable[[], object],
+    what: str,
+    within: float = TIMEOUT_S,
+    seen: Callable[[], object] | None = None,
+) -> None:
+    """Poll an observable condition that has no signal (a browser's state, a device
+    emulator, the hub's database) until it holds; fail after ``within`` seconds, saying
+    what ``seen()`` shows then."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not predicate():
+        if loop.time() > deadline:
+            shown = f"; seen {seen()}" if seen is not None else ""
+            raise AssertionError(f"timed out after {within} s waiting for {what}{shown}")
+        await asyncio.sleep(0.05)
+
+
+def type_text(qtbot: Any, box: Any, text: str) -> None:
+    """Type into ``box`` as the on-screen keyboard does: ASCII as key presses, Chinese
+    committed by the input method (pinyin), which is how it reaches a text box."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    if text.isascii():
+        qtbot.keyClicks(box, text)
+        return
+    event = QInputMethodEvent("", [])
+    event.setCommitString(text)
+    QApplication.sendEvent(box, event)
+
+
+class Shots:
+    """Screenshots of the booth window, numbered in the order taken."""
+
+    def __init__(self, ui: Any, folder: Path) -> None:
+        self.ui = ui
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.taken: list[Path] = []
+
+    async def __call__(self, name: str) -> None:
+        from PySide6.QtCore import QTimer
+
+        # Let Qt lay the screen out first (processEvents here would re-enter asyncio tasks).
+        settled: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        QTimer.singleShot(0, lambda: settled.done() or settled.set_result(None))
+        await settled
+        path = self.folder / f"{len(self.taken) + 1:02d}-{name}.png"
+        assert self.ui.window.grab().save(str(path)), path
+        self.taken.append(path)
+
+
+def keep_screenshots(taken: list[Path], target: Path) -> None:
+    """Replace the screenshots in ``target`` (e.g. docs/story-a) with ``taken``."""
+    target.mkdir(parents=True, exist_ok=True)
+    for old in target.glob("*.png"):
+        old.unlink()
+    for path in taken:
+        shutil.copy(path, target / path.name)
+
+
+async def clerk_console(browser: Any, url: str, username: str, password: str) -> Any:
+    """A clerk signed in on the hub's /console in a browser context of their own."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    page = await context.new_page()
+    await page.goto(url + "/console")
+    await page.fill("input[name=username]", username)
+    await page.fill("input[name=password]", password)
+    await page.click("#login button[type=submit]")
+    await page.wait_for_selector("#desk:not([hidden])")
+    await page.wait_for_function("window.xw.connected === true")
+    return page

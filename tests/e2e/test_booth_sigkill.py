@@ -1,0 +1,151 @@
+"""Fault test: the booth killed with SIGKILL right after story A's locker deposit.
+
+The booth runs as a real process of its own (tests/e2e/booth_child.py: the composition
+root, headless, against a real hub), the locker board is an emulator on a pty in this
+process, so the locker outlives the booth as a real one would. The booth opens the
+enterprise-deregistration case, gives it a slot, sees the door open and close with the
+originals inside, saves the deposit in its outbox, and is killed before sending it.
+
+Started again on the same state, the booth closes the interrupted session safely (the
+reference booth has no presence sensor, so it cannot tell the citizen is still there),
+the outbox delivers the deposit exactly once, the hub hears that the session ended, the
+locker never gives that slot to anyone else, and the booth keeps none of her data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from kiosk.config import DevicesConfig
+from kiosk.devices.locker.emulator import LockerModel
+from kiosk.devices.locker.profiles import resolve_profile
+from kiosk.devices.pty_emulator import PtyEmulator
+from kiosk.hub.models import CaseEvent, IdempotentResponse, LockerDeposit
+
+ROOT = Path(__file__).resolve().parents[2]
+WAIT_S = 180.0  # a whole booth process start on a busy machine
+
+
+class LockerRig:
+    """The emulated lock board on a pty, served by a loop in a thread of this process."""
+
+    def __init__(self) -> None:
+        devices = DevicesConfig()
+        self.model = LockerModel(resolve_profile(devices.locker.profile or "kerong-cu16"))
+        self.model.auto_close_s = 2.0  # she posts the envelope and shuts the door
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="locker", daemon=True)
+        self.thread.start()
+        self.emulator = PtyEmulator(self.model)
+        self.port = asyncio.run_coroutine_threadsafe(self.emulator.start(), self.loop).result(30)
+
+    def unlocks(self) -> list[int]:
+        async def read() -> list[int]:
+            return list(self.model.unlocks)
+
+        return asyncio.run_coroutine_threadsafe(read(), self.loop).result(10)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.emulator.close)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()
+
+
+@pytest.fixture
+def locker() -> Iterator[LockerRig]:
+    rig = LockerRig()
+    yield rig
+    rig.close()
+
+
+def run_booth(state: Path, hub: Any, token: str, port: str, phase: str) -> tuple[int, list[str]]:
+    """One booth process to its end; its exit code and the lines it printed."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XIAOWU_")}
+    env.update(QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.e2e.booth_child", str(state), hub.url, token, port, phase],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        out, err = proc.communicate(timeout=WAIT_S)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    lines = out.splitlines()
+    assert "Traceback" not in err, err[-3000:]
+    return proc.returncode, lines
+
+
+def said(lines: list[str], word: str) -> list[str]:
+    found = [line.split()[1:] for line in lines if line.split()[:1] == [word]]
+    assert found, f"the booth never said {word!r}: {lines}"
+    return found[0]
+
+
+def hub_rows(hub: Any, case_id: str) -> tuple[list[Any], list[str], list[str]]:
+    with hub.state.db() as db:
+        deposits = [
+            (d.slot, d.door, d.item_present)
+            for d in db.scalars(select(LockerDeposit).where(LockerDeposit.case_id == case_id))
+        ]
+        history = [
+            e.what for e in db.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id))
+        ]
+        keys = [r.key for r in db.scalars(select(IdempotentResponse))]
+    return deposits, history, keys
+
+
+@pytest.mark.slow
+def test_booth_killed_after_the_locker_deposit_recovers_it_exactly_once(
+    hub: Any, locker: LockerRig, tmp_path: Path
+) -> None:
+    token = str(hub.register_booth("xiaowu-sigkill"))
+    state = tmp_path / "booth"
+    code, lines = run_booth(state, hub, token, locker.port, "deposit")
+    assert code == -signal.SIGKILL, (code, lines)
+    (case_id,) = said(lines, "case")
+    (slot,) = said(lines, "slot")
+    said(lines, "deposited")
+    deposits, history, _ = hub_rows(hub, case_id)
+    assert deposits == [] and "locker_deposit" not in history  # saved, not yet sent
+    assert locker.unlocks() and set(locker.unlocks()) == {int(slot)}
+    sessions = state / "sessions"
+    assert any(sessions.rglob("*")), "her captured page was on the booth when it died"
+    unlocks_before = len(locker.unlocks())
+
+    code, lines = run_booth(state, hub, token, locker.port, "restart")
+    assert code == 0, lines
+    decision, pending = said(lines, "recovered")
+    assert decision == "close" and int(pending) >= 1  # the deposit was still to send
+    said(lines, "drained")
+    (other,) = said(lines, "other-slot")
+    assert other != slot  # the slot holding her originals is not given to the next case
+
+    deposits, history, keys = hub_rows(hub, case_id)
+    assert deposits == [(slot, "closed", True)]  # delivered, exactly once
+    assert history.count("locker_deposit") == 1
+    assert history.count("session_ended") == 1  # the hub heard the session was closed
+    assert sum(k.startswith("locker-deposit:") for k in keys) == 1
+    assert len(locker.unlocks()) == unlocks_before  # no door opened again by the restart
+    assert not any(sessions.rglob("*")), "the booth kept her data"
+    print(
+        f"booth SIGKILL: slot {slot} deposited once, {pending} write(s) delivered after the "
+        f"restart, next case gets slot {other}, session wiped"
+    )

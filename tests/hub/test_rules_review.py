@@ -1,0 +1,124 @@
+"""A self-service review decided by the department's rules, over real HTTP.
+
+The booth submits story B's case (materials, form, its own steps) and reports the review
+step; the hub evaluates the catalog's rules: approved -> the receipt is issued to the
+citizen; a rule not met -> the case waits in the department's review queue with the
+reasons, and a clerk decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from kiosk.core.clock import CHINA_TZ
+from tests.hub.conftest import Hub
+
+SERVICE = "hpf-withdrawal-purchase"
+ID_NUMBER = "11010519491231002X"
+
+
+def submitted_case(hub: Hub, booth: str, **changes: str) -> dict[str, Any]:
+    """Story B's case as the booth submits it, up to (not including) the review."""
+    r = hub.post(
+        booth,
+        "/api/v1/cases",
+        {"service": SERVICE, "citizen": {"name": "王小明", "id_number": ID_NUMBER}},
+    )
+    assert r.status_code == 201, r.text
+    case = r.json()
+    today = hub.state.clock.now().astimezone(CHINA_TZ).date()
+    form = {
+        "applicant_name": "王小明",
+        "id_number": ID_NUMBER,
+        "phone": "13800138000",
+        "property_address": "厦门市思明区湖滨南路88号",
+        "purchase_price": "1200000.00",
+        "contract_date": (today - dt.timedelta(days=40)).isoformat(),
+        "amount": "50000.00",
+        "bank_account": "6222021234567894",
+        "bank_name": "中国工商银行",
+        **changes,
+    }
+    for code in ("id_card", "purchase_contract"):
+        r = hub.post(booth, f"/api/v1/cases/{case['id']}/materials", {"code": code})
+        assert r.status_code == 201, r.text
+    assert hub.put(booth, f"/api/v1/cases/{case['id']}/form", {"fields": form}).status_code == 200
+    for step in case["steps"]:
+        if step["kind"] in ("identify", "questions", "capture", "form"):
+            r = hub.post(booth, f"/api/v1/cases/{case['id']}/steps/{step['position']}/complete")
+            assert r.status_code == 200, r.text
+    return case
+
+
+def position(case: dict[str, Any], kind: str) -> int:
+    return int(next(s["position"] for s in case["steps"] if s["kind"] == kind))
+
+
+def test_rules_approve_and_the_receipt_reaches_the_citizen(hub: Hub) -> None:
+    booth = hub.booth("b1")
+    case = submitted_case(hub, booth)
+    review = position(case, "review")
+    r = hub.post(booth, f"/api/v1/cases/{case['id']}/steps/{review}/complete")
+    assert r.status_code == 200, r.text
+    decided = r.json()
+    assert decided["review"] == {"approved": True, "reasons": []}
+    steps = {s["kind"]: s for s in decided["steps"]}
+    assert steps["review"]["status"] == "done" and steps["review"]["done_by"] == "rules"
+    assert steps["certificate"]["status"] == "done"
+    overview = hub.get(case["citizen_token"], "/api/v1/citizen/overview").json()
+    (mine,) = overview["cases"]
+    (receipt,) = mine["certificates"]
+    assert receipt["title"] == "住房公积金提取回执" and receipt["department"] == "hpf"
+    pdf = hub.http.get(receipt["pdf_url"], params={"token": case["citizen_token"]})
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert any(n["kind"] == "certificate_issued" for n in overview["inbox"])
+    # Reported again (a retry under another key): decided once, issued once.
+    again = hub.post(booth, f"/api/v1/cases/{case['id']}/steps/{review}/complete")
+    assert again.status_code == 200 and len(again.json()["certificates"]) == 1
+    # The rating, the booth's last step, closes the case.
+    r = hub.post(booth, f"/api/v1/cases/{case['id']}/steps/{position(case, 'rating')}/complete")
+    assert r.json()["status"] == "done"
+
+
+def test_a_rule_not_met_sends_the_case_to_the_departments_clerks(hub: Hub) -> None:
+    booth = hub.booth("b1")
+    case = submitted_case(hub, booth, bank_account="6222021234567890", amount="1300000")
+    review = position(case, "review")
+    r = hub.post(booth, f"/api/v1/cases/{case['id']}/steps/{review}/complete")
+    assert r.status_code == 200, r.text
+    assert r.json()["review"] == {
+        "approved": False,
+        "reasons": ["field_check:bank_account", "over_limit:amount", "over_limit:amount"],
+    }
+    steps = {s["kind"]: s["status"] for s in r.json()["steps"]}
+    assert steps["review"] == "referred" and steps["certificate"] == "pending"
+    assert r.json()["certificates"] == []
+    hpf = hub.clerk("hpf1", "hpf")
+    tax = hub.clerk("tax1", "tax")
+    queue = hub.get(hpf, "/api/v1/reviews").json()["reviews"]
+    assert [(q["case_id"], q["position"]) for q in queue] == [(case["id"], review)]
+    assert queue[0]["reasons"] == r.json()["review"]["reasons"]
+    assert hub.get(tax, "/api/v1/reviews").json()["reviews"] == []
+    assert hub.get(booth, "/api/v1/reviews").status_code == 403
+    # The booth reporting it again does not decide it again.
+    again = hub.post(booth, f"/api/v1/cases/{case['id']}/steps/{review}/complete")
+    assert {s["kind"]: s["status"] for s in again.json()["steps"]}["review"] == "referred"
+    # The clerk looks, approves and issues the receipt.
+    r = hub.post(hpf, f"/api/v1/cases/{case['id']}/steps/{review}/complete")
+    assert {s["kind"]: s["status"] for s in r.json()["steps"]}["review"] == "done"
+    assert hub.post(hpf, f"/api/v1/cases/{case['id']}/certificates").status_code == 201
+    assert hub.get(hpf, "/api/v1/reviews").json()["reviews"] == []
+
+
+def test_a_booth_cannot_decide_a_clerks_review(hub: Hub) -> None:
+    booth = hub.booth("b1")
+    r = hub.post(
+        booth,
+        "/api/v1/cases",
+        {"service": "enterprise-deregistration", "citizen": {"name": "张三"}},
+    )
+    case = r.json()
+    review = position(case, "review")
+    r = hub.post(booth, f"/api/v1/cases/{case['id']}/steps/{review}/complete")
+    assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
