@@ -106,11 +106,14 @@ class Samples:
 
     def __init__(self, expected: int = 0) -> None:
         self.values: list[float] = []
+        self.numbers: set[int] = set()  # which signals (by sequence number) arrived
         self.expected = expected
         self.complete = asyncio.Event()
 
-    def add(self, value: float) -> None:
+    def add(self, value: float, number: Any = None) -> None:
         self.values.append(value)
+        if isinstance(number, int):
+            self.numbers.add(number)
         if self.expected and len(self.values) >= self.expected:
             self.complete.set()
 
@@ -146,7 +149,8 @@ class Peer:
                     await self.ws.send(json.dumps({"type": "ack", "id": frame["id"], "ok": True}))
                     data = frame["data"]
                     if frame["name"] == "signal" and data.get("kind") == "candidate":
-                        self.latencies.add(time.perf_counter() - data["candidate"]["t"])
+                        sent = data["candidate"]
+                        self.latencies.add(time.perf_counter() - sent["t"], sent.get("n"))
                     elif (
                         frame["name"] == "queue"
                         and data.get("status") == "accepted"
@@ -154,7 +158,8 @@ class Peer:
                     ):
                         self.accepted.set_result(data)
                 elif kind == "signal" and frame.get("kind") == "candidate":
-                    self.latencies.add(time.perf_counter() - frame["candidate"]["t"])
+                    sent = frame["candidate"]
+                    self.latencies.add(time.perf_counter() - sent["t"], sent.get("n"))
                 elif kind == "ack":
                     fut = self.acks.pop(frame["id"], None)
                     if fut is not None and not fut.done():
@@ -171,12 +176,17 @@ class Peer:
         )
         return await asyncio.wait_for(fut, 30)
 
-    async def candidate(self, call_id: str, to: str, as_event: bool) -> None:
+    @property
+    def gone(self) -> bool:
+        """The hub closed this socket (or a send on it failed)."""
+        return self.closed or self.ws.close_code is not None
+
+    async def candidate(self, call_id: str, to: str, as_event: bool, number: int = -1) -> None:
         signal = {
             "call_id": call_id,
             "to": to,
             "kind": "candidate",
-            "candidate": {"candidate": "candidate:bench", "t": time.perf_counter()},
+            "candidate": {"candidate": "candidate:bench", "t": time.perf_counter(), "n": number},
         }
         if as_event:
             frame = {"type": "event", "id": uuid.uuid4().hex, "name": "signal", "data": signal}
@@ -328,6 +338,7 @@ async def relay(
     for p in peers:
         p.latencies = latencies
     sent = 0
+    sent_in: list[Call] = []  # the call of each signal, by sequence number
     tick = 0.05
     per_tick = max(1, round(rate * tick))
     deadline = time.perf_counter() + seconds
@@ -335,15 +346,31 @@ async def relay(
     while time.perf_counter() < deadline:
         for _ in range(per_tick):
             booth_peer, clerk_peer, call_id, booth_addr, clerk_addr = calls[sent % len(calls)]
+            sent_in.append(calls[sent % len(calls)])
             if sent % 2 == 0:
-                await clerk_peer.candidate(call_id, booth_addr, as_event=False)
+                await clerk_peer.candidate(call_id, booth_addr, as_event=False, number=sent)
             else:
-                await booth_peer.candidate(call_id, clerk_addr, as_event=True)
+                await booth_peer.candidate(call_id, clerk_addr, as_event=True, number=sent)
             sent += 1
         next_tick += tick
         await asyncio.sleep(max(0.0, next_tick - time.perf_counter()))  # pacing, not waiting
     await latencies.settle(sent)
-    return {"rate_per_s": rate, **summary(latencies.values, sent)}
+    return {"rate_per_s": rate, **summary(latencies.values, sent), **losses(latencies, sent_in)}
+
+
+def losses(arrived: Samples, sent_in: list[Call]) -> dict[str, int]:
+    """Signals that never arrived, split by whether the hub had closed a socket of their
+    call (the signal was refused or had nowhere to go: the hub answers the sender with
+    ``peer_offline``) or both sockets were open (a signal lost by the relay)."""
+    on_closed = on_live = 0
+    for number, (booth_peer, clerk_peer, *_) in enumerate(sent_in):
+        if number in arrived.numbers:
+            continue
+        if booth_peer.gone or clerk_peer.gone:
+            on_closed += 1
+        else:
+            on_live += 1
+    return {"lost_on_closed_sockets": on_closed, "lost_on_live_sockets": on_live}
 
 
 async def measured(load: LoadWatch, pid: int, run: Any) -> dict[str, Any]:
@@ -451,20 +478,24 @@ async def drive(
             p.latencies = samples
         await asyncio.gather(
             *(
-                c.candidate(call_id, b_addr, as_event=False)
-                for _, c, call_id, b_addr, _ in hub.calls
+                c.candidate(call_id, b_addr, as_event=False, number=n)
+                for n, (_, c, call_id, b_addr, _) in enumerate(hub.calls)
             )
         )
         await samples.settle(len(hub.calls))
-        return summary(samples.values, len(hub.calls))
+        return {**summary(samples.values, len(hub.calls)), **losses(samples, hub.calls)}
 
     result["relay_burst"] = await measured(load, hub.pid, burst())
     if profiler is not None:
         stop_profiler(profiler)
     result["hub_rss_mb"]["end"] = round(rss_mb(hub.pid), 1)
-    result["sockets_closed_by_hub"] = sum(
-        1 for p in hub.peers if p.closed or p.ws.close_code is not None
-    )
+    closed = [p for p in hub.peers if p.gone]
+    result["sockets_closed_by_hub"] = len(closed)
+    reasons: dict[str, int] = {}
+    for p in closed:
+        reason = f"{p.ws.close_code} {p.ws.close_reason or ''}".strip()
+        reasons[reason] = reasons.get(reason, 0) + 1
+    result["closed_because"] = reasons
     load.task.cancel()
     for p in hub.peers + control.peers:
         await p.ws.close()

@@ -21,6 +21,7 @@ after them, given per 100 sessions (target: < 20 MB). The :class:`RestartPolicy`
 the same session ends, so the run also shows whether the booth would have restarted.
 
     python bench/soak.py                  # 120 sessions (20 warm-up), a few minutes
+    python bench/soak.py --sessions 220 --malloc-arenas 0   # glibc's own arenas, to compare
     python bench/soak.py --sessions 2000  # a long run
     python bench/soak.py --sessions 300 --snapshots 100,300   # what grows (tracemalloc)
 
@@ -320,6 +321,12 @@ def main() -> int:
     parser.add_argument("--sessions", type=int, default=120, help="sessions to run (default 120)")
     parser.add_argument("--warmup", type=int, default=20, help="sessions before the baseline")
     parser.add_argument(
+        "--malloc-arenas",
+        type=int,
+        default=2,
+        help="cap glibc's malloc arenas as the booth does ([ops] malloc_arenas; 0: glibc's)",
+    )
+    parser.add_argument(
         "--snapshots", default="", help="trace Python allocations; compare after sessions A,B"
     )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "soak.json")
@@ -330,8 +337,12 @@ def main() -> int:
 
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("kiosk").setLevel(logging.ERROR)  # one line per locker move otherwise
+    from kiosk.ops.restart_policy import limit_malloc_arenas
+
+    arenas_capped = limit_malloc_arenas(args.malloc_arenas)
     snapshots = tuple(int(n) for n in args.snapshots.split(",") if n.strip())
     result = asyncio.run(run(args.sessions, args.warmup, snapshots))
+    result["malloc_arenas"] = args.malloc_arenas if arenas_capped else "glibc default"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     summary = {k: v for k, v in result.items() if k != "rss_samples_mb"}

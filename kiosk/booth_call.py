@@ -69,6 +69,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_DEPARTMENT = "general"  # the general desk takes calls that name no department
+KEEP_ALIVE_S = 5.0  # how often a call with a clerk in it counts as the citizen's activity
 PushListener = Callable[[str, Mapping[str, Any]], None]
 
 
@@ -184,6 +185,7 @@ class CallWiring:
         *,
         media_factory: Callable[[], CallMedia] | None = None,
         no_clerk_after_s: float = 180.0,
+        keep_alive_s: float = KEEP_ALIVE_S,
     ) -> None:
         self.config = config
         self.channel = channel
@@ -195,6 +197,7 @@ class CallWiring:
         self.on_callback: Callable[[str], None] | None = None
         self._media_factory = media_factory or (lambda: media_from_config(config, clock))
         self._no_clerk_after_s = no_clerk_after_s
+        self._keep_alive_s = keep_alive_s
         self.desk: CallDesk | None = None
         self._watcher: asyncio.Task[None] | None = None
         self._consent: asyncio.Future[bool] | None = None
@@ -297,7 +300,11 @@ class CallWiring:
             await self.desk.close()
 
     async def _watch(self, call: BoothCall) -> None:
-        await call.ended.wait()
+        keep_alive = asyncio.ensure_future(self._keep_session_alive(call))
+        try:
+            await call.ended.wait()
+        finally:
+            keep_alive.cancel()
         reason = call.view.end_reason
         self._cancel_wait_timer()
         if self.call is call:
@@ -305,6 +312,15 @@ class CallWiring:
         log.info("call: over (%s)", reason)
         if reason != "citizen_hung_up":
             self._go_home()
+
+    async def _keep_session_alive(self, call: BoothCall) -> None:
+        """A citizen talking with a clerk is not idle: while a clerk is in the call, the
+        session's idle timer does not run down (she may not touch the screen for minutes
+        while the clerk fills her form)."""
+        while not call.ended.is_set():
+            if call.view.participants and self.ui is not None:
+                self.ui.note_activity()
+            await self.clock.sleep(self._keep_alive_s)
 
     # -- hub commands ------------------------------------------------------------------------
 

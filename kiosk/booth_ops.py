@@ -10,6 +10,8 @@ This is composition-root code (kiosk.booth builds one :class:`BoothOps` per boot
   :class:`~kiosk.ops.health.HealthReporter` sending it every ``[ops] health_period_s``
   and at once whenever the hub link comes back; locker alerts become ``device_fault``
   events through the reporter;
+- glibc's malloc arenas capped at ``[ops] malloc_arenas`` (threads of calls and OCR
+  otherwise leave fragmented arenas that grow the process);
 - a :class:`~kiosk.ops.restart_policy.RestartPolicy` fed by the UI's session start and end:
   when memory grew past ``[ops] restart_growth_mb`` (after ``restart_warmup_sessions``), or
   an operator asked, the app quits with :data:`RESTART_EXIT_CODE` once no citizen is inside
@@ -45,7 +47,7 @@ from kiosk.config import Config, apply_settings
 from kiosk.core.clock import Clock
 from kiosk.core.errors import ConfigError, DeviceError
 from kiosk.ops.health import DiskHealth, HealthCollector, HealthReporter, disk_of
-from kiosk.ops.restart_policy import RESTART_EXIT_CODE, RestartPolicy
+from kiosk.ops.restart_policy import RESTART_EXIT_CODE, RestartPolicy, limit_malloc_arenas
 
 log = logging.getLogger(__name__)
 
@@ -231,6 +233,7 @@ class BoothOps:
         self._host = host
         config, clock = host.config, host.clock
         ops = config.ops
+        limit_malloc_arenas(ops.malloc_arenas)  # before Qt, codecs and OCR start threads
         self.collector = HealthCollector(clock, disk=self._disk)  # devices: at start()
         self.reporter = HealthReporter(
             self.collector,
@@ -351,7 +354,7 @@ class BoothOps:
             raise ConfigRefused(exc.problems, "config_bad_value") from None
         merged = {**pushed_settings(host.data), **settings}
         await asyncio.to_thread(_store, host.data, merged)
-        live = all(k.startswith("ops.") or _live_booth_key(k) for k in settings)
+        live = all(_live_key(k) for k in settings)
         host.config = config
         self._apply_live(config)
         log.info("pushed configuration kept: %s", ", ".join(sorted(settings)))
@@ -375,6 +378,9 @@ class BoothOps:
         task.add_done_callback(self._tasks.discard)
 
 
-def _live_booth_key(key: str) -> bool:
+def _live_key(key: str) -> bool:
+    """Whether a pushed key takes effect without a restart (see :meth:`BoothOps._apply_live`)."""
     section, _, name = key.partition(".")
+    if section == "ops":
+        return name != "malloc_arenas"  # set once, before the threads start
     return section == "booth" and name in LIVE_BOOTH_KEYS

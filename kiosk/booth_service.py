@@ -365,13 +365,16 @@ class UiScreen:
                         value,
                         self._fields[key].kind,
                         marks.get(key, ""),
+                        self._fields[key].choices,
                     )
                     for key, value in values
                 )
                 b.show_form(FormView(self._service.name, views))
             case ShowField(key=key, value=value, problem=problem):
                 f = self._fields[key]
-                b.field_shown.emit(FieldView(key, f.label, value, f.kind, problem or ""))
+                b.field_shown.emit(
+                    FieldView(key, f.label, value, f.kind, problem or "", f.choices)
+                )
             case ShowCertificate(department=department):
                 log.info("certificate of %s reached the citizen's phone", department)
             case AskRating(clerk=clerk, department=department):

@@ -114,9 +114,10 @@ class DevicesConfig:
 
 @dataclass(frozen=True, slots=True)
 class OcrConfig:
-    # rapidocr by measurement (bench/results/ocr.json): 93.7% exact fields at 3.3 s CPU a
-    # photo on one core, against tesseract's 88.4% at 1.3 s; every field is confirmed by
-    # the citizen, so fewer corrections matter more than two seconds off the UI loop.
+    # rapidocr by measurement (bench/results/ocr.json, 40 photos): 96.3% exact fields at
+    # 4.0 s CPU a photo on one core; "hybrid" (tesseract lays out, RapidOCR reads the
+    # fields) 94.2% at 0.8 s, tesseract 85.3% at 0.7 s. Every field is confirmed by the
+    # citizen, so fewer corrections win; a booth with a slow CPU should pick "hybrid".
     engine: Literal["tesseract", "rapidocr", "hybrid"] = "rapidocr"
     languages: str = "chi_sim"
     timeout_s: float = 20.0
@@ -171,6 +172,7 @@ class OpsConfig:
     # figure measured after the warm-up sessions (kiosk.ops.restart_policy).
     restart_warmup_sessions: int = 20
     restart_growth_mb: int = 300
+    malloc_arenas: int = 2  # glibc malloc arenas (less fragmentation from call threads); 0: glibc's
     alert_disk_free_ratio: float = 0.05  # a booth's data disk below 5 % free
     alert_disk_free_mb: int = 1024  # or below 1 GiB free
     alert_rss_mb: int = 3072  # the booth process over 3 GiB

@@ -96,8 +96,10 @@ async def eventually(probe: Callable[[], Any], timeout_s: float = 30.0) -> Any:
 
 
 @contextlib.asynccontextmanager
-async def running(hub: Any, tmp_path: Path, qapp: Any) -> AsyncIterator[tuple[Any, Any, Config]]:
-    """The demo booth on screen, online with the hub; yields (booth, ui, base config).
+async def running(
+    hub: Any, tmp_path: Path, qapp: Any
+) -> AsyncIterator[tuple[Any, Any, Config, Operator]]:
+    """The demo booth on screen, online with the hub, and a logged-in operator.
 
     Not an async fixture: between a fixture's set-up and the test, qasync runs pending
     callbacks with no running loop, which the booth's tasks cannot take."""
@@ -119,7 +121,12 @@ async def running(hub: Any, tmp_path: Path, qapp: Any) -> AsyncIterator[tuple[An
         ui.show()
         await booth.start(ui)
         await asyncio.wait_for(booth.channel.wait_for(ConnectionState.ONLINE), 30)
-        yield booth, ui, config
+        operator = Operator(hub, config.booth.id)
+        try:
+            await operator.login()
+            yield booth, ui, config, operator
+        finally:
+            await operator.http.aclose()
     finally:
         ui.close()
         await booth.stop()
@@ -128,116 +135,107 @@ async def running(hub: Any, tmp_path: Path, qapp: Any) -> AsyncIterator[tuple[An
 async def test_health_reaches_the_ops_api_and_pushed_config_is_applied_or_refused(
     hub: Any, tmp_path: Path, qapp: Any
 ) -> None:
-    async with running(hub, tmp_path, qapp) as (booth, ui, config):
-        await health_and_config(hub, booth, ui, config)
+    async with running(hub, tmp_path, qapp) as (booth, ui, config, operator):
+        await health_and_config(operator, booth, ui, config)
 
 
-async def health_and_config(hub: Any, booth: Any, ui: Any, config: Config) -> None:
-    operator = Operator(hub, config.booth.id)
+async def health_and_config(operator: Operator, booth: Any, ui: Any, config: Config) -> None:
+    # -- health, sent by the running booth on its own -----------------------------
+    async def reported() -> Any:
+        view = await operator.booth_view()
+        return view if view["online"] and view["health"] else None
+
+    view = await eventually(reported)
+    health = view["health"]
+    assert health["version"] == __version__
+    assert health["uptime_s"] >= 0
+    devices = {d["name"]: d for d in health["devices"]}
+    assert devices["door"]["present"] is True
+    assert devices["locker"]["present"] is True
+    assert devices["idcard"]["present"] is True and devices["scanner"]["present"] is True
+    slots = len(booth.rig.locker_model.profile.slots)
+    assert health["locker"] == {
+        "total": slots,
+        "free": slots,
+        "in_use": 0,
+        "out_of_service": 0,
+    }
+    assert health["camera"] is True and health["microphone"] is True  # synthetic
+    assert 0 < health["disk"]["free_bytes"] <= health["disk"]["total_bytes"]
+    assert health["rss_bytes"] > 50 << 20
+    assert health["network"]["online"] is True
+    assert view["alerts"] == []
+
+    # -- a good push: applied at once, kept on disk, acknowledged ------------------
+    reply = await operator.push({"ops.health_period_s": 5, "booth.idle_timeout_s": 90})
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["ok"] is True
+    assert booth.config.ops.health_period_s == 5.0
+    assert booth.ops.reporter.period_s == 5.0
+    assert ui.config.idle_timeout_s == 90.0  # the next session's idle time
+    assert booth.ops.exit_code is None  # live keys: no restart needed
+    assert (booth.data / PUSHED_FILE).exists()
+
+    # -- bad pushes: refused with their reason, nothing changes --------------------
+    for settings, reason in (
+        ({"ops.health_period_s": "soon"}, "config_bad_value"),
+        ({"booth.no_such_key": 1}, "config_unknown_key"),
+        ({"hub.token": "stolen"}, "config_locked_key"),
+        ({"booth.language": "fr"}, "config_bad_value"),
+    ):
+        reply = await operator.push(settings)
+        assert reply.status_code == 409, reply.text
+        assert reply.json()["error"]["details"]["reason"] == reason, reply.text
+    assert booth.config.ops.health_period_s == 5.0
+    assert booth.config.booth.language == config.booth.language
+
+    # -- the kept settings survive a restart: a new process reads them -------------
+    again = Booth(config)
     try:
-        await operator.login()
-
-        # -- health, sent by the running booth on its own -----------------------------
-        async def reported() -> Any:
-            view = await operator.booth_view()
-            return view if view["online"] and view["health"] else None
-
-        view = await eventually(reported)
-        health = view["health"]
-        assert health["version"] == __version__
-        assert health["uptime_s"] >= 0
-        devices = {d["name"]: d for d in health["devices"]}
-        assert devices["door"]["present"] is True
-        assert devices["locker"]["present"] is True
-        assert devices["idcard"]["present"] is True and devices["scanner"]["present"] is True
-        slots = len(booth.rig.locker_model.profile.slots)
-        assert health["locker"] == {
-            "total": slots,
-            "free": slots,
-            "in_use": 0,
-            "out_of_service": 0,
-        }
-        assert health["camera"] is True and health["microphone"] is True  # synthetic
-        assert 0 < health["disk"]["free_bytes"] <= health["disk"]["total_bytes"]
-        assert health["rss_bytes"] > 50 << 20
-        assert health["network"]["online"] is True
-        assert view["alerts"] == []
-
-        # -- a good push: applied at once, kept on disk, acknowledged ------------------
-        reply = await operator.push({"ops.health_period_s": 5, "booth.idle_timeout_s": 90})
-        assert reply.status_code == 200, reply.text
-        assert reply.json()["ok"] is True
-        assert booth.config.ops.health_period_s == 5.0
-        assert booth.ops.reporter.period_s == 5.0
-        assert ui.config.idle_timeout_s == 90.0  # the next session's idle time
-        assert booth.ops.exit_code is None  # live keys: no restart needed
-        assert (booth.data / PUSHED_FILE).exists()
-
-        # -- bad pushes: refused with their reason, nothing changes --------------------
-        for settings, reason in (
-            ({"ops.health_period_s": "soon"}, "config_bad_value"),
-            ({"booth.no_such_key": 1}, "config_unknown_key"),
-            ({"hub.token": "stolen"}, "config_locked_key"),
-            ({"booth.language": "fr"}, "config_bad_value"),
-        ):
-            reply = await operator.push(settings)
-            assert reply.status_code == 409, reply.text
-            assert reply.json()["error"]["details"]["reason"] == reason, reply.text
-        assert booth.config.ops.health_period_s == 5.0
-        assert booth.config.booth.language == config.booth.language
-
-        # -- the kept settings survive a restart: a new process reads them -------------
-        again = Booth(config)
-        try:
-            assert again.config.ops.health_period_s == 5.0
-            assert again.config.booth.idle_timeout_s == 90.0
-            assert again.config.hub.token == config.hub.token
-        finally:
-            await again.client.aclose()
-
-        # -- the hub's audit log holds every push and its outcome ----------------------
-        audit = operator.audit()
-        assert any("config" in a and a.endswith("-> ok") for a in audit), audit
-        for reason in ("config_bad_value", "config_unknown_key", "config_locked_key"):
-            assert any(a.endswith(f"-> {reason}") for a in audit), audit
+        assert again.config.ops.health_period_s == 5.0
+        assert again.config.booth.idle_timeout_s == 90.0
+        assert again.config.hub.token == config.hub.token
     finally:
-        await operator.http.aclose()
+        await again.client.aclose()
+
+    # -- the hub's audit log holds every push and its outcome ----------------------
+    audit = operator.audit()
+    assert any("config" in a and a.endswith("-> ok") for a in audit), audit
+    for reason in ("config_bad_value", "config_unknown_key", "config_locked_key"):
+        assert any(a.endswith(f"-> {reason}") for a in audit), audit
 
 
 async def test_operator_restart_waits_for_the_citizen_to_leave(
     hub: Any, tmp_path: Path, qapp: Any
 ) -> None:
-    async with running(hub, tmp_path, qapp) as (booth, ui, config):
-        await restart_after_the_session(hub, booth, ui, config)
+    async with running(hub, tmp_path, qapp) as (booth, ui, config, operator):
+        await restart_after_the_session(operator, booth, ui, config)
 
 
-async def restart_after_the_session(hub: Any, booth: Any, ui: Any, config: Config) -> None:
+async def restart_after_the_session(
+    operator: Operator, booth: Any, ui: Any, config: Config
+) -> None:
     quit_called = asyncio.Event()
     booth.ops.quit = quit_called.set  # in run_booth: the app quits, main returns the code
-    operator = Operator(hub, config.booth.id)
-    try:
-        await operator.login()
-        async with httpx.AsyncClient(base_url=hub.url, timeout=30) as phone:
-            reply = await phone.post(f"/api/v1/booths/{config.booth.id}/open-door", json={})
-        assert reply.status_code == 200, reply.text
-        assert ui.session is not None  # a citizen is inside
+    async with httpx.AsyncClient(base_url=operator.hub.url, timeout=30) as phone:
+        reply = await phone.post(f"/api/v1/booths/{config.booth.id}/open-door", json={})
+    assert reply.status_code == 200, reply.text
+    assert ui.session is not None  # a citizen is inside
 
-        reply = await operator.post(
-            f"/api/v1/ops/booths/{config.booth.id}/restart", {"reason": "nightly"}
-        )
-        assert reply.status_code == 200, reply.text
-        assert booth.ops.policy.pending is not None
-        assert booth.ops.exit_code is None and not quit_called.is_set()
-        # The booth still serves while it waits: another command is acknowledged.
-        reply = await operator.push({"ops.health_period_s": 30})
-        assert reply.status_code == 200, reply.text
-        assert not quit_called.is_set()
+    reply = await operator.post(
+        f"/api/v1/ops/booths/{config.booth.id}/restart", {"reason": "nightly"}
+    )
+    assert reply.status_code == 200, reply.text
+    assert booth.ops.policy.pending is not None
+    assert booth.ops.exit_code is None and not quit_called.is_set()
+    # The booth still serves while it waits: another command is acknowledged.
+    reply = await operator.push({"ops.health_period_s": 30})
+    assert reply.status_code == 200, reply.text
+    assert not quit_called.is_set()
 
-        ui.end_session("done")  # the citizen leaves
-        await asyncio.wait_for(quit_called.wait(), 10)
-        assert booth.ops.exit_code == RESTART_EXIT_CODE
-        assert booth.ops.policy.decision is not None
-        assert booth.ops.policy.decision.reason.startswith("operator")
-        assert any("restart reason=nightly -> ok" in a for a in operator.audit())
-    finally:
-        await operator.http.aclose()
+    ui.end_session("done")  # the citizen leaves
+    await asyncio.wait_for(quit_called.wait(), 10)
+    assert booth.ops.exit_code == RESTART_EXIT_CODE
+    assert booth.ops.policy.decision is not None
+    assert booth.ops.policy.decision.reason.startswith("operator")
+    assert any("restart reason=nightly -> ok" in a for a in operator.audit())

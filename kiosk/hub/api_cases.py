@@ -12,7 +12,7 @@ import secrets
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -601,7 +601,9 @@ async def verify_material(
 
 
 @router.post("/cases/{case_id}/steps/{position}/complete")
-async def complete_step(case_id: str, position: int, hub: Hub, who: Caller) -> dict[str, Any]:
+async def complete_step(
+    case_id: str, position: Annotated[int, Path(ge=0, le=1000)], hub: Hub, who: Caller
+) -> dict[str, Any]:
     """Mark a step done. Clerks complete their department's steps; a booth completes the
     citizen's self-service steps (identify, questions, capture, form, locker, rating) and
     submits a review that the department's rules decide (kiosk.hub.rules_review)."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from kiosk.config import HubServerConfig
 from kiosk.hub.ice import IceServers
+from kiosk.hub.switchboard import OUTBOX_FRAMES
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +18,8 @@ class HubSettings:
     secret_key: str = ""  # empty: generated once and kept in the database
     heartbeat_s: float = 10.0
     command_timeout_s: float = 10.0
+    # Frames queued for a peer that is not reading before the hub closes it (4429).
+    outbox_frames: int = OUTBOX_FRAMES
     clerk_session_ttl_s: float = 8 * 3600.0
     citizen_link_ttl_s: float = 30 * 24 * 3600.0
     password_time_cost: int = 3  # argon2id; tests lower these to save time

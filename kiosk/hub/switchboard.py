@@ -15,7 +15,7 @@ import logging
 import random
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from kiosk.core.clock import Clock
@@ -31,6 +31,16 @@ SendFn = Callable[[str], Awaitable[None]]  # sends one text frame
 CloseFn = Callable[[int, str], Awaitable[None]]
 
 
+# Frames a link may have queued for a peer that is not reading before it is closed: about
+# a minute of a busy clerk's traffic (queue updates, signals, pings), and far more than a
+# peer that reads ever has waiting.
+OUTBOX_FRAMES = 1000
+
+
+class LinkClosed(Exception):
+    """The link is closed (or was closed just now because its peer stopped reading)."""
+
+
 class BoothOffline(Exception):
     """The booth has no live connection to this hub."""
 
@@ -43,30 +53,114 @@ class CommandFailed(Exception):
         self.code = code
 
 
-@dataclass(eq=False)
 class Link:
-    """One live WebSocket: a booth or a clerk console."""
+    """One live WebSocket: a booth or a clerk console.
 
-    peer: str  # "booth:<id>" or "clerk:<id>"
-    send_frame: SendFn
-    close: CloseFn
-    department: str | None = None
-    presence: str = "online"  # clerks: online|busy|away
-    name: str = ""
-    last_seen: float = 0.0
-    pending: dict[str, asyncio.Future[dict[str, Any]]] = field(default_factory=dict)
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    health: dict[str, Any] = field(default_factory=dict)
-    # Which slice of the heartbeat sweep visits this link, so pings to thousands of
-    # sockets spread over the interval instead of leaving in one burst.
-    sweep_slot: int = field(default_factory=lambda: random.randrange(SWEEP_SLICES))
+    Sending never waits for the peer: :meth:`send_text` puts the frame in the link's
+    bounded outbox and returns, and one writer task per link drains it onto the socket in
+    order. A relay used to await the receiver's socket inside the sender's read loop, so
+    one receiver that stopped reading stalled the sender, everything behind it and its
+    heartbeats (bench/hub.py). A peer whose outbox overflows is not reading: it is closed
+    (4429, "send queue full") and its frames are dropped; nothing upstream waits for it.
+    """
+
+    def __init__(
+        self,
+        peer: str,
+        send_frame: SendFn,
+        close: CloseFn,
+        department: str | None = None,
+        name: str = "",
+        *,
+        outbox_frames: int = OUTBOX_FRAMES,
+    ) -> None:
+        self.peer = peer  # "booth:<id>" or "clerk:<id>"
+        self.send_frame = send_frame  # the socket's own send; only the writer calls it
+        self._close_socket = close
+        self.department = department
+        self.presence = "online"  # clerks: online|busy|away
+        self.name = name
+        self.last_seen = 0.0
+        self.pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.health: dict[str, Any] = {}
+        # Which slice of the heartbeat sweep visits this link, so pings to thousands of
+        # sockets spread over the interval instead of leaving in one burst.
+        self.sweep_slot = random.randrange(SWEEP_SLICES)
+        self.closed = False
+        self.close_reason = ""
+        self._outbox: asyncio.Queue[str] = asyncio.Queue(outbox_frames)
+        self._writer: asyncio.Task[None] | None = None
+        self._closing: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Start the writer (on the running loop); frames sent before wait for it."""
+        if self._writer is None and not self.closed:
+            self._writer = asyncio.create_task(self._write(), name=f"writer {self.peer}")
+
+    @property
+    def queued(self) -> int:
+        """Frames waiting in the outbox."""
+        return self._outbox.qsize()
 
     async def send(self, frame: dict[str, Any]) -> None:
-        await self.send_text(json.dumps(frame, ensure_ascii=False))
+        self.post(json.dumps(frame, ensure_ascii=False))
 
     async def send_text(self, text: str) -> None:
-        async with self.lock:
-            await self.send_frame(text)
+        self.post(text)
+
+    def post(self, text: str) -> None:
+        """Queue one text frame without waiting; raises :class:`LinkClosed` if the link is
+        closed, and closes it (without waiting) if its outbox is full."""
+        if self.closed:
+            raise LinkClosed(self.peer)
+        try:
+            self._outbox.put_nowait(text)
+        except asyncio.QueueFull:
+            log.warning("%s is not reading: %d frames queued; closing", self.peer, self.queued)
+            self.close_soon(4429, "send queue full")
+            raise LinkClosed(self.peer) from None
+
+    async def _write(self) -> None:
+        while True:
+            text = await self._outbox.get()
+            try:
+                await self.send_frame(text)
+            except Exception:  # the socket is gone: stop; the read loop detaches the link
+                self.closed = True
+                self.close_reason = self.close_reason or "send failed"
+                return
+
+    def close_soon(self, code: int, reason: str) -> None:
+        """Stop taking frames now and close in the background (for callers that must not
+        wait on the peer); :meth:`wait_closed` waits for it."""
+        if self._closing is None:
+            self.closed = True
+            self.close_reason = self.close_reason or reason
+            self._closing = asyncio.create_task(self._shut(code, reason))
+
+    async def close(self, code: int, reason: str) -> None:
+        """Stop the writer (queued frames are dropped) and close the socket."""
+        self.close_soon(code, reason)
+        await self.wait_closed()
+
+    async def wait_closed(self) -> None:
+        if self._closing is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._closing)
+
+    async def _shut(self, code: int, reason: str) -> None:
+        await self.stop()
+        with contextlib.suppress(Exception):
+            await self._close_socket(code, reason)
+
+    async def stop(self) -> None:
+        """Take no more frames; cancel the writer and wait for it (the socket is left as is)."""
+        self.closed = True
+        writer, self._writer = self._writer, None
+        if writer is not None and writer is not asyncio.current_task():
+            writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await writer
 
 
 @dataclass(slots=True)
@@ -107,10 +201,11 @@ class Switchboard:
             self._by_department.setdefault(link.department, set()).add(link.peer)
         self._remote.pop(link.peer, None)
         self._share_link(link)
+        link.start()
         if old is not None:
             self._fail_pending(old, "replaced")
-            with contextlib.suppress(Exception):
-                await old.close(4000, "replaced by a newer connection")
+            # In the background: a stale socket may not drain; its read loop waits for it.
+            old.close_soon(4000, "replaced by a newer connection")
 
     def detach(self, link: Link) -> None:
         if self.links.get(link.peer) is link:
@@ -252,14 +347,11 @@ class Switchboard:
 
     async def _to_local_department(self, department: str, frame: dict[str, Any]) -> None:
         text = json.dumps(frame, ensure_ascii=False)
-
-        async def one(link: Link) -> None:
+        for link in self.clerks_of(department):
             try:
-                await link.send_text(text)
-            except Exception:
+                link.post(text)
+            except LinkClosed:
                 log.info("could not deliver a %s frame to %s", frame.get("type"), link.peer)
-
-        await asyncio.gather(*(one(link) for link in self.clerks_of(department)))
 
     async def to_call(
         self, call_id: str, frame: dict[str, Any], *, except_peer: str | None = None
@@ -380,8 +472,7 @@ class Switchboard:
                 if local.department:
                     self._by_department.get(local.department, set()).discard(peer)
                 self._fail_pending(local, "replaced")
-                with contextlib.suppress(Exception):
-                    await local.close(4000, "replaced by a newer connection")
+                local.close_soon(4000, "replaced by a newer connection")
         elif op == "offline":
             remote = self._remote.get(peer)
             if remote is not None and remote.process == sender:

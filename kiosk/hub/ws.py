@@ -20,7 +20,7 @@ from kiosk.hub.errors import ApiError
 from kiosk.hub.models import Booth, Case, LockerDeposit, utcnow
 from kiosk.hub.protocol import BOOTH_EVENTS, PRESENCE
 from kiosk.hub.state import HubState
-from kiosk.hub.switchboard import SWEEP_SLICES, Link
+from kiosk.hub.switchboard import SWEEP_SLICES, Link, LinkClosed
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -58,9 +58,6 @@ async def heartbeats(hub: HubState) -> None:
     board = hub.switchboard
     heartbeat = hub.settings.heartbeat_s
     tick = 0
-    # Sends run as their own tasks: one socket that does not drain must not hold up the
-    # sweep (it did, and a stalled sweep then closed healthy sockets by the hundred).
-    in_flight: set[asyncio.Task[None]] = set()
     while True:
         await asyncio.sleep(heartbeat / SWEEP_SLICES)
         tick = (tick + 1) % SWEEP_SLICES
@@ -73,19 +70,12 @@ async def heartbeats(hub: HubState) -> None:
             if silent > 3 * heartbeat:
                 log.info("%s missed its heartbeats; closing", link.peer)
                 board.detach(link)
-                work = _quietly(link.close(4408, "missed heartbeats"))
+                link.close_soon(4408, "missed heartbeats")
             elif silent >= heartbeat * 0.9:
-                work = _quietly(link.send_text(ping))
-            else:
-                continue
-            task = asyncio.create_task(work)
-            in_flight.add(task)
-            task.add_done_callback(in_flight.discard)
-
-
-async def _quietly(operation: Any) -> None:
-    with contextlib.suppress(Exception):
-        await operation
+                # Queued behind the link's other frames, never waited for: a peer that
+                # does not read overflows its outbox and is closed (Link.post).
+                with contextlib.suppress(LinkClosed):
+                    link.post(ping)
 
 
 async def _serve(ws: WebSocket, hub: HubState, link: Link, handle: Any) -> None:
@@ -119,8 +109,12 @@ async def _serve(ws: WebSocket, hub: HubState, link: Link, handle: Any) -> None:
         pass
     except RuntimeError:  # the socket was closed under us (replaced or heartbeat)
         pass
+    except LinkClosed:  # an answer to a peer the hub has closed (its outbox overflowed)
+        pass
     finally:
         board.detach(link)
+        await link.stop()
+        await link.wait_closed()
 
 
 # -- booths -------------------------------------------------------------------------------
@@ -131,7 +125,13 @@ async def booth_socket(ws: WebSocket) -> None:
     if principal is None:
         return
     await ws.accept()
-    link = Link(peer=principal.peer, send_frame=ws.send_text, close=ws.close, name=principal.name)
+    link = Link(
+        peer=principal.peer,
+        send_frame=ws.send_text,
+        close=ws.close,
+        name=principal.name,
+        outbox_frames=hub.settings.outbox_frames,
+    )
     await hub.switchboard.attach(link)
     await asyncio.to_thread(_mark_seen, hub, principal.id)
     log.info("booth %s connected", principal.id)
@@ -317,6 +317,7 @@ async def clerk_socket(ws: WebSocket) -> None:
         close=ws.close,
         department=principal.department,
         name=principal.name,
+        outbox_frames=hub.settings.outbox_frames,
     )
     await board.attach(link)
     board.set_presence(principal.peer, "online")
@@ -337,6 +338,11 @@ async def clerk_socket(ws: WebSocket) -> None:
     async def handle(frame: dict[str, Any]) -> None:
         kind = frame["type"]
         if kind == "signal":
+            # Who the booth shows on the clerk's tile comes from the login, never the page.
+            frame["info"] = {
+                "name": principal.name or principal.id,
+                "department": principal.department or "",
+            }
             error = await board.relay_signal(principal.peer, frame)
             if error:
                 await link.send(

@@ -553,7 +553,8 @@ def fix_capital(text: str) -> str:
 
 
 def parse_capital_in(text: str) -> int | None:
-    match = re.search("[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]+元", text)
+    """The 大写 amount in ``text``; it starts with a digit (the 万元 of 440万元 is none)."""
+    match = re.search("[零壹贰叁肆伍陆柒捌玖拾][零壹贰叁肆伍陆柒捌玖拾佰仟万亿]*元", text)
     return parse_capital(match.group(0)) if match else None
 
 

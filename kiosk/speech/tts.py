@@ -23,7 +23,10 @@ from kiosk.core.errors import XiaowuError
 
 log = logging.getLogger(__name__)
 
-VOICES = {"zh_CN": "cmn", "zh_HK": "yue", "en": "en"}
+# espeak-ng 1.51's "cmn" voice turns characters into pinyin and then reads the syllables
+# and tone digits as English words ("qing three wen four"); "cmn-latn-pinyin" speaks the
+# same pinyin as Mandarin (and still reads capitalised Latin such as "ID" as English).
+VOICES = {"zh_CN": "cmn-latn-pinyin", "zh_HK": "yue", "en": "en"}
 
 
 class SpeechOutputError(XiaowuError):

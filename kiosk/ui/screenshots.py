@@ -114,6 +114,15 @@ def feed_samples(ui: Any) -> None:
             "6222 **** **** 0427",
             problem="unreadable",
         ),
+        FieldView(
+            "purpose",
+            _Sample("提取原因", "Reason", "提取原因"),
+            "rent",
+            choices=(
+                ("rent", _Sample("租房自住", "Renting a home", "租房自住")),
+                ("purchase", _Sample("购买自住住房", "Buying a home", "購買自住住房")),
+            ),
+        ),
     )
     b.form_shown.emit(FormView(service.name, fields))
     b.locker_changed.emit(LockerView("07", "open"))

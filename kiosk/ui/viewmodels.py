@@ -92,6 +92,7 @@ class FieldView:
     value: str
     kind: str = "text"  # FormField.kind: id_number values are masked on screen
     problem: str = ""  # a check code such as "id_check_digit" (flagged, not blocking)
+    choices: tuple[tuple[str, Localized], ...] = ()  # a choice field: (value, its label)
 
 
 @dataclass(frozen=True, slots=True)

@@ -134,6 +134,46 @@ async def test_consent_queue_no_clerk_choices_and_pushes(rig: Any) -> None:
     assert not any(c.active for c in cameras)  # the cameras are off again
 
 
+async def test_a_call_for_a_case_queues_with_it_and_keeps_the_session_alive(
+    make_ui: Any,
+) -> None:
+    clock = SystemClock()
+    channel = RecordingChannel()
+    media = lambda: CallMedia(  # noqa: E731
+        SyntheticPattern("FACE", clock), SyntheticPattern("DOC", clock), ToneSource()
+    )
+    wiring = CallWiring(Config(), channel, clock, media_factory=media, keep_alive_s=0.02)  # type: ignore[arg-type]
+    wiring.register(channel)  # type: ignore[arg-type]
+    ui = make_ui()
+    wiring.attach(ui)
+    ui.start_session()
+    views: list[Any] = []
+    wiring.add_view_listener(views.append)
+    touches: list[None] = []
+    ui.note_activity = lambda: touches.append(None)  # counts what the idle timer is told
+    task = asyncio.ensure_future(wiring.request_clerk("tax", "H1"))
+    await until(lambda: ui.window.screens["call"].consent.isVisible(), 5, "the consent step")
+    ui.window.screens["call"].agree.click()
+    await asyncio.wait_for(task, 5)
+    await until(lambda: channel.events, 5, "the call request")
+    assert channel.events == [("call_request", {"department": "tax", "case_id": "H1"})]
+    await asyncio.sleep(0.1)  # queued, no clerk yet: waiting is not activity
+    assert touches == []
+    await channel.command(
+        "queue",
+        {
+            "status": "accepted",
+            "call_id": "call-1",
+            "department": "tax",
+            "clerk": {"id": "c1", "name": "李", "department": "tax"},
+            "peer": "clerk:c1",
+        },
+    )
+    await until(lambda: len(touches) >= 3, 5, "the clerk's presence counted as activity")
+    assert any(v.participants and v.participants[0].id == "clerk:c1" for v in views)
+    await wiring.close()
+
+
 def test_cameras_come_from_the_device_configuration(qapp: Any) -> None:
     from kiosk.booth_call import media_from_config
     from kiosk.core.errors import DeviceError

@@ -88,10 +88,14 @@ def test_accept_relay_invite_presence_and_end(hub: Hub) -> None:
             "to": "booth:b1",
             "kind": "offer",
             "sdp": "v=0 offer",
+            "info": {"name": "forged", "department": "tax"},
         }
     )
     offer = booth.wait_for(command("signal"))
     assert offer["data"]["from"] == general_peer and offer["data"]["sdp"] == "v=0 offer"
+    # The booth's tile names the clerk from the hub's login, not from what the page said.
+    assert offer["data"]["info"]["department"] == "market"
+    assert offer["data"]["info"]["name"] not in ("", "forged")
     booth.send(
         {
             "type": "event",

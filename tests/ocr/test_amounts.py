@@ -32,3 +32,10 @@ def test_digits_with_broken_grouping_give_way_to_the_capital_form() -> None:
     assert parse_amount("人民币7,610,00元（大写：柒佰陆拾壹万元整）") == 7_610_000
     assert parse_amount("人民币7,610,000元（大写：柒佰陆拾壹万元整）") == 7_610_000
     assert parse_amount("人民币12,34元") == 1234  # nothing better written: keep the digits
+
+
+def test_the_unit_of_a_digit_amount_is_not_taken_for_a_capital_one() -> None:
+    from kiosk.ocr.extract import parse_capital_in
+
+    assert parse_capital_in("人民币440万元（大写：肆佰肆拾万元整）") == 4_400_000
+    assert parse_capital_in("人民币440万元（大写：类佰玖拾吉万元整）") is None

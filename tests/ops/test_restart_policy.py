@@ -74,3 +74,13 @@ def test_free_heap_is_trimmed_before_memory_is_sampled() -> None:
     )
     policy.session_ended()
     assert order == ["trim", "rss"]
+
+
+def test_malloc_arenas_are_capped_on_glibc() -> None:
+    import platform
+
+    from kiosk.ops.restart_policy import limit_malloc_arenas
+
+    assert limit_malloc_arenas(0) is False  # 0: glibc's default, nothing called
+    if platform.libc_ver()[0] == "glibc":
+        assert limit_malloc_arenas(2) is True

@@ -85,3 +85,19 @@ def test_barge_in_stops_playback_only_while_speaking() -> None:
     barge.speech_started()
     barge.speech_finished()
     assert not barge.on_event(SpeechStarted(3.0)) and player.stopped == 1
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "zh_HK"])
+def test_chinese_is_spoken_as_chinese_not_as_english_pinyin(lang: str) -> None:
+    import subprocess
+
+    from kiosk.speech.tts import VOICES
+
+    phonemes = subprocess.run(
+        ["espeak-ng", "-v", VOICES[lang], "-x", "-q", "请问您要提取多少钱"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    ).stdout
+    assert phonemes.strip() and "(en)" not in phonemes  # no switch to English mid-sentence

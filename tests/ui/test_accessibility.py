@@ -85,3 +85,36 @@ def test_id_numbers_are_masked_on_the_confirm_screen(make_ui):
     texts = [w.text() for kind in (QLabel, QLineEdit) for w in screen.findChildren(kind)]
     assert "4401**********1234" in texts
     assert not any("440106199001011234" in t for t in texts)
+
+
+def test_a_choice_field_shows_its_labels_and_confirms_its_value(make_ui, qtbot):
+    from kiosk.core.text import Text
+    from kiosk.ui.viewmodels import FieldView, FormView
+
+    ui = make_ui()
+    ui.start_session()
+    reasons = (
+        ("resolution", Text("股东会决议解散", "Dissolved by resolution", "股東會決議解散")),
+        ("expiry", Text("营业期限届满", "Business term expired", "營業期限屆滿")),
+    )
+    ui.bridge.show_form(
+        FormView(
+            None,
+            (
+                FieldView(
+                    "reason", Text("注销原因", "Reason", "註銷原因"), "resolution", choices=reasons
+                ),
+            ),
+        )
+    )
+    screen = ui.window.screens["confirm"]
+    shown = [b.text() for b in screen.findChildren(QPushButton) if b.isCheckable()]
+    assert shown == ["股东会决议解散", "营业期限届满"]  # labels, never the stored value
+    assert screen.findChild(QPushButton, "choice_resolution").isChecked()
+    qtbot.mouseClick(screen.findChild(QPushButton, "choice_expiry"), Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(ui.bridge.fields_confirmed, timeout=1000) as confirmed:
+        qtbot.mouseClick(screen.confirm, Qt.MouseButton.LeftButton)
+    assert confirmed.args == [{"reason": "expiry"}]
+    ui.set_language("en")
+    shown = [b.text() for b in screen.findChildren(QPushButton) if b.isCheckable()]
+    assert "Business term expired" in shown

@@ -1,7 +1,8 @@
 // The hub's JSON API as its pages call it (console, citizen page, operations page).
 // Each page makes its own caller: const api = xwApi.makeApi({ token: () => token, ... }).
 // Writes carry an Idempotency-Key; an error answer becomes an Error whose message and
-// .code are the hub's error code (kiosk.hub.protocol), with the HTTP .status.
+// .code are the hub's error code (kiosk.hub.protocol), with the HTTP .status and the
+// error's .details (e.g. a booth's refusal reason).
 "use strict";
 
 const xwApi = (() => {
@@ -28,7 +29,8 @@ const xwApi = (() => {
       if (!r.ok) {
         const code = (data && data.error && data.error.code) || String(r.status);
         if (onError) onError(code, r.status);
-        throw Object.assign(new Error(code), { code, status: r.status });
+        const details = (data && data.error && data.error.details) || {};
+        throw Object.assign(new Error(code), { code, status: r.status, details });
       }
       return data;
     };

@@ -185,9 +185,12 @@ async function accept(entry) {
   call = { id: res.call_id, booth_id: res.booth_id, case_id: res.case_id, me: res.you, ice: res.ice };
   $("#call-panel").hidden = false;
   $("#call-id").textContent = `${t("booth")} ${res.booth_id}`;
-  await getLocalMedia();
-  for (const peer of res.peers) await offerTo(peer);
+  // The case first: a peer that cannot be reached must not keep the clerk from it.
   if (res.case_id) await loadCase(res.case_id);
+  await getLocalMedia();
+  for (const peer of res.peers) {
+    try { await offerTo(peer); } catch (err) { log(`${peer}: ${err.name || err}`); }
+  }
 }
 
 // -- WebRTC --------------------------------------------------------------------------

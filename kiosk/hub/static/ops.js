@@ -155,7 +155,8 @@ $("#config-form").addEventListener("submit", async (ev) => {
     form.reset();
     form.hidden = true;
   } catch (e) {
-    notice(`${t("failed")}: ${e.message}`, true);
+    // A booth's refusal names its reason (config_bad_value, config_unknown_key, ...).
+    notice(`${t("failed")}: ${e.message}${e.details && e.details.reason ? " (" + e.details.reason + ")" : ""}`, true);
   }
 });
 $("#config-cancel").addEventListener("click", () => { $("#config-form").hidden = true; });

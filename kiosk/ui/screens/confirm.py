@@ -1,20 +1,30 @@
 """Confirm the fields read from documents or filled with a clerk (ID numbers masked).
 
-Every field is a text box the citizen may correct. A box holding an ID number shows it
-masked (kiosk.privacy.masking) except while the citizen is editing it; a failed check
-is marked under its field. Confirming sends every value as shown (the real ones).
+Every field is a text box the citizen may correct, or for a choice field (a reason from a
+fixed list) one large button per choice, showing its label in the citizen's language rather
+than the value stored. A box holding an ID number shows it masked (kiosk.privacy.masking)
+except while the citizen is editing it; a failed check is marked under its field.
+Confirming sends every value as shown (the real ones).
 """
 
 from __future__ import annotations
 
 from PySide6.QtGui import QFocusEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.privacy.masking import mask_id_number
 from kiosk.ui.bridge import BoothBridge
 from kiosk.ui.screens.base import Screen, clear_layout, scroll_area
 from kiosk.ui.texts import problem_message
-from kiosk.ui.viewmodels import FieldView, FormView
+from kiosk.ui.viewmodels import FieldView, FormView, Localized
 from kiosk.ui.widgets.elements import button, card, label
 
 
@@ -51,13 +61,47 @@ class FieldEdit(QLineEdit):
         self._show()
 
 
+class ChoiceEdit(QWidget):
+    """A choice field: one checkable button per choice, labelled in the citizen's language."""
+
+    def __init__(self, value: str, choices: tuple[tuple[str, Localized], ...], lang: str) -> None:
+        super().__init__()
+        self._value = value
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        self.buttons: dict[str, QPushButton] = {}
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(8)
+        for choice, text in choices:
+            b = button("", text.get(lang), checkable=True)
+            b.setObjectName(f"choice_{choice}")
+            b.setChecked(choice == value)
+            b.clicked.connect(lambda _=False, c=choice: self._choose(c))
+            self.group.addButton(b)
+            self.buttons[choice] = b
+            column.addWidget(b)
+
+    @property
+    def value(self) -> str:
+        return self._value
+
+    def set_value(self, value: str) -> None:
+        self._choose(value)
+
+    def _choose(self, value: str) -> None:
+        self._value = value
+        for choice, b in self.buttons.items():
+            b.setChecked(choice == value)
+
+
 class ConfirmScreen(Screen):
     name = "confirm"
 
     def __init__(self, bridge: BoothBridge, parent: QWidget | None = None) -> None:
         super().__init__(bridge, parent)
         self.view = FormView(None, ())
-        self.edits: dict[str, FieldEdit] = {}
+        self.edits: dict[str, FieldEdit | ChoiceEdit] = {}
         self.problems: dict[str, QLabel] = {}
         self.title = label("title")
         self.hint = label("subtitle")
@@ -127,10 +171,14 @@ class ConfirmScreen(Screen):
             column.setContentsMargins(26, 16, 26, 18)
             column.setSpacing(6)
             column.addWidget(label("muted", f.label.get(lang)))
-            edit = FieldEdit(edited.get(f.key, f.value), masked=f.kind == "id_number")
+            edit: FieldEdit | ChoiceEdit
+            if f.choices:
+                edit = ChoiceEdit(edited.get(f.key, f.value), f.choices, lang)
+            else:
+                edit = FieldEdit(edited.get(f.key, f.value), masked=f.kind == "id_number")
+                edit.setProperty("i18n_exempt", bool(edit.text()))  # citizen data
+                edit.setPlaceholderText(self.tr("（未填写）"))
             edit.setObjectName(f"edit_{f.key}")
-            edit.setProperty("i18n_exempt", bool(edit.text()))  # citizen data: not translated
-            edit.setPlaceholderText(self.tr("（未填写）"))
             self.edits[f.key] = edit
             column.addWidget(edit)
             problem = label("problem", "⚠ " + problem_message(f.problem) if f.problem else "")
