@@ -20,15 +20,18 @@ import asyncio
 import gc
 import json
 import multiprocessing
+import os
 import statistics
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from kiosk.call.cancelling import cancel_and_wait  # noqa: E402
 from kiosk.call.ice import bound_gathering, rtc_configuration  # noqa: E402
 from kiosk.call.peer import LinkState, LocalMedia, PeerLink  # noqa: E402
 from kiosk.call.signaling import (  # noqa: E402
@@ -112,7 +115,7 @@ async def one_call(frames: bool) -> tuple[float, float | None]:
         await until(lambda: booth.state == "connected")
         connected = time.monotonic() - start
         if frames:
-            await until(lambda: clerk.video_sinks and clerk.video_sinks[0].frames > 0)
+            await until(lambda: clerk.video_sinks and clerk.video_sinks[0].frames > 0, 60.0)
             first_frame = time.monotonic() - start
     finally:
         await booth.close()
@@ -286,14 +289,13 @@ async def booth_call_cycle() -> None:
     try:
         call.give_consent()
         call.clerk_joined(Participant("clerk"))
-        await until(lambda: clerk.video_sinks and clerk.video_sinks[0].frames > 0)
+        await until(lambda: clerk.video_sinks and clerk.video_sinks[0].frames > 0, 60.0)
         await call.hang_up()
         await runner
     finally:
-        clerk_pump.cancel()
+        await cancel_and_wait(clerk_pump)  # a bare cancel() may be swallowed: a leak
         await clerk.close(send_bye=False)
-        if not runner.done():
-            runner.cancel()
+        await cancel_and_wait(runner)
 
 
 async def bench_memory(cycles: int = 200) -> dict[str, Any]:
@@ -306,12 +308,27 @@ async def bench_memory(cycles: int = 200) -> dict[str, Any]:
     before = rss_mb()
     start = time.monotonic()
     curve = []
+    # XIAOWU_BENCH_TRACEMALLOC=1: Python allocations that grew between cycles 50 and 200
+    trace = os.environ.get("XIAOWU_BENCH_TRACEMALLOC") == "1"
+    snapshot: Any = None
+    grown: list[str] = []
     for cycle in range(1, cycles + 1):
         await booth_call_cycle()
         if cycle % 25 == 0:
             gc.collect()
             release_freed_memory()  # measured like the baseline (the clerk is in-process here)
             curve.append(round(rss_mb() - before, 1))
+        if trace and cycle == 50:
+            tracemalloc.start(10)
+            snapshot = tracemalloc.take_snapshot()
+    if snapshot is not None:
+        gc.collect()
+        diff = tracemalloc.take_snapshot().compare_to(snapshot, "traceback")
+        grown = [
+            f"{d.size_diff / 1024:+.1f} KiB {d.count_diff:+d} {d.traceback[-1]}" for d in diff[:12]
+        ]
+        print("\n".join(grown))
+        tracemalloc.stop()
     gc.collect()
     release_freed_memory()
     after = rss_mb()
@@ -325,6 +342,7 @@ async def bench_memory(cycles: int = 200) -> dict[str, Any]:
         "BoothCall.close() trims after each call on a booth too (kiosk.call.heap)",
         "target_growth_mb": 20,
         "seconds": round(time.monotonic() - start, 1),
+        **({"python_growth_50_to_200": grown} if grown else {}),
     }
 
 

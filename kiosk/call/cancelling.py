@@ -10,7 +10,7 @@ whoever awaits the cancelled task waits forever on an idle event loop. That was 
 its inbox again).
 
 :func:`cancel_and_wait` cancels again until the task is done. It never swallows the
-caller's own cancellation: it waits with :func:`asyncio.wait`, which does not raise the
+caller's own cancellation: it waits on a future of its own, which does not raise the
 task's outcome but does raise when the caller itself is cancelled.
 """
 
@@ -29,11 +29,27 @@ async def cancel_and_wait(task: asyncio.Future[Any] | None, retry_s: float = 2.0
     Its result is dropped; an exception it ended with is logged, not raised. Does
     nothing for ``None`` or the current task.
     """
-    if task is None or task is asyncio.current_task():
+    if task is None:
+        return
+    loop = task.get_loop()
+    # (not asyncio.wait: a stopping qasync loop still steps tasks, with no running loop)
+    if task is asyncio.current_task(loop):
         return
     while not task.done():
         task.cancel()
-        await asyncio.wait({task}, timeout=retry_s)
+        woken = loop.create_future()
+
+        def wake(_: object = None, woken: asyncio.Future[None] = woken) -> None:
+            if not woken.done():
+                woken.set_result(None)
+
+        task.add_done_callback(wake)
+        timer = loop.call_later(retry_s, wake)
+        try:
+            await woken  # raises if the caller itself is cancelled
+        finally:
+            timer.cancel()
+            task.remove_done_callback(wake)
         if not task.done():
             log.info("call: %r ignored its cancellation; cancelling it again", task)
     if not task.cancelled() and task.exception() is not None:

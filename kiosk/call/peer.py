@@ -382,6 +382,8 @@ class PeerLink:
         while not self._closed:
             await self._clock.sleep(self._config.heartbeat_s)
             pc = self.pc
+            if self.state == "connecting" and pc is not None:
+                self._check_first_connection()
             if pc is None or self.state != "connected":
                 continue
             now = self._clock.monotonic()
@@ -403,6 +405,17 @@ class PeerLink:
                 continue
             if self.quality.sample(*self._sender_samples(now, report)):
                 self._listener.link_quality_changed(self, self.quality.audio_only)
+
+    def _check_first_connection(self) -> None:
+        """A first connection that never comes up is retried like a lost one.
+
+        Without this a link whose first ICE checks all fail (a path down at call setup,
+        a starved machine) stays "connecting" for ever: recovery only followed a loss.
+        """
+        waited = self._clock.monotonic() - self._started_at
+        busy = self._recovery is not None and not self._recovery.done()
+        if self._recover and not busy and waited >= self._config.reconnect_attempt_s:
+            self.reconnect(f"not connected after {waited:.1f} s")
 
     @staticmethod
     def _sender_samples(now: float, report: Any) -> tuple[SenderSample | None, SenderSample | None]:

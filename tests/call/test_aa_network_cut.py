@@ -45,14 +45,19 @@ async def _cut_and_restore(relay: UdpRelay) -> None:
             )
             assert relay.forwarded > 0
 
+            generation = booth.generation
             relay.cut = True
             cut_at = time.monotonic()
             await wait_until(lambda: booth.state == "reconnecting", 8, "reconnecting")
             detected = events.first("reconnecting", after=cut_at)
             assert detected is not None and detected - cut_at <= 5.0
-            first_generation = booth.generation
-            # it keeps offering new connections while the path is down
-            await wait_until(lambda: booth.generation > first_generation, 5, "a new offer")
+            # it keeps offering new connections while the path is down: one at once,
+            # another one reconnect_attempt_s later
+            await wait_until(
+                lambda: booth.generation >= generation + 2,
+                config.reconnect_attempt_s + 4,
+                "a second new offer",
+            )
             assert booth.state == "reconnecting"
 
             relay.cut = False
@@ -109,7 +114,7 @@ async def _lossy_path(relay: UdpRelay) -> None:
             )
             assert events.quality == []
             relay.loss = 0.5  # half of what the booth sends is lost
-            await wait_until(lambda: events.quality, 20, "the audio-only verdict")
+            await wait_until(lambda: events.quality, 40, "the audio-only verdict")
             assert events.quality == [("clerk:1", True)]
             assert booth.state == "connected"  # lossy, not dead: no reconnection
             loss = booth.quality.loss()
@@ -117,3 +122,36 @@ async def _lossy_path(relay: UdpRelay) -> None:
         finally:
             await booth.close()
             await clerk.close(send_bye=False)
+
+
+@pytest.mark.slow
+async def test_a_first_connection_that_never_comes_up_is_retried() -> None:
+    async with running_relay() as relay:
+        relay.cut = True  # the path is down when the call starts
+        config = CallConfig(reconnect_attempt_s=3.0)
+        booth_port, clerk_port = relayed_signaling(relay)
+        booth = PeerLink(
+            "clerk:1",
+            call_id="call-1",
+            local_id="booth:test",
+            media=synthetic_media(),
+            signaling=booth_port,
+            config=config,
+            clock=SystemClock(),
+            listener=Recorder(),
+        )
+        clerk, _ = python_clerk(clerk_port, config=config)
+        async with pumping(booth_port, lambda s: booth), pumping(clerk_port, lambda s: clerk):
+            try:
+                await booth.start()
+                first = booth.generation
+                await wait_until(lambda: booth.state == "reconnecting", 8, "a retry")
+                await wait_until(lambda: booth.generation > first, 8, "a new offer")
+                relay.cut = False
+                await wait_until(lambda: booth.state == "connected", 15, "connected at last")
+                await wait_until(
+                    lambda: clerk.video_sinks and clerk.video_sinks[0].frames > 3, 10, "media"
+                )
+            finally:
+                await booth.close()
+                await clerk.close(send_bye=False)
