@@ -238,8 +238,11 @@ async def test_story_a_enterprise_deregistration_by_appointment(
                     f"the clerk's {key} at the booth",
                     seen=lambda key=key: runner.workflow.values.get(key),
                 )
-            shown = {key: ui.window.findChild(QLineEdit, f"edit_{key}").text() for key in typed}
+            confirm = ui.window.screens["confirm"]
+            shown = {key: confirm.edits[key].value for key in typed}
             assert shown == typed  # what the clerk typed is on her screen
+            reason = confirm.findChild(QPushButton, "choice_resolution")
+            assert reason.isChecked() and reason.text() == "股东会决议解散"  # its label, not value
             id_box = ui.window.findChild(QLineEdit, "edit_id_number")
             assert "*" in id_box.text() and "11010519491231002X" not in id_box.text()
             await shots("confirm-tax-form")
