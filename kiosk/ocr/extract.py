@@ -104,6 +104,7 @@ class _Result:
     doubtful: set[str] = field(default_factory=set)  # read, but worth a second look
     # each amount as read in digits and in 大写, for the second reading to vote on
     readings: dict[str, list[int]] = field(default_factory=dict)
+    in_capital: dict[str, int] = field(default_factory=dict)  # the 大写 reading alone
 
     @classmethod
     def empty(cls, doc_type: str) -> _Result:
@@ -522,8 +523,9 @@ class _Amount:
     start: int
     end: int
     agrees: bool  # the 大写 form, when both are written, agrees with the digits
-    sure: bool  # written in digits, and the 大写 form (if any) agrees
+    sure: bool  # written in digits, and the 大写 form (if any) read and agrees
     readings: tuple[int, ...]  # the digits and the 大写 form, each as read
+    capital: int | None  # the 大写 form as read
 
 
 def _amount_after(page: _Page, labels: Sequence[str]) -> _Amount | None:
@@ -543,12 +545,15 @@ def _amount_after(page: _Page, labels: Sequence[str]) -> _Amount | None:
             agrees = capital is None or capital == amount
             digits = re.search(r"\d[\d,]*(?:\.\d+)?万?元", sentence)
             readings = []
-            if digits and well_grouped(digits.group(0).rstrip("万元")):
+            if digits and well_grouped(digits.group(0).rstrip("万元"), "万" in digits.group(0)):
                 readings.append(parse_amount(digits.group(0)))
             if capital:
                 readings.append(capital)
-            return _Amount(amount, match.end(), end, agrees, agrees and digits is not None,
-                           tuple(r for r in readings if r))
+            # a 大写 form too garbled to parse cannot vouch for the digits
+            garbled = capital is None and "大写" in sentence
+            sure = agrees and digits is not None and not garbled
+            return _Amount(amount, match.end(), end, agrees, sure,
+                           tuple(r for r in readings if r), capital)
     return None
 
 
@@ -559,6 +564,8 @@ def _put_amount(result: _Result, page: _Page, name: str, amount: _Amount | None)
     _put_span(result, page, name, str(amount.value), amount.start, amount.end,
               1.0 if amount.agrees else 0.6)
     result.readings[name] = list(amount.readings)
+    if amount.capital:
+        result.in_capital[name] = amount.capital
     if not amount.sure:
         result.doubtful.add(name)
 
@@ -686,12 +693,19 @@ def _second_reading(kind: str, gray: np.ndarray, page: _Page, first: _Result,
         pad = max(3, (y1 - y0) // 4)
         crops.append(gray[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : wanted[index] + pad])
     lines = list(page.lines)
+    alone = list(page.lines)  # every line read again as read on its own, for the amounts
     changed = False
     for index, again in zip(order, engine.read_strip(crops), strict=True):
+        if again.text:
+            alone[index] = replace(lines[index], text=again.text, confidence=again.confidence)
         if again.text and again.confidence > lines[index].confidence:
-            lines[index] = replace(lines[index], text=again.text, confidence=again.confidence)
+            lines[index] = alone[index]
             changed = True
+    on_own = (_PAGE_READERS[kind](gray, _Page.of(alone), _NoReread(engine))
+              if first.readings else first)
     if not changed:
+        for name in first.readings.keys() & on_own.readings.keys():
+            _vote_amount(name, first, on_own, first)
         return first
     second = _PAGE_READERS[kind](gray, _Page.of(lines), _NoReread(engine))
     for name in _CODE_FIELDS & set(first.fields):
@@ -706,23 +720,43 @@ def _second_reading(kind: str, gray: np.ndarray, page: _Page, first: _Result,
             second.confidence[name] = first.confidence[name]
             if name in first.regions:
                 second.regions[name] = first.regions[name]
-    for name in first.readings.keys() & second.readings.keys():
-        _vote_amount(name, first, second)
+    for name in first.readings.keys() & on_own.readings.keys():
+        _vote_amount(name, first, on_own, second)
     second.extra_checks.update(first.extra_checks)
     return second
 
 
-def _vote_amount(name: str, first: _Result, second: _Result) -> None:
-    """An amount read four times (digits and 大写, on the page and on its line alone)
-    takes the value two readings agree on, when only one value has such agreement."""
-    votes = Counter(first.readings[name] + second.readings[name])
+def _vote_amount(name: str, first: _Result, on_own: _Result, result: _Result) -> None:
+    """Settle an amount read four times: digits and 大写, on the page (``first``) and on
+    its line read alone (``on_own``).
+
+    The value two readings agree on wins, when only one value has such agreement;
+    failing that, a page reading in doubt gives way to a line reading whose 大写 form
+    was read and says the same as the value taken; and a value that only the line read
+    alone gives, with no second reading behind it, does not replace the page's.
+    """
+    votes = Counter(first.readings[name] + on_own.readings[name])
     agreed = [value for value, count in votes.items() if count >= 2]
-    if len(agreed) != 1 or str(agreed[0]) == second.fields[name]:
+    if len(agreed) == 1:
+        value = str(agreed[0])
+    elif (name in first.doubtful and name not in on_own.doubtful and on_own.fields[name]
+          and str(on_own.in_capital.get(name)) == on_own.fields[name]):
+        value = on_own.fields[name]
+    else:
+        # the line read alone changes an amount only with a second reading's support
+        current = result.fields[name]
+        supported = current == first.fields[name] or (
+            current.isdigit() and (votes[int(current)] >= 2
+                                   or on_own.in_capital.get(name) == int(current)))
+        if supported or not first.fields[name]:
+            return
+        value = first.fields[name]
+    if value == result.fields[name]:
         return
-    second.fields[name] = str(agreed[0])
-    second.confidence[name] = 0.9
-    if name in first.regions and name not in second.regions:
-        second.regions[name] = first.regions[name]
+    result.fields[name] = value
+    result.confidence[name] = 0.9
+    if name in first.regions and name not in result.regions:
+        result.regions[name] = first.regions[name]
 
 
 class _NoReread:

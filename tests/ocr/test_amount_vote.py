@@ -57,7 +57,14 @@ def test_two_readings_that_agree_outvote_the_ones_that_do_not() -> None:
     assert rent == "12000"
 
 
-def test_without_agreement_the_reading_stands() -> None:
+def test_a_value_only_the_line_read_alone_gives_does_not_replace_the_page() -> None:
     rent = _read("月租金为人民币1200元（大写：壹万叁仟元整）。",
                  "月租金为人民币12600元（大写：壹万伍仟元整）。")
-    assert rent == "12600"
+    assert rent == "1200"
+
+
+def test_a_page_in_doubt_gives_way_to_a_line_whose_capital_form_vouches() -> None:
+    # page: a digit lost, 大写 unreadable; line alone: a comma for the point, 大写 whole
+    rent = _read("月租金为人民币1.18万元（大写：壹万壹仟舞佰伍拾元整）。",
+                 "月租金为人民币1,185万元（大写：壹万壹仟捌佰伍拾元整）。")
+    assert rent == "11850"
