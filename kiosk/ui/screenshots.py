@@ -116,10 +116,10 @@ def feed_samples(ui: Any) -> None:
         ),
         FieldView(
             "purpose",
-            _Sample("提取原因", "Reason", "提取原因"),
+            _Sample("提取类型", "Purpose", "提取類型"),
             "rent",
             choices=(
-                ("rent", _Sample("租房自住", "Renting a home", "租房自住")),
+                ("rent", _Sample("租赁住房", "Renting a home", "租賃住房")),
                 ("purchase", _Sample("购买自住住房", "Buying a home", "購買自住住房")),
             ),
         ),
