@@ -130,11 +130,14 @@ def run(engines: list[str], per_type: int, first_seed: int = SCORED_SEEDS,
             "rejected_images": failures,
             "per_type_accuracy": {k: round(sum(v) / len(v), 4) for k, v in per_type_acc.items()},
             "per_field_accuracy": {k: round(sum(v) / len(v), 4) for k, v in per_field.items()},
+            # the machine is shared: the 1-minute load when this engine finished
+            "load_avg_1m_at_end": round(os.getloadavg()[0], 2),
         }
         report["engines"][name] = entry
         print(f"{name:14s} exact fields {entry['exact_field_accuracy']:.1%}  "
               f"median {entry['median_cpu_s_per_image']:.2f} s CPU "
-              f"({entry['median_wall_s_per_image']:.2f} s wall) per image", flush=True)
+              f"({entry['median_wall_s_per_image']:.2f} s wall) per image, "
+              f"load {entry['load_avg_1m_at_end']:.1f}", flush=True)
         for doc_type, acc in entry["per_type_accuracy"].items():
             print(f"    {doc_type:18s} {acc:.1%}", flush=True)
     return report

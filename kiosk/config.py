@@ -114,9 +114,9 @@ class DevicesConfig:
 
 @dataclass(frozen=True, slots=True)
 class OcrConfig:
-    # rapidocr by measurement (bench/results/ocr.json, 40 photos): 96.3% exact fields at
-    # 4.0 s CPU a photo on one core; "hybrid" (tesseract lays out, RapidOCR reads the
-    # fields) 94.2% at 0.8 s, tesseract 85.3% at 0.7 s. Every field is confirmed by the
+    # rapidocr by measurement (bench/results/ocr.json, 40 photos): 99.5% exact fields at
+    # 3.4 s CPU a photo on one core; "hybrid" (tesseract lays out, RapidOCR reads the
+    # fields) 97.9% at 0.8 s, tesseract 87.9% at 0.6 s. Every field is confirmed by the
     # citizen, so fewer corrections win; a booth with a slow CPU should pick "hybrid".
     engine: Literal["tesseract", "rapidocr", "hybrid"] = "rapidocr"
     languages: str = "chi_sim"

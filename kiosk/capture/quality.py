@@ -33,7 +33,7 @@ _WORK_WIDTH = 800
 class QualityLimits:
     """Thresholds, measured on generated photos (see tests/capture)."""
 
-    min_sharpness: float = 0.37
+    min_sharpness: float = 0.34
     max_glare_fraction: float = 0.01
     min_page_pixels: int = 500 * 300
 
@@ -55,7 +55,7 @@ class Verdict:
 
 
 def sharpness(page: np.ndarray) -> float:
-    """Edge steepness: about 0.4-0.65 for a readable page, under 0.37 when blurred.
+    """Edge steepness: about 0.4-0.65 for a readable page, under 0.34 when blurred.
 
     At strong edges, the second derivative relative to the first is large when the edge
     is steep and small when it is smeared. Taking the worse of the two axes catches

@@ -28,6 +28,8 @@ _SMALL_UNITS = {"拾": 10, "十": 10, "佰": 100, "百": 100, "仟": 1000, "千"
 _BIG_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000}
 
 _NUMBER_RE = re.compile(r"(\d[\d,，]*(?:\.\d+)?)\s*(万)?\s*元")
+# a 大写 amount starts with a digit or 拾: the 万元 of 204.4万元 is none
+_CAPITAL_RE = re.compile(f"[{_DIGITS}〇两拾][{_DIGITS}〇两拾佰仟万亿]*元")
 
 
 def to_capital(yuan: int) -> str:
@@ -85,6 +87,8 @@ def parse_capital(text: str) -> int | None:
     digit = 0
     for char in body:
         if char in _DIGIT_VALUE:
+            if digit and _DIGIT_VALUE[char]:
+                return None  # 柒玖拾: a unit between two digits was lost
             digit = _DIGIT_VALUE[char]
         elif char in _SMALL_UNITS:
             section += (digit or 1) * _SMALL_UNITS[char]
@@ -98,18 +102,24 @@ def parse_capital(text: str) -> int | None:
     return done + below_yi + section + digit
 
 
-def well_grouped(number: str) -> bool:
-    """Thousands separators, if any, every three digits (1,234,500 yes; 7,610,00 no)."""
+def well_grouped(number: str, wan: bool = False) -> bool:
+    """Thousands separators, if any, every three digits (1,234,500 yes; 7,610,00 no).
+
+    An amount in 万 is written with a decimal point (204.4408万元), never grouped: a
+    comma there is a misread point, and digits next to it may be lost too.
+    """
     whole = number.replace("，", ",").split(".")[0]
+    if wan:
+        return "," not in whole
     return "," not in whole or re.fullmatch(r"\d{1,3}(,\d{3})+", whole) is not None
 
 
 def parse_amount(text: str) -> int | None:
     """Whole yuan from ``1,234,500元``, ``123.45万元`` or a 大写 amount; None if absent."""
     match = _NUMBER_RE.search(text)
-    if match and not well_grouped(match.group(1)):
+    if match and not well_grouped(match.group(1), wan=bool(match.group(2))):
         # 7,610,00元: a digit lost or doubled; the 大写 form, when written, is the safer one
-        capital = re.search(f"[{_DIGITS}〇两拾佰仟万亿]+元", text)
+        capital = _CAPITAL_RE.search(text)
         amount = parse_capital(capital.group(0)) if capital else None
         if amount is not None:
             return amount
@@ -121,5 +131,5 @@ def parse_amount(text: str) -> int | None:
         if match.group(2):
             value *= 10_000
         return int(value)
-    capital = re.search(f"[{_DIGITS}〇两拾佰仟万亿]+元", text)
+    capital = _CAPITAL_RE.search(text)
     return parse_capital(capital.group(0)) if capital else None

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
 
-from kiosk.ocr.amounts import parse_amount, parse_capital
+from kiosk.ocr.amounts import parse_amount, parse_capital, well_grouped
 from kiosk.ocr.checks import (
     USCC_ALPHABET,
     check_fields,
@@ -101,6 +102,9 @@ class _Result:
     # page lines (first, last) each field was read from, for the second reading
     sources: dict[str, tuple[int, int]] = field(default_factory=dict)
     doubtful: set[str] = field(default_factory=set)  # read, but worth a second look
+    # each amount as read in digits and in 大写, for the second reading to vote on
+    readings: dict[str, list[int]] = field(default_factory=dict)
+    in_capital: dict[str, int] = field(default_factory=dict)  # the 大写 reading alone
 
     @classmethod
     def empty(cls, doc_type: str) -> _Result:
@@ -511,11 +515,22 @@ def _line_value(page: _Page, label: str, after: str = "") -> tuple[str, int, int
     return None
 
 
-def _amount_after(page: _Page, labels: Sequence[str],
-                  ) -> tuple[str, int, int, bool, bool] | None:
-    """Whole yuan after the first of ``labels`` that is followed by an amount, up to the
-    sentence end; whether the 大写 form, when both are written, agrees; and whether the
-    amount is sure: written in digits, and the 大写 form (if any) agrees."""
+@dataclass(frozen=True, slots=True)
+class _Amount:
+    """An amount found after its label: the value taken, where, and how it was written."""
+
+    value: int
+    start: int
+    end: int
+    agrees: bool  # the 大写 form, when both are written, agrees with the digits
+    sure: bool  # written in digits, and the 大写 form (if any) read and agrees
+    readings: tuple[int, ...]  # the digits and the 大写 form, each as read
+    capital: int | None  # the 大写 form as read
+
+
+def _amount_after(page: _Page, labels: Sequence[str]) -> _Amount | None:
+    """The amount after the first of ``labels`` that is followed by one, up to the
+    sentence end."""
     for label in labels:
         for match in re.finditer(label, page.joined):
             end = page.joined.find("。", match.end())
@@ -528,9 +543,31 @@ def _amount_after(page: _Page, labels: Sequence[str],
                 continue
             capital = parse_capital_in(fix_capital(sentence))
             agrees = capital is None or capital == amount
-            in_digits = re.search(r"\d[\d,]*(?:\.\d+)?万?元", sentence) is not None
-            return str(amount), match.end(), end, agrees, agrees and in_digits
+            digits = re.search(r"\d[\d,]*(?:\.\d+)?万?元", sentence)
+            readings = []
+            if digits and well_grouped(digits.group(0).rstrip("万元"), "万" in digits.group(0)):
+                readings.append(parse_amount(digits.group(0)))
+            if capital:
+                readings.append(capital)
+            # a 大写 form too garbled to parse cannot vouch for the digits
+            garbled = capital is None and "大写" in sentence
+            sure = agrees and digits is not None and not garbled
+            return _Amount(amount, match.end(), end, agrees, sure,
+                           tuple(r for r in readings if r), capital)
     return None
+
+
+def _put_amount(result: _Result, page: _Page, name: str, amount: _Amount | None) -> None:
+    if amount is None:
+        return
+    # a 大写 form that disagrees lowers confidence; OCR garbles 大写 more than digits
+    _put_span(result, page, name, str(amount.value), amount.start, amount.end,
+              1.0 if amount.agrees else 0.6)
+    result.readings[name] = list(amount.readings)
+    if amount.capital:
+        result.in_capital[name] = amount.capital
+    if not amount.sure:
+        result.doubtful.add(name)
 
 
 _CAPITAL_CONFUSIONS = str.maketrans({"参": "叁", "什": "仟", "任": "仟", "伯": "佰", "陌": "佰",
@@ -567,13 +604,7 @@ def _read_purchase_contract(gray: np.ndarray, page: _Page, engine: OcrEngine) ->
     start = buyer[2] if buyer else 0
     _code_after(engine, gray, page, result, "buyer_id_number", start,
                 id_candidates, is_valid_id_number, "0123456789X")
-    price = _amount_after(page, ("总价款", "总价", "价款"))
-    if price:
-        # a 大写 form that disagrees lowers confidence; OCR garbles 大写 more than digits
-        _put_span(result, page, "total_price", price[0], price[1], price[2],
-                  1.0 if price[3] else 0.6)
-        if not price[4]:
-            result.doubtful.add("total_price")
+    _put_amount(result, page, "total_price", _amount_after(page, ("总价款", "总价", "价款")))
     return result
 
 
@@ -586,12 +617,7 @@ def _read_rental_contract(gray: np.ndarray, page: _Page, engine: OcrEngine) -> _
     start = tenant[2] if tenant else 0
     _code_after(engine, gray, page, result, "tenant_id_number", start,
                 id_candidates, is_valid_id_number, "0123456789X")
-    rent = _amount_after(page, ("月租金", "租金"))
-    if rent:
-        _put_span(result, page, "monthly_rent", rent[0], rent[1], rent[2],
-                  1.0 if rent[3] else 0.6)
-        if not rent[4]:
-            result.doubtful.add("monthly_rent")
+    _put_amount(result, page, "monthly_rent", _amount_after(page, ("月租金", "租金")))
     period = re.search(r"(\d{4})年(\d{1,2})月(\d{1,2})日?\D{0,4}?(\d{4})年(\d{1,2})月(\d{1,2})日",
                        fix_digits(page.joined))
     if period:
@@ -667,12 +693,19 @@ def _second_reading(kind: str, gray: np.ndarray, page: _Page, first: _Result,
         pad = max(3, (y1 - y0) // 4)
         crops.append(gray[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : wanted[index] + pad])
     lines = list(page.lines)
+    alone = list(page.lines)  # every line read again as read on its own, for the amounts
     changed = False
     for index, again in zip(order, engine.read_strip(crops), strict=True):
+        if again.text:
+            alone[index] = replace(lines[index], text=again.text, confidence=again.confidence)
         if again.text and again.confidence > lines[index].confidence:
-            lines[index] = replace(lines[index], text=again.text, confidence=again.confidence)
+            lines[index] = alone[index]
             changed = True
+    on_own = (_PAGE_READERS[kind](gray, _Page.of(alone), _NoReread(engine))
+              if first.readings else first)
     if not changed:
+        for name in first.readings.keys() & on_own.readings.keys():
+            _vote_amount(name, first, on_own, first)
         return first
     second = _PAGE_READERS[kind](gray, _Page.of(lines), _NoReread(engine))
     for name in _CODE_FIELDS & set(first.fields):
@@ -687,8 +720,43 @@ def _second_reading(kind: str, gray: np.ndarray, page: _Page, first: _Result,
             second.confidence[name] = first.confidence[name]
             if name in first.regions:
                 second.regions[name] = first.regions[name]
+    for name in first.readings.keys() & on_own.readings.keys():
+        _vote_amount(name, first, on_own, second)
     second.extra_checks.update(first.extra_checks)
     return second
+
+
+def _vote_amount(name: str, first: _Result, on_own: _Result, result: _Result) -> None:
+    """Settle an amount read four times: digits and 大写, on the page (``first``) and on
+    its line read alone (``on_own``).
+
+    The value two readings agree on wins, when only one value has such agreement;
+    failing that, a page reading in doubt gives way to a line reading whose 大写 form
+    was read and says the same as the value taken; and a value that only the line read
+    alone gives, with no second reading behind it, does not replace the page's.
+    """
+    votes = Counter(first.readings[name] + on_own.readings[name])
+    agreed = [value for value, count in votes.items() if count >= 2]
+    if len(agreed) == 1:
+        value = str(agreed[0])
+    elif (name in first.doubtful and name not in on_own.doubtful and on_own.fields[name]
+          and str(on_own.in_capital.get(name)) == on_own.fields[name]):
+        value = on_own.fields[name]
+    else:
+        # the line read alone changes an amount only with a second reading's support
+        current = result.fields[name]
+        supported = current == first.fields[name] or (
+            current.isdigit() and (votes[int(current)] >= 2
+                                   or on_own.in_capital.get(name) == int(current)))
+        if supported or not first.fields[name]:
+            return
+        value = first.fields[name]
+    if value == result.fields[name]:
+        return
+    result.fields[name] = value
+    result.confidence[name] = 0.9
+    if name in first.regions and name not in result.regions:
+        result.regions[name] = first.regions[name]
 
 
 class _NoReread:

@@ -39,3 +39,16 @@ def test_the_unit_of_a_digit_amount_is_not_taken_for_a_capital_one() -> None:
 
     assert parse_capital_in("人民币440万元（大写：肆佰肆拾万元整）") == 4_400_000
     assert parse_capital_in("人民币440万元（大写：类佰玖拾吉万元整）") is None
+
+
+def test_a_comma_in_an_amount_in_wan_is_a_misread_point() -> None:
+    # 204.4408万元 read as 204,441万元: the 大写 form is the whole amount
+    assert parse_amount("人民币204,441万元(大写:贰佰零肆万肆仟肆佰零捌元整)") == 2_044_408
+    assert parse_amount("人民币204.4408万元") == 2_044_408
+    assert parse_amount("人民币204,441万元") == 2_044_410_000  # nothing better written
+
+
+def test_two_digits_without_a_unit_between_them_are_no_amount() -> None:
+    assert parse_capital("柒佰玖拾贰万元整") == 7_920_000
+    assert parse_capital("柒玖拾贰万元") is None  # 佰 lost: not 92万
+    assert parse_capital("壹仟零伍元") == 1005
