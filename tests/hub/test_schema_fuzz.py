@@ -70,3 +70,9 @@ def test_no_input_makes_the_hub_fail_with_a_500(hub: Hub, mode: str) -> None:
 
     check()
     assert not failures, "\n".join(failures[:10])
+
+
+def test_a_nul_byte_the_database_refuses_is_bad_input_not_a_500(hub: Hub) -> None:
+    # PostgreSQL takes no NUL in text; the fuzz found it on the login form.
+    r = hub.post(None, "/api/v1/auth/login", {"username": "tax\x001", "password": "x"})
+    assert r.status_code in (401, 422), r.text
