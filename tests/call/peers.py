@@ -86,6 +86,22 @@ def python_clerk(
     return link, recorder
 
 
+def booth_link(
+    port: QueueSignaling, config: CallConfig = FAST, listener: Recorder | None = None
+) -> PeerLink:
+    """The booth's side of a two-party test call to ``clerk:1`` (it recovers by itself)."""
+    return PeerLink(
+        "clerk:1",
+        call_id="call-1",
+        local_id="booth:test",
+        media=synthetic_media(),
+        signaling=port,
+        config=config,
+        clock=SystemClock(),
+        listener=listener if listener is not None else Recorder(),
+    )
+
+
 @contextlib.asynccontextmanager
 async def pumping(port: QueueSignaling, route: Callable[[str], PeerLink | None]):  # type: ignore[no-untyped-def]
     """Deliver every message received on ``port`` to the link ``route(sender)`` names."""

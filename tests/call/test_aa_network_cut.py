@@ -6,10 +6,14 @@ import time
 
 import pytest
 
-from kiosk.call.peer import PeerLink
 from kiosk.config import CallConfig
-from kiosk.core.clock import SystemClock
-from tests.call.peers import Recorder, pumping, python_clerk, synthetic_media, wait_until
+from tests.call.peers import (
+    Recorder,
+    booth_link,
+    pumping,
+    python_clerk,
+    wait_until,
+)
 from tests.call.relay import UdpRelay, relayed_signaling, running_relay
 
 
@@ -23,16 +27,7 @@ async def _cut_and_restore(relay: UdpRelay) -> None:
     config = CallConfig()  # the booth's real defaults
     booth_port, clerk_port = relayed_signaling(relay)
     events = Recorder()
-    booth = PeerLink(
-        "clerk:1",
-        call_id="call-1",
-        local_id="booth:test",
-        media=synthetic_media(),
-        signaling=booth_port,
-        config=config,
-        clock=SystemClock(),
-        listener=events,
-    )
+    booth = booth_link(booth_port, config, events)
     clerk, _ = python_clerk(clerk_port, config=config)
     async with pumping(booth_port, lambda s: booth), pumping(clerk_port, lambda s: clerk):
         try:
@@ -92,16 +87,7 @@ async def _lossy_path(relay: UdpRelay) -> None:
     config = CallConfig(audio_only_loss=0.2)
     booth_port, clerk_port = relayed_signaling(relay)
     events = Recorder()
-    booth = PeerLink(
-        "clerk:1",
-        call_id="call-1",
-        local_id="booth:test",
-        media=synthetic_media(),
-        signaling=booth_port,
-        config=config,
-        clock=SystemClock(),
-        listener=events,
-    )
+    booth = booth_link(booth_port, config, events)
     clerk, _ = python_clerk(clerk_port, config=config)
     async with pumping(booth_port, lambda s: booth), pumping(clerk_port, lambda s: clerk):
         try:
@@ -130,16 +116,7 @@ async def test_a_first_connection_that_never_comes_up_is_retried() -> None:
         relay.cut = True  # the path is down when the call starts
         config = CallConfig(reconnect_attempt_s=3.0)
         booth_port, clerk_port = relayed_signaling(relay)
-        booth = PeerLink(
-            "clerk:1",
-            call_id="call-1",
-            local_id="booth:test",
-            media=synthetic_media(),
-            signaling=booth_port,
-            config=config,
-            clock=SystemClock(),
-            listener=Recorder(),
-        )
+        booth = booth_link(booth_port, config)
         clerk, _ = python_clerk(clerk_port, config=config)
         async with pumping(booth_port, lambda s: booth), pumping(clerk_port, lambda s: clerk):
             try:

@@ -7,10 +7,13 @@ import asyncio
 import pytest
 
 from kiosk.call.cancelling import cancel_and_wait
-from kiosk.call.peer import PeerLink
 from kiosk.call.signaling import crossed_signaling
-from kiosk.core.clock import SystemClock
-from tests.call.peers import FAST, Recorder, pumping, python_clerk, synthetic_media, wait_until
+from tests.call.peers import (
+    booth_link,
+    pumping,
+    python_clerk,
+    wait_until,
+)
 
 
 async def _swallows_one_cancel(inbox: asyncio.Event, started: asyncio.Event) -> None:
@@ -64,16 +67,7 @@ async def test_cancel_and_wait_does_not_swallow_its_callers_cancel() -> None:
 
 async def test_a_close_cut_short_by_its_callers_cancel_still_frees_the_connection() -> None:
     booth_port, clerk_port = crossed_signaling()
-    booth = PeerLink(
-        "clerk:1",
-        call_id="call-1",
-        local_id="booth:test",
-        media=synthetic_media(),
-        signaling=booth_port,
-        config=FAST,
-        clock=SystemClock(),
-        listener=Recorder(),
-    )
+    booth = booth_link(booth_port)
     clerk, _ = python_clerk(clerk_port)
     async with pumping(booth_port, lambda s: booth), pumping(clerk_port, lambda s: clerk):
         try:

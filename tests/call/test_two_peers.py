@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from kiosk.call.peer import PeerLink
 from kiosk.call.signaling import crossed_signaling
 from kiosk.call.sources import label_colour, read_counter
-from kiosk.core.clock import SystemClock
-from tests.call.peers import FAST, Recorder, pumping, python_clerk, synthetic_media, wait_until
+from tests.call.peers import (
+    FAST,
+    Recorder,
+    booth_link,
+    pumping,
+    python_clerk,
+    wait_until,
+)
 
 
 def _looks_like(rgb: np.ndarray, label: str) -> bool:
@@ -20,16 +25,7 @@ def _looks_like(rgb: np.ndarray, label: str) -> bool:
 async def test_media_flows_both_ways_and_frames_carry_their_content() -> None:
     booth_port, clerk_port = crossed_signaling()
     booth_events = Recorder()
-    booth = PeerLink(
-        "clerk:1",
-        call_id="call-1",
-        local_id="booth:test",
-        media=synthetic_media(),
-        signaling=booth_port,
-        config=FAST,
-        clock=SystemClock(),
-        listener=booth_events,
-    )
+    booth = booth_link(booth_port, FAST, booth_events)
     clerk, _ = python_clerk(clerk_port)
     async with pumping(booth_port, lambda s: booth), pumping(clerk_port, lambda s: clerk):
         try:
