@@ -43,6 +43,15 @@ def _camera_device(device_id: str) -> QCameraDevice:
     raise DeviceError(f"no camera {device_id!r} (found {len(devices)})", code="camera_absent")
 
 
+def mono16(sample_rate: int = SAMPLE_RATE) -> QAudioFormat:
+    """Mono 16-bit PCM: the one audio format of the booth's microphone and loudspeakers."""
+    fmt = QAudioFormat()
+    fmt.setSampleRate(sample_rate)
+    fmt.setChannelCount(1)
+    fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+    return fmt
+
+
 class QtCamera:
     """One camera; ``on_frame(rgb)`` gets every frame while started."""
 
@@ -92,11 +101,7 @@ class QtMicrophone:
         device = QMediaDevices.defaultAudioInput()
         if device.isNull():
             raise DeviceError("no microphone", code="microphone_absent")
-        fmt = QAudioFormat()
-        fmt.setSampleRate(SAMPLE_RATE)
-        fmt.setChannelCount(1)
-        fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
-        self._source = QAudioSource(device, fmt)
+        self._source = QAudioSource(device, mono16())
         self._io = self._source.start()
         self._io.readyRead.connect(self._read)
 
@@ -127,11 +132,7 @@ class QtSpeaker:
         device = QMediaDevices.defaultAudioOutput()
         if device.isNull():
             raise DeviceError("no speaker", code="speaker_absent")
-        fmt = QAudioFormat()
-        fmt.setSampleRate(SAMPLE_RATE)
-        fmt.setChannelCount(1)
-        fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
-        self._sink = QAudioSink(device, fmt)
+        self._sink = QAudioSink(device, mono16())
         self._io: Any = self._sink.start()
 
     def play(self, participant: str, frame: Any) -> None:

@@ -14,9 +14,10 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices
+from PySide6.QtMultimedia import QAudioSink, QMediaDevices
 
 from kiosk.core.errors import DeviceError
+from kiosk.ui.qt_media import mono16
 
 TICK_MS = 20  # the mouth moves at 50 frames a second, like the envelope
 
@@ -50,11 +51,7 @@ class QtAudioOut:
 
     def open(self, sample_rate: int, volume: float) -> None:
         self.close()
-        fmt = QAudioFormat()
-        fmt.setSampleRate(sample_rate)
-        fmt.setChannelCount(1)
-        fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
-        self._sink = QAudioSink(self.device, fmt)
+        self._sink = QAudioSink(self.device, mono16(sample_rate))
         self._sink.setVolume(volume)
         self._io = self._sink.start()
 
