@@ -68,16 +68,6 @@ def build(state: Path, hub_url: str, token: str, locker_port: str) -> tuple[Any,
     return booth, ui
 
 
-async def until(done: Any, what: str) -> None:
-    """Poll an observable condition that has no event of its own, with a deadline."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + WAIT_S
-    while not done():
-        if loop.time() > deadline:
-            raise TimeoutError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
-
-
 async def deposit(booth: Any, ui: Any) -> None:
     from kiosk.backend.hub_port import BoothHub
     from kiosk.booth_locker import BoothLocker
@@ -105,10 +95,12 @@ async def deposit(booth: Any, ui: Any) -> None:
 
 
 async def restart(booth: Any) -> None:
+    from tests.e2e.harness import poll
+
     for outcome in booth.recovered:
         say("recovered", outcome.decision.value, outcome.pending_writes)
     await asyncio.wait_for(booth.outbox.wait_until_empty(), WAIT_S)
-    await until(lambda: not booth.journal.unfinished(), "the hub to hear of the session's end")
+    await poll(lambda: not booth.journal.unfinished(), "the hub to hear of the session's end")
     say("drained")
     bank = booth.locker
     other = await bank.assign("the-next-case", bank.sizes[0])

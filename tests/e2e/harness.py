@@ -1,5 +1,6 @@
-"""What the end-to-end stories share: waiting on the booth's signals, typing as the
-on-screen keyboard does, screenshots of the booth window, and clerks in the console."""
+"""What the end-to-end stories share: starting the booth, waiting on its signals,
+touching its buttons and typing as the on-screen keyboard does, screenshots of the booth
+window, and clerks in the console."""
 
 from __future__ import annotations
 
@@ -73,6 +74,44 @@ async def poll(
         await asyncio.sleep(0.05)
 
 
+async def start_booth(booth: Any, ui: Any) -> None:
+    """Show the booth's window, start the booth on it and wait until the hub link is up."""
+    from kiosk.backend.channel import ConnectionState
+
+    ui.show()
+    await booth.start(ui)
+    await asyncio.wait_for(booth.channel.wait_for(ConnectionState.ONLINE), 30)
+
+
+def click(ui: Any, name: str) -> None:
+    """Touch the booth's button ``name``; it must be on screen and enabled."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QPushButton
+
+    button = ui.window.findChild(QPushButton, name)
+    assert button is not None and button.isVisible() and button.isEnabled(), name
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def recorded(signal: Any) -> list[Any]:
+    """Every value ``signal`` emits from now on, in order."""
+    values: list[Any] = []
+    signal.connect(values.append)
+    return values
+
+
+def capture_state(captures: list[Any], state: str, material: str) -> Callable[[], bool]:
+    """Whether the latest capture screen (of ``captures``, the bridge's ``capture_changed``
+    views) is in ``state`` for the material whose English name holds ``material``."""
+
+    def check() -> bool:
+        v = captures[-1] if captures else None
+        return bool(v and v.state == state and v.material and material in v.material.en)
+
+    return check
+
+
 def type_text(qtbot: Any, box: Any, text: str) -> None:
     """Type into ``box`` as the on-screen keyboard does: ASCII as key presses, Chinese
     committed by the input method (pinyin), which is how it reaches a text box."""
@@ -127,4 +166,17 @@ async def clerk_console(browser: Any, url: str, username: str, password: str) ->
     await page.click("#login button[type=submit]")
     await page.wait_for_selector("#desk:not([hidden])")
     await page.wait_for_function("window.xw.connected === true")
+    return page
+
+
+async def invited_clerk(browser: Any, url: str, inviter: Any, department: str) -> Any:
+    """The clerk on ``inviter``'s console invites ``department`` into the call; that
+    department's demo clerk signs in on a console of their own and accepts."""
+    from kiosk.hub.cli import DEMO_PASSWORD
+
+    await inviter.select_option("#invite-dept", department)
+    await inviter.click("#invite")
+    page = await clerk_console(browser, url, department, DEMO_PASSWORD)
+    await page.click("#queue li[data-kind=invite] button.accept", timeout=TIMEOUT_S * 1000)
+    await page.wait_for_selector("#case-panel:not([hidden])", timeout=TIMEOUT_S * 1000)
     return page

@@ -24,18 +24,21 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from kiosk.backend.channel import ConnectionState
 from kiosk.config import Config
 from kiosk.demo import DemoBooth
+from tests.e2e import harness
 from tests.e2e.harness import (
     TIMEOUT_S,
     Shots,
     keep_screenshots,
+    recorded,
+    start_booth,
     story_config,
     type_text,
     until,
@@ -92,7 +95,7 @@ async def walk_in_withdrawal(
     keep_shots = Path(keep) if keep and faults.keeps_screenshots else None
     from PySide6.QtCore import QEvent, Qt
     from PySide6.QtGui import QFocusEvent
-    from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
+    from PySide6.QtWidgets import QApplication, QLineEdit
 
     from kiosk.ui.booth_ui import BoothUi
 
@@ -111,34 +114,19 @@ async def walk_in_withdrawal(
     shots = Shots(ui, tmp_path / "shots")
     clerk_turns: list[str] = []
     bridge.assistant_turn.connect(lambda who, text: who == "clerk" and clerk_turns.append(text))
-    captures: list[Any] = []
-    bridge.capture_changed.connect(captures.append)
-    forms: list[Any] = []
-    bridge.form_shown.connect(forms.append)
-    done_views: list[Any] = []
-    bridge.done_shown.connect(done_views.append)
-    elapsed: list[int] = []
-    bridge.session_elapsed.connect(elapsed.append)
+    captures = recorded(bridge.capture_changed)
+    forms = recorded(bridge.form_shown)
+    done_views = recorded(bridge.done_shown)
+    elapsed = recorded(bridge.session_elapsed)
 
     def screen(name: str) -> Callable[[], bool]:
         return lambda: bridge.screen == name
 
-    def click(name: str) -> None:
-        button = ui.window.findChild(QPushButton, name)
-        assert button is not None and button.isVisible() and button.isEnabled(), name
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-    def capture_state(state: str, material: str) -> Callable[[], bool]:
-        def check() -> bool:
-            v = captures[-1] if captures else None
-            return bool(v and v.state == state and v.material and material in v.material.en)
-
-        return check
+    click = partial(harness.click, ui)
+    capture_state = partial(harness.capture_state, captures)
 
     try:
-        ui.show()
-        await booth.start(ui)
-        await asyncio.wait_for(booth.channel.wait_for(ConnectionState.ONLINE), 30)
+        await start_booth(booth, ui)
         await shots("attract")
 
         # -- he walks in, touches the screen and finds the service -----------------------
