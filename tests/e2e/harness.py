@@ -24,12 +24,28 @@ def story_config(hub: Any, tmp_path: Path, booth_id: str | None = None) -> Confi
     if booth_id:
         base = dataclasses.replace(base, booth=dataclasses.replace(base.booth, id=booth_id))
     token = hub.register_booth(base.booth.id)
-    config = demo_config(base, hub.url, token, tmp_path)
+    return booth_config(base, hub.url, str(token), tmp_path)
+
+
+def booth_config(base: Config, hub_url: str, token: str, tmp_path: Path) -> Config:
+    """``base`` as the demo booth of a booth registered at ``hub_url`` with ``token``:
+    windowed, its state under ``tmp_path`` and its citizen sessions in ``tmp_path/sessions``."""
+    config = demo_config(base, hub_url, token, tmp_path)
     return dataclasses.replace(
         config,
         booth=dataclasses.replace(
             config.booth, session_dir=str(tmp_path / "sessions"), fullscreen=False
         ),
+        # OCR with time to spare on a loaded machine: speed is bench/ocr.py's to measure, and
+        # a timeout would leave a field unread (and make a fault test's runs differ).
+        ocr=dataclasses.replace(config.ocr, timeout_s=120.0),
+    )
+
+
+def fast_reconnect(config: Config) -> Config:
+    """Reconnect to the hub within a second of its return."""
+    return dataclasses.replace(
+        config, hub=dataclasses.replace(config.hub, reconnect_min_s=0.2, reconnect_max_s=1.0)
     )
 
 

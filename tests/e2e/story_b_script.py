@@ -19,7 +19,6 @@ named by ``STORY_SCREENSHOTS_DIR`` when set, which is how docs/story-b/ was made
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
 import os
 from collections.abc import Callable
@@ -99,10 +98,7 @@ async def walk_in_withdrawal(
 
     from kiosk.ui.booth_ui import BoothUi
 
-    config = story_config(hub, tmp_path)
-    # OCR with time to spare on a loaded machine: speed is bench/ocr.py's to measure, and
-    # a timeout would leave a field unread (and make the fault tests' two runs differ).
-    config = dataclasses.replace(config, ocr=dataclasses.replace(config.ocr, timeout_s=120.0))
+    config = story_config(hub, tmp_path)  # OCR with time to spare (harness.booth_config)
     sessions = tmp_path / "sessions"
     if adjust is not None:
         config = adjust(config)
