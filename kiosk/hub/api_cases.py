@@ -30,7 +30,10 @@ from kiosk.hub.casework import (
     may_act,
     may_see,
     open_case,
+    pending_step,
     record,
+    settle,
+    step_done,
 )
 from kiosk.hub.deps import (
     BoothCaller,
@@ -633,8 +636,7 @@ async def complete_step(
             decision = await rules_review.decide(hub, db, case, step)
             issued = decision.issued
         elif not by_rules and step.status != "done":
-            step.status, step.done_by, step.done_at = "done", who.id, utcnow()
-            record(db, case_id, who, "step_done", position=position, kind=step.kind)
+            step_done(db, case_id, step, who)
             if who.kind == "clerk" and case.booth_id:
                 done_by_clerk = {
                     "kind": "step_done",
@@ -645,23 +647,8 @@ async def complete_step(
                     "clerk": who.id,
                     "booth_id": case.booth_id,
                 }
-        if step.status == "done":
-            steps = db.scalars(select(CaseStep).where(CaseStep.case_id == case_id)).all()
-            for department in {s.department for s in steps if s.department}:
-                dept = db.get(CaseDepartment, (case_id, department))
-                if dept is not None:
-                    own = [s for s in steps if s.department == department]
-                    dept.status = "done" if all(s.status == "done" for s in own) else "active"
-            if all(s.status in ("done", "skipped") for s in steps) and case.status == "open":
-                case.status = "done"
-                record(db, case_id, who, "case_done")
-                notify = Message(
-                    citizen_ref=case.citizen_ref,
-                    kind="case_done",
-                    phone=case.citizen_phone,
-                    text="您的事项已办结，请对服务进行评价。",
-                    link=f"{hub.settings.public_url}/m/",
-                )
+        if step.status == "done" and settle(db, case, who):
+            notify = case_done(hub, case)
         view = case_view(db, case, hub.catalog.catalog, who, hub.settings.public_url)
     if decision is not None:
         view["review"] = {"approved": decision.approved, "reasons": list(decision.reasons)}
@@ -778,6 +765,14 @@ def rate(case_id: str, body: RatingsIn, hub: Hub, who: CitizenCaller) -> dict[st
             raise ApiError(409, "already_rated", "this item or clerk was already rated") from None
         record(db, case_id, who, "rated", count=len(body.ratings))
         ratings = db.scalars(select(Rating).where(Rating.case_id == case_id)).all()
+        # Rated for the item and every clerk who served: her rating step is done, however
+        # she rated (at the booth, or on her phone after the booth closed her session).
+        # The case finishing here sends no "please rate" message: she just did.
+        wanted = {("service", "")} | {("clerk", clerk) for clerk in served}
+        step = pending_step(db, case_id, "rating")
+        if step is not None and wanted <= {(r.target, r.clerk_id) for r in ratings}:
+            step_done(db, case_id, step, who)
+            settle(db, case, who)
         return {
             "case_id": case_id,
             "ratings": [
@@ -796,7 +791,7 @@ class DepositIn(BaseModel):
 @router.post("/cases/{case_id}/locker-deposits", status_code=201)
 def locker_deposit(case_id: str, body: DepositIn, hub: Hub, who: BoothCaller) -> dict[str, Any]:
     with hub.db() as db:
-        _load_case(hub, db, case_id, who)
+        case = _load_case(hub, db, case_id, who)
         d = LockerDeposit(
             case_id=case_id,
             booth_id=who.id,
@@ -815,6 +810,13 @@ def locker_deposit(case_id: str, body: DepositIn, hub: Hub, who: BoothCaller) ->
             door=body.door,
             item_present=body.item_present,
         )
+        # The originals behind a closed door are what the case's locker step asks for: the
+        # step is done with the deposit, even if the booth stopped before it said so.
+        # (A review of the originals always follows, so this never finishes the case.)
+        step = pending_step(db, case_id, "locker")
+        if step is not None and body.door == "closed" and body.item_present:
+            step_done(db, case_id, step, who)
+            settle(db, case, who)
         return {
             "id": d.id,
             "case_id": case_id,
@@ -823,6 +825,17 @@ def locker_deposit(case_id: str, body: DepositIn, hub: Hub, who: BoothCaller) ->
             "item_present": d.item_present,
             "at": iso(d.at),
         }
+
+
+def case_done(hub: HubState, case: Case) -> Message:
+    """The citizen's message that her case is finished."""
+    return Message(
+        citizen_ref=case.citizen_ref,
+        kind="case_done",
+        phone=case.citizen_phone,
+        text="您的事项已办结，请对服务进行评价。",
+        link=f"{hub.settings.public_url}/m/",
+    )
 
 
 async def _push_to_booth(hub: HubState, booth_id: str, data: dict[str, Any]) -> None:

@@ -3,6 +3,12 @@
 - The hub restarted during a call: the call goes on (its media never went through the
   hub), so the hub takes its participants back from the database at start-up and they
   can still invite, push and signal.
+- A booth killed right after a locker deposit never reported its locker step done, and
+  the citizen whose session it then closed rates on her phone: the deposit completes the
+  case's locker step, and her ratings (the item and every clerk who served) its rating
+  step, whoever would otherwise have reported them.
+- A restarted booth closes the interrupted session (``session_ended``, reason
+  ``booth_restart``): her phone's inbox tells her the case is kept and how to go on.
 """
 
 from __future__ import annotations
@@ -47,3 +53,49 @@ def test_a_call_goes_on_after_the_hub_restarts(tmp_path: Path, catalog: Any) -> 
     finally:
         again.close()
         again.server.stop()
+
+
+def test_a_deposit_completes_the_locker_step_and_her_ratings_the_rating_step(hub: Hub) -> None:
+    booth = hub.booth("b1")
+    case = open_case(hub, booth)
+    path = f"/api/v1/cases/{case['id']}"
+    empty = hub.post(booth, f"{path}/locker-deposits", {"slot": "3", "door": "closed"})
+    assert empty.status_code == 201, empty.text
+    assert step(hub.get(booth, path).json(), "locker")["status"] == "pending"  # no item seen
+    deposit = {"slot": "3", "door": "closed", "item_present": True}
+    assert hub.post(booth, f"{path}/locker-deposits", deposit).status_code == 201
+    assert step(hub.get(booth, path).json(), "locker")["status"] == "done"
+
+    tax = hub.clerk("tax1", "tax")
+    position = step(case, "review")["position"]
+    assert hub.post(tax, f"{path}/steps/{position}/complete").status_code == 200
+    served = hub.get(booth, path).json()["clerks"]
+    citizen = case["citizen_token"]
+    rated = hub.post(citizen, f"{path}/ratings", {"ratings": [{"target": "service", "level": 5}]})
+    assert rated.status_code == 201, rated.text
+    expected = "done" if not served else "pending"  # every clerk who served is rated too
+    assert step(hub.get(booth, path).json(), "rating")["status"] == expected
+    if served:
+        clerks = [{"target": "clerk", "clerk_id": c["id"], "level": 4} for c in served]
+        assert hub.post(citizen, f"{path}/ratings", {"ratings": clerks}).status_code == 201
+        assert step(hub.get(booth, path).json(), "rating")["status"] == "done"
+
+
+def test_a_session_closed_by_a_booth_restart_tells_her_how_to_go_on(hub: Hub) -> None:
+    booth_token, booth = booth_online(hub, "b1")
+    case = open_case(hub, booth_token)
+    inbox = "/api/v1/citizen/overview"
+    before = hub.get(case["citizen_token"], inbox).json()["inbox"]
+    for n, reason in enumerate(("finished", "booth_restart")):
+        booth.send(
+            {
+                "type": "event",
+                "id": f"end-{n}",
+                "name": "session_ended",
+                "data": {"session_id": "s1", "reason": reason, "case_ids": [case["id"]]},
+            }
+        )
+        assert booth.wait_for(typed("ack", id=f"end-{n}"))["ok"]
+    after = hub.get(case["citizen_token"], inbox).json()["inbox"]
+    new = [n for n in after if n not in before]
+    assert len(new) == 1 and "重新启动" in new[0]["text"] and new[0]["link"].endswith("/m/")
