@@ -129,15 +129,7 @@ async def main(state: Path, hub_url: str, token: str, locker_port: str, phase: s
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import qasync
-    from PySide6.QtWidgets import QApplication
+    from tests.e2e.harness import run_headless
 
-    app = QApplication(sys.argv[:1])
-    app.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
     state_dir, url, booth_token, port, which = sys.argv[1:6]
-    with loop:
-        code = loop.run_until_complete(main(Path(state_dir), url, booth_token, port, which))
-    sys.exit(code)
+    sys.exit(run_headless(lambda: main(Path(state_dir), url, booth_token, port, which)))

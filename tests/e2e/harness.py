@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
 import shutil
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +90,21 @@ async def poll(
             shown = f"; seen {seen()}" if seen is not None else ""
             raise AssertionError(f"timed out after {within} s waiting for {what}{shown}")
         await asyncio.sleep(0.05)
+
+
+def run_headless(main: Callable[[], Coroutine[Any, Any, int]]) -> int:
+    """A booth child process's main: ``main()`` on a qasync loop of an offscreen Qt
+    application (created first, as qasync needs); its exit code."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        return loop.run_until_complete(main())
 
 
 async def start_booth(booth: Any, ui: Any) -> None:

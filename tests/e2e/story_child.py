@@ -83,23 +83,8 @@ async def serve(state: Path, shots: Path, hub_url: str, token: str, die: bool) -
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import qasync
-    from PySide6.QtWidgets import QApplication
+    from tests.e2e.harness import run_headless
 
-    app = QApplication(sys.argv[:1])
-    app.setQuitOnLastWindowClosed(False)
-    event_loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(event_loop)
     state_dir, shots_dir, url, booth_token = sys.argv[1:5]
-    with event_loop:
-        code = event_loop.run_until_complete(
-            serve(
-                Path(state_dir),
-                Path(shots_dir),
-                url,
-                booth_token,
-                "--die-after-deposit" in sys.argv[5:],
-            )
-        )
-    sys.exit(code)
+    die = "--die-after-deposit" in sys.argv[5:]
+    sys.exit(run_headless(lambda: serve(Path(state_dir), Path(shots_dir), url, booth_token, die)))
