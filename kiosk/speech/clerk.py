@@ -27,7 +27,7 @@ GREETING = {
     "zh_CN": "您好，我是数字业务员，请问有什么可以帮您？您可以直接问我，或者说“我要提取公积金”。",
     "en": "Hello, I am the digital clerk. How can I help? Ask me a question, or say you "
     "want to withdraw from your housing provident fund.",
-    "zh_HK": "您好，我是數字業務員，請問有甚麼可以幫您？您可以直接問我，或者說「我要提取公積金」。",
+    "zh_HK": "您好，我是數碼業務員，請問有甚麼可以幫您？您可以直接問我，或者說「我要提取公積金」。",
 }
 _WITHDRAW_WORDS = ("提取", "取公积金", "提公积金", "取出来", "拿出来")
 _WANT_WORDS = ("我要", "我想", "想要", "办理", "办", "申请", "帮我")
