@@ -71,9 +71,11 @@ async def _booth_answer(ice: dict[str, Any] | None) -> str:
             call.queue_command(accepted)
             await clerk.start()  # the newcomer offers
             await wait_until(
-                lambda: "clerk:general" in call.links
-                and call.links["clerk:general"].pc is not None
-                and call.links["clerk:general"].pc.localDescription is not None,
+                lambda: (
+                    "clerk:general" in call.links
+                    and call.links["clerk:general"].pc is not None
+                    and call.links["clerk:general"].pc.localDescription is not None
+                ),
                 20,
                 "the booth's answer",
             )
