@@ -110,6 +110,7 @@ def test_the_configured_mandarin_voice_is_the_one_spoken(tmp_path: Path) -> None
     configured = TextToSpeech(tmp_path / "c", mandarin_voice="yue")
     assert default != cantonese  # the two voices do sound different
     assert configured.synthesize(text, "zh_CN").wav == cantonese  # [speech] voice = "yue"
-    assert configured.synthesize("Hello", "en").wav == TextToSpeech(tmp_path / "d").synthesize(
-        "Hello", "en"
-    ).wav  # the other languages keep their voices
+    assert (
+        configured.synthesize("Hello", "en").wav
+        == TextToSpeech(tmp_path / "d").synthesize("Hello", "en").wav
+    )  # the other languages keep their voices
