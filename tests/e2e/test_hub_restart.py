@@ -183,7 +183,8 @@ def case_state(hub: HubHandle, run: StoryRun, writes: RecordedWrites) -> dict[st
                 )
                 for m in materials
             ),
-            "steps": [(s.position, s.kind, s.status, s.done_by) for s in steps],
+            # Who did each step: the booth, a clerk, the rules, or the citizen (her ratings).
+            "steps": [(s.position, s.kind, s.status, plain(s.done_by or "")) for s in steps],
             "history": [(plain(e.actor), e.what, plain(json.dumps(e.detail))) for e in history],
             "audit": sorted(
                 Counter(
