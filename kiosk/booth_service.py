@@ -347,7 +347,7 @@ class UiScreen:
                     b.show_caption("")  # the digital clerk's last words are over
                 if screen == "questions" and not self._service.needs_clerk:
                     b.show_assistant()  # the digital clerk asks; a clerk's item calls one
-                elif screen in ("consult", "review"):
+                elif screen in ("questions", "consult", "review"):
                     self._show_call()  # a clerk talks with the citizen, or decides
                 elif screen == "locker":
                     b.show_locker(LockerView("", "opening"))
@@ -372,9 +372,7 @@ class UiScreen:
                 b.show_form(FormView(self._service.name, views))
             case ShowField(key=key, value=value, problem=problem):
                 f = self._fields[key]
-                b.field_shown.emit(
-                    FieldView(key, f.label, value, f.kind, problem or "", f.choices)
-                )
+                b.field_shown.emit(FieldView(key, f.label, value, f.kind, problem or "", f.choices))
             case ShowCertificate(department=department):
                 log.info("certificate of %s reached the citizen's phone", department)
             case AskRating(clerk=clerk, department=department):
@@ -604,6 +602,10 @@ class ServiceRunner:
         if self.adopted is not None:
             return self.adopted.hub_case_id
         return self.parts.outbox.hub_case_id(self.case_id)  # type: ignore[no-any-return]
+
+    def form_refusal(self) -> str | None:
+        """Why a clerk's "show the form" would be refused now (None: it would not)."""
+        return self.workflow.form_refusal()
 
     def post(self, event: Any) -> None:
         log.info("case %s: %s", self.case_id, type(event).__name__)  # names only: no data

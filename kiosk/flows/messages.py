@@ -87,6 +87,13 @@ class FieldEdited:
 
 
 @dataclass(frozen=True, slots=True)
+class FormRequested:
+    """A clerk pushed "show the form": bring the application form up on the booth now."""
+
+    clerk: str
+
+
+@dataclass(frozen=True, slots=True)
 class FieldsConfirmed:
     """The citizen confirmed the form as shown."""
 
@@ -197,6 +204,7 @@ Event = (
     | MaterialVerified
     | CaptureRequested
     | FieldEdited
+    | FormRequested
     | FieldsConfirmed
     | ClerkJoined
     | ClerkApproved

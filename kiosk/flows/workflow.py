@@ -29,6 +29,11 @@ consult    CallClerk                            ConsultEnded
 rating     AskRating for the item, each clerk   Rated for all, or RatingSkipped
 ========== ==================================== =====================================
 
+A clerk may bring the form up at any other step (``FormRequested``, the ``show_form``
+push) when the service has a form step: the citizen sees and corrects it, and confirming
+returns to the step they were at (the form step itself still checks it when reached).
+:meth:`Workflow.form_refusal` says beforehand why such a request would be refused.
+
 Certificates do not hold the citizen up: a tax clearance certificate may reach the
 phone while a social-security clerk is still answering questions. The item ends after
 the rating with ``FinishCase``: ``done``, or ``awaiting_certificates`` if a department
@@ -64,6 +69,7 @@ from kiosk.flows.messages import (
     FieldEdited,
     FieldsConfirmed,
     FinishCase,
+    FormRequested,
     IdentityVerified,
     LockerFaulted,
     MaterialCaptured,
@@ -167,6 +173,7 @@ class Workflow:
         self._clerks: dict[str, str] = {}  # clerk -> department, in order of joining
         self._to_rate: list[str | None] = []
         self._slot: str | None = None
+        self._form_interlude = False  # a clerk brought the form up outside its step
         self._materials = {m.code: m for m in service.materials}
         self._fields = {f.key: f for f in service.form}
 
@@ -242,6 +249,16 @@ class Workflow:
             self.steps(),
             tuple(self.department_status().items()),
         )
+
+    def form_refusal(self) -> str | None:
+        """Why a clerk cannot bring the form up now; None when they can."""
+        if self._outcome is not None:
+            return "finished"
+        if not self._started or self._current is None:
+            return "not started"
+        if not any(s.kind == "form" for s in self.service.steps):
+            return "no form step"
+        return None
 
     # -- surviving a restart ---------------------------------------------------------------
 
@@ -371,6 +388,12 @@ class Workflow:
                 return [RequestCapture(material.code, material.doc_type)]
             case FieldEdited():
                 return self._on_field(event)
+            case FormRequested():
+                refusal = self.form_refusal()
+                if refusal is not None:
+                    return [Refused(name, refusal)]
+                self._form_interlude = self._kind() != "form"
+                return [self._show_form()]
             case FieldsConfirmed():
                 return self._on_confirmed()
             case ClerkJoined():
@@ -547,6 +570,19 @@ class Workflow:
                 (blocking if problem.blocking else flags).append((f.key, problem.code))
         return blocking, flags
 
+    def _back_to_step(self) -> list[Command]:
+        """The current step's screen again, after a form a clerk brought up meanwhile; its
+        waits (a call, the digital clerk, a locker door) went on and are not restarted."""
+        assert self._current is not None
+        i = self._current
+        step = self.service.steps[i]
+        screen = ShowScreen(step.kind, i, self._dept(step))
+        if step.kind == "identify":
+            return [screen, RequestIdentity()]
+        if step.kind in ("questions", "consult") or (step.kind == "locker" and not self._slot):
+            return [screen]
+        return self.resume()  # capture, review, an open locker slot, rating
+
     def _show_form(self, with_problems: bool = False) -> ShowForm:
         values = tuple((f.key, self._values.get(f.key, "")) for f in self.service.form)
         blocking, flags = self._problems()
@@ -571,7 +607,11 @@ class Workflow:
 
     def _on_confirmed(self) -> list[Command]:
         if self._kind() != "form":
-            return [Refused("FieldsConfirmed", "no form shown")]
+            if not self._form_interlude:
+                return [Refused("FieldsConfirmed", "no form shown")]
+            self._form_interlude = False
+            return self._back_to_step()
+        self._form_interlude = False
         blocking, _ = self._problems()
         if blocking:
             return [self._show_form(with_problems=True)]

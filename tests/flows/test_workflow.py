@@ -18,6 +18,7 @@ from kiosk.flows.messages import (
     FieldEdited,
     FieldsConfirmed,
     FinishCase,
+    FormRequested,
     IdentityVerified,
     LockerFaulted,
     MaterialCaptured,
@@ -290,3 +291,40 @@ def test_a_clerk_check_raises_a_capture_to_level_b(catalog: Catalog) -> None:
     # A new photo of it is a new, unchecked capture.
     wf.handle(MaterialCaptured("business_license", "img-new"))
     assert {m.code: m.level for m in wf.materials()}["business_license"] is TrustLevel.C
+
+
+def test_a_clerk_brings_the_form_up_at_another_step_and_the_citizen_returns(
+    catalog: Catalog,
+) -> None:
+    wf = Workflow(catalog.service("enterprise-deregistration"), "c")
+    to_step(wf, "capture")
+    assert wf.form_refusal() is None
+    (shown,) = wf.handle(FormRequested("t1"))
+    assert isinstance(shown, ShowForm) and {k for k, _ in shown.values} >= {"company_name"}
+    wf.handle(FieldEdited("company_name", "晓屋科技有限公司", "citizen"))
+    back = wf.handle(FieldsConfirmed())  # back to the photos, the form step still ahead
+    assert isinstance(back[0], ShowScreen) and back[0].screen == "capture"
+    assert isinstance(back[1], RequestCapture)
+    assert wf.service.steps[wf.current or 0].kind == "capture"
+    assert wf.values["company_name"] == "晓屋科技有限公司"
+    assert wf.handle(FieldsConfirmed()) == [Refused("FieldsConfirmed", "no form shown")]
+
+
+def test_a_clerk_re_shows_the_form_at_the_form_step(catalog: Catalog) -> None:
+    wf = Workflow(catalog.service("hpf-withdrawal-rent"), "c")
+    to_step(wf, "form")
+    (shown,) = wf.handle(FormRequested("h1"))
+    assert isinstance(shown, ShowForm)
+    at = wf.current
+    assert isinstance(wf.handle(FieldsConfirmed())[0], ShowForm)  # still checked: empty fields
+    assert wf.current == at
+
+
+def test_show_form_is_refused_without_a_form_step_or_a_running_item(catalog: Catalog) -> None:
+    wf = Workflow(catalog.service("general-consultation"), "c")
+    assert wf.form_refusal() == "not started"
+    wf.handle(Started())
+    assert wf.form_refusal() == "no form step"
+    assert wf.handle(FormRequested("g1")) == [Refused("FormRequested", "no form step")]
+    wf.handle(Cancelled("idle"))
+    assert wf.handle(FormRequested("g1")) == [Refused("FormRequested", "finished")]
