@@ -11,6 +11,7 @@ import hashlib
 import secrets
 import uuid
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
@@ -19,7 +20,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk.core.clock import CHINA_TZ
 from kiosk.hub import rules_review
 from kiosk.hub.auth import Principal, new_citizen_ref
 from kiosk.hub.casework import (
@@ -43,6 +43,7 @@ from kiosk.hub.deps import (
 )
 from kiosk.hub.errors import ApiError, forbidden, not_found
 from kiosk.hub.issuing import Issued, announce, issue
+from kiosk.hub.local_time import local_view, read_slot, zone_of
 from kiosk.hub.models import (
     Appointment,
     Booth,
@@ -105,12 +106,14 @@ class AppointmentIn(BaseModel):
     phone: Annotated[str, Field(max_length=20, pattern=r"^(\+?[0-9]{5,20})?$")] = ""
 
 
-def appointment_view(a: Appointment) -> dict[str, Any]:
+def appointment_view(a: Appointment, zone: ZoneInfo) -> dict[str, Any]:
+    """``slot_local``: the slot on the district's clock, with its zone and UTC offset."""
     return {
         "id": a.id,
         "service": a.service_code,
         "booth_id": a.booth_id,
         "slot_at": iso(a.slot_at),
+        "slot_local": local_view(a.slot_at, zone),
         "status": a.status,
         "name": a.name,
     }
@@ -122,7 +125,8 @@ async def book(body: AppointmentIn, hub: Hub, who: OptionalCaller) -> dict[str, 
     service = _service(hub, body.service)
     if who is not None and who.kind != "citizen":
         raise forbidden("appointments are booked by citizens")
-    slot = body.slot_at if body.slot_at.tzinfo else body.slot_at.replace(tzinfo=dt.UTC)
+    zone = zone_of(hub.settings.time_zone)
+    slot = read_slot(body.slot_at, zone)  # no offset: the booth's wall clock
     if slot < hub.clock.now() - dt.timedelta(minutes=5):
         raise ApiError(422, "slot_in_past", "the time has passed")
     ref = who.id if who is not None else new_citizen_ref()
@@ -140,14 +144,14 @@ async def book(body: AppointmentIn, hub: Hub, who: OptionalCaller) -> dict[str, 
         db.add(appointment)
         db.flush()
         audit(db, f"citizen:{ref}", "write", f"appointment:{appointment.id}", "booked")
-        view = appointment_view(appointment)
+        view = appointment_view(appointment, zone)
     token = hub.links.issue(ref)
     await hub.notifier.notify(
         Message(
             citizen_ref=ref,
             kind="appointment_booked",
             phone=body.phone,
-            text=f"预约成功：{service.name.zh_CN}，{slot.astimezone(CHINA_TZ):%m-%d %H:%M}",
+            text=f"预约成功：{service.name.zh_CN}，{slot.astimezone(zone):%m-%d %H:%M}",
             link=_citizen_url(hub, token),
         )
     )
@@ -163,13 +167,14 @@ def cancel_appointment(appointment_id: str, hub: Hub, who: CitizenCaller) -> dic
         if a.status != "booked":
             raise ApiError(409, "appointment_not_open", "the appointment is used or cancelled")
         a.status = "cancelled"
-        return appointment_view(a)
+        return appointment_view(a, zone_of(hub.settings.time_zone))
 
 
 # -- the citizen's own page ----------------------------------------------------------------
 @router.get("/citizen/overview")
 def overview(hub: Hub, who: CitizenCaller) -> dict[str, Any]:
     """Everything the citizen page shows: appointments, cases, certificates, inbox."""
+    zone = zone_of(hub.settings.time_zone)
     with hub.db() as db:
         cases = db.scalars(
             select(Case).where(Case.citizen_ref == who.id).order_by(Case.created_at.desc())
@@ -186,7 +191,8 @@ def overview(hub: Hub, who: CitizenCaller) -> dict[str, Any]:
             .limit(50)
         ).all()
         return {
-            "appointments": [appointment_view(a) for a in appointments],
+            "appointments": [appointment_view(a, zone) for a in appointments],
+            "time_zone": zone.key,
             "cases": [
                 case_view(db, c, hub.catalog.catalog, who, hub.settings.public_url) for c in cases
             ],
