@@ -122,6 +122,24 @@ class RulesApproved:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewReferred:
+    """A department's rules did not approve the review step: its clerks will decide.
+
+    ``reasons`` name the rules not met (``over_limit:amount``), never a value."""
+
+    department: str
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewDeferred:
+    """The submission is saved at the booth but the hub has not decided yet (it is away):
+    the decision reaches the citizen's phone once the booth's outbox delivers it."""
+
+    department: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewRejected:
     """A department did not approve. ``final``: the case ends; otherwise correct and resend."""
 
@@ -209,6 +227,8 @@ Event = (
     | ClerkJoined
     | ClerkApproved
     | RulesApproved
+    | ReviewReferred
+    | ReviewDeferred
     | ReviewRejected
     | SlotRequested
     | SlotOpened
@@ -353,7 +373,8 @@ class Refused:
 
 @dataclass(frozen=True, slots=True)
 class FinishCase:
-    """The item is over at the booth; ``outcome`` in done, awaiting_certificates, rejected,
+    """The item is over at the booth; ``outcome`` in done, awaiting_certificates, referred
+    (a clerk decides a review), pending_decision (the hub has not decided yet), rejected,
     cancelled. The session decides whether to wipe or offer another item."""
 
     case_id: str

@@ -22,7 +22,8 @@ questions  StartDialogue, or CallClerk          QuestionsAnswered
 capture    RequestCapture per material          MaterialCaptured / MaterialSkipped
 form       ShowForm                             FieldsConfirmed without blocking problems
 review     SubmitCase to the department         ClerkApproved / RulesApproved;
-                                                ReviewRejected goes back to the form
+                                                ReviewRejected goes back to the form;
+                                                ReviewReferred / ReviewDeferred: waiting
 locker     OpenSlot                             SlotClosed with an item inside
 certificate (does not block: ``waiting``)       CertificateIssued, whenever it comes
 consult    CallClerk                            ConsultEnded
@@ -33,6 +34,16 @@ A clerk may bring the form up at any other step (``FormRequested``, the ``show_f
 push) when the service has a form step: the citizen sees and corrects it, and confirming
 returns to the step they were at (the form step itself still checks it when reached).
 :meth:`Workflow.form_refusal` says beforehand why such a request would be refused.
+
+A review the department's rules decide (self-service) may end three ways at the booth:
+approved (the receipt follows as ``CertificateIssued``), ``ReviewReferred`` (the rules
+sent it to a clerk) or ``ReviewDeferred`` (the hub is away: the submission waits in the
+outbox). The last two leave the review ``waiting`` with the department's certificate,
+skip the department's other steps (they depend on the decision) and go on to the rating;
+the item ends ``referred`` or ``pending_decision``. The decision may still come, before
+or after the item ended (the hub came back, a clerk decided): an approval or a referral
+of a waiting review is applied whenever it arrives, like a certificate, and settles the
+outcome again.
 
 Certificates do not hold the citizen up: a tax clearance certificate may reach the
 phone while a social-security clerk is still answering questions. The item ends after
@@ -82,6 +93,8 @@ from kiosk.flows.messages import (
     Refused,
     RequestCapture,
     RequestIdentity,
+    ReviewDeferred,
+    ReviewReferred,
     ReviewRejected,
     RulesApproved,
     SendField,
@@ -112,6 +125,8 @@ class StepStatus(Enum):
 
 
 _SETTLED = (StepStatus.DONE, StepStatus.SKIPPED, StepStatus.REJECTED)
+# Outcomes that a late certificate or decision may still change.
+_UNSETTLED_OUTCOMES = ("awaiting_certificates", "referred", "pending_decision")
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +189,7 @@ class Workflow:
         self._to_rate: list[str | None] = []
         self._slot: str | None = None
         self._form_interlude = False  # a clerk brought the form up outside its step
+        self._undecided: dict[int, str] = {}  # waiting review -> "referred" | "deferred"
         self._materials = {m.code: m for m in service.materials}
         self._fields = {f.key: f for f in service.form}
 
@@ -204,6 +220,11 @@ class Workflow:
             clerk = self._checked.get(code)
             out.append(material.verified_by(clerk) if clerk else material)
         return tuple(out)
+
+    @property
+    def undecided(self) -> Mapping[str, str]:
+        """Departments whose review waits for a decision: ``referred`` or ``deferred``."""
+        return {self._dept(self.service.steps[i]): why for i, why in self._undecided.items()}
 
     @property
     def clerks(self) -> tuple[str, ...]:
@@ -287,6 +308,7 @@ class Workflow:
             "clerks": dict(self._clerks),
             "to_rate": list(self._to_rate),
             "slot": self._slot,
+            "undecided": {str(i): why for i, why in self._undecided.items()},
         }
 
     @classmethod
@@ -320,6 +342,7 @@ class Workflow:
             wf._clerks = dict(snapshot["clerks"])
             wf._to_rate = list(snapshot["to_rate"])
             wf._slot = snapshot["slot"]
+            wf._undecided = {int(i): str(w) for i, w in snapshot.get("undecided", {}).items()}
         except (KeyError, TypeError, ValueError) as exc:
             raise SessionError("the saved workflow is damaged", code="resume") from exc
         if len(wf._status) != len(service.steps):
@@ -358,6 +381,11 @@ class Workflow:
         name = type(event).__name__
         if isinstance(event, CertificateIssued):
             return self._on_certificate(event)  # also after the item finished
+        match event:  # a decision on a review left waiting: also after the item finished
+            case (
+                ClerkApproved() | RulesApproved() | ReviewReferred() | ReviewRejected(final=True)
+            ) if self._waiting_review(event.department) is not None:
+                return self._on_late_decision(event)
         if self._outcome is not None:
             return [Refused(name, "finished")]
         if isinstance(event, Started):
@@ -401,6 +429,8 @@ class Workflow:
                 return []
             case ClerkApproved() | RulesApproved():
                 return self._on_approved(event)
+            case ReviewReferred() | ReviewDeferred():
+                return self._on_undecided(event)
             case ReviewRejected():
                 return self._on_rejected(event)
             case SlotRequested() | SlotOpened() | SlotClosed() | LockerFaulted():
@@ -488,6 +518,10 @@ class Workflow:
     def _settled_outcome(self) -> str:
         if StepStatus.REJECTED in self._status:
             return "rejected"
+        if "referred" in self._undecided.values():
+            return "referred"
+        if self._undecided:
+            return "pending_decision"
         if StepStatus.WAITING in self._status:
             return "awaiting_certificates"
         return "done"
@@ -635,6 +669,60 @@ class Workflow:
             self._clerks.setdefault(event.clerk, event.department)
         return self._complete()
 
+    def _waiting_review(self, department: str) -> int | None:
+        return next(
+            (i for i in self._undecided if self._dept(self.service.steps[i]) == department), None
+        )
+
+    def _on_undecided(self, event: ReviewReferred | ReviewDeferred) -> list[Command]:
+        """The review waits for a decision the citizen need not stay for."""
+        name = type(event).__name__
+        if self._kind() != "review" or self._current_dept() != event.department:
+            return [Refused(name, "no review pending for this department")]
+        assert self._current is not None
+        review = self._current
+        referred = isinstance(event, ReviewReferred)
+        self._undecided[review] = "referred" if referred else "deferred"
+        self._status[review] = StepStatus.WAITING
+        for i in range(review + 1, len(self.service.steps)):
+            step = self.service.steps[i]
+            if step.kind == "certificate" and self._dept(step) == event.department:
+                self._status[i] = StepStatus.DONE if i in self._certificates else StepStatus.WAITING
+            elif step.kind != "rating":
+                self._status[i] = StepStatus.SKIPPED  # it depends on the decision
+        screen = ShowScreen("referred" if referred else "deferred", review, event.department)
+        return [screen, *self._advance()]
+
+    def _on_late_decision(
+        self, event: ClerkApproved | RulesApproved | ReviewReferred | ReviewRejected
+    ) -> list[Command]:
+        """A decision on a review that was left waiting (also after the item finished)."""
+        review = self._waiting_review(event.department)
+        assert review is not None
+        if isinstance(event, ReviewReferred):
+            self._undecided[review] = "referred"
+        elif isinstance(event, ReviewRejected):
+            del self._undecided[review]
+            self._status[review] = StepStatus.REJECTED
+            for i in range(review + 1, len(self.service.steps)):
+                if self._status[i] is StepStatus.WAITING:
+                    self._status[i] = StepStatus.SKIPPED  # no certificate will come
+            if self._outcome in _UNSETTLED_OUTCOMES:
+                self._outcome = "rejected"
+            return []
+        else:
+            del self._undecided[review]
+            self._status[review] = StepStatus.DONE
+            if isinstance(event, ClerkApproved):
+                self._clerks.setdefault(event.clerk, event.department)
+        self._resettle()
+        return []
+
+    def _resettle(self) -> None:
+        """A late certificate or decision: the finished item's outcome again."""
+        if self._outcome in _UNSETTLED_OUTCOMES:
+            self._outcome = self._settled_outcome()
+
     def _on_rejected(self, event: ReviewRejected) -> list[Command]:
         if self._kind() != "review" or self._current_dept() != event.department:
             return [Refused("ReviewRejected", "no review pending for this department")]
@@ -708,13 +796,10 @@ class Workflow:
             ):
                 self._certificates[i] = event.reference
                 if self._status[i] in (StepStatus.WAITING, StepStatus.SKIPPED) and (
-                    self._outcome in (None, "awaiting_certificates")
+                    self._outcome is None or self._outcome in _UNSETTLED_OUTCOMES
                 ):
                     self._status[i] = StepStatus.DONE
-                if self._outcome == "awaiting_certificates" and StepStatus.WAITING not in (
-                    self._status
-                ):
-                    self._outcome = "done"
+                self._resettle()
                 return [ShowCertificate(event.department, event.reference)]
         return [Refused("CertificateIssued", "no certificate expected from this department")]
 
