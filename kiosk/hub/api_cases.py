@@ -619,6 +619,7 @@ async def complete_step(
     done_by_clerk: dict[str, Any] | None = None
     issued: tuple[Issued, ...] = ()
     decision: Decision | None = None
+    referral: Message | None = None
     with hub.db() as db:
         case = _load_case(hub, db, case_id, who)
         step = db.scalar(
@@ -638,6 +639,15 @@ async def complete_step(
         if by_rules and step.status == "pending":
             decision = await rules_review.decide(hub, db, case, step)
             issued = decision.issued
+            if not decision.approved:
+                service_name = _service(hub, case.service_code).name.zh_CN
+                referral = Message(
+                    citizen_ref=case.citizen_ref,
+                    kind="review_referred",
+                    phone=case.citizen_phone,
+                    text=f"您的{service_name}申请已转工作人员审核，审核结果将另行通知您。",
+                    link=f"{hub.settings.public_url}/m/",
+                )
         elif not by_rules and step.status != "done":
             step.status, step.done_by, step.done_at = "done", who.id, utcnow()
             record(db, case_id, who, "step_done", position=position, kind=step.kind)
@@ -671,12 +681,75 @@ async def complete_step(
         view = case_view(db, case, hub.catalog.catalog, who, hub.settings.public_url)
     if decision is not None:
         view["review"] = {"approved": decision.approved, "reasons": list(decision.reasons)}
+        if not decision.approved and referral is not None:
+            await hub.notifier.notify(referral)  # the booth told him: his phone is told
     for certificate in issued:
         await announce(hub, certificate)
     if notify:
         await hub.notifier.notify(notify)
     if done_by_clerk is not None:  # the booth's workflow moves on (an approval, a consult)
         await _push_to_booth(hub, done_by_clerk.pop("booth_id"), done_by_clerk)
+    await _case_changed(hub, case_id)
+    return view
+
+
+class RefusalIn(BaseModel):
+    reason: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+@router.post("/cases/{case_id}/steps/{position}/refuse")
+async def refuse_step(
+    case_id: str,
+    position: Annotated[int, Path(ge=0, le=1000)],
+    body: RefusalIn,
+    hub: Hub,
+    who: ClerkCaller,
+) -> dict[str, Any]:
+    """A department's clerk refuses its review step, with the reason the citizen is told:
+    the case ends ``rejected`` (a referred self-service review, or one in a call)."""
+    reason = body.reason.strip()
+    if not reason:
+        raise ApiError(422, "reason_required", "say why the application is refused")
+    with hub.db() as db:
+        case = _load_case(hub, db, case_id, who)
+        step = db.scalar(
+            select(CaseStep).where(CaseStep.case_id == case_id, CaseStep.position == position)
+        )
+        if step is None:
+            raise not_found("step")
+        if step.kind != "review":
+            raise ApiError(409, "not_a_review", "only a review step is refused")
+        if not may_act(db, who, case, step.department):
+            raise ApiError(403, "other_department", "this step belongs to another department")
+        if step.status in ("done", "rejected") or case.status != "open":
+            raise ApiError(409, "already_decided", "this review was decided already")
+        step.status, step.done_by, step.done_at = "rejected", who.id, utcnow()
+        case.status = "rejected"
+        dept = db.get(CaseDepartment, (case_id, step.department)) if step.department else None
+        if dept is not None:
+            dept.status = "rejected"
+        record(db, case_id, who, "step_refused", position=position, reason=reason)
+        service_name = _service(hub, case.service_code).name.zh_CN
+        notice = Message(
+            citizen_ref=case.citizen_ref,
+            kind="review_refused",
+            phone=case.citizen_phone,
+            text=f"您的{service_name}申请未通过审核：{reason}",
+            link=f"{hub.settings.public_url}/m/",
+        )
+        push = {
+            "kind": "rejected",
+            "case_id": case_id,
+            "department": step.department,
+            "reason": reason,
+            "clerk": who.id,
+            "final": True,
+        }
+        booth = case.booth_id
+        view = case_view(db, case, hub.catalog.catalog, who, hub.settings.public_url)
+    await hub.notifier.notify(notice)
+    if booth:  # the booth's item, if it still runs, ends rejected
+        await _push_to_booth(hub, booth, push)
     await _case_changed(hub, case_id)
     return view
 
