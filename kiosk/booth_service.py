@@ -39,11 +39,13 @@ Cancelled).
 
 A review step that the department's rules decide (the catalog step's ``rules``, or any
 review of a self-service item) is reported to the hub after the submission, through the
-outbox like every write; the hub evaluates the rules and issues the receipt to the
-citizen's phone, or refers the case to a clerk (kiosk.hub.rules_review). The booth does
-not wait for that decision, which may come after the hub is back: the citizen's item
-moves on (:class:`~kiosk.flows.messages.RulesApproved` once the submission is saved) and
-the done screen promises the receipt rather than claiming it.
+outbox like every write; the hub evaluates the rules and answers with the decision
+(kiosk.hub.rules_review). The citizen waits for it on the done screen's "checking" state
+(:class:`~kiosk.backend.review_decision.DecisionWait`, at most ``decision_wait_s``):
+approved -> ``RulesApproved`` and the receipt (``CertificateIssued``, also on his phone);
+referred -> ``ReviewReferred`` (a clerk will decide and his phone will be told); the hub
+away -> ``ReviewDeferred`` ("saved, will be sent"). A decision that comes later is still
+applied, and the done screen follows it while he is there.
 """
 
 from __future__ import annotations
@@ -71,7 +73,7 @@ from kiosk.flows.messages import (
     MaterialCaptured,
     MaterialSkipped,
     Rated,
-    RulesApproved,
+    ReviewDeferred,
     ShowCertificate,
     ShowError,
     ShowField,
@@ -101,6 +103,7 @@ BOOTH_STEPS = ("identify", "questions", "capture", "form", "locker", "rating")
 YES_NO_STEPS = ("materials", "confirm")  # the digital clerk's yes-or-no questions
 PREVIEW_EVERY = 3  # frames between two previews on screen
 WORK_TIMEOUT_S = 60.0  # image work off the loop (a 13 MP still on a busy booth)
+DECISION_WAIT_S = 20.0  # the rules decide in about a second; longer means a slow network
 
 
 class Vault(Protocol):
@@ -324,8 +327,10 @@ class UiScreen:
         on_step: Callable[[], None],
         show_call: Callable[[], bool] = lambda: False,
         department_name: Callable[[str], Any] | None = None,
+        done_view: Callable[[], Any] | None = None,
     ) -> None:
         self._bridge = bridge
+        self._done_view = done_view  # how the item ended (ServiceRunner.done_view)
         self._service = service
         self._flags = flags
         self._on_step = on_step
@@ -347,12 +352,16 @@ class UiScreen:
                     b.show_caption("")  # the digital clerk's last words are over
                 if screen == "questions" and not self._service.needs_clerk:
                     b.show_assistant()  # the digital clerk asks; a clerk's item calls one
-                elif screen in ("consult", "review"):
+                elif screen == "review" and booth_decides(self._service, command.step):
+                    # The department's rules decide now: the citizen waits a moment.
+                    b.show_done(DoneView(self._service.name, state="checking"))
+                elif screen in ("questions", "consult", "review"):
                     self._show_call()  # a clerk talks with the citizen, or decides
                 elif screen == "locker":
                     b.show_locker(LockerView("", "opening"))
                 elif screen == "finished":
-                    b.show_done(DoneView(self._service.name, self._service.certificate, False))
+                    fallback = DoneView(self._service.name, self._service.certificate, False)
+                    b.show_done(self._done_view() if self._done_view else fallback)
             case ShowError(code=code):
                 b.show_error(code)
             case ShowForm(values=values, problems=problems, flags=flags):
@@ -372,9 +381,7 @@ class UiScreen:
                 b.show_form(FormView(self._service.name, views))
             case ShowField(key=key, value=value, problem=problem):
                 f = self._fields[key]
-                b.field_shown.emit(
-                    FieldView(key, f.label, value, f.kind, problem or "", f.choices)
-                )
+                b.field_shown.emit(FieldView(key, f.label, value, f.kind, problem or "", f.choices))
             case ShowCertificate(department=department):
                 log.info("certificate of %s reached the citizen's phone", department)
             case AskRating(clerk=clerk, department=department):
@@ -382,6 +389,14 @@ class UiScreen:
                 if clerk and department and self._department_name is not None:
                     label = self._department_name(department)  # the clerk's department
                 b.show_rating(RatingTarget(clerk or "service", label))
+
+
+def booth_decides(service: Service, step: int | None) -> bool:
+    """Is this review step decided by the department's rules (reported by the booth)?"""
+    if step is None or not 0 <= step < len(service.steps):
+        return False
+    review = service.steps[step]
+    return review.kind == "review" and (review.rules is not None or not service.needs_clerk)
 
 
 # -- the hub -------------------------------------------------------------------------------------
@@ -467,13 +482,16 @@ class ServiceHub:
         self._enqueue(command.case_id, FORM_PATH, "PUT", {"fields": values})
         self._on_submitted(command)
 
-    def complete_step(self, case_id: str, index: int) -> None:
+    def complete_step(self, case_id: str, index: int) -> Any:
+        """Report a step done (through the outbox); the saved write (its idempotency key)."""
         from kiosk.backend.outbox import CASE_PLACEHOLDER
 
-        self._enqueue(case_id, f"/cases/{CASE_PLACEHOLDER}/steps/{index}/complete", "POST", {})
+        return self._enqueue(
+            case_id, f"/cases/{CASE_PLACEHOLDER}/steps/{index}/complete", "POST", {}
+        )
 
-    def _enqueue(self, case_id: str, path: str, method: str, body: Any) -> None:
-        self._outbox.enqueue(case_id, method, path, body, session_id=self._session_id)
+    def _enqueue(self, case_id: str, path: str, method: str, body: Any) -> Any:
+        return self._outbox.enqueue(case_id, method, path, body, session_id=self._session_id)
 
 
 def _log_call_failure(task: asyncio.Future[None]) -> None:
@@ -516,6 +534,9 @@ class ServiceParts:
     locker: Any = None  # kiosk.devices.locker.bank.LockerBank
     call_clerk: Callable[[str, str | None], Awaitable[None]] | None = None  # dept, hub case
     show_call: Callable[[], bool] | None = None  # the call screen back, if a call runs
+    # How long the citizen waits at a rules review for the hub's decision before the
+    # booth says "saved, will be sent" (at once when the outbox finds the hub away).
+    decision_wait_s: float = DECISION_WAIT_S
 
 
 class ServiceRunner:
@@ -540,6 +561,8 @@ class ServiceRunner:
         self.link = CitizenLink()
         self.link_task: asyncio.Future[None] | None = None  # learning the citizen page's link
         self._reported: set[int] = set()
+        self._decision: Any = None  # kiosk.backend.review_decision.DecisionWait
+        self.decision_task: asyncio.Future[None] | None = None
         self._connections: list[tuple[Any, Callable[..., None]]] = []
         self.booth_hub = BoothHub(
             parts.outbox, parts.channel, images=self.vault.get, session_id=self.session_id
@@ -555,6 +578,7 @@ class ServiceRunner:
             self._sync_steps,
             parts.show_call or (lambda: False),
             lambda code: parts.catalog.department(code).name,
+            self.done_view,
         )
         self.hub = ServiceHub(
             self.booth_hub,
@@ -605,6 +629,10 @@ class ServiceRunner:
             return self.adopted.hub_case_id
         return self.parts.outbox.hub_case_id(self.case_id)  # type: ignore[no-any-return]
 
+    def form_refusal(self) -> str | None:
+        """Why a clerk's "show the form" would be refused now (None: it would not)."""
+        return self.workflow.form_refusal()
+
     def post(self, event: Any) -> None:
         log.info("case %s: %s", self.case_id, type(event).__name__)  # names only: no data
         self.runner.post(event)
@@ -632,13 +660,19 @@ class ServiceRunner:
             outcome = await self.runner.run()
         finally:
             self._disconnect()
+        for event in self.runner.unhandled():  # a decision or receipt that came too late
+            self.workflow.handle(event)
         self._sync_steps()
         log.info("service %s ended at the booth: %s", self.service.code, outcome)
         if outcome == "cancelled":
             link.cancel()
+            self._stop_deciding()
         else:
-            self.bridge.show_done(self._done_view(sent=outcome == "done"))
+            self.bridge.show_done(self.done_view())
             self.link_task = link
+            if self.decision_task is not None and not self.decision_task.done():
+                # Still undecided: the done screen follows the decision until he leaves.
+                self.bridge.session_changed.connect(self._session_over)
         return outcome
 
     async def _learn_link(self, key: str) -> None:
@@ -650,10 +684,70 @@ class ServiceRunner:
             str(body.get("citizen_url", "")),
         )
 
-    def _done_view(self, sent: bool) -> Any:
+    def done_view(self) -> Any:
+        """How the item stands for the done screen (kiosk.ui.viewmodels.DoneView)."""
         from kiosk.ui.viewmodels import DoneView
 
-        return DoneView(self.service.name, self.service.certificate, sent)
+        outcome = self.workflow.outcome
+        state = {
+            "done": "done",
+            "referred": "referred",
+            "pending_decision": "saved",
+            "rejected": "rejected",
+        }.get(outcome or "", "awaiting")
+        numbers = list(self.workflow.certificates.values())
+        return DoneView(
+            self.service.name,
+            self.service.certificate,
+            outcome == "done",
+            state,  # type: ignore[arg-type]
+            numbers[-1] if numbers and outcome == "done" else "",
+        )
+
+    # -- the department's decision --------------------------------------------------------------
+
+    def _decide(self, command: SubmitCase) -> None:
+        """Report the review for its rules to decide, and wait for the decision."""
+        from kiosk.backend.review_decision import DecisionWait
+
+        entry = self.hub.complete_step(self.case_id, command.step)
+        self._decision = DecisionWait(
+            self.parts.outbox,
+            entry.idempotency_key,
+            command.step,
+            command.department,
+            clock=self.parts.clock,
+            wait_s=self.parts.decision_wait_s,
+        )
+        self.decision_task = asyncio.ensure_future(self._await_decision(self._decision))
+
+    async def _await_decision(self, decision: Any) -> None:
+        events = await decision.first()
+        self._decided(events)
+        if any(isinstance(e, ReviewDeferred) for e in events):  # the hub is away
+            self._decided(await decision.final())
+
+    def _decided(self, events: list[Any]) -> None:
+        if self.workflow.outcome is None:
+            for event in events:
+                self.post(event)
+            return
+        for event in events:  # after the item: its done screen changes, if still shown
+            self.workflow.handle(event)
+        log.info("case %s: decided after the item: %s", self.case_id, self.workflow.outcome)
+        if self.bridge.screen == "done":
+            self.bridge.show_done(self.done_view())
+
+    def _session_over(self, active: bool) -> None:
+        if not active:
+            self.bridge.session_changed.disconnect(self._session_over)
+            self._stop_deciding()
+
+    def _stop_deciding(self) -> None:
+        if self.decision_task is not None:
+            self.decision_task.cancel()
+        if self._decision is not None:
+            self._decision.cancel()
 
     # -- citizen touches -> events -----------------------------------------------------------
 
@@ -720,10 +814,8 @@ class ServiceRunner:
         return None
 
     def _on_submitted(self, command: SubmitCase) -> None:
-        step = self.service.steps[command.step]
-        if step.rules is not None or not self.service.needs_clerk:
-            self.hub.complete_step(self.case_id, command.step)  # the hub's rules decide
-            self.post(RulesApproved(command.department))
+        if booth_decides(self.service, command.step):
+            self._decide(command)  # the hub's rules decide
 
     def _sync_steps(self) -> None:
         """Report the booth's completed steps to the hub (through the outbox), once each."""

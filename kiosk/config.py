@@ -67,6 +67,8 @@ class HubServerConfig:
     secret_key: str = ""  # signs citizen links; empty: generated and kept in the database
     sms_gateway_url: str = ""  # JSON POST per SMS (kiosk.hub.notify); empty: inbox only
     heartbeat_s: float = 10.0  # booth/clerk WebSocket heartbeats; silent 3x this: closed
+    # The booths' district's zone (IANA name): appointment times are shown and read in it.
+    time_zone: str = "Asia/Shanghai"
     # ICE servers the hub hands to clerk consoles and booths (GET /api/v1/ice-servers).
     stun_urls: tuple[str, ...] = ()  # e.g. "stun:turn.example.gov.cn:3478"
     # "turn:host:3478?transport=udp", "turn:host:3478?transport=tcp", "turns:host:5349"

@@ -87,6 +87,14 @@ class WorkflowRunner:
         """Hand an event to the workflow (in order, after those already posted)."""
         self._events.put_nowait(event)
 
+    def unhandled(self) -> list[Event]:
+        """The events posted that the workflow never saw (posted as it finished); taken
+        out of the queue. A finished workflow still takes late certificates and decisions."""
+        events = []
+        while not self._events.empty():
+            events.append(self._events.get_nowait())
+        return events
+
     async def run(self) -> str:
         """Run the workflow from its start until it finishes; the outcome."""
         try:
