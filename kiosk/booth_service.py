@@ -612,8 +612,9 @@ class ServiceRunner:
                 locker=self.locker,
             ),
             resumed=resume is not None,
-            checkpoint=self._save,
+            checkpoint=self._checkpoint,
         )
+        self._welcome_back = resume is not None  # said once her step is on screen again
         if resume is not None:
             self.hub.sent.update(resume.sent)
             self.ocr.readings.update(
@@ -675,6 +676,14 @@ class ServiceRunner:
             if entry.opens_case and entry.case_id == self.case_id:
                 return str(entry.idempotency_key)
         return None
+
+    def _checkpoint(self) -> None:
+        if self._welcome_back:
+            self._welcome_back = False
+            show_resumed = getattr(self.ui, "show_resumed", None)
+            if show_resumed is not None:
+                show_resumed()
+        self._save()
 
     def _save(self) -> None:
         """The runner's checkpoint: the save point into a durable vault (a booth that can

@@ -303,8 +303,12 @@ class BoothUi(QObject):
         if language and language != self.bridge.language:
             self.set_language(language)
         self._begin(store)
-        self.bridge.show_caption(resumed_caption())
+        self.show_resumed()
         log.info("session resumed after a restart")
+
+    def show_resumed(self) -> None:
+        """Tell her, under the screen she is back at, that the booth carries on."""
+        self.bridge.show_caption(resumed_caption())
 
     def _begin(self, store: SessionStore) -> None:
         if self.session is None:
