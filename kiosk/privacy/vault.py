@@ -98,10 +98,13 @@ class SessionVault:
         key = self._require_key()
         if in_memory is None:
             in_memory = len(data) < 256 * 1024 and not self.durable
-        self.delete(name)
         if in_memory:
+            self.delete(name)
             self._memory[name] = bytes(data)
             return
+        # The new file replaces the old one in one rename (a durable vault's save point is
+        # never missing, even if the process dies mid-write); the old bytes were encrypted.
+        self._memory.pop(name, None)
         nonce = secrets.token_bytes(_NONCE)
         blob = nonce + AESGCM(key).encrypt(nonce, data, name.encode())
         path = self._path(key, name)
