@@ -312,19 +312,31 @@ class Booth:
         from kiosk.backend.recovery import Decision
         from kiosk.booth_resume import resumable_session
         from kiosk.core.errors import SessionError
+        from kiosk.flows.workflow import Workflow
         from kiosk.privacy.vault import wipe_stale
 
         resuming = [r.session_id for r in self.recovered if r.decision is Decision.RESUME]
         resumed = None
+        abandoned: set[str] = set()
         for session_id in reversed(resuming):  # the latest: one citizen is in the booth
             if resumed is not None:
-                self.recovery.abandon(session_id)
+                abandoned.add(session_id)
                 continue
             try:
                 resumed = resumable_session(self.journal, self.session_root, session_id)
-            except SessionError as exc:
+                if resumed.point is not None:  # the catalog may have changed meanwhile
+                    service = self.initial_catalog().service(resumed.point.service)
+                    Workflow.restore(service, resumed.point.snapshot)
+            except (SessionError, KeyError) as exc:
                 log.warning("session %s cannot be resumed: %s", session_id, exc)
-                self.recovery.abandon(session_id)
+                resumed = None
+                abandoned.add(session_id)
+        for session_id in abandoned:
+            self.recovery.abandon(session_id)
+        self.recovered = [
+            dataclasses.replace(r, decision=Decision.CLOSE) if r.session_id in abandoned else r
+            for r in self.recovered
+        ]
         keep = [resumed.vault.session_id] if resumed is not None else []
         wipe_stale(self.session_root, keep=keep)
         if resumed is None:

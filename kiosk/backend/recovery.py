@@ -19,7 +19,7 @@ sensor whether the citizen is still in the booth:
   delivered (the case stays on the hub, where the citizen can follow it from the phone);
   a ``session_ended`` event with reason ``booth_restart`` tells the hub; the booth's
   copy of the session's data is wiped (by the injected ``wipe`` callable, e.g.
-  ``kiosk.privacy.vault.wipe_stale``).
+  ``kiosk.privacy.vault.wipe_session``).
 
 Closing is itself durable: the note goes to ``closing`` first and to ``closed`` only
 once the hub has acknowledged ``session_ended``, so a booth that restarts again before
