@@ -12,13 +12,12 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from sqlalchemy import select
 
-from kiosk.hub import api_ops, queueing
+from kiosk.hub import api_ops, interruptions, queueing
 from kiosk.hub.auth import Principal
 from kiosk.hub.casework import audit, record
 from kiosk.hub.deps import resolve_token
 from kiosk.hub.errors import ApiError
 from kiosk.hub.models import Booth, Case, LockerDeposit, utcnow
-from kiosk.hub.notify import Message
 from kiosk.hub.protocol import BOOTH_EVENTS, PRESENCE
 from kiosk.hub.state import HubState
 from kiosk.hub.switchboard import SWEEP_SLICES, Link, LinkClosed
@@ -27,13 +26,6 @@ log = logging.getLogger(__name__)
 router = APIRouter()
 
 SEEN_EVENTS = 512  # event ids remembered per booth, so a resent event is not done twice
-# ``session_ended``'s reason when a restarted booth closed an interrupted session
-# (kiosk.backend.recovery.BOOTH_RESTART; the hub does not import booth packages).
-BOOTH_RESTART = "booth_restart"
-CONTINUE_ON_THE_PHONE = (
-    "晓屋刚刚重新启动，本次办理已安全结束，您的材料和办理进度都已保存在办件中。"
-    "请在本页查看进度、领取证明并评价；如需补充材料，可预约后再来晓屋。"
-)
 
 
 def _token(ws: WebSocket) -> str:
@@ -248,8 +240,8 @@ async def _handle_booth_event(
         await queueing.cancel_booth_entries(hub, booth.id)
         for call_id in board.calls_of(booth.peer):
             await queueing.leave(hub, booth, call_id, end=True)
-        if data.get("reason") == BOOTH_RESTART:
-            await _continue_on_the_phone(hub, booth, data)
+        if data.get("reason") == interruptions.BOOTH_RESTART:  # closed safely at a restart
+            await interruptions.tell_citizens(hub, booth.id, str(data.get("session_id")), data)
     if name in ("health", "device_fault"):  # fleet operations: health history, work orders
         await api_ops.on_booth_event(hub, booth.id, name, data)
     if case_id and name in ("door_opened", "session_started", "session_ended", "device_fault"):
@@ -262,34 +254,6 @@ async def _handle_booth_event(
             except_peer=booth.peer,
         )
     return None
-
-
-async def _continue_on_the_phone(hub: HubState, booth: Principal, data: dict[str, Any]) -> None:
-    """The booth restarted in the middle of her session and closed it: tell each citizen
-    whose case is still open that it is kept, and how to go on (the citizen page)."""
-    case_ids = data.get("case_ids")
-    if not isinstance(case_ids, list):
-        case_ids = [data.get("case_id")]
-
-    def citizens() -> list[tuple[str, str]]:
-        with hub.sessions() as db:
-            cases = [db.get(Case, c) for c in case_ids if isinstance(c, str)]
-            return [
-                (case.citizen_ref, case.citizen_phone)
-                for case in cases
-                if case is not None and case.booth_id == booth.id and case.status == "open"
-            ]
-
-    for ref, phone in await asyncio.to_thread(citizens):
-        await hub.notifier.notify(
-            Message(
-                citizen_ref=ref,
-                kind="case_updated",
-                phone=phone,
-                text=CONTINUE_ON_THE_PHONE,
-                link=f"{hub.settings.public_url}/m/",
-            )
-        )
 
 
 def _booth_owns_case(hub: HubState, booth_id: str, case_id: str) -> bool:

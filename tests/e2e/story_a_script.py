@@ -289,7 +289,7 @@ class StoryA:
         the item and each clerk there (好差评)."""
         phone = self.phone
         await phone.goto(self.hub.url + "/m")
-        await phone.wait_for_selector("#inbox li:has-text('重新启动')", timeout=WAIT_MS)
+        await phone.wait_for_selector("#inbox li:has-text('设备重启')", timeout=WAIT_MS)
         await phone.screenshot(path=str(self.shots / "phone-continue.png"), full_page=True)
         rating = "#cases .case .rating"
         await phone.wait_for_selector(f"{rating} button.rate", timeout=WAIT_MS)

@@ -99,6 +99,13 @@ async def test_booth_app_calls_the_real_console(tmp_path: Path, qapp: Any) -> No
             # the console decodes both booth videos and the booth's audio
             await wait_console_media(page, "booth:b1", videos=2)
 
+            # the clerk would bring a form up, but no service item runs: the booth says so
+            await page.click("#show-form")
+            await page.wait_for_function(
+                "document.querySelector('#push-status').textContent.includes('没有正在办理的事项')"
+            )
+            assert ui.bridge.screen == "call"
+
             # the call screen names the clerk and the department; privacy indicators show
             general = catalog.department("general").name.get(ui.bridge.language)
             assert "gen 同志" in tile.caption and general in tile.caption, tile.caption

@@ -7,8 +7,8 @@
   the citizen whose session it then closed rates on her phone: the deposit completes the
   case's locker step, and her ratings (the item and every clerk who served) its rating
   step, whoever would otherwise have reported them.
-- A restarted booth closes the interrupted session (``session_ended``, reason
-  ``booth_restart``): her phone's inbox tells her the case is kept and how to go on.
+
+Telling her phone after a booth restart is tests/hub/test_interruptions.py's.
 """
 
 from __future__ import annotations
@@ -79,23 +79,3 @@ def test_a_deposit_completes_the_locker_step_and_her_ratings_the_rating_step(hub
         clerks = [{"target": "clerk", "clerk_id": c["id"], "level": 4} for c in served]
         assert hub.post(citizen, f"{path}/ratings", {"ratings": clerks}).status_code == 201
         assert step(hub.get(booth, path).json(), "rating")["status"] == "done"
-
-
-def test_a_session_closed_by_a_booth_restart_tells_her_how_to_go_on(hub: Hub) -> None:
-    booth_token, booth = booth_online(hub, "b1")
-    case = open_case(hub, booth_token)
-    inbox = "/api/v1/citizen/overview"
-    before = hub.get(case["citizen_token"], inbox).json()["inbox"]
-    for n, reason in enumerate(("finished", "booth_restart")):
-        booth.send(
-            {
-                "type": "event",
-                "id": f"end-{n}",
-                "name": "session_ended",
-                "data": {"session_id": "s1", "reason": reason, "case_ids": [case["id"]]},
-            }
-        )
-        assert booth.wait_for(typed("ack", id=f"end-{n}"))["ok"]
-    after = hub.get(case["citizen_token"], inbox).json()["inbox"]
-    new = [n for n in after if n not in before]
-    assert len(new) == 1 and "重新启动" in new[0]["text"] and new[0]["link"].endswith("/m/")

@@ -122,3 +122,34 @@ def test_a_booth_cannot_decide_a_clerks_review(hub: Hub) -> None:
     review = position(case, "review")
     r = hub.post(booth, f"/api/v1/cases/{case['id']}/steps/{review}/complete")
     assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
+
+
+def test_a_referred_review_is_refused_with_a_reason_the_citizen_is_told(hub: Hub) -> None:
+    booth = hub.booth("b1")
+    case = submitted_case(hub, booth, amount="1300000")
+    review = position(case, "review")
+    hub.post(booth, f"/api/v1/cases/{case['id']}/steps/{review}/complete")
+    inbox = hub.get(case["citizen_token"], "/api/v1/citizen/overview").json()["inbox"]
+    assert [n["kind"] for n in inbox] == ["review_referred"]  # his phone hears of it
+    hpf = hub.clerk("hpf1", "hpf")
+    (item,) = hub.get(hpf, "/api/v1/reviews").json()["reviews"]
+    assert item["service_name"]["zh_CN"] == "购房提取住房公积金"
+    assert item["reason_subjects"]["amount"]["en"]  # the field's name, for the console
+    tax = hub.clerk("tax1", "tax")
+    path = f"/api/v1/cases/{case['id']}/steps/{review}/refuse"
+    assert hub.post(tax, path, {"reason": "x"}).status_code in (403, 404)
+    assert hub.post(booth, path, {"reason": "x"}).status_code == 403
+    assert hub.post(hpf, path, {"reason": "  "}).status_code == 422
+    assert (
+        hub.post(hpf, f"/api/v1/cases/{case['id']}/steps/0/refuse", {"reason": "x"}).status_code
+        == 409
+    )
+    r = hub.post(hpf, path, {"reason": "提取金额超过购房总价"})
+    assert r.status_code == 200, r.text
+    refused = r.json()
+    assert refused["status"] == "rejected"
+    assert {s["kind"]: s["status"] for s in refused["steps"]}["review"] == "rejected"
+    assert hub.post(hpf, path, {"reason": "again"}).status_code == 409
+    assert hub.get(hpf, "/api/v1/reviews").json()["reviews"] == []
+    inbox = hub.get(case["citizen_token"], "/api/v1/citizen/overview").json()["inbox"]
+    assert inbox[0]["kind"] == "review_refused" and "提取金额超过购房总价" in inbox[0]["text"]
