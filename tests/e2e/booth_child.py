@@ -44,28 +44,17 @@ def say(*words: object) -> None:
 
 
 def build(state: Path, hub_url: str, token: str, locker_port: str) -> tuple[Any, Any]:
-    from kiosk.booth import Booth
-    from kiosk.config import load_config
-    from kiosk.demo import demo_config
-    from kiosk.ui.booth_ui import BoothUi
+    from tests.e2e.harness import child_booth
 
-    config = demo_config(load_config(environ={}), hub_url, token, state)
-    devices = dataclasses.replace(
-        config.devices,
-        locker=dataclasses.replace(config.devices.locker, port=locker_port),
-        locker_poll_s=0.05,
-    )
-    config = dataclasses.replace(
-        config,
-        booth=dataclasses.replace(
-            config.booth, session_dir=str(state / "sessions"), fullscreen=False
-        ),
-        hub=dataclasses.replace(config.hub, reconnect_min_s=0.2, reconnect_max_s=1.0),
-        devices=devices,
-    )
-    booth = Booth(config)
-    ui = BoothUi(config.booth, booth.collaborators())
-    return booth, ui
+    def on_the_test_locker(config: Any) -> Any:
+        devices = dataclasses.replace(
+            config.devices,
+            locker=dataclasses.replace(config.devices.locker, port=locker_port),
+            locker_poll_s=0.05,
+        )
+        return dataclasses.replace(config, devices=devices)
+
+    return child_booth(state, hub_url, token, on_the_test_locker)
 
 
 async def deposit(booth: Any, ui: Any) -> None:

@@ -8,15 +8,19 @@ import asyncio
 import dataclasses
 import os
 import shutil
+import subprocess
 import sys
+import threading
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from kiosk.config import Config, load_config
 from kiosk.demo import demo_config
 
 TIMEOUT_S = 60  # per wait; OCR of a document takes seconds on a busy machine
+ROOT = Path(__file__).resolve().parents[2]  # the repository: where child processes run
+T = TypeVar("T")
 
 
 def story_config(hub: Any, tmp_path: Path, booth_id: str | None = None) -> Config:
@@ -90,6 +94,78 @@ async def poll(
             shown = f"; seen {seen()}" if seen is not None else ""
             raise AssertionError(f"timed out after {within} s waiting for {what}{shown}")
         await asyncio.sleep(0.05)
+
+
+def child_env() -> dict[str, str]:
+    """The environment of a booth child process: headless Qt, this repository importable,
+    no XIAOWU_* settings of the test's own environment, one OCR thread."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XIAOWU_")}
+    env.update(QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT), OMP_THREAD_LIMIT="1")
+    return env
+
+
+def run_child(module: str, *args: str, timeout: float) -> tuple[int, list[str]]:
+    """Run ``python -m module ARGS`` (a booth process) to its end: its exit code and the
+    lines it printed; fails if it printed a traceback."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", module, *args],
+        cwd=ROOT,
+        env=child_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert "Traceback" not in err, err[-3000:]
+    return proc.returncode, out.splitlines()
+
+
+def child_booth(
+    state: Path, hub_url: str, token: str, adjust: Callable[[Config], Config]
+) -> tuple[Any, Any]:
+    """A child process's booth as ``kiosk run`` builds it (``kiosk.booth.Booth``, its UI
+    offscreen): registered at ``hub_url``, its state under ``state``, reconnecting fast,
+    with ``adjust`` applied to its configuration (e.g. a device on the test's pty)."""
+    from kiosk.booth import Booth
+    from kiosk.ui.booth_ui import BoothUi
+
+    config = adjust(fast_reconnect(booth_config(load_config(environ={}), hub_url, token, state)))
+    booth = Booth(config)
+    return booth, BoothUi(config.booth, booth.collaborators())
+
+
+class ThreadRig:
+    """A device emulator on a pty, served by an event loop in a thread of the test's process:
+    the device outlives a booth process the test kills, as a real one would."""
+
+    def __init__(self, model: Any, name: str) -> None:
+        from kiosk.devices.pty_emulator import PtyEmulator
+
+        self.model = model
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name=name, daemon=True)
+        self.thread.start()
+        self.emulator = PtyEmulator(model)
+        self.port = asyncio.run_coroutine_threadsafe(self.emulator.start(), self.loop).result(30)
+
+    def call(self, what: Callable[[], T]) -> T:
+        """``what()`` on the emulator's loop (the model is not thread-safe)."""
+
+        async def run() -> T:
+            return what()
+
+        return asyncio.run_coroutine_threadsafe(run(), self.loop).result(10)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.emulator.close)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()
 
 
 def run_headless(main: Callable[[], Coroutine[Any, Any, int]]) -> int:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -24,9 +23,16 @@ from typing import Any
 from kiosk.config import Config
 from kiosk.demo import DemoBooth
 from tests.e2e import harness
-from tests.e2e.harness import TIMEOUT_S, Shots, capture_state, poll, recorded, until
-
-ROOT = Path(__file__).resolve().parents[2]  # the repository: where the child runs from
+from tests.e2e.harness import (
+    ROOT,
+    TIMEOUT_S,
+    Shots,
+    capture_state,
+    child_env,
+    poll,
+    recorded,
+    until,
+)
 
 
 class StoryBooth:
@@ -299,16 +305,13 @@ class RemoteBooth:
     async def spawn(cls, log: int, *args: str) -> RemoteBooth:
         """Start ``python -m tests.e2e.story_child ARGS`` and wait until its booth is up;
         its stderr (its log) goes to the file descriptor ``log``."""
-        root = ROOT
-        env = {k: v for k, v in os.environ.items() if not k.startswith("XIAOWU_")}
-        env.update(QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(root))
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             "tests.e2e.story_child",
             *args,
-            cwd=root,
-            env=env,
+            cwd=ROOT,
+            env=child_env(),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=log,

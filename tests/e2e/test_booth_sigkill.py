@@ -29,12 +29,8 @@ locker never gives that slot to anyone else, and the booth keeps none of her dat
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -45,40 +41,27 @@ from sqlalchemy import select
 from kiosk.config import DevicesConfig
 from kiosk.devices.locker.emulator import LockerModel
 from kiosk.devices.locker.profiles import resolve_profile
-from kiosk.devices.pty_emulator import PtyEmulator
 from kiosk.hub.models import CaseEvent, IdempotentResponse, LockerDeposit
 from tests.call.browser import chromium
+from tests.e2e.harness import ThreadRig, run_child
 from tests.e2e.story_a_script import CITIZEN, ID_NUMBER, StoryA, case_summary, keys_stored_twice
 from tests.e2e.story_booth import RemoteBooth, left_on_disk
 
-ROOT = Path(__file__).resolve().parents[2]
 WAIT_S = 180.0  # a whole booth process start on a busy machine
 
 
-class LockerRig:
+class LockerRig(ThreadRig):
     """The emulated lock board on a pty, served by a loop in a thread of this process."""
 
     def __init__(self) -> None:
         devices = DevicesConfig()
-        self.model = LockerModel(resolve_profile(devices.locker.profile or "kerong-cu16"))
+        super().__init__(
+            LockerModel(resolve_profile(devices.locker.profile or "kerong-cu16")), "locker"
+        )
         self.model.auto_close_s = 2.0  # she posts the envelope and shuts the door
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="locker", daemon=True)
-        self.thread.start()
-        self.emulator = PtyEmulator(self.model)
-        self.port = asyncio.run_coroutine_threadsafe(self.emulator.start(), self.loop).result(30)
 
     def unlocks(self) -> list[int]:
-        async def read() -> list[int]:
-            return list(self.model.unlocks)
-
-        return asyncio.run_coroutine_threadsafe(read(), self.loop).result(10)
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.emulator.close)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
-        self.loop.close()
+        return self.call(lambda: list(self.model.unlocks))
 
 
 @pytest.fixture
@@ -90,25 +73,9 @@ def locker() -> Iterator[LockerRig]:
 
 def run_booth(state: Path, hub: Any, token: str, port: str, phase: str) -> tuple[int, list[str]]:
     """One booth process to its end; its exit code and the lines it printed."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XIAOWU_")}
-    env.update(QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.e2e.booth_child", str(state), hub.url, token, port, phase],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    return run_child(
+        "tests.e2e.booth_child", str(state), hub.url, token, port, phase, timeout=WAIT_S
     )
-    try:
-        out, err = proc.communicate(timeout=WAIT_S)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    lines = out.splitlines()
-    assert "Traceback" not in err, err[-3000:]
-    return proc.returncode, lines
 
 
 def said(lines: list[str], word: str) -> list[str]:
