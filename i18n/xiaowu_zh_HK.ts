@@ -1049,7 +1049,7 @@
     <message>
         <location filename="../kiosk/ui/screens/assistant.py" line="1" />
         <source>数字业务员</source>
-        <translation>數字業務員</translation>
+        <translation>數碼業務員</translation>
     </message>
     <message>
         <location filename="../kiosk/ui/screens/assistant.py" line="1" />

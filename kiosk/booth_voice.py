@@ -136,7 +136,7 @@ class BoothVoice:
         """Connect to the booth's UI (on the UI thread); the model loads in the background."""
         self.bridge = b = ui.bridge
         if self.tts is None and self.speech.speak:
-            tts = TextToSpeech()
+            tts = TextToSpeech(mandarin_voice=self.speech.voice)
             self.tts = tts if tts.available else None
         if self.output is None:
             self.output = self._default_output()

@@ -130,7 +130,9 @@ class SpeechConfig:
     model_dir: str = ""  # empty: the installed default model, if any
     models_dir: str = ""  # where `kiosk models install` puts models; empty: <data_dir>/models
     default_model: str = "vosk-model-small-cn-0.22"  # used when model_dir is empty
-    voice: str = "cmn"
+    # The espeak-ng voice for Mandarin; empty: cmn-latn-pinyin (1.51's "cmn" reads Chinese
+    # as pinyin spoken in English). Cantonese is "yue", English "en".
+    voice: str = ""
     enabled: bool = True
     # The microphone button: "tap" (one utterance per tap), "hold" (push to talk),
     # "always" (listening while the digital clerk's screen is shown) or "off".
