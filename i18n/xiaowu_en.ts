@@ -1087,4 +1087,12 @@
         <translation>Listening…</translation>
     </message>
 </context>
+<context>
+    <name>Recovery</name>
+    <message>
+        <location filename="../kiosk/ui/texts.py" line="16" />
+        <source>我们回来了，从您刚才办理的地方继续。</source>
+        <translation>We're back: let's continue where you were.</translation>
+    </message>
+</context>
 </TS>

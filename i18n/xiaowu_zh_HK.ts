@@ -1087,4 +1087,12 @@
         <translation>正在聽…</translation>
     </message>
 </context>
+<context>
+    <name>Recovery</name>
+    <message>
+        <location filename="../kiosk/ui/texts.py" line="16" />
+        <source>我们回来了，从您刚才办理的地方继续。</source>
+        <translation>我們回來了，從您剛才辦理的地方繼續。</translation>
+    </message>
+</context>
 </TS>

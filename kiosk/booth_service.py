@@ -61,6 +61,7 @@ from typing import Any, Protocol
 import cv2
 import numpy as np
 
+from kiosk.booth_resume import SAVE_POINT, SavePoint, reading_from_json, reading_to_json
 from kiosk.core.catalog import Catalog, Service
 from kiosk.core.clock import Clock
 from kiosk.core.errors import CaptureRejected
@@ -433,7 +434,7 @@ class ServiceHub:
         self._session_id = session_id
         self._on_submitted = on_submitted
         self._call_clerk = call_clerk
-        self._sent: set[str] = set()  # image refs already sent as materials
+        self.sent: set[str] = set()  # image refs already sent as materials
         self._calling: asyncio.Future[None] | None = None
 
     async def call_clerk(self, department: str) -> None:
@@ -459,9 +460,9 @@ class ServiceHub:
 
         values = dict(command.values)
         for code, image_ref in command.materials:
-            if image_ref in self._sent:  # a later department's review: on the hub already
+            if image_ref in self.sent:  # a later department's review: on the hub already
                 continue
-            self._sent.add(image_ref)
+            self.sent.add(image_ref)
             body: dict[str, Any] = {
                 "code": code,
                 "image_base64": base64.b64encode(self._vault.get(image_ref)).decode(),
@@ -543,24 +544,40 @@ class ServiceRunner:
     """One catalog service run for the citizen in the booth, from start to FinishCase."""
 
     def __init__(
-        self, parts: ServiceParts, ui: Any, code: str, *, adopted: AdoptedCase | None = None
+        self,
+        parts: ServiceParts,
+        ui: Any,
+        code: str,
+        *,
+        adopted: AdoptedCase | None = None,
+        resume: SavePoint | None = None,
     ) -> None:
+        """``resume``: the item's save point after a restart (kiosk.booth_resume): the same
+        case, at the step it was in; nothing already sent is sent again."""
         from kiosk.backend.hub_port import BoothHub
         from kiosk.booth_locker import BoothLocker
         from kiosk.speech.dialogue_port import ClerkDialogue
 
         self.parts = parts
+        self.resumed = resume
+        if resume is not None and resume.adopted and adopted is None:
+            adopted = AdoptedCase(**resume.adopted)
         self.adopted = adopted
         self.ui = ui
         self.bridge = ui.bridge
         self.service = parts.catalog.service(code)
-        self.case_id = uuid.uuid4().hex
+        self.case_id = resume.case_id if resume is not None else uuid.uuid4().hex
         self.session_id = str(getattr(ui.session, "session_id", "") or self.case_id)
         self.vault: Vault = ui.session
-        self.workflow = Workflow(self.service, self.case_id, today=parts.clock.now().date())
+        today = parts.clock.now().date()
+        self.workflow = (
+            Workflow.restore(self.service, resume.snapshot, today=today)
+            if resume is not None
+            else Workflow(self.service, self.case_id, today=today)
+        )
         self.link = CitizenLink()
         self.link_task: asyncio.Future[None] | None = None  # learning the citizen page's link
-        self._reported: set[int] = set()
+        self._reported: set[int] = set(resume.reported) if resume is not None else set()
         self._decision: Any = None  # kiosk.backend.review_decision.DecisionWait
         self.decision_task: asyncio.Future[None] | None = None
         self._connections: list[tuple[Any, Callable[..., None]]] = []
@@ -620,7 +637,15 @@ class ServiceRunner:
                 dialogue=self.dialogue,
                 locker=self.locker,
             ),
+            resumed=resume is not None,
+            checkpoint=self._checkpoint,
         )
+        self._welcome_back = resume is not None  # said once her step is on screen again
+        if resume is not None:
+            self.hub.sent.update(resume.sent)
+            self.ocr.readings.update(
+                {ref: reading_from_json(doc) for ref, doc in resume.readings.items()}
+            )
 
     @property
     def hub_case_id(self) -> str | None:
@@ -641,7 +666,15 @@ class ServiceRunner:
         """Open the case on the hub (through the outbox), or adopt the appointment's, and
         run the item; its outcome."""
         link: asyncio.Future[None]
-        if self.adopted is not None:
+        opening = self._opening()
+        if self.resumed is not None and self.adopted is None and opening is None:
+            # A walk-in's case opened before the restart: its id is in the outbox already.
+            self.link = CitizenLink(self.hub_case_id or "")
+            link = asyncio.get_running_loop().create_future()
+            link.set_result(None)
+        elif self.resumed is not None and self.adopted is None and opening is not None:
+            link = asyncio.ensure_future(self._learn_link(opening))  # still to be sent
+        elif self.adopted is not None:
             adopted = self.adopted
             self.booth_hub.adopt_case(self.case_id, adopted.hub_case_id, adopted.citizen_token)
             self.link = CitizenLink(adopted.hub_case_id, adopted.citizen_token)
@@ -649,12 +682,9 @@ class ServiceRunner:
             link.set_result(None)
         else:
             self.booth_hub.open_case(self.case_id, self.service.code)
-            opening = next(
-                e
-                for e in self.parts.outbox.entries(session_id=self.session_id)
-                if e.opens_case and e.case_id == self.case_id
-            )
-            link = asyncio.ensure_future(self._learn_link(opening.idempotency_key))
+            key = self._opening()
+            assert key is not None  # just saved
+            link = asyncio.ensure_future(self._learn_link(key))
         self._connect()
         try:
             outcome = await self.runner.run()
@@ -663,6 +693,7 @@ class ServiceRunner:
         for event in self.runner.unhandled():  # a decision or receipt that came too late
             self.workflow.handle(event)
         self._sync_steps()
+        self._save()  # the steps just reported: not again if the booth restarts now
         log.info("service %s ended at the booth: %s", self.service.code, outcome)
         if outcome == "cancelled":
             link.cancel()
@@ -674,6 +705,45 @@ class ServiceRunner:
                 # Still undecided: the done screen follows the decision until he leaves.
                 self.bridge.session_changed.connect(self._session_over)
         return outcome
+
+    def _opening(self) -> str | None:
+        """The idempotency key of the pending write that opens this item's case, if any."""
+        for entry in self.parts.outbox.entries(session_id=self.session_id):
+            if entry.opens_case and entry.case_id == self.case_id:
+                return str(entry.idempotency_key)
+        return None
+
+    def _checkpoint(self) -> None:
+        if self._welcome_back:
+            self._welcome_back = False
+            show_resumed = getattr(self.ui, "show_resumed", None)
+            if show_resumed is not None:
+                show_resumed()
+        self._save()
+
+    def _save(self) -> None:
+        """The runner's checkpoint: the save point into a durable vault (a booth that can
+        resume sessions); nothing is kept otherwise."""
+        if not getattr(self.vault, "durable", False):
+            return
+        adopted = self.adopted
+        point = SavePoint(
+            service=self.service.code,
+            case_id=self.case_id,
+            snapshot=self.workflow.snapshot(),
+            reported=tuple(sorted(self._reported)),
+            sent=tuple(sorted(self.hub.sent)),
+            readings={ref: reading_to_json(r) for ref, r in self.ocr.readings.items()},
+            adopted=None
+            if adopted is None
+            else {
+                "hub_case_id": adopted.hub_case_id,
+                "service": adopted.service,
+                "citizen_token": adopted.citizen_token,
+            },
+            language=str(self.bridge.language),
+        )
+        self.vault.put(SAVE_POINT, point.to_bytes())
 
     async def _learn_link(self, key: str) -> None:
         response = await self.parts.outbox.delivered(key)

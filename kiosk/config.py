@@ -107,6 +107,13 @@ class DevicesConfig:
     door_address: int = 1  # Modbus address of the relay board
     door_coil: int = 0  # relay channel wired to the strike
     door_mode: Literal["flash", "on-off"] = "flash"  # flash: the board switches itself off
+    # Presence sensors on the door relay board's discrete inputs (Modbus function 02),
+    # counted from 0; -1: not wired. Without an occupancy input a booth restarted mid-session
+    # cannot see the citizen and closes her session safely (kiosk.devices.door.presence).
+    door_contact_input: int = -1
+    door_contact_closed_level: int = 1  # the input's level (0/1) while the door is shut
+    occupancy_input: int = -1
+    occupancy_level: int = 1  # the input's level (0/1) while someone is in the booth
     idcard: SerialDeviceConfig = SerialDeviceConfig()
     scanner: SerialDeviceConfig = SerialDeviceConfig()
     scanner_wedge_max_gap_s: float = 0.03  # keyboard wedge: slower keys are a person typing

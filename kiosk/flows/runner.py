@@ -71,10 +71,20 @@ class Ports:
 class WorkflowRunner:
     """Runs one workflow to its ``FinishCase``."""
 
-    def __init__(self, workflow: Workflow, ports: Ports, *, resumed: bool = False) -> None:
+    def __init__(
+        self,
+        workflow: Workflow,
+        ports: Ports,
+        *,
+        resumed: bool = False,
+        checkpoint: Callable[[], None] = lambda: None,
+    ) -> None:
         """``resumed``: the workflow was restored from a snapshot after a restart; the
-        runner re-issues what the current step needs instead of starting anew."""
+        runner re-issues what the current step needs instead of starting anew.
+        ``checkpoint()`` is called once each event's commands have run (the writes they
+        make are in the outbox): the moment to save the workflow's snapshot."""
         self.workflow = workflow
+        self._checkpoint = checkpoint
         self._ports = ports
         self._events: asyncio.Queue[Event] = asyncio.Queue()
         self._tasks: dict[str, asyncio.Task[None]] = {}
@@ -101,10 +111,12 @@ class WorkflowRunner:
             if self._resumed:
                 for command in self.workflow.resume():
                     await self._execute(command)
+                self._checkpoint()
             while self._outcome is None:
                 event = await self._events.get()
                 for command in self.workflow.handle(event):
                     await self._execute(command)
+                self._checkpoint()
         finally:
             for task in self._tasks.values():
                 task.cancel()

@@ -1,8 +1,9 @@
 """``kiosk screenshots OUTDIR``: every screen in zh_CN, en, zh_HK and elderly mode, as PNG.
 
 Files are named ``<screen>-<lang>[-elderly].png`` (plus ``idle-…`` for the idle warning
-over the home screen, and the operator's ``operator_pin-…``, ``operator_menu-…`` and
-``cleaning-…`` from :mod:`kiosk.ui.lockdown`). Screens that other parts of the booth fill
+over the home screen, the operator's ``operator_pin-…``, ``operator_menu-…`` and
+``cleaning-…`` from :mod:`kiosk.ui.lockdown`, and ``resumed-…``: the confirm screen of a
+session the booth resumed after a restart). Screens that other parts of the booth fill
 at run time (call, capture, confirm, locker, rating, done) are shown with sample content.
 Rendering is offscreen; nothing is shown on a display.
 """
@@ -261,6 +262,7 @@ ASSISTANT_SAMPLE = {
 # where the digital clerk or a clerk is speaking
 CAPTIONED_SCREENS = ("call", "call_in_call", "capture")
 LOCKDOWN_SHOTS = ("operator_pin", "operator_menu", "cleaning")  # the operator's layer
+RESUMED_SHOTS = ("resumed",)  # the confirm screen after a restart, "we're back" under it
 
 
 def _show_lockdown_sample(ui: Any, name: str) -> None:
@@ -309,7 +311,14 @@ def render_screens(
     from kiosk.ui.bridge import SCREENS
 
     outdir.mkdir(parents=True, exist_ok=True)
-    wanted = screens or (*SCREENS, "idle", *CALL_STATES, *DONE_STATES, *LOCKDOWN_SHOTS)
+    wanted = screens or (
+        *SCREENS,
+        "idle",
+        *CALL_STATES,
+        *DONE_STATES,
+        *LOCKDOWN_SHOTS,
+        *RESUMED_SHOTS,
+    )
     calls = call_samples(ui.bridge.catalog)
     written: list[Path] = []
     app = QApplication.instance()
@@ -330,6 +339,8 @@ def render_screens(
                     ui.bridge.show_done(done_samples(ui.bridge.catalog)[name])
                 elif name in LOCKDOWN_SHOTS:
                     _show_lockdown_sample(ui, name)
+                elif name in RESUMED_SHOTS:
+                    ui.bridge.show_screen("confirm")
                 else:
                     ui.bridge.show_screen(name)
                 if name == "assistant":
@@ -341,6 +352,10 @@ def render_screens(
                     spoken = ui.window.screens["done"].message  # its outcome, announced
                 if name == "assistant":
                     spoken = ASSISTANT_SAMPLE[lang][0][-1][1]
+                if name in RESUMED_SHOTS:
+                    from kiosk.ui.texts import resumed_caption
+
+                    spoken = resumed_caption()
                 ui.bridge.show_caption(spoken)
                 app.processEvents()
                 path = outdir / f"{name}{suffix}.png"

@@ -207,6 +207,7 @@ function render() {
   inbox.innerHTML = "";
   for (const n of overview.inbox) {
     const li = document.createElement("li");
+    li.className = n.kind;  // a session interrupted by a booth restart stands out
     li.textContent = `${districtTime(n.at)} ${n.text}`;
     inbox.append(li);
   }
