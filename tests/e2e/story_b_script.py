@@ -230,8 +230,6 @@ async def walk_in_withdrawal(
         # -- submitted: the fund centre's rules decide while he waits a moment -------------
         await until(bridge.done_shown, lambda: "checking" in waits, "the rules to decide")
         assert waits["checking"]  # he waits: no way out of the item while it is decided
-        if bridge.screen == "done":  # the rules may have decided already
-            await shots("review-checking")
         await faults.while_uploading(booth, ui)
 
         # -- decided; he rates the service --------------------------------------------------
