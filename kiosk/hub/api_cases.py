@@ -741,6 +741,60 @@ async def refuse_step(
     return view
 
 
+@router.post("/cases/{case_id}/steps/{position}/approve")
+async def approve_step(
+    case_id: str, position: Annotated[int, Path(ge=0, le=1000)], hub: Hub, who: ClerkCaller
+) -> dict[str, Any]:
+    """A department's clerk approves its review step: the step done, and the department's
+    certificate steps that follow issued and done, in one transaction (as the rules do
+    for a self-service review). A second approval is a 409: nothing is issued twice."""
+    with hub.db() as db:
+        case = _load_case(hub, db, case_id, who)
+        step = db.scalar(
+            select(CaseStep)
+            .where(CaseStep.case_id == case_id, CaseStep.position == position)
+            .with_for_update()  # two clerks approving at once: the second waits, then sees it
+        )
+        if step is None:
+            raise not_found("step")
+        if step.kind != "review":
+            raise ApiError(409, "not_a_review", "only a review step is approved")
+        if not may_act(db, who, case, step.department):
+            raise ApiError(403, "other_department", "this step belongs to another department")
+        if step.status in ("done", "rejected") or case.status != "open":
+            raise ApiError(409, "already_decided", "this review was decided already")
+        clerk = db.get(Clerk, who.id)
+        issued = await rules_review.approve(
+            hub,
+            db,
+            case,
+            step,
+            by=who.id,
+            issuer_name=clerk.display_name if clerk else who.id,
+            actor=who.peer,
+        )
+        record(db, case_id, who, "step_done", position=position, kind=step.kind)
+        notify = case_done(hub, case) if settle(db, case, who) else None
+        booth = case.booth_id
+        done = {
+            "kind": "step_done",
+            "case_id": case_id,
+            "position": position,
+            "step_kind": step.kind,
+            "department": step.department,
+            "clerk": who.id,
+        }
+        view = case_view(db, case, hub.catalog.catalog, who, hub.settings.public_url)
+    for certificate in issued:
+        await announce(hub, certificate)
+    if notify:
+        await hub.notifier.notify(notify)
+    if booth:  # the booth's item, if it still runs, moves on
+        await _push_to_booth(hub, booth, done)
+    await _case_changed(hub, case_id)
+    return view
+
+
 class CertificateIn(BaseModel):
     department: Annotated[str | None, Field(max_length=64)] = None
     title: Annotated[str | None, Field(min_length=1, max_length=100)] = None
