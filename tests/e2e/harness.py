@@ -5,13 +5,14 @@ window, and clerks in the console."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import os
 import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -190,6 +191,27 @@ async def start_booth(booth: Any, ui: Any) -> None:
     ui.show()
     await booth.start(ui)
     await asyncio.wait_for(booth.channel.wait_for(ConnectionState.ONLINE), 30)
+
+
+@contextlib.asynccontextmanager
+async def demo_booth(config: Config, qapp: Any) -> AsyncIterator[tuple[Any, Any]]:
+    """The demo booth (``kiosk.demo.DemoBooth`` and its ``BoothUi``) on screen with
+    ``config``, online with its hub; closed and stopped afterwards. Yields ``(booth, ui)``.
+
+    Not an async fixture: between a fixture's set-up and the test, qasync runs pending
+    callbacks with no running loop, which the booth's tasks cannot take."""
+    from kiosk.demo import DemoBooth
+    from kiosk.ui.booth_ui import BoothUi
+
+    qapp.setQuitOnLastWindowClosed(False)  # closing the window must not stop the test's loop
+    booth = DemoBooth(config)
+    ui = BoothUi(config.booth, booth.collaborators())
+    try:
+        await start_booth(booth, ui)
+        yield booth, ui
+    finally:
+        ui.close()
+        await booth.stop()
 
 
 def click(ui: Any, name: str) -> None:
