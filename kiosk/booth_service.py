@@ -758,21 +758,21 @@ class ServiceRunner:
 
     def done_view(self) -> Any:
         """How the item stands for the done screen (kiosk.ui.viewmodels.DoneView)."""
-        from kiosk.ui.viewmodels import DoneView
+        from kiosk.ui.viewmodels import DoneState, DoneView
 
         outcome = self.workflow.outcome
-        state = {
+        states: dict[str, DoneState] = {
             "done": "done",
             "referred": "referred",
             "pending_decision": "saved",
             "rejected": "rejected",
-        }.get(outcome or "", "awaiting")
+        }
         numbers = list(self.workflow.certificates.values())
         return DoneView(
             self.service.name,
             self.service.certificate,
             outcome == "done",
-            state,  # type: ignore[arg-type]
+            states.get(outcome or "", "awaiting"),
             numbers[-1] if numbers and outcome == "done" else "",
         )
 

@@ -30,7 +30,10 @@ from kiosk.hub.casework import (
     may_act,
     may_see,
     open_case,
+    pending_step,
     record,
+    settle,
+    step_done,
 )
 from kiosk.hub.deps import (
     BoothCaller,
@@ -649,8 +652,7 @@ async def complete_step(
                     link=f"{hub.settings.public_url}/m/",
                 )
         elif not by_rules and step.status != "done":
-            step.status, step.done_by, step.done_at = "done", who.id, utcnow()
-            record(db, case_id, who, "step_done", position=position, kind=step.kind)
+            step_done(db, case_id, step, who)
             if who.kind == "clerk" and case.booth_id:
                 done_by_clerk = {
                     "kind": "step_done",
@@ -661,23 +663,8 @@ async def complete_step(
                     "clerk": who.id,
                     "booth_id": case.booth_id,
                 }
-        if step.status == "done":
-            steps = db.scalars(select(CaseStep).where(CaseStep.case_id == case_id)).all()
-            for department in {s.department for s in steps if s.department}:
-                dept = db.get(CaseDepartment, (case_id, department))
-                if dept is not None:
-                    own = [s for s in steps if s.department == department]
-                    dept.status = "done" if all(s.status == "done" for s in own) else "active"
-            if all(s.status in ("done", "skipped") for s in steps) and case.status == "open":
-                case.status = "done"
-                record(db, case_id, who, "case_done")
-                notify = Message(
-                    citizen_ref=case.citizen_ref,
-                    kind="case_done",
-                    phone=case.citizen_phone,
-                    text="您的事项已办结，请对服务进行评价。",
-                    link=f"{hub.settings.public_url}/m/",
-                )
+        if step.status == "done" and settle(db, case, who):
+            notify = case_done(hub, case)
         view = case_view(db, case, hub.catalog.catalog, who, hub.settings.public_url)
     if decision is not None:
         view["review"] = {"approved": decision.approved, "reasons": list(decision.reasons)}
@@ -750,6 +737,60 @@ async def refuse_step(
     await hub.notifier.notify(notice)
     if booth:  # the booth's item, if it still runs, ends rejected
         await _push_to_booth(hub, booth, push)
+    await _case_changed(hub, case_id)
+    return view
+
+
+@router.post("/cases/{case_id}/steps/{position}/approve")
+async def approve_step(
+    case_id: str, position: Annotated[int, Path(ge=0, le=1000)], hub: Hub, who: ClerkCaller
+) -> dict[str, Any]:
+    """A department's clerk approves its review step: the step done, and the department's
+    certificate steps that follow issued and done, in one transaction (as the rules do
+    for a self-service review). A second approval is a 409: nothing is issued twice."""
+    with hub.db() as db:
+        case = _load_case(hub, db, case_id, who)
+        step = db.scalar(
+            select(CaseStep)
+            .where(CaseStep.case_id == case_id, CaseStep.position == position)
+            .with_for_update()  # two clerks approving at once: the second waits, then sees it
+        )
+        if step is None:
+            raise not_found("step")
+        if step.kind != "review":
+            raise ApiError(409, "not_a_review", "only a review step is approved")
+        if not may_act(db, who, case, step.department):
+            raise ApiError(403, "other_department", "this step belongs to another department")
+        if step.status in ("done", "rejected") or case.status != "open":
+            raise ApiError(409, "already_decided", "this review was decided already")
+        clerk = db.get(Clerk, who.id)
+        issued = await rules_review.approve(
+            hub,
+            db,
+            case,
+            step,
+            by=who.id,
+            issuer_name=clerk.display_name if clerk else who.id,
+            actor=who.peer,
+        )
+        record(db, case_id, who, "step_done", position=position, kind=step.kind)
+        notify = case_done(hub, case) if settle(db, case, who) else None
+        booth = case.booth_id
+        done = {
+            "kind": "step_done",
+            "case_id": case_id,
+            "position": position,
+            "step_kind": step.kind,
+            "department": step.department,
+            "clerk": who.id,
+        }
+        view = case_view(db, case, hub.catalog.catalog, who, hub.settings.public_url)
+    for certificate in issued:
+        await announce(hub, certificate)
+    if notify:
+        await hub.notifier.notify(notify)
+    if booth:  # the booth's item, if it still runs, moves on
+        await _push_to_booth(hub, booth, done)
     await _case_changed(hub, case_id)
     return view
 
@@ -857,6 +898,14 @@ def rate(case_id: str, body: RatingsIn, hub: Hub, who: CitizenCaller) -> dict[st
             raise ApiError(409, "already_rated", "this item or clerk was already rated") from None
         record(db, case_id, who, "rated", count=len(body.ratings))
         ratings = db.scalars(select(Rating).where(Rating.case_id == case_id)).all()
+        # Rated for the item and every clerk who served: her rating step is done, however
+        # she rated (at the booth, or on her phone after the booth closed her session).
+        # The case finishing here sends no "please rate" message: she just did.
+        wanted = {("service", "")} | {("clerk", clerk) for clerk in served}
+        step = pending_step(db, case_id, "rating")
+        if step is not None and wanted <= {(r.target, r.clerk_id) for r in ratings}:
+            step_done(db, case_id, step, who)
+            settle(db, case, who)
         return {
             "case_id": case_id,
             "ratings": [
@@ -875,7 +924,7 @@ class DepositIn(BaseModel):
 @router.post("/cases/{case_id}/locker-deposits", status_code=201)
 def locker_deposit(case_id: str, body: DepositIn, hub: Hub, who: BoothCaller) -> dict[str, Any]:
     with hub.db() as db:
-        _load_case(hub, db, case_id, who)
+        case = _load_case(hub, db, case_id, who)
         d = LockerDeposit(
             case_id=case_id,
             booth_id=who.id,
@@ -894,6 +943,13 @@ def locker_deposit(case_id: str, body: DepositIn, hub: Hub, who: BoothCaller) ->
             door=body.door,
             item_present=body.item_present,
         )
+        # The originals behind a closed door are what the case's locker step asks for: the
+        # step is done with the deposit, even if the booth stopped before it said so.
+        # (A review of the originals always follows, so this never finishes the case.)
+        step = pending_step(db, case_id, "locker")
+        if step is not None and body.door == "closed" and body.item_present:
+            step_done(db, case_id, step, who)
+            settle(db, case, who)
         return {
             "id": d.id,
             "case_id": case_id,
@@ -902,6 +958,17 @@ def locker_deposit(case_id: str, body: DepositIn, hub: Hub, who: BoothCaller) ->
             "item_present": d.item_present,
             "at": iso(d.at),
         }
+
+
+def case_done(hub: HubState, case: Case) -> Message:
+    """The citizen's message that her case is finished."""
+    return Message(
+        citizen_ref=case.citizen_ref,
+        kind="case_done",
+        phone=case.citizen_phone,
+        text="您的事项已办结，请对服务进行评价。",
+        link=f"{hub.settings.public_url}/m/",
+    )
 
 
 async def _push_to_booth(hub: HubState, booth_id: str, data: dict[str, Any]) -> None:

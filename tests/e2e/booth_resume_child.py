@@ -45,30 +45,19 @@ def say(*words: object) -> None:
 
 
 def build(state: Path, hub_url: str, token: str, door_port: str) -> tuple[Any, Any]:
-    from kiosk.booth import Booth
-    from kiosk.config import load_config
-    from kiosk.demo import demo_config
-    from kiosk.ui.booth_ui import BoothUi
+    from tests.e2e.harness import child_booth
 
-    config = demo_config(load_config(environ={}), hub_url, token, state)
-    devices = dataclasses.replace(
-        config.devices,
-        door=dataclasses.replace(config.devices.door, port=door_port),
-        door_contact_input=DOOR_CONTACT,
-        occupancy_input=OCCUPANCY,
-    )
-    config = dataclasses.replace(
-        config,
-        booth=dataclasses.replace(
-            config.booth, session_dir=str(state / "sessions"), fullscreen=False
-        ),
-        hub=dataclasses.replace(config.hub, reconnect_min_s=0.2, reconnect_max_s=1.0),
-        ocr=dataclasses.replace(config.ocr, engine="tesseract", timeout_s=120.0),
-        devices=devices,
-    )
-    booth = Booth(config)
-    ui = BoothUi(config.booth, booth.collaborators())
-    return booth, ui
+    def on_the_test_door(config: Any) -> Any:
+        devices = dataclasses.replace(
+            config.devices,
+            door=dataclasses.replace(config.devices.door, port=door_port),
+            door_contact_input=DOOR_CONTACT,
+            occupancy_input=OCCUPANCY,
+        )
+        ocr = dataclasses.replace(config.ocr, engine="tesseract")
+        return dataclasses.replace(config, devices=devices, ocr=ocr)
+
+    return child_booth(state, hub_url, token, on_the_test_door)
 
 
 def form_values(forms: list[Any]) -> dict[str, str]:
@@ -198,15 +187,7 @@ async def main(state: Path, hub_url: str, token: str, door_port: str, phase: str
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import qasync
-    from PySide6.QtWidgets import QApplication
+    from tests.e2e.harness import run_headless
 
-    app = QApplication(sys.argv[:1])
-    app.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
     state_dir, url, booth_token, port, which = sys.argv[1:6]
-    with loop:
-        code = loop.run_until_complete(main(Path(state_dir), url, booth_token, port, which))
-    sys.exit(code)
+    sys.exit(run_headless(lambda: main(Path(state_dir), url, booth_token, port, which)))

@@ -19,23 +19,25 @@ named by ``STORY_SCREENSHOTS_DIR`` when set, which is how docs/story-b/ was made
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from kiosk.backend.channel import ConnectionState
 from kiosk.config import Config
 from kiosk.demo import DemoBooth
+from tests.e2e import harness
 from tests.e2e.harness import (
     TIMEOUT_S,
     Shots,
     keep_screenshots,
+    recorded,
+    start_booth,
     story_config,
     type_text,
     until,
@@ -96,10 +98,7 @@ async def walk_in_withdrawal(
 
     from kiosk.ui.booth_ui import BoothUi
 
-    config = story_config(hub, tmp_path)
-    # OCR with time to spare on a loaded machine: speed is bench/ocr.py's to measure, and
-    # a timeout would leave a field unread (and make the fault tests' two runs differ).
-    config = dataclasses.replace(config, ocr=dataclasses.replace(config.ocr, timeout_s=120.0))
+    config = story_config(hub, tmp_path)  # OCR with time to spare (harness.booth_config)
     sessions = tmp_path / "sessions"
     if adjust is not None:
         config = adjust(config)
@@ -111,37 +110,22 @@ async def walk_in_withdrawal(
     shots = Shots(ui, tmp_path / "shots")
     clerk_turns: list[str] = []
     bridge.assistant_turn.connect(lambda who, text: who == "clerk" and clerk_turns.append(text))
-    captures: list[Any] = []
-    bridge.capture_changed.connect(captures.append)
-    forms: list[Any] = []
-    bridge.form_shown.connect(forms.append)
-    done_views: list[Any] = []
-    bridge.done_shown.connect(done_views.append)
+    captures = recorded(bridge.capture_changed)
+    forms = recorded(bridge.form_shown)
+    done_views = recorded(bridge.done_shown)
     finish = ui.window.findChild(QPushButton, "FinishButton")
     waits: dict[str, bool] = {}  # done screen state -> its finish button hidden then
     bridge.done_shown.connect(lambda v: waits.setdefault(_state(v), finish.isHidden()))
-    elapsed: list[int] = []
-    bridge.session_elapsed.connect(elapsed.append)
+    elapsed = recorded(bridge.session_elapsed)
 
     def screen(name: str) -> Callable[[], bool]:
         return lambda: bridge.screen == name
 
-    def click(name: str) -> None:
-        button = ui.window.findChild(QPushButton, name)
-        assert button is not None and button.isVisible() and button.isEnabled(), name
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-    def capture_state(state: str, material: str) -> Callable[[], bool]:
-        def check() -> bool:
-            v = captures[-1] if captures else None
-            return bool(v and v.state == state and v.material and material in v.material.en)
-
-        return check
+    click = partial(harness.click, ui)
+    capture_state = partial(harness.capture_state, captures)
 
     try:
-        ui.show()
-        await booth.start(ui)
-        await asyncio.wait_for(booth.channel.wait_for(ConnectionState.ONLINE), 30)
+        await start_booth(booth, ui)
         await shots("attract")
 
         # -- he walks in, touches the screen and finds the service -----------------------
@@ -246,8 +230,6 @@ async def walk_in_withdrawal(
         # -- submitted: the fund centre's rules decide while he waits a moment -------------
         await until(bridge.done_shown, lambda: "checking" in waits, "the rules to decide")
         assert waits["checking"]  # he waits: no way out of the item while it is decided
-        if bridge.screen == "done":  # the rules may have decided already
-            await shots("review-checking")
         await faults.while_uploading(booth, ui)
 
         # -- decided; he rates the service --------------------------------------------------

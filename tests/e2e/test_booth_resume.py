@@ -18,11 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,44 +29,26 @@ from sqlalchemy import select
 
 from kiosk.devices.door.emulator import RelayModel
 from kiosk.devices.door.protocol import ReadInputs
-from kiosk.devices.pty_emulator import PtyEmulator
 from kiosk.hub.models import Case, CaseEvent, MaterialRecord
+from tests.e2e.harness import ThreadRig, run_child
 
-ROOT = Path(__file__).resolve().parents[2]
 WAIT_S = 240.0  # a whole booth process, OCR included, on a busy machine
 DOOR_CONTACT, OCCUPANCY = 0, 1
 
 
-class RelayRig:
+class RelayRig(ThreadRig):
     """The emulated door relay board on a pty, served by a loop in a thread of this process."""
 
     def __init__(self) -> None:
-        self.model = RelayModel(address=1, inputs=4)
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="relay", daemon=True)
-        self.thread.start()
-        self.emulator = PtyEmulator(self.model)
-        self.port = asyncio.run_coroutine_threadsafe(self.emulator.start(), self.loop).result(30)
-
-    def _call(self, what: Any) -> Any:
-        async def run() -> Any:
-            return what()
-
-        return asyncio.run_coroutine_threadsafe(run(), self.loop).result(10)
+        super().__init__(RelayModel(address=1, inputs=4), "relay")
 
     def citizen(self, inside: bool) -> None:
         """She is in the booth with the door shut, or the booth is empty."""
-        self._call(lambda: self.model.set_input(DOOR_CONTACT, True))
-        self._call(lambda: self.model.set_input(OCCUPANCY, inside))
+        self.call(lambda: self.model.set_input(DOOR_CONTACT, True))
+        self.call(lambda: self.model.set_input(OCCUPANCY, inside))
 
     def reads(self) -> int:
-        return int(self._call(lambda: sum(isinstance(r, ReadInputs) for r in self.model.requests)))
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.emulator.close)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
-        self.loop.close()
+        return int(self.call(lambda: sum(isinstance(r, ReadInputs) for r in self.model.requests)))
 
 
 @pytest.fixture
@@ -81,33 +59,9 @@ def relay() -> Iterator[RelayRig]:
 
 
 def run_booth(state: Path, hub: Any, token: str, port: str, phase: str) -> tuple[int, list[str]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XIAOWU_")}
-    env.update(QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT), OMP_THREAD_LIMIT="1")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.e2e.booth_resume_child",
-            str(state),
-            hub.url,
-            token,
-            port,
-            phase,
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    return run_child(
+        "tests.e2e.booth_resume_child", str(state), hub.url, token, port, phase, timeout=WAIT_S
     )
-    try:
-        out, err = proc.communicate(timeout=WAIT_S)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert "Traceback" not in err, err[-3000:]
-    return proc.returncode, out.splitlines()
 
 
 def said(lines: list[str], word: str) -> str:

@@ -27,7 +27,6 @@ from tests.turn import SECRET, coturn
 __all__ = ["coturn"]  # the fixture, imported for pytest
 
 
-
 def test_rest_credentials_follow_the_turn_rest_scheme() -> None:
     username, credential = rest_credentials(SECRET, "clerk:abc", 1_900_000_000)
     assert username == "1900000000:clerk-abc"  # no second ':' for coturn to trip on

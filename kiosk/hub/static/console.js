@@ -18,6 +18,7 @@ const T = {
     reviews: "待人工审核", reviews_empty: "暂无待审核申请", referred_at: "转审时间", open_case: "查看",
     approve: "批准", refuse: "驳回", refuse_reason: "驳回理由（将发送给申请人）",
     reason_required: "请填写驳回理由", approved: "已批准", refused: "已驳回",
+    already_decided: "该审核已有结果", certificate_unavailable: "证照暂时无法生成，请稍后再试",
     show_form: "在晓屋显示表单", form_shown: "表单已显示在晓屋屏幕上",
     push_failed: "晓屋未能执行", no_form_step: "该事项没有表单步骤", no_service_item: "晓屋上没有正在办理的事项",
     form_not_now: "此时无法显示表单", booth_offline: "晓屋未连接", not_in_call: "未与该晓屋通话",
@@ -41,7 +42,8 @@ const T = {
     reviews: "Reviews referred to a clerk", reviews_empty: "No reviews waiting", referred_at: "referred",
     open_case: "Open", approve: "Approve", refuse: "Refuse",
     refuse_reason: "Reason for refusing (sent to the applicant)", reason_required: "Give a reason for refusing",
-    approved: "Approved", refused: "Refused", show_form: "Show the form on the booth",
+    approved: "Approved", refused: "Refused",
+    already_decided: "This review was decided already", certificate_unavailable: "The certificate could not be made; try again", show_form: "Show the form on the booth",
     form_shown: "The form is on the booth's screen", push_failed: "The booth could not do it",
     no_form_step: "This service has no form step", no_service_item: "No service is running at the booth",
     form_not_now: "The form cannot be shown now", booth_offline: "The booth is not connected",
@@ -576,16 +578,10 @@ function renderReviews() {
   }
 }
 
-// Approving: the review step done, then the department's certificate issued to the phone
-// and its certificate step done, as the rules would have done.
+// Approving: the review step done, the department's certificate issued to the phone and its
+// certificate step done, in one transaction on the hub (as the rules would have done).
 async function approveReview(r) {
-  const c = await api("GET", `/api/v1/cases/${r.case_id}`);
-  await api("POST", `/api/v1/cases/${r.case_id}/steps/${r.position}/complete`);
-  const cert = c.steps.find((s) => s.kind === "certificate" && s.department === r.department && s.position > r.position && s.status !== "done");
-  if (cert) {
-    await api("POST", `/api/v1/cases/${r.case_id}/certificates`, { department: r.department });
-    await api("POST", `/api/v1/cases/${r.case_id}/steps/${cert.position}/complete`);
-  }
+  await api("POST", `/api/v1/cases/${r.case_id}/steps/${r.position}/approve`);
 }
 
 async function decide(r, action, done = "approved") {
