@@ -698,18 +698,7 @@ async def refuse_step(
     if not reason:
         raise ApiError(422, "reason_required", "say why the application is refused")
     with hub.db() as db:
-        case = _load_case(hub, db, case_id, who)
-        step = db.scalar(
-            select(CaseStep).where(CaseStep.case_id == case_id, CaseStep.position == position)
-        )
-        if step is None:
-            raise not_found("step")
-        if step.kind != "review":
-            raise ApiError(409, "not_a_review", "only a review step is refused")
-        if not may_act(db, who, case, step.department):
-            raise ApiError(403, "other_department", "this step belongs to another department")
-        if step.status in ("done", "rejected") or case.status != "open":
-            raise ApiError(409, "already_decided", "this review was decided already")
+        case, step = _undecided_review(hub, db, case_id, position, who)
         step.status, step.done_by, step.done_at = "rejected", who.id, utcnow()
         case.status = "rejected"
         dept = db.get(CaseDepartment, (case_id, step.department)) if step.department else None
@@ -749,20 +738,7 @@ async def approve_step(
     certificate steps that follow issued and done, in one transaction (as the rules do
     for a self-service review). A second approval is a 409: nothing is issued twice."""
     with hub.db() as db:
-        case = _load_case(hub, db, case_id, who)
-        step = db.scalar(
-            select(CaseStep)
-            .where(CaseStep.case_id == case_id, CaseStep.position == position)
-            .with_for_update()  # two clerks approving at once: the second waits, then sees it
-        )
-        if step is None:
-            raise not_found("step")
-        if step.kind != "review":
-            raise ApiError(409, "not_a_review", "only a review step is approved")
-        if not may_act(db, who, case, step.department):
-            raise ApiError(403, "other_department", "this step belongs to another department")
-        if step.status in ("done", "rejected") or case.status != "open":
-            raise ApiError(409, "already_decided", "this review was decided already")
+        case, step = _undecided_review(hub, db, case_id, position, who)
         clerk = db.get(Clerk, who.id)
         issued = await rules_review.approve(
             hub,
@@ -793,6 +769,28 @@ async def approve_step(
         await _push_to_booth(hub, booth, done)
     await _case_changed(hub, case_id)
     return view
+
+
+def _undecided_review(
+    hub: HubState, db: Session, case_id: str, position: int, who: Principal
+) -> tuple[Case, CaseStep]:
+    """The case and its review step at ``position`` that ``who`` may decide and nobody has
+    decided yet (locked: two clerks deciding at once, the second waits, then sees it)."""
+    case = _load_case(hub, db, case_id, who)
+    step = db.scalar(
+        select(CaseStep)
+        .where(CaseStep.case_id == case_id, CaseStep.position == position)
+        .with_for_update()
+    )
+    if step is None:
+        raise not_found("step")
+    if step.kind != "review":
+        raise ApiError(409, "not_a_review", "only a review step is approved or refused")
+    if not may_act(db, who, case, step.department):
+        raise ApiError(403, "other_department", "this step belongs to another department")
+    if step.status in ("done", "rejected") or case.status != "open":
+        raise ApiError(409, "already_decided", "this review was decided already")
+    return case, step
 
 
 class CertificateIn(BaseModel):
