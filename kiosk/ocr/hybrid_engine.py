@@ -11,6 +11,9 @@ milliseconds each. Crops read with a restricted alphabet (an ID card's birth dat
 sex/nation row, a code read again) go to the recogniser too, decoded over that alphabet
 only: measured on the tuning cards, tesseract with a whitelist misread one birth date in
 twenty (1985-04-01 for 1985-04-11), the restricted decode none.
+
+The booth's default engine by measurement (bench/ocr.py, 40 scored photos): 100% exact
+fields at 0.91 s CPU a photo on one core, against RapidOCR alone at 3.6 s.
 """
 
 from __future__ import annotations
