@@ -472,6 +472,51 @@
         <source>结束办理</source>
         <translation>Finish</translation>
     </message>
+    <message>
+        <location filename="../kiosk/ui/screens/done.py" line="80" />
+        <source>正在审核</source>
+        <translation>Checking your application</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/done.py" line="81" />
+        <source>正在核对您提交的申请，请稍候，不要离开。</source>
+        <translation>We are checking what you submitted. Please wait a moment and do not leave yet.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/done.py" line="83" />
+        <source>已提交，转人工审核</source>
+        <translation>Submitted: a clerk will review it</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/done.py" line="84" />
+        <source>您的申请需要工作人员审核。审核结果将发送到您的手机，您无需在此等候。</source>
+        <translation>Your application needs a clerk's review. The result will be sent to your phone; you need not wait here.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/done.py" line="86" />
+        <source>已保存，将自动提交</source>
+        <translation>Saved: it will be sent</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/done.py" line="88" />
+        <source>网络暂时中断，您的申请已保存在本机，网络恢复后将自动提交。审核结果将发送到您的手机。</source>
+        <translation>The network is down for now. Your application is saved on this booth and will be sent by itself when the network is back. The result will be sent to your phone.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/done.py" line="92" />
+        <source>未能办理</source>
+        <translation>Not approved</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/done.py" line="93" />
+        <source>您的申请未通过审核，原因将发送到您的手机。如有疑问请联系人工服务。</source>
+        <translation>Your application was not approved; the reason will be sent to your phone. Talk to a clerk if you have questions.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/done.py" line="109" />
+        <source>{c}编号：{n}</source>
+        <translation>{c} no. {n}</translation>
+    </message>
 </context>
 <context>
     <name>ErrorScreen</name>
@@ -1040,6 +1085,14 @@
         <location filename="../kiosk/ui/screens/assistant.py" line="1" />
         <source>正在听…</source>
         <translation>Listening…</translation>
+    </message>
+</context>
+<context>
+    <name>Recovery</name>
+    <message>
+        <location filename="../kiosk/ui/texts.py" line="16" />
+        <source>我们回来了，从您刚才办理的地方继续。</source>
+        <translation>We're back: let's continue where you were.</translation>
     </message>
 </context>
 </TS>

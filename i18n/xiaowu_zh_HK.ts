@@ -472,6 +472,51 @@
         <source>结束办理</source>
         <translation>結束辦理</translation>
     </message>
+    <message>
+        <location filename="../kiosk/ui/screens/done.py" line="80" />
+        <source>正在审核</source>
+        <translation>正在審核</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/done.py" line="81" />
+        <source>正在核对您提交的申请，请稍候，不要离开。</source>
+        <translation>正在核對您提交的申請，請稍候，不要離開。</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/done.py" line="83" />
+        <source>已提交，转人工审核</source>
+        <translation>已提交，轉人工審核</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/done.py" line="84" />
+        <source>您的申请需要工作人员审核。审核结果将发送到您的手机，您无需在此等候。</source>
+        <translation>您的申請需要工作人員審核。審核結果將發送到您的手機，您無需在此等候。</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/done.py" line="86" />
+        <source>已保存，将自动提交</source>
+        <translation>已保存，將自動提交</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/done.py" line="88" />
+        <source>网络暂时中断，您的申请已保存在本机，网络恢复后将自动提交。审核结果将发送到您的手机。</source>
+        <translation>網絡暫時中斷，您的申請已保存在本機，網絡恢復後將自動提交。審核結果將發送到您的手機。</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/done.py" line="92" />
+        <source>未能办理</source>
+        <translation>未能辦理</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/done.py" line="93" />
+        <source>您的申请未通过审核，原因将发送到您的手机。如有疑问请联系人工服务。</source>
+        <translation>您的申請未通過審核，原因將發送到您的手機。如有疑問請聯絡人工服務。</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/screens/done.py" line="109" />
+        <source>{c}编号：{n}</source>
+        <translation>{c}編號：{n}</translation>
+    </message>
 </context>
 <context>
     <name>ErrorScreen</name>
@@ -1004,7 +1049,7 @@
     <message>
         <location filename="../kiosk/ui/screens/assistant.py" line="1" />
         <source>数字业务员</source>
-        <translation>數字業務員</translation>
+        <translation>數碼業務員</translation>
     </message>
     <message>
         <location filename="../kiosk/ui/screens/assistant.py" line="1" />
@@ -1040,6 +1085,14 @@
         <location filename="../kiosk/ui/screens/assistant.py" line="1" />
         <source>正在听…</source>
         <translation>正在聽…</translation>
+    </message>
+</context>
+<context>
+    <name>Recovery</name>
+    <message>
+        <location filename="../kiosk/ui/texts.py" line="16" />
+        <source>我们回来了，从您刚才办理的地方继续。</source>
+        <translation>我們回來了，從您剛才辦理的地方繼續。</translation>
     </message>
 </context>
 </TS>

@@ -68,10 +68,12 @@ class Booth:
             self.clock,
             backoff=Backoff(hub.reconnect_min_s, hub.reconnect_max_s),
         )
-        self.outbox = Outbox(self.data, FileKeyStore(self.data / "keys"), self.clock)
-        self.journal = SessionJournal(self.data, self.clock)
+        keys = FileKeyStore(self.data / "keys")
+        self.outbox = Outbox(self.data, keys, self.clock)
+        self.journal = SessionJournal(self.data, self.clock, keys)
+        self.presence = _Presence()  # the door contact and occupancy sensor, once opened
         self.recovery = Recovery(
-            self.journal, self.outbox, self.channel, _NoPresenceSensor(), self._wipe_session
+            self.journal, self.outbox, self.channel, self.presence, self._wipe_session
         )
         self.sync = HubSync(
             self.channel, self.catalog_cache, self.outbox, self.clock, sessions=self.recovery
@@ -115,7 +117,7 @@ class Booth:
 
         return BoothCollaborators(
             catalog=self.initial_catalog(),
-            session_factory=lambda: SessionVault(root=self.session_root),
+            session_factory=lambda: SessionVault(root=self.session_root, durable=self.can_resume),
             clock=self.clock,
             connection=self.channel,
             start_service=self.start_service,
@@ -125,6 +127,13 @@ class Booth:
             end_call=self.call.end_call,
         )
 
+    @property
+    def can_resume(self) -> bool:
+        """Whether a session interrupted by a restart may be resumed: only a booth with an
+        occupancy sensor can see that its citizen is still in. Its vaults are then
+        durable (kiosk.privacy.vault), their keys kept sealed in the session journal."""
+        return self.config.devices.occupancy_input >= 0
+
     def initial_catalog(self) -> Any:
         """The cached hub catalog if there is one, else the catalog shipped with the app."""
         from kiosk.core.catalog import load_catalog
@@ -132,9 +141,10 @@ class Booth:
         cached = self.catalog_cache.catalog
         return cached if cached is not None else load_catalog()
 
-    async def start_service(self, code: str, adopted: Any = None) -> None:
+    async def start_service(self, code: str, adopted: Any = None, resume: Any = None) -> None:
         """Run the catalog service ``code`` for the citizen in the booth (kiosk.booth_service);
-        ``adopted``: the case the hub opened for her appointment (an AdoptedCase)."""
+        ``adopted``: the case the hub opened for her appointment (an AdoptedCase);
+        ``resume``: the item's save point after a restart (kiosk.booth_resume.SavePoint)."""
         from kiosk.booth_service import ServiceParts, ServiceRunner
         from kiosk.ocr.engine import OcrService, make_engine
         from kiosk.speech.answering import Answerer
@@ -174,7 +184,7 @@ class Booth:
             call_clerk=self.call.request_clerk,
             show_call=self.call.show_call_screen,
         )
-        self.service_runner = ServiceRunner(parts, ui, code, adopted=adopted)
+        self.service_runner = ServiceRunner(parts, ui, code, adopted=adopted, resume=resume)
         self.sessions.add_case(self.service_runner.session_id, self.service_runner.case_id)
         try:
             await self.service_runner.run()
@@ -185,23 +195,26 @@ class Booth:
 
     async def start(self, ui: BoothUi) -> None:
         """Runs once on the UI loop after the window is shown."""
+        from kiosk.devices.assembly import presence_sensor
         from kiosk.ops.sdnotify import SystemdNotifier
         from kiosk.ops.watchdog import LoopWatchdog
-        from kiosk.privacy.vault import wipe_stale
 
         self.ui = ui
         self.call.attach(ui)
         from kiosk.booth_voice import attach_voice
 
         self.voice = attach_voice(self, ui)  # the digital clerk's voice and microphone
-        wipe_stale(self.session_root)
         self.catalog_cache.add_listener(self._on_catalog_status)
         await self._open_devices()
+        self.presence.sensor = presence_sensor(self.config.devices, self.door)
         if self.config.devices.document_camera == "synthetic":
             from kiosk.booth_service import GeneratedDesk
 
             self.frames = GeneratedDesk(self.clock)
+        # Decide first, wipe after: recovery wipes the sessions it closes; the one it
+        # resumes keeps its vault; what else is left of crashed sessions goes.
         self.recovered = await self.recovery.recover()
+        self._resume(ui)
         self.sessions.attach(ui)
         self.sync.start()
         self.outbox.start(self.client)
@@ -289,16 +302,72 @@ class Booth:
     # -- recovery hooks ---------------------------------------------------------------------
 
     def _wipe_session(self, session_id: str) -> None:
+        from kiosk.privacy.vault import wipe_session
+
+        wipe_session(self.session_root, session_id)
+
+    def _resume(self, ui: BoothUi) -> None:
+        """Take the citizen back to where she was, if recovery resumes her session; wipe
+        the folders of every other crashed session."""
+        from kiosk.backend.recovery import Decision
+        from kiosk.booth_resume import resumable_session
+        from kiosk.core.errors import SessionError
+        from kiosk.flows.workflow import Workflow
         from kiosk.privacy.vault import wipe_stale
 
-        wipe_stale(self.session_root)
+        resuming = [r.session_id for r in self.recovered if r.decision is Decision.RESUME]
+        resumed = None
+        abandoned: set[str] = set()
+        for session_id in reversed(resuming):  # the latest: one citizen is in the booth
+            if resumed is not None:
+                abandoned.add(session_id)
+                continue
+            try:
+                resumed = resumable_session(self.journal, self.session_root, session_id)
+                if resumed.point is not None:  # the catalog may have changed meanwhile
+                    service = self.initial_catalog().service(resumed.point.service)
+                    Workflow.restore(service, resumed.point.snapshot)
+            except (SessionError, KeyError) as exc:
+                log.warning("session %s cannot be resumed: %s", session_id, exc)
+                resumed = None
+                abandoned.add(session_id)
+        for session_id in abandoned:
+            self.recovery.abandon(session_id)
+        self.recovered = [
+            dataclasses.replace(r, decision=Decision.CLOSE) if r.session_id in abandoned else r
+            for r in self.recovered
+        ]
+        keep = [resumed.vault.session_id] if resumed is not None else []
+        wipe_stale(self.session_root, keep=keep)
+        if resumed is None:
+            return
+        point = resumed.point
+        ui.resume_session(resumed.vault, point.language if point is not None else "")
+        if point is None:
+            ui.go_home()
+            return
+        self._tasks.append(asyncio.ensure_future(self._run_resumed(point)))
+
+    async def _run_resumed(self, point: Any) -> None:
+        try:
+            await self.start_service(point.service, resume=point)
+        except XiaowuError as exc:
+            log.error("the resumed service could not go on: %s", exc.code)
+            if self.ui is not None:
+                self.ui.bridge.show_error(exc.code)
 
 
-class _NoPresenceSensor:
-    """The reference booth has no presence sensor: an interrupted session is closed safely."""
+class _Presence:
+    """Recovery's presence probe: the booth's sensors once its devices are open (until
+    then, and on a booth without an occupancy sensor, it cannot say: sessions close)."""
+
+    def __init__(self) -> None:
+        from kiosk.devices.door.presence import NoPresenceSensor
+
+        self.sensor: Any = NoPresenceSensor()
 
     async def citizen_present(self) -> bool | None:
-        return None
+        return await self.sensor.citizen_present()  # type: ignore[no-any-return]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -202,6 +202,7 @@ class CallWiring:
         self._watcher: asyncio.Task[None] | None = None
         self._consent: asyncio.Future[bool] | None = None
         self._push_listeners: list[PushListener] = []
+        self._push_guards: list[PushListener] = []
         self._view_listeners: list[Callable[[SessionView], None]] = []
         self._department = ""
         self._waited_too_long = False
@@ -225,6 +226,11 @@ class CallWiring:
 
     def add_push_listener(self, listener: PushListener) -> None:
         self._push_listeners.append(listener)
+
+    def add_push_guard(self, guard: PushListener) -> None:
+        """``guard(kind, data)`` runs before a push is routed; a XiaowuError it raises
+        refuses the push (the hub's ack carries its code)."""
+        self._push_guards.append(guard)
 
     def add_view_listener(self, listener: Callable[[SessionView], None]) -> None:
         self._view_listeners.append(listener)
@@ -326,6 +332,8 @@ class CallWiring:
 
     async def _on_push(self, command: Command) -> None:
         kind = str(command.data.get("kind") or "")
+        for guard in self._push_guards:
+            guard(kind, command.data)
         if self.call is not None:
             self.call.push_received(kind, command.data)
         else:

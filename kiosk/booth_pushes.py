@@ -19,11 +19,16 @@ push                   workflow event
 ``step_done``          a clerk completed a step on the hub: ``questions`` ->
                        ``QuestionsAnswered``, ``review`` -> ``ClerkApproved``,
                        ``consult`` -> ``ConsultEnded``; other kinds need nothing
-``show_form``          none: the workflow shows the form at its form steps
+``show_form``          ``FormRequested(clerk)``: the form on the booth's screen now
 =====================  ==================================================================
 
 A push names the hub's case; one for another case than the running item's is dropped
 (a late push of the previous citizen's case must not reach this one).
+
+A ``show_form`` that the item cannot honour (no service item runs, its service has no
+form step, it has finished) is refused before it is acknowledged: the booth's ack carries
+the reason's code (``no_service_item``, ``no_form_step``, ``form_not_now``), which the
+hub hands the clerk as ``booth_error`` of its 409 ``push_failed``.
 """
 
 from __future__ import annotations
@@ -32,12 +37,15 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
+from kiosk.core.errors import SessionError
 from kiosk.flows.messages import ClerkJoined, Event
 from kiosk.flows.pushes import BadPush, event_from_push
 
 log = logging.getLogger(__name__)
 
 CLERK_PEER = "clerk:"
+# Why the workflow would refuse a clerk's "show the form" -> the code the clerk is told.
+FORM_REFUSALS = {"no form step": "no_form_step"}
 
 
 def event_of_push(kind: str, data: Mapping[str, Any]) -> Event | None:
@@ -67,11 +75,15 @@ class RunningItem(Protocol):
 
     def post(self, event: Any) -> None: ...
 
+    def form_refusal(self) -> str | None: ...
+
 
 class CallHooks(Protocol):
     """Where pushes and call views come from (``kiosk.booth_call.CallWiring``)."""
 
     def add_push_listener(self, listener: Callable[[str, Mapping[str, Any]], None]) -> None: ...
+
+    def add_push_guard(self, guard: Callable[[str, Mapping[str, Any]], None]) -> None: ...
 
     def add_view_listener(self, listener: Callable[[Any], None]) -> None: ...
 
@@ -82,8 +94,22 @@ class PushRouting:
     def __init__(self, call: CallHooks, running: Callable[[], RunningItem | None]) -> None:
         self._running = running
         self._joined: set[tuple[str, str]] = set()  # (case, clerk) already told
+        call.add_push_guard(self.check_push)
         call.add_push_listener(self.on_push)
         call.add_view_listener(self.on_call_view)
+
+    def check_push(self, kind: str, data: Mapping[str, Any]) -> None:
+        """Raise SessionError (its code goes back in the ack) for a push the running item
+        cannot honour now; only ``show_form`` is checked, the others are events whatever
+        the step (the workflow logs what it refuses)."""
+        if kind != "show_form":
+            return
+        item = self._running()
+        if item is None:
+            raise SessionError("no service item runs", code="no_service_item")
+        refusal = item.form_refusal()
+        if refusal is not None:
+            raise SessionError(refusal, code=FORM_REFUSALS.get(refusal, "form_not_now"))
 
     def on_push(self, kind: str, data: Mapping[str, Any]) -> None:
         item = self._running()

@@ -39,11 +39,13 @@ Cancelled).
 
 A review step that the department's rules decide (the catalog step's ``rules``, or any
 review of a self-service item) is reported to the hub after the submission, through the
-outbox like every write; the hub evaluates the rules and issues the receipt to the
-citizen's phone, or refers the case to a clerk (kiosk.hub.rules_review). The booth does
-not wait for that decision, which may come after the hub is back: the citizen's item
-moves on (:class:`~kiosk.flows.messages.RulesApproved` once the submission is saved) and
-the done screen promises the receipt rather than claiming it.
+outbox like every write; the hub evaluates the rules and answers with the decision
+(kiosk.hub.rules_review). The citizen waits for it on the done screen's "checking" state
+(:class:`~kiosk.backend.review_decision.DecisionWait`, at most ``decision_wait_s``):
+approved -> ``RulesApproved`` and the receipt (``CertificateIssued``, also on his phone);
+referred -> ``ReviewReferred`` (a clerk will decide and his phone will be told); the hub
+away -> ``ReviewDeferred`` ("saved, will be sent"). A decision that comes later is still
+applied, and the done screen follows it while he is there.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ from typing import Any, Protocol
 import cv2
 import numpy as np
 
+from kiosk.booth_resume import SAVE_POINT, SavePoint, reading_from_json, reading_to_json
 from kiosk.core.catalog import Catalog, Service
 from kiosk.core.clock import Clock
 from kiosk.core.errors import CaptureRejected
@@ -71,7 +74,7 @@ from kiosk.flows.messages import (
     MaterialCaptured,
     MaterialSkipped,
     Rated,
-    RulesApproved,
+    ReviewDeferred,
     ShowCertificate,
     ShowError,
     ShowField,
@@ -101,6 +104,7 @@ BOOTH_STEPS = ("identify", "questions", "capture", "form", "locker", "rating")
 YES_NO_STEPS = ("materials", "confirm")  # the digital clerk's yes-or-no questions
 PREVIEW_EVERY = 3  # frames between two previews on screen
 WORK_TIMEOUT_S = 60.0  # image work off the loop (a 13 MP still on a busy booth)
+DECISION_WAIT_S = 20.0  # the rules decide in about a second; longer means a slow network
 
 
 class Vault(Protocol):
@@ -324,8 +328,10 @@ class UiScreen:
         on_step: Callable[[], None],
         show_call: Callable[[], bool] = lambda: False,
         department_name: Callable[[str], Any] | None = None,
+        done_view: Callable[[], Any] | None = None,
     ) -> None:
         self._bridge = bridge
+        self._done_view = done_view  # how the item ended (ServiceRunner.done_view)
         self._service = service
         self._flags = flags
         self._on_step = on_step
@@ -347,12 +353,16 @@ class UiScreen:
                     b.show_caption("")  # the digital clerk's last words are over
                 if screen == "questions" and not self._service.needs_clerk:
                     b.show_assistant()  # the digital clerk asks; a clerk's item calls one
-                elif screen in ("consult", "review"):
+                elif screen == "review" and booth_decides(self._service, command.step):
+                    # The department's rules decide now: the citizen waits a moment.
+                    b.show_done(DoneView(self._service.name, state="checking"))
+                elif screen in ("questions", "consult", "review"):
                     self._show_call()  # a clerk talks with the citizen, or decides
                 elif screen == "locker":
                     b.show_locker(LockerView("", "opening"))
                 elif screen == "finished":
-                    b.show_done(DoneView(self._service.name, self._service.certificate, False))
+                    fallback = DoneView(self._service.name, self._service.certificate, False)
+                    b.show_done(self._done_view() if self._done_view else fallback)
             case ShowError(code=code):
                 b.show_error(code)
             case ShowForm(values=values, problems=problems, flags=flags):
@@ -372,9 +382,7 @@ class UiScreen:
                 b.show_form(FormView(self._service.name, views))
             case ShowField(key=key, value=value, problem=problem):
                 f = self._fields[key]
-                b.field_shown.emit(
-                    FieldView(key, f.label, value, f.kind, problem or "", f.choices)
-                )
+                b.field_shown.emit(FieldView(key, f.label, value, f.kind, problem or "", f.choices))
             case ShowCertificate(department=department):
                 log.info("certificate of %s reached the citizen's phone", department)
             case AskRating(clerk=clerk, department=department):
@@ -382,6 +390,14 @@ class UiScreen:
                 if clerk and department and self._department_name is not None:
                     label = self._department_name(department)  # the clerk's department
                 b.show_rating(RatingTarget(clerk or "service", label))
+
+
+def booth_decides(service: Service, step: int | None) -> bool:
+    """Is this review step decided by the department's rules (reported by the booth)?"""
+    if step is None or not 0 <= step < len(service.steps):
+        return False
+    review = service.steps[step]
+    return review.kind == "review" and (review.rules is not None or not service.needs_clerk)
 
 
 # -- the hub -------------------------------------------------------------------------------------
@@ -418,7 +434,7 @@ class ServiceHub:
         self._session_id = session_id
         self._on_submitted = on_submitted
         self._call_clerk = call_clerk
-        self._sent: set[str] = set()  # image refs already sent as materials
+        self.sent: set[str] = set()  # image refs already sent as materials
         self._calling: asyncio.Future[None] | None = None
 
     async def call_clerk(self, department: str) -> None:
@@ -444,9 +460,9 @@ class ServiceHub:
 
         values = dict(command.values)
         for code, image_ref in command.materials:
-            if image_ref in self._sent:  # a later department's review: on the hub already
+            if image_ref in self.sent:  # a later department's review: on the hub already
                 continue
-            self._sent.add(image_ref)
+            self.sent.add(image_ref)
             body: dict[str, Any] = {
                 "code": code,
                 "image_base64": base64.b64encode(self._vault.get(image_ref)).decode(),
@@ -467,13 +483,16 @@ class ServiceHub:
         self._enqueue(command.case_id, FORM_PATH, "PUT", {"fields": values})
         self._on_submitted(command)
 
-    def complete_step(self, case_id: str, index: int) -> None:
+    def complete_step(self, case_id: str, index: int) -> Any:
+        """Report a step done (through the outbox); the saved write (its idempotency key)."""
         from kiosk.backend.outbox import CASE_PLACEHOLDER
 
-        self._enqueue(case_id, f"/cases/{CASE_PLACEHOLDER}/steps/{index}/complete", "POST", {})
+        return self._enqueue(
+            case_id, f"/cases/{CASE_PLACEHOLDER}/steps/{index}/complete", "POST", {}
+        )
 
-    def _enqueue(self, case_id: str, path: str, method: str, body: Any) -> None:
-        self._outbox.enqueue(case_id, method, path, body, session_id=self._session_id)
+    def _enqueue(self, case_id: str, path: str, method: str, body: Any) -> Any:
+        return self._outbox.enqueue(case_id, method, path, body, session_id=self._session_id)
 
 
 def _log_call_failure(task: asyncio.Future[None]) -> None:
@@ -516,30 +535,51 @@ class ServiceParts:
     locker: Any = None  # kiosk.devices.locker.bank.LockerBank
     call_clerk: Callable[[str, str | None], Awaitable[None]] | None = None  # dept, hub case
     show_call: Callable[[], bool] | None = None  # the call screen back, if a call runs
+    # How long the citizen waits at a rules review for the hub's decision before the
+    # booth says "saved, will be sent" (at once when the outbox finds the hub away).
+    decision_wait_s: float = DECISION_WAIT_S
 
 
 class ServiceRunner:
     """One catalog service run for the citizen in the booth, from start to FinishCase."""
 
     def __init__(
-        self, parts: ServiceParts, ui: Any, code: str, *, adopted: AdoptedCase | None = None
+        self,
+        parts: ServiceParts,
+        ui: Any,
+        code: str,
+        *,
+        adopted: AdoptedCase | None = None,
+        resume: SavePoint | None = None,
     ) -> None:
+        """``resume``: the item's save point after a restart (kiosk.booth_resume): the same
+        case, at the step it was in; nothing already sent is sent again."""
         from kiosk.backend.hub_port import BoothHub
         from kiosk.booth_locker import BoothLocker
         from kiosk.speech.dialogue_port import ClerkDialogue
 
         self.parts = parts
+        self.resumed = resume
+        if resume is not None and resume.adopted and adopted is None:
+            adopted = AdoptedCase(**resume.adopted)
         self.adopted = adopted
         self.ui = ui
         self.bridge = ui.bridge
         self.service = parts.catalog.service(code)
-        self.case_id = uuid.uuid4().hex
+        self.case_id = resume.case_id if resume is not None else uuid.uuid4().hex
         self.session_id = str(getattr(ui.session, "session_id", "") or self.case_id)
         self.vault: Vault = ui.session
-        self.workflow = Workflow(self.service, self.case_id, today=parts.clock.now().date())
+        today = parts.clock.now().date()
+        self.workflow = (
+            Workflow.restore(self.service, resume.snapshot, today=today)
+            if resume is not None
+            else Workflow(self.service, self.case_id, today=today)
+        )
         self.link = CitizenLink()
         self.link_task: asyncio.Future[None] | None = None  # learning the citizen page's link
-        self._reported: set[int] = set()
+        self._reported: set[int] = set(resume.reported) if resume is not None else set()
+        self._decision: Any = None  # kiosk.backend.review_decision.DecisionWait
+        self.decision_task: asyncio.Future[None] | None = None
         self._connections: list[tuple[Any, Callable[..., None]]] = []
         self.booth_hub = BoothHub(
             parts.outbox, parts.channel, images=self.vault.get, session_id=self.session_id
@@ -555,6 +595,7 @@ class ServiceRunner:
             self._sync_steps,
             parts.show_call or (lambda: False),
             lambda code: parts.catalog.department(code).name,
+            self.done_view,
         )
         self.hub = ServiceHub(
             self.booth_hub,
@@ -596,7 +637,15 @@ class ServiceRunner:
                 dialogue=self.dialogue,
                 locker=self.locker,
             ),
+            resumed=resume is not None,
+            checkpoint=self._checkpoint,
         )
+        self._welcome_back = resume is not None  # said once her step is on screen again
+        if resume is not None:
+            self.hub.sent.update(resume.sent)
+            self.ocr.readings.update(
+                {ref: reading_from_json(doc) for ref, doc in resume.readings.items()}
+            )
 
     @property
     def hub_case_id(self) -> str | None:
@@ -604,6 +653,10 @@ class ServiceRunner:
         if self.adopted is not None:
             return self.adopted.hub_case_id
         return self.parts.outbox.hub_case_id(self.case_id)  # type: ignore[no-any-return]
+
+    def form_refusal(self) -> str | None:
+        """Why a clerk's "show the form" would be refused now (None: it would not)."""
+        return self.workflow.form_refusal()
 
     def post(self, event: Any) -> None:
         log.info("case %s: %s", self.case_id, type(event).__name__)  # names only: no data
@@ -613,7 +666,15 @@ class ServiceRunner:
         """Open the case on the hub (through the outbox), or adopt the appointment's, and
         run the item; its outcome."""
         link: asyncio.Future[None]
-        if self.adopted is not None:
+        opening = self._opening()
+        if self.resumed is not None and self.adopted is None and opening is None:
+            # A walk-in's case opened before the restart: its id is in the outbox already.
+            self.link = CitizenLink(self.hub_case_id or "")
+            link = asyncio.get_running_loop().create_future()
+            link.set_result(None)
+        elif self.resumed is not None and self.adopted is None and opening is not None:
+            link = asyncio.ensure_future(self._learn_link(opening))  # still to be sent
+        elif self.adopted is not None:
             adopted = self.adopted
             self.booth_hub.adopt_case(self.case_id, adopted.hub_case_id, adopted.citizen_token)
             self.link = CitizenLink(adopted.hub_case_id, adopted.citizen_token)
@@ -621,25 +682,68 @@ class ServiceRunner:
             link.set_result(None)
         else:
             self.booth_hub.open_case(self.case_id, self.service.code)
-            opening = next(
-                e
-                for e in self.parts.outbox.entries(session_id=self.session_id)
-                if e.opens_case and e.case_id == self.case_id
-            )
-            link = asyncio.ensure_future(self._learn_link(opening.idempotency_key))
+            key = self._opening()
+            assert key is not None  # just saved
+            link = asyncio.ensure_future(self._learn_link(key))
         self._connect()
         try:
             outcome = await self.runner.run()
         finally:
             self._disconnect()
+        for event in self.runner.unhandled():  # a decision or receipt that came too late
+            self.workflow.handle(event)
         self._sync_steps()
+        self._save()  # the steps just reported: not again if the booth restarts now
         log.info("service %s ended at the booth: %s", self.service.code, outcome)
         if outcome == "cancelled":
             link.cancel()
+            self._stop_deciding()
         else:
-            self.bridge.show_done(self._done_view(sent=outcome == "done"))
+            self.bridge.show_done(self.done_view())
             self.link_task = link
+            if self.decision_task is not None and not self.decision_task.done():
+                # Still undecided: the done screen follows the decision until he leaves.
+                self.bridge.session_changed.connect(self._session_over)
         return outcome
+
+    def _opening(self) -> str | None:
+        """The idempotency key of the pending write that opens this item's case, if any."""
+        for entry in self.parts.outbox.entries(session_id=self.session_id):
+            if entry.opens_case and entry.case_id == self.case_id:
+                return str(entry.idempotency_key)
+        return None
+
+    def _checkpoint(self) -> None:
+        if self._welcome_back:
+            self._welcome_back = False
+            show_resumed = getattr(self.ui, "show_resumed", None)
+            if show_resumed is not None:
+                show_resumed()
+        self._save()
+
+    def _save(self) -> None:
+        """The runner's checkpoint: the save point into a durable vault (a booth that can
+        resume sessions); nothing is kept otherwise."""
+        if not getattr(self.vault, "durable", False):
+            return
+        adopted = self.adopted
+        point = SavePoint(
+            service=self.service.code,
+            case_id=self.case_id,
+            snapshot=self.workflow.snapshot(),
+            reported=tuple(sorted(self._reported)),
+            sent=tuple(sorted(self.hub.sent)),
+            readings={ref: reading_to_json(r) for ref, r in self.ocr.readings.items()},
+            adopted=None
+            if adopted is None
+            else {
+                "hub_case_id": adopted.hub_case_id,
+                "service": adopted.service,
+                "citizen_token": adopted.citizen_token,
+            },
+            language=str(self.bridge.language),
+        )
+        self.vault.put(SAVE_POINT, point.to_bytes())
 
     async def _learn_link(self, key: str) -> None:
         response = await self.parts.outbox.delivered(key)
@@ -650,10 +754,70 @@ class ServiceRunner:
             str(body.get("citizen_url", "")),
         )
 
-    def _done_view(self, sent: bool) -> Any:
-        from kiosk.ui.viewmodels import DoneView
+    def done_view(self) -> Any:
+        """How the item stands for the done screen (kiosk.ui.viewmodels.DoneView)."""
+        from kiosk.ui.viewmodels import DoneState, DoneView
 
-        return DoneView(self.service.name, self.service.certificate, sent)
+        outcome = self.workflow.outcome
+        states: dict[str, DoneState] = {
+            "done": "done",
+            "referred": "referred",
+            "pending_decision": "saved",
+            "rejected": "rejected",
+        }
+        numbers = list(self.workflow.certificates.values())
+        return DoneView(
+            self.service.name,
+            self.service.certificate,
+            outcome == "done",
+            states.get(outcome or "", "awaiting"),
+            numbers[-1] if numbers and outcome == "done" else "",
+        )
+
+    # -- the department's decision --------------------------------------------------------------
+
+    def _decide(self, command: SubmitCase) -> None:
+        """Report the review for its rules to decide, and wait for the decision."""
+        from kiosk.backend.review_decision import DecisionWait
+
+        entry = self.hub.complete_step(self.case_id, command.step)
+        self._decision = DecisionWait(
+            self.parts.outbox,
+            entry.idempotency_key,
+            command.step,
+            command.department,
+            clock=self.parts.clock,
+            wait_s=self.parts.decision_wait_s,
+        )
+        self.decision_task = asyncio.ensure_future(self._await_decision(self._decision))
+
+    async def _await_decision(self, decision: Any) -> None:
+        events = await decision.first()
+        self._decided(events)
+        if any(isinstance(e, ReviewDeferred) for e in events):  # the hub is away
+            self._decided(await decision.final())
+
+    def _decided(self, events: list[Any]) -> None:
+        if self.workflow.outcome is None:
+            for event in events:
+                self.post(event)
+            return
+        for event in events:  # after the item: its done screen changes, if still shown
+            self.workflow.handle(event)
+        log.info("case %s: decided after the item: %s", self.case_id, self.workflow.outcome)
+        if self.bridge.screen == "done":
+            self.bridge.show_done(self.done_view())
+
+    def _session_over(self, active: bool) -> None:
+        if not active:
+            self.bridge.session_changed.disconnect(self._session_over)
+            self._stop_deciding()
+
+    def _stop_deciding(self) -> None:
+        if self.decision_task is not None:
+            self.decision_task.cancel()
+        if self._decision is not None:
+            self._decision.cancel()
 
     # -- citizen touches -> events -----------------------------------------------------------
 
@@ -720,10 +884,8 @@ class ServiceRunner:
         return None
 
     def _on_submitted(self, command: SubmitCase) -> None:
-        step = self.service.steps[command.step]
-        if step.rules is not None or not self.service.needs_clerk:
-            self.hub.complete_step(self.case_id, command.step)  # the hub's rules decide
-            self.post(RulesApproved(command.department))
+        if booth_decides(self.service, command.step):
+            self._decide(command)  # the hub's rules decide
 
     def _sync_steps(self) -> None:
         """Report the booth's completed steps to the hub (through the outbox), once each."""

@@ -6,7 +6,8 @@ to date from the UI. A session that starts is noted (its id only); each case it 
 added (the booth's id of the case, which the outbox maps to the hub's); a session that
 ends normally is forgotten, because the UI has wiped it already and the outbox delivers
 its writes on its own. A session still noted at start-up was interrupted (a crash, a
-power cut, SIGKILL): recovery closes it safely or resumes it.
+power cut, SIGKILL): recovery closes it safely or resumes it. A session whose vault is
+durable (a booth that can resume) also has its vault key kept, sealed, in the journal.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ class Journal(Protocol):
     def add_case(self, session_id: str, case_id: str) -> None: ...
 
     def closed(self, session_id: str) -> None: ...
+
+    def keep_vault_key(self, session_id: str, key: bytes) -> None: ...
 
 
 class SessionTracker:
@@ -52,6 +55,9 @@ class SessionTracker:
         if active and session is not None:
             self.current = str(session.session_id)
             self._journal.begin(self.current)
+            key = getattr(session, "durable_key", lambda: None)()
+            if key is not None:
+                self._journal.keep_vault_key(self.current, key)
         elif not active and self.current is not None:
             self._journal.closed(self.current)
             log.info("session %s ended normally; forgotten by the journal", self.current)

@@ -3,7 +3,8 @@
 Composition-root level (it may import every part). :class:`BoothVoice` attaches to the
 booth's UI and joins, through the bridge's signals:
 
-- speech out: every clerk turn of the assistant screen (``assistant_turn`` "clerk") is
+- speech out: every clerk turn of the assistant screen (``assistant_turn`` "clerk"), and
+  every message a screen announces (``announced``: the outcome on the done screen), is
   synthesized by espeak-ng (``kiosk.speech.tts``, in a worker thread, in the UI language,
   slower and louder in elderly mode) and played by ``kiosk.speech.playback.SpeechPlayer``
   into the loudspeaker (``kiosk.ui.speech_out.QtAudioOut``), or into a
@@ -135,7 +136,7 @@ class BoothVoice:
         """Connect to the booth's UI (on the UI thread); the model loads in the background."""
         self.bridge = b = ui.bridge
         if self.tts is None and self.speech.speak:
-            tts = TextToSpeech()
+            tts = TextToSpeech(mandarin_voice=self.speech.voice)
             self.tts = tts if tts.available else None
         if self.output is None:
             self.output = self._default_output()
@@ -151,6 +152,7 @@ class BoothVoice:
         r.answered.connect(self._on_answer)
         self._connections = [
             (b.assistant_turn, self._on_turn),
+            (b.announced, self.say),  # a screen's message (the done screen's outcome)
             (b.assistant_answered, self._on_answered),
             (b.assistant_expected, self._on_expected),
             (b.listen_requested, self.listen),

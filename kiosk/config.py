@@ -67,6 +67,8 @@ class HubServerConfig:
     secret_key: str = ""  # signs citizen links; empty: generated and kept in the database
     sms_gateway_url: str = ""  # JSON POST per SMS (kiosk.hub.notify); empty: inbox only
     heartbeat_s: float = 10.0  # booth/clerk WebSocket heartbeats; silent 3x this: closed
+    # The booths' district's zone (IANA name): appointment times are shown and read in it.
+    time_zone: str = "Asia/Shanghai"
     # ICE servers the hub hands to clerk consoles and booths (GET /api/v1/ice-servers).
     stun_urls: tuple[str, ...] = ()  # e.g. "stun:turn.example.gov.cn:3478"
     # "turn:host:3478?transport=udp", "turn:host:3478?transport=tcp", "turns:host:5349"
@@ -105,6 +107,13 @@ class DevicesConfig:
     door_address: int = 1  # Modbus address of the relay board
     door_coil: int = 0  # relay channel wired to the strike
     door_mode: Literal["flash", "on-off"] = "flash"  # flash: the board switches itself off
+    # Presence sensors on the door relay board's discrete inputs (Modbus function 02),
+    # counted from 0; -1: not wired. Without an occupancy input a booth restarted mid-session
+    # cannot see the citizen and closes her session safely (kiosk.devices.door.presence).
+    door_contact_input: int = -1
+    door_contact_closed_level: int = 1  # the input's level (0/1) while the door is shut
+    occupancy_input: int = -1
+    occupancy_level: int = 1  # the input's level (0/1) while someone is in the booth
     idcard: SerialDeviceConfig = SerialDeviceConfig()
     scanner: SerialDeviceConfig = SerialDeviceConfig()
     scanner_wedge_max_gap_s: float = 0.03  # keyboard wedge: slower keys are a person typing
@@ -128,7 +137,9 @@ class SpeechConfig:
     model_dir: str = ""  # empty: the installed default model, if any
     models_dir: str = ""  # where `kiosk models install` puts models; empty: <data_dir>/models
     default_model: str = "vosk-model-small-cn-0.22"  # used when model_dir is empty
-    voice: str = "cmn"
+    # The espeak-ng voice for Mandarin; empty: cmn-latn-pinyin (1.51's "cmn" reads Chinese
+    # as pinyin spoken in English). Cantonese is "yue", English "en".
+    voice: str = ""
     enabled: bool = True
     # The microphone button: "tap" (one utterance per tap), "hold" (push to talk),
     # "always" (listening while the digital clerk's screen is shown) or "off".

@@ -8,7 +8,6 @@ starts a session on screen; ending the session wipes it.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,9 +15,9 @@ from typing import Any
 import httpx
 import pytest
 
-from kiosk.backend.channel import ConnectionState
 from kiosk.config import load_config
-from kiosk.demo import DemoBooth, demo_config, start_embedded_hub
+from kiosk.demo import start_embedded_hub
+from tests.e2e.harness import demo_booth, story_config
 
 
 @pytest.fixture
@@ -31,23 +30,9 @@ def hub(tmp_path: Path) -> Iterator[Any]:
 async def test_door_scan_pulses_the_relay_and_starts_a_session(
     hub: Any, tmp_path: Path, qapp: Any
 ) -> None:
-    from kiosk.ui.booth_ui import BoothUi
-
-    base = load_config(environ={})
-    token = hub.register_booth(base.booth.id)
-    config = demo_config(base, hub.url, token, tmp_path)
+    config = story_config(hub, tmp_path)
     sessions = tmp_path / "sessions"
-    config = dataclasses.replace(
-        config,
-        booth=dataclasses.replace(config.booth, session_dir=str(sessions), fullscreen=False),
-    )
-    qapp.setQuitOnLastWindowClosed(False)  # closing the window must not stop the test's loop
-    booth = DemoBooth(config)
-    ui = BoothUi(config.booth, booth.collaborators())
-    try:
-        ui.show()
-        await booth.start(ui)
-        await asyncio.wait_for(booth.channel.wait_for(ConnectionState.ONLINE), 30)
+    async with demo_booth(config, qapp) as (booth, ui):
         pulses = asyncio.get_running_loop().create_future()
         booth.rig.relay_model.on_request = lambda r: pulses.done() or pulses.set_result(r)
 
@@ -66,6 +51,3 @@ async def test_door_scan_pulses_the_relay_and_starts_a_session(
         ui.end_session("done")
         assert not session_dir.exists()
         assert not any(sessions.iterdir())
-    finally:
-        ui.close()
-        await booth.stop()

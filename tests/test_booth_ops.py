@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -21,15 +20,14 @@ import pytest
 from sqlalchemy import select
 
 from kiosk import __version__
-from kiosk.backend.channel import ConnectionState
 from kiosk.booth import Booth
 from kiosk.booth_ops import PUSHED_FILE
-from kiosk.config import Config, load_config
-from kiosk.demo import DemoBooth, demo_config
+from kiosk.config import Config
 from kiosk.hub.cli import DEMO_PASSWORD, seed_demo_clerks
 from kiosk.hub.models import AuditEntry
 from kiosk.hub.server import HubServer
 from kiosk.ops.restart_policy import RESTART_EXIT_CODE
+from tests.e2e.harness import demo_booth, story_config
 from tests.hub.conftest import hub_settings
 
 
@@ -99,37 +97,16 @@ async def eventually(probe: Callable[[], Any], timeout_s: float = 30.0) -> Any:
 async def running(
     hub: Any, tmp_path: Path, qapp: Any
 ) -> AsyncIterator[tuple[Any, Any, Config, Operator]]:
-    """The demo booth on screen, online with the hub, and a logged-in operator.
-
-    Not an async fixture: between a fixture's set-up and the test, qasync runs pending
-    callbacks with no running loop, which the booth's tasks cannot take."""
-    from kiosk.ui.booth_ui import BoothUi
-
-    base = load_config(environ={})
-    token = hub.register_booth(base.booth.id)
-    config = demo_config(base, hub.url, token, tmp_path)
-    config = dataclasses.replace(
-        config,
-        booth=dataclasses.replace(
-            config.booth, session_dir=str(tmp_path / "sessions"), fullscreen=False
-        ),
-    )
-    qapp.setQuitOnLastWindowClosed(False)  # closing the window must not stop the test's loop
-    booth = DemoBooth(config)
-    ui = BoothUi(config.booth, booth.collaborators())
-    try:
-        ui.show()
-        await booth.start(ui)
-        await asyncio.wait_for(booth.channel.wait_for(ConnectionState.ONLINE), 30)
+    """The demo booth on screen, online with the hub, and a logged-in operator (not an
+    async fixture, for the reason harness.demo_booth gives)."""
+    config = story_config(hub, tmp_path)
+    async with demo_booth(config, qapp) as (booth, ui):
         operator = Operator(hub, config.booth.id)
         try:
             await operator.login()
             yield booth, ui, config, operator
         finally:
             await operator.http.aclose()
-    finally:
-        ui.close()
-        await booth.stop()
 
 
 async def test_health_reaches_the_ops_api_and_pushed_config_is_applied_or_refused(

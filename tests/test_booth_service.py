@@ -100,3 +100,32 @@ def test_the_confirm_view_marks_failed_checks_of_what_was_read() -> None:
     # once the citizen typed another price, OCR's doubt no longer applies
     screen.show(ShowForm((("purchase_price", "3700000"),)))
     assert bridge.forms[-1].fields[0].problem == ""
+
+
+def test_a_review_the_rules_decide_shows_checking_a_clerks_review_the_call() -> None:
+    from kiosk.booth_service import booth_decides
+    from kiosk.flows.messages import ShowScreen
+
+    catalog = load_catalog()
+    shown: list[Any] = []
+    calls: list[bool] = []
+
+    class Bridge(Recorder):
+        def show_done(self, view: Any) -> None:
+            shown.append(view)
+
+    purchase = catalog.service("hpf-withdrawal-purchase")
+    screen = UiScreen(
+        Bridge(), purchase, lambda values: {}, lambda: None, lambda: calls.append(True) or True
+    )
+    review = next(i for i, s in enumerate(purchase.steps) if s.kind == "review")
+    assert booth_decides(purchase, review) and not booth_decides(purchase, review - 1)
+    screen.show(ShowScreen("review", review, "hpf"))
+    assert [v.shown_state for v in shown] == ["checking"] and calls == []
+    dereg = catalog.service("enterprise-deregistration")
+    tax_review = next(i for i, s in enumerate(dereg.steps) if s.kind == "review")
+    assert not booth_decides(dereg, tax_review)  # a clerk decides, in the call
+    UiScreen(
+        Bridge(), dereg, lambda values: {}, lambda: None, lambda: calls.append(True) or True
+    ).show(ShowScreen("review", tax_review, "tax"))
+    assert calls == [True] and len(shown) == 1

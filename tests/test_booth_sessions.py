@@ -78,3 +78,23 @@ def test_a_case_opened_before_the_ui_reported_the_session_is_still_noted(tmp_pat
     journal = SessionJournal(tmp_path, FakeClock())
     SessionTracker(journal).add_case("s3", "case-c")
     assert [n.case_ids for n in journal.unfinished()] == [("case-c",)]
+
+
+def test_a_durable_sessions_vault_key_is_kept_sealed_until_it_ends(tmp_path: Path) -> None:
+    from kiosk.backend.keystore import FileKeyStore
+    from kiosk.privacy.vault import SessionVault
+
+    journal = SessionJournal(tmp_path, FakeClock(), FileKeyStore(tmp_path / "keys"))
+    tracker = SessionTracker(journal)
+    ui = Ui()
+    tracker.attach(ui)
+    vault = SessionVault(root=tmp_path / "sessions", durable=True)
+    ui.session = vault  # type: ignore[assignment]
+    ui.bridge.session_changed.emit(True)
+    assert journal.vault_key(vault.session_id) == vault.durable_key()
+    ui.end()
+    assert journal.vault_key(vault.session_id) is None and journal.unfinished() == []
+    plain = SessionVault(root=tmp_path / "sessions")
+    ui.session = plain  # type: ignore[assignment]
+    ui.bridge.session_changed.emit(True)
+    assert journal.vault_key(plain.session_id) is None  # its key never leaves the process

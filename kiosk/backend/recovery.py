@@ -3,19 +3,23 @@
 While a session runs, :class:`SessionJournal` keeps a durable note of it in the data
 directory (``sessions.sqlite3``): its id, the booth's ids of its cases and when it began.
 Only ids and times, nothing the citizen said or showed. Ending the session normally
-closes the note.
+closes the note. A booth that can resume sessions also keeps there the key of the
+session's durable vault (``kiosk.privacy.vault``), sealed with a booth key from its key
+store: without it the vault's files are unreadable, and closing the note destroys it.
 
 At start-up, :class:`Recovery` looks for notes that were never closed: those sessions
 were interrupted (power cut, crash, SIGKILL). For each one it asks the door/presence
 sensor whether the citizen is still in the booth:
 
-- present (the sensor says so) -> **resume**: the note stays open and the UI picks the
-  session up again; the outbox still holds its unsent writes;
+- present (the sensor says so) -> **resume**: the note stays open and the booth picks the
+  session up again from its vault (``kiosk.booth_resume``); the outbox still holds its
+  unsent writes. If the vault cannot be read (no key kept, or a power cut emptied the
+  RAM-backed session folder), the booth calls :meth:`Recovery.abandon`, which closes it;
 - absent or unknown -> **close safely**: the session's writes stay in the outbox and are
   delivered (the case stays on the hub, where the citizen can follow it from the phone);
   a ``session_ended`` event with reason ``booth_restart`` tells the hub; the booth's
   copy of the session's data is wiped (by the injected ``wipe`` callable, e.g.
-  ``kiosk.privacy.vault.wipe_stale``).
+  ``kiosk.privacy.vault.wipe_session``).
 
 Closing is itself durable: the note goes to ``closing`` first and to ``closed`` only
 once the hub has acknowledged ``session_ended``, so a booth that restarts again before
@@ -36,6 +40,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from kiosk.backend.keystore import KeyStore
 from kiosk.core.clock import Clock
 from kiosk.core.errors import HubRejected, HubUnavailable, XiaowuError
 
@@ -51,9 +59,12 @@ CREATE TABLE IF NOT EXISTS sessions (
     started_at TEXT NOT NULL,
     state      TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'closing', 'closed')),
     reason     TEXT,
-    ended_at   TEXT
+    ended_at   TEXT,
+    vault_key  BLOB  -- the durable vault's key, sealed; NULL once the session is closing
 );
 """
+_KEY_NAME = "session-vaults"
+_NONCE = 12
 
 
 class JournalError(XiaowuError):
@@ -76,8 +87,10 @@ class SessionNote:
 class SessionJournal:
     """Durable notes of the sessions running on this booth."""
 
-    def __init__(self, directory: Path, clock: Clock) -> None:
+    def __init__(self, directory: Path, clock: Clock, keys: KeyStore | None = None) -> None:
+        """``keys``: where the booth key that seals vault keys lives (None: no vault keys)."""
         self._clock = clock
+        self._keys = keys
         path = Path(directory) / JOURNAL_FILE
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -87,6 +100,9 @@ class SessionJournal:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(_SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(sessions)")}
+            if "vault_key" not in columns:  # a journal written before vault keys were kept
+                self._db.execute("ALTER TABLE sessions ADD COLUMN vault_key BLOB")
         except (OSError, sqlite3.DatabaseError) as exc:
             raise JournalError(f"cannot open the session journal at {path}: {exc}") from exc
 
@@ -111,10 +127,39 @@ class SessionJournal:
                 (json.dumps([*note.case_ids, case_id]), session_id),
             )
 
-    def closing(self, session_id: str, reason: str) -> None:
-        """The session is over on the booth; the hub has yet to hear it."""
+    def keep_vault_key(self, session_id: str, key: bytes) -> None:
+        """Keep the key of the session's durable vault, sealed, while the session is open."""
+        if self._keys is None:
+            raise JournalError("this journal has no key store to seal vault keys with")
+        nonce = os.urandom(_NONCE)
+        sealed = nonce + AESGCM(self._keys.key(_KEY_NAME)).encrypt(nonce, key, session_id.encode())
         self._write(
-            "UPDATE sessions SET state = 'closing', reason = ?, ended_at = ?"
+            "UPDATE sessions SET vault_key = ? WHERE session_id = ? AND state = 'open'",
+            (sealed, session_id),
+        )
+
+    def vault_key(self, session_id: str) -> bytes | None:
+        """The session's vault key; None if none was kept or it cannot be unsealed."""
+        row = self._db.execute(
+            "SELECT vault_key FROM sessions WHERE session_id = ? AND state = 'open'",
+            (session_id,),
+        ).fetchone()
+        if row is None or row[0] is None or self._keys is None:
+            return None
+        sealed = bytes(row[0])
+        try:
+            return AESGCM(self._keys.key(_KEY_NAME)).decrypt(
+                sealed[:_NONCE], sealed[_NONCE:], session_id.encode()
+            )
+        except InvalidTag:
+            log.error("the vault key of session %s cannot be unsealed", session_id)
+            return None
+
+    def closing(self, session_id: str, reason: str) -> None:
+        """The session is over on the booth; the hub has yet to hear it. Its vault key is
+        destroyed."""
+        self._write(
+            "UPDATE sessions SET state = 'closing', reason = ?, ended_at = ?, vault_key = NULL"
             " WHERE session_id = ? AND state = 'open'",
             (reason, self._clock.now().isoformat(), session_id),
         )
@@ -239,6 +284,13 @@ class Recovery:
             )
             outcomes.append(Recovered(note.session_id, decision, pending))
         return outcomes
+
+    def abandon(self, session_id: str) -> None:
+        """Close a session recovery meant to resume but the booth cannot (its data is
+        gone): like a close, the hub is told by :meth:`notify_hub` and the copy wiped."""
+        log.info("interrupted session %s cannot be resumed; closing it", session_id)
+        self._journal.closing(session_id, BOOTH_RESTART)
+        self._wipe(session_id)
 
     async def _ask_presence(self) -> bool | None:
         try:

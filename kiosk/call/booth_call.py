@@ -34,6 +34,7 @@ import av
 
 from kiosk.call.cancelling import cancel_and_wait
 from kiosk.call.heap import release_freed_memory
+from kiosk.call.ice import servers_from_hub
 from kiosk.call.peer import LinkState, LocalMedia, PeerLink
 from kiosk.call.session import (
     CallCommand,
@@ -101,6 +102,7 @@ class BoothCall:
         call_id: str | None = None,
     ) -> None:
         self.config = config
+        self.ice_servers: tuple[Any, ...] = ()  # STUN/TURN the hub named for this call
         self.booth_id = booth_id
         self.call_id = call_id or uuid.uuid4().hex
         self.session = CallSession()
@@ -163,6 +165,8 @@ class BoothCall:
                 bool(data.get("clerks_available", True)),
             )
         elif status == "accepted":
+            if "ice" in data:  # the hub's STUN/TURN for this call, credentials the booth's own
+                self.ice_servers = servers_from_hub(data["ice"])
             self._clerk_assigned(data)
 
     def call_command(self, data: Mapping[str, Any]) -> None:
@@ -323,6 +327,7 @@ class BoothCall:
             listener=self,
             info={"name": participant.name, "department": participant.department},
             audio_player=self._audio_player,
+            ice_servers=self.ice_servers,
         )
         self.links[participant_id] = link
         offer = self._pending_offers.pop(participant_id, None)

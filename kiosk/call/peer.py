@@ -25,7 +25,7 @@ import contextlib
 import functools
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -33,6 +33,7 @@ import av
 from aiortc import (
     MediaStreamTrack,
     RTCDataChannel,
+    RTCIceServer,
     RTCPeerConnection,
     RTCSessionDescription,
 )
@@ -106,7 +107,10 @@ class PeerLink:
         info: dict[str, str] | None = None,
         local_info: dict[str, str] | None = None,
         audio_player: Callable[[str, av.AudioFrame], None] | None = None,
+        ice_servers: Sequence[RTCIceServer] = (),
     ) -> None:
+        """``ice_servers``: STUN/TURN from the hub (:func:`kiosk.call.ice.servers_from_hub`);
+        none: the ones of ``config``."""
         self.participant = participant
         self.call_id = call_id
         self.local_id = local_id
@@ -126,6 +130,7 @@ class PeerLink:
         self._listener = listener
         self._recover = recover
         self._audio_player = audio_player
+        self.ice_servers = tuple(ice_servers)
         self._tracks: list[MediaStreamTrack] = []
         self._channel: RTCDataChannel | None = None
         self._liveness = Liveness(config.dead_after_s, clock.monotonic())
@@ -228,7 +233,7 @@ class PeerLink:
         self.generation += 1
         self._up.clear()
         self._started_at = self._clock.monotonic()
-        pc = RTCPeerConnection(rtc_configuration(self._config))
+        pc = RTCPeerConnection(rtc_configuration(self._config, self.ice_servers))
         self.pc = pc
 
         @pc.on("connectionstatechange")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kiosk.config import DevicesConfig
 from kiosk.core.clock import Clock
+from kiosk.devices.door.presence import BoothPresence, NoPresenceSensor, PresenceInputs
 from kiosk.devices.door.relay import Door, RelayBoard
 from kiosk.devices.idcard.reader import IdCardReader
 from kiosk.devices.locker.bank import AlertSink, LockerBank, LockerEvent, LockerTimings
@@ -69,6 +70,19 @@ async def open_door(devices: DevicesConfig, clock: Clock) -> Door | None:
         pulse_s=devices.door_pulse_s,
         mode=devices.door_mode,
     )
+
+
+def presence_sensor(devices: DevicesConfig, door: Door | None) -> BoothPresence | NoPresenceSensor:
+    """The occupancy sensor (and door contact) on the door's relay board, if wired."""
+    inputs = PresenceInputs(
+        door_contact=devices.door_contact_input,
+        door_closed_level=bool(devices.door_contact_closed_level),
+        occupancy=devices.occupancy_input,
+        occupied_level=bool(devices.occupancy_level),
+    )
+    if door is None or not inputs.wired:
+        return NoPresenceSensor()
+    return BoothPresence(door.relay, inputs, address=devices.door_address)
 
 
 async def open_idcard_reader(devices: DevicesConfig) -> IdCardReader | None:

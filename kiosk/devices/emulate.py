@@ -7,6 +7,7 @@ standard input script the device (each is answered with a line on standard outpu
 
 =========  ==============================================================
 locker     ``open N``, ``close N``, ``put N``, ``take N``, ``stick N``, ``unstick N``
+door       ``high N``, ``low N``: drive input N (the door contact, the occupancy sensor)
 idcard     ``place`` (the demo card), ``remove``
 scanner    any other line is scanned as a code
 =========  ==============================================================
@@ -97,6 +98,12 @@ def _script(model: Any, line: str) -> str:
     if verb in ("place", "remove") and hasattr(model, "place"):
         model.place() if verb == "place" else model.remove()
         return verb
+    if verb in ("high", "low") and rest and rest[0].isdigit() and hasattr(model, "set_input"):
+        try:
+            model.set_input(int(rest[0]), verb == "high")
+        except ValueError as exc:
+            return str(exc)
+        return f"input {rest[0]} {verb}"
     actions = {
         "open": "open_door",
         "close": "close_door",

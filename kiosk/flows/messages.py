@@ -87,6 +87,13 @@ class FieldEdited:
 
 
 @dataclass(frozen=True, slots=True)
+class FormRequested:
+    """A clerk pushed "show the form": bring the application form up on the booth now."""
+
+    clerk: str
+
+
+@dataclass(frozen=True, slots=True)
 class FieldsConfirmed:
     """The citizen confirmed the form as shown."""
 
@@ -110,6 +117,24 @@ class ClerkApproved:
 @dataclass(frozen=True, slots=True)
 class RulesApproved:
     """A department's rules approved the review step without a clerk (self-service)."""
+
+    department: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewReferred:
+    """A department's rules did not approve the review step: its clerks will decide.
+
+    ``reasons`` name the rules not met (``over_limit:amount``), never a value."""
+
+    department: str
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewDeferred:
+    """The submission is saved at the booth but the hub has not decided yet (it is away):
+    the decision reaches the citizen's phone once the booth's outbox delivers it."""
 
     department: str
 
@@ -197,10 +222,13 @@ Event = (
     | MaterialVerified
     | CaptureRequested
     | FieldEdited
+    | FormRequested
     | FieldsConfirmed
     | ClerkJoined
     | ClerkApproved
     | RulesApproved
+    | ReviewReferred
+    | ReviewDeferred
     | ReviewRejected
     | SlotRequested
     | SlotOpened
@@ -345,7 +373,8 @@ class Refused:
 
 @dataclass(frozen=True, slots=True)
 class FinishCase:
-    """The item is over at the booth; ``outcome`` in done, awaiting_certificates, rejected,
+    """The item is over at the booth; ``outcome`` in done, awaiting_certificates, referred
+    (a clerk decides a review), pending_decision (the hub has not decided yet), rejected,
     cancelled. The session decides whether to wipe or offer another item."""
 
     case_id: str

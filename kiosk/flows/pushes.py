@@ -6,7 +6,7 @@ section 2). :func:`event_from_push` reads ``data`` and returns the event for the
 workflow, or raises :class:`BadPush` (a ProtocolViolation: the peer sent garbage), which
 the booth answers with ``{"type": "ack", "ok": false, "error": "bad_push"}``.
 
-Kinds of CONTRACTS.md: ``request_capture`` {material, clerk}, ``show_form`` {}, ``form_field``
+Kinds of CONTRACTS.md: ``request_capture`` {material, clerk}, ``show_form`` {clerk?}, ``form_field``
 {key, value, clerk}, ``open_slot`` {department, clerk}, ``certificate`` {department,
 reference}. Kinds this module adds for the department steps (proposed to the hub):
 ``clerk_joined`` {department, clerk}, ``approved`` {department, clerk?} (no clerk: rules),
@@ -32,6 +32,7 @@ from kiosk.flows.messages import (
     ConsultEnded,
     Event,
     FieldEdited,
+    FormRequested,
     MaterialVerified,
     QuestionsAnswered,
     ReviewRejected,
@@ -69,12 +70,12 @@ def _text(data: Mapping[str, Any], key: str, *, optional: bool = False) -> str:
 
 
 def event_from_push(data: Mapping[str, Any]) -> Event | None:
-    """The workflow event of a push; None for ``show_form`` (the UI only re-shows)."""
+    """The workflow event of a push; None for a push that moves nothing on the booth."""
     kind = data.get("kind")
     if kind == "request_capture":
         return CaptureRequested(_text(data, "material"), _text(data, "clerk"))
-    if kind == "show_form":
-        return None
+    if kind == "show_form":  # the clerk is the hub's to name; older hubs did not
+        return FormRequested(_text(data, "clerk", optional=True))
     if kind == "form_field":
         value = data.get("value")
         if isinstance(value, (int, float)) and not isinstance(value, bool):

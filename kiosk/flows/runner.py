@@ -71,10 +71,20 @@ class Ports:
 class WorkflowRunner:
     """Runs one workflow to its ``FinishCase``."""
 
-    def __init__(self, workflow: Workflow, ports: Ports, *, resumed: bool = False) -> None:
+    def __init__(
+        self,
+        workflow: Workflow,
+        ports: Ports,
+        *,
+        resumed: bool = False,
+        checkpoint: Callable[[], None] = lambda: None,
+    ) -> None:
         """``resumed``: the workflow was restored from a snapshot after a restart; the
-        runner re-issues what the current step needs instead of starting anew."""
+        runner re-issues what the current step needs instead of starting anew.
+        ``checkpoint()`` is called once each event's commands have run (the writes they
+        make are in the outbox): the moment to save the workflow's snapshot."""
         self.workflow = workflow
+        self._checkpoint = checkpoint
         self._ports = ports
         self._events: asyncio.Queue[Event] = asyncio.Queue()
         self._tasks: dict[str, asyncio.Task[None]] = {}
@@ -87,16 +97,26 @@ class WorkflowRunner:
         """Hand an event to the workflow (in order, after those already posted)."""
         self._events.put_nowait(event)
 
+    def unhandled(self) -> list[Event]:
+        """The events posted that the workflow never saw (posted as it finished); taken
+        out of the queue. A finished workflow still takes late certificates and decisions."""
+        events = []
+        while not self._events.empty():
+            events.append(self._events.get_nowait())
+        return events
+
     async def run(self) -> str:
         """Run the workflow from its start until it finishes; the outcome."""
         try:
             if self._resumed:
                 for command in self.workflow.resume():
                     await self._execute(command)
+                self._checkpoint()
             while self._outcome is None:
                 event = await self._events.get()
                 for command in self.workflow.handle(event):
                     await self._execute(command)
+                self._checkpoint()
         finally:
             for task in self._tasks.values():
                 task.cancel()

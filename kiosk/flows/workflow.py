@@ -22,12 +22,28 @@ questions  StartDialogue, or CallClerk          QuestionsAnswered
 capture    RequestCapture per material          MaterialCaptured / MaterialSkipped
 form       ShowForm                             FieldsConfirmed without blocking problems
 review     SubmitCase to the department         ClerkApproved / RulesApproved;
-                                                ReviewRejected goes back to the form
+                                                ReviewRejected goes back to the form;
+                                                ReviewReferred / ReviewDeferred: waiting
 locker     OpenSlot                             SlotClosed with an item inside
 certificate (does not block: ``waiting``)       CertificateIssued, whenever it comes
 consult    CallClerk                            ConsultEnded
 rating     AskRating for the item, each clerk   Rated for all, or RatingSkipped
 ========== ==================================== =====================================
+
+A clerk may bring the form up at any other step (``FormRequested``, the ``show_form``
+push) when the service has a form step: the citizen sees and corrects it, and confirming
+returns to the step they were at (the form step itself still checks it when reached).
+:meth:`Workflow.form_refusal` says beforehand why such a request would be refused.
+
+A review the department's rules decide (self-service) may end three ways at the booth:
+approved (the receipt follows as ``CertificateIssued``), ``ReviewReferred`` (the rules
+sent it to a clerk) or ``ReviewDeferred`` (the hub is away: the submission waits in the
+outbox). The last two leave the review ``waiting`` with the department's certificate,
+skip the department's other steps (they depend on the decision) and go on to the rating;
+the item ends ``referred`` or ``pending_decision``. The decision may still come, before
+or after the item ended (the hub came back, a clerk decided): an approval or a referral
+of a waiting review is applied whenever it arrives, like a certificate, and settles the
+outcome again.
 
 Certificates do not hold the citizen up: a tax clearance certificate may reach the
 phone while a social-security clerk is still answering questions. The item ends after
@@ -64,6 +80,7 @@ from kiosk.flows.messages import (
     FieldEdited,
     FieldsConfirmed,
     FinishCase,
+    FormRequested,
     IdentityVerified,
     LockerFaulted,
     MaterialCaptured,
@@ -76,6 +93,8 @@ from kiosk.flows.messages import (
     Refused,
     RequestCapture,
     RequestIdentity,
+    ReviewDeferred,
+    ReviewReferred,
     ReviewRejected,
     RulesApproved,
     SendField,
@@ -106,6 +125,8 @@ class StepStatus(Enum):
 
 
 _SETTLED = (StepStatus.DONE, StepStatus.SKIPPED, StepStatus.REJECTED)
+# Outcomes that a late certificate or decision may still change.
+_UNSETTLED_OUTCOMES = ("awaiting_certificates", "referred", "pending_decision")
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +188,8 @@ class Workflow:
         self._clerks: dict[str, str] = {}  # clerk -> department, in order of joining
         self._to_rate: list[str | None] = []
         self._slot: str | None = None
+        self._form_interlude = False  # a clerk brought the form up outside its step
+        self._undecided: dict[int, str] = {}  # waiting review -> "referred" | "deferred"
         self._materials = {m.code: m for m in service.materials}
         self._fields = {f.key: f for f in service.form}
 
@@ -197,6 +220,11 @@ class Workflow:
             clerk = self._checked.get(code)
             out.append(material.verified_by(clerk) if clerk else material)
         return tuple(out)
+
+    @property
+    def undecided(self) -> Mapping[str, str]:
+        """Departments whose review waits for a decision: ``referred`` or ``deferred``."""
+        return {self._dept(self.service.steps[i]): why for i, why in self._undecided.items()}
 
     @property
     def clerks(self) -> tuple[str, ...]:
@@ -243,6 +271,16 @@ class Workflow:
             tuple(self.department_status().items()),
         )
 
+    def form_refusal(self) -> str | None:
+        """Why a clerk cannot bring the form up now; None when they can."""
+        if self._outcome is not None:
+            return "finished"
+        if not self._started or self._current is None:
+            return "not started"
+        if not any(s.kind == "form" for s in self.service.steps):
+            return "no form step"
+        return None
+
     # -- surviving a restart ---------------------------------------------------------------
 
     def snapshot(self) -> dict[str, Any]:
@@ -270,6 +308,7 @@ class Workflow:
             "clerks": dict(self._clerks),
             "to_rate": list(self._to_rate),
             "slot": self._slot,
+            "undecided": {str(i): why for i, why in self._undecided.items()},
         }
 
     @classmethod
@@ -303,6 +342,7 @@ class Workflow:
             wf._clerks = dict(snapshot["clerks"])
             wf._to_rate = list(snapshot["to_rate"])
             wf._slot = snapshot["slot"]
+            wf._undecided = {int(i): str(w) for i, w in snapshot.get("undecided", {}).items()}
         except (KeyError, TypeError, ValueError) as exc:
             raise SessionError("the saved workflow is damaged", code="resume") from exc
         if len(wf._status) != len(service.steps):
@@ -341,6 +381,11 @@ class Workflow:
         name = type(event).__name__
         if isinstance(event, CertificateIssued):
             return self._on_certificate(event)  # also after the item finished
+        match event:  # a decision on a review left waiting: also after the item finished
+            case (
+                ClerkApproved() | RulesApproved() | ReviewReferred() | ReviewRejected(final=True)
+            ) if self._waiting_review(event.department) is not None:
+                return self._on_late_decision(event)
         if self._outcome is not None:
             return [Refused(name, "finished")]
         if isinstance(event, Started):
@@ -371,6 +416,12 @@ class Workflow:
                 return [RequestCapture(material.code, material.doc_type)]
             case FieldEdited():
                 return self._on_field(event)
+            case FormRequested():
+                refusal = self.form_refusal()
+                if refusal is not None:
+                    return [Refused(name, refusal)]
+                self._form_interlude = self._kind() != "form"
+                return [self._show_form()]
             case FieldsConfirmed():
                 return self._on_confirmed()
             case ClerkJoined():
@@ -378,6 +429,8 @@ class Workflow:
                 return []
             case ClerkApproved() | RulesApproved():
                 return self._on_approved(event)
+            case ReviewReferred() | ReviewDeferred():
+                return self._on_undecided(event)
             case ReviewRejected():
                 return self._on_rejected(event)
             case SlotRequested() | SlotOpened() | SlotClosed() | LockerFaulted():
@@ -465,6 +518,10 @@ class Workflow:
     def _settled_outcome(self) -> str:
         if StepStatus.REJECTED in self._status:
             return "rejected"
+        if "referred" in self._undecided.values():
+            return "referred"
+        if self._undecided:
+            return "pending_decision"
         if StepStatus.WAITING in self._status:
             return "awaiting_certificates"
         return "done"
@@ -547,6 +604,19 @@ class Workflow:
                 (blocking if problem.blocking else flags).append((f.key, problem.code))
         return blocking, flags
 
+    def _back_to_step(self) -> list[Command]:
+        """The current step's screen again, after a form a clerk brought up meanwhile; its
+        waits (a call, the digital clerk, a locker door) went on and are not restarted."""
+        assert self._current is not None
+        i = self._current
+        step = self.service.steps[i]
+        screen = ShowScreen(step.kind, i, self._dept(step))
+        if step.kind == "identify":
+            return [screen, RequestIdentity()]
+        if step.kind in ("questions", "consult") or (step.kind == "locker" and not self._slot):
+            return [screen]
+        return self.resume()  # capture, review, an open locker slot, rating
+
     def _show_form(self, with_problems: bool = False) -> ShowForm:
         values = tuple((f.key, self._values.get(f.key, "")) for f in self.service.form)
         blocking, flags = self._problems()
@@ -571,7 +641,11 @@ class Workflow:
 
     def _on_confirmed(self) -> list[Command]:
         if self._kind() != "form":
-            return [Refused("FieldsConfirmed", "no form shown")]
+            if not self._form_interlude:
+                return [Refused("FieldsConfirmed", "no form shown")]
+            self._form_interlude = False
+            return self._back_to_step()
+        self._form_interlude = False
         blocking, _ = self._problems()
         if blocking:
             return [self._show_form(with_problems=True)]
@@ -594,6 +668,60 @@ class Workflow:
         if isinstance(event, ClerkApproved):
             self._clerks.setdefault(event.clerk, event.department)
         return self._complete()
+
+    def _waiting_review(self, department: str) -> int | None:
+        return next(
+            (i for i in self._undecided if self._dept(self.service.steps[i]) == department), None
+        )
+
+    def _on_undecided(self, event: ReviewReferred | ReviewDeferred) -> list[Command]:
+        """The review waits for a decision the citizen need not stay for."""
+        name = type(event).__name__
+        if self._kind() != "review" or self._current_dept() != event.department:
+            return [Refused(name, "no review pending for this department")]
+        assert self._current is not None
+        review = self._current
+        referred = isinstance(event, ReviewReferred)
+        self._undecided[review] = "referred" if referred else "deferred"
+        self._status[review] = StepStatus.WAITING
+        for i in range(review + 1, len(self.service.steps)):
+            step = self.service.steps[i]
+            if step.kind == "certificate" and self._dept(step) == event.department:
+                self._status[i] = StepStatus.DONE if i in self._certificates else StepStatus.WAITING
+            elif step.kind != "rating":
+                self._status[i] = StepStatus.SKIPPED  # it depends on the decision
+        screen = ShowScreen("referred" if referred else "deferred", review, event.department)
+        return [screen, *self._advance()]
+
+    def _on_late_decision(
+        self, event: ClerkApproved | RulesApproved | ReviewReferred | ReviewRejected
+    ) -> list[Command]:
+        """A decision on a review that was left waiting (also after the item finished)."""
+        review = self._waiting_review(event.department)
+        assert review is not None
+        if isinstance(event, ReviewReferred):
+            self._undecided[review] = "referred"
+        elif isinstance(event, ReviewRejected):
+            del self._undecided[review]
+            self._status[review] = StepStatus.REJECTED
+            for i in range(review + 1, len(self.service.steps)):
+                if self._status[i] is StepStatus.WAITING:
+                    self._status[i] = StepStatus.SKIPPED  # no certificate will come
+            if self._outcome in _UNSETTLED_OUTCOMES:
+                self._outcome = "rejected"
+            return []
+        else:
+            del self._undecided[review]
+            self._status[review] = StepStatus.DONE
+            if isinstance(event, ClerkApproved):
+                self._clerks.setdefault(event.clerk, event.department)
+        self._resettle()
+        return []
+
+    def _resettle(self) -> None:
+        """A late certificate or decision: the finished item's outcome again."""
+        if self._outcome in _UNSETTLED_OUTCOMES:
+            self._outcome = self._settled_outcome()
 
     def _on_rejected(self, event: ReviewRejected) -> list[Command]:
         if self._kind() != "review" or self._current_dept() != event.department:
@@ -668,13 +796,10 @@ class Workflow:
             ):
                 self._certificates[i] = event.reference
                 if self._status[i] in (StepStatus.WAITING, StepStatus.SKIPPED) and (
-                    self._outcome in (None, "awaiting_certificates")
+                    self._outcome is None or self._outcome in _UNSETTLED_OUTCOMES
                 ):
                     self._status[i] = StepStatus.DONE
-                if self._outcome == "awaiting_certificates" and StepStatus.WAITING not in (
-                    self._status
-                ):
-                    self._outcome = "done"
+                self._resettle()
                 return [ShowCertificate(event.department, event.reference)]
         return [Refused("CertificateIssued", "no certificate expected from this department")]
 

@@ -196,4 +196,5 @@ def list_booths(hub: Hub, who: OptionalCaller) -> dict[str, Any]:
                 link = board.links.get(f"booth:{b.id}")
                 item["health"] = link.health if link else {}
             out.append(item)
-    return {"booths": out}
+    # Appointment times are the booths' wall clock (kiosk.hub.local_time).
+    return {"booths": out, "time_zone": hub.settings.time_zone}

@@ -11,6 +11,7 @@ import hashlib
 import secrets
 import uuid
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
@@ -19,7 +20,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk.core.clock import CHINA_TZ
 from kiosk.hub import rules_review
 from kiosk.hub.auth import Principal, new_citizen_ref
 from kiosk.hub.casework import (
@@ -30,7 +30,10 @@ from kiosk.hub.casework import (
     may_act,
     may_see,
     open_case,
+    pending_step,
     record,
+    settle,
+    step_done,
 )
 from kiosk.hub.deps import (
     BoothCaller,
@@ -43,6 +46,7 @@ from kiosk.hub.deps import (
 )
 from kiosk.hub.errors import ApiError, forbidden, not_found
 from kiosk.hub.issuing import Issued, announce, issue
+from kiosk.hub.local_time import local_view, read_slot, zone_of
 from kiosk.hub.models import (
     Appointment,
     Booth,
@@ -105,12 +109,14 @@ class AppointmentIn(BaseModel):
     phone: Annotated[str, Field(max_length=20, pattern=r"^(\+?[0-9]{5,20})?$")] = ""
 
 
-def appointment_view(a: Appointment) -> dict[str, Any]:
+def appointment_view(a: Appointment, zone: ZoneInfo) -> dict[str, Any]:
+    """``slot_local``: the slot on the district's clock, with its zone and UTC offset."""
     return {
         "id": a.id,
         "service": a.service_code,
         "booth_id": a.booth_id,
         "slot_at": iso(a.slot_at),
+        "slot_local": local_view(a.slot_at, zone),
         "status": a.status,
         "name": a.name,
     }
@@ -122,7 +128,8 @@ async def book(body: AppointmentIn, hub: Hub, who: OptionalCaller) -> dict[str, 
     service = _service(hub, body.service)
     if who is not None and who.kind != "citizen":
         raise forbidden("appointments are booked by citizens")
-    slot = body.slot_at if body.slot_at.tzinfo else body.slot_at.replace(tzinfo=dt.UTC)
+    zone = zone_of(hub.settings.time_zone)
+    slot = read_slot(body.slot_at, zone)  # no offset: the booth's wall clock
     if slot < hub.clock.now() - dt.timedelta(minutes=5):
         raise ApiError(422, "slot_in_past", "the time has passed")
     ref = who.id if who is not None else new_citizen_ref()
@@ -140,14 +147,14 @@ async def book(body: AppointmentIn, hub: Hub, who: OptionalCaller) -> dict[str, 
         db.add(appointment)
         db.flush()
         audit(db, f"citizen:{ref}", "write", f"appointment:{appointment.id}", "booked")
-        view = appointment_view(appointment)
+        view = appointment_view(appointment, zone)
     token = hub.links.issue(ref)
     await hub.notifier.notify(
         Message(
             citizen_ref=ref,
             kind="appointment_booked",
             phone=body.phone,
-            text=f"预约成功：{service.name.zh_CN}，{slot.astimezone(CHINA_TZ):%m-%d %H:%M}",
+            text=f"预约成功：{service.name.zh_CN}，{slot.astimezone(zone):%m-%d %H:%M}",
             link=_citizen_url(hub, token),
         )
     )
@@ -163,13 +170,14 @@ def cancel_appointment(appointment_id: str, hub: Hub, who: CitizenCaller) -> dic
         if a.status != "booked":
             raise ApiError(409, "appointment_not_open", "the appointment is used or cancelled")
         a.status = "cancelled"
-        return appointment_view(a)
+        return appointment_view(a, zone_of(hub.settings.time_zone))
 
 
 # -- the citizen's own page ----------------------------------------------------------------
 @router.get("/citizen/overview")
 def overview(hub: Hub, who: CitizenCaller) -> dict[str, Any]:
     """Everything the citizen page shows: appointments, cases, certificates, inbox."""
+    zone = zone_of(hub.settings.time_zone)
     with hub.db() as db:
         cases = db.scalars(
             select(Case).where(Case.citizen_ref == who.id).order_by(Case.created_at.desc())
@@ -186,7 +194,8 @@ def overview(hub: Hub, who: CitizenCaller) -> dict[str, Any]:
             .limit(50)
         ).all()
         return {
-            "appointments": [appointment_view(a) for a in appointments],
+            "appointments": [appointment_view(a, zone) for a in appointments],
+            "time_zone": zone.key,
             "cases": [
                 case_view(db, c, hub.catalog.catalog, who, hub.settings.public_url) for c in cases
             ],
@@ -613,6 +622,7 @@ async def complete_step(
     done_by_clerk: dict[str, Any] | None = None
     issued: tuple[Issued, ...] = ()
     decision: Decision | None = None
+    referral: Message | None = None
     with hub.db() as db:
         case = _load_case(hub, db, case_id, who)
         step = db.scalar(
@@ -632,9 +642,17 @@ async def complete_step(
         if by_rules and step.status == "pending":
             decision = await rules_review.decide(hub, db, case, step)
             issued = decision.issued
+            if not decision.approved:
+                service_name = _service(hub, case.service_code).name.zh_CN
+                referral = Message(
+                    citizen_ref=case.citizen_ref,
+                    kind="review_referred",
+                    phone=case.citizen_phone,
+                    text=f"您的{service_name}申请已转工作人员审核，审核结果将另行通知您。",
+                    link=f"{hub.settings.public_url}/m/",
+                )
         elif not by_rules and step.status != "done":
-            step.status, step.done_by, step.done_at = "done", who.id, utcnow()
-            record(db, case_id, who, "step_done", position=position, kind=step.kind)
+            step_done(db, case_id, step, who)
             if who.kind == "clerk" and case.booth_id:
                 done_by_clerk = {
                     "kind": "step_done",
@@ -645,32 +663,134 @@ async def complete_step(
                     "clerk": who.id,
                     "booth_id": case.booth_id,
                 }
-        if step.status == "done":
-            steps = db.scalars(select(CaseStep).where(CaseStep.case_id == case_id)).all()
-            for department in {s.department for s in steps if s.department}:
-                dept = db.get(CaseDepartment, (case_id, department))
-                if dept is not None:
-                    own = [s for s in steps if s.department == department]
-                    dept.status = "done" if all(s.status == "done" for s in own) else "active"
-            if all(s.status in ("done", "skipped") for s in steps) and case.status == "open":
-                case.status = "done"
-                record(db, case_id, who, "case_done")
-                notify = Message(
-                    citizen_ref=case.citizen_ref,
-                    kind="case_done",
-                    phone=case.citizen_phone,
-                    text="您的事项已办结，请对服务进行评价。",
-                    link=f"{hub.settings.public_url}/m/",
-                )
+        if step.status == "done" and settle(db, case, who):
+            notify = case_done(hub, case)
         view = case_view(db, case, hub.catalog.catalog, who, hub.settings.public_url)
     if decision is not None:
         view["review"] = {"approved": decision.approved, "reasons": list(decision.reasons)}
+        if not decision.approved and referral is not None:
+            await hub.notifier.notify(referral)  # the booth told him: his phone is told
     for certificate in issued:
         await announce(hub, certificate)
     if notify:
         await hub.notifier.notify(notify)
     if done_by_clerk is not None:  # the booth's workflow moves on (an approval, a consult)
         await _push_to_booth(hub, done_by_clerk.pop("booth_id"), done_by_clerk)
+    await _case_changed(hub, case_id)
+    return view
+
+
+class RefusalIn(BaseModel):
+    reason: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+@router.post("/cases/{case_id}/steps/{position}/refuse")
+async def refuse_step(
+    case_id: str,
+    position: Annotated[int, Path(ge=0, le=1000)],
+    body: RefusalIn,
+    hub: Hub,
+    who: ClerkCaller,
+) -> dict[str, Any]:
+    """A department's clerk refuses its review step, with the reason the citizen is told:
+    the case ends ``rejected`` (a referred self-service review, or one in a call)."""
+    reason = body.reason.strip()
+    if not reason:
+        raise ApiError(422, "reason_required", "say why the application is refused")
+    with hub.db() as db:
+        case = _load_case(hub, db, case_id, who)
+        step = db.scalar(
+            select(CaseStep).where(CaseStep.case_id == case_id, CaseStep.position == position)
+        )
+        if step is None:
+            raise not_found("step")
+        if step.kind != "review":
+            raise ApiError(409, "not_a_review", "only a review step is refused")
+        if not may_act(db, who, case, step.department):
+            raise ApiError(403, "other_department", "this step belongs to another department")
+        if step.status in ("done", "rejected") or case.status != "open":
+            raise ApiError(409, "already_decided", "this review was decided already")
+        step.status, step.done_by, step.done_at = "rejected", who.id, utcnow()
+        case.status = "rejected"
+        dept = db.get(CaseDepartment, (case_id, step.department)) if step.department else None
+        if dept is not None:
+            dept.status = "rejected"
+        record(db, case_id, who, "step_refused", position=position, reason=reason)
+        service_name = _service(hub, case.service_code).name.zh_CN
+        notice = Message(
+            citizen_ref=case.citizen_ref,
+            kind="review_refused",
+            phone=case.citizen_phone,
+            text=f"您的{service_name}申请未通过审核：{reason}",
+            link=f"{hub.settings.public_url}/m/",
+        )
+        push = {
+            "kind": "rejected",
+            "case_id": case_id,
+            "department": step.department,
+            "reason": reason,
+            "clerk": who.id,
+            "final": True,
+        }
+        booth = case.booth_id
+        view = case_view(db, case, hub.catalog.catalog, who, hub.settings.public_url)
+    await hub.notifier.notify(notice)
+    if booth:  # the booth's item, if it still runs, ends rejected
+        await _push_to_booth(hub, booth, push)
+    await _case_changed(hub, case_id)
+    return view
+
+
+@router.post("/cases/{case_id}/steps/{position}/approve")
+async def approve_step(
+    case_id: str, position: Annotated[int, Path(ge=0, le=1000)], hub: Hub, who: ClerkCaller
+) -> dict[str, Any]:
+    """A department's clerk approves its review step: the step done, and the department's
+    certificate steps that follow issued and done, in one transaction (as the rules do
+    for a self-service review). A second approval is a 409: nothing is issued twice."""
+    with hub.db() as db:
+        case = _load_case(hub, db, case_id, who)
+        step = db.scalar(
+            select(CaseStep)
+            .where(CaseStep.case_id == case_id, CaseStep.position == position)
+            .with_for_update()  # two clerks approving at once: the second waits, then sees it
+        )
+        if step is None:
+            raise not_found("step")
+        if step.kind != "review":
+            raise ApiError(409, "not_a_review", "only a review step is approved")
+        if not may_act(db, who, case, step.department):
+            raise ApiError(403, "other_department", "this step belongs to another department")
+        if step.status in ("done", "rejected") or case.status != "open":
+            raise ApiError(409, "already_decided", "this review was decided already")
+        clerk = db.get(Clerk, who.id)
+        issued = await rules_review.approve(
+            hub,
+            db,
+            case,
+            step,
+            by=who.id,
+            issuer_name=clerk.display_name if clerk else who.id,
+            actor=who.peer,
+        )
+        record(db, case_id, who, "step_done", position=position, kind=step.kind)
+        notify = case_done(hub, case) if settle(db, case, who) else None
+        booth = case.booth_id
+        done = {
+            "kind": "step_done",
+            "case_id": case_id,
+            "position": position,
+            "step_kind": step.kind,
+            "department": step.department,
+            "clerk": who.id,
+        }
+        view = case_view(db, case, hub.catalog.catalog, who, hub.settings.public_url)
+    for certificate in issued:
+        await announce(hub, certificate)
+    if notify:
+        await hub.notifier.notify(notify)
+    if booth:  # the booth's item, if it still runs, moves on
+        await _push_to_booth(hub, booth, done)
     await _case_changed(hub, case_id)
     return view
 
@@ -778,6 +898,14 @@ def rate(case_id: str, body: RatingsIn, hub: Hub, who: CitizenCaller) -> dict[st
             raise ApiError(409, "already_rated", "this item or clerk was already rated") from None
         record(db, case_id, who, "rated", count=len(body.ratings))
         ratings = db.scalars(select(Rating).where(Rating.case_id == case_id)).all()
+        # Rated for the item and every clerk who served: her rating step is done, however
+        # she rated (at the booth, or on her phone after the booth closed her session).
+        # The case finishing here sends no "please rate" message: she just did.
+        wanted = {("service", "")} | {("clerk", clerk) for clerk in served}
+        step = pending_step(db, case_id, "rating")
+        if step is not None and wanted <= {(r.target, r.clerk_id) for r in ratings}:
+            step_done(db, case_id, step, who)
+            settle(db, case, who)
         return {
             "case_id": case_id,
             "ratings": [
@@ -796,7 +924,7 @@ class DepositIn(BaseModel):
 @router.post("/cases/{case_id}/locker-deposits", status_code=201)
 def locker_deposit(case_id: str, body: DepositIn, hub: Hub, who: BoothCaller) -> dict[str, Any]:
     with hub.db() as db:
-        _load_case(hub, db, case_id, who)
+        case = _load_case(hub, db, case_id, who)
         d = LockerDeposit(
             case_id=case_id,
             booth_id=who.id,
@@ -815,6 +943,13 @@ def locker_deposit(case_id: str, body: DepositIn, hub: Hub, who: BoothCaller) ->
             door=body.door,
             item_present=body.item_present,
         )
+        # The originals behind a closed door are what the case's locker step asks for: the
+        # step is done with the deposit, even if the booth stopped before it said so.
+        # (A review of the originals always follows, so this never finishes the case.)
+        step = pending_step(db, case_id, "locker")
+        if step is not None and body.door == "closed" and body.item_present:
+            step_done(db, case_id, step, who)
+            settle(db, case, who)
         return {
             "id": d.id,
             "case_id": case_id,
@@ -823,6 +958,17 @@ def locker_deposit(case_id: str, body: DepositIn, hub: Hub, who: BoothCaller) ->
             "item_present": d.item_present,
             "at": iso(d.at),
         }
+
+
+def case_done(hub: HubState, case: Case) -> Message:
+    """The citizen's message that her case is finished."""
+    return Message(
+        citizen_ref=case.citizen_ref,
+        kind="case_done",
+        phone=case.citizen_phone,
+        text="您的事项已办结，请对服务进行评价。",
+        link=f"{hub.settings.public_url}/m/",
+    )
 
 
 async def _push_to_booth(hub: HubState, booth_id: str, data: dict[str, Any]) -> None:

@@ -28,6 +28,7 @@ from kiosk.hub import (
     api_public,
     api_reviews,
     pages,
+    queueing,
     ws,
 )
 from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords
@@ -88,6 +89,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         fanout = await _share_through_postgres(state)
+        await queueing.restore_calls(state)  # after a restart, calls go on
         sweeper = asyncio.create_task(ws.heartbeats(state))
         try:
             async with api_ops.watch_fleet(state):

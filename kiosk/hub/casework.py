@@ -106,6 +106,40 @@ def open_case(
     return case
 
 
+def step_done(db: Session, case_id: str, step: CaseStep, who: Principal) -> None:
+    """Mark ``step`` done by ``who`` (a step done already stays as it was)."""
+    if step.status == "done":
+        return
+    step.status, step.done_by, step.done_at = "done", who.id, utcnow()
+    record(db, case_id, who, "step_done", position=step.position, kind=step.kind)
+
+
+def settle(db: Session, case: Case, who: Principal) -> bool:
+    """Bring the case's departments and the case up to date with its steps; whether that
+    finished the whole case just now."""
+    steps = db.scalars(select(CaseStep).where(CaseStep.case_id == case.id)).all()
+    for department in {s.department for s in steps if s.department}:
+        dept = db.get(CaseDepartment, (case.id, department))
+        if dept is not None:
+            own = [s for s in steps if s.department == department]
+            dept.status = "done" if all(s.status == "done" for s in own) else "active"
+    if all(s.status in ("done", "skipped") for s in steps) and case.status == "open":
+        case.status = "done"
+        record(db, case.id, who, "case_done")
+        return True
+    return False
+
+
+def pending_step(db: Session, case_id: str, kind: str) -> CaseStep | None:
+    """The case's first step of ``kind`` that is not done yet."""
+    return db.scalar(
+        select(CaseStep)
+        .where(CaseStep.case_id == case_id, CaseStep.kind == kind, CaseStep.status == "pending")
+        .order_by(CaseStep.position)
+        .limit(1)
+    )
+
+
 def route_to(db: Session, case_id: str, department: str) -> None:
     if db.get(CaseDepartment, (case_id, department)) is None:
         db.add(CaseDepartment(case_id=case_id, department=department))

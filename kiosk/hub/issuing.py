@@ -9,6 +9,7 @@ tells the citizen's phone and the booth.
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,9 +18,12 @@ from sqlalchemy.orm import Session
 from kiosk.core.masking import mask_id_number
 from kiosk.hub.casework import audit, certificate_view, record
 from kiosk.hub.certificates import CertificateContent, render_pdf
+from kiosk.hub.errors import ApiError
 from kiosk.hub.models import Case, Certificate
 from kiosk.hub.notify import Message
 from kiosk.hub.state import HubState
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +82,13 @@ async def issue(
         clerk_name=issuer_name,
         verify_url=f"{hub.settings.public_url}/verify/{cert.id}",
     )
-    cert.pdf = await asyncio.to_thread(render_pdf, content)
+    try:
+        cert.pdf = await asyncio.to_thread(render_pdf, content)
+    except (OSError, ValueError) as exc:  # a full disk, a font gone: the caller's work rolls back
+        log.error("case %s: the certificate could not be made (%s)", case.id, type(exc).__name__)
+        raise ApiError(
+            503, "certificate_unavailable", "the certificate could not be made; try again"
+        ) from exc
     audit(db, actor, "write", f"certificate:{cert.id}", f"case:{case.id}")
     record(db, case.id, actor, "certificate_issued", certificate=cert.id, title=title)
     return Issued(

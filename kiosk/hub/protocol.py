@@ -62,8 +62,11 @@ handshake (HTTP 403): do not retry with it. All frames are JSON objects with a `
   ``department``). A clerk's push carries ``clerk`` (id) and ``department``, filled in by
   the hub. The hub itself also pushes ``step_done`` ``{"case_id", "position",
   "step_kind", "department", "clerk"}`` when a clerk completes a step of the booth's case
-  (an approval, the end of a consultation) and ``material_verified`` ``{"case_id",
-  "material", "clerk", "department"}`` when a clerk checked a capture against the original.
+  (an approval, the end of a consultation), ``material_verified`` ``{"case_id",
+  "material", "clerk", "department"}`` when a clerk checked a capture against the original,
+  and ``rejected`` ``{"case_id", "department", "reason", "clerk", "final": true}`` when a
+  clerk refused a review. A ``show_form`` the booth cannot honour is refused in its ack
+  (``no_service_item``, ``no_form_step``, ``form_not_now``).
   ``signal`` ``{"call_id", "from", "to", "kind": offer|answer|candidate|bye, "sdp"?,
   "candidate"?}``
   ``queue`` ``{"status": "waiting", "entry_id", "department", "position",
@@ -123,7 +126,7 @@ BOOTH_COMMANDS = frozenset(
     {"open_door", "start_session", "end_session", "push", "signal", "queue", "config", "restart"}
 )
 PUSH_KINDS = frozenset({"request_capture", "show_form", "form_field", "open_slot", "certificate"})
-HUB_PUSH_KINDS = frozenset({"step_done", "material_verified"})  # pushed by the hub, not clerks
+HUB_PUSH_KINDS = frozenset({"step_done", "material_verified", "rejected"})  # by the hub itself
 BOOTH_EVENTS = frozenset(
     {
         "door_opened",

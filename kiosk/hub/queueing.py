@@ -175,6 +175,30 @@ def _cancel_booth_entries(hub: HubState, booth_id: str) -> set[str]:
         return {e.department for e in entries}
 
 
+async def restore_calls(hub: HubState) -> int:
+    """At start-up: the calls the database says are active, with the participants who have
+    not left, back in the switchboard; how many. A hub that restarted during a call lost
+    who is in it (the media never went through the hub, so the call itself goes on), and
+    the participants need it to invite, push, relay signals and hear of case changes."""
+
+    def active() -> list[tuple[str, str]]:
+        with hub.sessions() as db:
+            rows = db.execute(
+                select(CallParticipant.call_id, CallParticipant.peer)
+                .join(Call, Call.id == CallParticipant.call_id)
+                .where(Call.status == "active", CallParticipant.left_at.is_(None))
+            ).all()
+            return [(call_id, peer) for call_id, peer in rows]
+
+    members = await asyncio.to_thread(active)
+    for call_id, peer in members:
+        hub.switchboard.join_call(call_id, peer)
+    calls = len({call_id for call_id, _ in members})
+    if calls:
+        log.info("%d active calls restored from the database", calls)
+    return calls
+
+
 async def invite(
     hub: HubState, clerk: Principal, call_id: str, department: str, clerk_id: str | None
 ) -> dict[str, Any]:

@@ -8,8 +8,8 @@ form and materials as the hub holds them:
   department that follows is issued (the receipt reaches the citizen's phone);
 - a rule not met (or a self-service review without rules): the step becomes
   ``referred``, the case is routed to the department, and the reasons are kept in the
-  case history; the department's clerks find it in ``GET /api/v1/reviews`` and decide
-  with the usual step and certificate endpoints.
+  case history; the department's clerks find it in ``GET /api/v1/reviews`` and approve
+  it (``POST .../approve``: :func:`approve`, the same as the rules do) or refuse it.
 
 A review is decided once: a second report of the same step (an outbox retry under a new
 key, a booth restarted) finds it done or referred and changes nothing.
@@ -77,8 +77,28 @@ async def decide(hub: HubState, db: Session, case: Case, step: CaseStep) -> Deci
         record(db, case.id, who, "rules_referred", position=step.position, reasons=list(reasons))
         log.info("case %s: rules referred step %d to %s", case.id, step.position, department)
         return Decision(False, reasons, ())
-    step.status, step.done_by, step.done_at = "done", "rules", utcnow()
     record(db, case.id, who, "rules_approved", position=step.position)
+    issued = await approve(hub, db, case, step, by="rules", issuer_name="规则审核", actor=who)
+    log.info("case %s: rules approved step %d (%d issued)", case.id, step.position, len(issued))
+    return Decision(True, (), issued)
+
+
+async def approve(
+    hub: HubState,
+    db: Session,
+    case: Case,
+    step: CaseStep,
+    *,
+    by: str,
+    issuer_name: str,
+    actor: str,
+) -> tuple[Issued, ...]:
+    """Approve the review ``step`` in the caller's database session: it is done by ``by``
+    (``rules`` or a clerk's id), and each certificate step of its department that follows
+    is issued and done, in one transaction: a failure leaves the review undecided, never
+    half decided, and nothing is issued twice."""
+    department = step.department or hub.catalog.catalog.service(case.service_code).department
+    step.status, step.done_by, step.done_at = "done", by, utcnow()
     issued: list[Issued] = []
     later = db.scalars(
         select(CaseStep)
@@ -89,10 +109,9 @@ async def decide(hub: HubState, db: Session, case: Case, step: CaseStep) -> Deci
         if s.kind == "certificate" and s.department == step.department and s.status != "done":
             issued.append(
                 await issue(
-                    hub, db, case, department, issuer_id="rules", issuer_name="规则审核", actor=who
+                    hub, db, case, department, issuer_id=by, issuer_name=issuer_name, actor=actor
                 )
             )
-            s.status, s.done_by, s.done_at = "done", "rules", utcnow()
-            record(db, case.id, who, "step_done", position=s.position, kind=s.kind)
-    log.info("case %s: rules approved step %d (%d issued)", case.id, step.position, len(issued))
-    return Decision(True, (), tuple(issued))
+            s.status, s.done_by, s.done_at = "done", by, utcnow()
+            record(db, case.id, actor, "step_done", position=s.position, kind=s.kind)
+    return tuple(issued)

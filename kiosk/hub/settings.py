@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kiosk.config import HubServerConfig
+from kiosk.core.errors import ConfigError
 from kiosk.hub.ice import IceServers
+from kiosk.hub.local_time import zone_of
 from kiosk.hub.switchboard import OUTBOX_FRAMES
 
 
@@ -28,19 +30,28 @@ class HubSettings:
     login_window_s: float = 300.0
     sms_gateway_url: str = ""  # empty: notifications go to the citizen page inbox only
     sms_retries: int = 3
+    time_zone: str = "Asia/Shanghai"  # the booths' district (kiosk.hub.local_time)
     ice: IceServers = field(
         default_factory=IceServers
     )  # STUN/TURN for consoles and booths (kiosk.hub.ice)
 
+    def __post_init__(self) -> None:
+        zone_of(self.time_zone)  # an unknown zone fails at start, not at the first booking
+
     @classmethod
     def from_config(cls, config: HubServerConfig) -> HubSettings:
         public = config.public_url or f"http://{config.host}:{config.port}"
+        try:
+            zone_of(config.time_zone)
+        except ValueError as exc:
+            raise ConfigError([f"hub_server.time_zone: {exc}"]) from None
         return cls(
             db_url=config.db_url,
             public_url=public,
             secret_key=config.secret_key,
             sms_gateway_url=config.sms_gateway_url,
             heartbeat_s=config.heartbeat_s,
+            time_zone=config.time_zone,
             ice=IceServers(
                 stun_urls=config.stun_urls,
                 turn_urls=config.turn_urls,

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from sqlalchemy import select
 
-from kiosk.hub import api_ops, queueing
+from kiosk.hub import api_ops, interruptions, queueing
 from kiosk.hub.auth import Principal
 from kiosk.hub.casework import audit, record
 from kiosk.hub.deps import resolve_token
@@ -240,6 +240,8 @@ async def _handle_booth_event(
         await queueing.cancel_booth_entries(hub, booth.id)
         for call_id in board.calls_of(booth.peer):
             await queueing.leave(hub, booth, call_id, end=True)
+        if data.get("reason") == interruptions.BOOTH_RESTART:  # closed safely at a restart
+            await interruptions.tell_citizens(hub, booth.id, str(data.get("session_id")), data)
     if name in ("health", "device_fault"):  # fleet operations: health history, work orders
         await api_ops.on_booth_event(hub, booth.id, name, data)
     if case_id and name in ("door_opened", "session_started", "session_ended", "device_fault"):

@@ -1,6 +1,6 @@
 """The digital clerk (数字业务员): questions, the withdrawal conversation, speech out.
 
-One :class:`DigitalClerk` per citizen session. Everything the citizen says reaches
+One :class:`DigitalClerk` per conversation of ``kiosk ask``. Everything the citizen says reaches
 :meth:`DigitalClerk.hear` as text, whether it was recognised from the microphone
 (:meth:`on_recognition_event` turns a final result into ``hear``) or typed on the
 touchscreen: a booth without a speech model or microphone runs the very same
@@ -27,7 +27,7 @@ GREETING = {
     "zh_CN": "您好，我是数字业务员，请问有什么可以帮您？您可以直接问我，或者说“我要提取公积金”。",
     "en": "Hello, I am the digital clerk. How can I help? Ask me a question, or say you "
     "want to withdraw from your housing provident fund.",
-    "zh_HK": "您好，我是數字業務員，請問有甚麼可以幫您？您可以直接問我，或者說「我要提取公積金」。",
+    "zh_HK": "您好，我是數碼業務員，請問有甚麼可以幫您？您可以直接問我，或者說「我要提取公積金」。",
 }
 _WITHDRAW_WORDS = ("提取", "取公积金", "提公积金", "取出来", "拿出来")
 _WANT_WORDS = ("我要", "我想", "想要", "办理", "办", "申请", "帮我")
@@ -58,7 +58,27 @@ class ClerkReply:
         }
 
 
+def turn_reply(turn: Turn, speech: SpokenText | None) -> ClerkReply:
+    """The reply that says one turn of the withdrawal conversation (with the case draft once
+    it is done or handed over); the booth's dialogue port and ``kiosk ask`` alike."""
+    return ClerkReply(
+        caption=turn.reply,
+        speech=speech,
+        turn=turn,
+        answer=turn.answer,
+        handoff=turn.handoff,
+        transcript=turn.transcript,
+        draft=turn.draft.to_json() if turn.done or turn.handoff else None,
+        expected=turn.expected,
+    )
+
+
 class DigitalClerk:
+    """The clerk of ``kiosk ask``: free questions, and the withdrawal conversation when the
+    citizen asks for it. On the booth the same pieces are split by where they run: the
+    assistant screen answers free questions (kiosk.booth_voice) and the workflow runs the
+    conversation through :class:`~kiosk.speech.dialogue_port.ClerkDialogue`."""
+
     def __init__(
         self,
         answerer: Answerer,
@@ -84,29 +104,20 @@ class DigitalClerk:
     def start_withdrawal(self) -> ClerkReply:
         """The citizen chose the withdrawal (by touch, or by saying so)."""
         self.dialogue = self._new_dialogue(self.lang)
-        turn = self.dialogue.start()
-        return self._reply(turn.reply, turn=turn)
+        return self._say(self.dialogue.start())
 
     def hear(self, text: str) -> ClerkReply:
         """The citizen said or typed ``text``."""
         self.live_caption = ""
         self.heard.append(text)
         if self.dialogue is not None:
-            turn = self.dialogue.handle(text)
-            return self._reply(
-                turn.reply,
-                turn=turn,
-                answer=turn.answer,
-                handoff=turn.handoff,
-                transcript=turn.transcript,
-                draft=turn.draft.to_json() if turn.done or turn.handoff else None,
-            )
+            return self._say(self.dialogue.handle(text))
         if _wants_withdrawal(text):
             self.dialogue = self._new_dialogue(self.lang)
             turn = self.dialogue.start(introduce=False)
             if purpose_in(text) is not None:  # "我要提取公积金交房租" answers the first question
                 turn = self.dialogue.handle(text)
-            return self._reply(turn.reply, turn=turn)
+            return self._say(turn)
         answer = self._answerer.ask(text, self.lang)
         return self._reply(
             answer.answer,
@@ -133,10 +144,15 @@ class DigitalClerk:
             return self.dialogue.expected_phrases()
         return ()
 
+    def _speak(self, caption: str) -> SpokenText | None:
+        return self._tts.say(caption, self.lang, elderly=self.elderly) if self._tts else None
+
+    def _say(self, turn: Turn) -> ClerkReply:
+        return turn_reply(turn, self._speak(turn.reply))
+
     def _reply(self, caption: str, **fields: Any) -> ClerkReply:
-        speech = self._tts.say(caption, self.lang, elderly=self.elderly) if self._tts else None
         return ClerkReply(
-            caption=caption, speech=speech, expected=self.expected_phrases(), **fields
+            caption=caption, speech=self._speak(caption), expected=self.expected_phrases(), **fields
         )
 
 

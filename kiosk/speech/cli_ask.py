@@ -1,8 +1,9 @@
 """``kiosk ask "问题" [--json]``: ask the digital clerk a question from the command line.
 
 ``kiosk ask --converse`` holds the whole conversation by text, one line per utterance on
-standard input: the same DigitalClerk the booth uses when it has no speech model or
-microphone. With ``--json`` each reply is one JSON line (with the case draft at the end).
+standard input: the knowledge base's answers and the withdrawal conversation the booth
+runs, by typing, as a citizen does at a booth without a speech model or microphone.
+With ``--json`` each reply is one JSON line (with the case draft at the end).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 
 from kiosk.core.catalog import Catalog
 from kiosk.speech.answering import Answerer
-from kiosk.speech.clerk import ClerkReply
+from kiosk.speech.clerk import ClerkReply, turn_reply
 from kiosk.speech.tts import TextToSpeech
 from kiosk.speech.withdrawal_dialogue import PURPOSE_SERVICE, Turn, WithdrawalDialogue
 
@@ -74,15 +74,6 @@ class ClerkDialogue:
 
     def _deliver(self, turn: Turn) -> ClerkReply:
         speech = self._tts.say(turn.reply, self.lang, elderly=self.elderly) if self._tts else None
-        reply = ClerkReply(
-            caption=turn.reply,
-            speech=speech,
-            turn=turn,
-            answer=turn.answer,
-            handoff=turn.handoff,
-            transcript=turn.transcript,
-            draft=turn.draft.to_json() if turn.done or turn.handoff else None,
-            expected=turn.expected,
-        )
+        reply = turn_reply(turn, speech)
         self._on_reply(reply)
         return reply

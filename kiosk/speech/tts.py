@@ -77,7 +77,11 @@ class TextToSpeech:
         normal: Voice = NORMAL,
         elderly: Voice = ELDERLY,
         timeout_s: float = 30.0,
+        mandarin_voice: str = "",
     ) -> None:
+        """``mandarin_voice``: the espeak-ng voice for zh_CN (``[speech] voice``, e.g. an
+        mbrola voice installed on the booth); empty: ``VOICES["zh_CN"]``."""
+        self._languages = {**VOICES, **({"zh_CN": mandarin_voice} if mandarin_voice else {})}
         self._out_dir = out_dir or Path(tempfile.mkdtemp(prefix="xiaowu-tts-"))
         self._espeak = espeak
         self._hz = envelope_hz
@@ -98,7 +102,7 @@ class TextToSpeech:
         command = [
             self._espeak,
             "-v",
-            VOICES.get(lang, "cmn"),
+            self._languages.get(lang, self._languages["zh_CN"]),
             "-s",
             str(voice.speed_wpm),
             "-a",

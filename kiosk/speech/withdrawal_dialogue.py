@@ -164,7 +164,7 @@ PROMPTS: dict[str, Localized] = {
         "您好，我是数字业务员。请问您提取公积金是用于买房、租房、退休，还是离开本市？",
         "Hello, I am the digital clerk. Is your provident fund withdrawal for buying a home, "
         "paying rent, retirement, or leaving the city?",
-        "您好，我是數字業務員。請問您提取公積金是用於買房、租房、退休，還是離開本市？",
+        "您好，我是數碼業務員。請問您提取公積金是用於買房、租房、退休，還是離開本市？",
     ),
     "purpose": _t(
         "好的，办理公积金提取。请问是用于买房、租房、退休，还是离开本市？",

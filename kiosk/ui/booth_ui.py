@@ -29,6 +29,7 @@ from kiosk.ui.error_router import ErrorRouter
 from kiosk.ui.i18n import SOURCE_LANGUAGE, Translations, compile_translations
 from kiosk.ui.idle import IdlePhase, IdleTimer
 from kiosk.ui.lockdown import Lockdown
+from kiosk.ui.texts import resumed_caption
 from kiosk.ui.theme import FONT_FAMILIES, Theme, stylesheet, theme_for
 from kiosk.ui.viewmodels import CallView, Plain
 from kiosk.ui.window import BoothWindow
@@ -289,7 +290,29 @@ class BoothUi(QObject):
     def start_session(self) -> None:
         """A citizen starts (a touch on the attract screen, or the door's QR code)."""
         if self.session is None:
-            self.session = self.c.session_factory()
+            self._begin(self.c.session_factory())
+        self.show_department("")
+        self.bridge.show_screen("home")
+
+    def resume_session(self, store: SessionStore, language: str = "") -> None:
+        """The session the booth was in when it restarted, its citizen still in the booth
+        (kiosk.booth_resume): the same store, her language, and a word that we are back.
+        The screen is left for the resumed item (or the composition root) to set."""
+        if self.session is not None:
+            raise RuntimeError("a session is running already")
+        if language and language != self.bridge.language:
+            self.set_language(language)
+        self._begin(store)
+        self.show_resumed()
+        log.info("session resumed after a restart")
+
+    def show_resumed(self) -> None:
+        """Tell her, under the screen she is back at, that the booth carries on."""
+        self.bridge.show_caption(resumed_caption())
+
+    def _begin(self, store: SessionStore) -> None:
+        if self.session is None:
+            self.session = store
             self.idle = IdleTimer(
                 self.config.idle_timeout_s, self.config.idle_warning_s, self.clock.monotonic()
             )
@@ -300,8 +323,6 @@ class BoothUi(QObject):
             self.bridge.session_changed.emit(True)
             log.info("session started")
             self._tick_clock()
-        self.show_department("")
-        self.bridge.show_screen("home")
 
     def end_session(self, reason: str) -> None:
         """Wipe everything of the citizen and go back to the attract screen."""

@@ -62,6 +62,7 @@ class BoothBridge(QObject):
     done_shown = Signal(object)  # DoneView
     error_shown = Signal(str)  # error code
     caption_changed = Signal(str)  # what the booth is saying, for the captions area
+    announced = Signal(str)  # a prompt to say aloud (the booth's voice), also captioned
     assistant_turn = Signal(str, str)  # the digital clerk's conversation: who, text
     assistant_choices = Signal(object)  # tuple[str, ...]: quick answers to offer
     assistant_expected = Signal(object)  # tuple[str, ...]: what the clerk expects to hear
@@ -150,6 +151,11 @@ class BoothBridge(QObject):
     def show_error(self, code: str) -> None:
         self.error_shown.emit(code)
         self.show_screen("error")
+
+    def announce(self, text: str) -> None:
+        """Say a screen's message aloud (in the UI language) and show it as a caption."""
+        self.show_caption(text)
+        self.announced.emit(text)
 
     def show_caption(self, text: str) -> None:
         """Show what the booth says aloud (digital clerk, prompts) in the captions area."""

@@ -1,8 +1,9 @@
 """``kiosk screenshots OUTDIR``: every screen in zh_CN, en, zh_HK and elderly mode, as PNG.
 
 Files are named ``<screen>-<lang>[-elderly].png`` (plus ``idle-…`` for the idle warning
-over the home screen, and the operator's ``operator_pin-…``, ``operator_menu-…`` and
-``cleaning-…`` from :mod:`kiosk.ui.lockdown`). Screens that other parts of the booth fill
+over the home screen, the operator's ``operator_pin-…``, ``operator_menu-…`` and
+``cleaning-…`` from :mod:`kiosk.ui.lockdown`, and ``resumed-…``: the confirm screen of a
+session the booth resumed after a restart). Screens that other parts of the booth fill
 at run time (call, capture, confirm, locker, rating, done) are shown with sample content.
 Rendering is offscreen; nothing is shown on a display.
 """
@@ -82,7 +83,6 @@ def feed_samples(ui: Any) -> None:
     """Give the run-time screens sample content so that they render as in use."""
     from kiosk.ui.viewmodels import (
         CaptureView,
-        DoneView,
         FieldView,
         FormView,
         LockerView,
@@ -127,9 +127,24 @@ def feed_samples(ui: Any) -> None:
     b.form_shown.emit(FormView(service.name, fields))
     b.locker_changed.emit(LockerView("07", "open"))
     b.rating_shown.emit(RatingTarget(service.code, service.name))
-    certificate = service.certificate or _Sample("办理回执", "Receipt", "辦理回執")
-    b.done_shown.emit(DoneView(service=service.name, certificate=certificate, sent_to_phone=True))
+    b.done_shown.emit(done_samples(catalog)["done"])
     b.error_shown.emit("hub_unavailable")
+
+
+def done_samples(catalog: Any) -> dict[str, Any]:
+    """The done screen's states with sample content, keyed by screenshot name ("done":
+    the receipt with its number, as a self-service item ends when its rules approve)."""
+    from kiosk.ui.viewmodels import DoneView
+
+    service = _sample_service(catalog)
+    certificate = service.certificate or _Sample("办理回执", "Receipt", "辦理回執")
+    number = "8f3a1c0b6d2e4f5a9b7c1d0e2f3a4b5c"
+    return {
+        "done": DoneView(service.name, certificate, True, "done", number),
+        "done_checking": DoneView(service.name, certificate, state="checking"),
+        "done_referred": DoneView(service.name, certificate, state="referred"),
+        "done_saved": DoneView(service.name, certificate, state="saved"),
+    }
 
 
 def _portrait(background: tuple[int, int, int], seed: int) -> Any:
@@ -206,6 +221,8 @@ def _image_to_rgb(image: Any) -> Any:
 
 
 CALL_STATES = ("call_consent", "call_in_call", "call_reconnecting", "call_unavailable")
+# The done screen while a self-service review is decided, and when it was not approved.
+DONE_STATES = ("done_checking", "done_referred", "done_saved")
 
 CAPTION = _Sample(
     "请将身份证正面朝上放在拍摄区，我会帮您读取信息。",
@@ -234,7 +251,7 @@ ASSISTANT_SAMPLE = {
     ),
     "zh_HK": (
         (
-            ("clerk", "您好，我是數字業務員。請問您提取公積金是用於購房還是租房？"),
+            ("clerk", "您好，我是數碼業務員。請問您提取公積金是用於購房還是租房？"),
             ("citizen", "買樓"),
             ("clerk", "好的。請問您要提取多少錢？"),
         ),
@@ -245,6 +262,7 @@ ASSISTANT_SAMPLE = {
 # where the digital clerk or a clerk is speaking
 CAPTIONED_SCREENS = ("call", "call_in_call", "capture")
 LOCKDOWN_SHOTS = ("operator_pin", "operator_menu", "cleaning")  # the operator's layer
+RESUMED_SHOTS = ("resumed",)  # the confirm screen after a restart, "we're back" under it
 
 
 def _show_lockdown_sample(ui: Any, name: str) -> None:
@@ -293,7 +311,14 @@ def render_screens(
     from kiosk.ui.bridge import SCREENS
 
     outdir.mkdir(parents=True, exist_ok=True)
-    wanted = screens or (*SCREENS, "idle", *CALL_STATES, *LOCKDOWN_SHOTS)
+    wanted = screens or (
+        *SCREENS,
+        "idle",
+        *CALL_STATES,
+        *DONE_STATES,
+        *LOCKDOWN_SHOTS,
+        *RESUMED_SHOTS,
+    )
     calls = call_samples(ui.bridge.catalog)
     written: list[Path] = []
     app = QApplication.instance()
@@ -310,8 +335,12 @@ def render_screens(
                     ui.bridge.idle_warning.emit(25)
                 elif name in CALL_STATES:
                     ui.bridge.show_call(calls[name])
+                elif name in DONE_STATES:
+                    ui.bridge.show_done(done_samples(ui.bridge.catalog)[name])
                 elif name in LOCKDOWN_SHOTS:
                     _show_lockdown_sample(ui, name)
+                elif name in RESUMED_SHOTS:
+                    ui.bridge.show_screen("confirm")
                 else:
                     ui.bridge.show_screen(name)
                 if name == "assistant":
@@ -319,8 +348,14 @@ def render_screens(
                 # The attract screen is seen outside a session: the header shows the date.
                 ui.bridge.session_elapsed.emit(-1 if name == "attract" else 0)
                 spoken = CAPTION.get(lang) if name in CAPTIONED_SCREENS else ""
+                if name in ("done", *DONE_STATES):
+                    spoken = ui.window.screens["done"].message  # its outcome, announced
                 if name == "assistant":
                     spoken = ASSISTANT_SAMPLE[lang][0][-1][1]
+                if name in RESUMED_SHOTS:
+                    from kiosk.ui.texts import resumed_caption
+
+                    spoken = resumed_caption()
                 ui.bridge.show_caption(spoken)
                 app.processEvents()
                 path = outdir / f"{name}{suffix}.png"
@@ -331,6 +366,8 @@ def render_screens(
                     ui.bridge.idle_cleared.emit()
                 elif name in CALL_STATES:
                     ui.bridge.call_changed.emit(calls["call"])
+                elif name in DONE_STATES:
+                    ui.bridge.done_shown.emit(done_samples(ui.bridge.catalog)["done"])
                 elif name in LOCKDOWN_SHOTS:
                     ui.lockdown.close_layer()
     ui.bridge.show_caption("")

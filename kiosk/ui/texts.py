@@ -11,6 +11,11 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 
+def resumed_caption() -> str:
+    """What a citizen reads when the booth restarted and picks her session up again."""
+    return QCoreApplication.translate("Recovery", "我们回来了，从您刚才办理的地方继续。")
+
+
 def error_message(code: str) -> tuple[str, str]:
     """(title, explanation) for an error code, in the current language."""
     messages = {

@@ -118,8 +118,23 @@ class RatingTarget:
     label: Localized
 
 
+# Where an item stands when the citizen may leave (or, "checking", is asked to wait):
+# done (its certificate sent), awaiting (the certificate comes later), checking (the
+# department's rules decide now), referred (a clerk will decide; the phone is told),
+# saved (the hub is away: saved, will be sent), rejected.
+DoneState = Literal["done", "awaiting", "checking", "referred", "saved", "rejected"]
+
+
 @dataclass(frozen=True, slots=True)
 class DoneView:
     service: Localized | None = None
     certificate: Localized | None = None  # e.g. 清税证明, sent to the citizen's phone
     sent_to_phone: bool = False
+    state: DoneState | None = None  # None: "done" if sent_to_phone else "awaiting"
+    receipt_number: str = ""  # the certificate's number, once it was issued
+
+    @property
+    def shown_state(self) -> DoneState:
+        if self.state is not None:
+            return self.state
+        return "done" if self.sent_to_phone else "awaiting"

@@ -147,3 +147,62 @@ async def test_a_present_citizen_resumes_and_a_silent_sensor_closes(
         assert journal.unfinished()[0].reason == BOOTH_RESTART
     journal.close()
     outbox.close()
+
+
+def test_the_vault_key_is_kept_sealed_and_destroyed_when_the_session_closes(
+    tmp_path: Path,
+) -> None:
+    keys = FileKeyStore(tmp_path / "keys")
+    journal = SessionJournal(tmp_path, FakeClock(), keys)
+    journal.begin("sess-1")
+    key = bytes(range(32))
+    journal.keep_vault_key("sess-1", key)
+    journal.close()
+    assert key not in (tmp_path / "sessions.sqlite3").read_bytes()  # sealed, not as is
+    journal = SessionJournal(tmp_path, FakeClock(), keys)  # the booth restarted
+    assert journal.vault_key("sess-1") == key
+    assert SessionJournal(tmp_path, FakeClock()).vault_key("sess-1") is None  # no key store
+    other_booth = SessionJournal(tmp_path, FakeClock(), FileKeyStore(tmp_path / "other"))
+    assert other_booth.vault_key("sess-1") is None  # another booth key unseals nothing
+    journal.closing("sess-1", BOOTH_RESTART)
+    assert journal.vault_key("sess-1") is None
+    journal.close()
+    assert key not in (tmp_path / "sessions.sqlite3").read_bytes()
+
+
+async def test_a_session_that_cannot_be_resumed_is_abandoned_like_a_close(tmp_path: Path) -> None:
+    journal = SessionJournal(tmp_path, FakeClock(), FileKeyStore(tmp_path / "keys"))
+    journal.begin("sess-2")
+    journal.keep_vault_key("sess-2", bytes(32))
+    outbox = Outbox(tmp_path, FileKeyStore(tmp_path / "keys"), FakeClock())
+    channel = BoothChannel("ws://127.0.0.1:9/ws/booth", "t", FakeClock())
+    wiped: list[str] = []
+    recovery = Recovery(journal, outbox, channel, DoorSensor(True), wiped.append)
+    [outcome] = await recovery.recover()
+    assert outcome.decision is Decision.RESUME and wiped == []
+    recovery.abandon("sess-2")
+    assert wiped == ["sess-2"]
+    [note] = journal.unfinished()
+    assert (note.state, note.reason) == ("closing", BOOTH_RESTART)
+    assert journal.vault_key("sess-2") is None
+    journal.close()
+    outbox.close()
+
+
+def test_a_journal_written_before_vault_keys_is_upgraded(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "sessions.sqlite3")
+    db.executescript(
+        "CREATE TABLE sessions (session_id TEXT PRIMARY KEY, case_ids TEXT NOT NULL DEFAULT"
+        " '[]', started_at TEXT NOT NULL, state TEXT NOT NULL DEFAULT 'open', reason TEXT,"
+        " ended_at TEXT);"
+        " INSERT INTO sessions (session_id, started_at) VALUES ('old', '2026-11-29T06:00');"
+    )
+    db.close()
+    journal = SessionJournal(tmp_path, FakeClock(), FileKeyStore(tmp_path / "keys"))
+    assert [n.session_id for n in journal.unfinished()] == ["old"]
+    assert journal.vault_key("old") is None
+    journal.keep_vault_key("old", bytes(32))
+    assert journal.vault_key("old") == bytes(32)
+    journal.close()

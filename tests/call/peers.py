@@ -133,3 +133,22 @@ def signaling_hub(*ids: str) -> dict[str, QueueSignaling]:
     for party in ids:
         ports[party] = QueueSignaling(outbox_of(party))
     return ports
+
+
+@contextlib.asynccontextmanager
+async def two_party_call(  # type: ignore[no-untyped-def]
+    booth_port: QueueSignaling,
+    clerk_port: QueueSignaling,
+    config: CallConfig = FAST,
+    events: Recorder | None = None,
+):
+    """The booth's link and a Python clerk on these ports, their messages pumped; both
+    closed afterwards. Yields ``(booth, clerk)``; the test starts the booth's offer."""
+    booth = booth_link(booth_port, config, events)
+    clerk, _ = python_clerk(clerk_port, config=config)
+    async with pumping(booth_port, lambda s: booth), pumping(clerk_port, lambda s: clerk):
+        try:
+            yield booth, clerk
+        finally:
+            await booth.close()
+            await clerk.close(send_bye=False)

@@ -9,9 +9,7 @@ import pytest
 from kiosk.call.cancelling import cancel_and_wait
 from kiosk.call.signaling import crossed_signaling
 from tests.call.peers import (
-    booth_link,
-    pumping,
-    python_clerk,
+    two_party_call,
     wait_until,
 )
 
@@ -67,19 +65,13 @@ async def test_cancel_and_wait_does_not_swallow_its_callers_cancel() -> None:
 
 async def test_a_close_cut_short_by_its_callers_cancel_still_frees_the_connection() -> None:
     booth_port, clerk_port = crossed_signaling()
-    booth = booth_link(booth_port)
-    clerk, _ = python_clerk(clerk_port)
-    async with pumping(booth_port, lambda s: booth), pumping(clerk_port, lambda s: clerk):
-        try:
-            await booth.start()
-            await wait_until(lambda: booth.state == "connected", 10, "connected")
-            closer = asyncio.ensure_future(booth.close())
-            await wait_until(lambda: booth.closed, 5, "the close to begin")
-            closer.cancel()  # e.g. the task handling a "bye" is cancelled mid-close
-            with pytest.raises(asyncio.CancelledError):
-                await closer
-            await asyncio.wait_for(booth.close(), 10)  # waits for the same release
-            assert booth.pc is None and booth.state == "closed"
-        finally:
-            await booth.close()
-            await clerk.close(send_bye=False)
+    async with two_party_call(booth_port, clerk_port) as (booth, _clerk):
+        await booth.start()
+        await wait_until(lambda: booth.state == "connected", 10, "connected")
+        closer = asyncio.ensure_future(booth.close())
+        await wait_until(lambda: booth.closed, 5, "the close to begin")
+        closer.cancel()  # e.g. the task handling a "bye" is cancelled mid-close
+        with pytest.raises(asyncio.CancelledError):
+            await closer
+        await asyncio.wait_for(booth.close(), 10)  # waits for the same release
+        assert booth.pc is None and booth.state == "closed"

@@ -193,3 +193,21 @@ def test_cameras_come_from_the_device_configuration(qapp: Any) -> None:
     with pytest.raises(DeviceError) as error:
         media_from_config(absent, clock)
     assert error.value.code == "camera_absent"
+
+
+async def test_a_push_guard_refuses_before_any_listener_sees_the_push(rig: Any) -> None:
+    from kiosk.core.errors import SessionError
+
+    wiring, channel, _ui, _cameras = rig
+    pushes: list[str] = []
+    wiring.add_push_listener(lambda kind, data: pushes.append(kind))
+
+    def guard(kind: str, data: Any) -> None:
+        if kind == "show_form":
+            raise SessionError("no form step", code="no_form_step")
+
+    wiring.add_push_guard(guard)
+    with pytest.raises(SessionError):  # the channel acks it with the code
+        await channel.command("push", {"kind": "show_form"})
+    await channel.command("push", {"kind": "open_slot"})
+    assert pushes == ["open_slot"]

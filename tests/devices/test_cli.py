@@ -176,3 +176,26 @@ def test_idcard_without_a_card_is_a_message(emulate) -> None:  # type: ignore[no
         2,
         "kiosk idcard: no card on the reader"[-28:],
     )
+
+
+def test_door_inputs_show_the_wiring_and_the_presence_verdict(emulate) -> None:  # type: ignore[no-untyped-def]
+    emulator = emulate("door")
+    assert emulator.script("high 2") == "input 2 high"  # the door contact: shut
+    assert emulator.script("high 5") == "input 5 high"  # the occupancy sensor: someone in
+    result = kiosk("door", "--port", emulator.path, "inputs")
+    assert result.returncode == 0, result.stderr
+    assert "inputs 0:0 1:0 2:1 3:0 4:0 5:1 6:0 7:0" in result.stdout
+    assert "no occupancy input configured" in result.stdout
+    wired = {"XIAOWU_DEVICES__DOOR_CONTACT_INPUT": "2", "XIAOWU_DEVICES__OCCUPANCY_INPUT": "5"}
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "door", "--port", emulator.path, "inputs"],
+        cwd=ROOT,
+        env=ENV | wired,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "door closed, booth occupied" in result.stdout
+    assert "citizen present: True" in result.stdout
+    emulator.stop()

@@ -1,4 +1,4 @@
-"""Modbus RTU function 05 (and the flash variant): golden frames, CRC, resync, properties."""
+"""Modbus RTU functions 05 (with the flash variant) and 02: golden frames, CRC, resync."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from kiosk.devices.door.protocol import (
     NEED_DATA,
     CoilWritten,
     FlashCoil,
+    InputsRead,
     ModbusException,
     ModbusMaster,
     ModbusSlave,
+    ReadInputs,
     WriteCoil,
     crc16_modbus,
     request_value,
@@ -142,3 +144,98 @@ def test_garbage_raises_only_protocol_violations(data: bytes) -> None:
     for parser in (ModbusMaster(), ModbusSlave()):
         parser.receive_data(data)
         drain(parser)
+
+
+# -- function 02: the door contact and the occupancy sensor -------------------------------------
+
+# The Modbus specification's example: slave 17 reads 22 inputs from 197 (0xC4).
+READ_EXAMPLE = (ReadInputs(0x11, 0xC4, 22), "11 02 00 C4 00 16 BA A9")
+READ_ANSWER = (InputsRead(0x11, H("AC DB 35")), "11 02 03 AC DB 35 20 18")
+
+
+def test_read_inputs_golden_frames() -> None:
+    request_, frame = READ_EXAMPLE
+    assert ModbusMaster().send(request_) == H(frame)
+    slave = ModbusSlave()
+    slave.receive_data(H(frame))
+    assert slave.next_event() == request_
+    answer, frame = READ_ANSWER
+    assert ModbusSlave().send(answer) == H(frame)
+    master = ModbusMaster()
+    master.send(request_)
+    master.receive_data(H(frame))
+    assert master.next_event() == answer
+
+
+def test_inputs_are_packed_lowest_bit_first() -> None:
+    answer = InputsRead(0x11, H("AC DB 35"))  # the specification: inputs 204..197 = 1010 1100
+    assert [answer.bit(i) for i in range(8)] == [False, False, True, True, False, True, False, True]
+    assert answer.bit(16) and not answer.bit(17)
+    bits = [answer.bit(i) for i in range(22)]
+    assert InputsRead.of(0x11, bits) == InputsRead(0x11, H("AC DB 35"))
+
+
+def test_master_waits_for_a_whole_inputs_answer_and_refusals() -> None:
+    master = ModbusMaster()
+    master.send(READ_EXAMPLE[0])
+    for chunk in ("11 02", "03 AC", "DB 35 20"):
+        master.receive_data(H(chunk))
+        assert master.next_event() is NEED_DATA
+    master.receive_data(H("18 01 82 02 C1"))
+    assert master.next_event() == InputsRead(0x11, H("AC DB 35"))
+    assert master.next_event() is NEED_DATA
+    master.receive_data(H("61"))
+    assert master.next_event() == ModbusException(1, 2, 2)
+
+
+def test_master_drops_a_bad_crc_or_an_answer_it_did_not_ask_for() -> None:
+    master = ModbusMaster()
+    master.send(READ_EXAMPLE[0])
+    master.receive_data(H("11 02 03 AC DB 35 20 19"))
+    with pytest.raises(ProtocolViolation, match="bad CRC"):
+        master.next_event()
+    master = ModbusMaster()
+    master.receive_data(H("01 02 01 05 61 8B"))  # nothing was asked
+    with pytest.raises(ProtocolViolation, match="not asked for"):
+        master.next_event()
+    master = ModbusMaster()
+    master.send(ReadInputs(1, 0, 3))
+    master.receive_data(H("01 02 00") + H("01 02 01 05 61 8B"))
+    events, violations = drain(master)
+    assert violations >= 1
+    assert events == [InputsRead(1, H("05"))]
+
+
+def test_slave_refuses_impossible_reads() -> None:
+    slave = ModbusSlave()
+    for body in (H("01 02 00 00 00 00"), H("01 02 00 00 07 D1")):  # 0 and 2001 inputs
+        slave.receive_data(body + crc16_modbus(body).to_bytes(2, "little"))
+    assert drain(slave) == ([ModbusException(1, 2, 3), ModbusException(1, 2, 3)], 0)
+
+
+@pytest.mark.parametrize(
+    "request_", [ReadInputs(1, 0, 0), ReadInputs(1, 0, 2001), ReadInputs(0, 0, 1)]
+)
+def test_master_refuses_impossible_reads(request_: ReadInputs) -> None:
+    with pytest.raises(ValueError):
+        ModbusMaster().send(request_)
+
+
+@given(
+    st.integers(1, 247),
+    st.lists(st.booleans(), min_size=1, max_size=64),
+    st.lists(st.integers(0, 16)),
+)
+def test_inputs_round_trip(address: int, bits: list[bool], cuts: list[int]) -> None:
+    answer = InputsRead.of(address, bits)
+    data = ModbusSlave().send(answer)
+    master = ModbusMaster()
+    master.send(ReadInputs(address, 0, len(bits)))
+    assert feed_in_chunks(master, data, cuts) == ([answer], 0)
+    assert [answer.bit(i) for i in range(len(bits))] == bits
+
+
+@pytest.mark.parametrize("size", [0, 251])
+def test_slave_refuses_to_send_an_impossible_answer(size: int) -> None:
+    with pytest.raises(ValueError):
+        ModbusSlave().send(InputsRead(1, bytes(size)))

@@ -33,3 +33,13 @@ def test_idcard_and_scanner_scripts() -> None:
     scanner.bind(lambda: None, sent.append)
     assert _script(scanner, "XW:booth 01\n") == "scanned"
     assert sent == [b"XW:booth 01\r"]
+
+
+def test_door_inputs_script() -> None:
+    from kiosk.devices.door.emulator import RelayModel
+
+    model = RelayModel(inputs=4)
+    assert _script(model, "high 1") == "input 1 high" and model.inputs[1] is True
+    assert _script(model, "low 1") == "input 1 low" and model.inputs[1] is False
+    assert _script(model, "high 9") == "the board has no input 9"
+    assert _script(model, "high").startswith("unknown command")

@@ -44,38 +44,17 @@ def say(*words: object) -> None:
 
 
 def build(state: Path, hub_url: str, token: str, locker_port: str) -> tuple[Any, Any]:
-    from kiosk.booth import Booth
-    from kiosk.config import load_config
-    from kiosk.demo import demo_config
-    from kiosk.ui.booth_ui import BoothUi
+    from tests.e2e.harness import child_booth
 
-    config = demo_config(load_config(environ={}), hub_url, token, state)
-    devices = dataclasses.replace(
-        config.devices,
-        locker=dataclasses.replace(config.devices.locker, port=locker_port),
-        locker_poll_s=0.05,
-    )
-    config = dataclasses.replace(
-        config,
-        booth=dataclasses.replace(
-            config.booth, session_dir=str(state / "sessions"), fullscreen=False
-        ),
-        hub=dataclasses.replace(config.hub, reconnect_min_s=0.2, reconnect_max_s=1.0),
-        devices=devices,
-    )
-    booth = Booth(config)
-    ui = BoothUi(config.booth, booth.collaborators())
-    return booth, ui
+    def on_the_test_locker(config: Any) -> Any:
+        devices = dataclasses.replace(
+            config.devices,
+            locker=dataclasses.replace(config.devices.locker, port=locker_port),
+            locker_poll_s=0.05,
+        )
+        return dataclasses.replace(config, devices=devices)
 
-
-async def until(done: Any, what: str) -> None:
-    """Poll an observable condition that has no event of its own, with a deadline."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + WAIT_S
-    while not done():
-        if loop.time() > deadline:
-            raise TimeoutError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
+    return child_booth(state, hub_url, token, on_the_test_locker)
 
 
 async def deposit(booth: Any, ui: Any) -> None:
@@ -105,10 +84,12 @@ async def deposit(booth: Any, ui: Any) -> None:
 
 
 async def restart(booth: Any) -> None:
+    from tests.e2e.harness import poll
+
     for outcome in booth.recovered:
         say("recovered", outcome.decision.value, outcome.pending_writes)
     await asyncio.wait_for(booth.outbox.wait_until_empty(), WAIT_S)
-    await until(lambda: not booth.journal.unfinished(), "the hub to hear of the session's end")
+    await poll(lambda: not booth.journal.unfinished(), "the hub to hear of the session's end")
     say("drained")
     bank = booth.locker
     other = await bank.assign("the-next-case", bank.sizes[0])
@@ -137,15 +118,7 @@ async def main(state: Path, hub_url: str, token: str, locker_port: str, phase: s
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import qasync
-    from PySide6.QtWidgets import QApplication
+    from tests.e2e.harness import run_headless
 
-    app = QApplication(sys.argv[:1])
-    app.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
     state_dir, url, booth_token, port, which = sys.argv[1:6]
-    with loop:
-        code = loop.run_until_complete(main(Path(state_dir), url, booth_token, port, which))
-    sys.exit(code)
+    sys.exit(run_headless(lambda: main(Path(state_dir), url, booth_token, port, which)))

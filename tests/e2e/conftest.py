@@ -12,6 +12,14 @@ import pytest
 from kiosk.config import load_config
 from kiosk.demo import start_embedded_hub
 
+# The stories' scripts assert as much as the tests do: let pytest explain their failures.
+pytest.register_assert_rewrite(
+    "tests.e2e.harness",
+    "tests.e2e.story_a_script",
+    "tests.e2e.story_b_script",
+    "tests.e2e.story_booth",
+)
+
 
 @pytest.fixture(autouse=True)
 def _collect_loops_on_the_main_thread() -> None:

@@ -19,23 +19,25 @@ named by ``STORY_SCREENSHOTS_DIR`` when set, which is how docs/story-b/ was made
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from kiosk.backend.channel import ConnectionState
 from kiosk.config import Config
 from kiosk.demo import DemoBooth
+from tests.e2e import harness
 from tests.e2e.harness import (
     TIMEOUT_S,
     Shots,
     keep_screenshots,
+    recorded,
+    start_booth,
     story_config,
     type_text,
     until,
@@ -92,14 +94,11 @@ async def walk_in_withdrawal(
     keep_shots = Path(keep) if keep and faults.keeps_screenshots else None
     from PySide6.QtCore import QEvent, Qt
     from PySide6.QtGui import QFocusEvent
-    from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
+    from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton
 
     from kiosk.ui.booth_ui import BoothUi
 
-    config = story_config(hub, tmp_path)
-    # OCR with time to spare on a loaded machine: speed is bench/ocr.py's to measure, and
-    # a timeout would leave a field unread (and make the fault tests' two runs differ).
-    config = dataclasses.replace(config, ocr=dataclasses.replace(config.ocr, timeout_s=120.0))
+    config = story_config(hub, tmp_path)  # OCR with time to spare (harness.booth_config)
     sessions = tmp_path / "sessions"
     if adjust is not None:
         config = adjust(config)
@@ -111,34 +110,22 @@ async def walk_in_withdrawal(
     shots = Shots(ui, tmp_path / "shots")
     clerk_turns: list[str] = []
     bridge.assistant_turn.connect(lambda who, text: who == "clerk" and clerk_turns.append(text))
-    captures: list[Any] = []
-    bridge.capture_changed.connect(captures.append)
-    forms: list[Any] = []
-    bridge.form_shown.connect(forms.append)
-    done_views: list[Any] = []
-    bridge.done_shown.connect(done_views.append)
-    elapsed: list[int] = []
-    bridge.session_elapsed.connect(elapsed.append)
+    captures = recorded(bridge.capture_changed)
+    forms = recorded(bridge.form_shown)
+    done_views = recorded(bridge.done_shown)
+    finish = ui.window.findChild(QPushButton, "FinishButton")
+    waits: dict[str, bool] = {}  # done screen state -> its finish button hidden then
+    bridge.done_shown.connect(lambda v: waits.setdefault(_state(v), finish.isHidden()))
+    elapsed = recorded(bridge.session_elapsed)
 
     def screen(name: str) -> Callable[[], bool]:
         return lambda: bridge.screen == name
 
-    def click(name: str) -> None:
-        button = ui.window.findChild(QPushButton, name)
-        assert button is not None and button.isVisible() and button.isEnabled(), name
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-    def capture_state(state: str, material: str) -> Callable[[], bool]:
-        def check() -> bool:
-            v = captures[-1] if captures else None
-            return bool(v and v.state == state and v.material and material in v.material.en)
-
-        return check
+    click = partial(harness.click, ui)
+    capture_state = partial(harness.capture_state, captures)
 
     try:
-        ui.show()
-        await booth.start(ui)
-        await asyncio.wait_for(booth.channel.wait_for(ConnectionState.ONLINE), 30)
+        await start_booth(booth, ui)
         await shots("attract")
 
         # -- he walks in, touches the screen and finds the service -----------------------
@@ -240,17 +227,22 @@ async def walk_in_withdrawal(
         print(f"story B: OCR misread {misread or 'nothing'} of {sorted(truth)}")
         await shots("confirm-corrected")
         click("ConfirmButton")
+        # -- submitted: the fund centre's rules decide while he waits a moment -------------
+        await until(bridge.done_shown, lambda: "checking" in waits, "the rules to decide")
+        assert waits["checking"]  # he waits: no way out of the item while it is decided
         await faults.while_uploading(booth, ui)
 
-        # -- submitted; he rates the service --------------------------------------------------
+        # -- decided; he rates the service --------------------------------------------------
         await until(bridge.screen_changed, screen("rating"), "the rating screen")
         await shots("rating")
         click("rating_5")
-        await until(bridge.done_shown, lambda: bool(done_views), "the done screen")
+        await until(bridge.done_shown, lambda: _state(done_views[-1]) != "checking", "done")
         assert bridge.screen == "done"
-        # The fund centre's receipt: decided on the hub by its rules once the submission
-        # arrives; the screen names it (whether it has arrived yet depends on the network).
-        assert done_views[-1].certificate is not None
+        # Decided on the hub by its rules: the receipt, or "saved, will be sent" while the
+        # hub is away (the fault test); never the promise of a receipt not yet decided.
+        outcome = done_views[-1]
+        assert _state(outcome) in ("done", "saved"), outcome
+        assert outcome.certificate is not None
         session_s = booth.clock.monotonic() - started
         await shots("done")
         await faults.after_done(booth, ui)
@@ -261,6 +253,13 @@ async def walk_in_withdrawal(
         link = runner.link
         assert link.token and link.url.startswith(hub.url)
         await asyncio.wait_for(booth.outbox.wait_until_empty(), TIMEOUT_S)
+        # -- the receipt on the booth's screen: its number, as the hub issued it ----------
+        await until(bridge.done_shown, lambda: _state(done_views[-1]) == "done", "the receipt")
+        number = done_views[-1].receipt_number
+        shown = ui.window.findChild(QLabel, "ReceiptNumber")
+        assert number and shown is not None and shown.isVisible() and number in shown.text()
+        if _state(outcome) == "saved":
+            await shots("done-receipt-after-reconnect")
         async with httpx.AsyncClient(base_url=hub.url, timeout=30) as phone:
             reply = await phone.get(
                 "/api/v1/citizen/overview", headers={"Authorization": f"Bearer {link.token}"}
@@ -290,6 +289,7 @@ async def walk_in_withdrawal(
         # -- the receipt on his phone: in his case, in his inbox, and as a PDF ----------------
         (receipt,) = case["certificates"]
         assert receipt["title"] == "住房公积金提取回执" and receipt["department"] == "hpf"
+        assert receipt["id"] == number  # the booth showed the receipt the phone has
         inbox = reply.json()["inbox"]
         assert any(n["kind"] == "certificate_issued" for n in inbox)
         async with httpx.AsyncClient(base_url=hub.url, timeout=30) as phone:
@@ -319,6 +319,10 @@ async def walk_in_withdrawal(
         await booth.stop()
         if keep_shots is not None:
             keep_screenshots(shots.taken, keep_shots)
+
+
+def _state(view: Any) -> str:
+    return str(view.shown_state)
 
 
 async def receipt_on_the_citizen_page(url: str, title: str, folder: Path) -> None:

@@ -1,4 +1,19 @@
-"""Fault test: the booth killed with SIGKILL right after story A's locker deposit.
+"""Fault tests: the booth killed with SIGKILL right after story A's locker deposit.
+
+Within story A (test_booth_killed_after_story_a_deposit_ends_like_a_clean_run): the
+booth runs as a process of its own (tests/e2e/story_child.py: a StoryBooth, the demo
+booth with emulated devices and its UI offscreen), driven over a pipe by the story A
+script (tests/e2e/story_a_script.py) in this process, which also runs the real hub, her
+phone and the four clerks in Chromium. She is served up to the locker; the moment the
+booth's outbox has saved the deposit, the booth process is SIGKILLed. Started again on
+the same state, the booth closes her session safely (no presence sensor to say she is
+still there), delivers the pending deposit once, tells the hub the session ended, and
+keeps nothing of her. The market clerk then checks the originals and issues the
+deregistration notice; her phone tells her how to go on, and she rates there. The hub
+must hold the case a clean run leaves (StoryA.expected_case, the expectation
+tests/e2e/test_story_a.py checks on a clean run) with no write stored twice.
+
+Driving the locker port directly (test_booth_killed_after_the_locker_deposit_...):
 
 The booth runs as a real process of its own (tests/e2e/booth_child.py: the composition
 root, headless, against a real hub), the locker board is an emulator on a pty in this
@@ -14,12 +29,8 @@ locker never gives that slot to anyone else, and the booth keeps none of her dat
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,37 +41,27 @@ from sqlalchemy import select
 from kiosk.config import DevicesConfig
 from kiosk.devices.locker.emulator import LockerModel
 from kiosk.devices.locker.profiles import resolve_profile
-from kiosk.devices.pty_emulator import PtyEmulator
 from kiosk.hub.models import CaseEvent, IdempotentResponse, LockerDeposit
+from tests.call.browser import chromium
+from tests.e2e.harness import ThreadRig, run_child
+from tests.e2e.story_a_script import CITIZEN, ID_NUMBER, StoryA, case_summary, keys_stored_twice
+from tests.e2e.story_booth import RemoteBooth, left_on_disk
 
-ROOT = Path(__file__).resolve().parents[2]
 WAIT_S = 180.0  # a whole booth process start on a busy machine
 
 
-class LockerRig:
+class LockerRig(ThreadRig):
     """The emulated lock board on a pty, served by a loop in a thread of this process."""
 
     def __init__(self) -> None:
         devices = DevicesConfig()
-        self.model = LockerModel(resolve_profile(devices.locker.profile or "kerong-cu16"))
+        super().__init__(
+            LockerModel(resolve_profile(devices.locker.profile or "kerong-cu16")), "locker"
+        )
         self.model.auto_close_s = 2.0  # she posts the envelope and shuts the door
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="locker", daemon=True)
-        self.thread.start()
-        self.emulator = PtyEmulator(self.model)
-        self.port = asyncio.run_coroutine_threadsafe(self.emulator.start(), self.loop).result(30)
 
     def unlocks(self) -> list[int]:
-        async def read() -> list[int]:
-            return list(self.model.unlocks)
-
-        return asyncio.run_coroutine_threadsafe(read(), self.loop).result(10)
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.emulator.close)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
-        self.loop.close()
+        return self.call(lambda: list(self.model.unlocks))
 
 
 @pytest.fixture
@@ -72,25 +73,9 @@ def locker() -> Iterator[LockerRig]:
 
 def run_booth(state: Path, hub: Any, token: str, port: str, phase: str) -> tuple[int, list[str]]:
     """One booth process to its end; its exit code and the lines it printed."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("XIAOWU_")}
-    env.update(QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.e2e.booth_child", str(state), hub.url, token, port, phase],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    return run_child(
+        "tests.e2e.booth_child", str(state), hub.url, token, port, phase, timeout=WAIT_S
     )
-    try:
-        out, err = proc.communicate(timeout=WAIT_S)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    lines = out.splitlines()
-    assert "Traceback" not in err, err[-3000:]
-    return proc.returncode, lines
 
 
 def said(lines: list[str], word: str) -> list[str]:
@@ -149,3 +134,66 @@ def test_booth_killed_after_the_locker_deposit_recovers_it_exactly_once(
         f"booth SIGKILL: slot {slot} deposited once, {pending} write(s) delivered after the "
         f"restart, next case gets slot {other}, session wiped"
     )
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.timeout(600)
+async def test_booth_killed_after_story_a_deposit_ends_like_a_clean_run(
+    hub: Any, tmp_path: Path
+) -> None:
+    from kiosk.config import load_config
+
+    booth_id = load_config(environ={}).booth.id
+    token = str(hub.register_booth(booth_id))
+    state, shots = tmp_path / "booth", tmp_path / "shots"
+    log = os.open(tmp_path / "booth.log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    booth = await RemoteBooth.spawn(
+        log, str(state), str(shots / "1-until-killed"), hub.url, token, "--die-after-deposit"
+    )
+    try:
+        async with chromium() as browser:
+            story = StoryA(hub, booth, browser, booth_id, shots)
+            await story.to_the_locker()
+            # She posts the originals; the booth saves the deposit and is killed.
+            await booth.post_originals(story.slot)
+            assert await booth.ended() == -signal.SIGKILL, booth.lines
+            assert "deposit-saved" in booth.lines
+            assert story.rows("LockerDeposit", "id") == []  # saved in the outbox, not sent
+            died_with = left_on_disk(Path(story.session_dir), state / "sessions", state, [])
+            assert died_with["session_dir"] and died_with["sessions"]  # her session's files
+
+            booth = story.booth = await RemoteBooth.spawn(
+                log, str(state), str(shots / "2-restarted"), hub.url, token
+            )
+            ((decision, pending),) = await booth.recovered()
+            assert decision == "close" and pending >= 1  # the deposit was still to send
+            await booth.wait_outbox_empty()
+            await booth.wait_sessions_reported()
+            assert await booth.screen() == "attract"
+            assert await booth.holds_her(story.session_dir, [CITIZEN, ID_NUMBER]) == {
+                "session": False,
+                "session_dir": False,
+                "sessions": [],
+                "files": [],
+            }
+            await booth.shot("attract-after-restart")
+            assert story.rows("LockerDeposit", "slot", "door", "item_present") == [
+                (story.slot, "closed", True)
+            ]
+
+            # The clerks go on; her phone tells her how to, and she rates there.
+            await story.market_reviews()
+            await story.market_issues()
+            await story.continues_on_her_phone()
+            await story.certificates_on_her_phone()
+        assert case_summary(hub, story.case_id, list(story.typed)) == story.expected_case()
+        assert keys_stored_twice(hub) == []
+        print(
+            f"booth SIGKILL in story A: slot {story.slot} deposited once after the restart "
+            f"({pending} writes were pending), session closed and wiped, case as a clean run "
+            f"leaves it; {len(list(shots.rglob('*.png')))} screenshots"
+        )
+    finally:
+        await booth.stop()
+        os.close(log)

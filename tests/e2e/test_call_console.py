@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,19 +26,10 @@ from kiosk.hub.server import HubServer
 from tests.call.browser import chromium
 from tests.call.peers import FAST
 from tests.call.test_hub_console import login, wait_console_media
+from tests.e2e.harness import poll
 from tests.hub.conftest import Hub, hub_settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-async def until(predicate: Callable[[], object], within: float, what: str) -> None:
-    """Poll an observable condition (Qt widgets, the call's state) with a deadline."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not predicate():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out after {within} s waiting for {what}")
-        await asyncio.sleep(0.05)
 
 
 async def test_booth_app_calls_the_real_console(tmp_path: Path, qapp: Any) -> None:
@@ -83,12 +73,12 @@ async def test_booth_app_calls_the_real_console(tmp_path: Path, qapp: Any) -> No
         clerk_button = ui.window.findChild(QPushButton, "ClerkButton")
         assert clerk_button is not None
         clerk_button.click()
-        await until(lambda: screen.consent.isVisible(), 10, "the consent step")
+        await poll(lambda: screen.consent.isVisible(), "the consent step", 10)
         assert ui.bridge.screen == "call"
         assert booth.call.call is None and not screen.sending.isVisible()
         assert screen.consent_recording.isVisible()  # recording announced before consent
         screen.agree.click()
-        await until(lambda: booth.call.call is not None, 10, "the call to start")
+        await poll(lambda: booth.call.call is not None, "the call to start", 10)
         call = booth.call.call
         assert call is not None
 
@@ -97,10 +87,10 @@ async def test_booth_app_calls_the_real_console(tmp_path: Path, qapp: Any) -> No
             await page.click("#queue li[data-kind=booth] button.accept", timeout=20000)
 
             # the booth paints the clerk's decoded frames in the clerk's tile
-            await until(lambda: len(screen.tiles) == 1, 20, "the clerk's tile")
+            await poll(lambda: len(screen.tiles) == 1, "the clerk's tile", 20)
             tile = next(iter(screen.tiles.values()))
-            await until(
-                lambda: tile.frames_shown > 5 and tile.image is not None, 20, "clerk frames painted"
+            await poll(
+                lambda: tile.frames_shown > 5 and tile.image is not None, "clerk frames painted", 20
             )
             assert tile.image is not None and not tile.image.isNull()
             assert tile.image.width() > 0 and tile.image.height() > 0
@@ -109,13 +99,20 @@ async def test_booth_app_calls_the_real_console(tmp_path: Path, qapp: Any) -> No
             # the console decodes both booth videos and the booth's audio
             await wait_console_media(page, "booth:b1", videos=2)
 
+            # the clerk would bring a form up, but no service item runs: the booth says so
+            await page.click("#show-form")
+            await page.wait_for_function(
+                "document.querySelector('#push-status').textContent.includes('没有正在办理的事项')"
+            )
+            assert ui.bridge.screen == "call"
+
             # the call screen names the clerk and the department; privacy indicators show
             general = catalog.department("general").name.get(ui.bridge.language)
             assert "gen 同志" in tile.caption and general in tile.caption, tile.caption
             assert screen.sending.isVisible() and call.sending_video
             assert screen.recording.isVisible()
             assert screen.preview.isVisible() and screen.document.isVisible()
-            await until(lambda: screen.preview.frames_shown > 0, 10, "the citizen's preview")
+            await poll(lambda: screen.preview.frames_shown > 0, "the citizen's preview", 10)
 
             # mute closes the microphone; unmute opens it again
             screen.mute.click()
@@ -128,23 +125,23 @@ async def test_booth_app_calls_the_real_console(tmp_path: Path, qapp: Any) -> No
             await page.click("#invite")
             tax = await login(browser, hub.url, "tax1")
             await tax.click("#queue li[data-kind=invite] button.accept", timeout=20000)
-            await until(lambda: len(screen.tiles) == 2, 20, "the tax clerk's tile")
+            await poll(lambda: len(screen.tiles) == 2, "the tax clerk's tile", 20)
             tax_tile = list(screen.tiles.values())[1]
-            await until(lambda: tax_tile.frames_shown > 5, 20, "tax clerk frames painted")
+            await poll(lambda: tax_tile.frames_shown > 5, "tax clerk frames painted", 20)
             tax_name = catalog.department("tax").name.get(ui.bridge.language)
             assert "tax1 同志" in tax_tile.caption and tax_name in tax_tile.caption
             await wait_console_media(tax, "booth:b1", videos=2)
 
             # the first clerk leaves; the call goes on with the tax clerk
             await page.evaluate("(id) => api('POST', `/api/v1/calls/${id}/leave`)", call.call_id)
-            await until(lambda: len(screen.tiles) == 1, 15, "the first clerk's tile gone")
+            await poll(lambda: len(screen.tiles) == 1, "the first clerk's tile gone", 15)
             assert next(iter(screen.tiles.values())) is not tile
             assert screen.view.state == "in_call" and ui.bridge.screen == "call"
 
             # the last clerk hangs up: the call ends and the booth returns home
             await tax.click("#end-call")
-            await until(lambda: ui.bridge.screen == "home", 15, "the booth back home")
-            await until(lambda: booth.call.call is None, 10, "the call freed")
+            await poll(lambda: ui.bridge.screen == "home", "the booth back home", 15)
+            await poll(lambda: booth.call.call is None, "the call freed", 10)
             assert not call.sending_video and not call.links
             assert not screen.sending.isVisible()
     finally:

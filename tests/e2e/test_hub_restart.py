@@ -1,6 +1,6 @@
-"""Fault test: the hub restarted while the booth uploads story B's submission.
+"""Fault tests: the hub restarted while the booth uploads a story's captured materials.
 
-The story B script (tests/e2e/story_b_script.py) runs twice, each against its own real
+Story B: the story B script (tests/e2e/story_b_script.py) runs twice, each against its own real
 hub: once cleanly, once with the hub stopped right after it accepted the first of the
 citizen's materials (the booth is in the middle of its uploads) and started again, on
 the same port and database, after his done screen. The citizen's session goes on: he
@@ -8,12 +8,22 @@ sees "saved, will be sent" (the offline banner), never an error screen, rates an
 finishes. Then the two hubs must hold the same case: materials, form, steps, history,
 audit rows, certificates, ratings, and one stored answer per idempotency key the booth
 used, with every write the booth sent counted by its key.
+
+Story A: the story A script (tests/e2e/story_a_script.py) runs once, with the hub stopped
+right after it accepted the first of her materials (the booth is uploading them and the
+tax form through the outbox while she is on video with the tax clerk) and started again,
+on the same port and database, once the booth showed "saved, will be sent". The clerks'
+consoles reconnect, the clerks go on (checking her licence, inviting social security and
+market regulation, issuing both certificates), she rates and leaves. The hub must then
+hold the case a clean run leaves (StoryA.expected_case: every step done, the materials
+with their trust levels, the deposit, both certificates, her ratings, the clerk's form),
+one stored answer per key the booth used, no request stored twice, and the booth nothing
+of her. tests/e2e/test_story_a.py checks the same expectation on a clean run.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import hashlib
 import json
 import re
@@ -24,7 +34,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from kiosk.config import Config, load_config
+from kiosk.config import load_config
 from kiosk.demo import start_embedded_hub
 from kiosk.hub.models import (
     AuditEntry,
@@ -36,7 +46,9 @@ from kiosk.hub.models import (
     MaterialRecord,
     Rating,
 )
-from tests.e2e.harness import until
+from tests.e2e import story_a_script
+from tests.e2e.harness import fast_reconnect, until
+from tests.e2e.story_a_script import StoryA, run_story_a
 from tests.e2e.story_b_script import Faults, StoryRun, walk_in_withdrawal
 
 MATERIALS = "/materials"
@@ -54,6 +66,11 @@ class HubHandle:
 
     def register_booth(self, booth_id: str) -> str:
         return str(self.server.register_booth(booth_id))
+
+    @property
+    def state(self) -> Any:
+        """The hub's state (its database), of the server running now."""
+        return self.server.state
 
     def stop(self) -> None:
         self.server.stop()
@@ -121,13 +138,6 @@ class HubRestart(RecordedWrites):
         await asyncio.to_thread(self.hub.start_again)
 
 
-def _fast_reconnect(config: Config) -> Config:
-    """Reconnect within a second of the hub's return."""
-    return dataclasses.replace(
-        config, hub=dataclasses.replace(config.hub, reconnect_min_s=0.2, reconnect_max_s=1.0)
-    )
-
-
 def case_state(hub: HubHandle, run: StoryRun, writes: RecordedWrites) -> dict[str, Any]:
     """What the hub holds of the run's case, with its ids replaced by placeholders."""
     ids: dict[str, str] = {run.hub_case_id: "<case>"}
@@ -173,7 +183,8 @@ def case_state(hub: HubHandle, run: StoryRun, writes: RecordedWrites) -> dict[st
                 )
                 for m in materials
             ),
-            "steps": [(s.position, s.kind, s.status, s.done_by) for s in steps],
+            # Who did each step: the booth, a clerk, the rules, or the citizen (her ratings).
+            "steps": [(s.position, s.kind, s.status, plain(s.done_by or "")) for s in steps],
             "history": [(plain(e.actor), e.what, plain(json.dumps(e.detail))) for e in history],
             "audit": sorted(
                 Counter(
@@ -207,7 +218,7 @@ async def test_hub_restarted_during_story_b_uploads_ends_like_a_clean_run(
             qapp,
             qtbot,
             faults=clean,
-            adjust=_fast_reconnect,
+            adjust=fast_reconnect,
             phone_in_browser=False,
         )
         restart = HubRestart(fault_hub)
@@ -217,7 +228,7 @@ async def test_hub_restarted_during_story_b_uploads_ends_like_a_clean_run(
             qapp,
             qtbot,
             faults=restart,
-            adjust=_fast_reconnect,
+            adjust=fast_reconnect,
             phone_in_browser=False,
         )
         expected = case_state(clean_hub, clean_run, clean)
@@ -234,3 +245,52 @@ async def test_hub_restarted_during_story_b_uploads_ends_like_a_clean_run(
     finally:
         clean_hub.stop()
         fault_hub.stop()
+
+
+class HubRestartDuringStoryA(story_a_script.Faults):
+    """Story B's fault in story A: the hub stopped once it accepted her first material,
+    the booth showing "saved, will be sent"; then the hub started again at once (the
+    clerks are waiting for her materials) and the booth back online."""
+
+    def __init__(self, hub: HubHandle) -> None:
+        self.restart = HubRestart(hub)
+
+    def booth_built(self, booth: Any) -> None:
+        self.restart.booth_built(booth)
+
+    async def while_uploading(self, story: StoryA) -> None:
+        booth = story.booth
+        await self.restart.while_uploading(booth.booth, booth.ui)
+        assert story.rows("MaterialRecord", "id"), "the hub stopped after her first material"
+        await asyncio.to_thread(self.restart.hub.start_again)
+        bridge = booth.bridge
+        await until(bridge.online_changed, lambda: bridge.online, "the booth back online")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.timeout(600)
+async def test_hub_restarted_during_story_a_uploads_ends_like_a_clean_run(
+    tmp_path: Path, qapp: Any
+) -> None:
+    hub = HubHandle(tmp_path)
+    fault = HubRestartDuringStoryA(hub)
+    try:
+        story = await run_story_a(
+            hub, tmp_path, faults=fault, adjust=fast_reconnect, built=fault.booth_built
+        )
+        with hub.state.db() as db:
+            stored = set(db.scalars(select(IdempotentResponse.key)))
+    finally:
+        hub.stop()
+    restart = fault.restart
+    assert not restart.errors, restart.errors  # she never saw an error screen
+    sent = Counter(key for key, _, _ in restart.sent)
+    assert set(sent) <= stored  # every write the booth sent has its one answer on the hub
+    retried = sum(n - 1 for n in sent.values())
+    assert retried > 0  # the booth did try while the hub was away
+    print(
+        f"hub restart in story A: {restart.pending_when_stopped} writes waited in the outbox, "
+        f"{retried} sent again with their key, {len(sent)} writes, case {story.case_id[:8]} "
+        "as a clean run leaves it"
+    )

@@ -14,6 +14,7 @@ from kiosk.flows.messages import (
     ClerkJoined,
     ConsultEnded,
     FieldEdited,
+    FormRequested,
     ReviewRejected,
     RulesApproved,
     SlotRequested,
@@ -61,8 +62,9 @@ def test_pushes_become_events(data: dict[str, Any], event: object) -> None:
     assert event_from_push(data) == event
 
 
-def test_show_form_is_no_event() -> None:
-    assert event_from_push({"kind": "show_form"}) is None
+def test_show_form_asks_the_workflow_for_the_form() -> None:
+    assert event_from_push({"kind": "show_form", "clerk": "c7"}) == FormRequested("c7")
+    assert event_from_push({"kind": "show_form"}) == FormRequested("")
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from kiosk.flows.messages import (
     FieldEdited,
     FieldsConfirmed,
     FinishCase,
+    FormRequested,
     IdentityVerified,
     LockerFaulted,
     MaterialCaptured,
@@ -28,6 +29,8 @@ from kiosk.flows.messages import (
     RatingSkipped,
     Refused,
     RequestCapture,
+    ReviewDeferred,
+    ReviewReferred,
     ReviewRejected,
     RulesApproved,
     SendField,
@@ -290,3 +293,94 @@ def test_a_clerk_check_raises_a_capture_to_level_b(catalog: Catalog) -> None:
     # A new photo of it is a new, unchecked capture.
     wf.handle(MaterialCaptured("business_license", "img-new"))
     assert {m.code: m.level for m in wf.materials()}["business_license"] is TrustLevel.C
+
+
+def test_a_clerk_brings_the_form_up_at_another_step_and_the_citizen_returns(
+    catalog: Catalog,
+) -> None:
+    wf = Workflow(catalog.service("enterprise-deregistration"), "c")
+    to_step(wf, "capture")
+    assert wf.form_refusal() is None
+    (shown,) = wf.handle(FormRequested("t1"))
+    assert isinstance(shown, ShowForm) and {k for k, _ in shown.values} >= {"company_name"}
+    wf.handle(FieldEdited("company_name", "晓屋科技有限公司", "citizen"))
+    back = wf.handle(FieldsConfirmed())  # back to the photos, the form step still ahead
+    assert isinstance(back[0], ShowScreen) and back[0].screen == "capture"
+    assert isinstance(back[1], RequestCapture)
+    assert wf.service.steps[wf.current or 0].kind == "capture"
+    assert wf.values["company_name"] == "晓屋科技有限公司"
+    assert wf.handle(FieldsConfirmed()) == [Refused("FieldsConfirmed", "no form shown")]
+
+
+def test_a_clerk_re_shows_the_form_at_the_form_step(catalog: Catalog) -> None:
+    wf = Workflow(catalog.service("hpf-withdrawal-rent"), "c")
+    to_step(wf, "form")
+    (shown,) = wf.handle(FormRequested("h1"))
+    assert isinstance(shown, ShowForm)
+    at = wf.current
+    assert isinstance(wf.handle(FieldsConfirmed())[0], ShowForm)  # still checked: empty fields
+    assert wf.current == at
+
+
+def test_show_form_is_refused_without_a_form_step_or_a_running_item(catalog: Catalog) -> None:
+    wf = Workflow(catalog.service("general-consultation"), "c")
+    assert wf.form_refusal() == "not started"
+    wf.handle(Started())
+    assert wf.form_refusal() == "no form step"
+    assert wf.handle(FormRequested("g1")) == [Refused("FormRequested", "no form step")]
+    wf.handle(Cancelled("idle"))
+    assert wf.handle(FormRequested("g1")) == [Refused("FormRequested", "finished")]
+
+
+def test_a_referred_review_waits_with_its_certificate_and_the_item_ends_referred(
+    catalog: Catalog,
+) -> None:
+    wf = Workflow(catalog.service("hpf-withdrawal-purchase"), "c")
+    to_step(wf, "review")
+    commands = wf.handle(ReviewReferred("hpf", ("over_limit:amount",)))
+    assert commands[0] == ShowScreen("referred", 4, "hpf")
+    assert wf.service.steps[wf.current or 0].kind == "rating"
+    status = {s.kind: s.status for s in wf.steps()}
+    assert status["review"] is StepStatus.WAITING and status["certificate"] is StepStatus.WAITING
+    assert wf.undecided == {"hpf": "referred"}
+    assert wf.handle(RatingSkipped())[-1] == FinishCase("c", "referred")
+    # The clerk approves later, the receipt follows: the finished item settles as done.
+    assert wf.handle(ClerkApproved("hpf", "h1")) == []
+    assert wf.outcome == "awaiting_certificates" and wf.undecided == {}
+    wf.handle(CertificateIssued("hpf", "R1"))
+    assert wf.outcome == "done" and wf.certificates == {"hpf": "R1"}
+    assert {s.kind: s.status for s in wf.steps()}["review"] is StepStatus.DONE
+
+
+def test_a_deferred_review_ends_pending_and_a_late_decision_settles_it(catalog: Catalog) -> None:
+    wf = Workflow(catalog.service("hpf-withdrawal-purchase"), "c")
+    to_step(wf, "review")
+    assert wf.handle(ReviewDeferred("hpf"))[0] == ShowScreen("deferred", 4, "hpf")
+    wf.handle(Rated(Level.VERY_SATISFIED))
+    assert wf.outcome == "pending_decision"
+    restored = Workflow.restore(wf.service, wf.snapshot())
+    assert restored.undecided == {"hpf": "deferred"}
+    # The receipt's push may come before the hub's answer that approves the review.
+    wf.handle(CertificateIssued("hpf", "R2"))
+    assert wf.outcome == "pending_decision"
+    wf.handle(RulesApproved("hpf"))
+    assert wf.outcome == "done"
+    # Referred instead, then refused by the clerk.
+    other = Workflow(catalog.service("hpf-withdrawal-purchase"), "d")
+    to_step(other, "review")
+    other.handle(ReviewDeferred("hpf"))
+    other.handle(ReviewReferred("hpf", ("no_rules:hpf",)))  # the hub answered: a clerk's
+    assert other.undecided == {"hpf": "referred"}
+    other.handle(RatingSkipped())
+    assert other.outcome == "referred"
+    other.handle(ReviewRejected("hpf", "materials_unclear", "h1", final=True))
+    assert other.outcome == "rejected"
+    status = {s.kind: s.status for s in other.steps()}
+    assert status["review"] is StepStatus.REJECTED and status["certificate"] is StepStatus.SKIPPED
+
+
+def test_a_decision_for_a_review_not_waiting_is_refused(catalog: Catalog) -> None:
+    wf = Workflow(catalog.service("hpf-withdrawal-purchase"), "c")
+    to_step(wf, "form")
+    assert isinstance(wf.handle(ReviewReferred("hpf"))[0], Refused)
+    assert isinstance(wf.handle(ReviewDeferred("hpf"))[0], Refused)

@@ -4,9 +4,11 @@ idempotency, clear 4xx codes. Runs on SQLite, and on PostgreSQL with XIAOWU_TEST
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import threading
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from kiosk.hub.models import AuditEntry, IdempotentResponse
@@ -332,6 +334,42 @@ def test_appointment_then_door_opens_a_case_bound_to_it(hub: Hub) -> None:
         },
     )
     assert past.json()["error"]["code"] == "slot_in_past"
+
+
+def test_appointment_times_are_the_districts_wall_clock(hub: Hub) -> None:
+    hub.booth("b1")
+    r = hub.post(
+        None,
+        "/api/v1/appointments",
+        {"service": "hpf-withdrawal-rent", "booth_id": "b1", "slot_at": "2099-01-02T10:00"},
+    )
+    assert r.status_code == 201, r.text
+    booked = r.json()["appointment"]
+    # Written without an offset, the slot is 10:00 at the booth (Asia/Shanghai), not UTC.
+    at = dt.datetime.fromisoformat(booked["slot_at"])
+    assert at == dt.datetime(2099, 1, 2, 2, 0, tzinfo=dt.UTC)
+    local = {"local": "2099-01-02 10:00", "utc_offset": "+08:00", "time_zone": "Asia/Shanghai"}
+    assert booked["slot_local"] == local
+    r = hub.post(
+        None,
+        "/api/v1/appointments",
+        {"service": "hpf-withdrawal-rent", "booth_id": "b1", "slot_at": "2099-01-02T09:30Z"},
+    )
+    assert r.json()["appointment"]["slot_local"]["local"] == "2099-01-02 17:30"
+    overview = hub.get(r.json()["citizen_token"], "/api/v1/citizen/overview").json()
+    assert overview["time_zone"] == "Asia/Shanghai"
+    assert overview["appointments"][0]["slot_local"]["local"] == "2099-01-02 17:30"
+    assert hub.get(None, "/api/v1/booths").json()["time_zone"] == "Asia/Shanghai"
+
+
+def test_an_unknown_time_zone_is_a_configuration_error() -> None:
+    from kiosk.config import HubServerConfig
+    from kiosk.core.errors import ConfigError
+    from kiosk.hub.settings import HubSettings
+
+    with pytest.raises(ConfigError, match="time_zone"):
+        HubSettings.from_config(HubServerConfig(time_zone="Mars/Olympus_Mons"))
+    assert HubSettings.from_config(HubServerConfig(time_zone="Europe/Lisbon")).time_zone
 
 
 def test_clerk_sessions_and_citizen_links_expire(tmp_path: Any, catalog: Any) -> None:

@@ -122,3 +122,81 @@ def test_a_booth_cannot_decide_a_clerks_review(hub: Hub) -> None:
     review = position(case, "review")
     r = hub.post(booth, f"/api/v1/cases/{case['id']}/steps/{review}/complete")
     assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
+
+
+def test_a_referred_review_is_refused_with_a_reason_the_citizen_is_told(hub: Hub) -> None:
+    booth = hub.booth("b1")
+    case = submitted_case(hub, booth, amount="1300000")
+    review = position(case, "review")
+    hub.post(booth, f"/api/v1/cases/{case['id']}/steps/{review}/complete")
+    inbox = hub.get(case["citizen_token"], "/api/v1/citizen/overview").json()["inbox"]
+    assert [n["kind"] for n in inbox] == ["review_referred"]  # his phone hears of it
+    hpf = hub.clerk("hpf1", "hpf")
+    (item,) = hub.get(hpf, "/api/v1/reviews").json()["reviews"]
+    assert item["service_name"]["zh_CN"] == "购房提取住房公积金"
+    assert item["reason_subjects"]["amount"]["en"]  # the field's name, for the console
+    tax = hub.clerk("tax1", "tax")
+    path = f"/api/v1/cases/{case['id']}/steps/{review}/refuse"
+    assert hub.post(tax, path, {"reason": "x"}).status_code in (403, 404)
+    assert hub.post(booth, path, {"reason": "x"}).status_code == 403
+    assert hub.post(hpf, path, {"reason": "  "}).status_code == 422
+    assert (
+        hub.post(hpf, f"/api/v1/cases/{case['id']}/steps/0/refuse", {"reason": "x"}).status_code
+        == 409
+    )
+    r = hub.post(hpf, path, {"reason": "提取金额超过购房总价"})
+    assert r.status_code == 200, r.text
+    refused = r.json()
+    assert refused["status"] == "rejected"
+    assert {s["kind"]: s["status"] for s in refused["steps"]}["review"] == "rejected"
+    assert hub.post(hpf, path, {"reason": "again"}).status_code == 409
+    assert hub.get(hpf, "/api/v1/reviews").json()["reviews"] == []
+    inbox = hub.get(case["citizen_token"], "/api/v1/citizen/overview").json()["inbox"]
+    assert inbox[0]["kind"] == "review_refused" and "提取金额超过购房总价" in inbox[0]["text"]
+
+
+def test_a_clerk_approves_a_referred_review_in_one_step_and_only_once(
+    hub: Hub, monkeypatch: Any
+) -> None:
+    booth = hub.booth("b1")
+    case = submitted_case(hub, booth, amount="1300000")
+    review, certificate = position(case, "review"), position(case, "certificate")
+    hub.post(booth, f"/api/v1/cases/{case['id']}/steps/{review}/complete")
+    hpf, tax = hub.clerk("hpf1", "hpf"), hub.clerk("tax1", "tax")
+    path = f"/api/v1/cases/{case['id']}/steps/{review}/approve"
+    assert hub.post(tax, path).status_code in (403, 404)
+    assert hub.post(booth, path).status_code == 403
+    assert hub.post(hpf, f"/api/v1/cases/{case['id']}/steps/0/approve").status_code == 409
+
+    # The receipt cannot be made: nothing of the approval is kept, the review still waits.
+    import kiosk.hub.issuing
+
+    def broken(*args: Any, **kwargs: Any) -> bytes:
+        raise OSError("disk full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(kiosk.hub.issuing, "render_pdf", broken)
+        failed = hub.post(hpf, path)
+        assert failed.status_code == 503
+        assert failed.json()["error"]["code"] == "certificate_unavailable"
+    steps = {s["kind"]: s for s in hub.get(hpf, f"/api/v1/cases/{case['id']}").json()["steps"]}
+    assert steps["review"]["status"] == "referred" and steps["certificate"]["status"] == "pending"
+    assert [
+        (q["case_id"], q["position"]) for q in hub.get(hpf, "/api/v1/reviews").json()["reviews"]
+    ] == [(case["id"], review)]
+
+    r = hub.post(hpf, path)
+    assert r.status_code == 200, r.text
+    approved = r.json()
+    steps = {s["position"]: s for s in approved["steps"]}
+    assert steps[review]["status"] == "done" and steps[certificate]["status"] == "done"
+    assert steps[review]["done_by"] == steps[certificate]["done_by"] == hub.clerk_id(hpf)
+    (receipt,) = approved["certificates"]
+    assert receipt["title"] == "住房公积金提取回执"
+    assert hub.get(hpf, "/api/v1/reviews").json()["reviews"] == []
+    # Approved again (a double click, a second clerk): refused, nothing issued twice.
+    again = hub.post(hpf, path)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "already_decided"
+    assert len(hub.get(hpf, f"/api/v1/cases/{case['id']}").json()["certificates"]) == 1
+    overview = hub.get(case["citizen_token"], "/api/v1/citizen/overview").json()
+    assert [c["title"] for c in overview["cases"][0]["certificates"]] == ["住房公积金提取回执"]

@@ -8,7 +8,7 @@ import pytest
 
 from kiosk.core.errors import SessionError
 from kiosk.privacy.masking import MaskingFilter, mask_id_number, mask_text
-from kiosk.privacy.vault import SessionVault, wipe_stale
+from kiosk.privacy.vault import SessionVault, wipe_session, wipe_stale
 
 ID = "440106199001011234"
 PHOTO = b"\xff\xd8" + ID.encode() + os.urandom(400_000)
@@ -64,3 +64,47 @@ def test_log_filter_masks_id_numbers(caplog: pytest.LogCaptureFixture) -> None:
         logger.info("read card %s", ID)
     assert ID not in caplog.text
     assert "4401**********1234" in caplog.text
+
+
+def test_a_durable_vault_is_read_again_after_a_crash(tmp_path: Path) -> None:
+    vault = SessionVault(root=tmp_path, durable=True)
+    vault.put("resume.json", b'{"step": 2}')  # small, yet on disk: it must outlive us
+    vault.put("id_card.jpg", PHOTO)
+    key = vault.durable_key()
+    assert key is not None and SessionVault(root=tmp_path / "other").durable_key() is None
+    on_disk = _all_bytes_under(tmp_path)
+    assert b'"step"' not in on_disk and ID.encode() not in on_disk
+    # The process dies; another one opens the same session with the key the journal kept.
+    again = SessionVault.reopen(tmp_path, vault.session_id, key)
+    assert again.get("resume.json") == b'{"step": 2}'
+    assert again.get("id_card.jpg") == PHOTO
+    with pytest.raises(KeyError):
+        again.get("never-written")
+    again.put("resume.json", b'{"step": 3}')
+    assert SessionVault.reopen(tmp_path, vault.session_id, key).get("resume.json") == b'{"step": 3}'
+    again.wipe()
+    assert not vault.directory.exists()
+
+
+def test_reopening_needs_the_directory_and_the_right_key(tmp_path: Path) -> None:
+    vault = SessionVault(root=tmp_path, durable=True)
+    vault.put("resume.json", b"{}")
+    wrong = SessionVault.reopen(tmp_path, vault.session_id, bytes(32))
+    with pytest.raises(KeyError):  # another key names the files differently: nothing
+        wrong.get("resume.json")
+    with pytest.raises(SessionError):
+        SessionVault.reopen(tmp_path, "no-such-session", vault.durable_key() or b"")
+    with pytest.raises(SessionError):
+        SessionVault.reopen(tmp_path / "gone", vault.session_id, vault.durable_key() or b"")
+
+
+def test_stale_sessions_are_wiped_except_the_one_resumed(tmp_path: Path) -> None:
+    resumed = SessionVault(root=tmp_path, durable=True)
+    resumed.put("resume.json", b"{}")
+    closed = SessionVault(root=tmp_path, durable=True)
+    closed.put("resume.json", b"{}")
+    forgotten = SessionVault(root=tmp_path)
+    forgotten.put("a.jpg", PHOTO)
+    assert wipe_session(tmp_path, closed.session_id) == 1
+    assert wipe_stale(tmp_path, keep=[resumed.session_id]) == 1
+    assert [d for d in tmp_path.iterdir()] == [resumed.directory]

@@ -85,7 +85,7 @@ def test_replies_are_spoken_and_speech_interrupts(answerer: Answerer, tmp_path: 
     clerk = _clerk(answerer, TextToSpeech(tmp_path), lang="zh_HK", elderly=True, barge_in=barge)
     reply = clerk.greet()
     assert reply.speech is not None and reply.speech.elderly and reply.speech.wav
-    assert reply.caption == reply.speech.caption and "數字業務員" in reply.caption
+    assert reply.caption == reply.speech.caption and "數碼業務員" in reply.caption
     barge.speech_started()  # the UI plays it ...
     clerk.on_recognition_event(SpeechStarted(0.3))  # ... and the citizen talks over it
     assert player.stopped

@@ -101,3 +101,16 @@ def test_chinese_is_spoken_as_chinese_not_as_english_pinyin(lang: str) -> None:
         timeout=30,
     ).stdout
     assert phonemes.strip() and "(en)" not in phonemes  # no switch to English mid-sentence
+
+
+def test_the_configured_mandarin_voice_is_the_one_spoken(tmp_path: Path) -> None:
+    text = "您好，请问要办理什么业务？"
+    cantonese = TextToSpeech(tmp_path / "a").synthesize(text, "zh_HK").wav
+    default = TextToSpeech(tmp_path / "b").synthesize(text, "zh_CN").wav
+    configured = TextToSpeech(tmp_path / "c", mandarin_voice="yue")
+    assert default != cantonese  # the two voices do sound different
+    assert configured.synthesize(text, "zh_CN").wav == cantonese  # [speech] voice = "yue"
+    assert (
+        configured.synthesize("Hello", "en").wav
+        == TextToSpeech(tmp_path / "d").synthesize("Hello", "en").wav
+    )  # the other languages keep their voices

@@ -180,3 +180,24 @@ def test_no_answers_from_the_knowledge_base_while_a_service_conversation_runs(
         assert asked == []
     finally:
         voice.close()
+
+
+def test_the_done_screens_outcome_is_said_aloud_in_the_citizens_language(
+    make_ui, qtbot, tmp_path: Path
+) -> None:
+    from kiosk.ui.viewmodels import DoneView, Plain
+
+    ui = make_ui()
+    ui.start_session()
+    ui.set_language("en")
+    voice = _text_only_voice(ui, tmp_path)
+    try:
+        with qtbot.waitSignal(voice.driver.level_changed, timeout=30_000):
+            ui.bridge.show_done(DoneView(Plain("Withdrawal"), Plain("Receipt"), state="referred"))
+            ui.bridge.show_screen("done")
+        assert voice.player.playing
+        said = voice.spoken[-1]
+        assert said.caption.startswith("Submitted: a clerk will review it. Your application")
+        assert ui.window.footer.captions.text() == said.caption
+    finally:
+        voice.close()

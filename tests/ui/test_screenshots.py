@@ -11,7 +11,9 @@ from PySide6.QtGui import QImage
 from kiosk.ui.bridge import SCREENS
 from kiosk.ui.screenshots import (
     CALL_STATES,
+    DONE_STATES,
     LOCKDOWN_SHOTS,
+    RESUMED_SHOTS,
     add_arguments,
     feed_samples,
     render_screens,
@@ -25,12 +27,22 @@ def test_every_screen_is_rendered_in_every_language_and_elderly_mode(make_ui, tm
     feed_samples(ui)
     files = render_screens(ui, tmp_path)
     names = {p.name for p in files}
-    for screen in (*SCREENS, "idle", *CALL_STATES, *LOCKDOWN_SHOTS):
+    for screen in (*SCREENS, "idle", *CALL_STATES, *DONE_STATES, *LOCKDOWN_SHOTS, *RESUMED_SHOTS):
         for lang in ("zh_CN", "en", "zh_HK"):
             assert f"{screen}-{lang}.png" in names
             assert f"{screen}-{lang}-elderly.png" in names
     assert (
-        len(files) == len(names) == (len(SCREENS) + 1 + len(CALL_STATES) + len(LOCKDOWN_SHOTS)) * 6
+        len(files)
+        == len(names)
+        == (
+            len(SCREENS)
+            + 1
+            + len(CALL_STATES)
+            + len(DONE_STATES)
+            + len(LOCKDOWN_SHOTS)
+            + len(RESUMED_SHOTS)
+        )
+        * 6
     )
     image = QImage(str(tmp_path / "home-en-elderly.png"))
     assert (image.width(), image.height()) == (1080, 1920)

@@ -1,7 +1,10 @@
-"""An emulated Modbus RTU relay board (function 05 and the flash variant), for a pty.
+"""An emulated Modbus RTU relay board (function 05 and the flash variant, and function 02
+for its discrete inputs), for a pty.
 
 Scripting: ``model.coils`` (coil -> on), ``model.requests`` (every request, in order),
-``model.refuse_next(code)`` (answer the next request with a Modbus exception).
+``model.refuse_next(code)`` (answer the next request with a Modbus exception),
+``model.set_input(n, on)`` (a wire on input ``n``: the door contact, the occupancy sensor).
+Faults (junk, bad CRC, silence, split) come from the :class:`PtyEmulator` it runs in.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ from kiosk.devices.door.protocol import (
     NEED_DATA,
     CoilWritten,
     FlashCoil,
+    InputsRead,
     ModbusException,
     ModbusSlave,
+    ReadInputs,
     Request,
     request_value,
 )
@@ -28,9 +33,10 @@ class RelayModel:
     gap_framed = False
     gap_s = 0.0
 
-    def __init__(self, address: int = 1, coils: int = 4) -> None:
+    def __init__(self, address: int = 1, coils: int = 4, inputs: int = 8) -> None:
         self.address = address
         self.coils = dict.fromkeys(range(coils), False)
+        self.inputs = dict.fromkeys(range(inputs), False)
         self.requests: list[Request] = []
         self._refusals: list[int] = []
         self._slave = ModbusSlave()
@@ -39,6 +45,13 @@ class RelayModel:
 
     def bind(self, changed: Callable[[], None], emit: Callable[[bytes], None]) -> None:
         self._changed = changed
+
+    def set_input(self, number: int, on: bool) -> None:
+        """Drive discrete input ``number`` (counted from 0) high or low."""
+        if number not in self.inputs:
+            raise ValueError(f"the board has no input {number}")
+        self.inputs[number] = on
+        self._changed()
 
     def refuse_next(self, code: int = 4) -> None:
         self._refusals.append(code)
@@ -66,12 +79,25 @@ class RelayModel:
                 replies.append(self._slave.send(event))
                 continue
             if self._refusals:
-                refusal = ModbusException(event.address, 5, self._refusals.pop(0))
+                function = 2 if isinstance(event, ReadInputs) else 5
+                refusal = ModbusException(event.address, function, self._refusals.pop(0))
                 replies.append(self._slave.send(refusal))
+                continue
+            if isinstance(event, ReadInputs):
+                replies.append(self._read(event))
                 continue
             replies.append(self._apply(event))
 
+    def _read(self, request: ReadInputs) -> bytes:
+        self.requests.append(request)
+        wanted = range(request.start, request.start + request.count)
+        if any(n not in self.inputs for n in wanted):
+            return self._slave.send(ModbusException(request.address, 2, 2))
+        bits = [self.inputs[n] for n in wanted]
+        return self._slave.send(InputsRead.of(request.address, bits))
+
     def _apply(self, request: Request) -> bytes:
+        assert not isinstance(request, ReadInputs)
         self.requests.append(request)
         if request.coil not in self.coils:
             return self._slave.send(ModbusException(request.address, 5, 2))

@@ -23,8 +23,10 @@ from kiosk.devices.door.protocol import (
     NEED_DATA,
     CoilWritten,
     FlashCoil,
+    InputsRead,
     ModbusException,
     ModbusMaster,
+    ReadInputs,
     Request,
     WriteCoil,
     request_value,
@@ -41,8 +43,9 @@ class RelayRefused(DeviceError):
     code = "device_refused"
 
 
-class RelayBoard(RequestLink[Request, CoilWritten]):
-    """The relay board's driver: each write is echoed; a Modbus exception is a refusal."""
+class RelayBoard(RequestLink[Request, CoilWritten | InputsRead]):
+    """The relay board's driver: each write is echoed, each read of its inputs answered;
+    a Modbus exception is a refusal."""
 
     default_baud = DEFAULT_BAUD
     default_timeout_s = 0.5
@@ -57,18 +60,30 @@ class RelayBoard(RequestLink[Request, CoilWritten]):
     def new_master(self) -> ModbusMaster:
         return ModbusMaster()
 
-    def answer(self, request: Request, event: Any) -> CoilWritten | None:
+    def answer(self, request: Request, event: Any) -> CoilWritten | InputsRead | None:
         if isinstance(event, ModbusException) and event.address == request.address:
             raise RelayRefused(f"relay board refused: exception code {event.code}")
+        if isinstance(request, ReadInputs):
+            size = (request.count + 7) // 8
+            fits = isinstance(event, InputsRead) and event.address == request.address
+            return event if fits and len(event.data) == size else None
         expected = CoilWritten(request.address, request.coil, request_value(request))
         return expected if event == expected else None
 
     def device(self, request: Request) -> str:
         return f"relay board {request.address}"
 
-    async def write(self, request: Request) -> CoilWritten:
+    async def write(self, request: WriteCoil | FlashCoil) -> CoilWritten:
         """Send ``request``; the board's echo, or DeviceTimeout/ProtocolViolation/RelayRefused."""
-        return await self.exchange(request)
+        reply = await self.exchange(request)
+        assert isinstance(reply, CoilWritten)
+        return reply
+
+    async def read_inputs(self, address: int, start: int, count: int) -> tuple[bool, ...]:
+        """Discrete inputs ``start`` .. ``start + count - 1`` as the board reads them now."""
+        reply = await self.exchange(ReadInputs(address, start, count))
+        assert isinstance(reply, InputsRead)
+        return tuple(reply.bit(i) for i in range(count))
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,9 @@ const T = {
     inbox: "消息", opened: "门已打开，请进入晓屋。", booked: "预约成功", status_open: "办理中",
     status_done: "已办结", status_cancelled: "已取消", certificates: "证明文件", rate: "评价",
     rate_service: "事项评价", rate_clerk: "对工作人员的评价", submit_rating: "提交评价",
-    rated: "感谢您的评价", done: "已完成", pending: "待办", referred: "转人工审核", booth_offline: "晓屋暂时离线，请稍后再试",
+    rated: "感谢您的评价", done: "已完成", pending: "待办", referred: "转人工审核", rejected: "未通过", status_rejected: "未通过审核", booth_offline: "晓屋暂时离线，请稍后再试",
     door_failed: "开门失败，请联系工作人员", error: "操作失败", used: "已使用", booked_status: "已预约",
-    cancelled: "已取消", verify: "核验",
+    cancelled: "已取消", verify: "核验", beijing_time: "北京时间",
     levels: ["非常不满意", "不满意", "基本满意", "满意", "非常满意"],
   },
   en: {
@@ -23,9 +23,10 @@ const T = {
     booked: "Booked", status_open: "in progress", status_done: "completed", status_cancelled: "cancelled",
     certificates: "Certificates", rate: "Rate", rate_service: "The service",
     rate_clerk: "The clerk", submit_rating: "Send rating", rated: "Thank you for rating",
-    done: "done", pending: "pending", referred: "with a clerk for review", booth_offline: "The booth is offline; please try again later",
+    done: "done", pending: "pending", referred: "with a clerk for review", rejected: "not approved",
+    status_rejected: "not approved", booth_offline: "The booth is offline; please try again later",
     door_failed: "The door did not open; please call for help", error: "Failed", used: "used",
-    booked_status: "booked", cancelled: "cancelled", verify: "verify",
+    booked_status: "booked", cancelled: "cancelled", verify: "verify", beijing_time: "Beijing time",
     levels: ["Very dissatisfied", "Dissatisfied", "Fair", "Satisfied", "Very satisfied"],
   },
 };
@@ -34,6 +35,8 @@ const $ = (sel) => document.querySelector(sel);
 const t = (key) => (T[lang] && T[lang][key]) || T.zh[key] || key;
 const name = (text) => (text && (lang === "en" ? text.en : text.zh_CN)) || "";
 let overview = null;
+// Appointment times are the booths' wall clock, in the hub's zone, whatever this phone's is.
+let timeZone = "Asia/Shanghai";
 const serviceNames = new Map();  // service code -> its name (Text), from the catalog
 
 // The citizen token comes in the link (#t=...) and is kept on this phone.
@@ -53,6 +56,25 @@ const api = xwApi.makeApi({
   },
 });
 
+// "北京时间 (UTC+08:00)": the zone a time is in, by its common name where it has one.
+function zoneLabel(zone, offset) {
+  const named = zone === "Asia/Shanghai" ? t("beijing_time") : zone;
+  return offset ? `${named} (UTC${offset})` : named;
+}
+
+// A moment as the district's wall clock ("2026-11-29 15:00"), for the inbox.
+function districtTime(iso) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat("en-CA", {
+    timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit",
+    minute: "2-digit", hourCycle: "h23",
+  }).formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+function showTimeLabel() {
+  $("#slot-zone").textContent = lang === "en" ? ` (${zoneLabel(timeZone)})` : `（${zoneLabel(timeZone)}）`;
+}
+
 function keep(newToken) {
   if (newToken) { token = newToken; localStorage.setItem("xw.citizen", token); }
 }
@@ -61,6 +83,7 @@ function applyLang() {
   document.documentElement.lang = lang === "en" ? "en" : "zh-CN";
   document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
   $("#lang").textContent = t("lang");
+  showTimeLabel();
   if (overview) render();
 }
 
@@ -85,7 +108,10 @@ async function loadChoices() {
     sel.append(o);
   }
   if (chosen) sel.value = chosen;
-  const booths = (await api("GET", "/api/v1/booths")).booths;
+  const listed = await api("GET", "/api/v1/booths");
+  timeZone = listed.time_zone || timeZone;
+  showTimeLabel();
+  const booths = listed.booths;
   const bsel = $("#book-form [name=booth_id]");
   const b = bsel.value;
   bsel.innerHTML = "";
@@ -97,10 +123,8 @@ async function loadChoices() {
   }
   if (b) bsel.value = b;
   const slot = $("#book-form [name=slot_at]");
-  if (!slot.value) {
-    const d = new Date(Date.now() + 3600e3);
-    d.setMinutes(0, 0, 0);
-    slot.value = new Date(d.getTime() - d.getTimezoneOffset() * 60e3).toISOString().slice(0, 16);
+  if (!slot.value) {  // the next full hour at the booth
+    slot.value = districtTime(new Date(Date.now() + 3600e3).toISOString()).slice(0, 14).replace(" ", "T") + "00";
   }
 }
 
@@ -110,7 +134,7 @@ $("#book-form").addEventListener("submit", async (ev) => {
   try {
     const res = await api("POST", "/api/v1/appointments", {
       service: form.get("service"), booth_id: form.get("booth_id"),
-      slot_at: new Date(form.get("slot_at")).toISOString(),
+      slot_at: form.get("slot_at"),  // no offset: the hub reads it as the booth's time
       name: form.get("name") || "", phone: form.get("phone") || "",
     });
     keep(res.citizen_token);
@@ -149,6 +173,7 @@ async function refresh() {
   if (json === lastJson) return;  // re-rendering would reset what the citizen is choosing
   lastJson = json;
   overview = data;
+  timeZone = data.time_zone || timeZone;
   render();
 }
 
@@ -160,7 +185,9 @@ function render() {
   for (const o of [...doorSel.options].slice(1)) o.remove();
   for (const a of overview.appointments) {
     const li = document.createElement("li");
-    const when = new Date(a.slot_at).toLocaleString();
+    li.className = "appointment";
+    const local = a.slot_local;
+    const when = local ? `${local.local} ${zoneLabel(local.time_zone, local.utc_offset)}` : a.slot_at;
     const status = a.status === "booked" ? t("booked_status") : t(a.status);
     const service = name(serviceNames.get(a.service)) || a.service;
     li.textContent = `${when} · ${service} · ${t("booth")} ${a.booth_id} · ${status}`;
@@ -180,7 +207,8 @@ function render() {
   inbox.innerHTML = "";
   for (const n of overview.inbox) {
     const li = document.createElement("li");
-    li.textContent = `${new Date(n.at).toLocaleString()} ${n.text}`;
+    li.className = n.kind;  // a session interrupted by a booth restart stands out
+    li.textContent = `${districtTime(n.at)} ${n.text}`;
     inbox.append(li);
   }
 }

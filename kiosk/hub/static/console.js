@@ -1,4 +1,5 @@
-// 晓屋 clerk console: queue, calls (browser WebRTC), the case, certificates.
+// 晓屋 clerk console: queue, calls (browser WebRTC), the case, certificates, and the
+// department's reviews that its rules referred to a clerk (GET /api/v1/reviews).
 // Protocol: see the kiosk.hub.protocol module. Plain JS, no build step.
 "use strict";
 
@@ -14,6 +15,17 @@ const T = {
     trust: "可信等级", bad_credentials: "用户名或密码错误", too_many_attempts: "尝试过多，请稍后再试",
     verify_url: "核验地址", booth: "晓屋", lang: "English", citizen: "申请人",
     error: "操作失败", call_ended: "通话已结束", joined: "加入通话",
+    reviews: "待人工审核", reviews_empty: "暂无待审核申请", referred_at: "转审时间", open_case: "查看",
+    approve: "批准", refuse: "驳回", refuse_reason: "驳回理由（将发送给申请人）",
+    reason_required: "请填写驳回理由", approved: "已批准", refused: "已驳回",
+    already_decided: "该审核已有结果", certificate_unavailable: "证照暂时无法生成，请稍后再试",
+    show_form: "在晓屋显示表单", form_shown: "表单已显示在晓屋屏幕上",
+    push_failed: "晓屋未能执行", no_form_step: "该事项没有表单步骤", no_service_item: "晓屋上没有正在办理的事项",
+    form_not_now: "此时无法显示表单", booth_offline: "晓屋未连接", not_in_call: "未与该晓屋通话",
+    reason_material_missing: "缺少材料", reason_material_untrusted: "材料可信等级不足",
+    reason_field_missing: "未填写", reason_field_check: "未通过校验", reason_over_limit: "超出限额",
+    reason_under_limit: "低于下限", reason_too_old: "超过期限", reason_in_future: "日期晚于今天",
+    reason_no_rules: "该事项需人工审核", reason_hub_rejected: "提交被拒绝",
   },
   en: {
     title: "Xiaowu · Cloud desk", login: "Clerk sign-in", username: "User name", password: "Password",
@@ -27,6 +39,19 @@ const T = {
     done: "done", pending: "pending", trust: "Trust level", bad_credentials: "Wrong user name or password",
     too_many_attempts: "Too many attempts; try later", verify_url: "Verification", booth: "Booth",
     lang: "中文", citizen: "Applicant", error: "Failed", call_ended: "Call ended", joined: "joined",
+    reviews: "Reviews referred to a clerk", reviews_empty: "No reviews waiting", referred_at: "referred",
+    open_case: "Open", approve: "Approve", refuse: "Refuse",
+    refuse_reason: "Reason for refusing (sent to the applicant)", reason_required: "Give a reason for refusing",
+    approved: "Approved", refused: "Refused",
+    already_decided: "This review was decided already", certificate_unavailable: "The certificate could not be made; try again", show_form: "Show the form on the booth",
+    form_shown: "The form is on the booth's screen", push_failed: "The booth could not do it",
+    no_form_step: "This service has no form step", no_service_item: "No service is running at the booth",
+    form_not_now: "The form cannot be shown now", booth_offline: "The booth is not connected",
+    not_in_call: "Not in a call with this booth",
+    reason_material_missing: "material missing", reason_material_untrusted: "material not trusted enough",
+    reason_field_missing: "not filled in", reason_field_check: "failed its check", reason_over_limit: "over the limit",
+    reason_under_limit: "under the minimum", reason_too_old: "too long ago", reason_in_future: "in the future",
+    reason_no_rules: "this service is reviewed by a clerk", reason_hub_rejected: "the submission was refused",
   },
 };
 let lang = localStorage.getItem("xw.lang") || "zh";
@@ -52,6 +77,7 @@ function applyLang() {
   });
   $("#lang").textContent = t("lang");
   renderQueue();
+  renderReviews();
   if (currentCase) renderCase(currentCase);
 }
 
@@ -109,6 +135,7 @@ async function start() {
     sel.append(o);
   }
   connect();
+  loadReviews();
 }
 
 // -- clerk WebSocket ---------------------------------------------------------------------
@@ -474,6 +501,112 @@ $("#open-slot").addEventListener("click", () => {
 $("#issue").addEventListener("click", () => {
   if (!currentCase) return;
   act("POST", `/api/v1/cases/${currentCase.id}/certificates`, { title: $("#cert-title").value || undefined });
+});
+
+
+// -- reviews the department's rules referred to a clerk -----------------------------------
+let reviews = [];
+let reviewsJson = "";
+
+async function loadReviews() {
+  if (!token || !me) return;
+  let data;
+  try {
+    data = await api("GET", "/api/v1/reviews");
+  } catch (err) {
+    return;
+  }
+  const json = JSON.stringify(data.reviews);
+  if (json === reviewsJson) return;  // re-rendering would drop a reason being typed
+  reviewsJson = json;
+  reviews = data.reviews;
+  renderReviews();
+}
+setInterval(loadReviews, 5000);
+window.xw.loadReviews = loadReviews;
+
+function reasonText(reason, subjects) {
+  const [code, subject] = reason.split(":");
+  const what = subjects[subject] ? name(subjects[subject]) : subject || "";
+  return what ? `${what}：${t("reason_" + code)}` : t("reason_" + code);
+}
+
+function renderReviews() {
+  const ul = $("#reviews");
+  if (!ul) return;
+  ul.innerHTML = "";
+  $("#reviews-empty").hidden = reviews.length > 0;
+  for (const r of reviews) {
+    const li = document.createElement("li");
+    li.className = "review";
+    li.dataset.case = r.case_id;
+    const head = document.createElement("b");
+    head.textContent = `${name(r.service_name) || r.service} · ${r.case_id.slice(0, 8)}`;
+    const when = document.createElement("small");
+    when.textContent = r.referred_at ? ` ${t("referred_at")} ${new Date(r.referred_at).toLocaleString()}` : "";
+    const reasons = document.createElement("ul");
+    reasons.className = "reasons";
+    for (const reason of new Set(r.reasons)) {  // two limits on one field: said once
+      const item = document.createElement("li");
+      item.className = "reason";
+      item.textContent = reasonText(reason, r.reason_subjects || {});
+      reasons.append(item);
+    }
+    const look = document.createElement("button");
+    look.className = "open-case";
+    look.textContent = t("open_case");
+    look.onclick = () => loadCase(r.case_id);
+    const approve = document.createElement("button");
+    approve.className = "approve primary";
+    approve.textContent = t("approve");
+    approve.onclick = () => decide(r, approveReview);
+    const why = document.createElement("input");
+    why.className = "refuse-reason";
+    why.placeholder = t("refuse_reason");
+    const refuse = document.createElement("button");
+    refuse.className = "refuse danger";
+    refuse.textContent = t("refuse");
+    refuse.onclick = () => {
+      if (!why.value.trim()) { $("#reviews-status").textContent = t("reason_required"); return; }
+      decide(r, (x) => api("POST", `/api/v1/cases/${x.case_id}/steps/${x.position}/refuse`, { reason: why.value.trim() }), "refused");
+    };
+    const row = document.createElement("div");
+    row.className = "row";
+    row.append(look, approve, refuse);
+    li.append(head, when, reasons, why, row);
+    ul.append(li);
+  }
+}
+
+// Approving: the review step done, the department's certificate issued to the phone and its
+// certificate step done, in one transaction on the hub (as the rules would have done).
+async function approveReview(r) {
+  await api("POST", `/api/v1/cases/${r.case_id}/steps/${r.position}/approve`);
+}
+
+async function decide(r, action, done = "approved") {
+  $("#reviews-status").textContent = "…";
+  try {
+    await action(r);
+    $("#reviews-status").textContent = `${t(done)} · ${r.case_id.slice(0, 8)}`;
+  } catch (err) {
+    $("#reviews-status").textContent = `${t("error")}: ${t(err.code)}`;
+  }
+  reviewsJson = "";
+  await loadReviews();
+  if (currentCase && currentCase.id === r.case_id) await loadCase(r.case_id);
+}
+
+// -- the form on the booth's screen (the booth refuses when its item has no form step) --------
+$("#show-form").addEventListener("click", async () => {
+  if (!call) return;
+  try {
+    await api("POST", `/api/v1/booths/${call.booth_id}/push`, { kind: "show_form", data: { case_id: currentCase && currentCase.id } });
+    $("#push-status").textContent = t("form_shown");
+  } catch (err) {
+    const why = err.details && err.details.booth_error;
+    $("#push-status").textContent = why ? `${t("push_failed")}: ${t(why)}` : `${t("error")}: ${t(err.code)}`;
+  }
 });
 
 applyLang();

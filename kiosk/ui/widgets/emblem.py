@@ -47,7 +47,8 @@ class Emblem(QWidget):
 
 
 class StatusMark(QWidget):
-    """A big round mark: a tick for success, an exclamation mark for a problem."""
+    """A big round mark: a tick for success, a clock for "waiting for a decision", an
+    exclamation mark for a problem."""
 
     def __init__(self, kind: str = "ok", size: int = 160, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,7 +59,8 @@ class StatusMark(QWidget):
         s = float(min(self.width(), self.height()))
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        colour = QColor("#1e7b45") if self.kind == "ok" else QColor("#b3261e")
+        colours = {"ok": "#1e7b45", "wait": "#8a5a00"}
+        colour = QColor(colours.get(self.kind, "#b3261e"))
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(colour)
         p.drawEllipse(QRectF(0, 0, s, s))
@@ -76,6 +78,9 @@ class StatusMark(QWidget):
                     ]
                 )
             )
+        elif self.kind == "wait":  # a clock's two hands
+            p.drawLine(QPointF(s * 0.5, s * 0.5), QPointF(s * 0.5, s * 0.24))
+            p.drawLine(QPointF(s * 0.5, s * 0.5), QPointF(s * 0.7, s * 0.6))
         else:
             p.drawLine(QPointF(s * 0.5, s * 0.24), QPointF(s * 0.5, s * 0.58))
             p.drawPoint(QPointF(s * 0.5, s * 0.76))

@@ -1,8 +1,8 @@
-"""Recognizer events and typed text reach the clerk alike; grammars follow the dialogue."""
+"""Recognizer events and typed text reach the clerk alike; the grammar hint follows the
+dialogue (what the booth's voice gives the recognizer, kiosk.booth_voice)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 from kiosk.core.catalog import load_catalog
@@ -17,16 +17,7 @@ from kiosk.speech.grammar import (
 )
 from kiosk.speech.knowledge import load_knowledge_base
 from kiosk.speech.recognizer import FinalResult
-from kiosk.speech.voice_session import VoiceSession
 from kiosk.speech.withdrawal_dialogue import WithdrawalDialogue
-
-
-class _Grammars:
-    def __init__(self) -> None:
-        self.set: list[Sequence[str] | None] = []
-
-    def set_grammar(self, phrases: Sequence[str] | None) -> None:
-        self.set.append(phrases)
 
 
 def test_voice_and_typing_mix_and_the_grammar_follows_the_dialogue() -> None:
@@ -34,19 +25,17 @@ def test_voice_and_typing_mix_and_the_grammar_follows_the_dialogue() -> None:
     answerer = Answerer(kb)
     catalog = load_catalog()
     clerk = DigitalClerk(answerer, lambda lang: WithdrawalDialogue(catalog, lang))
-    grammars = _Grammars()
-    replies: list[ClerkReply] = []
-    session = VoiceSession(clerk, grammars, replies.append, model_has_unk=True)
-    session.on_event(FinalResult("简易注销要什么条件", "", "", 1.0, False, 0, 1, 0))
-    assert replies[-1].answer and replies[-1].answer.topic == "dereg-simplified"
-    assert grammars.set[-1] is None  # free questions: free recognition
-    reply = session.type_text("我要提取公积金")
+    question = FinalResult("简易注销要什么条件", "", "", 1.0, False, 0, 1, 0)
+    heard = clerk.on_recognition_event(question)
+    assert heard is not None and heard.answer and heard.answer.topic == "dereg-simplified"
+    assert heard.expected == ()  # free questions: free recognition
+    reply: ClerkReply = clerk.hear("我要提取公积金")  # typed
     assert "买房、租房" in reply.caption  # the dialogue's first question, not "say again"
     assert "数字业务员" not in reply.caption  # no second introduction
-    assert grammars.set[-1] is not None and "租房" in grammars.set[-1]
-    assert grammars.set[-1][-1] == UNK
-    session.on_event(FinalResult("租房", "租房", "", 1.0, True, 0, 1, 0))
-    assert "五" in (grammars.set[-1] or ())
+    grammar = build_grammar(reply.expected)
+    assert "租房" in grammar and grammar[-1] == UNK
+    heard = clerk.on_recognition_event(FinalResult("租房", "租房", "", 1.0, True, 0, 1, 0))
+    assert heard is not None and "五" in heard.expected
     assert clerk.heard == ["简易注销要什么条件", "我要提取公积金", "租房"]
 
 

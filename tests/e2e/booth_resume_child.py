@@ -1,0 +1,170 @@
+"""A booth process for the resume tests: the composition root, headless, real parts.
+
+Run as ``python -m tests.e2e.booth_resume_child STATE_DIR HUB_URL TOKEN DOOR_PORT PHASE``.
+It builds the booth as ``kiosk run`` does (``kiosk.booth.Booth`` with its hub link,
+outbox, session journal and recovery, ``BoothUi`` offscreen, the generated document
+camera, tesseract), with the door's relay board on ``DOOR_PORT`` (the test's emulator on
+a pty, which outlives this process) and the booth's presence sensors wired to that
+board's inputs: the door contact on input 0, the occupancy sensor on input 1.
+
+``begin``: a walk-in starts the self-service item ``social-insurance-record``, holds her ID
+card under the document camera (identify), and reaches the confirm screen with the
+fields read from it. Once the hub has her case and the booth's save point says "form",
+the process SIGKILLs itself. Prints ``session <id>``, ``case <hub id>``,
+``token <citizen token>``, ``step <index> <screen>`` and ``values <json>``.
+
+``restart``: the same booth started again on the same state. Prints
+``recovered <decision> <pending writes>``; if it resumed: ``session <id>``,
+``step <index> <screen>``, ``values <json>``, ``caption <text>`` (what she reads), then
+she confirms, rates and leaves: ``case <hub id>``, ``done``. Either way it ends with
+``drained`` (the outbox empty, the journal with no unfinished session) and
+``sessions-left <n>`` (session folders left on the booth), and exits 0.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+SERVICE = "social-insurance-record"
+DOOR_CONTACT, OCCUPANCY = 0, 1
+
+
+def say(*words: object) -> None:
+    print(*words, flush=True)
+
+
+def build(state: Path, hub_url: str, token: str, door_port: str) -> tuple[Any, Any]:
+    from tests.e2e.harness import child_booth
+
+    def on_the_test_door(config: Any) -> Any:
+        devices = dataclasses.replace(
+            config.devices,
+            door=dataclasses.replace(config.devices.door, port=door_port),
+            door_contact_input=DOOR_CONTACT,
+            occupancy_input=OCCUPANCY,
+        )
+        ocr = dataclasses.replace(config.ocr, engine="tesseract")
+        return dataclasses.replace(config, devices=devices, ocr=ocr)
+
+    return child_booth(state, hub_url, token, on_the_test_door)
+
+
+def form_values(forms: list[Any]) -> dict[str, str]:
+    return {f.key: f.value for f in forms[-1].fields}
+
+
+def saved_step(ui: Any) -> int | None:
+    """The step the save point in the session vault says she is at."""
+    from kiosk.booth_resume import SAVE_POINT, SavePoint
+
+    try:
+        point = SavePoint.from_bytes(ui.session.get(SAVE_POINT))
+    except KeyError:
+        return None
+    current = point.snapshot.get("current")
+    return current if isinstance(current, int) else None
+
+
+async def begin(booth: Any, ui: Any, state: Path) -> None:
+    from tests.e2e.harness import poll, until
+
+    bridge = ui.bridge
+    captures: list[Any] = []
+    forms: list[Any] = []
+    bridge.capture_changed.connect(captures.append)
+    bridge.form_shown.connect(forms.append)
+    ui.start_session()
+    say("session", ui.session.session_id)
+    booth._tasks.append(asyncio.ensure_future(booth.start_service(SERVICE)))
+    await until(
+        bridge.capture_changed,
+        lambda: bool(captures) and captures[-1].state == "place",
+        "the ID card asked for",
+    )
+    desk = booth.frames
+    await desk.place("id_card", seed=3)
+    (state / "card.json").write_text(json.dumps(desk.placed_fields, ensure_ascii=False))
+    await until(bridge.form_shown, lambda: bool(forms), "the confirm screen")
+    desk.remove()
+    runner = booth.service_runner
+    form_step = runner.workflow.current
+    await poll(lambda: saved_step(ui) == form_step, "the save point at the form")
+    await poll(lambda: runner.link.token != "", "the hub to open her case")
+    await asyncio.wait_for(booth.outbox.wait_until_empty(), 120)
+    say("case", runner.hub_case_id)
+    say("token", runner.link.token)
+    say("step", form_step, bridge.screen)
+    say("values", json.dumps(form_values(forms), ensure_ascii=False))
+    os.kill(os.getpid(), signal.SIGKILL)  # the booth dies with her at the confirm screen
+
+
+async def restart(booth: Any, ui: Any, state: Path) -> None:
+    from kiosk.backend.recovery import Decision
+    from tests.e2e.harness import poll, until
+
+    bridge = ui.bridge
+    forms: list[Any] = []
+    bridge.form_shown.connect(forms.append)
+    for outcome in booth.recovered:
+        say("recovered", outcome.decision.value, outcome.pending_writes)
+    if any(o.decision is Decision.RESUME for o in booth.recovered) and ui.session is not None:
+        say("session", ui.session.session_id)
+        await until(bridge.form_shown, lambda: bool(forms), "the confirm screen again")
+        runner = booth.service_runner
+        say("step", runner.workflow.current, bridge.screen)
+        say("values", json.dumps(form_values(forms), ensure_ascii=False))
+        captions = ui.window.footer.captions  # the words under every screen
+        say("caption", captions.text() if captions.isVisible() else "")
+        card = json.loads((state / "card.json").read_text())
+        values = {
+            **form_values(forms),
+            "applicant_name": card["name"],
+            "id_number": card["id_number"],
+        }
+        bridge.fields_confirmed.emit(values)  # she checks the fields and confirms
+        await poll(lambda: bridge.screen == "rating", "the rating screen")
+        bridge.rating_submitted.emit("service", 5)
+        await poll(lambda: bridge.screen == "done", "the done screen")
+        await asyncio.wait_for(booth.outbox.wait_until_empty(), 120)
+        say("case", runner.hub_case_id)
+        say("done")
+        ui.end_session("done")  # she leaves: her data is wiped
+    await asyncio.wait_for(booth.outbox.wait_until_empty(), 120)
+    await poll(lambda: not booth.journal.unfinished(), "the hub to hear of the session's end")
+    say("drained")
+    sessions = state / "sessions"
+    say("sessions-left", len(list(sessions.iterdir())) if sessions.is_dir() else 0)
+
+
+async def main(state: Path, hub_url: str, token: str, door_port: str, phase: str) -> int:
+    from kiosk.backend.channel import ConnectionState
+
+    booth, ui = build(state, hub_url, token, door_port)
+    ui.show()
+    try:
+        await booth.start(ui)
+        if booth.door is None:
+            raise RuntimeError("the door relay did not open")
+        await asyncio.wait_for(booth.channel.wait_for(ConnectionState.ONLINE), 120)
+        if phase == "begin":
+            await begin(booth, ui, state)
+        else:
+            await restart(booth, ui, state)
+    finally:
+        ui.close()
+        await booth.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    from tests.e2e.harness import run_headless
+
+    state_dir, url, booth_token, port, which = sys.argv[1:6]
+    sys.exit(run_headless(lambda: main(Path(state_dir), url, booth_token, port, which)))
