@@ -13,7 +13,7 @@ only: measured on the tuning cards, tesseract with a whitelist misread one birth
 twenty (1985-04-01 for 1985-04-11), the restricted decode none.
 
 The booth's default engine by measurement (bench/ocr.py, 40 scored photos): 100% exact
-fields at 0.91 s CPU a photo on one core, against RapidOCR alone at 3.6 s.
+fields at 0.81 s CPU a photo, against RapidOCR alone at 2.4 s.
 """
 
 from __future__ import annotations
