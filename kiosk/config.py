@@ -124,7 +124,7 @@ class DevicesConfig:
 @dataclass(frozen=True, slots=True)
 class OcrConfig:
     # hybrid by measurement (bench/results/ocr.json, 40 scored photos, load 2): 100%
-    # exact fields at 0.81 s CPU a photo (99.0% at 0.81 s on 240 tuning photos); rapidocr
+    # exact fields at 0.81 s CPU a photo (99.2% at 0.82 s on 240 tuning photos); rapidocr
     # 100% at 2.4 s; tesseract 87.9% at 0.57 s. Hybrid alone meets both targets (98%,
     # under 1 s); "rapidocr" reads every line with its own detector, for a fast CPU.
     engine: Literal["tesseract", "rapidocr", "hybrid"] = "hybrid"
