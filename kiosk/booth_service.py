@@ -686,6 +686,8 @@ class ServiceRunner:
             assert key is not None  # just saved
             link = asyncio.ensure_future(self._learn_link(key))
         self._connect()
+        if self.resumed is not None:
+            self._resume_decision()
         try:
             outcome = await self.runner.run()
         finally:
@@ -775,6 +777,44 @@ class ServiceRunner:
         )
 
     # -- the department's decision --------------------------------------------------------------
+
+    def _resume_decision(self) -> None:
+        """Resumed while the booth waited for the rules' decision on a review: wait for it
+        again, on the report still in the outbox; a report the hub already answered before
+        the restart cannot be read again, so the item goes on as "saved" (ReviewDeferred)
+        and the decision reaches her phone."""
+        from kiosk.backend.outbox import CASE_PLACEHOLDER
+        from kiosk.backend.review_decision import DecisionWait
+
+        i = self.workflow.current
+        if (
+            i is None
+            or self.service.steps[i].kind != "review"
+            or not booth_decides(self.service, i)
+        ):
+            return
+        path = f"/cases/{CASE_PLACEHOLDER}/steps/{i}/complete"
+        entry = next(
+            (
+                e
+                for e in self.parts.outbox.entries(session_id=self.session_id)
+                if e.case_id == self.case_id and e.path == path
+            ),
+            None,
+        )
+        department = self.workflow.steps()[i].department
+        if entry is None:
+            self.post(ReviewDeferred(department))
+            return
+        self._decision = DecisionWait(
+            self.parts.outbox,
+            entry.idempotency_key,
+            i,
+            department,
+            clock=self.parts.clock,
+            wait_s=self.parts.decision_wait_s,
+        )
+        self.decision_task = asyncio.ensure_future(self._await_decision(self._decision))
 
     def _decide(self, command: SubmitCase) -> None:
         """Report the review for its rules to decide, and wait for the decision."""

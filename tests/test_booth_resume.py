@@ -169,6 +169,7 @@ async def test_a_resumed_session_keeps_its_vault_and_older_crashes_are_wiped(
         assert not older.exists()  # a crash the journal does not know: wiped as before
         assert booth.journal.vault_key(session_id) is not None
     finally:
+        ui.end_session("citizen")  # her idle timer must not outlive the test
         ui.close()
         await booth.stop()
         emulator.close()

@@ -13,6 +13,10 @@ fields read from it. Once the hub has her case and the booth's save point says "
 the process SIGKILLs itself. Prints ``session <id>``, ``case <hub id>``,
 ``token <citizen token>``, ``step <index> <screen>`` and ``values <json>``.
 
+``begin-review``: the same, but at the confirm screen she confirms while the hub cannot be
+reached (the outbox is stopped): the booth shows "checking" while the department's rules
+would decide, and dies there with her submission still in the outbox.
+
 ``restart``: the same booth started again on the same state. Prints
 ``recovered <decision> <pending writes>``; if it resumed: ``session <id>``,
 ``step <index> <screen>``, ``values <json>``, ``caption <text>`` (what she reads), then
@@ -60,6 +64,12 @@ def form_values(forms: list[Any]) -> dict[str, str]:
     return {f.key: f.value for f in forms[-1].fields}
 
 
+def confirmed(state: Path, forms: list[Any]) -> dict[str, str]:
+    """The fields as she confirms them: what was read, corrected to her card."""
+    card = json.loads((state / "card.json").read_text())
+    return {**form_values(forms), "applicant_name": card["name"], "id_number": card["id_number"]}
+
+
 def saved_step(ui: Any) -> int | None:
     """The step the save point in the session vault says she is at."""
     from kiosk.booth_resume import SAVE_POINT, SavePoint
@@ -72,7 +82,7 @@ def saved_step(ui: Any) -> int | None:
     return current if isinstance(current, int) else None
 
 
-async def begin(booth: Any, ui: Any, state: Path) -> None:
+async def begin(booth: Any, ui: Any, state: Path, *, confirm: bool = False) -> None:
     from tests.e2e.harness import poll, until
 
     bridge = ui.bridge
@@ -102,6 +112,12 @@ async def begin(booth: Any, ui: Any, state: Path) -> None:
     say("token", runner.link.token)
     say("step", form_step, bridge.screen)
     say("values", json.dumps(form_values(forms), ensure_ascii=False))
+    if confirm:
+        await booth.outbox.stop()  # what she confirms stays in the outbox
+        bridge.fields_confirmed.emit(confirmed(state, forms))
+        review = form_step + 1
+        await poll(lambda: saved_step(ui) == review, "the save point at the review")
+        say("review", review, bridge.screen, booth.outbox.pending())
     os.kill(os.getpid(), signal.SIGKILL)  # the booth dies with her at the confirm screen
 
 
@@ -112,23 +128,30 @@ async def restart(booth: Any, ui: Any, state: Path) -> None:
     bridge = ui.bridge
     forms: list[Any] = []
     bridge.form_shown.connect(forms.append)
+    said_captions: list[str] = []  # what the footer said once her item was back
+    bridge.caption_changed.connect(said_captions.append)
     for outcome in booth.recovered:
         say("recovered", outcome.decision.value, outcome.pending_writes)
     if any(o.decision is Decision.RESUME for o in booth.recovered) and ui.session is not None:
         say("session", ui.session.session_id)
-        await until(bridge.form_shown, lambda: bool(forms), "the confirm screen again")
+        await poll(lambda: booth.service_runner is not None, "her item back")
         runner = booth.service_runner
-        say("step", runner.workflow.current, bridge.screen)
-        say("values", json.dumps(form_values(forms), ensure_ascii=False))
+        await poll(lambda: bool(runner.screen.screens), "her step on screen again")
+        back_at = runner.resumed.snapshot["current"]
+        say("resumed-at", back_at, runner.screen.screens[0])
         captions = ui.window.footer.captions  # the words under every screen
-        say("caption", captions.text() if captions.isVisible() else "")
-        card = json.loads((state / "card.json").read_text())
-        values = {
-            **form_values(forms),
-            "applicant_name": card["name"],
-            "id_number": card["id_number"],
-        }
-        bridge.fields_confirmed.emit(values)  # she checks the fields and confirms
+        if runner.screen.screens[0] == "form":
+            await until(bridge.form_shown, lambda: bool(forms), "the confirm screen again")
+            say("step", back_at, bridge.screen)
+            say("values", json.dumps(form_values(forms), ensure_ascii=False))
+            say("caption", captions.text() if captions.isVisible() else "")
+            bridge.fields_confirmed.emit(confirmed(state, forms))  # she checks and confirms
+        else:  # the "checking" screen: its own words may follow ours; were ours said?
+            from kiosk.ui.texts import resumed_caption
+
+            back = resumed_caption()
+            await until(bridge.caption_changed, lambda: back in said_captions, "we're back")
+            say("caption", back)
         await poll(lambda: bridge.screen == "rating", "the rating screen")
         bridge.rating_submitted.emit("service", 5)
         await poll(lambda: bridge.screen == "done", "the done screen")
@@ -153,8 +176,8 @@ async def main(state: Path, hub_url: str, token: str, door_port: str, phase: str
         if booth.door is None:
             raise RuntimeError("the door relay did not open")
         await asyncio.wait_for(booth.channel.wait_for(ConnectionState.ONLINE), 120)
-        if phase == "begin":
-            await begin(booth, ui, state)
+        if phase.startswith("begin"):
+            await begin(booth, ui, state, confirm=phase == "begin-review")
         else:
             await restart(booth, ui, state)
     finally:

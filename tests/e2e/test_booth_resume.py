@@ -86,10 +86,12 @@ def hub_case(hub: Any, booth_id: str) -> tuple[list[Any], list[str], int, list[i
         return [(c.id, c.status) for c in cases], [e.what for e in events], len(materials), steps
 
 
-def begin(state: Path, hub: Any, token: str, relay: RelayRig) -> dict[str, Any]:
-    """Her session up to the confirm screen, then SIGKILL."""
+def begin(
+    state: Path, hub: Any, token: str, relay: RelayRig, phase: str = "begin"
+) -> dict[str, Any]:
+    """Her session up to the confirm screen (or just past it), then SIGKILL."""
     relay.citizen(inside=True)
-    code, lines = run_booth(state, hub, token, relay.port, "begin")
+    code, lines = run_booth(state, hub, token, relay.port, phase)
     assert code == -signal.SIGKILL, (code, lines)
     assert any((state / "sessions").iterdir()), "her session was on the booth when it died"
     return {
@@ -98,6 +100,7 @@ def begin(state: Path, hub: Any, token: str, relay: RelayRig) -> dict[str, Any]:
         "token": said(lines, "token"),
         "step": said(lines, "step"),
         "values": json.loads(said(lines, "values")),
+        "lines": lines,
     }
 
 
@@ -138,6 +141,34 @@ def test_a_citizen_still_in_the_booth_continues_where_she_was(
     assert history.count("rated") == 1
     assert "session_interrupted" not in history  # she was never told it was interrupted
     print(f"booth resume: session resumed at step {before['step']}, history {history}")
+
+
+@pytest.mark.slow
+def test_a_citizen_resumed_while_the_rules_decide_gets_the_decision_once(
+    hub: Any, relay: RelayRig, tmp_path: Path
+) -> None:
+    token = str(hub.register_booth("xiaowu-review"))
+    state = tmp_path / "booth"
+    before = begin(state, hub, token, relay, "begin-review")
+    review, screen, pending = said(before["lines"], "review").split()
+    assert screen == "done" and int(pending) >= 2  # "checking"; form and report unsent
+    _, history, materials, steps = hub_case(hub, "xiaowu-review")
+    assert steps == [0] and materials == 0  # her submission never left the booth
+
+    relay.citizen(inside=True)
+    code, lines = run_booth(state, hub, token, relay.port, "restart")
+    assert code == 0, lines
+    assert said(lines, "recovered").split()[0] == "resume"
+    assert said(lines, "resumed-at") == f"{review} review"  # back at the decision
+    assert said(lines, "caption") == "我们回来了，从您刚才办理的地方继续。"
+    said(lines, "done")
+    said(lines, "drained")
+    assert said(lines, "sessions-left") == "0"
+    cases, history, materials, steps = hub_case(hub, "xiaowu-review")
+    assert cases == [(before["case"], "open")], history
+    assert history.count("rules_referred") == 1  # decided once, from the resumed report
+    assert sorted(steps) == [0, 1, 4], (history, steps)
+    assert materials == 1 and history.count("rated") == 1
 
 
 @pytest.mark.slow
