@@ -114,6 +114,36 @@ def well_grouped(number: str, wan: bool = False) -> bool:
     return "," not in whole or re.fullmatch(r"\d{1,3}(,\d{3})+", whole) is not None
 
 
+_DIGIT_RUN = re.compile(r"\d[\d.,，]*\d")
+
+
+def mend_separators(text: str) -> str:
+    """Separators OCR garbled inside a grouped number put back: ``8.890,000`` (a point
+    read for a comma) and ``8.,890,000`` (a stray mark beside one) are ``8,890,000``.
+
+    Only a number that has a comma is touched, and only a point followed by a group of
+    three digits: ``204.4408`` (万) and ``1,234.56`` keep their points.
+    """
+    def mend(match: re.Match[str]) -> str:
+        run = re.sub(r"[.,，]{2,}", ",", match.group(0).replace("，", ","))
+        if "," in run:
+            run = re.sub(r"\.(?=\d{3}(?:,|$))", ",", run)
+        return run
+
+    return _DIGIT_RUN.sub(mend, text)
+
+
+def rounds_to(exact: int, written: str) -> bool:
+    """``written`` (a number of 万, as ``127.37``) is ``exact`` yuan rounded to the
+    decimals written: a contract may give the 万 figure short and the 大写 form whole."""
+    decimals = len(written.split(".")[1]) if "." in written else 0
+    try:
+        off = abs(Decimal(exact) / 10_000 - Decimal(written)).scaleb(decimals)
+    except InvalidOperation:
+        return False
+    return off <= Decimal("0.5")
+
+
 def parse_amount(text: str) -> int | None:
     """Whole yuan from ``1,234,500元``, ``123.45万元`` or a 大写 amount; None if absent."""
     match = _NUMBER_RE.search(text)

@@ -27,7 +27,13 @@ from dataclasses import dataclass, field, replace
 import cv2
 import numpy as np
 
-from kiosk.ocr.amounts import parse_amount, parse_capital, well_grouped
+from kiosk.ocr.amounts import (
+    mend_separators,
+    parse_amount,
+    parse_capital,
+    rounds_to,
+    well_grouped,
+)
 from kiosk.ocr.checks import (
     USCC_ALPHABET,
     check_fields,
@@ -278,9 +284,13 @@ def _read_id_card(gray: np.ndarray, engine: OcrEngine) -> _Result:
         result.put("address", address, min(p.confidence for p in address_parts if p.text), union)
     number_line = lines.get("id_number")
     if number_line is not None:
+        # re-read with room around the row: a card whose rows sit lower than the label
+        # column says cuts the number's bottom off in its nominal crop
+        x0, y0, x1, y1 = box("id_number")
+        slack = int(1.5 * _MM)
+        wider = gray[max(0, y0 - slack) : y1 + slack, x0:x1]
         number, confidence = _read_code(
-            engine, crops["id_number"][0], number_line, id_candidates, is_valid_id_number,
-            _ID_ALPHABET)
+            engine, wider, number_line, id_candidates, is_valid_id_number, _ID_ALPHABET)
         result.put("id_number", number, confidence, box("id_number"))
     number = result.fields["id_number"]
     if is_valid_id_number(number):
@@ -451,7 +461,48 @@ def _code_after(
         box = page.span_box(start, start + 18) if at >= 0 else line.box
         result.put(name, code, confidence, box)
         return
+    # no code-like run in the page reading (tesseract garbled the line, or merged it with
+    # the label's): the lines from the label on, read again on their own
+    heights = sorted(line.box[3] - line.box[1] for line in page.lines)
+    text_height = heights[len(heights) // 2] if heights else 0
+    right = max((line.box[2] for line in page.lines), default=0)
+    pieces: list[tuple[int, np.ndarray]] = []
+    for index in range(first, min(len(page.lines), first + 3)):
+        # to the print's right edge: the box may belong to a shorter line the code's
+        # line was merged with
+        x0, y0, _, y1 = page.lines[index].box
+        x1 = right
+        pad = max(4, (y1 - y0) // 3)
+        crop = gray[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad]
+        # a line box that took in a taller neighbour (the licence's title beside its
+        # code) holds columns of print apart: each column is read on its own
+        pieces.extend((index, piece) for piece in _columns(crop, text_height // 2))
+        if index + 1 < len(page.lines) and page.lines[index + 1].box[1] - y1 > text_height:
+            # room for a line between this one and the next: the page reading dropped it
+            below = page.lines[index + 1].box
+            band = gray[y1 : below[1], max(0, min(x0, below[0]) - pad) : max(x1, below[2]) + pad]
+            pieces.extend((index, piece) for piece in _columns(band, text_height // 2))
+    crops = [piece for _, piece in pieces]
+    for (index, crop), again in zip(pieces, engine.read_strip(crops), strict=True):
+        if candidates(again.text):
+            code, confidence = _read_code(engine, crop, again, candidates, valid, alphabet)
+            result.put(name, code, confidence, page.lines[index].box)
+            return
     _ = window
+
+
+def _columns(crop: np.ndarray, gap: int) -> list[np.ndarray]:
+    """``crop`` cut at blank runs of columns wider than ``gap`` px."""
+    if crop.size == 0 or gap <= 0:
+        return [crop]
+    inked = np.flatnonzero((crop < 128).sum(axis=0) >= 2)
+    if inked.size == 0:
+        return [crop]
+    cuts = np.flatnonzero(np.diff(inked) > gap)
+    starts = [int(inked[0]), *(int(inked[c + 1]) for c in cuts)]
+    ends = [*(int(inked[c]) + 1 for c in cuts), int(inked[-1]) + 1]
+    margin = gap // 4
+    return [crop[:, max(0, a - margin) : b + margin] for a, b in zip(starts, ends, strict=True)]
 
 
 def _date_in(text: str) -> tuple[str, int, int] | None:
@@ -530,31 +581,39 @@ class _Amount:
 
 def _amount_after(page: _Page, labels: Sequence[str]) -> _Amount | None:
     """The amount after the first of ``labels`` that is followed by one, up to the
-    sentence end."""
+    sentence end (a full stop, or the next clause's heading when the stop was lost)."""
     for label in labels:
         for match in re.finditer(label, page.joined):
-            end = page.joined.find("。", match.end())
-            end = len(page.joined) if end < 0 else end
+            stop = _SENTENCE_END.search(page.joined, match.end())
+            end = len(page.joined) if stop is None else stop.start()
             end = min(end, match.end() + 80)
             sentence = page.joined[match.end() : end]
-            sentence = fix_digits(sentence)
+            sentence = mend_separators(fix_digits(sentence))
             amount = parse_amount(fix_capital(sentence))
             if not amount:
                 continue
             capital = parse_capital_in(fix_capital(sentence))
-            agrees = capital is None or capital == amount
-            digits = re.search(r"\d[\d,]*(?:\.\d+)?万?元", sentence)
+            digits = re.search(r"(\d[\d,]*(?:\.\d+)?)(万?)元", sentence)
             readings = []
-            if digits and well_grouped(digits.group(0).rstrip("万元"), "万" in digits.group(0)):
+            if digits and well_grouped(digits.group(1), bool(digits.group(2))):
                 readings.append(parse_amount(digits.group(0)))
+                if (capital and digits.group(2) and readings[-1] == amount
+                        and rounds_to(capital, digits.group(1))):
+                    # 127.37万元 (大写 壹佰贰拾柒万叁仟陆佰玖拾玖元): the 万 figure is the
+                    # 大写 amount rounded, and vouches for it; the 大写 form is exact
+                    amount = readings[-1] = capital
             if capital:
                 readings.append(capital)
+            agrees = capital is None or capital == amount
             # a 大写 form too garbled to parse cannot vouch for the digits
             garbled = capital is None and "大写" in sentence
             sure = agrees and digits is not None and not garbled
             return _Amount(amount, match.end(), end, agrees, sure,
                            tuple(r for r in readings if r), capital)
     return None
+
+
+_SENTENCE_END = re.compile("。|第[一二三四五六七八九十]{1,3}条")
 
 
 def _put_amount(result: _Result, page: _Page, name: str, amount: _Amount | None) -> None:

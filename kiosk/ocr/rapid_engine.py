@@ -15,6 +15,9 @@ import numpy as np
 from kiosk.ocr.engine import OcrUnavailable, TextLine
 
 _SPACE = re.compile(r"\s+")
+ROW_MARGIN = 0.35
+BATCH = 6
+GROUP = 1.25
 
 
 def merge_rows(boxes: list[TextLine], gap_heights: float = 2.0) -> list[TextLine]:
@@ -76,6 +79,7 @@ class RapidOcrEngine:
                 "Global.print_verbose": False,
             }
         )
+        self._alphabets: dict[str, np.ndarray] = {}
 
     @staticmethod
     def _colour(image: np.ndarray) -> np.ndarray:
@@ -99,6 +103,9 @@ class RapidOcrEngine:
     def read_strip(
         self, crops: Sequence[np.ndarray], alphabet: str | None = None
     ) -> list[TextLine]:
+        """Each crop through the recogniser alone; with ``alphabet``, the CTC decode
+        chooses among those characters only (and the blank), so a digit that looks like
+        a letter is read as the nearest digit rather than dropped."""
         if not crops:
             return []
         # the recogniser's cost grows with the crop's width: cut each crop to its ink, and
@@ -107,13 +114,19 @@ class RapidOcrEngine:
         inked = [i for i, span in enumerate(spans) if span is not None]
         texts: dict[int, tuple[str, float]] = {}
         if inked:
-            trimmed = []
+            rows: list[np.ndarray] = []
+            owner: list[int] = []
             for i in inked:
                 left, right = spans[i] or (0, 0)
-                trimmed.append(self._colour(crops[i][:, left:right]))
-            results, _ = self._ocr.text_rec(trimmed)
-            texts = {i: (text, float(score)) for i, (text, score) in
-                     zip(inked, results, strict=True)}
+                for row in text_rows(crops[i][:, left:right]):
+                    rows.append(self._colour(row))
+                    owner.append(i)
+            allowed = self._allowed(alphabet) if alphabet else None
+            for i, probs in zip(owner, self._probabilities(rows), strict=True):
+                text, score = ctc_decode(probs, self._characters, allowed)
+                if i in texts:  # a crop of two lines: their texts joined, the worse score
+                    text, score = texts[i][0] + text, min(score, texts[i][1])
+                texts[i] = (text, score)
         lines: list[TextLine] = []
         for i, crop in enumerate(crops):
             text, score = texts.get(i, ("", 0.0))
@@ -123,6 +136,109 @@ class RapidOcrEngine:
             left, right = spans[i] or (0, 0)
             lines.append(TextLine(text, (left, 0, right, crop.shape[0]), round(score, 3)))
         return lines
+
+    @property
+    def _characters(self) -> list[str]:
+        characters: list[str] = self._ocr.text_rec.postprocess_op.character
+        return characters
+
+    def _allowed(self, alphabet: str) -> np.ndarray:
+        """Class indices of the blank and of the characters of ``alphabet``."""
+        if alphabet not in self._alphabets:
+            index = self._ocr.text_rec.postprocess_op.dict
+            self._alphabets[alphabet] = np.array(
+                [0, *sorted({index[c] for c in alphabet if c in index})])
+        return self._alphabets[alphabet]
+
+    def _probabilities(self, images: list[np.ndarray]) -> list[np.ndarray]:
+        """The recogniser's class probabilities (frames x classes) for each image.
+
+        As RapidOCR's own ``text_rec`` does: images sorted by width, batched, each batch
+        padded to its widest; the frames of one image's padding decode to blanks.
+        """
+        rec = self._ocr.text_rec
+        _, height, width = rec.rec_image_shape
+        ratios = [img.shape[1] / img.shape[0] for img in images]
+        order = [int(i) for i in np.argsort(ratios)]
+        out: list[np.ndarray] = [np.empty(0)] * len(images)
+        batches: list[list[int]] = []
+        for i in order:
+            if (batches and len(batches[-1]) < BATCH
+                    and ratios[i] <= GROUP * max(ratios[batches[-1][0]], width / height)):
+                batches[-1].append(i)
+            else:
+                batches.append([i])
+        for batch in batches:
+            widest = max([width / height] + [ratios[i] for i in batch])
+            inputs = np.concatenate([rec.resize_norm_img(images[i], widest)[None]
+                                     for i in batch]).astype(np.float32)
+            probs = rec.session(inputs)[0]
+            for row, i in enumerate(batch):
+                out[i] = probs[row]
+        return out
+
+
+def ctc_decode(probs: np.ndarray, characters: Sequence[str],
+               allowed: np.ndarray | None = None) -> tuple[str, float]:
+    """Greedy CTC decode of ``probs`` (frames x classes, class 0 the blank), restricted to
+    the ``allowed`` classes when given; the score is the mean probability of the chosen
+    characters, as RapidOCR reports it."""
+    if allowed is not None:
+        best = allowed[probs[:, allowed].argmax(axis=1)]
+    else:
+        best = probs.argmax(axis=1)
+    keep = best != 0
+    keep[1:] &= best[1:] != best[:-1]
+    chosen = best[keep]
+    if chosen.size == 0:
+        return "", 0.0
+    score = float(probs[np.flatnonzero(keep), chosen].mean())
+    return "".join(characters[c] for c in chosen), score
+
+
+def text_rows(crop: np.ndarray, dark: int = 150) -> list[np.ndarray]:
+    """The printed rows of ``crop``, each cut out with a small margin, top to bottom.
+
+    The recogniser scales a crop to 48 px high: slack above and below the print shrinks
+    the characters, and with them the frames each character gets; measured, a name
+    after a wide gap (法定代表人　　朱峰天) lost its first character in a crop with
+    the page reading's padding and kept it in a tight one. A band that touches the
+    crop's edge and is shorter than the tallest is a piece of the line above or below
+    and is dropped; when a crop holds two whole lines (the page reading joined them),
+    each is returned on its own, since the recogniser reads one line at a time.
+    """
+    gray = crop if crop.ndim == 2 else crop[..., 1]
+    # a row is printed when it holds more than a ruled border's few dark pixels
+    inked = (gray < dark).sum(axis=1) > max(3, gray.shape[1] // 100)
+    bands: list[tuple[int, int]] = []
+    y = 0
+    while y < len(inked):
+        if not inked[y]:
+            y += 1
+            continue
+        top = y
+        while y < len(inked) and inked[y]:
+            y += 1
+        bands.append((top, y))
+    if not bands:
+        return [crop]
+    tallest = max(bottom - top for top, bottom in bands)
+    bands = [(top, bottom) for top, bottom in bands
+             if bottom - top >= 0.6 * tallest or (top > 0 and bottom < len(inked))]
+    # rows closer than half a line apart are one line (a character's separate strokes)
+    lines = [list(bands[0])]
+    for top, bottom in bands[1:]:
+        if top - lines[-1][1] < tallest // 2:
+            lines[-1][1] = bottom
+        else:
+            lines.append([top, bottom])
+    rows = []
+    for top, bottom in lines:
+        if bottom - top < 0.5 * tallest:
+            continue  # a stray mark between two lines
+        margin = max(2, int(ROW_MARGIN * (bottom - top)))
+        rows.append(crop[max(0, top - margin) : bottom + margin])
+    return rows or [crop]
 
 
 def ink_span(crop: np.ndarray, dark: int = 150) -> tuple[int, int] | None:

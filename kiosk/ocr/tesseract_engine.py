@@ -17,7 +17,7 @@ from __future__ import annotations
 import glob
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -190,6 +190,8 @@ class TesseractEngine:
                 runner = None
         self._runner: _Runner = runner or _PytesseractRunner(languages)
         self.in_process = runner is not None
+        # reads the bands of a page its layout dropped (the hybrid engine lends its own)
+        self.band_reader: Callable[[Sequence[np.ndarray]], list[TextLine]] = self.read_strip
 
     def _lines(self, image: np.ndarray, psm: int, alphabet: str | None = None) -> list[TextLine]:
         lines: dict[int, list[_Word]] = {}
@@ -218,7 +220,7 @@ class TesseractEngine:
         # tesseract's layout analysis drops a short line now and then (a party line of a
         # contract between two longer ones): read the inked bands no line covers
         crops = [image[top:bottom, left:right] for left, top, right, bottom in bands]
-        for band, line in zip(bands, self.read_strip(crops), strict=True):
+        for band, line in zip(bands, self.band_reader(crops), strict=True):
             if line.text:
                 box = (band[0] + line.box[0], band[1] + line.box[1],
                        band[0] + line.box[2], band[1] + line.box[3])

@@ -68,3 +68,22 @@ def test_a_page_in_doubt_gives_way_to_a_line_whose_capital_form_vouches() -> Non
     rent = _read("月租金为人民币1.18万元（大写：壹万壹仟舞佰伍拾元整）。",
                  "月租金为人民币1,185万元（大写：壹万壹仟捌佰伍拾元整）。")
     assert rent == "11850"
+
+
+def test_a_wan_figure_rounded_short_vouches_for_the_exact_capital_form() -> None:
+    # 1.185万 printed as 1.19万: the 大写 form is the exact amount, the digits agree with it
+    rent = _read("月租金为人民币1.19万元（大写：壹万壹仟捌佰伍拾元整）。",
+                 "月租金为人民币1.19万元（大写：壹万壹仟捌佰伍拾元整）。")
+    assert rent == "11850"
+
+
+def test_a_sentence_whose_full_stop_was_lost_ends_at_the_next_clause() -> None:
+    # read alone, the rent line lost its full stop and its 大写 form is garbled on the
+    # page; the deposit of the next clause (twice the rent) must not be taken for the rent
+    page = ["房屋租赁合同", _PARTY, _ID, "第三条租金",
+            "月租金为人民币（大写）陆仟娄佰元整，按月支付", "第四条押金",
+            "乙方应于签约时向甲方支付押金人民币13400元。",
+            "租赁期限自2024年1月1日起至2025年12月31日止。"]
+    engine = ScriptedEngine(page, {page[4]: "月租金为人民币（大写）陆仟柒佰元整，按月支付"})
+    reading = read_document(np.full((1200, 1000), 255, np.uint8), engine, "rental_contract")
+    assert reading.fields["monthly_rent"] == "6700"

@@ -52,3 +52,24 @@ def test_two_digits_without_a_unit_between_them_are_no_amount() -> None:
     assert parse_capital("柒佰玖拾贰万元整") == 7_920_000
     assert parse_capital("柒玖拾贰万元") is None  # 佰 lost: not 92万
     assert parse_capital("壹仟零伍元") == 1005
+
+
+def test_separators_garbled_inside_a_grouped_number_are_mended() -> None:
+    from kiosk.ocr.amounts import mend_separators
+
+    assert mend_separators("人民币8.890,000元") == "人民币8,890,000元"  # a point for a comma
+    assert mend_separators("人民币8.,890,000元") == "人民币8,890,000元"  # a stray mark
+    # points that are points stay: 万 figures, cents, areas
+    assert mend_separators("人民币204.4408万元") == "人民币204.4408万元"
+    assert mend_separators("人民币1,234.56元") == "人民币1,234.56元"
+    assert mend_separators("面积共135.54平方米") == "面积共135.54平方米"
+
+
+def test_a_wan_figure_rounds_the_exact_amount_to_its_decimals() -> None:
+    from kiosk.ocr.amounts import rounds_to
+
+    assert rounds_to(1_273_699, "127.37")
+    assert rounds_to(6_816_777, "681.678")
+    assert rounds_to(1_200_000, "120")
+    assert not rounds_to(6_816_770, "681.678")  # one digit of the 大写 misread
+    assert not rounds_to(12_600, "1.2")

@@ -119,5 +119,48 @@ def test_rapidocr_runs_offline_with_its_shipped_models() -> None:
     engine = make_engine("rapidocr")
     (line,) = engine.read_strip([crop])
     assert line.text == number
+    (line,) = engine.read_strip([crop], "0123456789X")  # decoded over the digits only
+    assert line.text == number
     lines = engine.read_lines(synth.render_document("rental_contract", 3).page)
     assert any("房屋租赁合同" in line.text for line in lines)
+
+
+def test_a_restricted_decode_reads_the_nearest_allowed_character() -> None:
+    from kiosk.ocr.rapid_engine import ctc_decode
+
+    characters = ["blank", "1", "7", "l", "了"]
+    frames = np.array([
+        [0.1, 0.6, 0.1, 0.1, 0.1],  # 1
+        [0.9, 0.05, 0.0, 0.05, 0.0],  # blank
+        [0.1, 0.0, 0.3, 0.0, 0.6],  # 了, or 7 among digits
+        [0.1, 0.0, 0.3, 0.0, 0.6],  # the same character held over two frames
+        [0.2, 0.3, 0.0, 0.5, 0.0],  # l, or 1 among digits
+    ])
+    assert ctc_decode(frames, characters)[0] == "1了l"
+    text, score = ctc_decode(frames, characters, np.array([0, 1, 2]))
+    assert text == "171"
+    assert score == pytest.approx((0.6 + 0.3 + 0.3) / 3)
+    assert ctc_decode(np.eye(5)[[0, 0]], characters) == ("", 0.0)
+
+
+def _printed(rows: list[str], pad: int) -> np.ndarray:
+    """White crop with a black bar per printed row (30 px high), ``pad`` px above and below."""
+    height = pad * 2 + 30 * len(rows) + 20 * (len(rows) - 1)
+    crop = np.full((height, 300), 255, np.uint8)
+    for i, _ in enumerate(rows):
+        top = pad + 50 * i
+        crop[top : top + 30, 20:280:6] = 0
+    return crop
+
+
+def test_a_crop_is_cut_down_to_its_printed_rows() -> None:
+    from kiosk.ocr.rapid_engine import text_rows
+
+    (row,) = text_rows(_printed(["one"], pad=40))
+    assert 30 <= row.shape[0] <= 30 * 1.8  # the row and a margin, not 40 px of slack each side
+    two = text_rows(_printed(["one", "two"], pad=10))  # a page reading that joined two lines
+    assert len(two) == 2 and all(30 <= r.shape[0] <= 30 * 1.8 for r in two)
+    cut = _printed(["one"], pad=40)
+    cut[:12, 20:280:6] = 0  # the bottom of the line above, cut by the crop's edge
+    (row,) = text_rows(cut)
+    assert row.shape[0] <= 30 * 1.8 and (row[:3] == 255).all()
