@@ -158,6 +158,8 @@ class Booth:
             return
         if ui.session is None:
             ui.start_session()
+            if ui.session is None:  # the screen has closed: the booth is shutting down
+                return
         # Loading the OCR models and the guide takes seconds: not on the loop, whose
         # hub channel must keep answering (a late ack fails the hub's door command).
         if self._ocr_service is None:

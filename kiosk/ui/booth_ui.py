@@ -289,6 +289,9 @@ class BoothUi(QObject):
     # --- the citizen session ------------------------------------------------------------
     def start_session(self) -> None:
         """A citizen starts (a touch on the attract screen, or the door's QR code)."""
+        if self._closed:  # e.g. an item still starting while the booth shuts down
+            log.warning("no session on a closed booth screen")
+            return
         if self.session is None:
             self._begin(self.c.session_factory())
         self.show_department("")
@@ -298,6 +301,9 @@ class BoothUi(QObject):
         """The session the booth was in when it restarted, its citizen still in the booth
         (kiosk.booth_resume): the same store, her language, and a word that we are back.
         The screen is left for the resumed item (or the composition root) to set."""
+        if self._closed:  # the store stays as it is, for the next start to decide
+            log.warning("no session resumed on a closed booth screen")
+            return
         if self.session is not None:
             raise RuntimeError("a session is running already")
         if language and language != self.bridge.language:

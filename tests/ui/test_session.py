@@ -118,3 +118,13 @@ def test_the_header_shows_how_long_the_session_has_run(make_ui, clock):
     assert header.date.text() == "Time used 01:05"
     ui.end_session("citizen")
     assert "11月28日" in header.date.text()
+
+
+def test_a_closed_booth_screen_starts_no_session(make_ui, session_root, vaults):
+    # An item still starting while the booth shuts down (a resumed one, say) must not
+    # open a session whose idle timer outlives the screen.
+    ui = make_ui()
+    ui.close()
+    ui.start_session()
+    assert ui.session is None and not ui.idle_ticker.isActive()
+    assert not _files_under(session_root)
