@@ -118,3 +118,34 @@ def test_a_choice_field_shows_its_labels_and_confirms_its_value(make_ui, qtbot):
     ui.set_language("en")
     shown = [b.text() for b in screen.findChildren(QPushButton) if b.isCheckable()]
     assert "Business term expired" in shown
+
+
+def test_a_clerks_value_reaches_the_focused_field_unless_the_citizen_is_typing_there(
+    make_ui, qtbot
+):
+    from PySide6.QtTest import QTest
+
+    from kiosk.ui.viewmodels import FieldView, FormView, Plain
+
+    ui = make_ui()
+    ui.start_session()
+    ui.window.show()
+    ui.bridge.show_form(FormView(None, (FieldView("uscc", Plain("USCC"), ""),)))
+    screen = ui.window.screens["confirm"]
+    edit = screen.edits["uscc"]
+    ui.window.activateWindow()
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus, timeout=2000)
+    # the clerk types the code while the (empty) field merely has the focus
+    ui.bridge.field_shown.emit(FieldView("uscc", Plain("USCC"), "91330101Y7P6PNE55X"))
+    assert edit.text() == "91330101Y7P6PNE55X"
+    with qtbot.waitSignal(ui.bridge.fields_confirmed, timeout=1000) as confirmed:
+        qtbot.mouseClick(screen.confirm, Qt.MouseButton.LeftButton)
+    assert confirmed.args == [{"uscc": "91330101Y7P6PNE55X"}]  # not the empty box
+    # she types in the field: a value from elsewhere does not overwrite her keys
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus, timeout=2000)
+    edit.clear()
+    QTest.keyClicks(edit, "913301")
+    ui.bridge.field_shown.emit(FieldView("uscc", Plain("USCC"), "91330101Y7P6PNE55X"))
+    assert edit.text() == "913301"

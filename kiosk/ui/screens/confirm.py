@@ -35,16 +35,27 @@ class FieldEdit(QLineEdit):
         super().__init__()
         self.masked = masked
         self._value = value
+        self._typing = False  # the citizen changed the text since the field took focus
+        self.textEdited.connect(self._typed)  # her keys only, not setText
         self._show()
+
+    def _typed(self, _text: str) -> None:
+        self._typing = True
 
     @property
     def value(self) -> str:
         return self.text().strip() if self.hasFocus() or not self.masked else self._value
 
     def set_value(self, value: str) -> None:
+        """A value from elsewhere (a clerk typed it, a check ran again). It is shown at once,
+        also in the field that has the focus, unless the citizen is typing there: then her
+        text stays until she leaves the field (a field merely focused, as the first one is
+        when the screen opens, would otherwise keep an empty box and confirm it)."""
         self._value = value
         if not self.hasFocus():
             self._show()
+        elif not self._typing:
+            self.setText(value)  # focused: unmasked, as focusInEvent shows it
 
     def _show(self) -> None:
         shown = mask_id_number(self._value) if self.masked and self._value else self._value
@@ -57,6 +68,7 @@ class FieldEdit(QLineEdit):
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         self._value = self.text().strip()
+        self._typing = False
         super().focusOutEvent(event)
         self._show()
 
