@@ -86,8 +86,12 @@ def _citizen_url(hub: HubState, token: str) -> str:
     return f"{hub.settings.public_url}/m/#t={token}"
 
 
-def _load_case(hub: HubState, db: Session, case_id: str, who: Principal) -> Case:
-    case = db.get(Case, case_id)
+def _load_case(
+    hub: HubState, db: Session, case_id: str, who: Principal, *, lock: bool = False
+) -> Case:
+    """The case ``who`` may see; ``lock``: its row locked until the transaction ends (a
+    read-modify-write of it, such as merging form fields, is not lost to another)."""
+    case = db.get(Case, case_id, with_for_update=lock)
     if case is None or not may_see(db, who, case):
         # Not telling a stranger whether the case exists.
         raise not_found("case")
@@ -472,7 +476,7 @@ async def edit_form(case_id: str, body: FormIn, hub: Hub, who: Caller) -> dict[s
 
     def store() -> tuple[dict[str, Any], str | None]:
         with hub.db() as db:
-            case = _load_case(hub, db, case_id, who)
+            case = _load_case(hub, db, case_id, who, lock=True)
             if case.status != "open":
                 raise ApiError(409, "case_closed", "the case is closed")
             case.form = {**(case.form or {}), **body.fields}
