@@ -648,12 +648,11 @@ async def complete_step(
             issued = decision.issued
             if not decision.approved:
                 service_name = _service(hub, case.service_code).name.zh_CN
-                referral = Message(
-                    citizen_ref=case.citizen_ref,
-                    kind="review_referred",
-                    phone=case.citizen_phone,
-                    text=f"您的{service_name}申请已转工作人员审核，审核结果将另行通知您。",
-                    link=f"{hub.settings.public_url}/m/",
+                referral = citizen_notice(
+                    hub,
+                    case,
+                    "review_referred",
+                    f"您的{service_name}申请已转工作人员审核，审核结果将另行通知您。",
                 )
         elif not by_rules and step.status != "done":
             step_done(db, case_id, step, who)
@@ -710,12 +709,8 @@ async def refuse_step(
             dept.status = "rejected"
         record(db, case_id, who, "step_refused", position=position, reason=reason)
         service_name = _service(hub, case.service_code).name.zh_CN
-        notice = Message(
-            citizen_ref=case.citizen_ref,
-            kind="review_refused",
-            phone=case.citizen_phone,
-            text=f"您的{service_name}申请未通过审核：{reason}",
-            link=f"{hub.settings.public_url}/m/",
+        notice = citizen_notice(
+            hub, case, "review_refused", f"您的{service_name}申请未通过审核：{reason}"
         )
         push = {
             "kind": "rejected",
@@ -962,15 +957,20 @@ def locker_deposit(case_id: str, body: DepositIn, hub: Hub, who: BoothCaller) ->
         }
 
 
-def case_done(hub: HubState, case: Case) -> Message:
-    """The citizen's message that her case is finished."""
+def citizen_notice(hub: HubState, case: Case, kind: str, text: str) -> Message:
+    """A message about ``case`` to its citizen's phone, linking to the citizen page."""
     return Message(
         citizen_ref=case.citizen_ref,
-        kind="case_done",
+        kind=kind,
         phone=case.citizen_phone,
-        text="您的事项已办结，请对服务进行评价。",
+        text=text,
         link=f"{hub.settings.public_url}/m/",
     )
+
+
+def case_done(hub: HubState, case: Case) -> Message:
+    """The citizen's message that her case is finished."""
+    return citizen_notice(hub, case, "case_done", "您的事项已办结，请对服务进行评价。")
 
 
 async def _push_to_booth(hub: HubState, booth_id: str, data: dict[str, Any]) -> None:

@@ -4,33 +4,17 @@ hub's API; the decisions reach the cases and the citizens' phones."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.call.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.hub.conftest import PASSWORD, Hub
 from tests.hub.test_rules_review import position, submitted_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 WAIT_MS = 20_000
 ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "test-artifacts" / "hub"
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def referred(hub: Hub, booth: str, **changes: str) -> dict[str, Any]:
