@@ -673,6 +673,7 @@ async def complete_step(
         view["review"] = {"approved": decision.approved, "reasons": list(decision.reasons)}
         if not decision.approved and referral is not None:
             await hub.notifier.notify(referral)  # the booth told him: his phone is told
+            await _reviews_changed(hub, step.department)  # a clerk decides it now
     for certificate in issued:
         await announce(hub, certificate)
     if notify:
@@ -726,6 +727,7 @@ async def refuse_step(
     if booth:  # the booth's item, if it still runs, ends rejected
         await _push_to_booth(hub, booth, push)
     await _case_changed(hub, case_id)
+    await _reviews_changed(hub, step.department)
     return view
 
 
@@ -767,6 +769,7 @@ async def approve_step(
     if booth:  # the booth's item, if it still runs, moves on
         await _push_to_booth(hub, booth, done)
     await _case_changed(hub, case_id)
+    await _reviews_changed(hub, step.department)
     return view
 
 
@@ -977,6 +980,13 @@ async def _push_to_booth(hub: HubState, booth_id: str, data: dict[str, Any]) -> 
     """Tell the case's booth, if it is connected; not waiting for its answer."""
     if hub.switchboard.online(f"booth:{booth_id}"):
         await hub.switchboard.command(booth_id, "push", data, wait=False)
+
+
+async def _reviews_changed(hub: HubState, department: str | None) -> None:
+    """The department's clerks reload their reviews (one was referred or decided)."""
+    if department:
+        frame = {"type": "reviews_changed", "department": department}
+        await hub.switchboard.to_department(department, frame)
 
 
 async def _case_changed(hub: HubState, case_id: str) -> None:

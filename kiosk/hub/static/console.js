@@ -155,7 +155,7 @@ $("#presence").addEventListener("change", (ev) => send({ type: "presence", statu
 
 async function onFrame(f) {
   switch (f.type) {
-    case "welcome": window.xw.connected = true; break;
+    case "welcome": window.xw.connected = true; loadReviews(); break;  // missed while away
     case "ping": send({ type: "pong", ts: f.ts }); break;
     case "queue": queueEntries = f.entries; renderQueue(); break;
     case "signal": await onSignal(f); break;
@@ -170,6 +170,7 @@ async function onFrame(f) {
     case "case_updated":
       if (currentCase && f.case_id === currentCase.id) await loadCase(currentCase.id);
       break;
+    case "reviews_changed": await loadReviews(); break;
     case "booth_event": log(`${t("booth")} ${f.booth_id}: ${f.name} ${JSON.stringify(f.data)}`); break;
     case "presence": $("#presence").value = f.status === "away" ? "away" : "online"; break;
     case "error": log(`${t("error")}: ${f.code}`); break;
@@ -546,7 +547,9 @@ async function loadReviews() {
   reviews = data.reviews;
   renderReviews();
 }
-setInterval(loadReviews, 5000);
+// The hub says when the department's reviews change (reviews_changed); the slow poll is
+// for an admin's view of other departments, whose frames go to their own clerks.
+setInterval(loadReviews, 30000);
 window.xw.loadReviews = loadReviews;
 
 function reasonText(reason, subjects) {
