@@ -181,6 +181,7 @@ def _run_case(live: Hub, browser: Any, booth: BoothPeer, url: str, booth_token: 
 
     # 5. The tax clerk checks the licence against the original: trust level C -> B.
     tax.wait_for_selector("#materials li.material img")
+    assert tax.text_content("#materials li.material b") == "营业执照正本"  # its name, not code
     tax.fill("#materials li.material input.against", "营业执照原件（柜格 3）")
     tax.click("#materials li.material button.verify")
     tax.wait_for_selector("#materials .trust-B")

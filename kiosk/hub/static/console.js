@@ -402,7 +402,8 @@ function renderCase(c) {
     li.dataset.material = m.id;
     const head = document.createElement("div");
     head.innerHTML = `<b></b> <span class="trust trust-${m.trust_level}">${t("trust")} ${m.trust_level}</span>`;
-    head.querySelector("b").textContent = m.code;
+    const required = (c.materials_required || []).find((r) => r.code === m.code);
+    head.querySelector("b").textContent = required ? name(required.name) : m.code;
     li.append(head);
     if (m.has_image) {
       const img = document.createElement("img");
