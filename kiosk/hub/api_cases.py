@@ -613,6 +613,10 @@ async def verify_material(
     return view
 
 
+# The citizen's self-service steps, which her booth reports done.
+BOOTH_STEPS = ("identify", "questions", "capture", "form", "locker", "rating")
+
+
 @router.post("/cases/{case_id}/steps/{position}/complete")
 async def complete_step(
     case_id: str, position: Annotated[int, Path(ge=0, le=1000)], hub: Hub, who: Caller
@@ -622,58 +626,64 @@ async def complete_step(
     submits a review that the department's rules decide (kiosk.hub.rules_review)."""
     if who.kind == "citizen":
         raise forbidden("steps are completed by clerks and booths")
-    notify = None
+    notify: Message | None = None
     done_by_clerk: dict[str, Any] | None = None
-    issued: tuple[Issued, ...] = ()
     decision: Decision | None = None
     referral: Message | None = None
-    with hub.db() as db:
-        case = _load_case(hub, db, case_id, who)
-        step = db.scalar(
-            select(CaseStep).where(CaseStep.case_id == case_id, CaseStep.position == position)
-        )
-        if step is None:
-            raise not_found("step")
-        by_rules = who.kind == "booth" and step.kind == "review"
-        if by_rules:
-            if not rules_review.decided_by_booth(_service(hub, case.service_code), position):
-                raise forbidden("this review is done by a clerk")
-        elif who.kind == "booth":
-            if step.kind not in ("identify", "questions", "capture", "form", "locker", "rating"):
-                raise forbidden("this step is done by a clerk")
-        elif not may_act(db, who, case, step.department):
-            raise ApiError(403, "other_department", "this step belongs to another department")
-        if by_rules and step.status == "pending":
-            decision = await rules_review.decide(hub, db, case, step)
-            issued = decision.issued
-            if not decision.approved:
-                service_name = _service(hub, case.service_code).name.zh_CN
-                referral = citizen_notice(
-                    hub,
-                    case,
-                    "review_referred",
-                    f"您的{service_name}申请已转工作人员审核，审核结果将另行通知您。",
-                )
-        elif not by_rules and step.status != "done":
-            step_done(db, case_id, step, who)
-            if who.kind == "clerk" and case.booth_id:
-                done_by_clerk = {
-                    "kind": "step_done",
-                    "case_id": case_id,
-                    "position": position,
-                    "step_kind": step.kind,
-                    "department": step.department,
-                    "clerk": who.id,
-                    "booth_id": case.booth_id,
-                }
-        if step.status == "done" and settle(db, case, who):
-            notify = case_done(hub, case)
-        view = case_view(db, case, hub.catalog.catalog, who, hub.settings.public_url)
+    department: str | None = None
+
+    def work() -> dict[str, Any]:  # in a worker thread: see kiosk.hub.issuing.issue
+        nonlocal notify, done_by_clerk, decision, referral, department
+        with hub.db() as db:
+            case = _load_case(hub, db, case_id, who)
+            step = db.scalar(
+                select(CaseStep).where(CaseStep.case_id == case_id, CaseStep.position == position)
+            )
+            if step is None:
+                raise not_found("step")
+            department = step.department
+            by_rules = who.kind == "booth" and step.kind == "review"
+            if by_rules:
+                if not rules_review.decided_by_booth(_service(hub, case.service_code), position):
+                    raise forbidden("this review is done by a clerk")
+            elif who.kind == "booth":
+                if step.kind not in BOOTH_STEPS:
+                    raise forbidden("this step is done by a clerk")
+            elif not may_act(db, who, case, step.department):
+                raise ApiError(403, "other_department", "this step belongs to another department")
+            if by_rules and step.status == "pending":
+                decision = rules_review.decide(hub, db, case, step)
+                if not decision.approved:
+                    service_name = _service(hub, case.service_code).name.zh_CN
+                    referral = citizen_notice(
+                        hub,
+                        case,
+                        "review_referred",
+                        f"您的{service_name}申请已转工作人员审核，审核结果将另行通知您。",
+                    )
+            elif not by_rules and step.status != "done":
+                step_done(db, case_id, step, who)
+                if who.kind == "clerk" and case.booth_id:
+                    done_by_clerk = {
+                        "kind": "step_done",
+                        "case_id": case_id,
+                        "position": position,
+                        "step_kind": step.kind,
+                        "department": step.department,
+                        "clerk": who.id,
+                        "booth_id": case.booth_id,
+                    }
+            if step.status == "done" and settle(db, case, who):
+                notify = case_done(hub, case)
+            return case_view(db, case, hub.catalog.catalog, who, hub.settings.public_url)
+
+    view = await asyncio.to_thread(work)
+    issued: tuple[Issued, ...] = decision.issued if decision is not None else ()
     if decision is not None:
         view["review"] = {"approved": decision.approved, "reasons": list(decision.reasons)}
         if not decision.approved and referral is not None:
             await hub.notifier.notify(referral)  # the booth told him: his phone is told
-            await _reviews_changed(hub, step.department)  # a clerk decides it now
+            await _reviews_changed(hub, department)  # a clerk decides it now
     for certificate in issued:
         await announce(hub, certificate)
     if notify:
@@ -701,33 +711,39 @@ async def refuse_step(
     reason = body.reason.strip()
     if not reason:
         raise ApiError(422, "reason_required", "say why the application is refused")
-    with hub.db() as db:
-        case, step = _undecided_review(hub, db, case_id, position, who)
-        step.status, step.done_by, step.done_at = "rejected", who.id, utcnow()
-        case.status = "rejected"
-        dept = db.get(CaseDepartment, (case_id, step.department)) if step.department else None
-        if dept is not None:
-            dept.status = "rejected"
-        record(db, case_id, who, "step_refused", position=position, reason=reason)
-        service_name = _service(hub, case.service_code).name.zh_CN
-        notice = citizen_notice(
-            hub, case, "review_refused", f"您的{service_name}申请未通过审核：{reason}"
-        )
-        push = {
-            "kind": "rejected",
-            "case_id": case_id,
-            "department": step.department,
-            "reason": reason,
-            "clerk": who.id,
-            "final": True,
-        }
-        booth = case.booth_id
-        view = case_view(db, case, hub.catalog.catalog, who, hub.settings.public_url)
+
+    def work() -> tuple[dict[str, Any], Message, dict[str, Any], str | None, str | None]:
+        # in a worker thread: see kiosk.hub.issuing.issue
+        with hub.db() as db:
+            case, step = _undecided_review(hub, db, case_id, position, who)
+            step.status, step.done_by, step.done_at = "rejected", who.id, utcnow()
+            case.status = "rejected"
+            dept = db.get(CaseDepartment, (case_id, step.department)) if step.department else None
+            if dept is not None:
+                dept.status = "rejected"
+            record(db, case_id, who, "step_refused", position=position, reason=reason)
+            service_name = _service(hub, case.service_code).name.zh_CN
+            notice = citizen_notice(
+                hub, case, "review_refused", f"您的{service_name}申请未通过审核：{reason}"
+            )
+            push = {
+                "kind": "rejected",
+                "case_id": case_id,
+                "department": step.department,
+                "reason": reason,
+                "clerk": who.id,
+                "final": True,
+            }
+            booth = case.booth_id
+            view = case_view(db, case, hub.catalog.catalog, who, hub.settings.public_url)
+            return view, notice, push, booth, step.department
+
+    view, notice, push, booth, department = await asyncio.to_thread(work)
     await hub.notifier.notify(notice)
     if booth:  # the booth's item, if it still runs, ends rejected
         await _push_to_booth(hub, booth, push)
     await _case_changed(hub, case_id)
-    await _reviews_changed(hub, step.department)
+    await _reviews_changed(hub, department)
     return view
 
 
@@ -738,30 +754,38 @@ async def approve_step(
     """A department's clerk approves its review step: the step done, and the department's
     certificate steps that follow issued and done, in one transaction (as the rules do
     for a self-service review). A second approval is a 409: nothing is issued twice."""
-    with hub.db() as db:
-        case, step = _undecided_review(hub, db, case_id, position, who)
-        clerk = db.get(Clerk, who.id)
-        issued = await rules_review.approve(
-            hub,
-            db,
-            case,
-            step,
-            by=who.id,
-            issuer_name=clerk.display_name if clerk else who.id,
-            actor=who.peer,
-        )
-        record(db, case_id, who, "step_done", position=position, kind=step.kind)
-        notify = case_done(hub, case) if settle(db, case, who) else None
-        booth = case.booth_id
-        done = {
-            "kind": "step_done",
-            "case_id": case_id,
-            "position": position,
-            "step_kind": step.kind,
-            "department": step.department,
-            "clerk": who.id,
-        }
-        view = case_view(db, case, hub.catalog.catalog, who, hub.settings.public_url)
+
+    def work() -> tuple[
+        dict[str, Any], tuple[Issued, ...], Message | None, str | None, dict[str, Any]
+    ]:
+        # in a worker thread: see kiosk.hub.issuing.issue
+        with hub.db() as db:
+            case, step = _undecided_review(hub, db, case_id, position, who)
+            clerk = db.get(Clerk, who.id)
+            issued = rules_review.approve(
+                hub,
+                db,
+                case,
+                step,
+                by=who.id,
+                issuer_name=clerk.display_name if clerk else who.id,
+                actor=who.peer,
+            )
+            record(db, case_id, who, "step_done", position=position, kind=step.kind)
+            notify = case_done(hub, case) if settle(db, case, who) else None
+            booth = case.booth_id
+            done = {
+                "kind": "step_done",
+                "case_id": case_id,
+                "position": position,
+                "step_kind": step.kind,
+                "department": step.department,
+                "clerk": who.id,
+            }
+            view = case_view(db, case, hub.catalog.catalog, who, hub.settings.public_url)
+            return view, issued, notify, booth, done
+
+    view, issued, notify, booth, done = await asyncio.to_thread(work)
     for certificate in issued:
         await announce(hub, certificate)
     if notify:
@@ -769,7 +793,7 @@ async def approve_step(
     if booth:  # the booth's item, if it still runs, moves on
         await _push_to_booth(hub, booth, done)
     await _case_changed(hub, case_id)
-    await _reviews_changed(hub, step.department)
+    await _reviews_changed(hub, done["department"])
     return view
 
 
@@ -807,23 +831,30 @@ async def issue_certificate(
 ) -> dict[str, Any]:
     """Issue a certificate (PDF) for the case; it reaches the citizen's phone and booth."""
     department = body.department or who.department
-    with hub.db() as db:
-        case = _load_case(hub, db, case_id, who)
-        if not may_act(db, who, case, department):
-            raise ApiError(403, "other_department", "issue certificates for your own department")
-        _service(hub, case.service_code)
-        clerk = db.get(Clerk, who.id)
-        issued = await issue(
-            hub,
-            db,
-            case,
-            department or "",
-            issuer_id=who.id,
-            issuer_name=clerk.display_name if clerk else who.id,
-            actor=who.peer,
-            title=body.title,
-            kind=body.kind,
-        )
+
+    def work() -> Issued:  # in a worker thread: see kiosk.hub.issuing.issue
+        with hub.db() as db:
+            case = _load_case(hub, db, case_id, who)
+            if not may_act(db, who, case, department):
+                raise ApiError(
+                    403, "other_department", "issue certificates for your own department"
+                )
+            _service(hub, case.service_code)
+            clerk = db.get(Clerk, who.id)
+            issued = issue(
+                hub,
+                db,
+                case,
+                department or "",
+                issuer_id=who.id,
+                issuer_name=clerk.display_name if clerk else who.id,
+                actor=who.peer,
+                title=body.title,
+                kind=body.kind,
+            )
+            return issued
+
+    issued = await asyncio.to_thread(work)
     await announce(hub, issued)
     await _case_changed(hub, case_id)
     return issued.view

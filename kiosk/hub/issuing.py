@@ -8,7 +8,6 @@ tells the citizen's phone and the booth.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -39,7 +38,7 @@ class Issued:
     issuer_id: str
 
 
-async def issue(
+def issue(
     hub: HubState,
     db: Session,
     case: Case,
@@ -51,7 +50,10 @@ async def issue(
     title: str | None = None,
     kind: str = "certificate",
 ) -> Issued:
-    """Issue the certificate of ``department`` for ``case`` (the catalog's title by default)."""
+    """Issue the certificate of ``department`` for ``case`` (the catalog's title by default),
+    in the caller's transaction. The PDF is rendered here, synchronously: a transaction runs
+    in a worker thread and never yields to the event loop while it holds the database's
+    write lock (a coroutine waiting there for the lock would stall the loop it needs)."""
     catalog = hub.catalog.catalog
     service = catalog.service(case.service_code)
     title = title or (service.certificate.zh_CN if service.certificate else "办结证明")
@@ -83,7 +85,7 @@ async def issue(
         verify_url=f"{hub.settings.public_url}/verify/{cert.id}",
     )
     try:
-        cert.pdf = await asyncio.to_thread(render_pdf, content)
+        cert.pdf = render_pdf(content)
     except (OSError, ValueError) as exc:  # a full disk, a font gone: the caller's work rolls back
         log.error("case %s: the certificate could not be made (%s)", case.id, type(exc).__name__)
         raise ApiError(

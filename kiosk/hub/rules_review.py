@@ -55,7 +55,7 @@ def actor(department: str | None) -> str:
     return f"rules:{department or ''}"
 
 
-async def decide(hub: HubState, db: Session, case: Case, step: CaseStep) -> Decision:
+def decide(hub: HubState, db: Session, case: Case, step: CaseStep) -> Decision:
     """Evaluate the rules of ``step`` (a pending review) and apply the outcome."""
     service = hub.catalog.catalog.service(case.service_code)
     rules = service.steps[step.position].rules
@@ -78,12 +78,12 @@ async def decide(hub: HubState, db: Session, case: Case, step: CaseStep) -> Deci
         log.info("case %s: rules referred step %d to %s", case.id, step.position, department)
         return Decision(False, reasons, ())
     record(db, case.id, who, "rules_approved", position=step.position)
-    issued = await approve(hub, db, case, step, by="rules", issuer_name="规则审核", actor=who)
+    issued = approve(hub, db, case, step, by="rules", issuer_name="规则审核", actor=who)
     log.info("case %s: rules approved step %d (%d issued)", case.id, step.position, len(issued))
     return Decision(True, (), issued)
 
 
-async def approve(
+def approve(
     hub: HubState,
     db: Session,
     case: Case,
@@ -108,9 +108,7 @@ async def approve(
     for s in later:
         if s.kind == "certificate" and s.department == step.department and s.status != "done":
             issued.append(
-                await issue(
-                    hub, db, case, department, issuer_id=by, issuer_name=issuer_name, actor=actor
-                )
+                issue(hub, db, case, department, issuer_id=by, issuer_name=issuer_name, actor=actor)
             )
             s.status, s.done_by, s.done_at = "done", by, utcnow()
             record(db, case.id, actor, "step_done", position=s.position, kind=s.kind)

@@ -9,7 +9,11 @@ reasons, and a clerk decides.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+
+import httpx
 
 from kiosk.core.clock import CHINA_TZ
 from tests.hub.conftest import Hub
@@ -79,6 +83,30 @@ def test_rules_approve_and_the_receipt_reaches_the_citizen(hub: Hub) -> None:
     # The rating, the booth's last step, closes the case.
     r = hub.post(booth, f"/api/v1/cases/{case['id']}/steps/{position(case, 'rating')}/complete")
     assert r.json()["status"] == "done"
+
+
+def test_reviews_from_six_booths_at_once_are_all_decided(hub: Hub) -> None:
+    """Each approval renders a receipt inside its transaction. When that transaction
+    yielded the event loop while it held SQLite's write lock, a second booth's review
+    waited for the lock on the loop itself: the hub stood still for the 30-second busy
+    timeout and that review failed with "database is locked"."""
+    booths = [hub.booth(f"b{i}") for i in range(6)]
+    cases = [submitted_case(hub, booth) for booth in booths]
+    start = threading.Barrier(len(booths))
+
+    def review(i: int) -> tuple[int, bool | None]:
+        case = cases[i]
+        with httpx.Client(base_url=hub.url, timeout=60.0) as http:
+            start.wait()
+            r = http.post(
+                f"/api/v1/cases/{case['id']}/steps/{position(case, 'review')}/complete",
+                json={},
+                headers={"Authorization": f"Bearer {booths[i]}"},
+            )
+        return r.status_code, r.json().get("review", {}).get("approved")
+
+    with ThreadPoolExecutor(len(booths)) as pool:
+        assert list(pool.map(review, range(len(booths)))) == [(200, True)] * len(booths)
 
 
 def test_a_rule_not_met_sends_the_case_to_the_departments_clerks(hub: Hub) -> None:
