@@ -9,6 +9,7 @@ Confirming sends every value as shown (the real ones).
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -36,6 +37,9 @@ class FieldEdit(QLineEdit):
         self.masked = masked
         self._value = value
         self._typing = False  # the citizen changed the text since the field took focus
+        # Citizens' data: the on-screen keyboard's pinyin must not learn it into its user
+        # dictionary, where the next citizen would see it among the candidates.
+        self.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData)
         self.textEdited.connect(self._typed)  # her keys only, not setText
         self._show()
 
