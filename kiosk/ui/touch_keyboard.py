@@ -20,9 +20,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, MutableMapping, Sequence
 
-from PySide6.QtCore import QByteArray, QObject, QUrl
+from PySide6.QtCore import QByteArray, QObject, QPoint, QTimer, QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtQml import QQmlComponent, QQmlEngine
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 
 KEYBOARD_MODULE = "qtvirtualkeyboard"
 HEADLESS_PLATFORMS = frozenset({"offscreen", "minimal"})
@@ -110,3 +111,47 @@ def touch_keyboard_selected() -> bool:
         QGuiApplication.platformName() not in HEADLESS_PLATFORMS
         and _chosen_module(os.environ) == KEYBOARD_MODULE
     )
+
+
+class KeyboardRoom(QObject):
+    """Keeps the booth's screens above the keyboard: while it is up, the window's layout
+    gets a bottom margin as tall as the part of the window it covers, and the field being
+    typed in is scrolled into view. Without it the keyboard's own window would hide the
+    lower fields and the confirm button."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+        self.covered = 0  # pixels of the window's bottom under the keyboard
+        method = QGuiApplication.inputMethod()
+        method.keyboardRectangleChanged.connect(self.update)
+        method.visibleChanged.connect(self.update)
+
+    def update(self) -> None:
+        method = QGuiApplication.inputMethod()
+        covered = 0
+        rect = method.keyboardRectangle()
+        if method.isVisible() and not rect.isEmpty():
+            # In the coordinates of the window being typed in (the booth's, full screen).
+            focus = QApplication.focusWidget()
+            host = focus.window() if focus is not None else self.window
+            keyboard_top = host.mapToGlobal(QPoint(0, round(rect.top()))).y()
+            window_bottom = self.window.mapToGlobal(QPoint(0, self.window.height())).y()
+            covered = max(0, min(window_bottom - keyboard_top, self.window.height() // 2))
+        if covered == self.covered:
+            return
+        self.covered = covered
+        layout = self.window.layout()
+        if layout is not None:
+            margins = layout.contentsMargins()
+            layout.setContentsMargins(margins.left(), margins.top(), margins.right(), covered)
+        if covered:
+            QTimer.singleShot(0, self._show_focus)  # once the layout has shrunk
+
+    def _show_focus(self) -> None:
+        focus = QApplication.focusWidget()
+        parent = focus.parentWidget() if focus else None
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if isinstance(parent, QScrollArea) and focus is not None:
+            parent.ensureWidgetVisible(focus, 0, 24)

@@ -153,7 +153,19 @@ def test_a_citizen_corrects_a_field_with_the_on_screen_keyboard_and_pinyin(
     assert seen["keyboard_locale"] == "zh_CN" and seen["first_layout"] == "简体中文"
     assert seen["after_backspace"] == ""  # the misread name, deleted with its keys
     assert seen["typed"] == "你好"  # n-i-h-a-o, then the candidate 你好
-    assert seen["confirmed"] == {"name": "你好", "nation": "汉"}
+    assert seen["confirmed"] == {
+        "name": "广州晓屋科技有限公司",
+        "uscc": "91440101MA5CXXXX0X",
+        "capital": "50万元",
+        "established": "2019-02-28",
+        "legal_representative": "你好",
+    }
+    # While the keyboard is up the screens shrink above it: the field being typed in and
+    # the confirm button stay in sight; then they take the room back.
+    assert seen["room"] > 0
+    assert seen["field_bottom"] <= seen["keyboard_top"]
+    assert seen["confirm_bottom"] <= seen["keyboard_top"]
+    assert seen["room_after_hide"] == 0
     assert seen["layouts"] == {
         "en": ["en_US", "American English"],
         "zh_HK": ["zh_TW", "繁體中文"],

@@ -1,8 +1,9 @@
 """A citizen corrects a field with the on-screen keyboard, in a booth process of its own.
 
 Run under a real X server (Xvfb) with ``QT_QPA_PLATFORM=xcb``: ``run_booth`` shows the
-booth full screen and must choose Qt Virtual Keyboard itself. The citizen taps the field
-on the confirm screen, deletes the misread name with the keyboard's backspace key, spells
+booth full screen and must choose Qt Virtual Keyboard itself. The citizen taps the lowest
+field of the confirm screen (the booth must keep it and the confirm button above the
+keyboard), deletes the misread name with the keyboard's backspace key, spells
 n-i-h-a-o on its pinyin layout, taps the candidate 你好, hides the keyboard with its own
 key and confirms. Then the booth switches to English and to Traditional Chinese, and the
 keyboard's layout follows. Keys are found in the keyboard's QML scene by what they type, and
@@ -34,6 +35,7 @@ from tests.ui.small_catalog import small_catalog
 STEP_TIMEOUT_S = float(os.environ.get("PROBE_STEP_TIMEOUT_S", "20"))
 MISREAD = "你子"  # OCR split 好 into 女子 and kept half of it
 CORRECTED = "你好"
+USCC = "91440101MA5CXXXX0X"
 
 
 class StepFailed(Exception):
@@ -122,15 +124,20 @@ async def correct_a_field(ui: Any, seen: dict[str, Any]) -> None:
     ui.start_session()
     ui.bridge.show_form(
         FormView(
-            Plain("身份证"),
+            Plain("营业执照"),
             (
-                FieldView("name", Text("姓名", "Name", "姓名"), MISREAD),
-                FieldView("nation", Text("民族", "Ethnic group", "民族"), "汉"),
+                FieldView("name", Text("名称", "Name", "名稱"), "广州晓屋科技有限公司"),
+                FieldView("uscc", Text("统一社会信用代码", "USCC", "統一社會信用代碼"), USCC),
+                FieldView("capital", Text("注册资本", "Capital", "註冊資本"), "50万元"),
+                FieldView("established", Text("成立日期", "Established", "成立日期"), "2019-02-28"),
+                FieldView(
+                    "legal_representative", Text("法定代表人", "Legal rep.", "法定代表人"), MISREAD
+                ),
             ),
         )
     )
     screen = ui.window.screens["confirm"]
-    edit = screen.edits["name"]
+    edit = screen.edits["legal_representative"]
     await until("the confirm screen shows", lambda: edit.isVisible() and ui.window.isActiveWindow())
     panel = QGuiApplication.inputMethod()
     seen["keyboard_before_tap"] = panel.isVisible()
@@ -141,6 +148,11 @@ async def correct_a_field(ui: Any, seen: dict[str, Any]) -> None:
     seen["space_label"] = seen["first_layout"] = _space_label()
     # The panel slides in: tap keys once it has stopped where it reports it is.
     await until("the keyboard settles", _keyboard_settled)
+    await until("the booth makes room", lambda: _bottom(screen.confirm) <= _keyboard_top())
+    seen["room"] = ui.window.layout().contentsMargins().bottom()
+    seen["keyboard_top"] = _keyboard_top()
+    seen["field_bottom"] = _bottom(edit)
+    seen["confirm_bottom"] = _bottom(screen.confirm)
 
     for _ in range(len(MISREAD) + 2):  # delete the misread name, key by key
         if not edit.text():
@@ -158,6 +170,9 @@ async def correct_a_field(ui: Any, seen: dict[str, Any]) -> None:
 
     tap(await until("the hide key", lambda: find_key(kind="HideKeyboardKey")))
     await until("the keyboard hides", lambda: not panel.isVisible())
+    margin = ui.window.layout().contentsMargins
+    await until("the screens take the room back", lambda: margin().bottom() == 0)
+    seen["room_after_hide"] = margin().bottom()
     QTest.mouseClick(screen.confirm, Qt.MouseButton.LeftButton)
     seen["confirmed"] = (await until("fields_confirmed", lambda: confirmed))[0]
 
@@ -165,7 +180,7 @@ async def correct_a_field(ui: Any, seen: dict[str, Any]) -> None:
     seen["layouts"] = {}
     for language in ("en", "zh_HK"):
         ui.set_language(language)
-        edit = screen.edits["name"]  # a language switch rebuilds the fields
+        edit = screen.edits["legal_representative"]  # a language switch rebuilds them
         await until(f"the field in {language}", edit.isVisible)
         QTest.mouseClick(
             edit, Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0), edit.rect().center()
@@ -191,6 +206,29 @@ def _keyboard_settled() -> bool:
     settled = bool(_last_rect) and _last_rect[-1] == rect and rect.height() > 0
     _last_rect.append(rect)
     return settled
+
+
+def _keyboard_top() -> int:
+    """Where the keyboard begins on the screen: the top of its keys or of its candidate
+    bar, measured in its own scene (not from what it tells the app)."""
+    from PySide6.QtCore import QPointF
+
+    window = keyboard_window()
+    if window is None:
+        return 1 << 30
+    tops = [
+        round(item.mapToGlobal(QPointF(0, 0)).y())
+        for item in _items(window.contentItem())
+        if item.metaObject().className().split("_QML", 1)[0] in ("Keyboard", "SelectionListItem")
+        and _visible(item)
+    ]
+    return min(tops, default=1 << 30)
+
+
+def _bottom(widget: Any) -> int:
+    from PySide6.QtCore import QPoint
+
+    return int(widget.mapToGlobal(QPoint(0, widget.height())).y())
 
 
 def _space_label() -> str:
