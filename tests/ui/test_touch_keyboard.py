@@ -170,6 +170,7 @@ def test_a_citizen_corrects_a_field_with_the_on_screen_keyboard_and_pinyin(
         "en": ["en_US", "American English"],
         "zh_HK": ["zh_TW", "繁體中文"],
     }
+    assert seen["after_idle"] == ["attract", False]  # an idle reset takes the keyboard down
     assert seen["returncode"] == 0
 
 
