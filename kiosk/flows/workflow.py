@@ -209,6 +209,11 @@ class Workflow:
         return dict(self._values)
 
     @property
+    def sources(self) -> Mapping[str, Actor]:
+        """Who set each value: ocr, identity, a clerk, the citizen."""
+        return dict(self._sources)
+
+    @property
     def captured(self) -> Mapping[str, str]:
         return dict(self._captured)
 

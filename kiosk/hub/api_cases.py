@@ -86,8 +86,12 @@ def _citizen_url(hub: HubState, token: str) -> str:
     return f"{hub.settings.public_url}/m/#t={token}"
 
 
-def _load_case(hub: HubState, db: Session, case_id: str, who: Principal) -> Case:
-    case = db.get(Case, case_id)
+def _load_case(
+    hub: HubState, db: Session, case_id: str, who: Principal, *, lock: bool = False
+) -> Case:
+    """The case ``who`` may see; ``lock``: its row locked until the transaction ends (a
+    read-modify-write of it, such as merging form fields, is not lost to another)."""
+    case = db.get(Case, case_id, with_for_update=lock)
     if case is None or not may_see(db, who, case):
         # Not telling a stranger whether the case exists.
         raise not_found("case")
@@ -472,7 +476,7 @@ async def edit_form(case_id: str, body: FormIn, hub: Hub, who: Caller) -> dict[s
 
     def store() -> tuple[dict[str, Any], str | None]:
         with hub.db() as db:
-            case = _load_case(hub, db, case_id, who)
+            case = _load_case(hub, db, case_id, who, lock=True)
             if case.status != "open":
                 raise ApiError(409, "case_closed", "the case is closed")
             case.form = {**(case.form or {}), **body.fields}
@@ -644,12 +648,11 @@ async def complete_step(
             issued = decision.issued
             if not decision.approved:
                 service_name = _service(hub, case.service_code).name.zh_CN
-                referral = Message(
-                    citizen_ref=case.citizen_ref,
-                    kind="review_referred",
-                    phone=case.citizen_phone,
-                    text=f"您的{service_name}申请已转工作人员审核，审核结果将另行通知您。",
-                    link=f"{hub.settings.public_url}/m/",
+                referral = citizen_notice(
+                    hub,
+                    case,
+                    "review_referred",
+                    f"您的{service_name}申请已转工作人员审核，审核结果将另行通知您。",
                 )
         elif not by_rules and step.status != "done":
             step_done(db, case_id, step, who)
@@ -670,6 +673,7 @@ async def complete_step(
         view["review"] = {"approved": decision.approved, "reasons": list(decision.reasons)}
         if not decision.approved and referral is not None:
             await hub.notifier.notify(referral)  # the booth told him: his phone is told
+            await _reviews_changed(hub, step.department)  # a clerk decides it now
     for certificate in issued:
         await announce(hub, certificate)
     if notify:
@@ -706,12 +710,8 @@ async def refuse_step(
             dept.status = "rejected"
         record(db, case_id, who, "step_refused", position=position, reason=reason)
         service_name = _service(hub, case.service_code).name.zh_CN
-        notice = Message(
-            citizen_ref=case.citizen_ref,
-            kind="review_refused",
-            phone=case.citizen_phone,
-            text=f"您的{service_name}申请未通过审核：{reason}",
-            link=f"{hub.settings.public_url}/m/",
+        notice = citizen_notice(
+            hub, case, "review_refused", f"您的{service_name}申请未通过审核：{reason}"
         )
         push = {
             "kind": "rejected",
@@ -727,6 +727,7 @@ async def refuse_step(
     if booth:  # the booth's item, if it still runs, ends rejected
         await _push_to_booth(hub, booth, push)
     await _case_changed(hub, case_id)
+    await _reviews_changed(hub, step.department)
     return view
 
 
@@ -768,6 +769,7 @@ async def approve_step(
     if booth:  # the booth's item, if it still runs, moves on
         await _push_to_booth(hub, booth, done)
     await _case_changed(hub, case_id)
+    await _reviews_changed(hub, step.department)
     return view
 
 
@@ -958,21 +960,33 @@ def locker_deposit(case_id: str, body: DepositIn, hub: Hub, who: BoothCaller) ->
         }
 
 
-def case_done(hub: HubState, case: Case) -> Message:
-    """The citizen's message that her case is finished."""
+def citizen_notice(hub: HubState, case: Case, kind: str, text: str) -> Message:
+    """A message about ``case`` to its citizen's phone, linking to the citizen page."""
     return Message(
         citizen_ref=case.citizen_ref,
-        kind="case_done",
+        kind=kind,
         phone=case.citizen_phone,
-        text="您的事项已办结，请对服务进行评价。",
+        text=text,
         link=f"{hub.settings.public_url}/m/",
     )
+
+
+def case_done(hub: HubState, case: Case) -> Message:
+    """The citizen's message that her case is finished."""
+    return citizen_notice(hub, case, "case_done", "您的事项已办结，请对服务进行评价。")
 
 
 async def _push_to_booth(hub: HubState, booth_id: str, data: dict[str, Any]) -> None:
     """Tell the case's booth, if it is connected; not waiting for its answer."""
     if hub.switchboard.online(f"booth:{booth_id}"):
         await hub.switchboard.command(booth_id, "push", data, wait=False)
+
+
+async def _reviews_changed(hub: HubState, department: str | None) -> None:
+    """The department's clerks reload their reviews (one was referred or decided)."""
+    if department:
+        frame = {"type": "reviews_changed", "department": department}
+        await hub.switchboard.to_department(department, frame)
 
 
 async def _case_changed(hub: HubState, case_id: str) -> None:

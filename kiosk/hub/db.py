@@ -14,6 +14,9 @@ from sqlalchemy.orm import sessionmaker
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# Execution option of a connection whose transaction will write what it read: on SQLite it
+# begins with the write lock (PostgreSQL locks the rows read with ``with_for_update``).
+WRITE_LOCK = "xiaowu_write_lock"
 
 
 def make_engine(url: str) -> Engine:
@@ -31,6 +34,14 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn):  # type: ignore[no-untyped-def]
+            # A transaction that reads and then writes takes SQLite's write lock first, so a
+            # second one waits for it instead of merging into a copy read before it (a lost
+            # update). Plain reads stay concurrent under WAL.
+            if conn.get_execution_options().get(WRITE_LOCK):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":

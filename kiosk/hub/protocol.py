@@ -113,7 +113,9 @@ Token (``cs_``) in ``?token=`` or the header. hub -> clerk: ``welcome``, ``ping`
 booth|invite, "position", "waiting_s", ...}]}``, ``call`` ``{"event": joined|left|ended,
 "call_id", "peer"?, "clerk"?}``, ``signal`` (as above), ``form_field`` ``{"case_id",
 "key", "value", "from"}``, ``booth_event`` ``{"booth_id", "name", "data"}``,
-``case_updated`` ``{"case_id"}``, ``error`` ``{"code", "about"?}``.
+``case_updated`` ``{"case_id"}``, ``reviews_changed`` ``{"department"}`` (a review of the
+department was referred to its clerks or decided: reload ``GET /api/v1/reviews``),
+``error`` ``{"code", "about"?}``.
 clerk -> hub: ``ping``/``pong``, ``signal``, ``presence`` ``{"status": online|away}``
 (busy is set by the hub while in a call). Queue actions are REST:
 ``POST /api/v1/queue/{entry_id}/accept``, ``POST /api/v1/calls/{id}/invite``,

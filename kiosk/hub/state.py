@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.core.clock import Clock
 from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords
+from kiosk.hub.db import WRITE_LOCK
 from kiosk.hub.models import KeyValue
 from kiosk.hub.notify import Notifier
 from kiosk.hub.settings import HubSettings
@@ -64,8 +65,10 @@ class HubState:
 
     @contextmanager
     def db(self) -> Iterator[Session]:
-        """A session in a transaction, committed on success."""
+        """A session in a transaction, committed on success. On SQLite it holds the write
+        lock from its start (kiosk.hub.db.WRITE_LOCK): read-modify-write is atomic."""
         with self.sessions.begin() as session:
+            session.connection(execution_options={WRITE_LOCK: True})
             yield session
 
 

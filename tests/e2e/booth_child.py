@@ -27,7 +27,6 @@ browsers): the driver calls the Locker port the way the workflow runner does for
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import os
 import signal
 import sys
@@ -35,26 +34,18 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from tests.e2e.harness import say
+
 SERVICE = "enterprise-deregistration"
 WAIT_S = 60.0
 
 
-def say(*words: object) -> None:
-    print(*words, flush=True)
-
-
 def build(state: Path, hub_url: str, token: str, locker_port: str) -> tuple[Any, Any]:
-    from tests.e2e.harness import child_booth
+    from tests.e2e.harness import child_booth, on_port
 
-    def on_the_test_locker(config: Any) -> Any:
-        devices = dataclasses.replace(
-            config.devices,
-            locker=dataclasses.replace(config.devices.locker, port=locker_port),
-            locker_poll_s=0.05,
-        )
-        return dataclasses.replace(config, devices=devices)
-
-    return child_booth(state, hub_url, token, on_the_test_locker)
+    return child_booth(
+        state, hub_url, token, lambda c: on_port(c, "locker", locker_port, locker_poll_s=0.05)
+    )
 
 
 async def deposit(booth: Any, ui: Any) -> None:

@@ -36,26 +36,20 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tests.e2e.harness import say
+
 SERVICE = "social-insurance-record"
 DOOR_CONTACT, OCCUPANCY = 0, 1
 
 
-def say(*words: object) -> None:
-    print(*words, flush=True)
-
-
 def build(state: Path, hub_url: str, token: str, door_port: str) -> tuple[Any, Any]:
-    from tests.e2e.harness import child_booth
+    from tests.e2e.harness import child_booth, on_port
 
     def on_the_test_door(config: Any) -> Any:
-        devices = dataclasses.replace(
-            config.devices,
-            door=dataclasses.replace(config.devices.door, port=door_port),
-            door_contact_input=DOOR_CONTACT,
-            occupancy_input=OCCUPANCY,
+        config = on_port(
+            config, "door", door_port, door_contact_input=DOOR_CONTACT, occupancy_input=OCCUPANCY
         )
-        ocr = dataclasses.replace(config.ocr, engine="tesseract")
-        return dataclasses.replace(config, devices=devices, ocr=ocr)
+        return dataclasses.replace(config, ocr=dataclasses.replace(config.ocr, engine="tesseract"))
 
     return child_booth(state, hub_url, token, on_the_test_door)
 

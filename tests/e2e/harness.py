@@ -140,6 +140,19 @@ def child_booth(
     return booth, BoothUi(config.booth, booth.collaborators())
 
 
+def on_port(config: Config, device: str, port: str, **devices: Any) -> Config:
+    """``config`` with ``[devices] <device>`` on the test's pty ``port`` and the other
+    ``[devices]`` settings ``devices`` changed (an ``adjust`` for :func:`child_booth`)."""
+    d = config.devices
+    moved = dataclasses.replace(getattr(d, device), port=port)
+    return dataclasses.replace(config, devices=dataclasses.replace(d, **{device: moved}, **devices))
+
+
+def say(*words: object) -> None:
+    """A child booth's line to the test driving it (stdout, one line at once)."""
+    print(*words, flush=True)
+
+
 class ThreadRig:
     """A device emulator on a pty, served by an event loop in a thread of the test's process:
     the device outlives a booth process the test kills, as a real one would."""

@@ -186,13 +186,15 @@ class StoryBooth:
             "session_dir": str(self.ui.session.directory),
         }
 
-    async def wait_value(self, key: str, value: str) -> None:
+    async def wait_value(self, key: str, value: str, by: str = "clerk") -> None:
+        """Wait until ``value`` of ``key`` came from ``by`` (the same value read by OCR
+        beforehand does not count: what the clerk typed has not arrived yet)."""
         workflow = self.runner.workflow  # its values are a copy each time
 
         await poll(
-            lambda: workflow.values.get(key) == value,
-            f"{key} at the booth",
-            seen=lambda: workflow.values.get(key),
+            lambda: workflow.values.get(key) == value and workflow.sources.get(key) == by,
+            f"{key} from the {by} at the booth",
+            seen=lambda: (workflow.values.get(key), workflow.sources.get(key)),
         )
 
     async def wait_checked(self, material: str) -> None:

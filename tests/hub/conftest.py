@@ -183,3 +183,21 @@ def hub(db_url: str, catalog: Any) -> Iterator[Hub]:
     finally:
         h.close()
         server.stop()
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """Debian's Chromium through Playwright's sync API (fake camera and microphone)."""
+    from tests.call.browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    quiet = ["--disable-background-networking", "--disable-component-update", "--no-first-run"]
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + quiet, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()

@@ -6,8 +6,10 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -163,6 +165,33 @@ def test_idempotency_key_returns_the_first_result_without_doing_it_twice(hub: Hu
     assert len({r.json()["id"] for r in results}) == 1
     with hub.state.sessions() as db:
         assert db.scalar(select(IdempotentResponse).where(IdempotentResponse.key == "race"))
+
+
+def test_form_edits_of_different_fields_at_once_all_land(hub: Hub) -> None:
+    """Two clerks and the citizen fill the shared form at once: merging a field into the
+    case's form is atomic (it lost most of 24 concurrent edits when it was not)."""
+    booth = hub.booth("b1")
+    clerk = hub.clerk("tax1", "tax")
+    r = hub.post(booth, "/api/v1/cases", {"service": "enterprise-deregistration"})
+    assert r.status_code == 201, r.text
+    case_id = r.json()["id"]
+    keys = [f"note_{i}" for i in range(24)]
+    start = threading.Barrier(len(keys))
+
+    def edit(key: str) -> int:
+        with httpx.Client(base_url=hub.url, timeout=30.0) as http:
+            start.wait()
+            r = http.put(
+                f"/api/v1/cases/{case_id}/form",
+                json={"fields": {key: key}},
+                headers={"Authorization": f"Bearer {booth}"},
+            )
+            return r.status_code
+
+    with ThreadPoolExecutor(len(keys)) as pool:
+        assert list(pool.map(edit, keys)) == [200] * len(keys)
+    form = hub.get(clerk, f"/api/v1/cases/{case_id}").json()["form"]
+    assert {k: v for k, v in form.items() if k.startswith("note_")} == {k: k for k in keys}
 
 
 def test_bad_input_gets_a_4xx_with_a_machine_readable_code(hub: Hub) -> None:

@@ -29,17 +29,6 @@ from tests.hub.conftest import PASSWORD, Hub, hub_settings
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
-    "--autoplay-policy=no-user-gesture-required",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-default-apps",
-    "--no-first-run",
-]
 CONSOLE_ICE = IceServers(turn_urls=("turn:127.0.0.1:9?transport=tcp",), turn_secret="s")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "test-artifacts" / "hub"
 
@@ -56,20 +45,6 @@ def live(tmp_path: Path, catalog: Any) -> Iterator[Hub]:
     finally:
         h.close()
         server.stop()
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def until(condition: Any, timeout: float = 20.0, what: str = "condition") -> Any:

@@ -4,30 +4,13 @@ clock (the hub's zone, Asia/Shanghai), labelled, on a phone set to another zone.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.call.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.hub.conftest import Hub
 
 pytestmark = [pytest.mark.browser]
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def test_a_phone_in_another_zone_books_and_sees_the_booths_time(hub: Hub, browser: Any) -> None:

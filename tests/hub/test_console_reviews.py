@@ -4,33 +4,17 @@ hub's API; the decisions reach the cases and the citizens' phones."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.call.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.hub.conftest import PASSWORD, Hub
 from tests.hub.test_rules_review import position, submitted_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 WAIT_MS = 20_000
 ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "test-artifacts" / "hub"
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 def referred(hub: Hub, booth: str, **changes: str) -> dict[str, Any]:
@@ -94,3 +78,25 @@ def test_a_clerk_approves_and_refuses_referred_reviews_in_the_console(
     assert page.text_content("#reviews-panel h2") == "Reviews referred to a clerk"
     assert page.text_content("#reviews-empty") == "No reviews waiting"
     desk.close()
+
+
+def test_a_referred_review_reaches_an_open_console_when_it_happens(hub: Hub, browser: Any) -> None:
+    """The hub tells the department's consoles (reviews_changed): a review referred while
+    the clerk looks shows up, and leaves when another clerk decides it, well before the
+    console's 30-second poll would have found either."""
+    booth = hub.booth("b1")
+    other = hub.clerk("hpf2", "hpf")
+    hub.clerk("hpf1", "hpf")
+    page = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN").new_page()
+    page.goto(hub.url + "/console")
+    page.fill("input[name=username]", "hpf1")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login button[type=submit]")
+    page.wait_for_function("window.xw.connected === true")
+    page.wait_for_selector("#reviews-empty:not([hidden])")
+
+    case = referred(hub, booth, amount="1300000")
+    page.wait_for_selector(f"#reviews li.review[data-case='{case['id']}']", timeout=10_000)
+    r = hub.post(other, f"/api/v1/cases/{case['id']}/steps/{position(case, 'review')}/approve")
+    assert r.status_code == 200, r.text
+    page.wait_for_selector("#reviews-empty:not([hidden])", timeout=10_000)

@@ -155,7 +155,7 @@ $("#presence").addEventListener("change", (ev) => send({ type: "presence", statu
 
 async function onFrame(f) {
   switch (f.type) {
-    case "welcome": window.xw.connected = true; break;
+    case "welcome": window.xw.connected = true; loadReviews(); break;  // missed while away
     case "ping": send({ type: "pong", ts: f.ts }); break;
     case "queue": queueEntries = f.entries; renderQueue(); break;
     case "signal": await onSignal(f); break;
@@ -170,6 +170,7 @@ async function onFrame(f) {
     case "case_updated":
       if (currentCase && f.case_id === currentCase.id) await loadCase(currentCase.id);
       break;
+    case "reviews_changed": await loadReviews(); break;
     case "booth_event": log(`${t("booth")} ${f.booth_id}: ${f.name} ${JSON.stringify(f.data)}`); break;
     case "presence": $("#presence").value = f.status === "away" ? "away" : "online"; break;
     case "error": log(`${t("error")}: ${f.code}`); break;
@@ -350,8 +351,11 @@ $("#invite").addEventListener("click", async () => {
 
 // -- the case ------------------------------------------------------------------------
 async function loadCase(caseId) {
-  currentCase = await api("GET", `/api/v1/cases/${caseId}`);
-  renderCase(currentCase);
+  const asked = performance.now();
+  const c = await api("GET", `/api/v1/cases/${caseId}`);
+  c.askedAt = asked;
+  currentCase = c;
+  renderCase(c);
 }
 
 function deptName(code) {
@@ -430,33 +434,7 @@ function renderCase(c) {
     }
     ul.append(li);
   }
-  const form = $("#case-form");
-  // A reload (another party changed the case) must not lose what the clerk is typing.
-  const typing = {};
-  for (const input of form.querySelectorAll("input[name]")) {
-    if (input.value !== input.dataset.shown) typing[input.name] = input.value;
-  }
-  form.innerHTML = "";
-  const fields = [...c.form_fields];
-  for (const key of Object.keys(c.form)) {
-    if (!fields.find((f) => f.key === key)) fields.push({ key, label: { zh_CN: key, en: key }, kind: "text" });
-  }
-  for (const f of fields) {
-    const label = document.createElement("label");
-    const span = document.createElement("span");
-    span.textContent = name(f.label);
-    const input = document.createElement("input");
-    input.name = f.key;
-    input.value = c.form[f.key] ?? "";
-    input.dataset.shown = input.value;
-    if (f.key in typing) input.value = typing[f.key];
-    input.addEventListener("change", () => {
-      input.dataset.shown = input.value;
-      act("PUT", `/api/v1/cases/${c.id}/form`, { fields: { [f.key]: input.value } }, false);
-    });
-    label.append(span, input);
-    form.append(label);
-  }
+  renderForm(c);
   $("#cert-title").value = $("#cert-title").value || name(c.certificate_title);
   const certs = $("#certificates");
   certs.innerHTML = "";
@@ -475,10 +453,57 @@ function renderCase(c) {
   }
 }
 
-function setField(key, value) {
+// The shared form is updated in place, never rebuilt: a case reloads whenever another party
+// changes it (a material arrives, a step is done), and a rebuilt form would take the focus
+// and the caret from the clerk typing in it. A field the clerk is typing in (its text differs
+// from what was last shown or sent) keeps her text; a field she sent after the reloaded copy
+// was read keeps what she sent (that copy is older than her edit).
+const formSent = {};  // field key -> performance.now() when the clerk last sent it
+
+function renderForm(c) {
+  const form = $("#case-form");
+  if (form.dataset.caseId !== c.id) {  // another case: a fresh form
+    form.innerHTML = "";
+    form.dataset.caseId = c.id;
+    for (const key of Object.keys(formSent)) delete formSent[key];
+  }
+  const fields = [...c.form_fields];
+  for (const key of Object.keys(c.form)) {
+    if (!fields.find((f) => f.key === key)) fields.push({ key, label: { zh_CN: key, en: key }, kind: "text" });
+  }
+  for (const f of fields) {
+    let input = form.querySelector(`input[name="${CSS.escape(f.key)}"]`);
+    if (!input) {
+      const label = document.createElement("label");
+      label.append(document.createElement("span"));
+      input = document.createElement("input");
+      input.name = f.key;
+      input.dataset.shown = "";
+      input.addEventListener("change", () => {
+        input.dataset.shown = input.value;
+        formSent[f.key] = performance.now();
+        act("PUT", `/api/v1/cases/${form.dataset.caseId}/form`, { fields: { [f.key]: input.value } }, false);
+      });
+      label.append(input);
+      form.append(label);
+    }
+    input.previousElementSibling.textContent = name(f.label);
+    const typing = input.value !== input.dataset.shown;
+    const sentSince = (formSent[f.key] ?? -Infinity) >= (c.askedAt ?? -Infinity);
+    if (!typing && !sentSince) {
+      input.value = c.form[f.key] ?? "";
+      input.dataset.shown = input.value;
+    }
+  }
+}
+
+function setField(key, value) {  // another party typed a field of the shared form
   const input = document.querySelector(`#case-form input[name="${CSS.escape(key)}"]`);
-  if (input) { input.value = value ?? ""; input.dataset.shown = input.value; }
-  else if (currentCase) { currentCase.form[key] = value; renderCase(currentCase); }
+  if (currentCase) currentCase.form[key] = value;
+  if (!input) { if (currentCase) renderForm(currentCase); return; }
+  if (input.value !== input.dataset.shown) return;  // the clerk is typing there: her text stays
+  input.value = value ?? "";
+  input.dataset.shown = input.value;
 }
 
 async function act(method, path, body, reload = true) {
@@ -522,7 +547,9 @@ async function loadReviews() {
   reviews = data.reviews;
   renderReviews();
 }
-setInterval(loadReviews, 5000);
+// The hub says when the department's reviews change (reviews_changed); the slow poll is
+// for an admin's view of other departments, whose frames go to their own clerks.
+setInterval(loadReviews, 30000);
 window.xw.loadReviews = loadReviews;
 
 function reasonText(reason, subjects) {

@@ -1,0 +1,109 @@
+"""The clerk console's shared form in Debian's Chromium while the case reloads under it.
+
+A case reloads whenever another party changes it (a material arrives, a step is done). The
+clerk typing in its form keeps the focus, the caret and her text, and a reloaded copy that
+was read before her edit reached the hub does not put the old value back (which the next
+change event would have sent to the booth, erasing what she typed there too).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from tests.hub.conftest import PASSWORD, Hub
+from tests.hub.test_console_reviews import referred
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def pump_until(page: Any, condition: Any, what: str, timeout: float = 20.0) -> None:
+    """Let Playwright dispatch its events (route handlers) until ``condition()`` holds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out waiting for {what}")
+        page.evaluate("0")
+
+
+def test_the_clerk_keeps_typing_while_the_case_reloads_and_a_stale_copy_keeps_her_edit(
+    hub: Hub, browser: Any
+) -> None:
+    booth = hub.booth("b1")
+    case = referred(hub, booth, amount="1300000")
+    clerk = hub.clerk("hpf1", "hpf")
+    desk = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+    page = desk.new_page()
+    page.goto(hub.url + "/console")
+    page.fill("input[name=username]", "hpf1")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login button[type=submit]")
+    open_case = f"#reviews li.review[data-case='{case['id']}'] button.open-case"
+    page.click(open_case)
+    page.wait_for_selector("#case-panel:not([hidden])")
+    field = "#case-form input[name='bank_name']"
+    assert page.input_value(field) == "中国工商银行"
+
+    # She types in a field; the case reloads twice (another party changed it; she switched
+    # the console's language) between her keys. Both reloads are started by script, which
+    # moves no focus, as a frame from the hub does not.
+    page.focus(field)
+    page.keyboard.press("End")
+    page.keyboard.type("厦门")
+    page.evaluate("window.before = window.xw.caseView")
+    page.evaluate(f"document.querySelector({open_case!r}).click()")  # loads the case again
+    page.wait_for_function("window.xw.caseView !== window.before")
+    page.evaluate("document.querySelector('#lang').click()")
+    page.keyboard.type("分行")
+    assert page.evaluate("document.activeElement.name") == "bank_name"
+    assert page.input_value(field) == "中国工商银行厦门分行"
+    page.dispatch_event(field, "change")  # she leaves the field: the hub gets it
+    pump_until(
+        page,
+        lambda: (
+            hub.get(clerk, f"/api/v1/cases/{case['id']}").json()["form"]["bank_name"]
+            == "中国工商银行厦门分行"
+        ),
+        "her edit on the hub",
+    )
+
+    # A reload asked for before her next edit and answered after it reached the hub.
+    held: list[tuple[Any, Any]] = []
+
+    def hold(route: Any) -> None:
+        if route.request.method != "GET":
+            route.continue_()
+            return
+        held.append((route, route.fetch()))  # the case as it is now, before her edit
+
+    page.route(f"**/api/v1/cases/{case['id']}", hold)
+    page.evaluate(f"document.querySelector({open_case!r}).click()")
+    pump_until(page, lambda: bool(held), "the reload to be asked for")
+    page.fill(field, "中国银行")
+    page.dispatch_event(field, "change")
+    pump_until(
+        page,
+        lambda: (
+            hub.get(clerk, f"/api/v1/cases/{case['id']}").json()["form"]["bank_name"] == "中国银行"
+        ),
+        "her second edit on the hub",
+    )
+    route, stale = held[0]
+    assert stale.json()["form"]["bank_name"] == "中国工商银行厦门分行"
+    route.fulfill(response=stale)
+    page.wait_for_function(
+        "window.xw.caseView.form.bank_name === '中国工商银行厦门分行'"
+    )  # the stale copy was rendered
+    assert page.input_value(field) == "中国银行"
+    page.unroute(f"**/api/v1/cases/{case['id']}")
+
+    # Another clerk's edit of a field she is not typing in shows at once.
+    r = hub.put(clerk, f"/api/v1/cases/{case['id']}/form", {"fields": {"bank_name": "建设银行"}})
+    assert r.status_code == 200, r.text
+    page.evaluate(f"document.querySelector({open_case!r}).click()")
+    page.wait_for_function(
+        "document.querySelector(\"#case-form input[name='bank_name']\").value === '建设银行'"
+    )
+    desk.close()
