@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, MutableMapping, Sequence
 
-from PySide6.QtCore import QByteArray, QObject, QPoint, QTimer, QUrl
+from PySide6.QtCore import QByteArray, QObject, QPoint, Qt, QTimer, QUrl
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtQml import QQmlComponent, QQmlEngine
 from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
@@ -59,6 +59,27 @@ def select_touch_keyboard(environ: MutableMapping[str, str], argv: Sequence[str]
         return False
     environ["QT_IM_MODULE"] = KEYBOARD_MODULE
     return True
+
+
+_HINT = Qt.InputMethodHint
+_CODE_HINTS = _HINT.ImhLatinOnly | _HINT.ImhPreferNumbers | _HINT.ImhPreferUppercase
+# A form field's kind (kiosk.core.catalog.FieldKind) -> the keys the keyboard offers first.
+_KIND_HINTS: dict[str, Qt.InputMethodHint] = {
+    "number": _HINT.ImhDigitsOnly,  # a numeric pad (with a point)
+    "money": _HINT.ImhDigitsOnly,  # plain digits in yuan
+    "account": _HINT.ImhDigitsOnly,
+    "phone": _HINT.ImhDialableCharactersOnly,  # a dial pad
+    "date": _HINT.ImhLatinOnly | _HINT.ImhPreferNumbers,  # digits and "-" (YYYY-MM-DD)
+    "id_number": _CODE_HINTS | _HINT.ImhNoPredictiveText,  # digits first, then an "X"
+    "uscc": _CODE_HINTS | _HINT.ImhNoPredictiveText,
+}
+
+
+def input_hints(kind: str) -> Qt.InputMethodHint:
+    """What a field of ``kind`` tells the keyboard. Every field a citizen corrects holds her
+    data: ImhSensitiveData turns the pinyin user dictionary off (Qt's pinyin method checks
+    it), so one citizen's words never come up as candidates for the next."""
+    return _KIND_HINTS.get(kind, _HINT.ImhNone) | _HINT.ImhSensitiveData
 
 
 def keyboard_locale(language: str) -> str:

@@ -94,13 +94,20 @@ def test_confirm_fields_keep_citizens_words_out_of_the_keyboards_dictionary(make
 
     from kiosk.ui.viewmodels import FieldView, FormView, Plain
 
+    hint = Qt.InputMethodHint
     ui = make_ui()
     ui.start_session()
-    ui.bridge.show_form(FormView(None, (FieldView("name", Plain("Name"), "张三"),)))
-    edit = ui.window.screens["confirm"].edits["name"]
+    kinds = ("text", "id_number", "uscc", "money", "phone", "date")
+    ui.bridge.show_form(FormView(None, tuple(FieldView(k, Plain(k), "", kind=k) for k in kinds)))
+    edits = ui.window.screens["confirm"].edits
     # The pinyin engine turns its user dictionary off for sensitive fields (Qt's
     # PinyinInputMethod checks this hint), so one citizen's name is no candidate for the next.
-    assert edit.inputMethodHints() & Qt.InputMethodHint.ImhSensitiveData
+    assert all(edits[k].inputMethodHints() & hint.ImhSensitiveData for k in kinds)
+    assert edits["id_number"].inputMethodHints() & hint.ImhPreferNumbers
+    assert edits["uscc"].inputMethodHints() & hint.ImhLatinOnly  # no pinyin for a code
+    assert edits["money"].inputMethodHints() & hint.ImhDigitsOnly
+    assert edits["phone"].inputMethodHints() & hint.ImhDialableCharactersOnly
+    assert not edits["text"].inputMethodHints() & hint.ImhLatinOnly
 
 
 def _run_probe(tmp_path: Path, **env_changes: str) -> dict[str, Any]:
@@ -170,6 +177,7 @@ def test_a_citizen_corrects_a_field_with_the_on_screen_keyboard_and_pinyin(
         "en": ["en_US", "American English"],
         "zh_HK": ["zh_TW", "繁體中文"],
     }
+    assert seen["code_keys"] == list("0123456789")  # digits first in the USCC's field
     assert seen["after_idle"] == ["attract", False]  # an idle reset takes the keyboard down
     assert seen["returncode"] == 0
 

@@ -127,9 +127,13 @@ async def correct_a_field(ui: Any, seen: dict[str, Any]) -> None:
             Plain("营业执照"),
             (
                 FieldView("name", Text("名称", "Name", "名稱"), "广州晓屋科技有限公司"),
-                FieldView("uscc", Text("统一社会信用代码", "USCC", "統一社會信用代碼"), USCC),
+                FieldView(
+                    "uscc", Text("统一社会信用代码", "USCC", "統一社會信用代碼"), USCC, kind="uscc"
+                ),
                 FieldView("capital", Text("注册资本", "Capital", "註冊資本"), "50万元"),
-                FieldView("established", Text("成立日期", "Established", "成立日期"), "2019-02-28"),
+                FieldView(
+                    "established", Text("成立日期", "Established", "成立日期"), "2019-02-28", "date"
+                ),
                 FieldView(
                     "legal_representative", Text("法定代表人", "Legal rep.", "法定代表人"), MISREAD
                 ),
@@ -175,6 +179,14 @@ async def correct_a_field(ui: Any, seen: dict[str, Any]) -> None:
     seen["room_after_hide"] = margin().bottom()
     QTest.mouseClick(screen.confirm, Qt.MouseButton.LeftButton)
     seen["confirmed"] = (await until("fields_confirmed", lambda: confirmed))[0]
+
+    # A code's field offers digits first, not pinyin.
+    code = screen.edits["uscc"]
+    QTest.mouseClick(code, Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0), code.rect().center())
+    await until("digits for the code", lambda: find_key("1") and not find_key("n"))
+    seen["code_keys"] = sorted({k for k in "0123456789X" if find_key(k)})
+    tap(await until("the hide key", lambda: find_key(kind="HideKeyboardKey")))
+    await until("the keyboard hides", lambda: not panel.isVisible())
 
     # The keyboard follows the booth's language.
     seen["layouts"] = {}
