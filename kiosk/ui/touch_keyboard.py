@@ -12,7 +12,13 @@ reads only ``QT_VIRTUALKEYBOARD_STYLE`` and ``QT_VIRTUALKEYBOARD_LAYOUT_PATH``);
 the process-wide ``VirtualKeyboardSettings`` singleton, which any QML engine reaches, so
 :class:`KeyboardLanguages` sets them through a small QML object of its own: the active
 layouts (pinyin, English, and Traditional Chinese cangjie/zhuyin for zh_HK readers) and
-the current one, which follows the booth's language.
+the current one, which follows the booth's language. Its window covers the bottom of the
+booth's: :class:`KeyboardRoom` shrinks the screens above it while it is up. Fields tell it
+what they hold with :func:`input_hints` (digits first for codes, nothing learnt from any).
+
+Not made larger in elderly mode: the desktop keyboard is already the screen's width and
+its height follows from that; a bigger one needs a keyboard style of our own
+(``QT_VIRTUALKEYBOARD_STYLE``), a QML file derived from Qt's GPL default style.
 """
 
 from __future__ import annotations

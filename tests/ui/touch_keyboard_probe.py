@@ -5,8 +5,9 @@ booth full screen and must choose Qt Virtual Keyboard itself. The citizen taps t
 field of the confirm screen (the booth must keep it and the confirm button above the
 keyboard), deletes the misread name with the keyboard's backspace key, spells
 n-i-h-a-o on its pinyin layout, taps the candidate 你好, hides the keyboard with its own
-key and confirms. Then the booth switches to English and to Traditional Chinese, and the
-keyboard's layout follows. Keys are found in the keyboard's QML scene by what they type, and
+key and confirms. Then the USCC's field offers digits first; the booth switches to English
+and to Traditional Chinese, and the keyboard's layout follows; an idle reset takes the
+keyboard down. Keys are found in the keyboard's QML scene by what they type, and
 tapped with mouse clicks at their centres. Prints one JSON line of what it saw; exits
 non-zero when a step did not happen within its deadline.
 """
