@@ -110,6 +110,23 @@ def test_confirm_fields_keep_citizens_words_out_of_the_keyboards_dictionary(make
     assert not edits["text"].inputMethodHints() & hint.ImhLatinOnly
 
 
+def test_doctor_finds_the_keyboard_and_warns_when_an_operator_turned_it_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kiosk import doctor
+    from kiosk.config import Config
+
+    monkeypatch.delenv("QT_IM_MODULE", raising=False)
+    monkeypatch.delenv("QT_IM_MODULES", raising=False)
+    assert doctor.check_touch_keyboard(Config()).status == "ok"
+    monkeypatch.setenv("QT_IM_MODULE", "ibus")
+    finding = doctor.check_touch_keyboard(Config())
+    assert finding.status == "warn" and "ibus" in finding.detail
+    monkeypatch.setattr(doctor, "_KEYBOARD_FILES", ("plugins/nothing/libnone.so",))
+    finding = doctor.check_touch_keyboard(Config())
+    assert finding.status == "fail" and "libnone.so" in finding.detail
+
+
 def _run_probe(tmp_path: Path, **env_changes: str) -> dict[str, Any]:
     if shutil.which("xvfb-run") is None or shutil.which("xauth") is None:
         pytest.skip("xvfb-run and xauth are needed for a real X server (apt: xvfb xauth)")
