@@ -8,6 +8,7 @@ failed. Checks only look; they never change the machine.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import shutil
@@ -229,8 +230,41 @@ def check_disk(config: Config) -> Finding:
     return Finding("disk", "ok", f"{gib:.0f} GiB free")
 
 
+# What the on-screen keyboard needs from the PySide6 wheels (kiosk.ui.touch_keyboard).
+_KEYBOARD_FILES = (
+    "plugins/platforminputcontexts/libqtvirtualkeyboardplugin.so",  # PySide6-Essentials
+    "lib/libQt6VirtualKeyboard.so.6",  # PySide6-Addons
+    "qml/QtQuick/VirtualKeyboard/Plugins/Pinyin/libqtvkbpinyinplugin.so",
+)
+
+
+def check_touch_keyboard(config: Config) -> Finding:
+    """A booth has no keyboard: citizens type on Qt Virtual Keyboard, with pinyin."""
+    spec = importlib.util.find_spec("PySide6")  # finds, does not import: Qt stays in kiosk.ui
+    places = list(spec.submodule_search_locations or ()) if spec else []
+    qt = Path(places[0]) / "Qt" if places else None
+    missing = [name for name in _KEYBOARD_FILES if qt is None or not (qt / name).exists()]
+    if missing:
+        return Finding(
+            "touch keyboard",
+            "fail",
+            "missing " + ", ".join(Path(name).name for name in missing),
+            "pip install 'PySide6-Essentials>=6.9,<6.12' 'PySide6-Addons>=6.9,<6.12'",
+        )
+    chosen = (os.environ.get("QT_IM_MODULE") or os.environ.get("QT_IM_MODULES") or "").split(";")
+    if chosen[0].strip() not in ("", "qtvirtualkeyboard"):
+        return Finding(
+            "touch keyboard",
+            "warn",
+            f"QT_IM_MODULE chooses {chosen[0].strip()}: no on-screen keyboard for citizens",
+            "unset QT_IM_MODULE (the booth then chooses qtvirtualkeyboard)",
+        )
+    return Finding("touch keyboard", "ok", "Qt Virtual Keyboard: pinyin, English, cangjie/zhuyin")
+
+
 CHECKS: tuple[Callable[[Config], Finding], ...] = (
     check_cjk_font,
+    check_touch_keyboard,
     check_ocr_engine,
     check_tesseract,
     check_speech_model,

@@ -2,17 +2,21 @@
 
 The QApplication must exist before the qasync loop; the loop is then installed as the
 running asyncio loop. Qt runs headless with ``QT_QPA_PLATFORM=offscreen`` (screenshots,
-tests) and on a real screen with xcb or wayland.
+tests) and on a real screen with xcb or wayland; on a real screen the input method is Qt's
+virtual keyboard (kiosk.ui.touch_keyboard), chosen before the QApplication exists.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 
 import qasync
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+
+from kiosk.ui.touch_keyboard import select_touch_keyboard
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -20,10 +24,12 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
+    argv = argv if argv is not None else sys.argv[:1]
+    select_touch_keyboard(os.environ, argv)  # Qt reads QT_IM_MODULE once, at start-up
     QApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
-    app = QApplication(argv if argv is not None else sys.argv[:1])
+    app = QApplication(argv)
     app.setApplicationName("xiaowu-booth")
     app.setOrganizationName("xiaowu")
     app.setQuitOnLastWindowClosed(True)

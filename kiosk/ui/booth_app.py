@@ -30,11 +30,20 @@ def _doctor_findings(config: Config) -> list[object]:
 def run_booth(config: Config, collaborators: BoothCollaborators) -> int:
     """Show the booth and run its event loop; returns the process exit code."""
     from kiosk.ui.app import create_application, create_loop
+    from kiosk.ui.touch_keyboard import (
+        KeyboardLanguages,
+        KeyboardRoom,
+        touch_keyboard_selected,
+    )
 
     app = create_application()
     loop = create_loop(app)
     ui = BoothUi(config.booth, collaborators)
     ui.lockdown.doctor = lambda: _doctor_findings(config)
+    if touch_keyboard_selected():
+        keyboard = KeyboardLanguages(ui.bridge.language, parent=app)
+        ui.bridge.language_changed.connect(keyboard.follow)
+        KeyboardRoom(ui.window)
     quit_event = asyncio.Event()
     app.aboutToQuit.connect(quit_event.set)
     # Python runs signal handlers between Qt events; the header clock ticks every second.

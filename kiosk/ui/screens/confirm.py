@@ -24,6 +24,7 @@ from kiosk.privacy.masking import mask_id_number
 from kiosk.ui.bridge import BoothBridge
 from kiosk.ui.screens.base import Screen, clear_layout, scroll_area
 from kiosk.ui.texts import problem_message
+from kiosk.ui.touch_keyboard import input_hints
 from kiosk.ui.viewmodels import FieldView, FormView, Localized
 from kiosk.ui.widgets.elements import button, card, label
 
@@ -36,6 +37,7 @@ class FieldEdit(QLineEdit):
         self.masked = masked
         self._value = value
         self._typing = False  # the citizen changed the text since the field took focus
+        self.setInputMethodHints(input_hints("text"))  # her data: nothing learnt from it
         self.textEdited.connect(self._typed)  # her keys only, not setText
         self._show()
 
@@ -188,6 +190,7 @@ class ConfirmScreen(Screen):
                 edit = ChoiceEdit(edited.get(f.key, f.value), f.choices, lang)
             else:
                 edit = FieldEdit(edited.get(f.key, f.value), masked=f.kind == "id_number")
+                edit.setInputMethodHints(input_hints(f.kind))  # digits first for numbers
                 edit.setProperty("i18n_exempt", bool(edit.text()))  # citizen data
                 edit.setPlaceholderText(self.tr("（未填写）"))
             edit.setObjectName(f"edit_{f.key}")
