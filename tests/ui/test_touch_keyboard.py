@@ -16,6 +16,7 @@ import pytest
 from kiosk.ui.touch_keyboard import KEYBOARD_MODULE, keyboard_locale, select_touch_keyboard
 
 ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "build" / "test-artifacts" / "ui"
 
 
 @pytest.mark.parametrize(
@@ -171,7 +172,8 @@ def test_a_citizen_corrects_a_field_with_the_on_screen_keyboard_and_pinyin(
     tmp_path: Path,
 ) -> None:
     # No QT_IM_MODULE in the environment: the booth must choose the keyboard itself.
-    seen = _run_probe(tmp_path)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    seen = _run_probe(tmp_path, PROBE_SCREENSHOT=str(ARTIFACTS / "touch-keyboard-pinyin.png"))
     assert seen.get("failed") is None, seen
     assert seen["keyboard_before_tap"] is False  # it opens for a field, not before
     assert seen["keyboard_locale"] == "zh_CN" and seen["first_layout"] == "简体中文"

@@ -169,7 +169,11 @@ async def correct_a_field(ui: Any, seen: dict[str, Any]) -> None:
 
     for letter in "nihao":
         tap(await until(f"the key {letter}", lambda c=letter: find_key(c)))
-    tap(await until("the candidate 你好", lambda: find_candidate(CORRECTED)))
+    candidate = await until("the candidate 你好", lambda: find_candidate(CORRECTED))
+    shot = os.environ.get("PROBE_SCREENSHOT")
+    if shot:  # the whole screen: the booth and the keyboard's own window over it
+        QGuiApplication.primaryScreen().grabWindow(0).save(shot)
+    tap(candidate)
     await until("the candidate reaches the field", lambda: edit.text() == CORRECTED)
     seen["typed"] = edit.text()
 
