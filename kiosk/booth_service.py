@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -425,8 +426,10 @@ class ServiceHub:
         session_id: str,
         on_submitted: Callable[[SubmitCase], None],
         call_clerk: Callable[[str], Awaitable[None]] | None = None,
+        write_key: Callable[[str, str, str, Any], str] | None = None,
     ) -> None:
         self._hub = booth_hub
+        self._write_key = write_key
         self._outbox = outbox
         self._vault = vault
         self._ocr = ocr
@@ -492,7 +495,58 @@ class ServiceHub:
         )
 
     def _enqueue(self, case_id: str, path: str, method: str, body: Any) -> Any:
-        return self._outbox.enqueue(case_id, method, path, body, session_id=self._session_id)
+        from kiosk.backend.outbox import AlreadySaved
+
+        key = self._write_key(case_id, method, path, body) if self._write_key else None
+        try:
+            return self._outbox.enqueue(
+                case_id, method, path, body, session_id=self._session_id, idempotency_key=key
+            )
+        except AlreadySaved:  # the same write, saved before a restart: sent once
+            log.info("outbox: case %s already holds this write", case_id)
+            return SavedBefore(str(key))
+
+
+@dataclass(frozen=True, slots=True)
+class SavedBefore:
+    """A write the outbox held already (saved before a restart); it delivers it."""
+
+    idempotency_key: str
+
+
+class WriteKeys:
+    """The idempotency keys of one service item's writes, alike for the same write made
+    again by a booth resumed after a restart.
+
+    A booth killed after an event's writes reached the outbox but before the save point
+    that follows it resumes from the save point before the event; when the citizen does
+    the same again, the workflow makes the same writes at the same place in its history.
+    A key is made of the session, the number of events handled (Workflow.handled), the
+    write's place among that event's writes, and the write itself, as an HMAC of the
+    booth's key store (Outbox.stable_key): the same write again gets the same key and is
+    saved and applied once; a different write at that place (she did something else) gets
+    another key and is not lost.
+    """
+
+    def __init__(self, outbox: Any, session_id: str, workflow: Workflow) -> None:
+        self._outbox = outbox
+        self._session_id = session_id
+        self._workflow = workflow
+        self._at = -1  # the event count of the last write
+        self._n = 0  # writes made at that count
+
+    def __call__(self, case_id: str, method: str, path: str, body: Any) -> str:
+        handled = self._workflow.handled
+        if handled != self._at:
+            self._at, self._n = handled, 0
+        place = self._n
+        self._n += 1
+        content = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return str(
+            self._outbox.stable_key(
+                self._session_id, case_id, str(handled), str(place), method.upper(), path, content
+            )
+        )
 
 
 def _log_call_failure(task: asyncio.Future[None]) -> None:
@@ -581,8 +635,13 @@ class ServiceRunner:
         self._decision: Any = None  # kiosk.backend.review_decision.DecisionWait
         self.decision_task: asyncio.Future[None] | None = None
         self._connections: list[tuple[Any, Callable[..., None]]] = []
+        self.write_keys = WriteKeys(parts.outbox, self.session_id, self.workflow)
         self.booth_hub = BoothHub(
-            parts.outbox, parts.channel, images=self.vault.get, session_id=self.session_id
+            parts.outbox,
+            parts.channel,
+            images=self.vault.get,
+            session_id=self.session_id,
+            write_key=self.write_keys,
         )
         self.ocr = BoothOcr(parts.ocr_service, self.vault)
         self.camera = BoothDocumentCamera(
@@ -606,6 +665,7 @@ class ServiceRunner:
             self.session_id,
             self._on_submitted,
             self._call_clerk if parts.call_clerk is not None else None,
+            self.write_keys,
         )
         self.dialogue = ClerkDialogue(
             parts.catalog, parts.answerer, self._on_reply, lang=self.bridge.language

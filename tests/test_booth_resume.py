@@ -194,3 +194,48 @@ async def test_a_save_point_the_catalog_no_longer_fits_is_closed_and_wiped(
         ui.close()
         await booth.stop()
         emulator.close()
+
+
+async def test_a_write_made_again_after_a_restart_before_its_save_point_is_saved_once(
+    tmp_path: Path,
+) -> None:
+    """Killed after an event's write reached the outbox and before the save point after
+    it, the booth resumes from the save point before the event. The citizen does the same
+    again: the same write gets the same key and is saved once. Had she done something else,
+    that write is saved too, not mistaken for the first."""
+    from kiosk.backend.hub_port import BoothHub
+    from kiosk.backend.outbox import Outbox
+    from kiosk.booth_service import WriteKeys
+    from kiosk.flows.messages import FieldEdited
+
+    keys = FileKeyStore(tmp_path / "keys")
+    service = load_catalog().service("social-insurance-record")
+
+    def booth(snapshot: dict[str, Any] | None) -> tuple[Outbox, Workflow, BoothHub]:
+        outbox = Outbox(tmp_path / "outbox", keys, FakeClock())  # the same file each start
+        workflow = Workflow.restore(service, snapshot) if snapshot else Workflow(service, "case-1")
+        keys_of_writes = WriteKeys(outbox, "s-1", workflow)
+        channel: Any = None  # no event requests here: writes only
+        hub = BoothHub(outbox, channel, session_id="s-1", write_key=keys_of_writes)
+        return outbox, workflow, hub
+
+    async def she_types(workflow: Workflow, hub: BoothHub, phone: str) -> None:
+        workflow.handle(FieldEdited("phone", phone))
+        await hub.send_field("case-1", "phone", phone)
+
+    outbox, workflow, hub = booth(None)
+    workflow.handle(Started())
+    save_point = workflow.snapshot()
+    await she_types(workflow, hub, "13800138000")
+    assert outbox.pending("case-1") == 1
+    outbox.close()  # SIGKILLed here: no save point after the event
+
+    outbox, workflow, hub = booth(save_point)
+    await she_types(workflow, hub, "13800138000")
+    assert outbox.pending("case-1") == 1  # the same write: saved once
+    outbox.close()
+
+    outbox, workflow, hub = booth(save_point)
+    await she_types(workflow, hub, "13900139000")
+    assert outbox.pending("case-1") == 2  # another write: saved as well
+    outbox.close()

@@ -32,7 +32,7 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from kiosk.backend.outbox import CASE_PLACEHOLDER, Outbox
+from kiosk.backend.outbox import CASE_PLACEHOLDER, AlreadySaved, Outbox
 from kiosk.core.rating import Rating
 from kiosk.flows.messages import SubmitCase
 from kiosk.flows.ports import Hub
@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 FORM_PATH = f"/cases/{CASE_PLACEHOLDER}/form"
 MATERIALS_PATH = f"/cases/{CASE_PLACEHOLDER}/materials"
 RATINGS_PATH = f"/cases/{CASE_PLACEHOLDER}/ratings"
+
+WriteKey = Callable[[str, str, str, Any], str]  # (case id, method, path, body) -> key
 
 
 class EventRequester(Protocol):
@@ -62,8 +64,13 @@ class BoothHub:
         *,
         images: Callable[[str], bytes] | None = None,
         session_id: str | None = None,
+        write_key: WriteKey | None = None,
     ) -> None:
+        """``write_key``: the idempotency key of each write (case id, method, path, body);
+        by default a new one per write (kiosk.booth_service.WriteKeys makes a resumed
+        booth's repeated writes alike)."""
         self._outbox = outbox
+        self._write_key = write_key
         self._channel = channel
         self._images = images
         self._session_id = session_id
@@ -150,15 +157,20 @@ class BoothHub:
         opens_case: bool = False,
         as_citizen: bool = False,
     ) -> None:
-        self._outbox.enqueue(
-            case_id,
-            method,
-            path,
-            body,
-            session_id=self._session_id,
-            opens_case=opens_case,
-            as_citizen=as_citizen,
-        )
+        key = self._write_key(case_id, method, path, body) if self._write_key else None
+        try:
+            self._outbox.enqueue(
+                case_id,
+                method,
+                path,
+                body,
+                session_id=self._session_id,
+                idempotency_key=key,
+                opens_case=opens_case,
+                as_citizen=as_citizen,
+            )
+        except AlreadySaved:  # the same write, saved before a restart: sent once
+            log.info("outbox: case %s already holds this write", case_id)
 
 
 def as_port(hub: BoothHub) -> Hub:

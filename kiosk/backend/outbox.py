@@ -41,6 +41,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import hmac
 import json
 import logging
 import os
@@ -69,6 +71,7 @@ OUTBOX_FILE = "outbox.sqlite3"
 # opened the case (``opens_case=True``) was delivered: a case opened offline works.
 CASE_PLACEHOLDER = "{case}"
 KEY_NAME = "outbox"
+STABLE_KEY_NAME = "outbox-stable-keys"  # HMAC key of stable_key(), kept beside the outbox's
 _NONCE = 12
 _KEY_CHECK = b"xiaowu-outbox-key-check"
 _SCHEMA_VERSION = "1"
@@ -170,6 +173,10 @@ class OutboxStatus:
 StatusListener = Callable[[OutboxStatus], None]
 
 
+class AlreadySaved(ValueError):
+    """A write with this idempotency key is in the outbox already (saved before a restart)."""
+
+
 class Outbox:
     """The booth's outbox in ``directory/outbox.sqlite3``; see the module docstring."""
 
@@ -186,6 +193,7 @@ class Outbox:
         self._clock = clock
         self._backoff = backoff or Backoff()
         self._aead = AESGCM(keys.key(KEY_NAME))
+        self._stable = keys.key(STABLE_KEY_NAME)
         self._db = self._open(max_bytes)
         self._listeners: list[StatusListener] = []
         self._waiters: dict[str, list[asyncio.Future[HubResponse]]] = {}
@@ -292,7 +300,7 @@ class Outbox:
                 (case_id, session_id, key, self._clock.now().isoformat(), nonce, sealed),
             )
         except sqlite3.IntegrityError as exc:
-            raise ValueError(f"idempotency key {key!r} is already in the outbox") from exc
+            raise AlreadySaved(f"idempotency key {key!r} is already in the outbox") from exc
         except sqlite3.DatabaseError as exc:
             raise _storage_error(exc, "save a write") from exc
         seq = cursor.lastrowid
@@ -305,6 +313,14 @@ class Outbox:
         return OutboxEntry(
             seq, case_id, key, method.upper(), path, body, session_id, opens_case, as_citizen
         )
+
+    def stable_key(self, *parts: str) -> str:
+        """An idempotency key for a write that may be made again after a restart: the same
+        ``parts`` give the same key on this booth, across restarts, and the parts (a write's
+        body may hold an ID number) cannot be read back or guessed from it (HMAC with a
+        key of the booth's key store). Enqueueing a key already saved is a ValueError."""
+        message = "\x1f".join(parts).encode()
+        return "k:" + hmac.new(self._stable, message, hashlib.sha256).hexdigest()[:40]
 
     # -- observing ------------------------------------------------------------------------
 

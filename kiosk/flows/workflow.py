@@ -177,6 +177,7 @@ class Workflow:
         self._status = [StepStatus.PENDING] * len(service.steps)
         self._current: int | None = None
         self._started = False
+        self._handled = 0  # events handled: a write's place in the item's history
         self._outcome: str | None = None
         self._identified = False
         self._values: dict[str, str] = {}
@@ -207,6 +208,14 @@ class Workflow:
     @property
     def values(self) -> Mapping[str, str]:
         return dict(self._values)
+
+    @property
+    def handled(self) -> int:
+        """How many events the workflow has handled (kept in its snapshot). The writes an
+        event causes are made while it is the last one: a booth restarted from the save
+        point before it, handling the same event again, makes the same writes at the same
+        count (kiosk.booth_service.WriteKeys gives them the same idempotency keys)."""
+        return self._handled
 
     @property
     def sources(self) -> Mapping[str, Actor]:
@@ -302,6 +311,7 @@ class Workflow:
             "status": [st.value for st in self._status],
             "current": self._current,
             "started": self._started,
+            "handled": self._handled,
             "outcome": self._outcome,
             "identified": self._identified,
             "values": dict(self._values),
@@ -336,6 +346,7 @@ class Workflow:
             wf._status = [StepStatus(v) for v in snapshot["status"]]
             wf._current = snapshot["current"]
             wf._started = bool(snapshot["started"])
+            wf._handled = int(snapshot.get("handled", 0))
             wf._outcome = snapshot["outcome"]
             wf._identified = bool(snapshot["identified"])
             wf._values = dict(snapshot["values"])
@@ -383,6 +394,7 @@ class Workflow:
 
     def handle(self, event: Event) -> list[Command]:
         """Apply ``event``; return the commands for the runner, in order."""
+        self._handled += 1
         name = type(event).__name__
         if isinstance(event, CertificateIssued):
             return self._on_certificate(event)  # also after the item finished
