@@ -664,15 +664,7 @@ async def complete_step(
             elif not by_rules and step.status != "done":
                 step_done(db, case_id, step, who)
                 if who.kind == "clerk" and case.booth_id:
-                    done_by_clerk = {
-                        "kind": "step_done",
-                        "case_id": case_id,
-                        "position": position,
-                        "step_kind": step.kind,
-                        "department": step.department,
-                        "clerk": who.id,
-                        "booth_id": case.booth_id,
-                    }
+                    done_by_clerk = {**_step_done_push(step, who), "booth_id": case.booth_id}
             if step.status == "done" and settle(db, case, who):
                 notify = case_done(hub, case)
             return case_view(db, case, hub.catalog.catalog, who, hub.settings.public_url)
@@ -774,14 +766,7 @@ async def approve_step(
             record(db, case_id, who, "step_done", position=position, kind=step.kind)
             notify = case_done(hub, case) if settle(db, case, who) else None
             booth = case.booth_id
-            done = {
-                "kind": "step_done",
-                "case_id": case_id,
-                "position": position,
-                "step_kind": step.kind,
-                "department": step.department,
-                "clerk": who.id,
-            }
+            done = _step_done_push(step, who)
             view = case_view(db, case, hub.catalog.catalog, who, hub.settings.public_url)
             return view, issued, notify, booth, done
 
@@ -1011,6 +996,19 @@ async def _push_to_booth(hub: HubState, booth_id: str, data: dict[str, Any]) -> 
     """Tell the case's booth, if it is connected; not waiting for its answer."""
     if hub.switchboard.online(f"booth:{booth_id}"):
         await hub.switchboard.command(booth_id, "push", data, wait=False)
+
+
+def _step_done_push(step: CaseStep, who: Principal) -> dict[str, Any]:
+    """The push telling the case's booth that a clerk completed ``step`` (its item, if it
+    still runs, moves on: an approval, a consultation ended)."""
+    return {
+        "kind": "step_done",
+        "case_id": step.case_id,
+        "position": step.position,
+        "step_kind": step.kind,
+        "department": step.department,
+        "clerk": who.id,
+    }
 
 
 async def _reviews_changed(hub: HubState, department: str | None) -> None:

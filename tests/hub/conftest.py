@@ -201,3 +201,14 @@ def browser() -> Iterator[Any]:
             yield b
         finally:
             b.close()
+
+
+def login(page: Any, url: str, username: str) -> None:
+    """Log ``username`` (password PASSWORD) into the clerk console at ``url``; returns once
+    the desk shows and its WebSocket is up."""
+    page.goto(url + "/console")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login button[type=submit]")
+    page.wait_for_selector("#desk:not([hidden])")
+    page.wait_for_function("window.xw.connected === true")

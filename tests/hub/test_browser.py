@@ -25,7 +25,7 @@ from kiosk.hub.ice import IceServers
 from kiosk.hub.models import Clerk, Rating
 from kiosk.hub.server import HubServer
 from tests.hub.booth_peer import BoothPeer
-from tests.hub.conftest import PASSWORD, Hub, hub_settings
+from tests.hub.conftest import Hub, hub_settings, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -66,15 +66,6 @@ def licence_png() -> str:
     out = io.BytesIO()
     image.save(out, format="PNG")
     return base64.b64encode(out.getvalue()).decode()
-
-
-def login(page: Any, url: str, username: str) -> None:
-    page.goto(url + "/console")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login button[type=submit]")
-    page.wait_for_selector("#desk:not([hidden])")
-    page.wait_for_function("window.xw.connected === true")
 
 
 def test_a_whole_case_through_console_and_citizen_page(live: Hub, browser: Any) -> None:

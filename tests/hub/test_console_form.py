@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.hub.conftest import PASSWORD, Hub
+from tests.hub.conftest import Hub, login
 from tests.hub.test_console_reviews import referred
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -36,10 +36,7 @@ def test_the_clerk_keeps_typing_while_the_case_reloads_and_a_stale_copy_keeps_he
     clerk = hub.clerk("hpf1", "hpf")
     desk = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
     page = desk.new_page()
-    page.goto(hub.url + "/console")
-    page.fill("input[name=username]", "hpf1")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login button[type=submit]")
+    login(page, hub.url, "hpf1")
     open_case = f"#reviews li.review[data-case='{case['id']}'] button.open-case"
     page.click(open_case)
     page.wait_for_selector("#case-panel:not([hidden])")

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.hub.conftest import PASSWORD, Hub
+from tests.hub.conftest import Hub, login
 from tests.hub.test_rules_review import position, submitted_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -33,11 +33,7 @@ def test_a_clerk_approves_and_refuses_referred_reviews_in_the_console(
     hpf = hub.clerk("hpf1", "hpf")
     desk = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
     page = desk.new_page()
-    page.goto(hub.url + "/console")
-    page.fill("input[name=username]", "hpf1")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login button[type=submit]")
-    page.wait_for_selector("#desk:not([hidden])")
+    login(page, hub.url, "hpf1")
     page.wait_for_function("document.querySelectorAll('#reviews li.review').length === 2")
     first = page.locator(f"#reviews li.review[data-case='{too_much['id']}']")
     assert "购房提取住房公积金" in first.locator("b").text_content()
@@ -88,11 +84,7 @@ def test_a_referred_review_reaches_an_open_console_when_it_happens(hub: Hub, bro
     other = hub.clerk("hpf2", "hpf")
     hub.clerk("hpf1", "hpf")
     page = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN").new_page()
-    page.goto(hub.url + "/console")
-    page.fill("input[name=username]", "hpf1")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login button[type=submit]")
-    page.wait_for_function("window.xw.connected === true")
+    login(page, hub.url, "hpf1")
     page.wait_for_selector("#reviews-empty:not([hidden])")
 
     case = referred(hub, booth, amount="1300000")
