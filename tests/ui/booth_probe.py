@@ -4,17 +4,9 @@ qasync loop, and the app quits cleanly with exit code 0. Prints what it saw."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import sys
-import tempfile
-from pathlib import Path
 
-from kiosk.config import Config
-from kiosk.core.clock import SystemClock
-from kiosk.privacy.vault import SessionVault
-from kiosk.ui.booth_app import run_booth
-from kiosk.ui.booth_ui import BoothCollaborators
-from tests.ui.small_catalog import small_catalog
+from tests.ui.probe_booth import run_probe_booth
 
 
 def main() -> int:
@@ -34,18 +26,7 @@ def main() -> int:
         await asyncio.sleep(0)
         seen["stopped"] = True
 
-    config = Config()
-    config = dataclasses.replace(config, booth=dataclasses.replace(config.booth, fullscreen=False))
-    with tempfile.TemporaryDirectory() as tmp:
-        collaborators = BoothCollaborators(
-            catalog=small_catalog(),
-            session_factory=lambda: SessionVault(root=Path(tmp)),
-            clock=SystemClock(),
-            on_start=on_start,
-            on_stop=on_stop,
-        )
-        code = run_booth(config, collaborators)
-        leftovers = list(Path(tmp).iterdir())
+    code, leftovers = run_probe_booth(on_start, on_stop=on_stop, fullscreen=False)
     print(
         f"visible={seen.get('visible')} screen={seen.get('screen')} "
         f"session={seen.get('session')} leftovers={len(leftovers)} code={code} "

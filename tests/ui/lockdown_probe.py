@@ -5,18 +5,11 @@ test's timeout."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import sys
-import tempfile
-from pathlib import Path
 
-from kiosk.config import Config
 from kiosk.core.clock import FakeClock
-from kiosk.privacy.vault import SessionVault
-from kiosk.ui.booth_app import run_booth
-from kiosk.ui.booth_ui import BoothCollaborators
 from kiosk.ui.operator_pin import hash_pin
-from tests.ui.small_catalog import small_catalog
+from tests.ui.probe_booth import run_probe_booth
 
 PIN = "97531"
 
@@ -46,19 +39,13 @@ def main() -> int:
     async def on_stop() -> None:
         seen["stopped"] = True
 
-    config = Config()
-    booth = dataclasses.replace(config.booth, fullscreen=False, operator_pin_hash=hash_pin(PIN))
-    config = dataclasses.replace(config, booth=booth)
-    with tempfile.TemporaryDirectory() as tmp:
-        collaborators = BoothCollaborators(
-            catalog=small_catalog(),
-            session_factory=lambda: SessionVault(root=Path(tmp)),
-            clock=FakeClock(),
-            on_start=on_start,
-            on_stop=on_stop,
-        )
-        code = run_booth(config, collaborators)
-        leftovers = list(Path(tmp).iterdir())
+    code, leftovers = run_probe_booth(
+        on_start,
+        on_stop=on_stop,
+        clock=FakeClock(),
+        fullscreen=False,
+        operator_pin_hash=hash_pin(PIN),
+    )
     print(
         f"layer={seen.get('layer')} session={seen.get('session')} "
         f"leftovers={len(leftovers)} code={code} stopped={seen.get('stopped')}"

@@ -15,22 +15,14 @@ non-zero when a step did not happen within its deadline.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
-from kiosk.config import Config
-from kiosk.core.clock import SystemClock
-from kiosk.privacy.vault import SessionVault
-from kiosk.ui.booth_app import run_booth
-from kiosk.ui.booth_ui import BoothCollaborators
-from tests.ui.small_catalog import small_catalog
+from tests.ui.probe_booth import run_probe_booth
 
 # Generous: the machine is shared; an idle one takes well under a second a step.
 STEP_TIMEOUT_S = float(os.environ.get("PROBE_STEP_TIMEOUT_S", "20"))
@@ -278,16 +270,7 @@ def main() -> int:
             seen["seconds"] = round(time.monotonic() - started, 2)
             QApplication.quit()
 
-    config = Config()
-    config = dataclasses.replace(config, booth=dataclasses.replace(config.booth, fullscreen=True))
-    with tempfile.TemporaryDirectory() as tmp:
-        collaborators = BoothCollaborators(
-            catalog=small_catalog(),
-            session_factory=lambda: SessionVault(root=Path(tmp)),
-            clock=SystemClock(),
-            on_start=on_start,
-        )
-        code = run_booth(config, collaborators)
+    code, _ = run_probe_booth(on_start, fullscreen=True)
     print(json.dumps(seen, ensure_ascii=False))
     return code if seen["ok"] else 1
 
