@@ -201,7 +201,7 @@ class StoryA:
         await tax.wait_for_selector("#materials li.material img", timeout=WAIT_MS)
         await booth.wait_painted(1, "the tax clerk's video during the review")
         await booth.shot("call-tax-review")
-        licence_item = "#materials li.material:has(b:text-is('business_license'))"
+        licence_item = "#materials li.material[data-code='business_license']"
         await tax.fill(f"{licence_item} input.against", "营业执照正本（视频核验）")
         await tax.click(f"{licence_item} button.verify")
         await tax.wait_for_selector("#materials .trust-B", timeout=WAIT_MS)

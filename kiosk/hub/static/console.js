@@ -400,6 +400,7 @@ function renderCase(c) {
     const li = document.createElement("li");
     li.className = "material";
     li.dataset.material = m.id;
+    li.dataset.code = m.code;
     const head = document.createElement("div");
     head.innerHTML = `<b></b> <span class="trust trust-${m.trust_level}">${t("trust")} ${m.trust_level}</span>`;
     const required = (c.materials_required || []).find((r) => r.code === m.code);
