@@ -68,10 +68,23 @@ async def test_a_close_cut_short_by_its_callers_cancel_still_frees_the_connectio
     async with two_party_call(booth_port, clerk_port) as (booth, _clerk):
         await booth.start()
         await wait_until(lambda: booth.state == "connected", 10, "connected")
+        # The connection's release is held at its last stage until the caller has been
+        # cancelled (it once raced: a quick release finished before the cancel came).
+        dropping, go_on = asyncio.Event(), asyncio.Event()
+        drop_pc = booth._drop_pc
+
+        async def held_drop() -> None:
+            dropping.set()
+            await go_on.wait()
+            await drop_pc()
+
+        booth._drop_pc = held_drop  # type: ignore[method-assign]
         closer = asyncio.ensure_future(booth.close())
-        await wait_until(lambda: booth.closed, 5, "the close to begin")
+        await asyncio.wait_for(dropping.wait(), 10)  # the release is under way
         closer.cancel()  # e.g. the task handling a "bye" is cancelled mid-close
         with pytest.raises(asyncio.CancelledError):
             await closer
+        assert booth.closed and booth.pc is not None  # not freed yet, still being freed
+        go_on.set()
         await asyncio.wait_for(booth.close(), 10)  # waits for the same release
         assert booth.pc is None and booth.state == "closed"
