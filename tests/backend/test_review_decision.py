@@ -38,8 +38,9 @@ REVIEW = 4  # the position of the fund centre's rules review in the catalog
 WAIT = 20.0
 
 
-def story_b_form(**changes: str) -> dict[str, str]:
-    today = dt.datetime.now(CHINA_TZ).date()
+def story_b_form(today: dt.date | None = None, **changes: str) -> dict[str, str]:
+    """Story B's form as the citizen confirms it (the contract signed 40 days before)."""
+    today = today or dt.datetime.now(CHINA_TZ).date()
     return {
         "applicant_name": "王小明",
         "id_number": "11010519491231002X",

@@ -8,7 +8,6 @@ reasons, and a clerk decides.
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import httpx
 
 from kiosk.core.clock import CHINA_TZ
+from tests.backend.test_review_decision import story_b_form
 from tests.hub.conftest import Hub
 
 SERVICE = "hpf-withdrawal-purchase"
@@ -32,18 +32,7 @@ def submitted_case(hub: Hub, booth: str, **changes: str) -> dict[str, Any]:
     assert r.status_code == 201, r.text
     case = r.json()
     today = hub.state.clock.now().astimezone(CHINA_TZ).date()
-    form = {
-        "applicant_name": "王小明",
-        "id_number": ID_NUMBER,
-        "phone": "13800138000",
-        "property_address": "厦门市思明区湖滨南路88号",
-        "purchase_price": "1200000.00",
-        "contract_date": (today - dt.timedelta(days=40)).isoformat(),
-        "amount": "50000.00",
-        "bank_account": "6222021234567894",
-        "bank_name": "中国工商银行",
-        **changes,
-    }
+    form = story_b_form(today, **changes)
     for code in ("id_card", "purchase_contract"):
         r = hub.post(booth, f"/api/v1/cases/{case['id']}/materials", {"code": code})
         assert r.status_code == 201, r.text
