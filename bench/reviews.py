@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import datetime as dt
 import json
 import statistics
 import subprocess
@@ -34,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.hub import seed, start_hub  # noqa: E402
-from kiosk.core.clock import CHINA_TZ  # noqa: E402
+from tests.backend.test_review_decision import story_b_form  # noqa: E402
 
 SERVICE = "hpf-withdrawal-purchase"
 ID_NUMBER = "11010519491231002X"
@@ -55,18 +54,7 @@ async def submitted(http: httpx.AsyncClient, token: str) -> tuple[str, int]:
     )
     r.raise_for_status()
     case = r.json()
-    today = dt.datetime.now(CHINA_TZ).date()
-    form = {
-        "applicant_name": "王小明",
-        "id_number": ID_NUMBER,
-        "phone": "13800138000",
-        "property_address": "厦门市思明区湖滨南路88号",
-        "purchase_price": "1200000.00",
-        "contract_date": (today - dt.timedelta(days=40)).isoformat(),
-        "amount": "50000.00",
-        "bank_account": "6222021234567894",
-        "bank_name": "中国工商银行",
-    }
+    form = story_b_form()
     for code in ("id_card", "purchase_contract"):
         url = f"/api/v1/cases/{case['id']}/materials"
         (await http.post(url, json={"code": code}, headers=auth)).raise_for_status()

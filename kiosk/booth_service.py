@@ -419,22 +419,14 @@ class ServiceHub:
     def __init__(
         self,
         booth_hub: Any,
-        outbox: Any,
         vault: Vault,
         ocr: BoothOcr,
-        workflow: Workflow,
-        session_id: str,
         on_submitted: Callable[[SubmitCase], None],
         call_clerk: Callable[[str], Awaitable[None]] | None = None,
-        write_key: Callable[[str, str, str, Any], str] | None = None,
     ) -> None:
-        self._hub = booth_hub
-        self._write_key = write_key
-        self._outbox = outbox
+        self._hub = booth_hub  # kiosk.backend.hub_port.BoothHub: it saves every write
         self._vault = vault
         self._ocr = ocr
-        self._workflow = workflow
-        self._session_id = session_id
         self._on_submitted = on_submitted
         self._call_clerk = call_clerk
         self.sent: set[str] = set()  # image refs already sent as materials
@@ -495,23 +487,7 @@ class ServiceHub:
         )
 
     def _enqueue(self, case_id: str, path: str, method: str, body: Any) -> Any:
-        from kiosk.backend.outbox import AlreadySaved
-
-        key = self._write_key(case_id, method, path, body) if self._write_key else None
-        try:
-            return self._outbox.enqueue(
-                case_id, method, path, body, session_id=self._session_id, idempotency_key=key
-            )
-        except AlreadySaved:  # the same write, saved before a restart: sent once
-            log.info("outbox: case %s already holds this write", case_id)
-            return SavedBefore(str(key))
-
-
-@dataclass(frozen=True, slots=True)
-class SavedBefore:
-    """A write the outbox held already (saved before a restart); it delivers it."""
-
-    idempotency_key: str
+        return self._hub.write(case_id, method, path, body)
 
 
 class WriteKeys:
@@ -658,14 +634,10 @@ class ServiceRunner:
         )
         self.hub = ServiceHub(
             self.booth_hub,
-            parts.outbox,
             self.vault,
             self.ocr,
-            self.workflow,
-            self.session_id,
             self._on_submitted,
             self._call_clerk if parts.call_clerk is not None else None,
-            self.write_keys,
         )
         self.dialogue = ClerkDialogue(
             parts.catalog, parts.answerer, self._on_reply, lang=self.bridge.language
@@ -844,7 +816,6 @@ class ServiceRunner:
         the restart cannot be read again, so the item goes on as "saved" (ReviewDeferred)
         and the decision reaches her phone."""
         from kiosk.backend.outbox import CASE_PLACEHOLDER
-        from kiosk.backend.review_decision import DecisionWait
 
         i = self.workflow.current
         if (
@@ -866,26 +837,23 @@ class ServiceRunner:
         if entry is None:
             self.post(ReviewDeferred(department))
             return
-        self._decision = DecisionWait(
-            self.parts.outbox,
-            entry.idempotency_key,
-            i,
-            department,
-            clock=self.parts.clock,
-            wait_s=self.parts.decision_wait_s,
-        )
-        self.decision_task = asyncio.ensure_future(self._await_decision(self._decision))
+        self._wait_decision(entry.idempotency_key, i, department)
 
     def _decide(self, command: SubmitCase) -> None:
         """Report the review for its rules to decide, and wait for the decision."""
-        from kiosk.backend.review_decision import DecisionWait
 
         entry = self.hub.complete_step(self.case_id, command.step)
+        self._wait_decision(entry.idempotency_key, command.step, command.department)
+
+    def _wait_decision(self, report_key: str, step: int, department: str) -> None:
+        """Wait for the rules' decision on the review reported by the write ``report_key``."""
+        from kiosk.backend.review_decision import DecisionWait
+
         self._decision = DecisionWait(
             self.parts.outbox,
-            entry.idempotency_key,
-            command.step,
-            command.department,
+            report_key,
+            step,
+            department,
             clock=self.parts.clock,
             wait_s=self.parts.decision_wait_s,
         )

@@ -30,9 +30,10 @@ from __future__ import annotations
 import base64
 import logging
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from kiosk.backend.outbox import CASE_PLACEHOLDER, AlreadySaved, Outbox
+from kiosk.backend.outbox import CASE_PLACEHOLDER, AlreadySaved, Outbox, OutboxEntry
 from kiosk.core.rating import Rating
 from kiosk.flows.messages import SubmitCase
 from kiosk.flows.ports import Hub
@@ -96,7 +97,7 @@ class BoothHub:
         }
         if citizen_token:
             body["citizen_token"] = citizen_token
-        self._enqueue(case_id, "POST", "/cases", body, opens_case=True)
+        self.write(case_id, "POST", "/cases", body, opens_case=True)
         self._current_case = case_id
 
     def adopt_case(self, case_id: str, hub_case_id: str, citizen_token: str | None) -> None:
@@ -118,16 +119,16 @@ class BoothHub:
         self.last_queue_entry = await self._channel.request("call_request", data)
 
     async def send_field(self, case_id: str, key: str, value: str) -> None:
-        self._enqueue(case_id, "PUT", FORM_PATH, {"fields": {key: value}})
+        self.write(case_id, "PUT", FORM_PATH, {"fields": {key: value}})
 
     async def submit(self, command: SubmitCase) -> None:
         for code, image_ref in command.materials:
             body: dict[str, Any] = {"code": code}
             if self._images is not None:
                 body["image_base64"] = base64.b64encode(self._images(image_ref)).decode()
-            self._enqueue(command.case_id, "POST", MATERIALS_PATH, body)
+            self.write(command.case_id, "POST", MATERIALS_PATH, body)
         fields = {key: value for key, value in command.values}
-        self._enqueue(command.case_id, "PUT", FORM_PATH, {"fields": fields})
+        self.write(command.case_id, "PUT", FORM_PATH, {"fields": fields})
 
     async def send_rating(self, rating: Rating) -> None:
         item: dict[str, Any] = {
@@ -137,7 +138,7 @@ class BoothHub:
         }
         if rating.clerk:
             item["clerk_id"] = rating.clerk
-        self._enqueue(rating.case_id, "POST", RATINGS_PATH, {"ratings": [item]}, as_citizen=True)
+        self.write(rating.case_id, "POST", RATINGS_PATH, {"ratings": [item]}, as_citizen=True)
 
     async def finish(self, case_id: str, outcome: str) -> None:
         log.info(
@@ -147,7 +148,7 @@ class BoothHub:
             self._outbox.pending(case_id),
         )
 
-    def _enqueue(
+    def write(
         self,
         case_id: str,
         method: str,
@@ -156,10 +157,12 @@ class BoothHub:
         *,
         opens_case: bool = False,
         as_citizen: bool = False,
-    ) -> None:
+    ) -> OutboxEntry | SavedBefore:
+        """Save one write of ``case_id`` in the outbox, under the key ``write_key`` gives
+        it; the saved write (its idempotency key), or the one saved before a restart."""
         key = self._write_key(case_id, method, path, body) if self._write_key else None
         try:
-            self._outbox.enqueue(
+            return self._outbox.enqueue(
                 case_id,
                 method,
                 path,
@@ -171,6 +174,14 @@ class BoothHub:
             )
         except AlreadySaved:  # the same write, saved before a restart: sent once
             log.info("outbox: case %s already holds this write", case_id)
+            return SavedBefore(str(key))
+
+
+@dataclass(frozen=True, slots=True)
+class SavedBefore:
+    """A write the outbox held already (saved before a restart); it delivers it."""
+
+    idempotency_key: str
 
 
 def as_port(hub: BoothHub) -> Hub:
