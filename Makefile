@@ -46,6 +46,7 @@ lint: venv
 	$(VENV)/bin/ruff check kiosk tests bench
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/bandit -q -c pyproject.toml -r kiosk
 
 screenshots: venv
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/kiosk screenshots build/screenshots

@@ -12,7 +12,7 @@ import importlib.util
 import json
 import os
 import shutil
-import subprocess
+import subprocess  # nosec B404 # runs fixed tool names with argument lists, no shell
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -35,7 +35,9 @@ class Finding:
 
 def _run(cmd: list[str], timeout: float = 10.0) -> subprocess.CompletedProcess[str] | None:
     try:
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        return subprocess.run(  # nosec B603 # fixed tools (tesseract, espeak-ng...), list args
+            cmd, capture_output=True, text=True, timeout=timeout, check=False
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
 

@@ -1,4 +1,5 @@
-"""ruff, mypy and the import-linter contracts of DESIGN.md run as part of the suite."""
+"""ruff, mypy, bandit and the import-linter contracts (pyproject.toml) run as part of the
+suite."""
 
 from __future__ import annotations
 
@@ -29,4 +30,10 @@ def test_mypy_is_clean() -> None:
 
 def test_dependency_rules_hold() -> None:
     result = _run(str(BIN / "lint-imports"))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_bandit_finds_nothing() -> None:
+    """Security lint: every finding is fixed or suppressed in place with its reason."""
+    result = _run(str(BIN / "bandit"), "-q", "-c", "pyproject.toml", "-r", "kiosk")
     assert result.returncode == 0, result.stdout + result.stderr

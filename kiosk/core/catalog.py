@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
+import pickle  # nosec B403 # only our own cache files, see _only_ours
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -371,12 +372,22 @@ def _cache_file(cache_dir: Path, key: str) -> Path:
 
 
 def _read_cache(cache_dir: Path, key: str) -> Catalog | None:
+    path = _cache_file(cache_dir, key)
     try:
-        blob = _cache_file(cache_dir, key).read_bytes()
-        catalog = pickle.loads(blob)
+        if not _only_ours(path):
+            return None
+        blob = path.read_bytes()
+        catalog = pickle.loads(blob)  # nosec B301 # our own file, no one else may write it
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError):
         return None
     return catalog if isinstance(catalog, Catalog) else None
+
+
+def _only_ours(path: Path) -> bool:
+    """Unpickling runs code: read only a cache file owned by this user that neither its
+    group nor others may write (a shared or world-writable cache directory is ignored)."""
+    info = path.stat()
+    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def _write_cache(cache_dir: Path, key: str, catalog: Catalog) -> None:

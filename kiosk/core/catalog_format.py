@@ -563,7 +563,7 @@ class _Reader:
 
 def _parse(name: str, blob: bytes, reader: _Reader) -> Any:
     try:
-        return yaml.load(blob, Loader=_Loader)  # a SafeLoader (CSafeLoader)
+        return yaml.load(blob, Loader=_Loader)  # nosec B506 # _Loader is a SafeLoader (CSafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{name}: line {mark.line + 1}" if mark is not None else name

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 HELP = "run the back-office hub (API, booth and clerk WebSockets, console, citizen page)"
 
-DEMO_PASSWORD = "xiaowu-demo"  # only for --demo-clerks, printed when used
+DEMO_PASSWORD = "xiaowu-demo"  # nosec B105 # the demo clerks' published password, printed when used
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

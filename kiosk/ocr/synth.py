@@ -301,7 +301,7 @@ def _render_id_card(
 
 def render_id_card_back(seed: int, font: FontFace | None = None) -> np.ndarray:
     """The national-emblem side of an ID card (issuing authority and validity)."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311 # test pictures, not secrets
     font = font or rng.choice(available_fonts())
     s = 15.0
     canvas = _Canvas((1284, 810), (238, 240, 246))
@@ -539,7 +539,7 @@ def render_document(
     The ground truth follows what is printed for ``id_number``, ``sex`` and ``uscc``;
     for the dates it stays the generated value (tests compare with what they printed).
     """
-    rng = random.Random(f"{doc_type}:{seed}")
+    rng = random.Random(f"{doc_type}:{seed}")  # nosec B311 # test pictures, not secrets
     font = font or rng.choice(available_fonts())
     return _RENDERERS[doc_type](rng, font, dict(printed or {}))
 

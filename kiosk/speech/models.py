@@ -17,6 +17,7 @@ import os
 import shutil
 import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
@@ -106,10 +107,16 @@ def sha256_of(path: Path) -> str:
 def download(
     url: str, target: Path, progress: Progress | None = None, timeout: float = 60.0
 ) -> str:
-    """Fetch ``url`` into ``target``; return the SHA-256 of what was written."""
+    """Fetch ``url`` into ``target``; return the SHA-256 of what was written.
+
+    Only ``https://`` and ``http://`` (the archive's SHA-256 is checked after): no
+    ``file:`` or other schemes that urllib would also open."""
+    if urllib.parse.urlsplit(url).scheme not in ("https", "http"):
+        raise ModelInstallError(f"not a web address: {url}")
     digest = hashlib.sha256()
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response, target.open("wb") as out:
+        opened = urllib.request.urlopen(url, timeout=timeout)  # nosec B310 # scheme checked above
+        with opened as response, target.open("wb") as out:
             length = response.headers.get("Content-Length")
             total = int(length) if length and length.isdigit() else None
             done = 0

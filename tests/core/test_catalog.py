@@ -244,6 +244,31 @@ def test_cache_is_written_used_and_invalidated(
     assert load_catalog(root, cache_dir=cache).services == edited.services
 
 
+
+def test_a_cache_file_others_may_write_is_never_unpickled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unpickling runs code: a cache entry that another user could have replaced is
+    parsed afresh instead of loaded."""
+    from kiosk.core import catalog_format
+
+    root = tmp_path / "c"
+    shutil.copytree(default_catalog_path(), root)
+    cache = tmp_path / "cache"
+    load_catalog(root, cache_dir=cache)
+    entry = next(cache.glob("*.pickle"))
+    entry.chmod(0o666)
+    parsed: list[object] = []
+    real_parse = catalog_format.parse_sources
+
+    def counting(sources: object) -> object:
+        parsed.append(sources)
+        return real_parse(sources)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(catalog_format, "parse_sources", counting)
+    load_catalog(root, cache_dir=cache)
+    assert parsed, "a group- and world-writable cache file was unpickled"
+
 def test_installed_catalog_is_found_under_the_prefix(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

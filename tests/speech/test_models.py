@@ -127,6 +127,15 @@ def test_download_from_a_local_server_with_progress_then_load(
     assert "loaded in" in capsys.readouterr().out
 
 
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://127.0.0.1/model.zip"])
+def test_download_only_fetches_web_addresses(url: str, tmp_path: Path) -> None:
+    from kiosk.speech.models import download
+
+    with pytest.raises(ModelInstallError, match="not a web address"):
+        download(url, tmp_path / "model.zip")
+    assert not (tmp_path / "model.zip").exists()
+
 def test_download_of_a_missing_file_is_a_clear_error(http_server: str, tmp_path: Path) -> None:
     code = kiosk(
         [
