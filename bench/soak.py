@@ -48,7 +48,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # tesseract on 2 cores (MACHINE_NOTES)
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # tesseract on 2 cores (docs/operations.md)
 
 TARGET_MB_PER_100 = 20.0
 UTTERANCES = (

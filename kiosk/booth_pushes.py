@@ -1,7 +1,7 @@
 """Clerk pushes and call participants, as events of the running service's workflow.
 
 Composition-root code. What the clerks do reaches the booth in two ways, and both become
-events of the same state machine as the citizen's touches (issue #8, DESIGN.md story A):
+events of the same state machine as the citizen's touches (story A of docs/architecture.md):
 
 - the hub's ``push`` commands (``kiosk.hub.protocol``), handed over by
   :meth:`kiosk.booth_call.CallWiring.add_push_listener` during a call and after it;

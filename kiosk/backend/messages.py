@@ -1,4 +1,4 @@
-"""The frames of the booth control WebSocket (CONTRACTS.md section 2), sans-IO.
+"""The frames of the booth control WebSocket (kiosk.hub.protocol), sans-IO.
 
 Every frame is a JSON object with a ``type``::
 

@@ -5,7 +5,7 @@ The booth's call module never knows how signaling travels. It is given a
 In unit tests two ports are crossed queues (:func:`crossed_signaling`); on a booth the
 port is a :class:`ChannelSignaling` that the composition root connects to the hub's
 booth WebSocket, where a message is the ``data`` of a ``signal`` command (hub -> booth)
-or ``signal`` event (booth -> hub), as CONTRACTS.md section 2 describes::
+or ``signal`` event (booth -> hub), as kiosk.hub.protocol describes::
 
     {"call_id": "...", "from": "booth:tianhe-07", "to": "clerk:42",
      "kind": "offer" | "answer" | "candidate" | "bye", "sdp": "...", "candidate": {...}}

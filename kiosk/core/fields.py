@@ -4,7 +4,7 @@ Like :mod:`kiosk.core.ids`, checks return a result instead of raising: the booth
 the problem next to the field. A problem is either *blocking* (the form cannot be sent:
 a required field is empty, an ID number fails its check digit, a date is not a date) or
 a *flag* (shown to the citizen and the clerk, but the form may be sent: a credit code
-that fails its check, per DESIGN.md, or a bank card that fails the Luhn check, which
+that fails its check, per docs/architecture.md, or a bank card that fails the Luhn check, which
 some Chinese cards legitimately do). Problem codes are translated by the UI as
 ``fields.<code>``.
 """

@@ -1,6 +1,6 @@
 """Masking of resident ID numbers for screens, documents and logs (pure functions).
 
-One rule everywhere (DESIGN.md): the first four and the last four characters stay,
+One rule everywhere (docs/architecture.md): the first four and the last four characters stay,
 ``440106199001011234`` -> ``4401**********1234``. The booth, the hub and the device tools
 all use these functions; ``kiosk.privacy.masking`` adds the log filter.
 """

@@ -1,13 +1,13 @@
 """Clerk pushes from the hub, turned into workflow events.
 
 The hub sends a clerk's action to the booth as a WebSocket command
-``{"type": "command", "name": "push", "data": {"kind": KIND, ...}}`` (CONTRACTS.md
-section 2). :func:`event_from_push` reads ``data`` and returns the event for the
-workflow, or raises :class:`BadPush` (a ProtocolViolation: the peer sent garbage), which
-the booth answers with ``{"type": "ack", "ok": false, "error": "bad_push"}``.
+``{"type": "command", "name": "push", "data": {"kind": KIND, ...}}`` (the protocol
+that kiosk.hub.protocol documents). :func:`event_from_push` reads ``data`` and returns the
+event for the workflow, or raises :class:`BadPush` (a ProtocolViolation: the peer sent
+garbage), which the booth answers with ``{"type": "ack", "ok": false, "error": "bad_push"}``.
 
-Kinds of CONTRACTS.md: ``request_capture`` {material, clerk}, ``show_form`` {clerk?}, ``form_field``
-{key, value, clerk}, ``open_slot`` {department, clerk}, ``certificate`` {department,
+Kinds of that protocol: ``request_capture`` {material, clerk}, ``show_form`` {clerk?},
+``form_field`` {key, value, clerk}, ``open_slot`` {department, clerk}, ``certificate`` {department,
 reference}. Kinds this module adds for the department steps (proposed to the hub):
 ``clerk_joined`` {department, clerk}, ``approved`` {department, clerk?} (no clerk: rules),
 ``rejected`` {department, reason, clerk?, final?}, ``consult_ended`` {department},

@@ -1,4 +1,4 @@
-"""The hub <-> booth and hub <-> clerk protocol, as implemented (CONTRACTS.md section 2).
+"""The hub <-> booth and hub <-> clerk protocol, as implemented (kiosk.hub.protocol).
 
 HTTP
 ====

@@ -9,7 +9,7 @@ block (psm 6): measured on the tuning photos, that read ID cards better than one
 single-line call (psm 7) per crop, which added stray characters at the ends.
 ``OMP_THREAD_LIMIT=1`` is forced: tesseract's OpenMP threads made it 4-6x slower on a
 2-core booth. Only ``chi_sim`` is used by default:
-``chi_sim+eng`` turned Chinese into Latin garbage (MACHINE_NOTES).
+``chi_sim+eng`` turned Chinese into Latin garbage (docs/operations.md).
 """
 
 from __future__ import annotations

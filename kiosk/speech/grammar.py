@@ -3,7 +3,7 @@
 Built from the dialogue's expected answers (best: a handful of phrases) and, for free
 questions, the knowledge base's words. A model that has an ``[unk]`` word (the Chinese
 models) gets it added, so that speech outside the grammar comes out as ``[unk]`` instead
-of being forced onto a grammar phrase; the Korean test model has none (MACHINE_NOTES).
+of being forced onto a grammar phrase; the Korean test model has none (docs/operations.md).
 Files for ``kiosk listen --grammar``: a JSON list of phrases, or one phrase per line.
 """
 

@@ -18,7 +18,7 @@ Theory of operation::
                                       re-emits them on its own thread)
 
 The model (:class:`SpeechModel`) is loaded once and shared; vosk recognizers are made and
-used only inside the worker thread (one recognizer per thread, MACHINE_NOTES). The
+used only inside the worker thread (one recognizer per thread, docs/operations.md). The
 microphone and a WAV file take the same path: :meth:`StreamingRecognizer.feed`.
 """
 

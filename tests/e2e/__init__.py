@@ -1,1 +1,1 @@
-"""End-to-end tests: the stories of DESIGN.md through the whole booth and a real hub."""
+"""End-to-end tests: the stories of docs/architecture.md through the whole booth and a real hub."""

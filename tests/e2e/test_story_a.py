@@ -1,4 +1,4 @@
-"""Story A of DESIGN.md end to end: enterprise deregistration by appointment, four clerks.
+"""Story A (docs/architecture.md) end to end: enterprise deregistration by appointment.
 
 The script (tests/e2e/story_a_script.py) plays every person: a real hub on 127.0.0.1
 with its demo clerks; the booth built by the composition root (``DemoBooth``: hub link,

@@ -1,4 +1,4 @@
-"""Story B of DESIGN.md end to end: a walk-in withdraws housing provident fund, self-service.
+"""Story B (docs/architecture.md) end to end: a walk-in withdraws provident fund, self-service.
 
 The script (tests/e2e/story_b_script.py) is the citizen at the booth: a real hub on
 127.0.0.1, the booth app offscreen with emulated devices, generated photos under the

@@ -1,4 +1,4 @@
-"""The two stories of DESIGN.md, event by event, with the exact commands the booth gets."""
+"""The two stories (docs/architecture.md), event by event, with the commands the booth gets."""
 
 from __future__ import annotations
 

@@ -48,7 +48,7 @@ def test_grammar_helpers(tmp_path: Path, korean_model_dir: Path) -> None:
     (tmp_path / "g.txt").write_text("租房\n买房\n\n", encoding="utf-8")
     assert read_grammar_file(tmp_path / "g.json") == ["월세", "퇴직"]
     assert read_grammar_file(tmp_path / "g.txt") == ["租房", "买房"]
-    assert not model_has_unk(korean_model_dir)  # MACHINE_NOTES: the Korean model has none
+    assert not model_has_unk(korean_model_dir)  # docs/operations.md: the Korean model has none
     (tmp_path / "m" / "graph").mkdir(parents=True)
     (tmp_path / "m" / "graph" / "words.txt").write_text("<eps> 0\n[unk] 1\n你好 2\n")
     assert model_has_unk(tmp_path / "m")

@@ -1,5 +1,5 @@
 """PySide6 6.12.0 on CPython 3.11 loses a reference of True on every bool signal delivered
-to a Python slot and crashes after ~1000 emits (MACHINE_NOTES). A booth emits such signals
+to a Python slot and crashes after ~1000 emits (docs/operations.md). A booth emits such signals
 all day; this must stay clean on the pinned version."""
 
 from __future__ import annotations

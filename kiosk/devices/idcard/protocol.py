@@ -9,7 +9,7 @@ the length bytes and everything up to the checksum::
     command  AA AA AA 96 69 LEN_HI LEN_LO CMD PARA [DATA] XOR
     reply    AA AA AA 96 69 LEN_HI LEN_LO SW1 SW2 SW3 [DATA] XOR
 
-(DESIGN.md writes ``LEN`` as one field; on the wire it is these two bytes.) A read goes
+(``LEN`` is often written as one field; on the wire it is these two bytes.) A read goes
 *find card* (``20 01``, answered ``SW3 = 9F``), *select card* (``20 02``, ``90``), *read
 basic information* (``30 01``, ``90`` + text length + photo length (both big-endian) +
 the 256-byte text block + the 1024-byte photo). The photo is a proprietary wavelet image
