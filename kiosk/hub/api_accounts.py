@@ -26,7 +26,9 @@ router = APIRouter(prefix="/api/v1", tags=["accounts"])
 
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 BoothId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
-ROLES = {"clerk", "supervisor", "admin"}
+# ``operator``: the fleet (kiosk.hub.api_ops), within the clerk row's operator_scope.
+ROLES = {"clerk", "supervisor", "admin", "operator"}
+Scope = Annotated[str, Field(max_length=500, pattern=r"^[A-Za-z0-9_.*,-]*$")]
 
 
 class LoginIn(BaseModel):
@@ -87,6 +89,7 @@ def me(hub: Hub, who: Caller) -> dict[str, Any]:
         "department": who.department,
         "roles": sorted(who.roles),
         "name": who.name,
+        "operator_scope": list(who.operator_scope),
     }
 
 
@@ -96,6 +99,7 @@ class ClerkIn(BaseModel):
     name: Name
     department: Annotated[str, Field(min_length=1, max_length=64)]
     roles: list[str] = ["clerk"]
+    operator_scope: Scope = ""  # with the operator role: see kiosk.hub.api_ops.in_scope
 
 
 def create_clerk(
@@ -106,6 +110,8 @@ def create_clerk(
     name: str,
     department: str,
     roles: list[str],
+    *,
+    operator_scope: str = "",
 ) -> Clerk:
     """Create a clerk account (used by the API, the command line and tests)."""
     clerk = Clerk(
@@ -113,6 +119,7 @@ def create_clerk(
         display_name=name,
         department=department,
         roles=",".join(sorted(set(roles))),
+        operator_scope=operator_scope,
         password_hash=passwords.hash(password),
     )
     db.add(clerk)
@@ -123,7 +130,11 @@ def create_clerk(
 @router.post("/clerks", status_code=201)
 def add_clerk(body: ClerkIn, hub: Hub, who: AdminCaller) -> dict[str, Any]:
     if not set(body.roles) <= ROLES or not body.roles:
-        raise ApiError(422, "unknown_role", "roles are clerk, supervisor and admin")
+        raise ApiError(422, "unknown_role", "roles are clerk, supervisor, admin and operator")
+    if ("operator" in body.roles) != bool(body.operator_scope):
+        raise ApiError(
+            422, "operator_scope", "an operator needs an operator_scope, and only an operator"
+        )
     if body.department not in {d.code for d in hub.catalog.catalog.departments}:
         raise ApiError(422, "unknown_department", "no such department")
     try:
@@ -136,6 +147,7 @@ def add_clerk(body: ClerkIn, hub: Hub, who: AdminCaller) -> dict[str, Any]:
                 body.name,
                 body.department,
                 body.roles,
+                operator_scope=body.operator_scope,
             )
             return clerk_view(hub, clerk)
     except IntegrityError:

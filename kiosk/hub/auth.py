@@ -70,6 +70,9 @@ class Principal:
     department: str | None = None
     roles: frozenset[str] = frozenset()
     name: str = ""
+    # An operator's booths (kiosk.hub.api_ops.in_scope): ids, id prefixes ending in "*",
+    # or "*" for the whole fleet. Empty for everyone else.
+    operator_scope: tuple[str, ...] = ()
 
     @property
     def peer(self) -> str:
@@ -111,6 +114,11 @@ class CitizenLinks:
     def sign(self, text: str) -> str:
         """A MAC for any text (certificate signatures)."""
         return self._mac(text)
+
+    def derive(self, purpose: str) -> bytes:
+        """32 bytes for ``purpose`` derived from the hub's secret (the config-push key's
+        seed): one secret to keep, and no other use of it can reproduce these bytes."""
+        return hmac.new(self._secret, b"xiaowu-derive:" + purpose.encode(), hashlib.sha256).digest()
 
     def _mac(self, text: str) -> str:
         digest = hmac.new(self._secret, text.encode(), hashlib.sha256).digest()

@@ -47,6 +47,9 @@ def resolve_token(hub: HubState, token: str) -> Principal | None:
                 department=clerk.department,
                 roles=clerk.role_set,
                 name=clerk.display_name,
+                operator_scope=tuple(
+                    part.strip() for part in (clerk.operator_scope or "").split(",") if part.strip()
+                ),
             )
     return None
 
