@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Annotated, Any
 
@@ -40,32 +41,49 @@ class LoginIn(BaseModel):
 def login(body: LoginIn, hub: Hub, request: Request) -> dict[str, Any]:
     """Exchange a clerk's password for a session token (``cs_...``) that expires."""
     address = request.client.host if request.client else "?"
-    keys = (f"user:{body.username}", f"addr:{address}")
-    wait = hub.limiter.blocked(*keys)
+    # Reserved before the slow hash (kiosk.hub.auth.LoginLimiter): parallel guesses queue
+    # against the limits instead of all being evaluated.
+    wait = hub.limiter.reserve(body.username, address)
     if wait > 0:
         raise ApiError(
-            429, "too_many_attempts", "too many failed logins; try later", retry_after_s=round(wait)
+            429,
+            "too_many_attempts",
+            "too many failed logins; try later",
+            retry_after_s=max(1, round(wait)),
         )
-    with hub.db() as db:
-        clerk = db.scalar(select(Clerk).where(Clerk.username == body.username))
-        ok = hub.passwords.check(clerk.password_hash if clerk else None, body.password)
-        if clerk is None or not ok or not clerk.active:
-            hub.limiter.failed(*keys)
-            raise ApiError(401, "bad_credentials", "wrong user name or password")
-        hub.limiter.succeeded(keys[0])
-        token = new_session_token()
-        expires = hub.clock.now() + dt.timedelta(seconds=hub.settings.clerk_session_ttl_s)
-        db.add(ClerkSession(token_hash=token_hash(token), clerk_id=clerk.id, expires_at=expires))
-        return {"token": token, "expires_at": expires.isoformat(), "clerk": clerk_view(hub, clerk)}
+    succeeded = False
+    try:
+        with hub.db() as db:
+            clerk = db.scalar(select(Clerk).where(Clerk.username == body.username))
+            ok = hub.passwords.check(clerk.password_hash if clerk else None, body.password)
+            if clerk is None or not ok or not clerk.active:
+                raise ApiError(401, "bad_credentials", "wrong user name or password")
+            succeeded = True
+            return _open_session(hub, db, clerk)
+    finally:
+        hub.limiter.release(body.username, address, succeeded=succeeded)
+
+
+def _open_session(hub: Any, db: Session, clerk: Clerk) -> dict[str, Any]:
+    token = new_session_token()
+    expires = hub.clock.now() + dt.timedelta(seconds=hub.settings.clerk_session_ttl_s)
+    db.add(ClerkSession(token_hash=token_hash(token), clerk_id=clerk.id, expires_at=expires))
+    return {"token": token, "expires_at": expires.isoformat(), "clerk": clerk_view(hub, clerk)}
 
 
 @router.post("/auth/logout")
-def logout(hub: Hub, who: ClerkCaller, request: Request) -> dict[str, Any]:
-    token = request.headers.get("authorization", "")[7:].strip()
-    with hub.db() as db:
-        row = db.get(ClerkSession, token_hash(token))
-        if row is not None:
-            db.delete(row)
+async def logout(hub: Hub, who: ClerkCaller) -> dict[str, Any]:
+    """End the session: its token stops working and its sockets (the console's WebSocket)
+    are closed, in every hub process (kiosk.hub.switchboard.Switchboard.end_session)."""
+
+    def forget() -> None:
+        with hub.db() as db:
+            row = db.get(ClerkSession, who.session)
+            if row is not None:
+                db.delete(row)
+
+    await asyncio.to_thread(forget)
+    hub.switchboard.end_session(who.session)
     return {"ok": True}
 
 
