@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kiosk.hub.api_ops import push_key
 from kiosk.hub.auth import (
     Passwords,
     new_booth_token,
@@ -202,10 +203,11 @@ def register_booth(db: Session, booth_id: str, name: str) -> str:
 
 @router.post("/booths", status_code=201)
 def add_booth(body: BoothIn, hub: Hub, who: AdminCaller) -> dict[str, Any]:
-    """Register a booth (or re-issue its token; the old one stops working)."""
+    """Register a booth (or re-issue its token; the old one stops working). The answer
+    carries what the booth's ``[hub]`` section needs: its token and the hub's push key."""
     with hub.db() as db:
         token = register_booth(db, body.id, body.name)
-    return {"id": body.id, "name": body.name, "token": token}
+    return {"id": body.id, "name": body.name, "token": token, "push_key": push_key(hub)}
 
 
 @router.get("/booths")
