@@ -16,17 +16,22 @@ This is composition-root code (kiosk.booth builds one :class:`BoothOps` per boot
   when memory grew past ``[ops] restart_growth_mb`` (after ``restart_warmup_sessions``), or
   an operator asked, the app quits with :data:`RESTART_EXIT_CODE` once no citizen is inside
   and the commands' acks have left; systemd (``Restart=always``) starts a fresh process;
-- the ``config`` command: ``{"settings": {"dotted.key": value}}`` is checked like the config
-  file (unknown key, wrong type: refused, nothing changes), kept in
+- the ``config`` command: ``{"settings": {"dotted.key": value}, "at", "signature"}`` is
+  checked for the hub's signature (``[hub] push_key``, kiosk.core.push_signing), then like
+  the config file (unknown key, wrong type: refused, nothing changes), kept in
   ``<data_dir>/pushed-config.json`` (applied over the file by :func:`with_pushed_settings`
   at every start) and applied: the ``[ops]`` keys and the screen's idle times and
   language at once, anything else by a restart at the next moment nobody is inside.
 
 A refused ``config`` is acknowledged with one of these codes (the hub shows it and writes it
 to its audit log): ``config_empty`` (no settings), ``config_unknown_key``,
-``config_locked_key`` (the booth's identity and folders are not pushed: ``booth.id``,
-``booth.data_dir``, ``booth.session_dir``, ``hub.token`` and the hub server's section),
-``config_bad_value`` (a value of the wrong type or out of its choices).
+``config_locked_key`` (a real setting that is not on the allow-list of pushable keys,
+:data:`kiosk.core.pushable.PUSHABLE_KEYS`: the hub's address and token, the booth's
+identity and folders, the operator PIN, device ports... the module says why each),
+``config_bad_value`` (a value of the wrong type or out of its choices). The booth logs every
+refusal with its keys; the hub writes the ack's code to its audit log. The same allow-list
+is applied at start to the settings kept on disk, so nothing pushed before a key was
+locked (or written into the file by hand) points the booth elsewhere.
 """
 
 from __future__ import annotations
@@ -46,15 +51,14 @@ from typing import Any, Protocol
 from kiosk.config import Config, apply_settings
 from kiosk.core.clock import Clock
 from kiosk.core.errors import ConfigError, DeviceError
+from kiosk.core.push_signing import check_push
+from kiosk.core.pushable import PUSHABLE_KEYS
 from kiosk.ops.health import DiskHealth, HealthCollector, HealthReporter, disk_of
 from kiosk.ops.restart_policy import RESTART_EXIT_CODE, RestartPolicy, limit_malloc_arenas
 
 log = logging.getLogger(__name__)
 
 PUSHED_FILE = "pushed-config.json"
-LOCKED_KEYS = frozenset(
-    {"booth.id", "booth.data_dir", "booth.session_dir", "hub.token", "hub_server", "source"}
-)
 LIVE_BOOTH_KEYS = frozenset({"idle_timeout_s", "idle_warning_s", "language"})
 ACK_FLUSH_S = 3.0  # longest wait for the commands' acks to leave before quitting
 ACK_POLL_S = 0.02
@@ -93,11 +97,11 @@ def nest(settings: Mapping[str, Any]) -> dict[str, Any]:
     nested: dict[str, Any] = {}
     for key, value in settings.items():
         parts = str(key).split(".")
-        if any(key == lock or key.startswith(lock + ".") for lock in LOCKED_KEYS):
-            locked.append(key)
-            continue
-        if not _is_leaf(parts):
+        if not (_is_leaf(parts) or key == "source"):
             unknown.append(key)
+            continue
+        if key not in PUSHABLE_KEYS:  # an allow-list: see kiosk.core.pushable
+            locked.append(key)
             continue
         node = nested
         for part in parts[:-1]:
@@ -105,6 +109,7 @@ def nest(settings: Mapping[str, Any]) -> dict[str, Any]:
         node[parts[-1]] = value
     if locked:
         problems = [f"pushed: {k} cannot be set remotely" for k in locked]
+        log.warning("pushed configuration refused (config_locked_key): %s", ", ".join(locked))
         raise ConfigRefused(problems, "config_locked_key")
     if unknown:
         raise ConfigRefused([f"pushed: unknown key {k}" for k in unknown], "config_unknown_key")
@@ -343,11 +348,13 @@ class BoothOps:
 
     async def on_config_command(self, command: Any) -> None:
         """Check, keep and apply pushed settings; a refusal is acked with its code."""
-        settings = (getattr(command, "data", None) or {}).get("settings")
+        data = getattr(command, "data", None) or {}
+        settings = data.get("settings")
         if not isinstance(settings, dict):
             raise ConfigRefused(["settings must be an object of dotted keys"], "config_empty")
-        nested = nest(settings)
         host = self._host
+        self._check_signature(data)
+        nested = nest(settings)
         try:
             config = apply_settings(host.config, nested, "pushed")
         except ConfigError as exc:
@@ -360,6 +367,19 @@ class BoothOps:
         log.info("pushed configuration kept: %s", ", ".join(sorted(settings)))
         if not live:
             self.policy.request("config")
+
+    def _check_signature(self, data: dict[str, Any]) -> None:
+        """A push must be signed by the hub's key when the booth knows it (``[hub]
+        push_key``); the refusal names why (``config_unsigned``, ``config_bad_signature``,
+        ``config_stale``)."""
+        config, clock = self._host.config, self._host.clock
+        if not config.hub.push_key:
+            log.warning("pushed configuration taken unsigned: [hub] push_key is not set")
+            return
+        problem = check_push(config.hub.push_key, config.booth.id, data, clock.now())
+        if problem is not None:
+            log.warning("pushed configuration refused (%s)", problem)
+            raise ConfigRefused([f"pushed: {problem}"], problem)
 
     def _apply_live(self, config: Config) -> None:
         ops = config.ops

@@ -51,6 +51,10 @@ class HubClientConfig:
 
     url: str = "http://127.0.0.1:8470"
     token: str = ""
+    # The hub's config-push public key (``kiosk hub --push-key``): pushed settings must be
+    # signed with it (kiosk.core.push_signing). Empty: pushes are taken unsigned, bound only
+    # to the booth's authenticated link to ``url`` (set it on every installed booth).
+    push_key: str = ""
     timeout_s: float = 10.0
     reconnect_min_s: float = 0.5
     reconnect_max_s: float = 30.0

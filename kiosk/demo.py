@@ -33,11 +33,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def start_embedded_hub(config: Config, state_dir: Path, port: int = 0) -> Any:
     """A real hub in a background thread, with demo clerks and this booth registered."""
     from kiosk.hub.api_ops import set_limits
-    from kiosk.hub.cli import seed_demo_clerks
+    from kiosk.hub.cli import mark_demo_folder, seed_demo_clerks
     from kiosk.hub.fleet_alerts import AlertLimits
     from kiosk.hub.server import HubServer
     from kiosk.hub.settings import HubSettings
 
+    mark_demo_folder(state_dir)  # its database is a demo's: demo clerks may be made there
     settings = HubSettings(db_url=f"sqlite:///{state_dir / 'hub.sqlite3'}")
     hub = HubServer(settings, port=port).start()
     set_limits(hub.state, AlertLimits.from_config(config.ops))
@@ -45,11 +46,15 @@ def start_embedded_hub(config: Config, state_dir: Path, port: int = 0) -> Any:
     return hub
 
 
-def demo_config(config: Config, hub_url: str, token: str, state_dir: Path) -> Config:
+def demo_config(
+    config: Config, hub_url: str, token: str, state_dir: Path, push_key: str = ""
+) -> Config:
+    """The booth's configuration against the embedded hub (``push_key``: the hub's
+    config-push key, so the operator's pushes are checked as on an installed booth)."""
     return dataclasses.replace(
         config,
         booth=dataclasses.replace(config.booth, data_dir=str(state_dir / "booth")),
-        hub=dataclasses.replace(config.hub, url=hub_url, token=token),
+        hub=dataclasses.replace(config.hub, url=hub_url, token=token, push_key=push_key),
         devices=dataclasses.replace(
             config.devices, face_camera="synthetic", document_camera="synthetic"
         ),
@@ -85,7 +90,7 @@ def main(args: argparse.Namespace, config: Config) -> int:
         hub = start_embedded_hub(config, state, args.port)
         try:
             token = hub.register_booth(config.booth.id, config.booth.name)
-            booth = DemoBooth(demo_config(config, hub.url, token, state))
+            booth = DemoBooth(demo_config(config, hub.url, token, state, hub.push_key()))
             print(f"Xiaowu demo: hub at {hub.url}")
             print(
                 f"  clerk console:  {hub.url}/console  (user = department code, e.g. tax;"

@@ -214,7 +214,15 @@ def check_hub(config: Config) -> Finding:
             f"{url} answered {response.status_code}",
             "check the hub's logs (journalctl -u xiaowu-hub)",
         )
-    return Finding("hub", "ok", f"{config.hub.url} ({response.json().get('status', '?')})")
+    status = response.json().get("status", "?")
+    if not config.hub.push_key:  # the booth would take unsigned config pushes
+        return Finding(
+            "hub",
+            "warn",
+            f"{config.hub.url} ({status}); [hub] push_key is not set",
+            "set [hub] push_key to what `kiosk hub --push-key` prints on the hub",
+        )
+    return Finding("hub", "ok", f"{config.hub.url} ({status})")
 
 
 def check_disk(config: Config) -> Finding:

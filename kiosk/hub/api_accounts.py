@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Annotated, Any
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kiosk.hub.api_ops import push_key
 from kiosk.hub.auth import (
     Passwords,
     new_booth_token,
@@ -26,7 +28,9 @@ router = APIRouter(prefix="/api/v1", tags=["accounts"])
 
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 BoothId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
-ROLES = {"clerk", "supervisor", "admin"}
+# ``operator``: the fleet (kiosk.hub.api_ops), within the clerk row's operator_scope.
+ROLES = {"clerk", "supervisor", "admin", "operator"}
+Scope = Annotated[str, Field(max_length=500, pattern=r"^[A-Za-z0-9_.*,-]*$")]
 
 
 class LoginIn(BaseModel):
@@ -38,32 +42,49 @@ class LoginIn(BaseModel):
 def login(body: LoginIn, hub: Hub, request: Request) -> dict[str, Any]:
     """Exchange a clerk's password for a session token (``cs_...``) that expires."""
     address = request.client.host if request.client else "?"
-    keys = (f"user:{body.username}", f"addr:{address}")
-    wait = hub.limiter.blocked(*keys)
+    # Reserved before the slow hash (kiosk.hub.auth.LoginLimiter): parallel guesses queue
+    # against the limits instead of all being evaluated.
+    wait = hub.limiter.reserve(body.username, address)
     if wait > 0:
         raise ApiError(
-            429, "too_many_attempts", "too many failed logins; try later", retry_after_s=round(wait)
+            429,
+            "too_many_attempts",
+            "too many failed logins; try later",
+            retry_after_s=max(1, round(wait)),
         )
-    with hub.db() as db:
-        clerk = db.scalar(select(Clerk).where(Clerk.username == body.username))
-        ok = hub.passwords.check(clerk.password_hash if clerk else None, body.password)
-        if clerk is None or not ok or not clerk.active:
-            hub.limiter.failed(*keys)
-            raise ApiError(401, "bad_credentials", "wrong user name or password")
-        hub.limiter.succeeded(keys[0])
-        token = new_session_token()
-        expires = hub.clock.now() + dt.timedelta(seconds=hub.settings.clerk_session_ttl_s)
-        db.add(ClerkSession(token_hash=token_hash(token), clerk_id=clerk.id, expires_at=expires))
-        return {"token": token, "expires_at": expires.isoformat(), "clerk": clerk_view(hub, clerk)}
+    succeeded = False
+    try:
+        with hub.db() as db:
+            clerk = db.scalar(select(Clerk).where(Clerk.username == body.username))
+            ok = hub.passwords.check(clerk.password_hash if clerk else None, body.password)
+            if clerk is None or not ok or not clerk.active:
+                raise ApiError(401, "bad_credentials", "wrong user name or password")
+            succeeded = True
+            return _open_session(hub, db, clerk)
+    finally:
+        hub.limiter.release(body.username, address, succeeded=succeeded)
+
+
+def _open_session(hub: Any, db: Session, clerk: Clerk) -> dict[str, Any]:
+    token = new_session_token()
+    expires = hub.clock.now() + dt.timedelta(seconds=hub.settings.clerk_session_ttl_s)
+    db.add(ClerkSession(token_hash=token_hash(token), clerk_id=clerk.id, expires_at=expires))
+    return {"token": token, "expires_at": expires.isoformat(), "clerk": clerk_view(hub, clerk)}
 
 
 @router.post("/auth/logout")
-def logout(hub: Hub, who: ClerkCaller, request: Request) -> dict[str, Any]:
-    token = request.headers.get("authorization", "")[7:].strip()
-    with hub.db() as db:
-        row = db.get(ClerkSession, token_hash(token))
-        if row is not None:
-            db.delete(row)
+async def logout(hub: Hub, who: ClerkCaller) -> dict[str, Any]:
+    """End the session: its token stops working and its sockets (the console's WebSocket)
+    are closed, in every hub process (kiosk.hub.switchboard.Switchboard.end_session)."""
+
+    def forget() -> None:
+        with hub.db() as db:
+            row = db.get(ClerkSession, who.session)
+            if row is not None:
+                db.delete(row)
+
+    await asyncio.to_thread(forget)
+    hub.switchboard.end_session(who.session)
     return {"ok": True}
 
 
@@ -87,6 +108,7 @@ def me(hub: Hub, who: Caller) -> dict[str, Any]:
         "department": who.department,
         "roles": sorted(who.roles),
         "name": who.name,
+        "operator_scope": list(who.operator_scope),
     }
 
 
@@ -96,6 +118,7 @@ class ClerkIn(BaseModel):
     name: Name
     department: Annotated[str, Field(min_length=1, max_length=64)]
     roles: list[str] = ["clerk"]
+    operator_scope: Scope = ""  # with the operator role: see kiosk.hub.api_ops.in_scope
 
 
 def create_clerk(
@@ -106,6 +129,8 @@ def create_clerk(
     name: str,
     department: str,
     roles: list[str],
+    *,
+    operator_scope: str = "",
 ) -> Clerk:
     """Create a clerk account (used by the API, the command line and tests)."""
     clerk = Clerk(
@@ -113,6 +138,7 @@ def create_clerk(
         display_name=name,
         department=department,
         roles=",".join(sorted(set(roles))),
+        operator_scope=operator_scope,
         password_hash=passwords.hash(password),
     )
     db.add(clerk)
@@ -123,7 +149,11 @@ def create_clerk(
 @router.post("/clerks", status_code=201)
 def add_clerk(body: ClerkIn, hub: Hub, who: AdminCaller) -> dict[str, Any]:
     if not set(body.roles) <= ROLES or not body.roles:
-        raise ApiError(422, "unknown_role", "roles are clerk, supervisor and admin")
+        raise ApiError(422, "unknown_role", "roles are clerk, supervisor, admin and operator")
+    if ("operator" in body.roles) != bool(body.operator_scope):
+        raise ApiError(
+            422, "operator_scope", "an operator needs an operator_scope, and only an operator"
+        )
     if body.department not in {d.code for d in hub.catalog.catalog.departments}:
         raise ApiError(422, "unknown_department", "no such department")
     try:
@@ -136,6 +166,7 @@ def add_clerk(body: ClerkIn, hub: Hub, who: AdminCaller) -> dict[str, Any]:
                 body.name,
                 body.department,
                 body.roles,
+                operator_scope=body.operator_scope,
             )
             return clerk_view(hub, clerk)
     except IntegrityError:
@@ -172,10 +203,11 @@ def register_booth(db: Session, booth_id: str, name: str) -> str:
 
 @router.post("/booths", status_code=201)
 def add_booth(body: BoothIn, hub: Hub, who: AdminCaller) -> dict[str, Any]:
-    """Register a booth (or re-issue its token; the old one stops working)."""
+    """Register a booth (or re-issue its token; the old one stops working). The answer
+    carries what the booth's ``[hub]`` section needs: its token and the hub's push key."""
     with hub.db() as db:
         token = register_booth(db, body.id, body.name)
-    return {"id": body.id, "name": body.name, "token": token}
+    return {"id": body.id, "name": body.name, "token": token, "push_key": push_key(hub)}
 
 
 @router.get("/booths")

@@ -362,6 +362,9 @@ class PushIn(BaseModel):
     data: dict[str, Any] = {}
 
 
+RESERVED_PUSH_KEYS = frozenset({"kind", "clerk", "department"})
+
+
 @router.post("/booths/{booth_id}/push")
 async def push(booth_id: str, body: PushIn, hub: Hub, who: ClerkCaller) -> dict[str, Any]:
     """A clerk in a call with the booth pushes to it (request a capture, open a slot...)."""
@@ -371,8 +374,12 @@ async def push(booth_id: str, body: PushIn, hub: Hub, who: ClerkCaller) -> dict[
     if not any(board.in_call(c, who.peer) for c in board.calls_of(f"booth:{booth_id}")):
         raise ApiError(403, "not_in_call", "push only to a booth you are in a call with")
     try:
-        # Who pushed is the hub's to say: the booth's workflow credits the clerk.
-        data = {"kind": body.kind, **body.data, "clerk": who.id, "department": who.department}
+        # Who pushed and what is the hub's to say: the fixed keys last, and refused in data
+        # (a "kind" there made the booth show another push than the one checked above).
+        reserved = sorted(RESERVED_PUSH_KEYS & set(body.data))
+        if reserved:
+            raise ApiError(422, "reserved_key", "data may not set " + ", ".join(reserved))
+        data = {**body.data, "kind": body.kind, "clerk": who.id, "department": who.department}
         ack = await board.command(booth_id, "push", data)
     except BoothOffline:
         raise ApiError(409, "booth_offline", "the booth is not connected") from None

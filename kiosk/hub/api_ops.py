@@ -1,14 +1,25 @@
 """Fleet operations API: booth status and health, config push and restart, work orders.
 
-Operators are clerks with the ``admin`` or ``supervisor`` role (the hub's accounts, no new
-kind of login). Everything they do is written to the hub's audit log.
+Operators are hub accounts with the ``operator`` role (its own role: a supervisor or an
+administrator is not an operator unless given it) and a scope, the clerk row's
+``operator_scope``: comma-separated booth ids or id prefixes ending in ``*`` (``tianhe-*``
+for a district whose booths are named so), or ``*`` for the whole fleet; an empty scope
+manages nothing (:func:`in_scope`). An operator sees and commands only the booths and work
+orders of their scope; maintainers are shared. Everything they do is written to the hub's
+audit log.
+
+A config push names only keys on the allow-list :data:`kiosk.core.pushable.PUSHABLE_KEYS`
+(anything else is refused here, 422 ``config_locked_key``, before it is sent, and again by
+the booth), and is signed with the hub's config-push key (kiosk.core.push_signing; the
+booth checks it with ``[hub] push_key``, printed by ``kiosk hub --push-key``).
 
 Endpoints (all under ``/api/v1/ops``, operator token required):
 
 - ``GET  booths`` -> ``{"booths": [{"id", "name", "online", "last_seen_at", "offline_s",
   "health", "health_at", "alerts": [work order, ...]}]}``
 - ``GET  booths/{id}/health?limit=N`` -> ``{"history": [{"received_at", "report"}]}``
-- ``POST booths/{id}/config`` ``{"settings": {...}}`` -> the booth's ack (``config`` command)
+- ``POST booths/{id}/config`` ``{"settings": {...}}`` -> the booth's ack (``config`` command);
+  422 ``config_locked_key`` ``{"keys"}`` for keys that are not pushable
 - ``POST booths/{id}/restart`` ``{"reason"}`` -> the booth's ack (``restart`` command; the
   booth restarts at its next moment with no citizen inside)
 - ``GET  maintainers``; ``POST maintainers`` ``{"name", "phone", "area"}``
@@ -27,8 +38,8 @@ Frames on the booth WebSocket (kiosk.hub.protocol names them; their data is defi
   ``rtt_ms``, ``reconnects``}, ``last_error``); every field may be null.
 - booth -> hub ``device_fault``: ``{"device", "kind", "message", "at", "slot"?,
   "case_id"?}`` -> a work order of kind ``<device>.<kind>``.
-- hub -> booth ``config``: ``{"settings": {"dotted.key": value, ...}}``; ``restart``:
-  ``{"reason", "by"}`` (acked at once; the restart waits for the booth to be empty).
+- hub -> booth ``config``: ``{"settings": {"dotted.key": value, ...}, "at", "signature"}``;
+  ``restart``: ``{"reason", "by"}`` (acked at once; the restart waits for the booth to be empty).
 
 Faults come in from the booth WebSocket (:func:`on_booth_event`, called by kiosk.hub.ws
 for ``health`` and ``device_fault`` events) and from :func:`sweep_offline` (a booth
@@ -57,6 +68,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kiosk.core.push_signing import public_key_text, sign_push
+from kiosk.core.pushable import PUSHABLE_KEYS, not_pushable
 from kiosk.hub import workorders as wo
 from kiosk.hub.auth import Principal
 from kiosk.hub.casework import audit
@@ -73,17 +86,38 @@ router = APIRouter(prefix="/api/v1/ops", tags=["operations"])
 pages = APIRouter(include_in_schema=False)
 STATIC = Path(__file__).resolve().parent / "static"
 
-OPERATOR_ROLES = frozenset({"admin", "supervisor"})
+OPERATOR_ROLE = "operator"
 HEALTH_KEPT = 2000  # reports kept per booth (older ones are deleted)
+PUSH_KEY_PURPOSE = "config-push"
 
 
 def _operator(principal: ClerkCaller) -> Principal:
-    if not principal.roles & OPERATOR_ROLES:
-        raise ApiError(403, "operators_only", "only an administrator or supervisor may do this")
+    if not principal.has_role(OPERATOR_ROLE) or not principal.operator_scope:
+        raise ApiError(403, "operators_only", "only an operator may do this")
     return principal
 
 
 Operator = Annotated[Principal, Depends(_operator)]
+
+
+def in_scope(who: Principal, booth_id: str) -> bool:
+    """Whether the operator ``who`` may manage ``booth_id`` (see the module's docstring)."""
+    for pattern in who.operator_scope:
+        if pattern == "*" or pattern == booth_id:
+            return True
+        if pattern.endswith("*") and len(pattern) > 1 and booth_id.startswith(pattern[:-1]):
+            return True
+    return False
+
+
+def _own_booth(who: Principal, booth_id: str) -> None:
+    if not in_scope(who, booth_id):
+        raise ApiError(403, "outside_scope", "this booth is not in your scope")
+
+
+def push_key(hub: HubState) -> str:
+    """The public half of the hub's config-push key (a booth's ``[hub] push_key``)."""
+    return public_key_text(hub.links.derive(PUSH_KEY_PURPOSE))
 
 
 def set_limits(hub: HubState, limits: AlertLimits) -> None:
@@ -370,7 +404,7 @@ def operator_page() -> FileResponse:
 
 
 @router.get("/booths")
-def list_booths(hub: Hub, _who: Operator) -> dict[str, Any]:
+def list_booths(hub: Hub, who: Operator) -> dict[str, Any]:
     """Every registered booth with its status, newest health and open work orders."""
     now = _now(hub)
     heard = _last_heard(hub)
@@ -379,6 +413,8 @@ def list_booths(hub: Hub, _who: Operator) -> dict[str, Any]:
         open_orders = _orders(db, "open")
         booths = []
         for booth in db.scalars(select(Booth).order_by(Booth.id)):
+            if not in_scope(who, booth.id):
+                continue
             latest = db.scalar(
                 select(BoothHealthRecord)
                 .where(BoothHealthRecord.booth_id == booth.id)
@@ -410,8 +446,9 @@ def list_booths(hub: Hub, _who: Operator) -> dict[str, Any]:
 
 @router.get("/booths/{booth_id}/health")
 def health_history(
-    booth_id: str, hub: Hub, _who: Operator, limit: Annotated[int, Query(ge=1, le=500)] = 50
+    booth_id: str, hub: Hub, who: Operator, limit: Annotated[int, Query(ge=1, le=500)] = 50
 ) -> dict[str, Any]:
+    _own_booth(who, booth_id)
     with hub.sessions() as db:
         if db.get(Booth, booth_id[:64]) is None:
             raise not_found("booth")
@@ -439,6 +476,7 @@ async def _command(
         with hub.sessions() as db:
             return db.get(Booth, booth_id[:64]) is not None
 
+    _own_booth(who, booth_id)
     if not await asyncio.to_thread(known):
         raise not_found("booth")
     outcome = "ok"
@@ -465,9 +503,29 @@ async def _command(
 
 @router.post("/booths/{booth_id}/config")
 async def push_config(booth_id: str, body: ConfigIn, hub: Hub, who: Operator) -> dict[str, Any]:
-    """Send a ``config`` command with the settings; the booth applies and acks it."""
+    """Send a signed ``config`` command with the settings; the booth applies and acks it.
+    Keys off the allow-list are refused here, before anything is sent."""
+    _own_booth(who, booth_id)
     keys = ",".join(sorted(body.settings))[:200]
-    return await _command(hub, who, booth_id, "config", {"settings": body.settings}, f"keys={keys}")
+    locked = not_pushable(body.settings)
+    if locked:
+
+        def write_audit() -> None:
+            with hub.db() as db:
+                detail = f"config keys={keys} -> config_locked_key"
+                audit(db, who, "write", f"booth:{booth_id}", detail[:300])
+
+        await asyncio.to_thread(write_audit)
+        raise ApiError(
+            422,
+            "config_locked_key",
+            "these settings cannot be pushed: " + ", ".join(locked)[:300],
+            keys=locked,
+            reason="config_locked_key",
+            pushable=sorted(PUSHABLE_KEYS),
+        )
+    data = sign_push(hub.links.derive(PUSH_KEY_PURPOSE), booth_id, body.settings, _now(hub))
+    return await _command(hub, who, booth_id, "config", data, f"keys={keys}")
 
 
 @router.post("/booths/{booth_id}/restart")
@@ -512,19 +570,20 @@ def add_maintainer(body: MaintainerIn, hub: Hub, who: Operator) -> dict[str, Any
 @router.get("/work-orders")
 def list_orders(
     hub: Hub,
-    _who: Operator,
+    who: Operator,
     status: Annotated[str, Query(pattern="^(open|closed|all)$")] = "all",
 ) -> dict[str, Any]:
     with hub.sessions() as db:
         maintainers, names = _lookups(db)
-        return {"work_orders": [order_view(o, maintainers, names) for o in _orders(db, status)]}
+        orders = [o for o in _orders(db, status) if in_scope(who, o.booth_id)]
+        return {"work_orders": [order_view(o, maintainers, names) for o in orders]}
 
 
 @router.get("/work-orders/stats")
-def order_stats(hub: Hub, _who: Operator) -> dict[str, Any]:
+def order_stats(hub: Hub, who: Operator) -> dict[str, Any]:
     """Mean time to dispatch and to fix, per booth and per fault kind (seconds)."""
     with hub.sessions() as db:
-        orders = _orders(db)
+        orders = [o for o in _orders(db) if in_scope(who, o.booth_id)]
     return {"by_booth": wo.aggregate(orders, "booth_id"), "by_kind": wo.aggregate(orders, "kind")}
 
 
@@ -547,6 +606,7 @@ def _transition(
         row = db.get(WorkOrderRecord, order_id[:32])
         if row is None:
             raise not_found("work_order")
+        _own_booth(who, row.booth_id)
         try:
             order = change(_load(row), _now(hub))
         except wo.WorkOrderError as exc:

@@ -8,8 +8,8 @@ Bearer tokens say what they are by their prefix, so one header serves every call
 - ``ct.<ref>.<expiry>.<mac>`` a citizen link: HMAC-SHA256 over the citizen reference and
   expiry with the hub's secret; nothing is stored.
 
-Passwords are hashed with argon2id. :class:`LoginLimiter` refuses logins after too many
-failures per account or per address in a sliding window.
+Passwords are hashed with argon2id. :class:`LoginLimiter` admits a password check only
+after reserving it against limits per (account, address), per address and per account.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import collections
 import hashlib
 import hmac
 import secrets
+import threading
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -70,6 +71,11 @@ class Principal:
     department: str | None = None
     roles: frozenset[str] = frozenset()
     name: str = ""
+    # An operator's booths (kiosk.hub.api_ops.in_scope): ids, id prefixes ending in "*",
+    # or "*" for the whole fleet. Empty for everyone else.
+    operator_scope: tuple[str, ...] = ()
+    # A clerk's session (its token's hash): the sockets logout closes.
+    session: str = ""
 
     @property
     def peer(self) -> str:
@@ -112,42 +118,95 @@ class CitizenLinks:
         """A MAC for any text (certificate signatures)."""
         return self._mac(text)
 
+    def derive(self, purpose: str) -> bytes:
+        """32 bytes for ``purpose`` derived from the hub's secret (the config-push key's
+        seed): one secret to keep, and no other use of it can reproduce these bytes."""
+        return hmac.new(self._secret, b"xiaowu-derive:" + purpose.encode(), hashlib.sha256).digest()
+
     def _mac(self, text: str) -> str:
         digest = hmac.new(self._secret, text.encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
 
 
 class LoginLimiter:
-    """At most ``max_failures`` failed logins per key within ``window_s`` seconds.
+    """Password checks admitted per account, per address and per (account, address).
 
-    Kept in memory: one hub process sees all logins of its clients. Several processes
-    would each enforce the limit on their share.
+    A check is *reserved* before the slow hash runs and counted as in flight until it ends,
+    so 40 parallel wrong passwords are not 40 evaluations: at most ``max_failures`` for one
+    account from one address (failures in ``window_s`` plus checks in flight), then 429.
+    Limits, per sliding window:
+
+    - (account, address): ``max_failures``: a guesser at one address gets a handful of tries;
+    - address: ``ADDRESS_FACTOR`` times that: one address spraying many accounts;
+    - account: ``ACCOUNT_FACTOR`` times that, from all addresses together: a guesser with
+      many addresses. A stranger's failures count only against the stranger's own address
+      and the account's high limit, so guessing a clerk's name from elsewhere does not lock
+      the clerk out at her own desk until the whole fleet of guessers reached the account
+      limit; past it the account waits out the window (the backoff), whoever asks.
+
+    A success clears its (account, address) failures. Kept in memory: one hub process sees
+    all logins of its clients; several processes each enforce the limits on their share.
     """
+
+    ADDRESS_FACTOR = 4
+    ACCOUNT_FACTOR = 10
+    MAX_KEYS = 100_000  # counters kept before stale ones are dropped
 
     def __init__(self, clock: Clock, max_failures: int, window_s: float) -> None:
         self._clock = clock
         self._max = max_failures
         self._window = window_s
         self._failures: dict[str, collections.deque[float]] = {}
+        self._in_flight: collections.Counter[str] = collections.Counter()
+        self._lock = threading.Lock()  # the login route runs in the thread pool
 
-    def blocked(self, *keys: str) -> float:
-        """Seconds until a login for any of ``keys`` may be tried again (0: now)."""
-        now = self._clock.monotonic()
-        wait = 0.0
-        for key in keys:
-            times = self._failures.get(key)
-            if not times:
-                continue
-            while times and times[0] <= now - self._window:
-                times.popleft()
-            if len(times) >= self._max:
-                wait = max(wait, times[0] + self._window - now)
-        return wait
+    def keys(self, account: str, address: str) -> dict[str, int]:
+        """The counters a login of ``account`` from ``address`` is held to, with limits."""
+        return {
+            f"pair:{account}|{address}": self._max,
+            f"addr:{address}": self._max * self.ADDRESS_FACTOR,
+            f"user:{account}": self._max * self.ACCOUNT_FACTOR,
+        }
 
-    def failed(self, *keys: str) -> None:
-        now = self._clock.monotonic()
-        for key in keys:
-            self._failures.setdefault(key, collections.deque()).append(now)
+    def reserve(self, account: str, address: str) -> float:
+        """Admit one password check (0.0) and count it in flight, or the seconds to wait
+        before one may be tried (nothing reserved). Every admitted check must be ended
+        with :meth:`release`."""
+        limits = self.keys(account, address)
+        with self._lock:
+            now = self._clock.monotonic()
+            wait = 0.0
+            for key, limit in limits.items():
+                times = self._failures.get(key)
+                while times and times[0] <= now - self._window:
+                    times.popleft()
+                used = len(times or ()) + self._in_flight[key]
+                if used >= limit:
+                    # In flight only: the answer comes within the hash's time.
+                    wait = max(wait, times[0] + self._window - now if times else 1.0)
+            if wait > 0:
+                return wait
+            for key in limits:
+                self._in_flight[key] += 1
+            return 0.0
 
-    def succeeded(self, key: str) -> None:
-        self._failures.pop(key, None)
+    def release(self, account: str, address: str, *, succeeded: bool) -> None:
+        """End a reserved check: a failure counts against every limit, a success clears
+        the (account, address) failures."""
+        limits = self.keys(account, address)
+        with self._lock:
+            now = self._clock.monotonic()
+            for key in limits:
+                self._in_flight[key] -= 1
+                if self._in_flight[key] <= 0:
+                    del self._in_flight[key]
+                if not succeeded:
+                    self._failures.setdefault(key, collections.deque()).append(now)
+            if succeeded:
+                self._failures.pop(next(iter(limits)), None)
+            if len(self._failures) > self.MAX_KEYS:  # made-up names must not grow memory
+                self._failures = {
+                    key: times
+                    for key, times in self._failures.items()
+                    if times and times[-1] > now - self._window
+                }

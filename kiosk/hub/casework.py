@@ -212,6 +212,9 @@ def certificate_view(c: Certificate, public_url: str) -> dict[str, Any]:
         "title": c.title,
         "department": c.department,
         "issued_at": iso(c.issued_at),
+        "revoked": c.revoked,
+        "revoked_at": iso(c.revoked_at),
+        "revoked_reason": c.revoked_reason if c.revoked else "",
         "pdf_url": f"/api/v1/certificates/{c.id}/pdf",
         "verify_url": f"{public_url}/verify/{c.id}",
     }

@@ -1,4 +1,9 @@
-"""``kiosk hub``: run the back-office hub, register booths, create clerk accounts."""
+"""``kiosk hub``: run the back-office hub, register booths, create clerk accounts.
+
+Demo clerks (``--demo-clerks``) share a published password, so they are made only on a
+demo's own database: a SQLite file in a folder marked by :data:`DEMO_MARKER` (``kiosk
+demo`` marks its data folder), or when the caller says ``--i-know-this-is-a-demo``.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Config
+from kiosk.core.errors import ConfigError
 
 if TYPE_CHECKING:
     import uvicorn
@@ -21,6 +27,7 @@ if TYPE_CHECKING:
 HELP = "run the back-office hub (API, booth and clerk WebSockets, console, citizen page)"
 
 DEMO_PASSWORD = "xiaowu-demo"  # nosec B105 # the demo clerks' published password, printed when used
+DEMO_MARKER = ".xiaowu-demo"  # in a folder: its hub database belongs to a demo
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,22 +47,39 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--add-clerk",
         nargs=3,
         metavar=("USERNAME", "DEPARTMENT", "ROLES"),
-        help="create a clerk (ROLES: comma-separated clerk,supervisor,admin); "
+        help="create a clerk (ROLES: comma-separated clerk,supervisor,admin,operator); "
         "password from $XIAOWU_CLERK_PASSWORD or asked; then exit",
+    )
+    parser.add_argument(
+        "--operator-scope",
+        metavar="BOOTHS",
+        default="",
+        help="with --add-clerk and the operator role: the booths the operator manages, "
+        "comma-separated ids or prefixes ending in * (tianhe-*), or * for all",
+    )
+    parser.add_argument(
+        "--push-key",
+        action="store_true",
+        help="print the hub's config-push public key (a booth's [hub] push_key), then exit",
     )
     parser.add_argument(
         "--demo-clerks",
         action="store_true",
-        help=f"create one clerk per department and an admin, password "
-        f"{DEMO_PASSWORD!r}, and keep running",
+        help=f"create one clerk per department, an admin and an operator, password "
+        f"{DEMO_PASSWORD!r}, and keep running (only on a demo's database)",
+    )
+    parser.add_argument(
+        "--i-know-this-is-a-demo",
+        action="store_true",
+        help="allow --demo-clerks on a database that is not a marked demo's",
     )
 
 
 def main(args: argparse.Namespace, config: Config) -> int:
     import uvicorn
 
-    from kiosk.hub.api_accounts import create_clerk, register_booth
-    from kiosk.hub.api_ops import set_limits
+    from kiosk.hub.api_accounts import ROLES, create_clerk, register_booth
+    from kiosk.hub.api_ops import push_key, set_limits
     from kiosk.hub.app import create_app
     from kiosk.hub.fleet_alerts import AlertLimits
     from kiosk.hub.settings import HubSettings
@@ -68,6 +92,13 @@ def main(args: argparse.Namespace, config: Config) -> int:
         db_url=args.db or server.db_url,
     )
     settings = HubSettings.from_config(server)
+    if args.demo_clerks and not (args.i_know_this_is_a_demo or is_demo_database(settings.db_url)):
+        print(
+            "kiosk hub: --demo-clerks share a published password; refused on this database "
+            f"(not a SQLite file in a folder holding {DEMO_MARKER}); "
+            "add --i-know-this-is-a-demo if it really is one"
+        )
+        return 2
     app = create_app(settings)
     hub = app.state.hub
     set_limits(hub, AlertLimits.from_config(config.ops))  # fleet alert thresholds
@@ -77,20 +108,37 @@ def main(args: argparse.Namespace, config: Config) -> int:
                 token = register_booth(db, booth_id, booth_id)
                 print(f"{booth_id} {token}")
         return 0
+    if args.push_key:
+        print(push_key(hub))
+        return 0
     if args.add_clerk:
         username, department, roles = args.add_clerk
+        role_list = [r for r in roles.split(",") if r]
+        if not role_list or not set(role_list) <= ROLES:
+            print(f"kiosk hub: roles are {', '.join(sorted(ROLES))}")
+            return 2
+        if ("operator" in role_list) != bool(args.operator_scope):
+            print("kiosk hub: an operator needs --operator-scope, and only an operator has one")
+            return 2
         password = os.environ.get("XIAOWU_CLERK_PASSWORD") or getpass.getpass("password: ")
         if len(password) < 8:
             print("kiosk hub: the password needs at least 8 characters")
             return 2
         with hub.db() as db:
             create_clerk(
-                db, hub.passwords, username, password, username, department, roles.split(",")
+                db,
+                hub.passwords,
+                username,
+                password,
+                username,
+                department,
+                role_list,
+                operator_scope=args.operator_scope,
             )
         print(f"clerk {username} created")
         return 0
     if args.demo_clerks:
-        seed_demo_clerks(hub)
+        seed_demo_clerks(hub, confirmed=True)  # checked above, before the app was made
     print(f"clerk console: {settings.public_url}/console   citizen page: {settings.public_url}/m")
     # What start-up loaded lives as long as the process: keep it out of collections, which
     # otherwise pause the loop longer as thousands of sockets come and go.
@@ -149,21 +197,59 @@ async def serve_under_systemd(server: uvicorn.Server) -> None:
 DEMO_NAMES = ("王芳", "李娜", "张伟", "刘洋", "陈静", "杨磊", "赵敏", "黄婷", "周杰", "吴霞")
 
 
-def seed_demo_clerks(hub: HubState) -> None:
+def is_demo_database(db_url: str) -> bool:
+    """Whether ``db_url`` is a SQLite file in a folder marked as a demo's (:data:`DEMO_MARKER`)."""
+    from pathlib import Path
+
+    prefix = "sqlite:///"
+    if not db_url.startswith(prefix) or db_url == prefix + ":memory:":
+        return False
+    return (Path(db_url[len(prefix) :]).resolve().parent / DEMO_MARKER).is_file()
+
+
+def mark_demo_folder(folder: os.PathLike[str] | str) -> None:
+    """Mark ``folder`` as a demo's: demo clerks may be made on the hub database in it."""
+    from pathlib import Path
+
+    (Path(folder) / DEMO_MARKER).write_text("a Xiaowu demo's data: demo accounts allowed\n")
+
+
+def seed_demo_clerks(hub: HubState, *, confirmed: bool = False) -> None:
+    """One clerk per department, an administrator (also a supervisor) and an operator of
+    the whole fleet, all with :data:`DEMO_PASSWORD`: only on a demo's database (see the
+    module's docstring) or ``confirmed`` by the caller (tests on their own database)."""
     from sqlalchemy import select
 
     from kiosk.hub.api_accounts import create_clerk
     from kiosk.hub.models import Clerk
 
+    if not confirmed and not is_demo_database(hub.settings.db_url):
+        raise ConfigError(["demo clerks are made only on a demo's own database"])
     departments = [d.code for d in hub.catalog.catalog.departments]
     with hub.db() as db:
         known = set(db.scalars(select(Clerk.username)))
-        wanted = [("admin", "管理员", departments[0], ["admin", "supervisor", "clerk"])]
+        wanted = [
+            ("admin", "管理员", departments[0], ["admin", "supervisor", "clerk", "operator"]),
+            ("ops", "运维", departments[0], ["operator"]),
+        ]
         wanted += [
             (code, f"{DEMO_NAMES[i % len(DEMO_NAMES)]}（{i + 1:02d}号坐席）", code, ["clerk"])
             for i, code in enumerate(departments)
         ]
         for username, name, department, roles in wanted:
             if username not in known:
-                create_clerk(db, hub.passwords, username, DEMO_PASSWORD, name, department, roles)
-    print(f"demo clerks: one per department code, user name = code, password {DEMO_PASSWORD!r}")
+                scope = "*" if "operator" in roles else ""
+                create_clerk(
+                    db,
+                    hub.passwords,
+                    username,
+                    DEMO_PASSWORD,
+                    name,
+                    department,
+                    roles,
+                    operator_scope=scope,
+                )
+    print(
+        f"demo clerks: one per department code, user name = code, an operator 'ops', "
+        f"password {DEMO_PASSWORD!r}"
+    )

@@ -47,6 +47,10 @@ def resolve_token(hub: HubState, token: str) -> Principal | None:
                 department=clerk.department,
                 roles=clerk.role_set,
                 name=clerk.display_name,
+                session=row.token_hash,
+                operator_scope=tuple(
+                    part.strip() for part in (clerk.operator_scope or "").split(",") if part.strip()
+                ),
             )
     return None
 

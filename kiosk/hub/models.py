@@ -90,6 +90,9 @@ class Clerk(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     department: Mapped[str] = mapped_column(String(64), index=True)
     roles: Mapped[str] = mapped_column(String(200), default="clerk")  # comma separated
+    # The booths an ``operator`` may manage (kiosk.hub.api_ops.in_scope): comma-separated
+    # booth ids or id prefixes ending in ``*``; ``*`` is the whole fleet, empty none.
+    operator_scope: Mapped[str] = mapped_column(String(500), default="")
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
@@ -256,6 +259,16 @@ class Certificate(Base):
     pdf: Mapped[bytes] = mapped_column(LargeBinary)
     signature: Mapped[str] = mapped_column(String(64))
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What the verification page shows, all covered by ``signature`` (kiosk.hub.issuing
+    # .signed_text): the holder masked (张*, 4401**********1234), the service's name, the
+    # SHA-256 of the PDF as issued. Empty on certificates issued before they were signed.
+    holder_name: Mapped[str] = mapped_column(String(200), default="")
+    holder_id: Mapped[str] = mapped_column(String(32), default="")
+    service_name: Mapped[str] = mapped_column(String(200), default="")
+    pdf_sha256: Mapped[str] = mapped_column(String(64), default="")
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(Stamp, nullable=True)
+    revoked_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    revoked_reason: Mapped[str] = mapped_column(String(300), default="")
 
 
 class Rating(Base):

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import hmac
 import html
 from pathlib import Path
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
-from kiosk.hub.casework import iso
+from kiosk.hub.api_certificates import status_of
 from kiosk.hub.deps import Hub
 from kiosk.hub.models import Certificate
+from kiosk.hub.state import HubState
 
 STATIC = Path(__file__).resolve().parent / "static"
 router = APIRouter(include_in_schema=False)
@@ -37,34 +37,53 @@ def citizen_page(booth_id: str | None = None) -> FileResponse:
 
 @router.get("/verify/{certificate_id}")
 def verify(certificate_id: str, hub: Hub) -> HTMLResponse:
-    """Whether a certificate is genuine: issued here, untampered and not revoked."""
+    """Whether a certificate is genuine (issued here, its signed facts untampered) and not
+    revoked, with what it asserts: the holder masked, service, department, issue date.
+    Whoever holds the paper compares these with it; the PDF itself can be checked byte for
+    byte at ``POST /api/v1/certificates/<id>/check`` (kiosk.hub.api_certificates)."""
     with hub.sessions() as db:
         cert = db.get(Certificate, certificate_id[:64])
-        genuine = (
-            cert is not None
-            and not cert.revoked
-            and hmac.compare_digest(
-                cert.signature, hub.links.sign(f"{cert.id}|{cert.case_id}|{cert.title}")
-            )
-        )
-    if cert is None or not genuine:
+        status = status_of(hub, cert) if cert is not None else None
+        department = _department_name(hub, cert.department) if cert is not None else ""
+    esc = html.escape
+    if status is None or not status["genuine"]:
         body = (
             '<h1 class="bad">✗ 未找到该证明 / Not a genuine certificate</h1>'
             "<p>此编号不是本系统出具的有效证明。This number was not issued by this hub.</p>"
         )
-        status = 404
+        code = 404
     else:
-        body = (
-            '<h1 class="ok">✓ 证明真实有效 / Genuine certificate</h1>'
-            f"<p>{html.escape(cert.title)}</p><p>编号 No. {html.escape(cert.id)}</p>"
-            f"<p>出具时间 Issued {html.escape(iso(cert.issued_at) or '')}</p>"
+        if status["revoked"]:
+            body = (
+                '<h1 class="bad">✗ 证明已撤销 / Certificate revoked</h1>'
+                f'<p class="bad">撤销时间 Revoked {esc(status["revoked_at"] or "")}<br>'
+                f"原因 Reason: {esc(status['revoked_reason'])}</p>"
+            )
+            code = 410
+        else:
+            body = '<h1 class="ok">✓ 证明真实有效 / Genuine certificate</h1>'
+            code = 200
+        rows = (
+            ("证明 Certificate", status["title"]),
+            ("编号 No.", status["id"]),
+            ("持证人 Holder", status["holder"] or "—"),
+            ("证件号码 ID number", status["holder_id"] or "—"),
+            ("事项 Service", status["service"] or "—"),
+            ("办理部门 Department", department),
+            ("出具时间 Issued", status["issued_at"] or ""),
         )
-        status = 200
+        body += "<dl>" + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows) + "</dl>"
+        body += "<p>请核对纸质证明上的信息与本页一致。Check that the paper says the same.</p>"
     page = (
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         "<title>证明核验 Verify</title><style>body{font-family:sans-serif;margin:2em}"
-        ".ok{color:#0a7a2f}.bad{color:#b00020}</style></head><body>"
-        f"{body}</body></html>"
+        ".ok{color:#0a7a2f}.bad{color:#b00020}dt{color:#555}dd{margin:0 0 .6em 0}</style>"
+        f"</head><body>{body}</body></html>"
     )
-    return HTMLResponse(page, status_code=status)
+    return HTMLResponse(page, status_code=code)
+
+
+def _department_name(hub: HubState, code: str) -> str:
+    departments = hub.catalog.catalog.departments
+    return next((f"{d.name.zh_CN} {code}" for d in departments if d.code == code), code)

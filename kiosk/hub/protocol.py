@@ -36,8 +36,10 @@ Endpoints the booth uses:
   has a TURN secret (kiosk.hub.ice). ``POST /api/v1/queue/{id}/accept`` carries the same
   under ``ice``.
 
-Registration (admin clerk): ``POST /api/v1/booths {"id", "name"}`` -> ``{"id", "token"}``
-(``kiosk hub --register-booth ID`` does the same from the command line).
+Registration (admin clerk): ``POST /api/v1/booths {"id", "name"}`` -> ``{"id", "name",
+"token", "push_key"}`` (``kiosk hub --register-booth ID`` does the same from the command
+line, ``kiosk hub --push-key`` prints the key): the booth's ``[hub] token`` and
+``[hub] push_key``, the public key its ``config`` commands are signed with.
 
 Booth WebSocket ``/ws/booth``
 =============================

@@ -94,6 +94,12 @@ class HubServer:
         with self.state.db() as db:
             return register_booth(db, booth_id, name or booth_id)
 
+    def push_key(self) -> str:
+        """The hub's config-push public key (a booth's ``[hub] push_key``)."""
+        from kiosk.hub.api_ops import push_key
+
+        return push_key(self.state)
+
     def __enter__(self) -> HubServer:
         return self.start()
 

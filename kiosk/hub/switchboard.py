@@ -80,6 +80,7 @@ class Link:
         self.department = department
         self.presence = "online"  # clerks: online|busy|away
         self.name = name
+        self.session = ""  # a clerk's session (token hash): logout closes its socket
         self.last_seen = 0.0
         self.pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self.health: dict[str, Any] = {}
@@ -215,6 +216,21 @@ class Switchboard:
             if self.fanout is not None:
                 self.fanout.publish({"op": "offline", "peer": link.peer})
         self._fail_pending(link, "disconnected")
+
+    def end_session(self, session: str) -> int:
+        """Close the sockets of a clerk session that ended (logout), here and, through the
+        fanout, in the other hub processes; the number closed here."""
+        self._share({"op": "end_session", "session": session})
+        return self._close_session(session)
+
+    def _close_session(self, session: str) -> int:
+        closed = 0
+        for link in list(self.links.values()):
+            if session and link.session == session:
+                self.detach(link)
+                link.close_soon(4401, "logged out")
+                closed += 1
+        return closed
 
     def _share_link(self, link: Link) -> None:
         if self.fanout is not None:
@@ -423,7 +439,8 @@ class Switchboard:
             return "not_in_call"
         if not self.in_call(call_id, target):
             return "peer_not_in_call"
-        frame = {"type": "signal", **data, "from": sender}
+        # The fixed keys last: a peer's data never sets the frame's type or sender.
+        frame = {**data, "type": "signal", "from": sender}
         delivered = await self.deliver(target, frame)
         return None if delivered else "peer_offline"
 
@@ -508,6 +525,8 @@ class Switchboard:
         elif op == "hello":
             for link in list(self.links.values()):
                 self._share_link(link)
+        elif op == "end_session":
+            self._close_session(str(message.get("session", "")))
 
     async def _command_for_another(self, message: dict[str, Any], sender: str) -> None:
         booth_id = str(message.get("booth"))

@@ -233,6 +233,8 @@ async def _handle_booth_event(
             )
         return None
     if name == "locker_state":
+        if case_id and not await asyncio.to_thread(_booth_owns_case, hub, booth.id, case_id):
+            raise ApiError(403, "not_your_case", "the case belongs to another booth")
         await asyncio.to_thread(_store_locker, hub, booth.id, case_id, data)
     elif name == "health":
         link.health = dict(data)
@@ -321,6 +323,7 @@ async def clerk_socket(ws: WebSocket) -> None:
         name=principal.name,
         outbox_frames=hub.settings.outbox_frames,
     )
+    link.session = principal.session  # logout closes it (Switchboard.end_session)
     await board.attach(link)
     board.set_presence(principal.peer, "online")
     await link.send(

@@ -31,13 +31,16 @@ def story_config(hub: Any, tmp_path: Path, booth_id: str | None = None) -> Confi
     if booth_id:
         base = dataclasses.replace(base, booth=dataclasses.replace(base.booth, id=booth_id))
     token = hub.register_booth(base.booth.id)
-    return booth_config(base, hub.url, str(token), tmp_path)
+    push_key = hub.push_key() if hasattr(hub, "push_key") else ""
+    return booth_config(base, hub.url, str(token), tmp_path, push_key)
 
 
-def booth_config(base: Config, hub_url: str, token: str, tmp_path: Path) -> Config:
+def booth_config(
+    base: Config, hub_url: str, token: str, tmp_path: Path, push_key: str = ""
+) -> Config:
     """``base`` as the demo booth of a booth registered at ``hub_url`` with ``token``:
     windowed, its state under ``tmp_path`` and its citizen sessions in ``tmp_path/sessions``."""
-    config = demo_config(base, hub_url, token, tmp_path)
+    config = demo_config(base, hub_url, token, tmp_path, push_key)
     return dataclasses.replace(
         config,
         booth=dataclasses.replace(

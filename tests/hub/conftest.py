@@ -72,7 +72,13 @@ class Hub:
         with self.state.db() as db:
             return str(register_booth(db, booth_id, f"晓屋 {booth_id}"))
 
-    def clerk(self, username: str, department: str, roles: tuple[str, ...] = ("clerk",)) -> str:
+    def clerk(
+        self,
+        username: str,
+        department: str,
+        roles: tuple[str, ...] = ("clerk",),
+        operator_scope: str = "",
+    ) -> str:
         """Create a clerk and log in; returns the session token."""
         with self.state.db() as db:
             create_clerk(
@@ -83,6 +89,7 @@ class Hub:
                 f"{username} 同志",
                 department,
                 list(roles),
+                operator_scope=operator_scope,
             )
         r = self.http.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
         assert r.status_code == 200, r.text

@@ -53,6 +53,7 @@ def test_admin_registers_a_booth_and_its_token_opens_the_booth_socket(hub: Hub) 
     assert r.status_code == 201, r.text
     token = r.json()["token"]
     assert r.json()["id"] == "street-7"
+    assert r.json()["push_key"] == hub.server.push_key()  # the booth's [hub] push_key
     with hub.state.sessions() as db:  # only a hash is stored
         from kiosk.hub.models import Booth
 

@@ -37,16 +37,23 @@ class OpsHub:
         self.url = server.url
         self.ws_url = server.ws_url
         self.http = httpx.Client(base_url=server.url, timeout=15.0)
-        self.token = self.login("operator", roles=("clerk", "supervisor"))
+        self.token = self.login("operator", roles=("operator",), scope="*")
 
     @property
     def state(self) -> Any:
         return self.server.state
 
-    def login(self, username: str, roles: tuple[str, ...]) -> str:
+    def login(self, username: str, roles: tuple[str, ...], scope: str = "") -> str:
         with self.state.db() as db:
             create_clerk(
-                db, self.state.passwords, username, PASSWORD, f"{username} 同志", "tax", list(roles)
+                db,
+                self.state.passwords,
+                username,
+                PASSWORD,
+                f"{username} 同志",
+                "tax",
+                list(roles),
+                operator_scope=scope,
             )
         r = self.http.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
         assert r.status_code == 200, r.text

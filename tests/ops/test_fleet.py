@@ -5,16 +5,18 @@ emulator (a stuck door) that runs through the whole work-order loop."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kiosk.core.clock import SystemClock
+from kiosk.core.push_signing import check_push
 from kiosk.devices.locker.bank import LockerBank, SlotJammed
 from kiosk.devices.locker.profiles import PROFILES
 from kiosk.devices.locker.store import SlotStore
-from kiosk.hub.api_ops import sweep_offline
+from kiosk.hub.api_ops import push_key, sweep_offline
 from kiosk.hub.fleet_alerts import AlertLimits
 from kiosk.hub.models import AuditEntry
 from kiosk.ops.health import HealthCollector
@@ -105,10 +107,17 @@ async def test_locker_fault_runs_the_whole_work_order_loop(
 
         # operator commands reach the booth over its WebSocket and are audited
         r = await asyncio.to_thread(
-            hub.post, "/api/v1/ops/booths/booth-2/config", {"settings": {"ui.idle_s": 90}}
+            hub.post,
+            "/api/v1/ops/booths/booth-2/config",
+            {"settings": {"booth.idle_timeout_s": 90}},
         )
         assert r.status_code == 200, r.text
-        assert other.configs == [{"settings": {"ui.idle_s": 90}}]
+        (pushed,) = other.configs
+        assert pushed["settings"] == {"booth.idle_timeout_s": 90}
+        # signed with the hub's key, for booth-2 only
+        now = dt.datetime.now(dt.UTC)
+        assert check_push(push_key(hub.state), "booth-2", pushed, now) is None
+        assert check_push(push_key(hub.state), "booth-1", pushed, now) == "config_bad_signature"
         other.policy.session_started()  # a citizen is inside booth-2
         r = await asyncio.to_thread(
             hub.post, "/api/v1/ops/booths/booth-2/restart", {"reason": "upgrade"}
@@ -121,7 +130,7 @@ async def test_locker_fault_runs_the_whole_work_order_loop(
             details = [
                 a.detail for a in db.query(AuditEntry).filter(AuditEntry.actor.like("clerk:%"))
             ]
-        assert any(d.startswith("config keys=ui.idle_s -> ok") for d in details)
+        assert any(d.startswith("config keys=booth.idle_timeout_s -> ok") for d in details)
         assert any(d.startswith("restart reason=upgrade -> ok") for d in details)
         assert any(d.startswith("dispatch maintainer=") for d in details)
         assert "close" in details

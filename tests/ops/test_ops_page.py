@@ -116,11 +116,18 @@ async def test_operator_page_drives_a_locker_fault_to_closed(
         assert other.restarts == ["operator: operator page"]
 
         await row2.locator("button.config").click()
-        await page.fill("#config-form input[name=key]", "ui.idle_s")
+        await page.fill("#config-form input[name=key]", "booth.idle_timeout_s")
         await page.fill("#config-form input[name=value]", "120")
         await page.click("#config-form button[type=submit]")
         await expect(page.locator("#notice")).to_have_text("Configuration pushed")
-        assert other.configs == [{"settings": {"ui.idle_s": 120}}]
+        assert [c["settings"] for c in other.configs] == [{"booth.idle_timeout_s": 120}]
+        # the hub's address is never pushed: the page shows the hub's refusal
+        await row2.locator("button.config").click()
+        await page.fill("#config-form input[name=key]", "hub.url")
+        await page.fill("#config-form input[name=value]", "http://elsewhere.example")
+        await page.click("#config-form button[type=submit]")
+        await expect(page.locator("#notice")).to_contain_text("config_locked_key")
+        assert len(other.configs) == 1
         await page.screenshot(path=str(ARTIFACTS / "closed.png"), full_page=True)
 
         # booth-2 goes away: the page shows it offline

@@ -13,9 +13,9 @@ from kiosk.config import Config
 
 
 def test_dotted_keys_nest_into_sections() -> None:
-    assert nest({"booth.idle_timeout_s": 90, "devices.locker.port": "/dev/x"}) == {
+    assert nest({"booth.idle_timeout_s": 90, "devices.locker_poll_s": 0.5}) == {
         "booth": {"idle_timeout_s": 90},
-        "devices": {"locker": {"port": "/dev/x"}},
+        "devices": {"locker_poll_s": 0.5},
     }
 
 

@@ -12,7 +12,7 @@ const T = {
     rate_service: "事项评价", rate_clerk: "对工作人员的评价", submit_rating: "提交评价",
     rated: "感谢您的评价", done: "已完成", pending: "待办", referred: "转人工审核", rejected: "未通过", status_rejected: "未通过审核", booth_offline: "晓屋暂时离线，请稍后再试",
     door_failed: "开门失败，请联系工作人员", error: "操作失败", used: "已使用", booked_status: "已预约",
-    cancelled: "已取消", verify: "核验", beijing_time: "北京时间",
+    cancelled: "已取消", verify: "核验", revoked: "已撤销", beijing_time: "北京时间",
     levels: ["非常不满意", "不满意", "基本满意", "满意", "非常满意"],
   },
   en: {
@@ -26,7 +26,7 @@ const T = {
     done: "done", pending: "pending", referred: "with a clerk for review", rejected: "not approved",
     status_rejected: "not approved", booth_offline: "The booth is offline; please try again later",
     door_failed: "The door did not open; please call for help", error: "Failed", used: "used",
-    booked_status: "booked", cancelled: "cancelled", verify: "verify", beijing_time: "Beijing time",
+    booked_status: "booked", cancelled: "cancelled", verify: "verify", revoked: "revoked", beijing_time: "Beijing time",
     levels: ["Very dissatisfied", "Dissatisfied", "Fair", "Satisfied", "Very satisfied"],
   },
 };
@@ -243,6 +243,12 @@ function renderCase(c) {
       v.href = cert.verify_url;
       v.textContent = t("verify");
       li.append(a, " · ", v);
+      if (cert.revoked) {
+        const r = document.createElement("strong");
+        r.className = "revoked";
+        r.textContent = ` · ${t("revoked")}`;
+        li.append(r);
+      }
       ul.append(li);
     }
     div.append(h4, ul);

@@ -155,7 +155,8 @@ $("#config-form").addEventListener("submit", async (ev) => {
     form.reset();
     form.hidden = true;
   } catch (e) {
-    // A booth's refusal names its reason (config_bad_value, config_unknown_key, ...).
+    // The refusal names its reason: the hub's (config_locked_key: a setting that is never
+    // pushed) or the booth's (config_bad_value, config_unknown_key, config_bad_signature...).
     notice(`${t("failed")}: ${e.message}${e.details && e.details.reason ? " (" + e.details.reason + ")" : ""}`, true);
   }
 });
@@ -246,8 +247,9 @@ let timer = null;
 async function enter() {
   try {
     const me = await api("GET", "/me");
-    if (!(me.roles || []).some((r) => r === "admin" || r === "supervisor")) throw new Error(t("not_operator"));
-    $("#who").textContent = me.name || "";
+    // Operators are their own role with a scope of booths (kiosk/hub/api_ops.py).
+    if (!(me.roles || []).includes("operator") || !(me.operator_scope || []).length) throw new Error(t("not_operator"));
+    $("#who").textContent = `${me.name || ""} · ${me.operator_scope.join(", ")}`;
     $("#login-view").hidden = true;
     $("#ops").hidden = false;
     await refresh();

@@ -1,0 +1,7 @@
+"""The security suite attacks a real hub on 127.0.0.1: the hub tests' fixtures, imported."""
+
+from __future__ import annotations
+
+from tests.hub.conftest import catalog, db_url, hub
+
+__all__ = ["catalog", "db_url", "hub"]
