@@ -34,11 +34,16 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import contextvars
 import datetime as dt
 import functools
+import io
 import json
 import math
 import random
+import re
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -95,7 +100,20 @@ def photo(seed: int, doc_type: str, kind: str = "legible") -> EvalPhoto:
     rng = random.Random(seed)
     nrng = np.random.default_rng(seed)
     shot = _plan_shot(doc_type, rng)
-    page, truth = _DOCUMENTS[doc_type](rng, shot.render_ppm)
+    # Some paper documents are printed: drawn as a PDF, rasterised by poppler, given
+    # toner's look, then photographed. A separate random stream decides, so the choice
+    # leaves the page's own random sequence alone.
+    medium = random.Random(f"printed-{seed}")
+    printed = doc_type in _PAPER_TYPES and medium.random() < _PRINTED_SHARE and _can_print()
+    token = _PRINTING.set(printed)
+    try:
+        page, truth = _DOCUMENTS[doc_type](rng, shot.render_ppm)
+    finally:
+        _PRINTING.reset(token)
+    if printed:
+        _print_through_pdf(page, medium)
+    else:
+        page.conditions["medium"] = "drawn"
     jpeg, conditions = _photograph(page, shot, kind, rng, nrng)
     return EvalPhoto(doc_type=doc_type, truth=truth, jpeg=jpeg, conditions=conditions,
                      kind=kind, seed=seed)
@@ -105,9 +123,15 @@ def truth(seed: int, doc_type: str) -> dict[str, str]:
     """The truth of one seed's photo without taking the photo (cheap)."""
     rng = random.Random(seed)
     shot = _plan_shot(doc_type, rng)
-    # the same rendering scale as photo(): text measurement decides line wrapping, and
-    # wrapping decides how much of the random sequence the page draws
-    return _DOCUMENTS[doc_type](rng, shot.render_ppm)[1]
+    medium = random.Random(f"printed-{seed}")
+    printed = doc_type in _PAPER_TYPES and medium.random() < _PRINTED_SHARE and _can_print()
+    token = _PRINTING.set(printed)
+    try:
+        # the same rendering scale as photo(): text measurement decides line wrapping,
+        # and wrapping decides how much of the random sequence the page draws
+        return _DOCUMENTS[doc_type](rng, shot.render_ppm)[1]
+    finally:
+        _PRINTING.reset(token)
 
 
 # --------------------------------------------------------------------------------------
@@ -166,7 +190,32 @@ def _available(spec: tuple[str, str, int, str]) -> bool:
     return face.getname()[0] == spec[3]
 
 
+# While a printed page is drawn: its text goes to a PDF, and reportlab embeds only
+# TrueType outlines (WenQuanYi, AR PL, DejaVu), not the CFF outlines of Noto CJK.
+_PRINTING: contextvars.ContextVar[bool] = contextvars.ContextVar("printing", default=False)
+_PAPER_TYPES = ("business_license", "purchase_contract", "rental_contract")
+_PRINTED_SHARE = 0.35
+
+
+def _embeddable(spec: tuple[str, str, int, str]) -> bool:
+    return "/truetype/" in spec[1]
+
+
+@functools.cache
+def _can_print() -> bool:
+    """Poppler and every embeddable face are here (else no page is printed)."""
+    faces = [f for f in _CJK_FONTS + _DIGIT_FONTS if _embeddable(f)]
+    return shutil.which("pdftoppm") is not None and all(_available(f) for f in faces)
+
+
 def _pick_font(rng: random.Random, pool: Sequence[tuple[str, str, int, str]]) -> Font:
+    if _PRINTING.get():
+        # the same draw from the random sequence, mapped onto the faces a PDF can embed
+        spec = pool[rng.randrange(len(pool))]
+        if not _embeddable(spec):
+            embeddable = [f for f in pool if _embeddable(f)]
+            spec = embeddable[sum(map(ord, spec[0])) % len(embeddable)]
+        return Font(spec[0], spec[1], spec[2])
     spec = rng.choice(pool)
     if not _available(spec):
         # A machine without every Debian CJK font still makes a photo; the substitution
@@ -203,12 +252,24 @@ class Page:
     fields: dict[str, list[Box]] = field(default_factory=dict)  # boxes in page pixels
     conditions: dict[str, object] = field(default_factory=dict)
     min_text_mm: float = 3.0  # height of the smallest text that must stay legible
+    # A printed page's text: (x px, baseline y px, text, font, size px, colour), drawn
+    # later through a PDF instead of onto ``image`` (which then holds only the graphics).
+    printed_text: list[tuple[float, float, str, Font, int, RGB]] | None = None
 
     def __post_init__(self) -> None:
         size = (round(self.width_mm * self.ppm), round(self.height_mm * self.ppm))
         self.image = Image.new("RGB", size, self.paper)
         self.draw = ImageDraw.Draw(self.image)
         self.mask = Image.new("L", size, 255)
+        if _PRINTING.get():
+            self.printed_text = []
+
+    def _put(self, x: float, y: float, s: str, font: Font, size_px: int, fill: RGB) -> None:
+        if self.printed_text is not None:
+            self.printed_text.append((x, y, s, font, size_px, fill))
+        else:
+            self.draw.text((x, y), s, font=_face(font.path, font.index, size_px), fill=fill,
+                           anchor="ls")
 
     def px(self, mm: float) -> float:
         return mm * self.ppm
@@ -216,15 +277,16 @@ class Page:
     def text(self, x: float, y: float, s: str, font: Font, size: float,
              fill: RGB = INK, spacing: float = 0.0, key: str | None = None) -> float:
         """Draw ``s`` with its baseline at (x, y) mm; returns the x where it ends."""
-        face = _face(font.path, font.index, round(self.px(size)))
+        size_px = round(self.px(size))
+        face = _face(font.path, font.index, size_px)
         px, py = self.px(x), self.px(y)
         start = px
         if spacing == 0.0:
-            self.draw.text((px, py), s, font=face, fill=fill, anchor="ls")
+            self._put(px, py, s, font, size_px, fill)
             px += face.getlength(s)
         else:
             for ch in s:
-                self.draw.text((px, py), ch, font=face, fill=fill, anchor="ls")
+                self._put(px, py, ch, font, size_px, fill)
                 px += face.getlength(ch) + self.px(spacing)
             px -= self.px(spacing)
         if key is not None and s.strip():
@@ -247,21 +309,25 @@ class Page:
         return _face(font.path, font.index, round(self.px(size))).getlength(s) / self.ppm
 
     def wrap(self, s: str, width: float, font: Font, size: float,
-             first_width: float | None = None) -> list[str]:
-        """Split ``s`` into lines no wider than ``width`` mm (CJK wraps anywhere)."""
+             first_width: float | None = None, keep_words: bool = True) -> list[str]:
+        """Split ``s`` into lines no wider than ``width`` mm. Chinese wraps between any two
+        characters; with ``keep_words`` a run of digits and Latin letters (a number, an
+        amount, a code) moves to the next line whole, as word processors do. ID cards
+        keep to a character count and split anything."""
+        tokens = re.findall(r"[0-9A-Za-z.,\-]+|.", s) if keep_words else list(s)
         lines: list[str] = []
         current = ""
         limit = first_width if first_width is not None else width
-        for ch in s:
-            if current and self.measure(current + ch, font, size) > limit:
+        for token in tokens:
+            if current and self.measure(current + token, font, size) > limit:
                 # keep closing punctuation on the line it closes
-                if ch in "，。、；：）》”":
-                    current += ch
+                if token in "，。、；：）》”":
+                    current += token
                     continue
                 lines.append(current)
                 current = ""
                 limit = width
-            current += ch
+            current += token
         if current:
             lines.append(current)
         return lines
@@ -621,10 +687,14 @@ def _seal(page: Page, rng: random.Random, cx: float, cy: float, r: float, text: 
         layer.paste(255, (round(gx), round(gy)), glyph)
     strength = rng.uniform(0.6, 0.9)
     colour = np.array(rng.choice(_SEAL_RED), dtype=np.float32) / 255.0
-    alpha = np.asarray(layer, dtype=np.float32)[..., None] / 255.0 * strength
-    base = np.asarray(page.image, dtype=np.float32)
+    reach = r + size * 1.2  # the seal's extent: ring plus the glyphs' rotated corners
+    region = (max(round(page.px(cx - reach)), 0), max(round(page.px(cy - reach)), 0),
+              min(round(page.px(cx + reach)), page.image.size[0]),
+              min(round(page.px(cy + reach)), page.image.size[1]))
+    alpha = np.asarray(layer.crop(region), dtype=np.float32)[..., None] / 255.0 * strength
+    base = np.asarray(page.image.crop(region), dtype=np.float32)
     stamped = base * (1.0 - alpha * (1.0 - colour))
-    page.image.paste(Image.fromarray(stamped.astype(np.uint8)))
+    page.image.paste(Image.fromarray(stamped.astype(np.uint8)), region[:2])
 
 
 def _qr(page: Page, x: float, y: float, size: float, payload: str) -> None:
@@ -694,10 +764,10 @@ def id_card(rng: random.Random, ppm: float = 12.0) -> tuple[Page, dict[str, str]
     label(label_x, y, "住址")
     address = _street_address(rng, region, with_province=True)
     width = photo_x - value_x - rng.uniform(0.8, 2.0)
-    lines = page.wrap(address, width, value_font, value_size)
+    lines = page.wrap(address, width, value_font, value_size, keep_words=False)
     while len(lines) > 3:  # a real card never prints more than three address lines
         address = _street_address(rng, region, with_province=False)
-        lines = page.wrap(address, width, value_font, value_size)
+        lines = page.wrap(address, width, value_font, value_size, keep_words=False)
     line_pitch = rng.uniform(4.2, 5.2)
     for line in lines:
         page.text(value_x, y, line, value_font, value_size, ink, key="address")
@@ -879,6 +949,8 @@ def business_license(rng: random.Random, ppm: float = 6.0) -> tuple[Page, dict[s
         right.append(("营业期限", operation, None))
     right.append((place_label, address, None))
     two_columns = rng.random() < 0.65
+    if not two_columns:  # one column spreads the same rows over the page's height
+        pitch *= rng.uniform(1.15, 1.35)
     top = 88.0 + dy + rng.uniform(-3.0, 4.0)
     left_x = inset + rng.uniform(18.0, 32.0)
     if two_columns:
@@ -1038,7 +1110,9 @@ def purchase_contract(rng: random.Random, ppm: float = 6.0) -> tuple[Page, dict[
     page.text(105 + 5, y, "买受人（签章）：", body_font, size, ink)
     page.text(105 + 5 + page.measure("买受人（签章）：", body_font, size) + 2, y + 1, buyer,
               _pick_font(rng, _CJK_FONTS), size * 1.3, (30, 30, 90))
-    _seal(page, rng, x + 30, y - 4, rng.uniform(17.0, 20.0), seller, body_font)
+    # the seller's seal over its signature line; it may reach the signing date below
+    _seal(page, rng, x + rng.uniform(22.0, 40.0), y - rng.uniform(4.0, 9.0),
+          rng.uniform(17.0, 20.0), seller, body_font)
     y += pitch * 2
     date_label = rng.choice(("签订日期：", "签约日期：", "合同签订日期："))
     signed_text = _cn_date(signed, padded=rng.random() < 0.5)
@@ -1156,6 +1230,54 @@ def rental_contract(rng: random.Random, ppm: float = 6.0) -> tuple[Page, dict[st
     return page, truth
 
 
+@functools.cache
+def _pdf_font(font: Font) -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    name = f"eval-{font.name.replace(' ', '-')}"
+    pdfmetrics.registerFont(TTFont(name, font.path, subfontIndex=font.index))
+    return name
+
+
+def _print_through_pdf(page: Page, rng: random.Random) -> None:
+    """Print the page's text: a PDF rasterised by poppler, toner on paper, then the page's
+    graphics (emblem, QR code, frame, seals stamped after printing) multiplied over it."""
+    from reportlab.pdfgen import canvas
+
+    assert page.printed_text is not None
+    width, height = page.image.size
+    buffer = io.BytesIO()
+    # one PDF point per page pixel: rasterised at 72 dpi the page comes back pixel for pixel
+    pdf = canvas.Canvas(buffer, pagesize=(width, height), invariant=1)
+    for x, y, text, font, size_px, fill in page.printed_text:
+        pdf.setFillColorRGB(*(c / 255.0 for c in fill))
+        pdf.setFont(_pdf_font(font), size_px)
+        pdf.drawString(x, height - y, text)
+    pdf.showPage()
+    pdf.save()
+    raster = subprocess.run(["pdftoppm", "-r", "72", "-singlefile", "-"],
+                            input=buffer.getvalue(), capture_output=True, check=True,
+                            timeout=60).stdout
+    printed = np.asarray(Image.open(io.BytesIO(raster)).convert("RGB"), dtype=np.float32)
+    if printed.shape[:2] != (height, width):
+        printed = cv2.resize(printed, (width, height), interpolation=cv2.INTER_LINEAR)
+    # toner: a little lighter than pure ink, dot gain, and grain where toner lies
+    toner = rng.uniform(0.8, 0.97)
+    gain_sigma = rng.uniform(0.3, 0.7)
+    coverage = (255.0 - printed) * toner
+    coverage = cv2.GaussianBlur(coverage, (0, 0), gain_sigma)
+    grain = np.random.default_rng(rng.randrange(2**32)).normal(
+        1.0, 0.12, coverage.shape[:2]).astype(np.float32)
+    coverage *= grain[..., None]
+    ink = np.clip(255.0 - coverage, 0, 255) / 255.0
+    graphics = np.asarray(page.image, dtype=np.float32)
+    page.image = Image.fromarray((graphics * ink).astype(np.uint8))
+    page.draw = ImageDraw.Draw(page.image)
+    page.conditions["medium"] = {"printed_pdf": True, "toner": round(toner, 3),
+                                 "dot_gain_px": round(gain_sigma, 2)}
+
+
 _DOCUMENTS = {"id_card": id_card, "id_card_back": id_card_back,
               "business_license": business_license, "purchase_contract": purchase_contract,
               "rental_contract": rental_contract}
@@ -1177,8 +1299,9 @@ _PORTRAIT_DEVICES = (("phone", 1500, 2000, "3000x4000 scaled 1/2"),
                      ("phone", 2250, 3000, "3000x4000 scaled 3/4"),
                      ("doc_camera", 2592, 1944, "2592x1944"))
 # Pixels per millimetre a legible photo keeps at least, so the type's field text is
-# 16 px or more tall (ID card values 2.9 mm, licence values 4 mm, contract body 3.5 mm).
-_MIN_PPM = {"id_card": 5.5, "id_card_back": 5.5, "business_license": 4.0,
+# 16 px or more tall (ID card values 2.9 mm, licence values and code 3.6-4 mm, contract
+# body 3.5 mm).
+_MIN_PPM = {"id_card": 5.5, "id_card_back": 5.5, "business_license": 4.4,
             "purchase_contract": 4.6, "rental_contract": 4.6}
 
 
@@ -1355,17 +1478,17 @@ def _photograph(page: Page, shot: Shot, kind: str, rng: random.Random,
     inside = cv2.warpPerspective(np.asarray(page.mask), homography, (fw, fh),
                                  flags=cv2.INTER_LINEAR).astype(np.float32) / 255.0
     desk, desk_style = _desk(rng, nrng, (fw, fh))
-    # the page's own soft shadow on the desk
-    lift = cv2.GaussianBlur(inside, (0, 0), max(fw, fh) * 0.004)
-    offset = np.float32([[1, 0, rng.uniform(-0.004, 0.008) * fw],
-                         [0, 1, rng.uniform(0.0, 0.008) * fh]])
-    drop = cv2.warpAffine(lift, offset, (fw, fh))
-    desk *= (1.0 - 0.45 * drop)[..., None]
-    a = inside[..., None]
-    img = paper.astype(np.float32) * a + desk * (1.0 - a)
     conditions["background"] = desk_style
-
-    # --- light: a lamp's gradient across the page, vignetting, exposure kept below clipping
+    # The page's own soft shadow on the desk, made at a quarter of the size (it is soft).
+    qw, qh = fw // 4, fh // 4
+    lift = cv2.GaussianBlur(cv2.resize(inside, (qw, qh), interpolation=cv2.INTER_AREA),
+                            (0, 0), max(qw, qh) * 0.004)
+    offset = np.float32([[1, 0, rng.uniform(-0.004, 0.008) * qw],
+                         [0, 1, rng.uniform(0.0, 0.008) * qh]])
+    drop = cv2.resize(cv2.warpAffine(lift, offset, (qw, qh)), (fw, fh))
+    # Light, all folded into one gain per pixel: a lamp's gradient across the page,
+    # vignetting, exposure kept so the brightest paper stays below clipping, and maybe the
+    # soft shadow of a hand or the camera's arm.
     gain = rng.uniform(0.0, 0.4)
     light_dir = rng.uniform(0.0, 2 * math.pi)
     ys, xs = np.mgrid[0:fh:8, 0:fw:8].astype(np.float32)
@@ -1374,24 +1497,27 @@ def _photograph(page: Page, shot: Shot, kind: str, rng: random.Random,
     t = np.clip((proj - page_proj.min()) / max(page_proj.max() - page_proj.min(), 1.0), 0, 1)
     vignette = rng.uniform(0.0, 0.15)
     r2 = ((xs - fw / 2) ** 2 + (ys - fh / 2) ** 2) / ((fw / 2) ** 2 + (fh / 2) ** 2)
-    light_small = (1.0 + gain * t) * (1.0 - vignette * r2)
-    light = cv2.resize(light_small, (fw, fh), interpolation=cv2.INTER_LINEAR)
     brightest_paper = max(page.paper) * (1.0 + gain)
     exposure = rng.uniform(0.9, 0.985) * 244.0 / brightest_paper
-    img *= (light * exposure)[..., None]
+    light_small = (1.0 + gain * t) * (1.0 - vignette * r2) * exposure
+    light = cv2.resize(light_small, (fw, fh), interpolation=cv2.INTER_LINEAR)
     conditions.update(light_gradient=round(gain, 3),
                       light_direction_deg=round(math.degrees(light_dir), 1),
                       vignette=round(vignette, 3), exposure=round(exposure, 3))
     if rng.random() < 0.45:
         shadow, shadow_kind = _hand_shadow(rng, (fw, fh))
         strength = rng.uniform(0.2, 0.45)
-        img *= (1.0 - strength * shadow)[..., None]
+        light *= 1.0 - strength * shadow
         conditions["shadow"] = {"kind": shadow_kind, "strength": round(strength, 3)}
     else:
         conditions["shadow"] = None
     cast = [rng.uniform(0.95, 1.05), 1.0, rng.uniform(0.93, 1.05)]  # R, G, B white balance
-    img *= np.array(cast[::-1], np.float32)  # the frame is RGB; cast listed as R G B
     conditions["white_balance_rgb"] = [round(c, 3) for c in cast]
+    desk_gain = light * (1.0 - 0.45 * drop) * (1.0 - inside)
+    page_gain = light * inside
+    img = desk * desk_gain[..., None]
+    img += paper.astype(np.float32) * page_gain[..., None]
+    img *= np.array(cast, np.float32)
 
     # --- optics: a camera is never perfectly sharp; blur photos are much worse
     if kind == "blur":
@@ -1432,11 +1558,13 @@ def _photograph(page: Page, shot: Shot, kind: str, rng: random.Random,
     noise_sigma = rng.uniform(1.5, 5.0)
     half = nrng.standard_normal(((fh + 1) // 2, (fw + 1) // 2, 3), dtype=np.float32)
     noise = cv2.resize(half, (fw, fh), interpolation=cv2.INTER_LINEAR)
-    img += noise * (noise_sigma * 1.4)  # upscaling smooths it; 1.4 restores the level
+    noise *= noise_sigma * 1.4  # upscaling smooths it; 1.4 restores the level
+    img += noise
     conditions["noise_sigma"] = round(noise_sigma, 2)
     quality = rng.randint(50, 95)
     conditions["jpeg_quality"] = quality
-    out = np.clip(img, 0, 255).astype(np.uint8)
+    np.clip(img, 0, 255, out=img)
+    out = img.astype(np.uint8)
     ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(out, cv2.COLOR_RGB2BGR),
                                [cv2.IMWRITE_JPEG_QUALITY, quality])
     if not ok:
