@@ -251,7 +251,7 @@ class Page:
     mask: Image.Image = field(init=False)  # where the page is (rounded card corners)
     fields: dict[str, list[Box]] = field(default_factory=dict)  # boxes in page pixels
     conditions: dict[str, object] = field(default_factory=dict)
-    min_text_mm: float = 3.0  # height of the smallest text that must stay legible
+    min_text_mm: float = 3.0  # em size of the smallest text a field or its label uses
     # A printed page's text: (x px, baseline y px, text, font, size px, colour), drawn
     # later through a PDF instead of onto ``image`` (which then holds only the graphics).
     printed_text: list[tuple[float, float, str, Font, int, RGB]] | None = None
@@ -785,7 +785,7 @@ def id_card(rng: random.Random, ppm: float = 12.0) -> tuple[Page, dict[str, str]
         number_gap *= 0.8
     page.text(number_x, id_y + 0.2, number, digit_font, number_size, ink, spacing=number_gap,
               key="id_number")
-    page.min_text_mm = label_size * 0.8
+    page.min_text_mm = min(label_size, value_size)
     page.conditions.update(fonts={"label": label_font.name, "value": value_font.name,
                                   "digits": digit_font.name})
     truth = {"name": name, "sex": "男" if male else "女", "nation": nation,
@@ -832,7 +832,7 @@ def id_card_back(rng: random.Random, ppm: float = 12.0) -> tuple[Page, dict[str,
     page.text(vx, ly, valid_from.isoformat().replace("-", ".") + "-" + printed_to,
               value_font, value_size, ink, key="valid_to")
     page.fields["valid_from"] = list(page.fields["valid_to"])
-    page.min_text_mm = label_size * 0.8
+    page.min_text_mm = min(label_size, value_size)
     page.conditions.update(fonts={"title": title_font.name, "label": label_font.name,
                                   "value": value_font.name})
     truth = {"issuing_authority": authority, "valid_from": valid_from.isoformat(),
@@ -989,7 +989,7 @@ def business_license(rng: random.Random, ppm: float = 6.0) -> tuple[Page, dict[s
     page.text(inset + 12, 210 - inset - 5, "国家企业信用信息公示系统网址：http://www.gsxt.gov.cn",
               label_font, foot, ink)
     page.text(297 - inset - 55, 210 - inset - 5, "国家市场监督管理总局监制", label_font, foot, ink)
-    page.min_text_mm = value_size * 0.82
+    page.min_text_mm = value_size * 0.95  # the credit code
     page.conditions.update(layout="two_columns" if two_columns else "one_column", form=form,
                            fonts={"title": title_font.name, "label": label_font.name,
                                   "value": value_font.name})
@@ -1120,7 +1120,7 @@ def purchase_contract(rng: random.Random, ppm: float = 6.0) -> tuple[Page, dict[
     page.text(end, y, signed_text, body_font, size, ink, key="signed_date")
     if rng.random() < 0.5:
         page.text(105 + 5, y, f"签订地点：{seller_region[1]}", body_font, size, ink)
-    page.min_text_mm = size * 0.9
+    page.min_text_mm = size
     page.conditions.update(fonts={"title": title_font.name, "body": body_font.name})
     truth = {"buyer": buyer, "buyer_id_number": buyer_id, "seller": seller,
              "property_address": property_address, "area": area_text,
@@ -1223,7 +1223,7 @@ def rental_contract(rng: random.Random, ppm: float = 6.0) -> tuple[Page, dict[st
     signed = start - dt.timedelta(days=rng.randint(0, 20))
     page.text(x, y, _cn_date(signed, padded), body_font, size, ink)
     page.text(110, y, _cn_date(signed, padded), body_font, size, ink)
-    page.min_text_mm = size * 0.9
+    page.min_text_mm = size
     page.conditions.update(fonts={"title": title_font.name, "body": body_font.name})
     truth = {"tenant": tenant, "tenant_id_number": tenant_id, "monthly_rent": str(rent),
              "start": start.isoformat(), "end": end.isoformat()}
@@ -1322,7 +1322,6 @@ class Shot:
 def _plan_shot(doc_type: str, rng: random.Random) -> Shot:
     w_mm, h_mm = _PAGE_MM[doc_type]
     devices = _PORTRAIT_DEVICES if h_mm > w_mm else _LANDSCAPE_DEVICES
-    device, fw, fh, sensor = rng.choice(devices)
     rotation = rng.uniform(-10.0, 10.0)
     tilt = rng.uniform(0.0, 15.0)
     tilt_dir = rng.uniform(0.0, 360.0)
@@ -1339,6 +1338,10 @@ def _plan_shot(doc_type: str, rng: random.Random) -> Shot:
     moved = corners @ (rz @ rx @ ry).T
     quad = moved[:, :2] * (distance / (distance + moved[:, 2:3]))
     span = quad.max(axis=0) - quad.min(axis=0)
+    # only frames that can hold the whole page with its text still legible
+    usable = [d for d in devices
+              if 0.96 * min(d[1] / span[0], d[2] / span[1]) >= _MIN_PPM[doc_type]]
+    device, fw, fh, sensor = rng.choice(usable or devices)
     fill = rng.uniform(0.45, 0.9)
     scale = fill * min(fw / span[0], fh / span[1])
     if scale < _MIN_PPM[doc_type]:
@@ -1467,6 +1470,14 @@ def _photograph(page: Page, shot: Shot, kind: str, rng: random.Random,
     conditions = dict(shot.conditions)
     conditions.update(page.conditions)
     conditions["kind"] = kind
+    # em height of the page's smallest field text at the page's centre, in photo pixels
+    conditions["smallest_text_px"] = round(shot.scale * page.min_text_mm, 1)
+    # --- paper curl: a sheet lifts at an edge or bows a little; cards stay flat
+    if page.width_mm > 100 and rng.random() < 0.35:
+        _curl(page, rng)
+    else:
+        page.conditions["curl"] = None
+    conditions["curl"] = page.conditions["curl"]
     # --- geometry: page pixels -> frame pixels
     pw, ph = page.image.size
     src = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float32)
@@ -1570,6 +1581,38 @@ def _photograph(page: Page, shot: Shot, kind: str, rng: random.Random,
     if not ok:
         raise RuntimeError("JPEG encoding failed")
     return encoded.tobytes(), conditions
+
+
+def _curl(page: Page, rng: random.Random) -> None:
+    """Bend the sheet: content moves down by d(x), with the lifted part a little darker;
+    the fields' boxes move with it."""
+    pw, ph = page.image.size
+    amplitude = rng.uniform(0.006, 0.02) * ph
+    where = rng.choice(("left", "right", "bow"))
+    xs = np.arange(pw, dtype=np.float32) / pw
+    if where == "left":
+        lift = np.clip((0.3 - xs) / 0.3, 0, 1) ** 2
+    elif where == "right":
+        lift = np.clip((xs - 0.7) / 0.3, 0, 1) ** 2
+    else:
+        lift = (2 * xs - 1) ** 2
+    d = (amplitude * lift).astype(np.float32)
+    map_x = np.broadcast_to(np.arange(pw, dtype=np.float32), (ph, pw)).copy()
+    map_y = np.arange(ph, dtype=np.float32)[:, None] - d[None, :]
+    image = cv2.remap(np.asarray(page.image), map_x, map_y, cv2.INTER_LINEAR,
+                      borderMode=cv2.BORDER_REPLICATE)
+    shade = (1.0 - 0.08 * lift)[None, :, None]
+    page.image = Image.fromarray((image * shade).astype(np.uint8))
+    page.draw = ImageDraw.Draw(page.image)
+    page.mask = Image.fromarray(cv2.remap(np.asarray(page.mask), map_x, map_y,
+                                          cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT))
+    for key, boxes in page.fields.items():
+        moved = []
+        for x0, y0, x1, y1 in boxes:
+            span = d[max(int(x0), 0): max(int(x1) + 1, int(x0) + 1)]
+            moved.append((x0, y0 + float(span.min()), x1, y1 + float(span.max())))
+        page.fields[key] = moved
+    page.conditions["curl"] = {"where": where, "amplitude_px": round(amplitude, 1)}
 
 
 def _downscaled(img: np.ndarray, factor: float, blur) -> np.ndarray:  # type: ignore[no-untyped-def]
