@@ -386,9 +386,13 @@ _COMMON_SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
     "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
     "龚邵万钱严覃武戴莫孔向汤")
-_RARE_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "尉迟", "公孙", "皇甫", "亓", "鄢", "訾",
-                  "逯", "雒", "隗", "甯", "靳", "樊", "阎", "佘", "缑", "冼", "庹", "练", "揭",
-                  "战", "眭", "荀", "滕", "谌", "仉", "禹", "蒲", "芮", "麻", "幸", "栾")
+# Less common surnames, compound ones, and a few very rare ones (real people have them,
+# and a recogniser's character set may not).
+_UNCOMMON_SURNAMES = ("靳", "樊", "阎", "佘", "冼", "栾", "滕", "芮", "蒲", "禹", "麻", "幸",
+                      "荀", "练", "揭", "战", "谌", "缑", "庹", "甯", "鄢", "逯")
+_COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "尉迟", "公孙", "皇甫")
+_VERY_RARE_SURNAMES = ("仉", "訾", "眭", "隗", "雒", "亓")
+_RARE_SURNAMES = _UNCOMMON_SURNAMES + _COMPOUND_SURNAMES + _VERY_RARE_SURNAMES
 _GIVEN_CHARS = (
     "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国志文斌宇浩然博轩"
     "子涵欣怡梓萱雨彤思远嘉琪晨阳一鸣佳慧晓东海燕春梅玲俊峰振宏瑞庆福德荣永生光明正凯"
@@ -434,8 +438,15 @@ _VILLAGES = ("东门村", "李家村", "新河村", "石桥村", "黄土岭村",
 
 
 def _person_name(rng: random.Random) -> str:
-    surname = rng.choice(_RARE_SURNAMES) if rng.random() < 0.18 else rng.choice(
-        _COMMON_SURNAMES)
+    draw = rng.random()
+    if draw < 0.02:
+        surname = rng.choice(_VERY_RARE_SURNAMES)
+    elif draw < 0.05:
+        surname = rng.choice(_COMPOUND_SURNAMES)
+    elif draw < 0.13:
+        surname = rng.choice(_UNCOMMON_SURNAMES)
+    else:
+        surname = rng.choice(_COMMON_SURNAMES)
     given_len = 1 if rng.random() < 0.3 else 2
     return surname + "".join(rng.choice(_GIVEN_CHARS) for _ in range(given_len))
 
