@@ -7,20 +7,18 @@ import asyncio
 import base64
 import binascii
 import datetime as dt
-import hashlib
-import secrets
 import uuid
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk.hub import rules_review
+from kiosk.hub import citizen_login, rules_review
 from kiosk.hub.auth import Principal, new_citizen_ref
 from kiosk.hub.casework import (
     audit,
@@ -59,7 +57,6 @@ from kiosk.hub.models import (
     MaterialRecord,
     Notification,
     Rating,
-    SmsCode,
     utcnow,
 )
 from kiosk.hub.notify import Message
@@ -127,7 +124,9 @@ def appointment_view(a: Appointment, zone: ZoneInfo) -> dict[str, Any]:
 
 
 @router.post("/appointments", status_code=201)
-async def book(body: AppointmentIn, hub: Hub, who: OptionalCaller) -> dict[str, Any]:
+async def book(
+    body: AppointmentIn, hub: Hub, who: OptionalCaller, request: Request
+) -> dict[str, Any]:
     """Book a service at a booth for a time; returns the citizen's link token."""
     service = _service(hub, body.service)
     if who is not None and who.kind != "citizen":
@@ -137,6 +136,7 @@ async def book(body: AppointmentIn, hub: Hub, who: OptionalCaller) -> dict[str, 
     if slot < hub.clock.now() - dt.timedelta(minutes=5):
         raise ApiError(422, "slot_in_past", "the time has passed")
     ref = who.id if who is not None else new_citizen_ref()
+    citizen_login.limit_messages(hub, body.phone, _address(request))  # it sends an SMS
     with hub.db() as db:
         if db.get(Booth, body.booth_id) is None:
             raise ApiError(422, "unknown_booth", "no such booth")
@@ -221,31 +221,10 @@ class CodeIn(BaseModel):
 
 
 @router.post("/citizen/code", status_code=202)
-async def send_code(body: CodeIn, hub: Hub) -> dict[str, Any]:
-    """Send a six-digit login code by SMS to a phone that booked or opened a case."""
-    with hub.db() as db:
-        ref = db.scalar(select(Case.citizen_ref).where(Case.citizen_phone == body.phone).limit(1))
-        ref = ref or db.scalar(
-            select(Appointment.citizen_ref).where(Appointment.phone == body.phone).limit(1)
-        )
-        if ref is None:  # the same answer whether or not the number is known
-            return {"sent": True}
-        code = f"{secrets.randbelow(10**6):06d}"
-        row = db.get(SmsCode, body.phone)
-        expires = hub.clock.now() + dt.timedelta(minutes=10)
-        digest = hashlib.sha256(code.encode()).hexdigest()
-        if row is None:
-            db.add(SmsCode(phone=body.phone, code_hash=digest, citizen_ref=ref, expires_at=expires))
-        else:
-            row.code_hash, row.citizen_ref, row.expires_at, row.attempts = digest, ref, expires, 0
-    await hub.notifier.notify(
-        Message(
-            citizen_ref=ref,
-            kind="login_code",
-            phone=body.phone,
-            text=f"晓屋验证码 {code}，10分钟内有效。",
-        )
-    )
+async def send_code(body: CodeIn, hub: Hub, request: Request) -> dict[str, Any]:
+    """Send a six-digit login code by SMS to a phone that booked or opened a case; the
+    same answer whether or not the number is known (kiosk.hub.citizen_login)."""
+    await citizen_login.send_code(hub, body.phone, _address(request))
     return {"sent": True}
 
 
@@ -255,22 +234,15 @@ class CodeLoginIn(BaseModel):
 
 
 @router.post("/citizen/login")
-def code_login(body: CodeLoginIn, hub: Hub) -> dict[str, Any]:
-    with hub.db() as db:
-        row = db.get(SmsCode, body.phone)
-        if (
-            row is None
-            or row.attempts >= 5
-            or row.expires_at.timestamp() < hub.clock.now().timestamp()
-        ):
-            raise ApiError(401, "bad_code", "the code is wrong or has expired")
-        if hashlib.sha256(body.code.encode()).hexdigest() != row.code_hash:
-            row.attempts += 1
-            raise ApiError(401, "bad_code", "the code is wrong or has expired")
-        ref = row.citizen_ref
-        db.delete(row)
+def code_login(body: CodeLoginIn, hub: Hub, request: Request) -> dict[str, Any]:
+    ref = citizen_login.check_code(hub, body.phone, body.code, _address(request))
     token = hub.links.issue(ref)
     return {"citizen_token": token, "citizen_url": _citizen_url(hub, token)}
+
+
+def _address(request: Request) -> str:
+    """The caller's address, for rate limits (behind a proxy: see docs/security.md)."""
+    return request.client.host if request.client else "?"
 
 
 # -- the booth door ------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from kiosk.hub import (
     queueing,
     ws,
 )
-from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords
+from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords, RateLimiter
 from kiosk.hub.casework import text_of
 from kiosk.hub.db import make_engine, migrate, session_factory
 from kiosk.hub.errors import install_error_handlers
@@ -83,6 +83,7 @@ def create_app(
         limiter=LoginLimiter(clock, settings.login_max_failures, settings.login_window_s),
         notifier=notifier,
         passwords=Passwords(settings.password_time_cost, settings.password_memory_kib),
+        sms_limits=_sms_limits(settings, clock),
         started=clock.monotonic(),
     )
 
@@ -117,6 +118,20 @@ def create_app(
     app.add_middleware(IdempotencyMiddleware, sessions=sessions)
 
     return app
+
+
+def _sms_limits(settings: HubSettings, clock: Clock) -> RateLimiter:
+    """One limiter for every SMS a stranger can cause (kiosk.hub.citizen_login)."""
+    return RateLimiter(
+        clock,
+        settings.sms_per_address,
+        settings.sms_rate_window_s,
+        limits={
+            "phone": settings.sms_per_phone,
+            "addr": settings.sms_per_address,
+            "guess": settings.sms_per_address,  # wrong codes from one address
+        },
+    )
 
 
 async def _share_through_postgres(state: HubState) -> PostgresFanout | None:

@@ -8,8 +8,9 @@ Bearer tokens say what they are by their prefix, so one header serves every call
 - ``ct.<ref>.<expiry>.<mac>`` a citizen link: HMAC-SHA256 over the citizen reference and
   expiry with the hub's secret; nothing is stored.
 
-Passwords are hashed with argon2id. :class:`LoginLimiter` refuses logins after too many
-failures per account or per address in a sliding window.
+Passwords are hashed with argon2id. :class:`RateLimiter` is the hub's keyed sliding-window
+limit (door openings, SMS codes); :class:`LoginLimiter` is one that refuses logins after too
+many failures per account or per address.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import collections
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -117,37 +119,93 @@ class CitizenLinks:
         return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
 
 
-class LoginLimiter:
-    """At most ``max_failures`` failed logins per key within ``window_s`` seconds.
+class RateLimiter:
+    """A keyed sliding-window limit: at most ``limit`` hits per key within ``window_s``
+    seconds of the injected clock's monotonic time.
 
-    Kept in memory: one hub process sees all logins of its clients. Several processes
-    would each enforce the limit on their share.
+    Keys are plain strings chosen by the caller (``"phone:<digest>"``, ``"addr:1.2.3.4"``,
+    ``"booth:b1"``); one limiter may hold several kinds, each with its own limit in
+    ``limits`` (by the key's prefix before ``:``; ``limit`` for the others).
+    :meth:`take` checks and counts in one step (a request that is refused is not
+    counted, so a caller who waits gets in);
+    :meth:`wait` and :meth:`hit` split the two for limits that count only failures.
+
+    Kept in memory: one hub process sees all requests of its clients. Several processes
+    (PostgreSQL) each enforce the limit on their share, so the fleet-wide bound is the
+    limit times the processes; a restart forgets the window. Limits that must survive a
+    restart are kept in the database instead (kiosk.hub.citizen_login).
     """
 
-    def __init__(self, clock: Clock, max_failures: int, window_s: float) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        limit: int,
+        window_s: float,
+        *,
+        limits: Mapping[str, int] | None = None,
+        max_keys: int = 100_000,
+    ) -> None:
         self._clock = clock
-        self._max = max_failures
+        self._max = limit
+        self._limits = dict(limits or {})
         self._window = window_s
-        self._failures: dict[str, collections.deque[float]] = {}
+        # A stranger varying keys (addresses, phone numbers) must not grow this forever:
+        # past max_keys, the keys with the oldest hits go first.
+        self._max_keys = max_keys
+        self._hits: collections.OrderedDict[str, collections.deque[float]] = (
+            collections.OrderedDict()
+        )
 
-    def blocked(self, *keys: str) -> float:
-        """Seconds until a login for any of ``keys`` may be tried again (0: now)."""
+    def wait(self, *keys: str) -> float:
+        """Seconds until one more hit of every key in ``keys`` is allowed (0: now)."""
         now = self._clock.monotonic()
         wait = 0.0
         for key in keys:
-            times = self._failures.get(key)
+            times = self._hits.get(key)
             if not times:
                 continue
             while times and times[0] <= now - self._window:
                 times.popleft()
-            if len(times) >= self._max:
-                wait = max(wait, times[0] + self._window - now)
+            limit = self._limits.get(key.split(":", 1)[0], self._max)
+            if len(times) >= limit:
+                wait = max(wait, times[len(times) - limit] + self._window - now)
         return wait
 
-    def failed(self, *keys: str) -> None:
+    def hit(self, *keys: str) -> None:
+        """Count one hit of each key."""
         now = self._clock.monotonic()
         for key in keys:
-            self._failures.setdefault(key, collections.deque()).append(now)
+            times = self._hits.pop(key, None) or collections.deque()
+            times.append(now)
+            self._hits[key] = times  # most recently hit last
+        while len(self._hits) > self._max_keys:
+            self._hits.popitem(last=False)
+
+    def take(self, *keys: str) -> float:
+        """Count a hit of every key if all allow one and answer 0; otherwise count
+        nothing and answer the seconds to wait."""
+        wait = self.wait(*keys)
+        if wait <= 0:
+            self.hit(*keys)
+        return wait
+
+    def forget(self, key: str) -> None:
+        self._hits.pop(key, None)
+
+
+class LoginLimiter(RateLimiter):
+    """At most ``max_failures`` failed logins per key within ``window_s`` seconds (a
+    :class:`RateLimiter` counting failures only)."""
+
+    def __init__(self, clock: Clock, max_failures: int, window_s: float) -> None:
+        super().__init__(clock, max_failures, window_s)
+
+    def blocked(self, *keys: str) -> float:
+        """Seconds until a login for any of ``keys`` may be tried again (0: now)."""
+        return self.wait(*keys)
+
+    def failed(self, *keys: str) -> None:
+        self.hit(*keys)
 
     def succeeded(self, key: str) -> None:
-        self._failures.pop(key, None)
+        self.forget(key)

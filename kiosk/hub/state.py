@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.core.clock import Clock
-from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords
+from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords, RateLimiter
 from kiosk.hub.db import WRITE_LOCK
 from kiosk.hub.models import KeyValue
 from kiosk.hub.notify import Notifier
@@ -60,6 +60,7 @@ class HubState:
     limiter: LoginLimiter
     notifier: Notifier
     passwords: Passwords
+    sms_limits: RateLimiter  # messages per phone / address, wrong codes per address
     started: float = 0.0
     extras: dict[str, Any] = field(default_factory=dict)
 
