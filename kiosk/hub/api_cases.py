@@ -7,6 +7,7 @@ import asyncio
 import base64
 import binascii
 import datetime as dt
+import logging
 import uuid
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
@@ -42,6 +43,7 @@ from kiosk.hub.deps import (
     OptionalCaller,
     resolve_token,
 )
+from kiosk.hub.door import SESSION_RUNNING
 from kiosk.hub.errors import ApiError, forbidden, not_found
 from kiosk.hub.issuing import Issued, announce, issue
 from kiosk.hub.local_time import local_view, read_slot, zone_of
@@ -64,6 +66,8 @@ from kiosk.hub.protocol import PUSH_KINDS
 from kiosk.hub.rules_review import Decision
 from kiosk.hub.state import HubState
 from kiosk.hub.switchboard import BoothOffline, CommandFailed
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 
@@ -247,41 +251,81 @@ def _address(request: Request) -> str:
 
 # -- the booth door ------------------------------------------------------------------------
 class DoorIn(BaseModel):
+    # The code the booth shows at its door (kiosk.core.door_codes); required, but checked
+    # by the route so that a missing one is audited and answered like a wrong one.
+    door_code: Annotated[str, Field(max_length=64)] = ""
     appointment_id: Annotated[str | None, Field(max_length=64)] = None
 
 
 @router.post("/booths/{booth_id}/open-door")
-async def open_door(booth_id: str, body: DoorIn, hub: Hub, who: OptionalCaller) -> dict[str, Any]:
-    """Scan-to-open: unlock the booth's door and start a session there.
+async def open_door(
+    booth_id: str, body: DoorIn, hub: Hub, who: OptionalCaller, request: Request
+) -> dict[str, Any]:
+    """Scan-to-open: unlock the booth's door and start a session there, for a citizen
+    standing at it (the booth's current door code) while the booth is free; every attempt
+    is audited and rate limited (kiosk.hub.door).
 
     With an appointment, the session is bound to a new case for the booked service;
     without one it is a walk-in. Answers once the booth has acknowledged both commands.
     """
+    address = _address(request)
+    actor = who.peer if who is not None else f"address:{address}"
+
+    def refuse(error: ApiError) -> ApiError:
+        _door_attempt(hub, actor, booth_id, f"refused {error.code}")
+        return error
+
     if who is not None and who.kind != "citizen":
-        raise forbidden("the door is opened from the citizen's phone")
+        raise refuse(forbidden("the door is opened from the citizen's phone"))
+    keys = [f"addr:{address}", f"booth:{booth_id}"]
+    if who is not None:
+        keys.append(f"citizen:{who.id}")
+    wait = hub.door.limits.take(*keys)
+    if wait > 0:
+        raise refuse(
+            ApiError(
+                429,
+                "too_many_requests",
+                "too many attempts to open a door; try again later",
+                retry_after_s=max(1, round(wait + 0.5)),
+            )
+        )
     ref = who.id if who is not None else new_citizen_ref()
     appointment: Appointment | None = None
     with hub.sessions() as db:
         if db.get(Booth, booth_id) is None:
-            raise not_found("booth")
+            raise refuse(not_found("booth"))
+        if not hub.door.valid(booth_id, body.door_code):
+            raise refuse(
+                ApiError(403, "bad_door_code", "scan the code on the booth's screen again")
+            )
+        link = hub.switchboard.links.get(f"booth:{booth_id}")
+        if link is not None and link.session:
+            raise refuse(ApiError(409, "booth_occupied", "someone is using the booth"))
         if body.appointment_id:
             appointment = db.get(Appointment, body.appointment_id)
             if appointment is None or appointment.citizen_ref != ref:
-                raise not_found("appointment")
+                raise refuse(not_found("appointment"))
             if appointment.booth_id != booth_id:
-                raise ApiError(409, "other_booth", "the appointment is for another booth")
+                raise refuse(ApiError(409, "other_booth", "the appointment is for another booth"))
             if appointment.status != "booked":
-                raise ApiError(409, "appointment_not_open", "the appointment is used or cancelled")
+                raise refuse(
+                    ApiError(409, "appointment_not_open", "the appointment is used or cancelled")
+                )
+    if not hub.door.consume(booth_id, body.door_code):
+        raise refuse(ApiError(403, "bad_door_code", "scan the code on the booth's screen again"))
     token = hub.links.issue(ref)
     try:
         await hub.switchboard.command(
             booth_id, "open_door", {"appointment_id": body.appointment_id, "citizen_ref": ref}
         )
     except BoothOffline:
-        raise ApiError(409, "booth_offline", "the booth is not connected") from None
+        raise refuse(ApiError(409, "booth_offline", "the booth is not connected")) from None
     except CommandFailed as exc:
-        raise ApiError(
-            409, "door_failed", "the booth could not open its door", booth_error=exc.code
+        if exc.code == SESSION_RUNNING:  # the booth knew better than the hub
+            raise refuse(ApiError(409, "booth_occupied", "someone is using the booth")) from None
+        raise refuse(
+            ApiError(409, "door_failed", "the booth could not open its door", booth_error=exc.code)
         ) from None
     case_id = None
     service = None
@@ -317,9 +361,13 @@ async def open_door(booth_id: str, body: DoorIn, hub: Hub, who: OptionalCaller) 
             },
         )
     except (BoothOffline, CommandFailed):
-        raise ApiError(
-            409, "session_failed", "the door opened but the session did not start"
+        raise refuse(
+            ApiError(409, "session_failed", "the door opened but the session did not start")
         ) from None
+    link = hub.switchboard.links.get(f"booth:{booth_id}")
+    if link is not None:
+        link.session = True  # until the booth says otherwise
+    _door_attempt(hub, actor, booth_id, f"opened session {session_id}")
     return {
         "opened": True,
         "session_id": session_id,
@@ -327,6 +375,14 @@ async def open_door(booth_id: str, body: DoorIn, hub: Hub, who: OptionalCaller) 
         "citizen_token": token,
         "citizen_url": _citizen_url(hub, token),
     }
+
+
+def _door_attempt(hub: HubState, actor: str, booth_id: str, outcome: str) -> None:
+    """One audit row per attempt to open a door (its own transaction: a refusal's
+    rollback does not take it along). Never a token or a door code."""
+    with hub.db() as db:
+        audit(db, actor, "door", f"booth:{booth_id[:64]}", f"open_door: {outcome}")
+    log.info("open-door at booth %s: %s", booth_id[:64], outcome)
 
 
 class PushIn(BaseModel):

@@ -34,6 +34,7 @@ from kiosk.hub import (
 from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords, RateLimiter
 from kiosk.hub.casework import text_of
 from kiosk.hub.db import make_engine, migrate, session_factory
+from kiosk.hub.door import DoorGuard
 from kiosk.hub.errors import install_error_handlers
 from kiosk.hub.fanout import PostgresFanout
 from kiosk.hub.idempotency import IdempotencyMiddleware
@@ -63,6 +64,7 @@ def create_app(
     migrate(engine)
     sessions = session_factory(engine)
     _sync_departments(sessions, catalog)
+    secret = load_secret(sessions, settings.secret_key)
     inbox = InboxNotifier(sessions)
     if notifier is None:
         notifier = (
@@ -77,13 +79,12 @@ def create_app(
         clock=clock,
         catalog=CatalogDocument(catalog),
         switchboard=Switchboard(clock, settings.command_timeout_s),
-        links=CitizenLinks(
-            load_secret(sessions, settings.secret_key), clock, settings.citizen_link_ttl_s
-        ),
+        links=CitizenLinks(secret, clock, settings.citizen_link_ttl_s),
         limiter=LoginLimiter(clock, settings.login_max_failures, settings.login_window_s),
         notifier=notifier,
         passwords=Passwords(settings.password_time_cost, settings.password_memory_kib),
         sms_limits=_sms_limits(settings, clock),
+        door=DoorGuard(secret, clock, settings),
         started=clock.monotonic(),
     )
 

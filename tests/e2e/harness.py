@@ -227,6 +227,22 @@ async def demo_booth(config: Config, qapp: Any) -> AsyncIterator[tuple[Any, Any]
         await booth.stop()
 
 
+async def door_link_on_screen(ui: Any) -> str:
+    """What a phone reads from the door's QR code on the booth's attract screen: the
+    citizen page's address with the booth id and its current door code (kiosk.booth_door),
+    once the booth shows one (it needs its hub's welcome)."""
+    qr = ui.window.screens["attract"].door_qr
+    await until(ui.bridge.door_link_changed, lambda: bool(qr.text), "the door's QR code")
+    return str(qr.text)
+
+
+def door_code_of(link: str) -> dict[str, str]:
+    """The open-door request a phone makes from a door link: ``{"door_code": ...}``."""
+    from urllib.parse import parse_qs, urlsplit
+
+    return {"door_code": parse_qs(urlsplit(link).fragment)["door"][0]}
+
+
 def click(ui: Any, name: str) -> None:
     """Touch the booth's button ``name``; it must be on screen and enabled."""
     from PySide6.QtCore import Qt
