@@ -233,7 +233,21 @@ async def door_link_on_screen(ui: Any) -> str:
     once the booth shows one (it needs its hub's welcome)."""
     qr = ui.window.screens["attract"].door_qr
     await until(ui.bridge.door_link_changed, lambda: bool(qr.text), "the door's QR code")
-    return str(qr.text)
+    return scan_qr(qr.grab().toImage())
+
+
+def scan_qr(image: Any) -> str:
+    """Read a QR code off the pixels of ``image`` (a QImage) as a phone camera would."""
+    import cv2
+    import numpy as np
+    from PySide6.QtGui import QImage
+
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    pixels = np.frombuffer(rgb.constBits(), np.uint8, rgb.sizeInBytes())
+    rows = pixels.reshape(rgb.height(), rgb.bytesPerLine())[:, : rgb.width() * 3]
+    text, _points, _ = cv2.QRCodeDetector().detectAndDecode(rows.reshape(rgb.height(), -1, 3))
+    assert text, "the QR code on the screen could not be read"
+    return str(text)
 
 
 def door_code_of(link: str) -> dict[str, str]:
