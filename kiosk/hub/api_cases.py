@@ -9,6 +9,7 @@ import binascii
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -314,6 +315,24 @@ async def open_door(
                 )
     if not hub.door.consume(booth_id, body.door_code):
         raise refuse(ApiError(403, "bad_door_code", "scan the code on the booth's screen again"))
+    if not hub.door.claim(booth_id):  # another phone is being let in right now
+        raise refuse(ApiError(409, "booth_occupied", "someone is using the booth"))
+    try:
+        return await _let_in(hub, booth_id, body, ref, appointment, actor, refuse)
+    finally:
+        hub.door.release(booth_id)
+
+
+async def _let_in(
+    hub: HubState,
+    booth_id: str,
+    body: DoorIn,
+    ref: str,
+    appointment: Appointment | None,
+    actor: str,
+    refuse: Callable[[ApiError], ApiError],
+) -> dict[str, Any]:
+    """Open the door and start the session (the checks are done); one at a time a booth."""
     token = hub.links.issue(ref)
     try:
         await hub.switchboard.command(

@@ -19,9 +19,10 @@ Controls, in the order the route applies them (kiosk.hub.api_cases.open_door):
    says where.
 3. **Occupancy**: the booth tells the hub its session state (``session_state`` events at
    every change and at every connection, so a restarted hub or a reconnected booth knows
-   at once); the hub refuses 409 ``booth_occupied`` while a session runs, and the booth
-   itself refuses ``open_door`` and ``start_session`` mid-session (``session_running``),
-   which the hub also answers with 409 ``booth_occupied``.
+   at once); the hub refuses 409 ``booth_occupied`` while a session runs or while another
+   phone is being let in (:meth:`DoorGuard.claim`), and the booth itself refuses
+   ``open_door`` and ``start_session`` mid-session (``session_running``), which the hub
+   also answers with 409 ``booth_occupied``.
 4. **Audit**: every attempt, allowed or refused with its reason, is an ``audit_log`` row
    (actor: the citizen link's reference, or the caller's address; never a token or code).
 
@@ -62,6 +63,7 @@ class DoorGuard:
             },
         )
         self._used: dict[tuple[str, str], float] = {}  # (booth, code) -> forget after
+        self._opening: set[str] = set()  # booths whose door is being opened now
 
     def key(self, booth_id: str) -> str:
         """The booth's door key, as its ``welcome`` frame carries it (base64url)."""
@@ -90,3 +92,14 @@ class DoorGuard:
             return False
         self._used[(booth_id, code)] = now + 2 * self.window_s  # its whole validity
         return True
+
+    def claim(self, booth_id: str) -> bool:
+        """Take the booth's door for one opening (False: another is under way), so two
+        phones with two valid codes cannot both be let in before the booth reports."""
+        if booth_id in self._opening:
+            return False
+        self._opening.add(booth_id)
+        return True
+
+    def release(self, booth_id: str) -> None:
+        self._opening.discard(booth_id)
