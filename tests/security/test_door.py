@@ -9,21 +9,28 @@ emulated.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import time
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
 from sqlalchemy import select
 
+from kiosk.backend.backoff import Backoff
+from kiosk.backend.channel import BoothChannel, ConnectionState
+from kiosk.booth_door import DoorPass, SessionReport
 from kiosk.config import load_config
+from kiosk.core.clock import SystemClock
 from kiosk.core.door_codes import door_code, window_at
 from kiosk.demo import start_embedded_hub
 from kiosk.devices.door.protocol import FlashCoil, WriteCoil
 from kiosk.hub.door import DoorGuard
 from kiosk.hub.models import AuditEntry
 from kiosk.hub.state import load_secret
+from tests.backend.real_hub import RealHub
 from tests.e2e.harness import demo_booth, door_code_of, door_link_on_screen, poll, story_config
 from tests.hub.conftest import Hub, WsClient, command, door_code_from, typed
 
@@ -241,3 +248,85 @@ def _pulses(booth: Any) -> int:
     """Strike pulses the door relay's emulator has seen."""
     requests = booth.rig.relay_model.requests
     return sum(isinstance(r, FlashCoil | WriteCoil) for r in requests)
+
+
+class _Signal:
+    def __init__(self) -> None:
+        self._slots: list[Any] = []
+
+    def connect(self, slot: Any) -> None:
+        self._slots.append(slot)
+
+    def emit(self, value: Any) -> None:
+        for slot in self._slots:
+            slot(value)
+
+
+class _Screen:
+    """What the booth's session report reads of its UI: the session, and its signal."""
+
+    def __init__(self) -> None:
+        self.session: Any = None
+        self.bridge = SimpleNamespace(session_changed=_Signal())
+
+    def set_session(self, session_id: str | None) -> None:
+        self.session = SimpleNamespace(session_id=session_id) if session_id else None
+        self.bridge.session_changed.emit(session_id is not None)
+
+
+async def test_a_restarted_hub_knows_at_once_that_the_booth_is_occupied(
+    tmp_path: Path, catalog: Any
+) -> None:
+    """The booth's own hub link (channel, door pass, session report) against a real hub
+    that restarts while a citizen is inside: the new hub process learns the session at
+    the booth's welcome and keeps the door shut; once she leaves, the door opens."""
+    hub = RealHub(tmp_path, catalog).start()
+    clock = SystemClock()
+    channel = BoothChannel(
+        f"ws://127.0.0.1:{hub.port}/ws/booth", hub.booth_token("b1"), clock, backoff=Backoff(0.2, 1)
+    )
+    door, report, screen = DoorPass(clock), SessionReport(channel), _Screen()
+
+    def on_status(status: Any) -> None:  # as kiosk.booth.Booth wires them
+        if status.online and channel.welcome is not None:
+            door.welcomed(channel.welcome)
+        door.channel_status(status)
+        report.channel_status(status)
+
+    commands: list[str] = []
+
+    async def obey(command: Any) -> None:
+        commands.append(command.name)
+
+    channel.add_listener(on_status)
+    channel.on_command("open_door", obey)
+    channel.on_command("start_session", obey)
+    report.attach(screen)
+    channel.start()
+
+    def booth_link() -> Any:
+        assert hub.server is not None
+        return hub.server.state.switchboard.links.get("booth:b1")
+
+    try:
+        await asyncio.wait_for(channel.wait_for(ConnectionState.ONLINE), 20)
+        screen.set_session("s1")  # a citizen touched the screen and is inside
+        await poll(lambda: getattr(booth_link(), "session", None) is True, "the session reported")
+        await hub.astop()
+        await asyncio.wait_for(channel.wait_for(ConnectionState.OFFLINE), 20)
+        await hub.astart()  # same port, same database, nothing of the old process
+        await asyncio.wait_for(channel.wait_for(ConnectionState.ONLINE), 20)
+        await poll(lambda: getattr(booth_link(), "session", None) is True, "the state again")
+        async with httpx.AsyncClient(base_url=hub.url, timeout=30) as phone:
+            body = door_code_of(door.link())
+            refused = await phone.post("/api/v1/booths/b1/open-door", json=body)
+            _refused(refused, 409, "booth_occupied")
+            assert commands == []
+            screen.set_session(None)  # she leaves
+            await poll(lambda: booth_link().session is False, "the booth free again")
+            opened = await phone.post("/api/v1/booths/b1/open-door", json=body)
+        assert opened.status_code == 200, opened.text
+        assert commands == ["open_door", "start_session"]
+    finally:
+        await channel.stop()
+        await hub.astop()
