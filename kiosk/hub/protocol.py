@@ -56,6 +56,13 @@ used), 409 ``booth_occupied`` (a session runs), ``booth_offline``, ``door_failed
 ``session_failed``, 429 ``too_many_requests`` with ``Retry-After`` (per address, booth and
 citizen link). Every attempt is in the audit log (kiosk.hub.door).
 
+Citizen login by SMS code (kiosk.hub.citizen_login): ``POST /api/v1/citizen/code``
+``{"phone"}`` -> 202 ``{"sent": true}`` whether or not the number is known;
+``POST /api/v1/citizen/login`` ``{"phone", "code"}`` -> ``{"citizen_token",
+"citizen_url"}`` or 401 ``bad_code``. Past the limits (messages per phone and address,
+wrong codes per phone across resends, then a lockout) 429 ``too_many_requests`` with
+``Retry-After``; ``POST /api/v1/appointments`` counts as a message too.
+
 Booth WebSocket ``/ws/booth``
 =============================
 Token in the ``Authorization`` header or ``?token=``. A bad token is refused during the
