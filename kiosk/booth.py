@@ -94,6 +94,11 @@ class Booth:
         self.voice: Any = None  # kiosk.booth_voice.BoothVoice, once the UI is up
         self._tasks: list[asyncio.Task[Any]] = []
         self.ops = BoothOps(self)  # health, restarts, the operator's config (kiosk.booth_ops)
+        from kiosk.booth_door import DoorPass, SessionReport
+
+        self.door_pass = DoorPass(self.clock)  # the QR code the attract screen shows
+        self.session_report = SessionReport(self.channel)  # the hub opens doors of free booths
+        self.channel.add_listener(self._on_channel_status)
         self.channel.on_command("open_door", self._on_open_door)
         self.channel.on_command("start_session", self._on_start_session)
         self.channel.on_command("end_session", self._on_end_session)
@@ -125,6 +130,7 @@ class Booth:
             on_stop=self.stop,
             request_clerk=self.call.request_clerk,
             end_call=self.call.end_call,
+            door_link=self.door_pass.link,
         )
 
     @property
@@ -218,6 +224,7 @@ class Booth:
         self.recovered = await self.recovery.recover()
         self._resume(ui)
         self.sessions.attach(ui)
+        self.session_report.attach(ui)
         self.sync.start()
         self.outbox.start(self.client)
         self.ops.start(ui)
@@ -265,14 +272,26 @@ class Booth:
 
     # -- hub commands ----------------------------------------------------------------------
 
+    def _on_channel_status(self, status: Any) -> None:
+        welcome = self.channel.welcome
+        if status.online and welcome is not None:
+            self.door_pass.welcomed(welcome)
+        self.door_pass.channel_status(status)
+        self.session_report.channel_status(status)
+
     async def _on_open_door(self, command: Command) -> None:
+        from kiosk.booth_door import refuse_mid_session
+
+        refuse_mid_session(self.ui, "open_door")  # behind the hub's own check
         if self.door is None:
             raise DeviceError("no door relay configured", code="door_absent")
         await self.door.pulse(str(command.data.get("appointment_id") or ""))
 
     async def _on_start_session(self, command: Command) -> None:
+        from kiosk.booth_door import refuse_mid_session
         from kiosk.booth_service import AdoptedCase
 
+        refuse_mid_session(self.ui, "start_session")  # never throw out a citizen inside
         if self.ui is not None:
             self.ui.start_session()
             adopted = AdoptedCase.from_session(command.data)  # her appointment's case

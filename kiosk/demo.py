@@ -97,7 +97,7 @@ def main(args: argparse.Namespace, config: Config) -> int:
                 f" password {DEMO_PASSWORD!r})"
             )
             print(f"  citizen page:   {hub.url}/m")
-            print(f"  door QR code:   {hub.url}/m/door/{config.booth.id}")
+            print("  door QR code:   on the booth's attract screen (its code changes every 30 s)")
             print(f"  OpenAPI:        {hub.url}/openapi.json", flush=True)
             code = run_booth(booth.config, booth.collaborators())
             return booth.ops.exit_code or code

@@ -17,7 +17,7 @@ import pytest
 
 from kiosk.config import load_config
 from kiosk.demo import start_embedded_hub
-from tests.e2e.harness import demo_booth, story_config
+from tests.e2e.harness import demo_booth, door_code_of, door_link_on_screen, story_config
 
 
 @pytest.fixture
@@ -36,8 +36,11 @@ async def test_door_scan_pulses_the_relay_and_starts_a_session(
         pulses = asyncio.get_running_loop().create_future()
         booth.rig.relay_model.on_request = lambda r: pulses.done() or pulses.set_result(r)
 
+        link = await door_link_on_screen(ui)  # her phone scans the QR code on the screen
         async with httpx.AsyncClient(base_url=hub.url, timeout=30) as phone:
-            reply = await phone.post(f"/api/v1/booths/{config.booth.id}/open-door", json={})
+            reply = await phone.post(
+                f"/api/v1/booths/{config.booth.id}/open-door", json=door_code_of(link)
+            )
         assert reply.status_code == 200, reply.text
         assert reply.json()["opened"] is True
 

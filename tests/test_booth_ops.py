@@ -27,7 +27,7 @@ from kiosk.hub.cli import DEMO_PASSWORD, seed_demo_clerks
 from kiosk.hub.models import AuditEntry
 from kiosk.hub.server import HubServer
 from kiosk.ops.restart_policy import RESTART_EXIT_CODE
-from tests.e2e.harness import demo_booth, story_config
+from tests.e2e.harness import demo_booth, door_code_of, door_link_on_screen, story_config
 from tests.hub.conftest import hub_settings
 
 
@@ -194,8 +194,11 @@ async def restart_after_the_session(
 ) -> None:
     quit_called = asyncio.Event()
     booth.ops.quit = quit_called.set  # in run_booth: the app quits, main returns the code
+    link = await door_link_on_screen(ui)  # her phone scans the QR code on the screen
     async with httpx.AsyncClient(base_url=operator.hub.url, timeout=30) as phone:
-        reply = await phone.post(f"/api/v1/booths/{config.booth.id}/open-door", json={})
+        reply = await phone.post(
+            f"/api/v1/booths/{config.booth.id}/open-door", json=door_code_of(link)
+        )
     assert reply.status_code == 200, reply.text
     assert ui.session is not None  # a citizen is inside
 

@@ -157,6 +157,7 @@ class BoothChannel:
         self._wake = asyncio.Event()
         self._awaiting: dict[str, asyncio.Future[Ack]] = {}  # event id -> the hub's ack
         self._last_rx = 0.0
+        self.welcome: Welcome | None = None  # the hub's last welcome (its door key...)
 
     # -- wiring ---------------------------------------------------------------------
 
@@ -329,6 +330,7 @@ class BoothChannel:
                 if welcome is None:
                     return "no_welcome"
                 self._backoff.reset()
+                self.welcome = welcome
                 self._last_rx = self._clock.monotonic()
                 log.info("hub link up as booth %s", welcome.booth_id)
                 self._publish(ConnectionState.ONLINE, booth_id=welcome.booth_id)

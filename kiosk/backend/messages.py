@@ -2,7 +2,8 @@
 
 Every frame is a JSON object with a ``type``::
 
-    hub -> booth   welcome   {"type": "welcome", "booth_id", "server_time", "heartbeat_s"}
+    hub -> booth   welcome   {"type": "welcome", "booth_id", "server_time", "heartbeat_s",
+                              "door"?: {"key", "window_s", "url"}}
     both ways      ping/pong {"type": "ping"|"pong", "ts"}
     hub -> booth   command   {"type": "command", "id", "name", "data"}
     booth -> hub   ack       {"type": "ack", "id", "ok", "error"?}
@@ -35,6 +36,7 @@ EVENT_NAMES = frozenset(
         "signal",
         "form_field",
         "call_request",
+        "session_state",
     }
 )
 
@@ -48,6 +50,11 @@ class Welcome:
     booth_id: str
     server_time: str
     heartbeat_s: float
+    # This booth's door codes (kiosk.core.door_codes): its key (base64url), the code's
+    # window and the page its QR code opens. Empty from a hub that has none.
+    door_key: str = field(default="", repr=False)
+    door_window_s: float = 0.0
+    door_url: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,10 +109,16 @@ def parse_frame(text: str | bytes) -> Frame:
     kind = obj["type"]
     try:
         if kind == "welcome":
+            door = obj.get("door")
+            if not isinstance(door, dict):
+                door = {}
             return Welcome(
                 booth_id=_str(obj, "booth_id"),
                 server_time=str(obj.get("server_time", "")),
                 heartbeat_s=_positive(obj.get("heartbeat_s", 10)),
+                door_key=str(door.get("key", "")),
+                door_window_s=_positive(door["window_s"]) if "window_s" in door else 0.0,
+                door_url=str(door.get("url", "")),
             )
         if kind == "ping":
             return Ping(ts=_number(obj.get("ts", 0)))
@@ -140,6 +153,12 @@ def encode_frame(frame: Frame) -> str:
                 "server_time": frame.server_time,
                 "heartbeat_s": frame.heartbeat_s,
             }
+            if frame.door_key:
+                obj["door"] = {
+                    "key": frame.door_key,
+                    "window_s": frame.door_window_s,
+                    "url": frame.door_url,
+                }
         case Ping():
             obj = {"type": "ping", "ts": frame.ts}
         case Pong():

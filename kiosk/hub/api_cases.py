@@ -7,20 +7,20 @@ import asyncio
 import base64
 import binascii
 import datetime as dt
-import hashlib
-import secrets
+import logging
 import uuid
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk.hub import rules_review
+from kiosk.hub import citizen_login, rules_review
 from kiosk.hub.auth import Principal, new_citizen_ref
 from kiosk.hub.casework import (
     audit,
@@ -44,6 +44,7 @@ from kiosk.hub.deps import (
     OptionalCaller,
     resolve_token,
 )
+from kiosk.hub.door import SESSION_RUNNING
 from kiosk.hub.errors import ApiError, forbidden, not_found
 from kiosk.hub.issuing import Issued, announce, issue
 from kiosk.hub.local_time import local_view, read_slot, zone_of
@@ -59,7 +60,6 @@ from kiosk.hub.models import (
     MaterialRecord,
     Notification,
     Rating,
-    SmsCode,
     utcnow,
 )
 from kiosk.hub.notify import Message
@@ -67,6 +67,8 @@ from kiosk.hub.protocol import PUSH_KINDS
 from kiosk.hub.rules_review import Decision
 from kiosk.hub.state import HubState
 from kiosk.hub.switchboard import BoothOffline, CommandFailed
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 
@@ -127,7 +129,9 @@ def appointment_view(a: Appointment, zone: ZoneInfo) -> dict[str, Any]:
 
 
 @router.post("/appointments", status_code=201)
-async def book(body: AppointmentIn, hub: Hub, who: OptionalCaller) -> dict[str, Any]:
+async def book(
+    body: AppointmentIn, hub: Hub, who: OptionalCaller, request: Request
+) -> dict[str, Any]:
     """Book a service at a booth for a time; returns the citizen's link token."""
     service = _service(hub, body.service)
     if who is not None and who.kind != "citizen":
@@ -137,6 +141,7 @@ async def book(body: AppointmentIn, hub: Hub, who: OptionalCaller) -> dict[str, 
     if slot < hub.clock.now() - dt.timedelta(minutes=5):
         raise ApiError(422, "slot_in_past", "the time has passed")
     ref = who.id if who is not None else new_citizen_ref()
+    citizen_login.limit_messages(hub, body.phone, _address(request))  # it sends an SMS
     with hub.db() as db:
         if db.get(Booth, body.booth_id) is None:
             raise ApiError(422, "unknown_booth", "no such booth")
@@ -221,31 +226,10 @@ class CodeIn(BaseModel):
 
 
 @router.post("/citizen/code", status_code=202)
-async def send_code(body: CodeIn, hub: Hub) -> dict[str, Any]:
-    """Send a six-digit login code by SMS to a phone that booked or opened a case."""
-    with hub.db() as db:
-        ref = db.scalar(select(Case.citizen_ref).where(Case.citizen_phone == body.phone).limit(1))
-        ref = ref or db.scalar(
-            select(Appointment.citizen_ref).where(Appointment.phone == body.phone).limit(1)
-        )
-        if ref is None:  # the same answer whether or not the number is known
-            return {"sent": True}
-        code = f"{secrets.randbelow(10**6):06d}"
-        row = db.get(SmsCode, body.phone)
-        expires = hub.clock.now() + dt.timedelta(minutes=10)
-        digest = hashlib.sha256(code.encode()).hexdigest()
-        if row is None:
-            db.add(SmsCode(phone=body.phone, code_hash=digest, citizen_ref=ref, expires_at=expires))
-        else:
-            row.code_hash, row.citizen_ref, row.expires_at, row.attempts = digest, ref, expires, 0
-    await hub.notifier.notify(
-        Message(
-            citizen_ref=ref,
-            kind="login_code",
-            phone=body.phone,
-            text=f"晓屋验证码 {code}，10分钟内有效。",
-        )
-    )
+async def send_code(body: CodeIn, hub: Hub, request: Request) -> dict[str, Any]:
+    """Send a six-digit login code by SMS to a phone that booked or opened a case; the
+    same answer whether or not the number is known (kiosk.hub.citizen_login)."""
+    await citizen_login.send_code(hub, body.phone, _address(request))
     return {"sent": True}
 
 
@@ -255,61 +239,112 @@ class CodeLoginIn(BaseModel):
 
 
 @router.post("/citizen/login")
-def code_login(body: CodeLoginIn, hub: Hub) -> dict[str, Any]:
-    with hub.db() as db:
-        row = db.get(SmsCode, body.phone)
-        if (
-            row is None
-            or row.attempts >= 5
-            or row.expires_at.timestamp() < hub.clock.now().timestamp()
-        ):
-            raise ApiError(401, "bad_code", "the code is wrong or has expired")
-        if hashlib.sha256(body.code.encode()).hexdigest() != row.code_hash:
-            row.attempts += 1
-            raise ApiError(401, "bad_code", "the code is wrong or has expired")
-        ref = row.citizen_ref
-        db.delete(row)
+def code_login(body: CodeLoginIn, hub: Hub, request: Request) -> dict[str, Any]:
+    ref = citizen_login.check_code(hub, body.phone, body.code, _address(request))
     token = hub.links.issue(ref)
     return {"citizen_token": token, "citizen_url": _citizen_url(hub, token)}
 
 
+def _address(request: Request) -> str:
+    """The caller's address, for rate limits (behind a proxy: see docs/security.md)."""
+    return request.client.host if request.client else "?"
+
+
 # -- the booth door ------------------------------------------------------------------------
 class DoorIn(BaseModel):
+    # The code the booth shows at its door (kiosk.core.door_codes); required, but checked
+    # by the route so that a missing one is audited and answered like a wrong one.
+    door_code: Annotated[str, Field(max_length=64)] = ""
     appointment_id: Annotated[str | None, Field(max_length=64)] = None
 
 
 @router.post("/booths/{booth_id}/open-door")
-async def open_door(booth_id: str, body: DoorIn, hub: Hub, who: OptionalCaller) -> dict[str, Any]:
-    """Scan-to-open: unlock the booth's door and start a session there.
+async def open_door(
+    booth_id: str, body: DoorIn, hub: Hub, who: OptionalCaller, request: Request
+) -> dict[str, Any]:
+    """Scan-to-open: unlock the booth's door and start a session there, for a citizen
+    standing at it (the booth's current door code) while the booth is free; every attempt
+    is audited and rate limited (kiosk.hub.door).
 
     With an appointment, the session is bound to a new case for the booked service;
     without one it is a walk-in. Answers once the booth has acknowledged both commands.
     """
+    address = _address(request)
+    actor = who.peer if who is not None else f"address:{address}"
+
+    def refuse(error: ApiError) -> ApiError:
+        _door_attempt(hub, actor, booth_id, f"refused {error.code}")
+        return error
+
     if who is not None and who.kind != "citizen":
-        raise forbidden("the door is opened from the citizen's phone")
+        raise refuse(forbidden("the door is opened from the citizen's phone"))
+    keys = [f"addr:{address}", f"booth:{booth_id}"]
+    if who is not None:
+        keys.append(f"citizen:{who.id}")
+    wait = hub.door.limits.take(*keys)
+    if wait > 0:
+        raise refuse(
+            ApiError(
+                429,
+                "too_many_requests",
+                "too many attempts to open a door; try again later",
+                retry_after_s=max(1, round(wait + 0.5)),
+            )
+        )
     ref = who.id if who is not None else new_citizen_ref()
     appointment: Appointment | None = None
     with hub.sessions() as db:
         if db.get(Booth, booth_id) is None:
-            raise not_found("booth")
+            raise refuse(not_found("booth"))
+        if not hub.door.valid(booth_id, body.door_code):
+            raise refuse(
+                ApiError(403, "bad_door_code", "scan the code on the booth's screen again")
+            )
+        link = hub.switchboard.links.get(f"booth:{booth_id}")
+        if link is not None and link.session:
+            raise refuse(ApiError(409, "booth_occupied", "someone is using the booth"))
         if body.appointment_id:
             appointment = db.get(Appointment, body.appointment_id)
             if appointment is None or appointment.citizen_ref != ref:
-                raise not_found("appointment")
+                raise refuse(not_found("appointment"))
             if appointment.booth_id != booth_id:
-                raise ApiError(409, "other_booth", "the appointment is for another booth")
+                raise refuse(ApiError(409, "other_booth", "the appointment is for another booth"))
             if appointment.status != "booked":
-                raise ApiError(409, "appointment_not_open", "the appointment is used or cancelled")
+                raise refuse(
+                    ApiError(409, "appointment_not_open", "the appointment is used or cancelled")
+                )
+    if not hub.door.consume(booth_id, body.door_code):
+        raise refuse(ApiError(403, "bad_door_code", "scan the code on the booth's screen again"))
+    if not hub.door.claim(booth_id):  # another phone is being let in right now
+        raise refuse(ApiError(409, "booth_occupied", "someone is using the booth"))
+    try:
+        return await _let_in(hub, booth_id, body, ref, appointment, actor, refuse)
+    finally:
+        hub.door.release(booth_id)
+
+
+async def _let_in(
+    hub: HubState,
+    booth_id: str,
+    body: DoorIn,
+    ref: str,
+    appointment: Appointment | None,
+    actor: str,
+    refuse: Callable[[ApiError], ApiError],
+) -> dict[str, Any]:
+    """Open the door and start the session (the checks are done); one at a time a booth."""
     token = hub.links.issue(ref)
     try:
         await hub.switchboard.command(
             booth_id, "open_door", {"appointment_id": body.appointment_id, "citizen_ref": ref}
         )
     except BoothOffline:
-        raise ApiError(409, "booth_offline", "the booth is not connected") from None
+        raise refuse(ApiError(409, "booth_offline", "the booth is not connected")) from None
     except CommandFailed as exc:
-        raise ApiError(
-            409, "door_failed", "the booth could not open its door", booth_error=exc.code
+        if exc.code == SESSION_RUNNING:  # the booth knew better than the hub
+            raise refuse(ApiError(409, "booth_occupied", "someone is using the booth")) from None
+        raise refuse(
+            ApiError(409, "door_failed", "the booth could not open its door", booth_error=exc.code)
         ) from None
     case_id = None
     service = None
@@ -345,9 +380,13 @@ async def open_door(booth_id: str, body: DoorIn, hub: Hub, who: OptionalCaller) 
             },
         )
     except (BoothOffline, CommandFailed):
-        raise ApiError(
-            409, "session_failed", "the door opened but the session did not start"
+        raise refuse(
+            ApiError(409, "session_failed", "the door opened but the session did not start")
         ) from None
+    link = hub.switchboard.links.get(f"booth:{booth_id}")
+    if link is not None:
+        link.session = True  # until the booth says otherwise
+    _door_attempt(hub, actor, booth_id, f"opened session {session_id}")
     return {
         "opened": True,
         "session_id": session_id,
@@ -355,6 +394,14 @@ async def open_door(booth_id: str, body: DoorIn, hub: Hub, who: OptionalCaller) 
         "citizen_token": token,
         "citizen_url": _citizen_url(hub, token),
     }
+
+
+def _door_attempt(hub: HubState, actor: str, booth_id: str, outcome: str) -> None:
+    """One audit row per attempt to open a door (its own transaction: a refusal's
+    rollback does not take it along). Never a token or a door code."""
+    with hub.db() as db:
+        audit(db, actor, "door", f"booth:{booth_id[:64]}", f"open_door: {outcome}")
+    log.info("open-door at booth %s: %s", booth_id[:64], outcome)
 
 
 class PushIn(BaseModel):

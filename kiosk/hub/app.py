@@ -32,9 +32,10 @@ from kiosk.hub import (
     queueing,
     ws,
 )
-from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords
+from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords, RateLimiter
 from kiosk.hub.casework import text_of
 from kiosk.hub.db import make_engine, migrate, session_factory
+from kiosk.hub.door import DoorGuard
 from kiosk.hub.errors import install_error_handlers
 from kiosk.hub.fanout import PostgresFanout
 from kiosk.hub.idempotency import IdempotencyMiddleware
@@ -64,6 +65,7 @@ def create_app(
     migrate(engine)
     sessions = session_factory(engine)
     _sync_departments(sessions, catalog)
+    secret = load_secret(sessions, settings.secret_key)
     inbox = InboxNotifier(sessions)
     if notifier is None:
         notifier = (
@@ -78,12 +80,12 @@ def create_app(
         clock=clock,
         catalog=CatalogDocument(catalog),
         switchboard=Switchboard(clock, settings.command_timeout_s),
-        links=CitizenLinks(
-            load_secret(sessions, settings.secret_key), clock, settings.citizen_link_ttl_s
-        ),
+        links=CitizenLinks(secret, clock, settings.citizen_link_ttl_s),
         limiter=LoginLimiter(clock, settings.login_max_failures, settings.login_window_s),
         notifier=notifier,
         passwords=Passwords(settings.password_time_cost, settings.password_memory_kib),
+        sms_limits=_sms_limits(settings, clock),
+        door=DoorGuard(secret, clock, settings),
         started=clock.monotonic(),
     )
 
@@ -119,6 +121,20 @@ def create_app(
     app.add_middleware(IdempotencyMiddleware, sessions=sessions)
 
     return app
+
+
+def _sms_limits(settings: HubSettings, clock: Clock) -> RateLimiter:
+    """One limiter for every SMS a stranger can cause (kiosk.hub.citizen_login)."""
+    return RateLimiter(
+        clock,
+        settings.sms_per_address,
+        settings.sms_rate_window_s,
+        limits={
+            "phone": settings.sms_per_phone,
+            "addr": settings.sms_per_address,
+            "guess": settings.sms_per_address,  # wrong codes from one address
+        },
+    )
 
 
 async def _share_through_postgres(state: HubState) -> PostgresFanout | None:

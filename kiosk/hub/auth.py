@@ -10,6 +10,7 @@ Bearer tokens say what they are by their prefix, so one header serves every call
 
 Passwords are hashed with argon2id. :class:`LoginLimiter` admits a password check only
 after reserving it against limits per (account, address), per address and per account.
+:class:`RateLimiter` is the hub's keyed sliding-window limit (door openings, SMS codes).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import hashlib
 import hmac
 import secrets
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -126,6 +128,80 @@ class CitizenLinks:
     def _mac(self, text: str) -> str:
         digest = hmac.new(self._secret, text.encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
+
+
+class RateLimiter:
+    """A keyed sliding-window limit: at most ``limit`` hits per key within ``window_s``
+    seconds of the injected clock's monotonic time.
+
+    Keys are plain strings chosen by the caller (``"phone:<digest>"``, ``"addr:1.2.3.4"``,
+    ``"booth:b1"``); one limiter may hold several kinds, each with its own limit in
+    ``limits`` (by the key's prefix before ``:``; ``limit`` for the others).
+    :meth:`take` checks and counts in one step (a request that is refused is not
+    counted, so a caller who waits gets in);
+    :meth:`wait` and :meth:`hit` split the two for limits that count only failures.
+
+    Kept in memory: one hub process sees all requests of its clients. Several processes
+    (PostgreSQL) each enforce the limit on their share, so the fleet-wide bound is the
+    limit times the processes; a restart forgets the window. Limits that must survive a
+    restart are kept in the database instead (kiosk.hub.citizen_login).
+    """
+
+    def __init__(
+        self,
+        clock: Clock,
+        limit: int,
+        window_s: float,
+        *,
+        limits: Mapping[str, int] | None = None,
+        max_keys: int = 100_000,
+    ) -> None:
+        self._clock = clock
+        self._max = limit
+        self._limits = dict(limits or {})
+        self._window = window_s
+        # A stranger varying keys (addresses, phone numbers) must not grow this forever:
+        # past max_keys, the keys with the oldest hits go first.
+        self._max_keys = max_keys
+        self._hits: collections.OrderedDict[str, collections.deque[float]] = (
+            collections.OrderedDict()
+        )
+
+    def wait(self, *keys: str) -> float:
+        """Seconds until one more hit of every key in ``keys`` is allowed (0: now)."""
+        now = self._clock.monotonic()
+        wait = 0.0
+        for key in keys:
+            times = self._hits.get(key)
+            if not times:
+                continue
+            while times and times[0] <= now - self._window:
+                times.popleft()
+            limit = self._limits.get(key.split(":", 1)[0], self._max)
+            if len(times) >= limit:
+                wait = max(wait, times[len(times) - limit] + self._window - now)
+        return wait
+
+    def hit(self, *keys: str) -> None:
+        """Count one hit of each key."""
+        now = self._clock.monotonic()
+        for key in keys:
+            times = self._hits.pop(key, None) or collections.deque()
+            times.append(now)
+            self._hits[key] = times  # most recently hit last
+        while len(self._hits) > self._max_keys:
+            self._hits.popitem(last=False)
+
+    def take(self, *keys: str) -> float:
+        """Count a hit of every key if all allow one and answer 0; otherwise count
+        nothing and answer the seconds to wait."""
+        wait = self.wait(*keys)
+        if wait <= 0:
+            self.hit(*keys)
+        return wait
+
+    def forget(self, key: str) -> None:
+        self._hits.pop(key, None)
 
 
 class LoginLimiter:

@@ -66,9 +66,11 @@ _STATUS_CODES = {
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+        if exc.status == 429 and "retry_after_s" in exc.details:  # a limit says when
+            headers["Retry-After"] = str(exc.details["retry_after_s"])
         return JSONResponse(
-            error_body(exc.code, exc.message, **exc.details), exc.status, headers=headers
+            error_body(exc.code, exc.message, **exc.details), exc.status, headers=headers or None
         )
 
     @app.exception_handler(RequestValidationError)

@@ -330,6 +330,20 @@ class SmsCode(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class SmsGuessGuard(Base):
+    """Wrong SMS login codes tried for one phone number (kiosk.hub.citizen_login).
+
+    Kept apart from ``sms_codes`` so that neither a resent code nor an unknown number
+    resets it; keyed by a keyed hash of the number, never the number itself.
+    """
+
+    __tablename__ = "sms_guess_guards"
+    phone_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[dt.datetime] = mapped_column(Stamp)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(Stamp, nullable=True)
+
+
 @event.listens_for(Session, "before_flush")
 def forbid_audit_changes(session: Session, _context: object, _instances: object) -> None:
     """The audit log is append-only: refuse to flush a change or deletion of an entry."""

@@ -41,13 +41,39 @@ Registration (admin clerk): ``POST /api/v1/booths {"id", "name"}`` -> ``{"id", "
 line, ``kiosk hub --push-key`` prints the key): the booth's ``[hub] token`` and
 ``[hub] push_key``, the public key its ``config`` commands are signed with.
 
+The door
+========
+``POST /api/v1/booths/{id}/open-door`` ``{"door_code", "appointment_id"?}`` (anyone, or a
+citizen link) -> ``{"opened": true, "session_id", "case_id", "citizen_token",
+"citizen_url"}`` once the booth has acknowledged ``open_door`` and ``start_session``.
+Booth ids are public; the door code proves presence. A booth shows on its attract screen a
+QR code of ``<url>#booth=<id>&door=<code>`` (``url`` from its welcome, the citizen page);
+the code is ``base64url(HMAC-SHA256(key, "<booth id>.<window>")[:9])`` with ``window =
+floor(unix time / window_s)`` and ``key = HMAC-SHA256(hub secret, "xiaowu door key
+v1" + NUL + booth id)`` (kiosk.core.door_codes). The booth computes it on its own clock,
+corrected by the welcome's ``server_time``, and redraws the QR code when the window
+changes. The hub takes the current or the previous window's code, each once; a citizen
+link does not stand in for it. Refusals: 403 ``bad_door_code`` (missing, wrong, stale or
+used), 409 ``booth_occupied`` (a session runs), ``booth_offline``, ``door_failed``,
+``session_failed``, 429 ``too_many_requests`` with ``Retry-After`` (per address, booth and
+citizen link). Every attempt is in the audit log (kiosk.hub.door).
+
+Citizen login by SMS code (kiosk.hub.citizen_login): ``POST /api/v1/citizen/code``
+``{"phone"}`` -> 202 ``{"sent": true}`` whether or not the number is known;
+``POST /api/v1/citizen/login`` ``{"phone", "code"}`` -> ``{"citizen_token",
+"citizen_url"}`` or 401 ``bad_code``. Past the limits (messages per phone and address,
+wrong codes per phone across resends, then a lockout) 429 ``too_many_requests`` with
+``Retry-After``; ``POST /api/v1/appointments`` counts as a message too.
+
 Booth WebSocket ``/ws/booth``
 =============================
 Token in the ``Authorization`` header or ``?token=``. A bad token is refused during the
 handshake (HTTP 403): do not retry with it. All frames are JSON objects with a ``type``.
 
 - hub -> booth on connect:
-  ``{"type": "welcome", "booth_id", "server_time": ISO-8601, "heartbeat_s": 10}``
+  ``{"type": "welcome", "booth_id", "server_time": ISO-8601, "heartbeat_s": 10,
+  "door": {"key", "window_s", "url"}}``; ``door`` is this booth's door-code key and
+  where its QR code points (see "The door" below). It is given to no one else.
 - heartbeats both ways: ``{"type": "ping", "ts"}`` answered by ``{"type": "pong", "ts"}``.
   The hub pings every ``heartbeat_s`` and closes (code 4408) a socket it has heard nothing
   from for 3 x ``heartbeat_s``. A newer connection of the same booth replaces the older
@@ -55,7 +81,9 @@ handshake (HTTP 403): do not retry with it. All frames are JSON objects with a `
 - hub -> booth commands ``{"type": "command", "id", "name", "data"}``, each answered by
   ``{"type": "ack", "id", "ok": true|false, "error": code?}``:
 
-  ``open_door`` ``{"appointment_id"?, "citizen_ref"}``
+  ``open_door`` ``{"appointment_id"?, "citizen_ref"}``; a booth in a session refuses
+  it, and ``start_session``, with ``session_running`` (the hub answers 409
+  ``booth_occupied``)
   ``start_session`` ``{"session_id", "case_id"?, "service"?, "appointment_id"?,
   "citizen_token"}``;  ``end_session`` ``{"session_id"?}``
   ``push`` ``{"kind": request_capture|show_form|form_field|open_slot|certificate, ...}``
@@ -88,7 +116,10 @@ handshake (HTTP 403): do not retry with it. All frames are JSON objects with a `
   "key", "value"}``; ``locker_state`` ``{"slot", "door": open|closed|unknown,
   "item_present", "case_id"?}``; ``door_opened``, ``session_started``,
   ``session_ended`` (cancels queue entries, ends the booth's calls), ``device_fault``,
-  ``health``, each with ``case_id`` when there is one.
+  ``health``, each with ``case_id`` when there is one; ``session_state`` ``{"active":
+  bool, "session_id"?}``: whether a citizen session runs, sent at every change and every
+  time the booth is welcomed (the hub keeps it per connection and opens the door only
+  while it is false).
 - Reconnect with exponential backoff and jitter (0.5 s .. 30 s).
 
 Calls and WebRTC signaling
@@ -142,6 +173,7 @@ BOOTH_EVENTS = frozenset(
         "signal",
         "form_field",
         "call_request",
+        "session_state",
     }
 )
 SIGNAL_KINDS = frozenset({"offer", "answer", "candidate", "bye"})

@@ -30,6 +30,25 @@ class HubSettings:
     login_window_s: float = 300.0
     sms_gateway_url: str = ""  # empty: notifications go to the citizen page inbox only
     sms_retries: int = 3
+    # Citizen login by SMS code (kiosk.hub.citizen_login): wrong codes per phone number in
+    # a window, across resends and restarts; past them no code is taken for the lockout.
+    sms_code_ttl_s: float = 600.0
+    sms_max_guesses: int = 5
+    sms_guess_window_s: float = 3600.0
+    sms_lockout_s: float = 3600.0
+    # Messages a stranger can make the hub send (login codes, booking confirmations): per
+    # phone number and per client address within sms_rate_window_s (an SMS costs money).
+    sms_per_phone: int = 5
+    sms_per_address: int = 20
+    sms_rate_window_s: float = 3600.0
+    # Opening a booth's door (kiosk.hub.door): the door code's time window (the code on
+    # the booth's screen changes this often; the current and the previous one are taken)
+    # and the attempts allowed per citizen link, per booth and per client address.
+    door_code_window_s: float = 30.0
+    door_per_citizen: int = 5
+    door_per_booth: int = 20
+    door_per_address: int = 10
+    door_rate_window_s: float = 300.0
     time_zone: str = "Asia/Shanghai"  # the booths' district (kiosk.hub.local_time)
     ice: IceServers = field(
         default_factory=IceServers

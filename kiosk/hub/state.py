@@ -15,8 +15,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.core.clock import Clock
-from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords
+from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords, RateLimiter
 from kiosk.hub.db import WRITE_LOCK
+from kiosk.hub.door import DoorGuard
 from kiosk.hub.models import KeyValue
 from kiosk.hub.notify import Notifier
 from kiosk.hub.settings import HubSettings
@@ -60,6 +61,8 @@ class HubState:
     limiter: LoginLimiter
     notifier: Notifier
     passwords: Passwords
+    sms_limits: RateLimiter  # messages per phone / address, wrong codes per address
+    door: DoorGuard  # who may open a booth's door (door codes, limits)
     started: float = 0.0
     extras: dict[str, Any] = field(default_factory=dict)
 

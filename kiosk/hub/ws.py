@@ -141,6 +141,8 @@ async def booth_socket(ws: WebSocket) -> None:
             "booth_id": principal.id,
             "server_time": _now_iso(hub),
             "heartbeat_s": hub.settings.heartbeat_s,
+            # Only this booth's: it shows its door codes (kiosk.core.door_codes).
+            "door": hub.door.welcome(principal.id, f"{hub.settings.public_url}/m/"),
         }
     )
     # Calls the booth was in before it reconnected continue on the new link.
@@ -238,6 +240,8 @@ async def _handle_booth_event(
         await asyncio.to_thread(_store_locker, hub, booth.id, case_id, data)
     elif name == "health":
         link.health = dict(data)
+    elif name == "session_state":  # the door opens only while this is false (kiosk.hub.door)
+        link.session = data.get("active") is True
     elif name == "session_ended":
         await queueing.cancel_booth_entries(hub, booth.id)
         for call_id in board.calls_of(booth.peer):

@@ -87,6 +87,8 @@ class BoothCollaborators:
     end_call: Callable[[], Awaitable[None]] | None = None
     on_start: Callable[[BoothUi], Awaitable[None]] | None = None
     on_stop: Callable[[], Awaitable[None]] | None = None
+    # The address the door's QR code shows now ("" for none): it changes every window.
+    door_link: Callable[[], str] | None = None
 
 
 class _ActivityFilter(QObject):
@@ -143,6 +145,7 @@ class BoothUi(QObject):
         self._theme: Theme | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._unsubscribe: Callable[[], None] | None = None
+        self._door_link = ""
 
         self.idle_ticker = QTimer(self)
         self.idle_ticker.setInterval(IDLE_TICK_MS)
@@ -450,6 +453,16 @@ class BoothUi(QObject):
         elapsed = -1 if started is None else int(self.clock.monotonic() - started)
         self.bridge.session_elapsed.emit(elapsed)
         self.bridge.clock_changed.emit(self.clock.now())
+        self._tick_door()
+
+    def _tick_door(self) -> None:
+        """Show the door's QR code with the current code (none during a session: the
+        door does not open then); redrawn only when the address changes."""
+        link = self.c.door_link() if self.c.door_link is not None else ""
+        link = "" if self.session is not None else link
+        if link != self._door_link:
+            self._door_link = link
+            self.bridge.door_link_changed.emit(link)
 
 
 __all__ = ["BoothCollaborators", "BoothUi", "ConnectionSource", "Plain", "SessionStore"]

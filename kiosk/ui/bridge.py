@@ -70,6 +70,7 @@ class BoothBridge(QObject):
     assistant_voice = Signal(str)  # microphone: "off", "tap", "hold", "always", "listening"
     assistant_partial = Signal(str)  # the citizen's words so far, while speaking
     clock_changed = Signal(object)  # datetime
+    door_link_changed = Signal(str)  # the door QR code's address, "" for none (offline)
     session_elapsed = Signal(int)  # seconds since the citizen started, -1 outside a session
     idle_warning = Signal(int)  # seconds left before the session is reset
     idle_cleared = Signal()

@@ -297,6 +297,10 @@ def _show_assistant_sample(ui: Any, lang: str) -> None:
     ui.bridge.assistant_level.emit(0.7)
 
 
+# The door's QR code as an online booth shows it (kiosk.booth_door); not a valid code.
+SAMPLE_DOOR_LINK = "https://hub.example.gov.cn/m/#booth=tianhe-07&door=SAMPLEdoor00"
+
+
 def render_screens(
     ui: Any,
     outdir: Path,
@@ -345,6 +349,8 @@ def render_screens(
                     ui.bridge.show_screen(name)
                 if name == "assistant":
                     _show_assistant_sample(ui, lang)
+                if name == "attract":  # a booth online shows its door code (a sample here)
+                    ui.bridge.door_link_changed.emit(SAMPLE_DOOR_LINK)
                 # The attract screen is seen outside a session: the header shows the date.
                 ui.bridge.session_elapsed.emit(-1 if name == "attract" else 0)
                 spoken = CAPTION.get(lang) if name in CAPTIONED_SCREENS else ""

@@ -7,6 +7,8 @@ must notice, show it is offline, come back by itself and carry on.
 from __future__ import annotations
 
 import asyncio
+import base64
+import time
 from pathlib import Path
 
 import httpx
@@ -20,6 +22,7 @@ from kiosk.backend.keystore import FileKeyStore
 from kiosk.backend.messages import Command
 from kiosk.backend.outbox import Outbox
 from kiosk.core.clock import SystemClock
+from kiosk.core.door_codes import door_code, window_at
 from kiosk.core.errors import HubRejected, HubUnavailable
 from tests.backend.real_hub import RealHub
 
@@ -73,8 +76,15 @@ async def test_booth_reconnects_after_the_hub_restarts_and_commands_flow_again(
         assert online.booth_id == "booth-door"
 
         async def open_door() -> None:
+            # The code the booth would show, from the door key of its latest welcome.
+            welcome = channel.welcome
+            assert welcome is not None
+            key = base64.urlsafe_b64decode(welcome.door_key)
+            code = door_code(key, "booth-door", window_at(time.time(), welcome.door_window_s))
             async with httpx.AsyncClient(base_url=real_hub.url, timeout=WAIT) as phone:
-                response = await phone.post("/api/v1/booths/booth-door/open-door", json={})
+                response = await phone.post(
+                    "/api/v1/booths/booth-door/open-door", json={"door_code": code}
+                )
             assert response.status_code == 200, response.text
             assert response.json()["opened"] is True
             assert (await commands.get()).name == "open_door"

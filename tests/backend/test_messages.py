@@ -19,6 +19,7 @@ from kiosk.backend.messages import (
 
 FRAMES = [
     Welcome("booth-1", "2026-11-28T09:00:00+08:00", 10.0),
+    Welcome("booth-1", "t", 10.0, door_key="a2V5", door_window_s=30.0, door_url="https://h/m/"),
     Ping(1.5),
     Pong(2.0),
     Command("c1", "push", {"kind": "show_form", "fields": ["a"]}),

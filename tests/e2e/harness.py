@@ -230,6 +230,36 @@ async def demo_booth(config: Config, qapp: Any) -> AsyncIterator[tuple[Any, Any]
         await booth.stop()
 
 
+async def door_link_on_screen(ui: Any) -> str:
+    """What a phone reads from the door's QR code on the booth's attract screen: the
+    citizen page's address with the booth id and its current door code (kiosk.booth_door),
+    once the booth shows one (it needs its hub's welcome)."""
+    qr = ui.window.screens["attract"].door_qr
+    await until(ui.bridge.door_link_changed, lambda: bool(qr.text), "the door's QR code")
+    return scan_qr(qr.grab().toImage())
+
+
+def scan_qr(image: Any) -> str:
+    """Read a QR code off the pixels of ``image`` (a QImage) as a phone camera would."""
+    import cv2
+    import numpy as np
+    from PySide6.QtGui import QImage
+
+    rgb = image.convertToFormat(QImage.Format.Format_RGB888)
+    pixels = np.frombuffer(rgb.constBits(), np.uint8, rgb.sizeInBytes())
+    rows = pixels.reshape(rgb.height(), rgb.bytesPerLine())[:, : rgb.width() * 3]
+    text, _points, _ = cv2.QRCodeDetector().detectAndDecode(rows.reshape(rgb.height(), -1, 3))
+    assert text, "the QR code on the screen could not be read"
+    return str(text)
+
+
+def door_code_of(link: str) -> dict[str, str]:
+    """The open-door request a phone makes from a door link: ``{"door_code": ...}``."""
+    from urllib.parse import parse_qs, urlsplit
+
+    return {"door_code": parse_qs(urlsplit(link).fragment)["door"][0]}
+
+
 def click(ui: Any, name: str) -> None:
     """Touch the booth's button ``name``; it must be on screen and enabled."""
     from PySide6.QtCore import Qt

@@ -100,7 +100,7 @@ class StoryA:
         await phone.fill("#book-form [name=phone]", PHONE)
         await phone.click("#book-form button[type=submit]")
         await phone.wait_for_selector("#appointments li", timeout=WAIT_MS)
-        await phone.goto(f"{hub.url}/m/door/{self.booth_id}")
+        await phone.goto(await booth.door_link())  # the QR code on the booth's screen
         await phone.wait_for_function(
             "document.querySelector('#door-appointment').value !== ''", timeout=WAIT_MS
         )

@@ -224,6 +224,10 @@ class StoryBooth:
 
     # -- devices ---------------------------------------------------------------------------
 
+    async def door_link(self) -> str:
+        """The address in the door's QR code on the attract screen (what her phone opens)."""
+        return await harness.door_link_on_screen(self.ui)
+
     async def door_pulsed(self) -> bool:
         """Whether the door relay's emulator saw the strike pulsed (flashed or switched on)."""
         from kiosk.devices.door.protocol import FlashCoil, WriteCoil

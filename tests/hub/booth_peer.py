@@ -27,6 +27,8 @@ from aiortc.mediastreams import AudioStreamTrack
 from av import VideoFrame
 from websockets.asyncio.client import connect
 
+from tests.hub.conftest import door_code_from
+
 
 class ColourTrack(VideoStreamTrack):
     """Frames of one picture, 320x240."""
@@ -54,6 +56,12 @@ def document_picture() -> np.ndarray:
     return picture
 
 
+def _free() -> dict[str, Any]:
+    """The ``session_state`` event of a booth with no citizen session."""
+    data = {"active": False}
+    return {"type": "event", "id": uuid.uuid4().hex, "name": "session_state", "data": data}
+
+
 class BoothPeer:
     def __init__(self, ws_url: str, token: str, *, answer_calls: bool = True) -> None:
         self._url = ws_url + "/ws/booth"
@@ -67,6 +75,7 @@ class BoothPeer:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._ws: Any = None
         self._ready = threading.Event()
+        self.welcome: dict[str, Any] = {}
 
     def start(self) -> BoothPeer:
         self._thread.start()
@@ -112,6 +121,12 @@ class BoothPeer:
                 raise TimeoutError(f"no ack for {name}")
             return self.acks[event_id]
 
+    def door_link(self, page_url: str) -> str:
+        """The address this booth's door QR code shows now."""
+        from kiosk.core.door_codes import door_link
+
+        return door_link(page_url, self.welcome["booth_id"], door_code_from(self.welcome))
+
     def connection_states(self) -> dict[str, str]:
         return {peer: pc.connectionState for peer, pc in self.peers.items()}
 
@@ -123,6 +138,8 @@ class BoothPeer:
             async for text in ws:
                 frame = json.loads(text)
                 if frame["type"] == "welcome":
+                    self.welcome = frame
+                    await ws.send(json.dumps(_free()))  # as a booth says at every welcome
                     self._ready.set()
                 elif frame["type"] == "ping":
                     await ws.send(json.dumps({"type": "pong", "ts": frame["ts"]}))

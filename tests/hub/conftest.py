@@ -3,6 +3,7 @@ booth tokens, and WebSocket clients (websockets' sync client)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import time
@@ -219,3 +220,19 @@ def login(page: Any, url: str, username: str) -> None:
     page.click("#login button[type=submit]")
     page.wait_for_selector("#desk:not([hidden])")
     page.wait_for_function("window.xw.connected === true")
+
+
+def door_code_from(welcome: dict[str, Any]) -> str:
+    """The door code a booth shows now, computed from its ``welcome`` frame as a booth does
+    (kiosk.core.door_codes): what a phone that scanned its QR code sends."""
+    from kiosk.core.door_codes import door_code, window_at
+
+    door = welcome["door"]
+    key = base64.urlsafe_b64decode(door["key"])
+    return door_code(key, welcome["booth_id"], window_at(time.time(), door["window_s"]))
+
+
+def door_code_now(hub: Hub, booth_id: str) -> str:
+    """The code booth ``booth_id`` would show now (also when it is not connected)."""
+    welcome = {"booth_id": booth_id, "door": hub.state.door.welcome(booth_id, "")}
+    return door_code_from(welcome)

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.hub.models import AuditEntry, IdempotentResponse
-from tests.hub.conftest import Hub, command, typed
+from tests.hub.conftest import Hub, command, door_code_from, door_code_now, typed
 
 ID_NUMBER = "11010519491231002X"
 
@@ -56,7 +56,8 @@ def test_clerks_see_only_cases_of_their_department(hub: Hub) -> None:
     assert hub.get(hpf, "/api/v1/cases").json()["cases"] == []
     # Another booth and another citizen cannot read it either.
     assert hub.get(hub.booth("b2"), f"/api/v1/cases/{case['id']}").status_code == 404
-    other = hub.post(None, "/api/v1/booths/b2/open-door", {})  # offline booth: no token
+    code = {"door_code": door_code_now(hub, "b2")}
+    other = hub.post(None, "/api/v1/booths/b2/open-door", code)  # offline booth: no token
     assert other.status_code == 409
     citizen = case["citizen_token"]
     assert hub.get(citizen, f"/api/v1/cases/{case['id']}").status_code == 200
@@ -319,7 +320,7 @@ def test_steps_certificates_and_ratings(hub: Hub) -> None:
 
 def test_appointment_then_door_opens_a_case_bound_to_it(hub: Hub) -> None:
     booth_ws = hub.ws("/ws/booth", hub.booth("b1"))
-    booth_ws.wait_for(typed("welcome"))
+    code = door_code_from(booth_ws.wait_for(typed("welcome")))
     r = hub.post(
         None,
         "/api/v1/appointments",
@@ -337,7 +338,11 @@ def test_appointment_then_door_opens_a_case_bound_to_it(hub: Hub) -> None:
     out: dict[str, Any] = {}
     t = threading.Thread(
         target=lambda: out.update(
-            r=hub.post(token, "/api/v1/booths/b1/open-door", {"appointment_id": appointment["id"]})
+            r=hub.post(
+                token,
+                "/api/v1/booths/b1/open-door",
+                {"door_code": code, "appointment_id": appointment["id"]},
+            )
         )
     )
     t.start()
@@ -351,7 +356,15 @@ def test_appointment_then_door_opens_a_case_bound_to_it(hub: Hub) -> None:
     assert overview["appointments"][0]["status"] == "used"
     assert overview["cases"][0]["id"] == opened["case_id"]
     assert overview["cases"][0]["service"] == "enterprise-deregistration"
-    reuse = hub.post(token, "/api/v1/booths/b1/open-door", {"appointment_id": appointment["id"]})
+    booth_ws.send(  # she has left: the booth is free again
+        {"type": "event", "id": "e1", "name": "session_state", "data": {"active": False}}
+    )
+    booth_ws.wait_for(typed("ack", id="e1"))
+    reuse = hub.post(
+        token,
+        "/api/v1/booths/b1/open-door",
+        {"door_code": door_code_now(hub, "b1"), "appointment_id": appointment["id"]},
+    )
     assert reuse.json()["error"]["code"] == "appointment_not_open"
     past = hub.post(
         None,

@@ -96,7 +96,7 @@ def _run_case(live: Hub, browser: Any, booth: BoothPeer, url: str, booth_token: 
     citizen.wait_for_selector("#appointments li")
 
     # 2. At the booth she scans the door code: the door opens through the booth socket.
-    citizen.goto(url + "/m/door/b1")
+    citizen.goto(booth.door_link(url + "/m/"))  # the QR code on the booth's screen
     citizen.wait_for_function("document.querySelector('#door-appointment').value !== ''")
     citizen.click("#open-door")
     citizen.wait_for_function(

@@ -6,7 +6,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-from tests.hub.conftest import Hub, command, hub_settings, typed
+from tests.hub.conftest import Hub, command, door_code_from, door_code_now, hub_settings, typed
 
 
 def test_health_reports_version_db_and_booths_online(hub: Hub) -> None:
@@ -126,12 +126,12 @@ def test_hub_pings_and_a_newer_connection_replaces_the_old(db_url: str, catalog:
 
 def test_open_door_command_reaches_the_booth_and_waits_for_its_ack(hub: Hub) -> None:
     booth = hub.ws("/ws/booth", hub.booth("door-1"))
-    booth.wait_for(typed("welcome"))
+    code = {"door_code": door_code_from(booth.wait_for(typed("welcome")))}
     import threading
 
     result: dict[str, object] = {}
     t = threading.Thread(
-        target=lambda: result.update(r=hub.post(None, "/api/v1/booths/door-1/open-door", {}))
+        target=lambda: result.update(r=hub.post(None, "/api/v1/booths/door-1/open-door", code))
     )
     t.start()
     cmd = booth.wait_for(command("open_door"))
@@ -147,19 +147,20 @@ def test_open_door_command_reaches_the_booth_and_waits_for_its_ack(hub: Hub) -> 
 
 def test_open_door_failures_are_clear(hub: Hub) -> None:
     hub.booth("door-2")
-    r = hub.post(None, "/api/v1/booths/door-2/open-door", {})
+    code = {"door_code": door_code_now(hub, "door-2")}
+    r = hub.post(None, "/api/v1/booths/door-2/open-door", code)
     assert r.status_code == 409 and r.json()["error"]["code"] == "booth_offline"
     assert (
-        hub.post(None, "/api/v1/booths/nope/open-door", {}).json()["error"]["code"]
+        hub.post(None, "/api/v1/booths/nope/open-door", code).json()["error"]["code"]
         == "booth_not_found"
     )
     booth = hub.ws("/ws/booth", hub.booth("door-3"))
-    booth.wait_for(typed("welcome"))
+    code = {"door_code": door_code_from(booth.wait_for(typed("welcome")))}
     import threading
 
     out: dict[str, object] = {}
     t = threading.Thread(
-        target=lambda: out.update(r=hub.post(None, "/api/v1/booths/door-3/open-door", {}))
+        target=lambda: out.update(r=hub.post(None, "/api/v1/booths/door-3/open-door", code))
     )
     t.start()
     cmd = booth.wait_for(command("open_door"))

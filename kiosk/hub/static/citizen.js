@@ -11,7 +11,9 @@ const T = {
     status_done: "已办结", status_cancelled: "已取消", certificates: "证明文件", rate: "评价",
     rate_service: "事项评价", rate_clerk: "对工作人员的评价", submit_rating: "提交评价",
     rated: "感谢您的评价", done: "已完成", pending: "待办", referred: "转人工审核", rejected: "未通过", status_rejected: "未通过审核", booth_offline: "晓屋暂时离线，请稍后再试",
-    door_failed: "开门失败，请联系工作人员", error: "操作失败", used: "已使用", booked_status: "已预约",
+    door_failed: "开门失败，请联系工作人员", bad_door_code: "二维码已失效，请重新扫描晓屋屏幕上的二维码",
+    booth_occupied: "晓屋正在使用中，请稍候再试", too_many_requests: "尝试次数过多，请稍后再试",
+    scan_screen: "请扫描晓屋屏幕上的二维码开门", error: "操作失败", used: "已使用", booked_status: "已预约",
     cancelled: "已取消", verify: "核验", revoked: "已撤销", beijing_time: "北京时间",
     levels: ["非常不满意", "不满意", "基本满意", "满意", "非常满意"],
   },
@@ -25,7 +27,11 @@ const T = {
     rate_clerk: "The clerk", submit_rating: "Send rating", rated: "Thank you for rating",
     done: "done", pending: "pending", referred: "with a clerk for review", rejected: "not approved",
     status_rejected: "not approved", booth_offline: "The booth is offline; please try again later",
-    door_failed: "The door did not open; please call for help", error: "Failed", used: "used",
+    door_failed: "The door did not open; please call for help",
+    bad_door_code: "The code has expired; scan the QR code on the booth's screen again",
+    booth_occupied: "Someone is using the booth; please try again shortly",
+    too_many_requests: "Too many attempts; please try again later",
+    scan_screen: "Scan the QR code on the booth's screen to open its door", error: "Failed", used: "used",
     booked_status: "booked", cancelled: "cancelled", verify: "verify", revoked: "revoked", beijing_time: "Beijing time",
     levels: ["Very dissatisfied", "Dissatisfied", "Fair", "Satisfied", "Very satisfied"],
   },
@@ -39,15 +45,17 @@ let overview = null;
 let timeZone = "Asia/Shanghai";
 const serviceNames = new Map();  // service code -> its name (Text), from the catalog
 
-// The citizen token comes in the link (#t=...) and is kept on this phone.
-const hashToken = new URLSearchParams(location.hash.slice(1)).get("t");
-if (hashToken) {
-  localStorage.setItem("xw.citizen", hashToken);
-  history.replaceState(null, "", location.pathname);
-}
+// The citizen token comes in the link (#t=...) and is kept on this phone. The booth's door
+// QR code opens #booth=ID&door=CODE: the code proves this phone is at that booth's door.
+// It is valid for a minute and used once, so it is kept in memory only.
+const fragment = new URLSearchParams(location.hash.slice(1));
+const hashToken = fragment.get("t");
+if (hashToken) localStorage.setItem("xw.citizen", hashToken);
+if (hashToken || fragment.get("door")) history.replaceState(null, "", location.pathname);
 let token = localStorage.getItem("xw.citizen");
 const doorMatch = location.pathname.match(/^\/m\/door\/([^/]+)/);
-const doorBooth = doorMatch ? decodeURIComponent(doorMatch[1]) : null;
+const doorBooth = fragment.get("booth") || (doorMatch ? decodeURIComponent(doorMatch[1]) : null);
+const doorCode = fragment.get("door") || "";
 
 const api = xwApi.makeApi({
   token: () => token,
@@ -150,7 +158,8 @@ $("#open-door").addEventListener("click", async () => {
   const appointment = $("#door-appointment").value || null;
   $("#door-result").textContent = "…";
   try {
-    const res = await api("POST", `/api/v1/booths/${encodeURIComponent(doorBooth)}/open-door`, { appointment_id: appointment });
+    const res = await api("POST", `/api/v1/booths/${encodeURIComponent(doorBooth)}/open-door`,
+      { door_code: doorCode, appointment_id: appointment });
     keep(res.citizen_token);
     $("#door-result").textContent = t("opened");
     await refresh();
@@ -316,6 +325,10 @@ function renderRating(c) {
 if (doorBooth) {
   $("#door").hidden = false;
   $("#door-booth").textContent = doorBooth;
+  if (!doorCode) {  // a printed link, not the booth's screen: the door needs the code
+    $("#open-door").disabled = true;
+    $("#door-result").textContent = t("scan_screen");
+  }
 }
 applyLang();
 loadChoices().finally(() => { lastJson = ""; refresh(); });

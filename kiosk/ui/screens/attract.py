@@ -11,6 +11,7 @@ from kiosk.ui.screens.base import Screen
 from kiosk.ui.widgets.elements import button, card, label, restyle
 from kiosk.ui.widgets.emblem import Emblem
 from kiosk.ui.widgets.language_bar import LanguageBar
+from kiosk.ui.widgets.qr_code import QrCode
 
 
 class AttractScreen(Screen):
@@ -39,6 +40,15 @@ class AttractScreen(Screen):
         self.ways = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         self.ways.setSpacing(24)
         self.scan_title, self.scan_text, scan = self._way("1")
+        # The door's QR code with the booth's current door code: seen through the glass,
+        # it proves that whoever scans it stands at the door (kiosk.booth_door).
+        self.door_qr = QrCode(240)
+        self.door_qr.setObjectName("DoorQr")
+        self.door_qr.setVisible(False)
+        layout = scan.layout()
+        assert layout is not None
+        layout.addWidget(self.door_qr)
+        bridge.door_link_changed.connect(self.show_door_link)
         self.touch_title, self.touch_text, touch = self._way("2")
         self.ways.addWidget(scan)
         self.ways.addWidget(touch)
@@ -49,6 +59,10 @@ class AttractScreen(Screen):
         self.start.clicked.connect(bridge.start_requested)
         self.page.addWidget(self.start)
         self.page.addStretch(2)
+
+    def show_door_link(self, link: str) -> None:
+        self.door_qr.set_text(link)
+        self.door_qr.setVisible(bool(link))
 
     def _way(self, number: str) -> tuple[QLabel, QLabel, QWidget]:
         box = card()

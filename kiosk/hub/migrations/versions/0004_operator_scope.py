@@ -1,7 +1,7 @@
 """Operators as their own role with a booth scope; certificates' signed facts and revocation
 
 Revision ID: 0004_operator_scope
-Revises: 0002_fleet
+Revises: 0003_sms_guards
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_operator_scope"
-down_revision = "0002_fleet"
+down_revision = "0003_sms_guards"
 branch_labels = None
 depends_on = None
 

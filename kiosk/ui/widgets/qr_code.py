@@ -1,0 +1,46 @@
+"""A QR code painted from its modules (segno computes them): crisp at any size, redrawn
+when its text changes (the door code on the attract screen changes every window)."""
+
+from __future__ import annotations
+
+import segno
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtWidgets import QWidget
+
+QUIET_ZONE = 2  # modules of white around the code; phones read 2 fine on a screen
+
+
+class QrCode(QWidget):
+    """Shows ``text`` as a QR code (error correction M); nothing for empty text."""
+
+    def __init__(self, size: int = 240, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFixedSize(size, size)
+        self.text = ""
+        self._rows: list[list[bool]] = []
+
+    def set_text(self, text: str) -> None:
+        if text == self.text:
+            return
+        self.text = text
+        modules = segno.make(text, error="m").matrix_iter(border=QUIET_ZONE) if text else ()
+        self._rows = [[bool(m) for m in row] for row in modules]
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if not self._rows:
+            return
+        side = float(min(self.width(), self.height()))
+        module = side / len(self._rows)
+        p = QPainter(self)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor("#ffffff"))
+        p.drawRect(QRectF(0, 0, side, side))
+        p.setBrush(QColor("#000000"))
+        for y, row in enumerate(self._rows):
+            for x, dark in enumerate(row):
+                if dark:
+                    # A hair wider than a module, so no seams show between neighbours.
+                    p.drawRect(QRectF(x * module, y * module, module + 0.5, module + 0.5))
+        p.end()
