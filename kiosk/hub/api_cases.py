@@ -301,7 +301,7 @@ async def open_door(
                 ApiError(403, "bad_door_code", "scan the code on the booth's screen again")
             )
         link = hub.switchboard.links.get(f"booth:{booth_id}")
-        if link is not None and link.session:
+        if link is not None and link.in_session:
             raise refuse(ApiError(409, "booth_occupied", "someone is using the booth"))
         if body.appointment_id:
             appointment = db.get(Appointment, body.appointment_id)
@@ -385,7 +385,7 @@ async def _let_in(
         ) from None
     link = hub.switchboard.links.get(f"booth:{booth_id}")
     if link is not None:
-        link.session = True  # until the booth says otherwise
+        link.in_session = True  # until the booth says otherwise
     _door_attempt(hub, actor, booth_id, f"opened session {session_id}")
     return {
         "opened": True,

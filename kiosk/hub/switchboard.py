@@ -86,7 +86,7 @@ class Link:
         self.health: dict[str, Any] = {}
         # Booths: whether a citizen session runs, as the booth last said (None: not yet
         # said on this connection; kiosk.hub.door).
-        self.session: bool | None = None
+        self.in_session: bool | None = None
         # Which slice of the heartbeat sweep visits this link, so pings to thousands of
         # sockets spread over the interval instead of leaving in one burst.
         self.sweep_slot = random.randrange(SWEEP_SLICES)  # nosec B311 # load spreading, not a secret

@@ -241,7 +241,7 @@ async def _handle_booth_event(
     elif name == "health":
         link.health = dict(data)
     elif name == "session_state":  # the door opens only while this is false (kiosk.hub.door)
-        link.session = data.get("active") is True
+        link.in_session = data.get("active") is True
     elif name == "session_ended":
         await queueing.cancel_booth_entries(hub, booth.id)
         for call_id in board.calls_of(booth.peer):

@@ -214,20 +214,20 @@ async def test_the_booth_itself_refuses_to_open_mid_session(tmp_path: Path, qapp
         async with demo_booth(config, qapp) as (booth, ui):
             booth_id = config.booth.id
             link = hub.state.switchboard.links[f"booth:{booth_id}"]
-            await poll(lambda: link.session is False, "the booth saying it is free")
+            await poll(lambda: link.in_session is False, "the booth saying it is free")
             body = door_code_of(await door_link_on_screen(ui))
             async with httpx.AsyncClient(base_url=hub.url, timeout=30) as phone:
                 first = await phone.post(f"/api/v1/booths/{booth_id}/open-door", json=body)
                 assert first.status_code == 200, first.text
                 inside = ui.session
                 assert inside is not None
-                await poll(lambda: link.session is True, "the booth saying a session runs")
+                await poll(lambda: link.in_session is True, "the booth saying a session runs")
                 assert ui.window.screens["attract"].door_qr.text == ""  # no code mid-session
                 pulses = _pulses(booth)
 
                 # A hub process that has not heard from the booth (restarted, or another
                 # process of the same hub): neither its session state nor the used codes.
-                link.session = None
+                link.in_session = None
                 state = hub.state
                 state.door = DoorGuard(
                     load_secret(state.sessions, state.settings.secret_key),
@@ -239,7 +239,7 @@ async def test_the_booth_itself_refuses_to_open_mid_session(tmp_path: Path, qapp
             assert ui.session is inside  # not thrown back to the start
             assert _pulses(booth) == pulses  # the strike stayed still
             ui.end_session("done")
-            await poll(lambda: link.session is False, "the booth saying it is free again")
+            await poll(lambda: link.in_session is False, "the booth saying it is free again")
     finally:
         hub.stop()
 
@@ -323,7 +323,7 @@ async def test_a_restarted_hub_knows_at_once_that_the_booth_is_occupied(
             _refused(refused, 409, "booth_occupied")
             assert commands == []
             screen.set_session(None)  # she leaves
-            await poll(lambda: booth_link().session is False, "the booth free again")
+            await poll(lambda: booth_link().in_session is False, "the booth free again")
             opened = await phone.post("/api/v1/booths/b1/open-door", json=body)
         assert opened.status_code == 200, opened.text
         assert commands == ["open_door", "start_session"]
