@@ -86,6 +86,12 @@ def _citizen_url(hub: HubState, token: str) -> str:
     return f"{hub.settings.public_url}/m/#t={token}"
 
 
+def message_link(hub: HubState, citizen_ref: str) -> str:
+    """The citizen page's link in a message to her phone: its token lives only
+    ``message_link_ttl_s`` (an SMS stays on a phone; afterwards she logs in by SMS code)."""
+    return _citizen_url(hub, hub.links.issue(citizen_ref, hub.settings.message_link_ttl_s))
+
+
 def _load_case(
     hub: HubState, db: Session, case_id: str, who: Principal, *, lock: bool = False
 ) -> Case:
@@ -159,7 +165,7 @@ async def book(body: AppointmentIn, hub: Hub, who: OptionalCaller) -> dict[str, 
             kind="appointment_booked",
             phone=body.phone,
             text=f"预约成功：{service.name.zh_CN}，{slot.astimezone(zone):%m-%d %H:%M}",
-            link=_citizen_url(hub, token),
+            link=message_link(hub, ref),
         )
     )
     return {"appointment": view, "citizen_token": token, "citizen_url": _citizen_url(hub, token)}
@@ -224,18 +230,22 @@ class CodeIn(BaseModel):
 async def send_code(body: CodeIn, hub: Hub) -> dict[str, Any]:
     """Send a six-digit login code by SMS to a phone that booked or opened a case."""
     with hub.db() as db:
-        ref = db.scalar(select(Case.citizen_ref).where(Case.citizen_phone == body.phone).limit(1))
+        # Phones are stored encrypted: they are found by their blind index.
+        index = hub.keys.blind_index(body.phone)
+        ref = db.scalar(select(Case.citizen_ref).where(Case.citizen_phone_index == index).limit(1))
         ref = ref or db.scalar(
-            select(Appointment.citizen_ref).where(Appointment.phone == body.phone).limit(1)
+            select(Appointment.citizen_ref).where(Appointment.phone_index == index).limit(1)
         )
         if ref is None:  # the same answer whether or not the number is known
             return {"sent": True}
         code = f"{secrets.randbelow(10**6):06d}"
-        row = db.get(SmsCode, body.phone)
+        row = db.get(SmsCode, index)
         expires = hub.clock.now() + dt.timedelta(minutes=10)
         digest = hashlib.sha256(code.encode()).hexdigest()
         if row is None:
-            db.add(SmsCode(phone=body.phone, code_hash=digest, citizen_ref=ref, expires_at=expires))
+            db.add(
+                SmsCode(phone_index=index, code_hash=digest, citizen_ref=ref, expires_at=expires)
+            )
         else:
             row.code_hash, row.citizen_ref, row.expires_at, row.attempts = digest, ref, expires, 0
     await hub.notifier.notify(
@@ -257,7 +267,7 @@ class CodeLoginIn(BaseModel):
 @router.post("/citizen/login")
 def code_login(body: CodeLoginIn, hub: Hub) -> dict[str, Any]:
     with hub.db() as db:
-        row = db.get(SmsCode, body.phone)
+        row = db.get(SmsCode, hub.keys.blind_index(body.phone))
         if (
             row is None
             or row.attempts >= 5
@@ -563,7 +573,7 @@ def material_image(material_id: str, hub: Hub, who: Caller) -> Response:
         if m is None or m.image is None:
             raise not_found("material")
         _load_case(hub, db, m.case_id, who)
-        audit(db, who, "read", f"material:{m.id}", "image")
+        audit(db, who, "read", f"material:{m.id}", f"image case:{m.case_id}")
         return Response(
             m.image, media_type=m.image_type, headers={"Cache-Control": "private, no-store"}
         )

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.core.clock import Clock
 from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords
+from kiosk.hub.data_keys import DataKeys
 from kiosk.hub.db import WRITE_LOCK
 from kiosk.hub.models import KeyValue
 from kiosk.hub.notify import Notifier
@@ -60,6 +61,7 @@ class HubState:
     limiter: LoginLimiter
     notifier: Notifier
     passwords: Passwords
+    keys: DataKeys  # personal data at rest: encryption and blind indexes
     started: float = 0.0
     extras: dict[str, Any] = field(default_factory=dict)
 
