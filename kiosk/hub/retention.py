@@ -47,7 +47,7 @@ from kiosk.hub.state import HubState
 log = logging.getLogger(__name__)
 
 ACTOR = "hub:retention"
-CLOSED = ("done", "cancelled")
+CLOSED = ("done", "cancelled", "rejected")  # every status but "open"
 BATCH = 500  # cases purged per transaction: short write locks on SQLite
 
 
