@@ -40,12 +40,12 @@ MASKS: dict[str, Callable[[str], str]] = {
 
 
 class FieldEdit(QLineEdit):
-    """A field's text box; one with a ``mask`` shows its value masked unless focused."""
+    """A field's text box; one with a ``masker`` shows its value masked unless focused."""
 
-    def __init__(self, value: str, mask: Callable[[str], str] | None = None) -> None:
+    def __init__(self, value: str, masker: Callable[[str], str] | None = None) -> None:
         super().__init__()
-        self.mask = mask
-        self.masked = mask is not None
+        self.masker = masker  # not "mask": QWidget.mask() is the widget's shape
+        self.masked = masker is not None
         self._value = value
         self._typing = False  # the citizen changed the text since the field took focus
         self.setInputMethodHints(input_hints("text"))  # her data: nothing learnt from it
@@ -71,7 +71,7 @@ class FieldEdit(QLineEdit):
             self.setText(value)  # focused: unmasked, as focusInEvent shows it
 
     def _show(self) -> None:
-        shown = self.mask(self._value) if self.mask is not None and self._value else self._value
+        shown = self.masker(self._value) if self.masker is not None and self._value else self._value
         self.setText(shown)
 
     def focusInEvent(self, event: QFocusEvent) -> None:
