@@ -333,6 +333,10 @@ ENCRYPTED_COLUMNS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("appointments", ("id",), "phone", "text"),
     ("notifications", ("id",), "text", "text"),
     ("notifications", ("id",), "link", "text"),
+    ("certificates", ("id",), "pdf", "bytes"),  # it names the holder
+    # The first answers stored for retries hold what the API answered: a case with its
+    # citizen's name, a form.
+    ("idempotency", ("scope", "key"), "body", "bytes"),
 )
 # Blind indexes: (table, index column, the encrypted column it indexes).
 BLIND_INDEXES: tuple[tuple[str, str, str], ...] = (

@@ -23,7 +23,6 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
-    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -271,7 +270,7 @@ class Certificate(Base):
     department: Mapped[str] = mapped_column(String(64))
     issued_by: Mapped[str] = mapped_column(String(32))
     issued_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
-    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    pdf: Mapped[bytes] = mapped_column(column_type("certificates", "pdf", "bytes"))
     signature: Mapped[str] = mapped_column(String(64))
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -322,7 +321,7 @@ class IdempotentResponse(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     request_hash: Mapped[str] = mapped_column(String(64))
     status: Mapped[int] = mapped_column(Integer)
-    body: Mapped[bytes] = mapped_column(LargeBinary)
+    body: Mapped[bytes] = mapped_column(column_type("idempotency", "body", "bytes"))
     created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
 
 

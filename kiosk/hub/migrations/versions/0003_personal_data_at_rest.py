@@ -23,7 +23,7 @@ import re
 import sqlalchemy as sa
 from alembic import op
 
-from kiosk.hub.data_keys import BLIND_INDEXES, ENCRYPTED_COLUMNS, keys_of
+from kiosk.hub.data_keys import keys_of
 
 revision = "0003_at_rest"
 down_revision = "0002_fleet"
@@ -31,6 +31,27 @@ branch_labels = None
 depends_on = None
 
 Stamp = sa.DateTime(timezone=True)
+
+# kiosk.hub.data_keys.ENCRYPTED_COLUMNS and BLIND_INDEXES as of this revision (a later
+# revision that encrypts more columns does so itself).
+ENCRYPTED_COLUMNS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
+    ("cases", ("id",), "citizen_name", "text"),
+    ("cases", ("id",), "citizen_id_number", "text"),
+    ("cases", ("id",), "citizen_phone", "text"),
+    ("cases", ("id",), "form", "json"),
+    ("materials", ("id",), "image", "bytes"),
+    ("materials", ("id",), "ocr_fields", "json"),
+    ("appointments", ("id",), "name", "text"),
+    ("appointments", ("id",), "phone", "text"),
+    ("notifications", ("id",), "text", "text"),
+    ("notifications", ("id",), "link", "text"),
+    ("certificates", ("id",), "pdf", "bytes"),
+    ("idempotency", ("scope", "key"), "body", "bytes"),
+)
+BLIND_INDEXES = (
+    ("cases", "citizen_phone_index", "citizen_phone"),
+    ("appointments", "phone_index", "phone"),
+)
 
 
 def upgrade() -> None:
