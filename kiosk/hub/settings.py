@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from kiosk.config import HubServerConfig, RetentionConfig
@@ -48,6 +49,14 @@ class HubSettings:
             zone_of(config.time_zone)
         except ValueError as exc:
             raise ConfigError([f"hub_server.time_zone: {exc}"]) from None
+        # A zero or negative retention would purge what was just written.
+        short = [
+            f"hub_server.retention.{f.name}: must be more than 0"
+            for f in dataclasses.fields(config.retention)
+            if getattr(config.retention, f.name) <= 0
+        ]
+        if short:
+            raise ConfigError(short)
         return cls(
             db_url=config.db_url,
             public_url=public,

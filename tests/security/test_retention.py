@@ -197,3 +197,16 @@ def test_a_clerk_viewing_a_citizens_materials_leaves_an_audit_row(hub: Hub) -> N
     assert reads() == [f"fields case:{case['id']}"]
     assert hub.get(hpf, f"/api/v1/materials/{material}/image").status_code == 200
     assert reads()[-1] == f"image case:{case['id']}"
+
+
+def test_a_retention_of_zero_days_is_refused_at_start(tmp_path: Path) -> None:
+    from kiosk.config import load_config
+    from kiosk.core.errors import ConfigError
+    from kiosk.hub.settings import HubSettings
+
+    config = tmp_path / "hub.toml"
+    config.write_text("[hub_server.retention]\nclosed_case_days = 180\naudit_log_days = 0\n")
+    server = load_config(config, environ={}).hub_server
+    assert server.retention.closed_case_days == 180
+    with pytest.raises(ConfigError, match="retention.audit_log_days: must be more than 0"):
+        HubSettings.from_config(server)
