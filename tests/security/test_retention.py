@@ -208,5 +208,5 @@ def test_a_retention_of_zero_days_is_refused_at_start(tmp_path: Path) -> None:
     config.write_text("[hub_server.retention]\nclosed_case_days = 180\naudit_log_days = 0\n")
     server = load_config(config, environ={}).hub_server
     assert server.retention.closed_case_days == 180
-    with pytest.raises(ConfigError, match="retention.audit_log_days: must be more than 0"):
+    with pytest.raises(ConfigError, match=r"retention\.audit_log_days: must be more than 0"):
         HubSettings.from_config(server)
