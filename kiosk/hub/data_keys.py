@@ -424,7 +424,7 @@ def load_data_keys(key_file: str, db_url: str) -> DataKeys:
     url = make_url(db_url)
     if url.get_backend_name() != "sqlite":
         raise DataKeyError(
-            "hub_server.data_key_file is not set: a hub on PostgreSQL needs a data key file "
+            "none is set, and a hub on PostgreSQL needs a data key file "
             "(make one with: kiosk hub --new-data-key /etc/xiaowu/hub-data.keys)"
         )
     if not url.database or url.database == ":memory:":

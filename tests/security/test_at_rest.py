@@ -205,14 +205,9 @@ def test_no_personal_data_is_stored_in_clear_yet_allowed_callers_read_it(
     assert PHONE.encode() not in database_dump(db_url)  # nor in the SMS code's row
 
 
-def test_the_inbox_keeps_no_login_link(secure_hub: Hub, outbox: Outbox) -> None:
+def test_the_inbox_keeps_no_login_link(secure_hub: Hub, outbox: Outbox, catalog: Any) -> None:
+    """An SMS's link logs in for days, not the page link's month; the inbox stores none."""
     hub = secure_hub
-    booked = hub.post(
-        None,
-        "/api/v1/appointments",
-        {"service": "hpf-withdrawal-rent", "booth_id": "b0", "slot_at": "2099-01-05T10:00:00"},
-    )
-    assert booked.status_code == 422  # no such booth yet
     hub.booth("b0")
     booked = hub.post(
         None,
@@ -224,14 +219,26 @@ def test_the_inbox_keeps_no_login_link(secure_hub: Hub, outbox: Outbox) -> None:
             "phone": PHONE,
         },
     )
+    assert booked.status_code == 201, booked.text
     token = booked.json()["citizen_token"]
     sms = [m for m in outbox.messages if m.kind == "appointment_booked"][-1]
-    # The SMS's link works, but only for days, not the page link's month.
     assert "#t=" in sms.link
-    link_token = sms.link.split("#t=", 1)[1]
-    expiry = int(link_token.split(".")[2])
+    expiry = int(sms.link.split("#t=", 1)[1].split(".")[2])
     assert expiry - hub.state.clock.now().timestamp() <= hub.state.settings.message_link_ttl_s + 1
     assert expiry < int(token.split(".")[2])
+
+    inbox_hub = start(hub_settings(hub.state.settings.db_url), catalog)  # the real inbox
+    try:
+        inbox_hub.booth("b0")
+        booked = inbox_hub.post(
+            None,
+            "/api/v1/appointments",
+            {"service": "hpf-withdrawal-rent", "booth_id": "b0", "slot_at": "2099-01-05T10:00:00"},
+        )
+        mine = inbox_hub.get(booked.json()["citizen_token"], "/api/v1/citizen/overview").json()
+        assert [n["link"].endswith("/m/") for n in mine["inbox"]] == [True]
+    finally:
+        stop(inbox_hub)
 
 
 @pytest.fixture
