@@ -50,7 +50,19 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Engine, LargeBinary, Text, TypeDecorator
+from sqlalchemy import (
+    Engine,
+    LargeBinary,
+    TableClause,
+    Text,
+    TypeDecorator,
+    column,
+    inspect,
+    select,
+    table,
+    update,
+)
+from sqlalchemy.engine import make_url
 
 INDEX_KEY_ID = "blind-index"
 _KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
@@ -354,36 +366,38 @@ def column_type(table: str, column: str, kind: str) -> TypeDecorator[Any]:
     return EncryptedText(purpose)
 
 
-def reencrypt_all(engine: Engine, keys: DataKeys) -> dict[str, int]:
+def reencrypt_all(engine: Engine, keys: DataKeys, batch: int = 100) -> dict[str, int]:
     """Rewrite every encrypted value not under the current key, and every blind index;
-    how many values each key id held before (``{"k2025...": 12, ...}``)."""
-    from sqlalchemy import column, select, table, update
+    how many values each key id held before (``{"k2025...": 12, ...}``).
 
+    A column is walked by primary key, ``batch`` rows a transaction: memory stays small
+    with thousands of images, and running hubs wait for short write locks only."""
     counts: dict[str, int] = {}
     attach(engine, keys)
-    with engine.begin() as conn:
-        for name, primary, col, kind in ENCRYPTED_COLUMNS:
-            t = table(
-                name,
-                *(column(p) for p in primary),
-                column(col, LargeBinary if kind == "bytes" else Text),
-            )
-            typed = column_type(name, col, kind)
-            for row in conn.execute(select(*(t.c[p] for p in primary), t.c[col])).all():
-                stored = row[-1]
-                if stored is None:
-                    continue
-                key_id = key_id_of(bytes(stored) if kind == "bytes" else stored)
-                counts[key_id] = counts.get(key_id, 0) + 1
-                if key_id == keys.current:
-                    continue
-                plain = typed.process_result_value(stored, conn.dialect)
-                fresh = typed.process_bind_param(plain, conn.dialect)
-                where = [t.c[p] == row[i] for i, p in enumerate(primary)]
-                conn.execute(update(t).where(*where).values({col: fresh}))
-        for name, index_col, source in BLIND_INDEXES:
-            t = table(name, column("id"), column(index_col), column(source, Text))
-            typed = column_type(name, source, "text")
+    for name, primary, col, kind in ENCRYPTED_COLUMNS:
+        t = _table(name, primary, col, kind)
+        typed = column_type(name, col, kind)
+        pk = [t.c[p] for p in primary]
+        with engine.connect() as conn:
+            ids = [tuple(row) for row in conn.execute(select(*pk))]
+        for start in range(0, len(ids), batch):
+            with engine.begin() as conn:
+                for ident in ids[start : start + batch]:
+                    where = [c == v for c, v in zip(pk, ident, strict=True)]
+                    stored = conn.scalar(select(t.c[col]).where(*where))
+                    if stored is None:
+                        continue
+                    key_id = key_id_of(bytes(stored) if kind == "bytes" else stored)
+                    counts[key_id] = counts.get(key_id, 0) + 1
+                    if key_id == keys.current:
+                        continue
+                    plain = typed.process_result_value(stored, conn.dialect)
+                    fresh = typed.process_bind_param(plain, conn.dialect)
+                    conn.execute(update(t).where(*where).values({col: fresh}))
+    for name, index_col, source in BLIND_INDEXES:
+        t = table(name, column("id"), column(index_col), column(source, Text))
+        typed = column_type(name, source, "text")
+        with engine.begin() as conn:
             for row_id, stored_phone in conn.execute(select(t.c.id, t.c[source])).all():
                 phone = (
                     typed.process_result_value(stored_phone, conn.dialect) if stored_phone else ""
@@ -393,17 +407,17 @@ def reencrypt_all(engine: Engine, keys: DataKeys) -> dict[str, int]:
     return counts
 
 
+def _table(name: str, primary: tuple[str, ...], col: str, kind: str) -> TableClause:
+    """A lightweight table of the primary key and the raw (still encrypted) column."""
+    raw = LargeBinary if kind == "bytes" else Text
+    return table(name, *(column(p) for p in primary), column(col, raw))
+
+
 def rows_under(engine: Engine) -> Iterator[tuple[str, str]]:
     """(``table.column``, key id) of every stored encrypted value (for checks and tests)."""
-    from sqlalchemy import column, select, table
-
     with engine.connect() as conn:
         for name, primary, col, kind in ENCRYPTED_COLUMNS:
-            t = table(
-                name,
-                *(column(p) for p in primary),
-                column(col, LargeBinary if kind == "bytes" else Text),
-            )
+            t = _table(name, primary, col, kind)
             for (stored,) in conn.execute(select(t.c[col])).all():
                 if stored is not None:
                     yield f"{name}.{col}", key_id_of(bytes(stored) if kind == "bytes" else stored)
@@ -417,7 +431,6 @@ def load_data_keys(key_file: str, db_url: str) -> DataKeys:
     the key too, so a real hub names a key file kept elsewhere); for an in-memory SQLite
     database, a key for this process. PostgreSQL without a key file refuses to start: a
     shared database is a real installation, and hubs sharing it need the same key."""
-    from sqlalchemy.engine import make_url
 
     if key_file:
         return read_key_file(key_file)
@@ -439,15 +452,13 @@ def load_data_keys(key_file: str, db_url: str) -> DataKeys:
 def check_readable(engine: Engine) -> None:
     """Decrypt one stored value of every encrypted column: a wrong key file stops the hub
     at start with a clear error instead of failing at the first citizen."""
-    from sqlalchemy import column, inspect, select, table
-
     names = set(inspect(engine).get_table_names())
     keys = keys_of(engine.dialect)
     with engine.connect() as conn:
         for name, _primary, col, kind in ENCRYPTED_COLUMNS:
             if name not in names:
                 continue
-            t = table(name, column(col, LargeBinary if kind == "bytes" else Text))
+            t = _table(name, (), col, kind)
             stored = conn.scalar(select(t.c[col]).where(t.c[col].is_not(None)).limit(1))
             if stored is None:
                 continue

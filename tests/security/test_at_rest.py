@@ -249,9 +249,8 @@ def key_file(tmp_path: Path) -> Path:
 
 
 def test_keys_rotate_and_reencrypt_leaves_nothing_under_the_old_key(
-    tmp_path: Path, catalog: Any, key_file: Path, monkeypatch: pytest.MonkeyPatch
+    db_url: str, catalog: Any, key_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db_url = f"sqlite:///{tmp_path}/hub.sqlite3"
     settings = hub_settings(db_url, data_key_file=str(key_file))
     old = read_key_file(key_file).current
     hub = start(settings, catalog)
@@ -279,7 +278,9 @@ def test_keys_rotate_and_reencrypt_leaves_nothing_under_the_old_key(
     monkeypatch.setenv("XIAOWU_HUB_SERVER__DATA_KEY_FILE", str(key_file))
     assert kiosk(["hub", "--db", db_url, "--reencrypt"]) == 0
     monkeypatch.delenv("XIAOWU_HUB_SERVER__DATA_KEY_FILE")
-    engine = create_engine(db_url)
+    from kiosk.hub.db import make_engine
+
+    engine = make_engine(db_url)
     from kiosk.hub.data_keys import attach
 
     attach(engine, read_key_file(key_file))
