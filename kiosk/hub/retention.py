@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import threading
 
 from sqlalchemy import Delete, delete, select, text, update
 from sqlalchemy.orm import Session
@@ -51,8 +52,12 @@ CLOSED = ("done", "cancelled", "rejected")  # every status but "open"
 BATCH = 500  # cases purged per transaction: short write locks on SQLite
 
 
+PASSED = "retention_passed"  # hub.extras: a threading.Event set after each pass
+
+
 async def run(hub: HubState) -> None:
     """Purge at start and then every ``period_s`` (wall time: a schedule, not a timeout)."""
+    passed = hub.extras.setdefault(PASSED, threading.Event())
     while True:
         try:
             counts = await asyncio.to_thread(purge, hub)
@@ -60,6 +65,7 @@ async def run(hub: HubState) -> None:
                 log.info("retention: %s", counts)
         except Exception:  # the job must outlive a bad night of the database
             log.exception("retention job failed; trying again next period")
+        passed.set()
         await asyncio.sleep(hub.settings.retention.period_s)
 
 

@@ -210,3 +210,24 @@ def test_a_retention_of_zero_days_is_refused_at_start(tmp_path: Path) -> None:
     assert server.retention.closed_case_days == 180
     with pytest.raises(ConfigError, match=r"retention\.audit_log_days: must be more than 0"):
         HubSettings.from_config(server)
+
+
+def test_the_hub_runs_the_job_when_it_starts(tmp_path: Path, catalog: Any) -> None:
+    """The job lives in the hub's lifespan: a hub started on old rows purges them."""
+    import threading
+
+    db_url = f"sqlite:///{tmp_path}/hub.sqlite3"
+    settings = dataclasses.replace(hub_settings(db_url), retention=POLICY)
+    server = HubServer(settings, catalog=catalog).start()
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)
+    with server.state.db() as db:
+        db.add(SmsCode(phone_index="0" * 40, code_hash="x", citizen_ref="r", expires_at=long_ago))
+    server.stop()
+    server = HubServer(settings, catalog=catalog).start()
+    try:
+        passed = server.state.extras.setdefault(retention.PASSED, threading.Event())
+        assert passed.wait(20)
+        with server.state.sessions() as db:
+            assert db.scalar(select(func.count()).select_from(SmsCode)) == 0
+    finally:
+        server.stop()
