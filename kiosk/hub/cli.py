@@ -97,7 +97,10 @@ def main(args: argparse.Namespace, config: Config) -> int:
     if args.reencrypt:
         from kiosk.hub.data_keys import reencrypt_all
 
-        counts = reencrypt_all(hub.engine, hub.keys)
+        try:
+            counts = reencrypt_all(hub.engine, hub.keys)
+        finally:
+            hub.engine.dispose()  # no server runs: its lifespan will not close the pool
         before = ", ".join(f"{k}: {n}" for k, n in sorted(counts.items())) or "none"
         print(f"values per key before: {before}; all now under {hub.keys.current}")
         return 0
