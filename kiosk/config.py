@@ -61,6 +61,26 @@ class HubClientConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class RetentionConfig:
+    """How long the hub keeps what it stores (``[hub_server.retention]``, in days).
+
+    The hub's retention job (kiosk.hub.retention) runs every ``period_s`` and purges what
+    is older: a closed case's personal data (name, ID number, phone, form, materials' OCR
+    fields and images; the case, its history and ratings stay, anonymous, for statistics),
+    materials' images of closed cases sooner, and expired rows."""
+
+    closed_case_days: float = 180.0  # personal data of a case closed this long ago
+    material_image_days: float = 30.0  # document images of a case closed this long ago
+    appointment_days: float = 30.0  # a past appointment's name and phone
+    notification_days: float = 90.0  # the citizen page's inbox
+    audit_log_days: float = 1095.0  # 等保 level 3 asks for at least 180
+    sms_code_days: float = 1.0  # after the code expired
+    clerk_session_days: float = 1.0  # after the session expired
+    idempotency_days: float = 1.0  # stored first answers to Idempotency-Key writes
+    period_s: float = 3600.0  # how often the job runs
+
+
+@dataclass(frozen=True, slots=True)
 class HubServerConfig:
     """The hub process (``kiosk hub``)."""
 
@@ -69,6 +89,11 @@ class HubServerConfig:
     db_url: str = "sqlite:///var/hub.sqlite3"
     public_url: str = ""  # the address phones use; empty: http://host:port
     secret_key: str = ""  # signs citizen links; empty: generated and kept in the database
+    # The keys that encrypt personal data at rest (kiosk.hub.data_keys; mode 0600, made by
+    # ``kiosk hub --new-data-key``). Empty: on SQLite, a key file next to the database is
+    # made on first start; PostgreSQL refuses to start without one.
+    data_key_file: str = ""
+    retention: RetentionConfig = RetentionConfig()
     sms_gateway_url: str = ""  # JSON POST per SMS (kiosk.hub.notify); empty: inbox only
     heartbeat_s: float = 10.0  # booth/clerk WebSocket heartbeats; silent 3x this: closed
     # The booths' district's zone (IANA name): appointment times are shown and read in it.

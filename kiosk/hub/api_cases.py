@@ -88,6 +88,12 @@ def _citizen_url(hub: HubState, token: str) -> str:
     return f"{hub.settings.public_url}/m/#t={token}"
 
 
+def message_link(hub: HubState, citizen_ref: str) -> str:
+    """The citizen page's link in a message to her phone: its token lives only
+    ``message_link_ttl_s`` (an SMS stays on a phone; afterwards she logs in by SMS code)."""
+    return _citizen_url(hub, hub.links.issue(citizen_ref, hub.settings.message_link_ttl_s))
+
+
 def _load_case(
     hub: HubState, db: Session, case_id: str, who: Principal, *, lock: bool = False
 ) -> Case:
@@ -164,7 +170,7 @@ async def book(
             kind="appointment_booked",
             phone=body.phone,
             text=f"预约成功：{service.name.zh_CN}，{slot.astimezone(zone):%m-%d %H:%M}",
-            link=_citizen_url(hub, token),
+            link=message_link(hub, ref),
         )
     )
     return {"appointment": view, "citizen_token": token, "citizen_url": _citizen_url(hub, token)}
@@ -617,7 +623,7 @@ def material_image(material_id: str, hub: Hub, who: Caller) -> Response:
         if m is None or m.image is None:
             raise not_found("material")
         _load_case(hub, db, m.case_id, who)
-        audit(db, who, "read", f"material:{m.id}", "image")
+        audit(db, who, "read", f"material:{m.id}", f"image case:{m.case_id}")
         return Response(
             m.image, media_type=m.image_type, headers={"Cache-Control": "private, no-store"}
         )

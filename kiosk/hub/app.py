@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 
 from kiosk import __version__
 from kiosk.core.clock import Clock, SystemClock
+from kiosk.core.errors import ConfigError
 from kiosk.hub import (
     api_accounts,
     api_calls,
@@ -30,10 +31,12 @@ from kiosk.hub import (
     api_reviews,
     pages,
     queueing,
+    retention,
     ws,
 )
 from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords, RateLimiter
 from kiosk.hub.casework import text_of
+from kiosk.hub.data_keys import DataKeyError, attach, check_readable, load_data_keys
 from kiosk.hub.db import make_engine, migrate, session_factory
 from kiosk.hub.door import DoorGuard
 from kiosk.hub.errors import install_error_handlers
@@ -62,7 +65,14 @@ def create_app(
 
         catalog = load_catalog()
     engine = make_engine(settings.db_url)
-    migrate(engine)
+    try:
+        keys = load_data_keys(settings.data_key_file, settings.db_url)
+        attach(engine, keys)  # before the migrations, which encrypt what was in clear
+        migrate(engine)
+        check_readable(engine)
+    except DataKeyError as exc:
+        engine.dispose()
+        raise ConfigError([f"hub_server.data_key_file: {exc}"]) from None
     sessions = session_factory(engine)
     _sync_departments(sessions, catalog)
     secret = load_secret(sessions, settings.secret_key)
@@ -86,6 +96,7 @@ def create_app(
         passwords=Passwords(settings.password_time_cost, settings.password_memory_kib),
         sms_limits=_sms_limits(settings, clock),
         door=DoorGuard(secret, clock, settings),
+        keys=keys,
         started=clock.monotonic(),
     )
 
@@ -94,11 +105,13 @@ def create_app(
         fanout = await _share_through_postgres(state)
         await queueing.restore_calls(state)  # after a restart, calls go on
         sweeper = asyncio.create_task(ws.heartbeats(state))
+        purger = asyncio.create_task(retention.run(state))
         try:
             async with api_ops.watch_fleet(state):
                 yield
         finally:
             sweeper.cancel()
+            purger.cancel()
             if fanout is not None:
                 await fanout.stop()
             engine.dispose()

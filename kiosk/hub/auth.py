@@ -96,8 +96,9 @@ class CitizenLinks:
         self._clock = clock
         self._ttl_s = ttl_s
 
-    def issue(self, citizen_ref: str) -> str:
-        expiry = int(self._clock.now().timestamp() + self._ttl_s)
+    def issue(self, citizen_ref: str, ttl_s: float | None = None) -> str:
+        """A token for ``citizen_ref``, valid ``ttl_s`` (default: the links' lifetime)."""
+        expiry = int(self._clock.now().timestamp() + (self._ttl_s if ttl_s is None else ttl_s))
         body = f"{citizen_ref}.{expiry}"
         return f"ct.{body}.{self._mac(body)}"
 

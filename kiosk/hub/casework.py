@@ -252,6 +252,11 @@ def case_view(
         select(Certificate).where(Certificate.case_id == case.id).order_by(Certificate.issued_at)
     ).all()
     ratings = db.scalars(select(Rating).where(Rating.case_id == case.id)).all()
+    if who.kind == "clerk":
+        # A clerk seeing the case sees its materials' OCR fields: each material's read is
+        # in the audit log under its own subject, as the image's is.
+        for m in materials:
+            audit(db, who, "read", f"material:{m.id}", f"fields case:{case.id}")
     clerk_ids = {
         p.peer.split(":", 1)[1]
         for p in db.scalars(

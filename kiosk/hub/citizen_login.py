@@ -52,18 +52,22 @@ BAD_CODE = ("bad_code", "the code is wrong or has expired")
 
 
 # -- where a phone number is looked up ------------------------------------------------------
-def citizen_of_phone(db: Session, phone: str) -> str | None:
-    """The citizen reference of a number that opened a case or booked an appointment.
-    Both tables are always asked, so a number's answer takes the same work either way."""
-    by_case = db.scalar(select(Case.citizen_ref).where(Case.citizen_phone == phone).limit(1))
+def citizen_of_phone(hub: HubState, db: Session, phone: str) -> str | None:
+    """The citizen reference of a number that opened a case or booked an appointment,
+    found by the number's blind index (numbers are stored encrypted). Both tables are
+    always asked, so a number's answer takes the same work either way."""
+    index = hub.keys.blind_index(phone)
+    by_case = db.scalar(
+        select(Case.citizen_ref).where(Case.citizen_phone_index == index).limit(1)
+    )
     by_booking = db.scalar(
-        select(Appointment.citizen_ref).where(Appointment.phone == phone).limit(1)
+        select(Appointment.citizen_ref).where(Appointment.phone_index == index).limit(1)
     )
     return by_case or by_booking
 
 
-def code_of_phone(db: Session, phone: str) -> SmsCode | None:
-    return db.get(SmsCode, phone)
+def code_of_phone(hub: HubState, db: Session, phone: str) -> SmsCode | None:
+    return db.get(SmsCode, hub.keys.blind_index(phone))
 
 
 # -- limits ----------------------------------------------------------------------------------
@@ -113,13 +117,20 @@ def issue_code(hub: HubState, phone: str) -> tuple[str, str] | None:
     code = f"{secrets.randbelow(10**6):06d}"
     digest = hashlib.sha256(code.encode()).hexdigest()
     with hub.db() as db:
-        ref = citizen_of_phone(db, phone)
-        row = code_of_phone(db, phone)
+        ref = citizen_of_phone(hub, db, phone)
+        row = code_of_phone(hub, db, phone)
         if _locked_for(db.get(SmsGuessGuard, key), now) > 0 or ref is None:
             return None
         expires = now + dt.timedelta(seconds=hub.settings.sms_code_ttl_s)
         if row is None:
-            db.add(SmsCode(phone=phone, code_hash=digest, citizen_ref=ref, expires_at=expires))
+            db.add(
+                SmsCode(
+                    phone_index=hub.keys.blind_index(phone),
+                    code_hash=digest,
+                    citizen_ref=ref,
+                    expires_at=expires,
+                )
+            )
         else:  # the guess count lives in SmsGuessGuard: a resend does not reset it
             row.code_hash, row.citizen_ref, row.expires_at = digest, ref, expires
     return ref, code
@@ -178,7 +189,7 @@ def _verdict(hub: HubState, phone: str, code: str) -> _Verdict:
         locked = _locked_for(guard, now)
         if locked > 0:
             return _Verdict(locked_s=locked)
-        row = code_of_phone(db, phone)
+        row = code_of_phone(hub, db, phone)
         fits = row is not None and hmac.compare_digest(digest, row.code_hash)
         if row is not None and fits and row.citizen_ref and row.expires_at > now:
             ref = row.citizen_ref

@@ -63,6 +63,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="print the hub's config-push public key (a booth's [hub] push_key), then exit",
     )
     parser.add_argument(
+        "--new-data-key",
+        metavar="FILE",
+        nargs="?",
+        const="",
+        help="add a new current key to the data key file (FILE, default: hub_server."
+        "data_key_file), creating it with mode 0600 if missing; the older keys stay to "
+        "decrypt; then exit (rotation: this, restart the hubs, then --reencrypt)",
+    )
+    parser.add_argument(
+        "--reencrypt",
+        action="store_true",
+        help="rewrite every encrypted value under the current data key and recompute the "
+        "blind indexes, print how many values each key held, then exit",
+    )
+    parser.add_argument(
         "--demo-clerks",
         action="store_true",
         help=f"create one clerk per department, an admin and an operator, password "
@@ -91,6 +106,8 @@ def main(args: argparse.Namespace, config: Config) -> int:
         port=args.port or server.port,
         db_url=args.db or server.db_url,
     )
+    if args.new_data_key is not None:
+        return new_data_key(args.new_data_key or server.data_key_file)
     settings = HubSettings.from_config(server)
     if args.demo_clerks and not (args.i_know_this_is_a_demo or is_demo_database(settings.db_url)):
         print(
@@ -110,6 +127,16 @@ def main(args: argparse.Namespace, config: Config) -> int:
         return 0
     if args.push_key:
         print(push_key(hub))
+        return 0
+    if args.reencrypt:
+        from kiosk.hub.data_keys import reencrypt_all
+
+        try:
+            counts = reencrypt_all(hub.engine, hub.keys)
+        finally:
+            hub.engine.dispose()  # no server runs: its lifespan will not close the pool
+        before = ", ".join(f"{k}: {n}" for k, n in sorted(counts.items())) or "none"
+        print(f"values per key before: {before}; all now under {hub.keys.current}")
         return 0
     if args.add_clerk:
         username, department, roles = args.add_clerk
@@ -160,6 +187,26 @@ def main(args: argparse.Namespace, config: Config) -> int:
     # uvloop when installed (uvicorn[standard]): the relay is mostly socket writes.
     with asyncio.Runner(loop_factory=uvicorn_config.get_loop_factory()) as runner:
         runner.run(serve_under_systemd(uvicorn.Server(uvicorn_config)))
+    return 0
+
+
+def new_data_key(path: str) -> int:
+    """Create the data key file, or put a new current key at its top."""
+    from pathlib import Path
+
+    from kiosk.hub.data_keys import DataKeyError, DataKeys, read_key_file, write_key_file
+
+    if not path:
+        print("kiosk hub: give the key file: --new-data-key FILE or hub_server.data_key_file")
+        return 2
+    try:
+        keys = read_key_file(path).with_new_current() if Path(path).exists() else None
+    except DataKeyError as exc:
+        print(f"kiosk hub: {exc}")
+        return 2
+    keys = keys or DataKeys.generate()
+    write_key_file(path, keys)
+    print(f"{path}: current data key {keys.current} ({len(keys.keys)} in all)")
     return 0
 
 

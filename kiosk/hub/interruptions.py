@@ -46,7 +46,7 @@ async def tell_citizens(hub: HubState, booth_id: str, session_id: str, data: dic
         case_ids = [data["case_id"]]
     told = await asyncio.to_thread(_note, hub, booth_id, session_id, case_ids[:20])
     for who in told:
-        token = hub.links.issue(who.citizen_ref)
+        token = hub.links.issue(who.citizen_ref, hub.settings.message_link_ttl_s)
         await hub.notifier.notify(
             Message(
                 citizen_ref=who.citizen_ref,

@@ -180,7 +180,7 @@ def pdf_matches(cert: Certificate, pdf: bytes) -> bool:
 
 async def announce(hub: HubState, issued: Issued) -> None:
     """Tell the citizen's phone, and the booth if it is connected, that it was issued."""
-    token = hub.links.issue(issued.citizen_ref)
+    token = hub.links.issue(issued.citizen_ref, hub.settings.message_link_ttl_s)
     await hub.notifier.notify(
         Message(
             citizen_ref=issued.citizen_ref,

@@ -3,8 +3,10 @@
 One table per concept of the back office. Identifiers are text (UUIDs, booth ids,
 department codes) so that the same schema runs on SQLite and PostgreSQL. Personal data
 (citizen name, ID number, phone, material images, form data) lives only in ``cases``,
-``materials`` and ``appointments``; every read and write of it is recorded in
-``audit_log``, which is append-only (see :func:`forbid_audit_changes`).
+``materials``, ``appointments`` and ``notifications``, in columns encrypted with the hub's
+data keys (kiosk.hub.data_keys); a phone is found through its blind index column. Every
+read and write of it is recorded in ``audit_log``, which is append-only (see
+:func:`forbid_audit_changes`) except for the retention job (kiosk.hub.retention).
 
 Schema changes go through alembic (``kiosk/hub/migrations``), applied at start.
 """
@@ -21,14 +23,15 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
-    LargeBinary,
     String,
     Text,
     TypeDecorator,
     UniqueConstraint,
     event,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, Session, mapped_column
+
+from kiosk.hub.data_keys import column_type, keys_of
 
 
 def new_id() -> str:
@@ -126,8 +129,9 @@ class Appointment(Base):
     service_code: Mapped[str] = mapped_column(String(100))
     booth_id: Mapped[str] = mapped_column(ForeignKey("booths.id"))
     slot_at: Mapped[dt.datetime] = mapped_column(Stamp)
-    name: Mapped[str] = mapped_column(String(200), default="")
-    phone: Mapped[str] = mapped_column(String(40), default="")
+    name: Mapped[str] = mapped_column(column_type("appointments", "name", "text"), default="")
+    phone: Mapped[str] = mapped_column(column_type("appointments", "phone", "text"), default="")
+    phone_index: Mapped[str] = mapped_column(String(40), default="", index=True)
     status: Mapped[str] = mapped_column(String(20), default="booked")  # booked|used|cancelled
     created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
 
@@ -137,15 +141,24 @@ class Case(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     service_code: Mapped[str] = mapped_column(String(100), index=True)
     citizen_ref: Mapped[str] = mapped_column(String(32), index=True)
-    citizen_name: Mapped[str] = mapped_column(String(200), default="")
-    citizen_id_number: Mapped[str] = mapped_column(String(32), default="")
-    citizen_phone: Mapped[str] = mapped_column(String(40), default="")
+    citizen_name: Mapped[str] = mapped_column(
+        column_type("cases", "citizen_name", "text"), default=""
+    )
+    citizen_id_number: Mapped[str] = mapped_column(
+        column_type("cases", "citizen_id_number", "text"), default=""
+    )
+    citizen_phone: Mapped[str] = mapped_column(
+        column_type("cases", "citizen_phone", "text"), default=""
+    )
+    citizen_phone_index: Mapped[str] = mapped_column(String(40), default="", index=True)
     booth_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     appointment_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="open")  # open|done|cancelled
-    form: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    form: Mapped[dict[str, Any]] = mapped_column(column_type("cases", "form", "json"), default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow, onupdate=utcnow)
+    # When the retention job blanked the personal data of the closed case (None: kept).
+    purged_at: Mapped[dt.datetime | None] = mapped_column(Stamp, nullable=True)
 
 
 class CaseStep(Base):
@@ -188,9 +201,13 @@ class MaterialRecord(Base):
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
     code: Mapped[str] = mapped_column(String(100))
     doc_type: Mapped[str | None] = mapped_column(String(60), nullable=True)
-    image: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    image: Mapped[bytes | None] = mapped_column(
+        column_type("materials", "image", "bytes"), nullable=True
+    )
     image_type: Mapped[str] = mapped_column(String(40), default="image/jpeg")
-    ocr_fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    ocr_fields: Mapped[dict[str, Any]] = mapped_column(
+        column_type("materials", "ocr_fields", "json"), default=dict
+    )
     trust_level: Mapped[str] = mapped_column(String(1), default="C")  # C: capture, B: verified
     verified_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
     verified_against: Mapped[str | None] = mapped_column(String(200), nullable=True)
@@ -256,7 +273,7 @@ class Certificate(Base):
     department: Mapped[str] = mapped_column(String(64))
     issued_by: Mapped[str] = mapped_column(String(32))
     issued_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
-    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    pdf: Mapped[bytes] = mapped_column(column_type("certificates", "pdf", "bytes"))
     signature: Mapped[str] = mapped_column(String(64))
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
     # What the verification page shows, all covered by ``signature`` (kiosk.hub.issuing
@@ -292,8 +309,8 @@ class Notification(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     citizen_ref: Mapped[str] = mapped_column(String(32), index=True)
     kind: Mapped[str] = mapped_column(String(40))
-    text: Mapped[str] = mapped_column(Text)
-    link: Mapped[str] = mapped_column(String(300), default="")
+    text: Mapped[str] = mapped_column(column_type("notifications", "text", "text"))
+    link: Mapped[str] = mapped_column(column_type("notifications", "link", "text"), default="")
     created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
 
 
@@ -317,13 +334,15 @@ class IdempotentResponse(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     request_hash: Mapped[str] = mapped_column(String(64))
     status: Mapped[int] = mapped_column(Integer)
-    body: Mapped[bytes] = mapped_column(LargeBinary)
+    body: Mapped[bytes] = mapped_column(column_type("idempotency", "body", "bytes"))
     created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
 
 
 class SmsCode(Base):
+    """A login code sent to a phone, keyed by the phone's blind index (never the number)."""
+
     __tablename__ = "sms_codes"
-    phone: Mapped[str] = mapped_column(String(40), primary_key=True)
+    phone_index: Mapped[str] = mapped_column(String(40), primary_key=True)
     code_hash: Mapped[str] = mapped_column(String(64))
     citizen_ref: Mapped[str] = mapped_column(String(32))
     expires_at: Mapped[dt.datetime] = mapped_column(Stamp)
@@ -350,3 +369,18 @@ def forbid_audit_changes(session: Session, _context: object, _instances: object)
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditEntry):
             raise PermissionError("the audit log is append-only")
+
+
+@event.listens_for(Case, "before_insert")
+@event.listens_for(Case, "before_update")
+def index_case_phone(_mapper: Mapper[Any], connection: Any, case: Case) -> None:
+    """Keep the blind index of the citizen's phone in step with the phone."""
+    phone = case.citizen_phone or ""
+    case.citizen_phone_index = keys_of(connection.dialect).blind_index(phone) if phone else ""
+
+
+@event.listens_for(Appointment, "before_insert")
+@event.listens_for(Appointment, "before_update")
+def index_appointment_phone(_mapper: Mapper[Any], connection: Any, a: Appointment) -> None:
+    phone = a.phone or ""
+    a.phone_index = keys_of(connection.dialect).blind_index(phone) if phone else ""

@@ -44,7 +44,10 @@ class Notifier(Protocol):
 
 
 class InboxNotifier:
-    """Keeps messages for the citizen page's inbox."""
+    """Keeps messages for the citizen page's inbox, without the login token of their link:
+    the inbox is read by a citizen logged in already, and a stored token would be a key to
+    her page kept in the database (the SMS carries it, short-lived: api_cases.message_link).
+    """
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -61,7 +64,7 @@ class InboxNotifier:
                     citizen_ref=message.citizen_ref,
                     kind=message.kind,
                     text=message.text,
-                    link=message.link,
+                    link=message.link.split("#", 1)[0],
                 )
             )
 

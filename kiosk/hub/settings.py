@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
-from kiosk.config import HubServerConfig
+from kiosk.config import HubServerConfig, RetentionConfig
 from kiosk.core.errors import ConfigError
 from kiosk.hub.ice import IceServers
 from kiosk.hub.local_time import zone_of
@@ -18,12 +19,15 @@ class HubSettings:
     db_url: str = "sqlite:///var/hub.sqlite3"
     public_url: str = "http://127.0.0.1:8470"
     secret_key: str = ""  # empty: generated once and kept in the database
+    data_key_file: str = ""  # empty: next to a SQLite database (kiosk.hub.data_keys)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
     heartbeat_s: float = 10.0
     command_timeout_s: float = 10.0
     # Frames queued for a peer that is not reading before the hub closes it (4429).
     outbox_frames: int = OUTBOX_FRAMES
     clerk_session_ttl_s: float = 8 * 3600.0
     citizen_link_ttl_s: float = 30 * 24 * 3600.0
+    message_link_ttl_s: float = 3 * 24 * 3600.0  # the login link in an SMS (api_cases)
     password_time_cost: int = 3  # argon2id; tests lower these to save time
     password_memory_kib: int = 65536
     login_max_failures: int = 5
@@ -64,10 +68,20 @@ class HubSettings:
             zone_of(config.time_zone)
         except ValueError as exc:
             raise ConfigError([f"hub_server.time_zone: {exc}"]) from None
+        # A zero or negative retention would purge what was just written.
+        short = [
+            f"hub_server.retention.{f.name}: must be more than 0"
+            for f in dataclasses.fields(config.retention)
+            if getattr(config.retention, f.name) <= 0
+        ]
+        if short:
+            raise ConfigError(short)
         return cls(
             db_url=config.db_url,
             public_url=public,
             secret_key=config.secret_key,
+            data_key_file=config.data_key_file,
+            retention=config.retention,
             sms_gateway_url=config.sms_gateway_url,
             heartbeat_s=config.heartbeat_s,
             time_zone=config.time_zone,

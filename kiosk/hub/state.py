@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from kiosk.core.clock import Clock
 from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords, RateLimiter
+from kiosk.hub.data_keys import DataKeys
 from kiosk.hub.db import WRITE_LOCK
 from kiosk.hub.door import DoorGuard
 from kiosk.hub.models import KeyValue
@@ -63,6 +64,7 @@ class HubState:
     passwords: Passwords
     sms_limits: RateLimiter  # messages per phone / address, wrong codes per address
     door: DoorGuard  # who may open a booth's door (door codes, limits)
+    keys: DataKeys  # personal data at rest: encryption and blind indexes
     started: float = 0.0
     extras: dict[str, Any] = field(default_factory=dict)
 

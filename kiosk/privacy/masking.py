@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from kiosk.core.masking import mask_id_number, mask_text
+from kiosk.core.masking import mask_bank_card, mask_id_number, mask_sensitive_text, mask_text
 
-__all__ = ["MaskingFilter", "mask_id_number", "mask_text"]
+__all__ = ["MaskingFilter", "mask_bank_card", "mask_id_number", "mask_sensitive_text", "mask_text"]
 
 
 class MaskingFilter(logging.Filter):

@@ -111,7 +111,8 @@ def feed_samples(ui: Any) -> None:
         FieldView(
             "account",
             _Sample("收款银行账号", "Bank account", "收款銀行賬號"),
-            "6222 **** **** 0427",
+            "6222020200110427",  # the screen masks it: 6222 **** **** 0427
+            kind="account",
             problem="unreadable",
         ),
         FieldView(
@@ -236,27 +237,42 @@ ASSISTANT_SAMPLE = {
             ("clerk", "您好，我是数字业务员。请问您提取公积金是用于购房还是租房？"),
             ("citizen", "买房"),
             ("clerk", "好的。请问您要提取多少钱？"),
+            ("citizen", "五万"),
+            ("clerk", "请说出或输入您本人银行借记卡的卡号。"),
+            ("citizen", "6222020200110427"),  # shown masked, as the screen does
+            ("clerk", "请核对：购房提取、50,000元、尾号0427的银行卡。确认无误吗？"),
         ),
-        ("五万", "全部余额"),
-        "大概五万",
+        ("是的", "不对"),
+        "是的",
     ),
     "en": (
         (
             ("clerk", "Hello, I am the digital clerk. Is the withdrawal for buying or renting?"),
             ("citizen", "Buying a flat"),
             ("clerk", "All right. How much would you like to withdraw?"),
+            ("citizen", "Fifty thousand"),
+            ("clerk", "Please say or type the number of a debit card in your own name."),
+            ("citizen", "6222 0202 0011 0427"),
+            (
+                "clerk",
+                "Please check: home purchase, 50,000 yuan, the card ending 0427. Is that right?",
+            ),
         ),
-        ("50,000", "The whole balance"),
-        "About fifty",
+        ("Yes", "No"),
+        "Yes, that",
     ),
     "zh_HK": (
         (
             ("clerk", "您好，我是數碼業務員。請問您提取公積金是用於購房還是租房？"),
             ("citizen", "買樓"),
             ("clerk", "好的。請問您要提取多少錢？"),
+            ("citizen", "五萬"),
+            ("clerk", "請說出或輸入您本人銀行借記卡的卡號。"),
+            ("citizen", "6222020200110427"),
+            ("clerk", "請核對：購房提取、50,000元、尾號0427的銀行卡。確認無誤嗎？"),
         ),
-        ("五萬", "全部餘額"),
-        "大概五萬",
+        ("是的", "不對"),
+        "是的",
     ),
 }
 # where the digital clerk or a clerk is speaking

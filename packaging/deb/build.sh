@@ -97,6 +97,12 @@ if [ "$1" = configure ]; then
     if ! getent passwd xiaowu-hub >/dev/null 2>&1 && [ -z "$DPKG_ROOT" ]; then
         useradd --system --home-dir /var/lib/xiaowu-hub --shell /usr/sbin/nologin xiaowu-hub
     fi
+    # The data keys (docs/security.md): made once, readable by the hub's user alone.
+    keys=/etc/xiaowu/hub-data.keys
+    if [ -z "$DPKG_ROOT" ] && [ ! -e "$keys" ]; then
+        /opt/xiaowu/venv/bin/kiosk hub --new-data-key "$keys" >/dev/null
+        chown xiaowu-hub:xiaowu-hub "$keys"
+    fi
     if [ -z "$DPKG_ROOT" ] && [ -d /run/systemd/system ]; then
         systemctl daemon-reload || true
         systemctl enable xiaowu-hub.service || true

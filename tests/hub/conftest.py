@@ -169,10 +169,30 @@ def command(name: str) -> Any:
     return lambda f: f.get("type") == "command" and f.get("name") == name
 
 
+_PG_KEYS: list[str] = []
+
+
+def pg_data_key_file() -> str:
+    """One data key file (mode 0600) for every hub of this test process on PostgreSQL,
+    which refuses to start without one (kiosk.hub.data_keys.load_data_keys); hubs sharing
+    the database share it."""
+    if not _PG_KEYS:
+        import tempfile
+
+        from kiosk.hub.data_keys import DataKeys, write_key_file
+
+        path = Path(tempfile.mkdtemp(prefix="xiaowu-keys-")) / "hub-data.keys"
+        write_key_file(path, DataKeys.generate())
+        _PG_KEYS.append(str(path))
+    return _PG_KEYS[0]
+
+
 def hub_settings(db_url: str, **overrides: Any) -> HubSettings:
-    """Hub settings for tests: cheap password hashing (argon2 at full cost takes ~1 s here)."""
+    """Hub settings for tests: cheap password hashing (argon2 at full cost takes ~1 s here);
+    on PostgreSQL, the test process's data key file."""
     base = {
         "db_url": db_url,
+        "data_key_file": pg_data_key_file() if db_url.startswith("postgresql") else "",
         "heartbeat_s": 10.0,
         "command_timeout_s": 5.0,
         "password_time_cost": 1,

@@ -28,6 +28,7 @@ from tests.hub.conftest import (
     _fresh_pg_url,
     command,
     hub_settings,
+    pg_data_key_file,
     typed,
 )
 
@@ -55,7 +56,12 @@ class HubProcess(Hub):
                 *("--db", url, "--port", str(port)),
             ],
             cwd=ROOT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            # The same data keys as hub A (PostgreSQL refuses to start without a key file).
+            env={
+                **os.environ,
+                "PYTHONPATH": str(ROOT),
+                "XIAOWU_HUB_SERVER__DATA_KEY_FILE": pg_data_key_file(),
+            },
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -311,7 +311,9 @@ async def test_a_restarted_hub_knows_at_once_that_the_booth_is_occupied(
     try:
         await asyncio.wait_for(channel.wait_for(ConnectionState.ONLINE), 20)
         screen.set_session("s1")  # a citizen touched the screen and is inside
-        await poll(lambda: getattr(booth_link(), "in_session", None) is True, "the session reported")
+        await poll(
+            lambda: getattr(booth_link(), "in_session", None) is True, "the session reported"
+        )
         await hub.astop()
         await asyncio.wait_for(channel.wait_for(ConnectionState.OFFLINE), 20)
         await hub.astart()  # same port, same database, nothing of the old process

@@ -9,6 +9,10 @@ citizen speaks, the words recognised so far show under the conversation
 without a microphone or model ("off"), tap to talk ("tap"), hold to talk ("hold"),
 always listening ("always"), or listening now ("listening"); it reports presses and
 releases as ``listen_requested``.
+
+ID numbers and bank card numbers in the conversation and in the words being recognised
+are shown masked (kiosk.privacy.masking), as on the confirm screen: the booth's walls are
+glass. Only the text box shows what the citizen is typing, while she types it.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
+from kiosk.privacy.masking import mask_sensitive_text
 from kiosk.ui.bridge import BoothBridge
 from kiosk.ui.screens.base import Screen, clear_layout, scroll_area
 from kiosk.ui.widgets.avatar import ClerkAvatar
@@ -90,7 +95,7 @@ class AssistantScreen(Screen):
 
     def add_turn(self, who: str, text: str) -> None:
         self.turns.append((who, text))
-        line = label("section" if who == "clerk" else "body", text)
+        line = label("section" if who == "clerk" else "body", mask_sensitive_text(text))
         exempt_from_translation(line)  # the conversation is not translated
         line.setAlignment(
             Qt.AlignmentFlag.AlignLeft if who == "clerk" else Qt.AlignmentFlag.AlignRight
@@ -112,7 +117,7 @@ class AssistantScreen(Screen):
             b.show()
 
     def show_partial(self, text: str) -> None:
-        self.partial.setText(f"{text} …" if text else "")
+        self.partial.setText(f"{mask_sensitive_text(text)} …" if text else "")
         self.partial.setVisible(bool(text))
 
     def set_voice(self, state: str) -> None:

@@ -2,12 +2,16 @@
 
 Every field is a text box the citizen may correct, or for a choice field (a reason from a
 fixed list) one large button per choice, showing its label in the citizen's language rather
-than the value stored. A box holding an ID number shows it masked (kiosk.privacy.masking)
-except while the citizen is editing it; a failed check is marked under its field.
+than the value stored. A box holding an ID number or a bank card number shows it masked
+(kiosk.privacy.masking: ``4401**********1234``, ``6222 **** **** 3445``) except while the
+citizen is editing it, as the booth's glass walls let passers-by read the screen; a failed
+check is marked under its field.
 Confirming sends every value as shown (the real ones).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
@@ -20,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.privacy.masking import mask_id_number
+from kiosk.privacy.masking import mask_bank_card, mask_id_number
 from kiosk.ui.bridge import BoothBridge
 from kiosk.ui.screens.base import Screen, clear_layout, scroll_area
 from kiosk.ui.texts import problem_message
@@ -28,13 +32,20 @@ from kiosk.ui.touch_keyboard import input_hints
 from kiosk.ui.viewmodels import FieldView, FormView, Localized
 from kiosk.ui.widgets.elements import button, card, label
 
+# How a field of each kind (catalog FormField.kind) is shown while not being edited.
+MASKS: dict[str, Callable[[str], str]] = {
+    "id_number": mask_id_number,
+    "account": mask_bank_card,  # a bank card number
+}
+
 
 class FieldEdit(QLineEdit):
-    """A field's text box; ``masked`` ones show the ID number masked unless focused."""
+    """A field's text box; one with a ``masker`` shows its value masked unless focused."""
 
-    def __init__(self, value: str, masked: bool) -> None:
+    def __init__(self, value: str, masker: Callable[[str], str] | None = None) -> None:
         super().__init__()
-        self.masked = masked
+        self.masker = masker  # not "mask": QWidget.mask() is the widget's shape
+        self.masked = masker is not None
         self._value = value
         self._typing = False  # the citizen changed the text since the field took focus
         self.setInputMethodHints(input_hints("text"))  # her data: nothing learnt from it
@@ -60,7 +71,7 @@ class FieldEdit(QLineEdit):
             self.setText(value)  # focused: unmasked, as focusInEvent shows it
 
     def _show(self) -> None:
-        shown = mask_id_number(self._value) if self.masked and self._value else self._value
+        shown = self.masker(self._value) if self.masker is not None and self._value else self._value
         self.setText(shown)
 
     def focusInEvent(self, event: QFocusEvent) -> None:
@@ -189,7 +200,7 @@ class ConfirmScreen(Screen):
             if f.choices:
                 edit = ChoiceEdit(edited.get(f.key, f.value), f.choices, lang)
             else:
-                edit = FieldEdit(edited.get(f.key, f.value), masked=f.kind == "id_number")
+                edit = FieldEdit(edited.get(f.key, f.value), MASKS.get(f.kind))
                 edit.setInputMethodHints(input_hints(f.kind))  # digits first for numbers
                 edit.setProperty("i18n_exempt", bool(edit.text()))  # citizen data
                 edit.setPlaceholderText(self.tr("（未填写）"))

@@ -1,9 +1,13 @@
-"""The bottom bar on every screen: captions, home, end, and the one-tap clerk button."""
+"""The bottom bar on every screen: captions, home, end, and the one-tap clerk button.
+
+Captions show ID and bank card numbers masked (kiosk.privacy.masking), as every screen
+of the glass-walled booth does."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
+from kiosk.privacy.masking import mask_sensitive_text
 from kiosk.ui.bridge import BoothBridge
 from kiosk.ui.widgets.elements import button, label
 
@@ -40,7 +44,7 @@ class Footer(QFrame):
         self._on_screen(bridge.screen)
 
     def set_caption(self, text: str) -> None:
-        self.captions.setText(text)
+        self.captions.setText(mask_sensitive_text(text))
         self.captions.setVisible(bool(text))
 
     def _on_screen(self, name: str) -> None:
