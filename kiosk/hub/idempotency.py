@@ -129,13 +129,15 @@ class IdempotencyMiddleware:
                         return
                     await _send_raw(send, stored.status, self._reissue(stored.body), replay=True)
                     return
-                status, response_body = await self._run(scope, body, send)
+                status, response_body, messages = await self._run(scope, body)
                 if status < 500:
                     kept = self._storable(response_body, anonymous=anonymous)
                     if kept is not None:
                         await asyncio.to_thread(
                             self._store, caller, key, fingerprint, status, kept
                         )
+                for message in messages:
+                    await send(message)
         finally:
             if not lock.locked():
                 self._locks.pop((caller, key), None)
@@ -164,7 +166,9 @@ class IdempotencyMiddleware:
         """A stored body with each citizen-link placeholder signed afresh."""
         return _PLACEHOLDER.sub(lambda m: self.links.issue(m.group(1).decode()).encode(), body)
 
-    async def _run(self, scope: Scope, body: bytes, send: Send) -> tuple[int, bytes]:
+    async def _run(self, scope: Scope, body: bytes) -> tuple[int, bytes, list[Message]]:
+        """Run the request; its status, body and response messages, held back so the
+        answer is stored before the client has it (a retry right after then replays)."""
         sent = False
 
         async def replay_receive() -> Message:
@@ -176,6 +180,7 @@ class IdempotencyMiddleware:
 
         status = 500
         chunks: list[bytes] = []
+        messages: list[Message] = []
 
         async def capture(message: Message) -> None:
             nonlocal status
@@ -183,10 +188,10 @@ class IdempotencyMiddleware:
                 status = int(message["status"])
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
-            await send(message)
+            messages.append(message)
 
         await self.app(scope, replay_receive, capture)
-        return status, b"".join(chunks)
+        return status, b"".join(chunks), messages
 
     def _load(self, caller: str, key: str) -> IdempotentResponse | None:
         with self.sessions() as db:
