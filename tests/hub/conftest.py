@@ -228,4 +228,4 @@ def login(page: Any, url: str, username: str) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.click("#login button[type=submit]")
     page.wait_for_selector("#desk:not([hidden])")
-    page.wait_for_function("window.xw.connected === true")
+    page.wait_for_function("() => window.xw.connected === true")

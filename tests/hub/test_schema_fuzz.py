@@ -25,7 +25,11 @@ def callers(hub: Hub) -> dict[str, str]:
     material = hub.post(
         booth,
         f"/api/v1/cases/{case['id']}/materials",
-        {"code": "business_license", "image_base64": base64.b64encode(image_bytes("JPEG")).decode()},
+        {
+            "code": "business_license",
+            "image_base64": base64.b64encode(image_bytes()).decode(),
+            "image_type": "image/png",
+        },
     ).json()
     admin = hub.clerk("fuzz-admin", "tax", ("admin", "clerk"))
     cert = hub.post(admin, f"/api/v1/cases/{case['id']}/certificates", {}).json()

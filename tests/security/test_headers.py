@@ -118,7 +118,9 @@ def test_the_pages_run_in_chromium_under_the_policy(hub: Hub, browser: Any) -> N
     console.page.evaluate("(id) => loadCase(id)", case["id"])
     console.page.wait_for_selector("#materials img[src^='blob:']")
     console.page.click("#certificates a.certificate")
-    console.page.wait_for_function("(window.xw.opened || '').startsWith('/api/v1/downloads/')")
+    console.page.wait_for_function(
+        "() => (window.xw.opened || '').startsWith('/api/v1/downloads/')"
+    )
     assert console.violations() == []
 
     # The citizen page, signed in by its link.

@@ -145,10 +145,7 @@ def _bomb_png(side: int) -> bytes:
 
     header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
     return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", idat)
-        + chunk(b"IEND", b"")
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
     )
 
 
