@@ -46,6 +46,7 @@ from kiosk.hub.deps import (
 )
 from kiosk.hub.door import SESSION_RUNNING
 from kiosk.hub.errors import ApiError, forbidden, not_found
+from kiosk.hub.images import check_image
 from kiosk.hub.issuing import Issued, announce, issue
 from kiosk.hub.local_time import local_view, read_slot, zone_of
 from kiosk.hub.models import (
@@ -67,6 +68,7 @@ from kiosk.hub.protocol import PUSH_KINDS
 from kiosk.hub.rules_review import Decision
 from kiosk.hub.state import HubState
 from kiosk.hub.switchboard import BoothOffline, CommandFailed
+from kiosk.hub.tickets import issue_ticket, redeem_ticket
 
 log = logging.getLogger(__name__)
 
@@ -577,7 +579,7 @@ class MaterialIn(BaseModel):
     code: Code
     doc_type: Annotated[str | None, Field(max_length=60)] = None
     image_base64: Annotated[str | None, Field(max_length=MAX_IMAGE * 4 // 3 + 4)] = None
-    image_type: Literal["image/jpeg", "image/png", "image/webp"] = "image/jpeg"
+    image_type: Literal["image/jpeg", "image/png"] = "image/jpeg"
     ocr_fields: dict[Annotated[str, Field(max_length=64)], str | int | float | bool | None] = {}
 
 
@@ -592,6 +594,9 @@ async def add_material(case_id: str, body: MaterialIn, hub: Hub, who: Caller) ->
             image = base64.b64decode(body.image_base64, validate=True)
         except (binascii.Error, ValueError):
             raise ApiError(422, "bad_image", "image_base64 is not base64") from None
+        # Checked to be the image it says it is (magic bytes, dimensions, no decompression
+        # bomb) before it is stored and later opened by clerks' browsers.
+        await asyncio.to_thread(check_image, image, body.image_type)
 
     def store() -> dict[str, Any]:
         with hub.db() as db:
@@ -908,27 +913,72 @@ async def issue_certificate(
 @router.get(
     "/certificates/{certificate_id}/pdf", responses={200: {"content": {"application/pdf": {}}}}
 )
-def certificate_pdf(
-    certificate_id: str,
-    hub: Hub,
-    who: OptionalCaller,
-    token: Annotated[str | None, Query(max_length=300)] = None,
-) -> Response:
-    """The PDF; a phone may pass its citizen token as ``?token=`` (links cannot set headers)."""
-    if who is None and token:
-        who = resolve_token(hub, token)
-    if who is None:
-        raise ApiError(401, "unauthorized", "a token is required")
+def certificate_pdf(certificate_id: str, hub: Hub, who: Caller) -> Response:
+    """The PDF, for a caller with the bearer header. A link a browser opens uses a one-time
+    ticket instead (``POST .../download``): a token never goes in a URL."""
     with hub.db() as db:
         cert = db.get(Certificate, certificate_id)
         if cert is None:
             raise not_found("certificate")
         _load_case(hub, db, cert.case_id, who)
         audit(db, who, "read", f"certificate:{cert.id}", "pdf")
+        return _certificate_response(cert)
+
+
+def _certificate_response(cert: Certificate) -> Response:
+    return Response(
+        cert.pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{cert.id}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@router.post("/certificates/{certificate_id}/download")
+def certificate_download(certificate_id: str, hub: Hub, who: Caller) -> dict[str, Any]:
+    """A one-time link to the PDF, valid about a minute, for a page to open
+    (kiosk.hub.tickets): ``{"url", "expires_in_s"}``."""
+    with hub.db() as db:
+        cert = db.get(Certificate, certificate_id[:64])
+        if cert is None:
+            raise not_found("certificate")
+        _load_case(hub, db, cert.case_id, who)
+        return issue_ticket(db, who, "certificate", cert.id, hub.clock.now())
+
+
+@router.post("/materials/{material_id}/download")
+def material_download(material_id: str, hub: Hub, who: Caller) -> dict[str, Any]:
+    """A one-time link to a material's image (as for certificates)."""
+    with hub.db() as db:
+        m = db.get(MaterialRecord, material_id[:64])
+        if m is None or m.image is None:
+            raise not_found("material")
+        _load_case(hub, db, m.case_id, who)
+        return issue_ticket(db, who, "material", m.id, hub.clock.now())
+
+
+@router.get("/downloads/{ticket}", responses={200: {"content": {"application/pdf": {}}}})
+def download(ticket: Annotated[str, Path(max_length=100)], hub: Hub) -> Response:
+    """The file a ticket was issued for, once; the read is audited as its holder's."""
+    with hub.db() as db:
+        redeemed = redeem_ticket(db, ticket, hub.clock.now())
+        if redeemed is None:
+            # Used, expired or never issued: the same answer for each.
+            raise ApiError(404, "ticket_not_found", "the link has expired or was used")
+        if redeemed.kind == "certificate":
+            cert = db.get(Certificate, redeemed.object_id)
+            if cert is None:
+                raise not_found("certificate")
+            audit(db, redeemed.actor, "read", f"certificate:{cert.id}", "pdf by ticket")
+            return _certificate_response(cert)
+        m = db.get(MaterialRecord, redeemed.object_id)
+        if m is None or m.image is None:
+            raise not_found("material")
+        audit(db, redeemed.actor, "read", f"material:{m.id}", "image by ticket")
         return Response(
-            cert.pdf,
-            media_type="application/pdf",
-            headers={"Content-Disposition": f'inline; filename="{cert.id}.pdf"'},
+            m.image, media_type=m.image_type, headers={"Cache-Control": "private, no-store"}
         )
 
 

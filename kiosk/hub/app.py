@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -35,6 +36,8 @@ from kiosk.hub import (
     ws,
 )
 from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords, RateLimiter
+from kiosk.hub.body_limit import BodyLimitMiddleware, BodyRule
+from kiosk.hub.browser_policy import SecurityHeadersMiddleware
 from kiosk.hub.casework import text_of
 from kiosk.hub.data_keys import DataKeyError, attach, check_readable, load_data_keys
 from kiosk.hub.db import make_engine, migrate, session_factory
@@ -49,6 +52,8 @@ from kiosk.hub.state import CatalogDocument, HubState, ServiceCatalog, load_secr
 from kiosk.hub.switchboard import Switchboard
 
 log = logging.getLogger(__name__)
+
+MATERIAL_UPLOAD = re.compile(r"/api/v1/cases/[^/]+/materials")  # a base64 image in JSON
 
 
 def create_app(
@@ -118,6 +123,10 @@ def create_app(
 
     app = FastAPI(
         lifespan=lifespan,
+        # The interactive docs load scripts from a CDN and run inline ones, which the hub's
+        # Content-Security-Policy refuses; the OpenAPI document stays at /openapi.json.
+        docs_url=None,
+        redoc_url=None,
         title="Xiaowu hub",
         version=__version__,
         description="The back office of Xiaowu booths: catalog, cases, queues, signaling. "
@@ -131,7 +140,21 @@ def create_app(
     app.include_router(api_ops.router)
     app.include_router(api_ops.pages)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
-    app.add_middleware(IdempotencyMiddleware, sessions=sessions)
+    # Outermost last: the browser headers go on every answer (a 413 too); the body limit
+    # runs before the idempotency layer buffers a body (kiosk.hub.body_limit).
+    app.add_middleware(
+        IdempotencyMiddleware,
+        sessions=sessions,
+        links=state.links,
+        ttl_s=settings.idempotency_ttl_s,
+        clock=clock,
+    )
+    app.add_middleware(
+        BodyLimitMiddleware,
+        default_limit=settings.max_body_bytes,
+        rules=(BodyRule("POST", MATERIAL_UPLOAD, settings.max_upload_bytes),),
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
 
     return app
 

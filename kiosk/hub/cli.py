@@ -97,6 +97,7 @@ def main(args: argparse.Namespace, config: Config) -> int:
     from kiosk.hub.api_ops import push_key, set_limits
     from kiosk.hub.app import create_app
     from kiosk.hub.fleet_alerts import AlertLimits
+    from kiosk.hub.server import hide_query_strings
     from kiosk.hub.settings import HubSettings
 
     server = config.hub_server
@@ -183,7 +184,9 @@ def main(args: argparse.Namespace, config: Config) -> int:
         # Signaling frames are small and the link is a LAN: per-connection zlib contexts
         # cost ~100 kB each and CPU on every frame for nothing (bench/hub.py).
         ws_per_message_deflate=False,
+        ws_max_size=settings.ws_max_message_bytes,  # a frame past it closes the socket (1009)
     )
+    hide_query_strings()  # no URL's query string in the access log (kiosk.hub.server)
     # uvloop when installed (uvicorn[standard]): the relay is mostly socket writes.
     with asyncio.Runner(loop_factory=uvicorn_config.get_loop_factory()) as runner:
         runner.run(serve_under_systemd(uvicorn.Server(uvicorn_config)))

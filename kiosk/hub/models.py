@@ -327,7 +327,8 @@ class AuditEntry(Base):
 
 
 class IdempotentResponse(Base):
-    """The first response to a write carrying an ``Idempotency-Key``."""
+    """The first response to a write carrying an ``Idempotency-Key`` (never one that carries
+    a credential; kept ``idempotency_ttl_s``: kiosk.hub.idempotency)."""
 
     __tablename__ = "idempotency"
     scope: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -335,7 +336,19 @@ class IdempotentResponse(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     status: Mapped[int] = mapped_column(Integer)
     body: Mapped[bytes] = mapped_column(column_type("idempotency", "body", "bytes"))
-    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow, index=True)
+
+
+class DownloadTicket(Base):
+    """A one-time, short-lived permission to fetch one file (kiosk.hub.tickets): a link
+    carries the ticket, never a bearer token. Only its SHA-256 is kept."""
+
+    __tablename__ = "download_tickets"
+    ticket_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "certificate" | "material"
+    object_id: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(100))  # the peer address of who asked for it
+    expires_at: Mapped[dt.datetime] = mapped_column(Stamp, index=True)
 
 
 class SmsCode(Base):

@@ -10,10 +10,28 @@ Authentication is ``Authorization: Bearer <token>``; the prefix says whose token
 ``bt_`` booth token, ``cs_`` clerk session (``POST /api/v1/auth/login``), ``ct.`` citizen
 link (signed; from booking an appointment, opening a booth door, or an SMS code).
 
+A token never goes in a URL: ``?token=`` is accepted nowhere. A page that must open a
+file by a link (a certificate's PDF, a material's image) asks for a one-time link with its
+header: ``POST /api/v1/certificates/{id}/download`` or ``POST
+/api/v1/materials/{id}/download`` -> ``{"url": "/api/v1/downloads/dt_...", "expires_in_s":
+60}``; ``GET`` of that URL serves the file once, within the minute (then 404
+``ticket_not_found``).
+
 Every write (POST/PUT/PATCH/DELETE) accepts ``Idempotency-Key: <1..200 chars>``; a retry
 with the same key by the same caller gets the first response back (header
 ``Idempotent-Replay: true``) and nothing is done twice; the same key with a different
-request gets 422 ``idempotency_key_reused``.
+request gets 422 ``idempotency_key_reused``. Answers are kept a week
+(``idempotency_ttl_s``). An answer carrying a clerk session, booth token or download link
+is not kept (its retry runs again and mints a new one); one carrying a citizen link gets
+a freshly signed link on replay (anonymous callers' are not kept).
+
+Request bodies are limited while they stream in: 413 ``body_too_large`` past 256 KiB
+(``max_body_bytes``), or 12 MiB for ``POST /api/v1/cases/{id}/materials``
+(``max_upload_bytes``). A material's image must be what ``image_type`` says (``image/jpeg``
+or ``image/png``): 422 ``image_type_mismatch``, ``bad_image`` or ``image_too_large``
+(dimensions, decompression bombs). Every response carries a Content-Security-Policy,
+``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY`` and ``Referrer-Policy:
+no-referrer`` (kiosk.hub.browser_policy).
 
 Endpoints the booth uses:
 
@@ -67,8 +85,13 @@ wrong codes per phone across resends, then a lockout) 429 ``too_many_requests`` 
 
 Booth WebSocket ``/ws/booth``
 =============================
-Token in the ``Authorization`` header or ``?token=``. A bad token is refused during the
-handshake (HTTP 403): do not retry with it. All frames are JSON objects with a ``type``.
+Token in the ``Authorization`` header (a bad token is refused during the handshake, HTTP
+403: do not retry with it), or, for a client that cannot set headers (a browser), as the
+first frame ``{"type": "auth", "token"}`` within 5 s (else closed with 4401). A ``?token=``
+in the URL is refused (HTTP 403), and so is a handshake whose ``Origin`` is not the hub's
+own (a page of another site); clients that are not browsers send no ``Origin``. All frames
+are JSON objects with a ``type``; a frame is at most 256 KiB (larger: closed with 1009)
+and a peer sending more than 200 frames at once or 50 a second for long is closed (4429).
 
 - hub -> booth on connect:
   ``{"type": "welcome", "booth_id", "server_time": ISO-8601, "heartbeat_s": 10,
@@ -141,7 +164,8 @@ On SQLite the hub is one process.
 
 Clerk WebSocket ``/ws/clerk``
 =============================
-Token (``cs_``) in ``?token=`` or the header. hub -> clerk: ``welcome``, ``ping``,
+Token (``cs_``) in the first frame ``{"type": "auth", "token"}`` (the console) or the
+header, as for booths. hub -> clerk: ``welcome``, ``ping``,
 ``queue`` ``{"department", "entries": [{"id", "booth_id", "case_id", "call_id", "kind":
 booth|invite, "position", "waiting_s", ...}]}``, ``call`` ``{"event": joined|left|ended,
 "call_id", "peer"?, "clerk"?}``, ``signal`` (as above), ``form_field`` ``{"case_id",

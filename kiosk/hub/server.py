@@ -8,6 +8,7 @@ port of 127.0.0.1 (tests of the hub and of the booth, the demo).
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
@@ -19,6 +20,32 @@ import uvicorn
 
 from kiosk.hub.app import create_app
 from kiosk.hub.settings import HubSettings
+
+
+class QuerylessLog(logging.Filter):
+    """Drops the query string from the paths uvicorn logs (``GET /x?token=...`` becomes
+    ``GET /x?…``): whatever a client puts in a URL, no secret reaches the log. The hub takes
+    no token in a URL; this is defence in depth."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_queryless(arg) for arg in record.args)
+        return True
+
+
+def _queryless(arg: object) -> object:
+    if isinstance(arg, str) and arg.startswith("/") and "?" in arg:
+        return arg.split("?", 1)[0] + "?…"
+    return arg
+
+
+def hide_query_strings() -> None:
+    """Install :class:`QuerylessLog` on uvicorn's access log and on its error log (where
+    it logs WebSocket handshakes); once per process is enough, more is harmless."""
+    for name in ("uvicorn.access", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, QuerylessLog) for f in logger.filters):
+            logger.addFilter(QuerylessLog())
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -57,7 +84,9 @@ class HubServer:
             ws_ping_timeout=None,
             backlog=4096,
             ws_per_message_deflate=False,  # as ``kiosk hub`` (kiosk.hub.cli)
+            ws_max_size=settings.ws_max_message_bytes,
         )
+        hide_query_strings()
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="hub", daemon=True)
 

@@ -54,6 +54,15 @@ class HubSettings:
     door_per_address: int = 10
     door_rate_window_s: float = 300.0
     time_zone: str = "Asia/Shanghai"  # the booths' district (kiosk.hub.local_time)
+    # Stored answers to Idempotency-Key writes are replayed (and kept) this long: longer
+    # than any booth outbox keeps retrying (kiosk.hub.idempotency).
+    idempotency_ttl_s: float = 7 * 24 * 3600.0
+    # Request bodies (kiosk.hub.body_limit): a material upload carries a base64 image of up
+    # to MAX_IMAGE bytes (kiosk.hub.api_cases); every other request is small JSON.
+    max_body_bytes: int = 256 * 1024
+    max_upload_bytes: int = 12 * 1024 * 1024
+    # The largest WebSocket message (uvicorn's ws_max_size): signaling and events are a few kB.
+    ws_max_message_bytes: int = 256 * 1024
     ice: IceServers = field(
         default_factory=IceServers
     )  # STUN/TURN for consoles and booths (kiosk.hub.ice)

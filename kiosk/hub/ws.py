@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections import OrderedDict
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy import select
 
 from kiosk.hub import api_ops, interruptions, queueing
 from kiosk.hub.auth import Principal
+from kiosk.hub.browser_policy import origin_allowed
 from kiosk.hub.casework import audit, record
 from kiosk.hub.deps import resolve_token
 from kiosk.hub.errors import ApiError
@@ -26,25 +28,78 @@ log = logging.getLogger(__name__)
 router = APIRouter()
 
 SEEN_EVENTS = 512  # event ids remembered per booth, so a resent event is not done twice
+# Frames a peer may send: a burst, then a steady rate. A call's signaling and a booth's events
+# stay far below (bench/hub.py relays ~20 frames/s per socket); a peer past it is flooding
+# the hub and is closed (4429). The size of one frame is bounded by uvicorn (``ws_max_size``,
+# HubSettings.ws_max_message_bytes: larger frames close the socket with 1009).
+FRAME_BURST = 200
+FRAME_RATE_PER_S = 50.0
 
 
-def _token(ws: WebSocket) -> str:
+# A socket that has not authenticated within this long is closed (4401): a browser cannot
+# set headers on a WebSocket, so it sends its token as the first frame instead of in the URL.
+AUTH_TIMEOUT_S = 5.0
+AUTH_FRAME_MAX = 1024  # an auth frame is a token in a small JSON object
+
+
+def _header_token(ws: WebSocket) -> str | None:
+    """The bearer token of the ``Authorization`` header (non-browser clients: the booth)."""
     header = ws.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip()
-    return ws.query_params.get("token", "")
+    return None
 
 
 async def _authenticate(ws: WebSocket, kind: str) -> Principal | None:
+    """Who opened this socket, or None once it has been refused.
+
+    A token in the URL is refused outright (``?token=`` ends up in access logs, proxies and
+    browser history). With an ``Authorization`` header a bad token is refused during the
+    handshake (HTTP 403); without one the socket is accepted and its first frame must be
+    ``{"type": "auth", "token": ...}`` within AUTH_TIMEOUT_S, else it is closed with 4401.
+    A handshake from a browser page of another site (its ``Origin``) is refused with 403.
+    """
     hub: HubState = ws.app.state.hub
-    token = _token(ws)
-    principal = await asyncio.to_thread(resolve_token, hub, token) if token else None
+    if "token" in ws.query_params or not origin_allowed(
+        ws.headers, hub.settings.public_url
+    ):
+        await ws.close(code=4403)  # before the handshake: the client sees HTTP 403
+        return None
+    token = _header_token(ws)
+    if token is not None:
+        principal = await asyncio.to_thread(resolve_token, hub, token) if token else None
+        if principal is None or principal.kind != kind:
+            # Refused before the handshake completes: the client sees HTTP 403 and should
+            # not retry with the same token.
+            await ws.close(code=4401)
+            return None
+        await ws.accept()
+        return principal
+    await ws.accept()
+    try:
+        text = await asyncio.wait_for(ws.receive_text(), AUTH_TIMEOUT_S)
+    except (TimeoutError, WebSocketDisconnect, RuntimeError, KeyError):
+        await _close_quietly(ws, 4401, "authenticate first")
+        return None
+    principal = None
+    if len(text) <= AUTH_FRAME_MAX:
+        try:
+            frame = json.loads(text)
+        except ValueError:
+            frame = None
+        if isinstance(frame, dict) and frame.get("type") == "auth":
+            token = frame.get("token")
+            if isinstance(token, str) and token:
+                principal = await asyncio.to_thread(resolve_token, hub, token)
     if principal is None or principal.kind != kind:
-        # Refused before the handshake completes: the client sees HTTP 403 and should
-        # not retry with the same token.
-        await ws.close(code=4401)
+        await _close_quietly(ws, 4401, "not authenticated")
         return None
     return principal
+
+
+async def _close_quietly(ws: WebSocket, code: int, reason: str) -> None:
+    with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+        await ws.close(code=code, reason=reason)
 
 
 def _now_iso(hub: HubState) -> str:
@@ -81,9 +136,20 @@ async def heartbeats(hub: HubState) -> None:
 async def _serve(ws: WebSocket, hub: HubState, link: Link, handle: Any) -> None:
     """Run one connection (the caller sent the welcome): frames go to ``handle``."""
     board = hub.switchboard
+    # Real time, not the hub's clock: flooding is a matter of the CPU's seconds, and a test
+    # hub on a fake clock must not see its peers as floods.
+    allowance, last = float(FRAME_BURST), time.monotonic()
     try:
         while True:
             text = await ws.receive_text()
+            now = time.monotonic()
+            allowance = min(FRAME_BURST, allowance + (now - last) * FRAME_RATE_PER_S) - 1
+            last = now
+            if allowance < 0:
+                log.warning("%s sent frames faster than allowed; closing", link.peer)
+                board.detach(link)
+                link.close_soon(4429, "too many frames")
+                break
             board.seen(link)
             try:
                 frame = json.loads(text)
@@ -124,7 +190,6 @@ async def booth_socket(ws: WebSocket) -> None:
     principal = await _authenticate(ws, "booth")
     if principal is None:
         return
-    await ws.accept()
     link = Link(
         peer=principal.peer,
         send_frame=ws.send_text,
@@ -317,7 +382,6 @@ async def clerk_socket(ws: WebSocket) -> None:
     principal = await _authenticate(ws, "clerk")
     if principal is None:
         return
-    await ws.accept()
     board = hub.switchboard
     link = Link(
         peer=principal.peer,

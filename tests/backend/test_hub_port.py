@@ -16,10 +16,12 @@ from kiosk.core.clock import SystemClock
 from kiosk.core.rating import Level, Rating
 from kiosk.flows.messages import SubmitCase
 from tests.backend.real_hub import RealHub
+from tests.hub.conftest import image_bytes
 
 pytestmark = pytest.mark.slow  # a real hub starts (and restarts) for each test
 WAIT = 20.0
-PHOTO = b"\xff\xd8\xff\xe0 a document photo \xff\xd9"
+# Real JPEGs: the hub checks an upload is the image it says it is (kiosk.hub.images).
+PHOTOS = (image_bytes("JPEG", (40, 30)), image_bytes("JPEG", (30, 40)))
 
 
 async def test_a_walk_in_case_reaches_the_hub_with_materials_form_and_rating(
@@ -28,7 +30,7 @@ async def test_a_walk_in_case_reaches_the_hub_with_materials_form_and_rating(
     token = real_hub.booth_token("booth-port")
     outbox = Outbox(tmp_path, FileKeyStore(tmp_path / "keys"), SystemClock())
     channel = BoothChannel(f"ws://127.0.0.1:{real_hub.port}/ws/booth", token, SystemClock())
-    vault = {"img-1": PHOTO, "img-2": PHOTO[::-1]}
+    vault = {"img-1": PHOTOS[0], "img-2": PHOTOS[1]}
     hub = BoothHub(outbox, channel, images=vault.__getitem__, session_id="sess-1")
     port = as_port(hub)
 

@@ -82,7 +82,7 @@ async def login(browser: Any, url: str, username: str) -> Any:
     await page.fill("input[name=password]", PASSWORD)
     await page.click("#login button[type=submit]")
     await page.wait_for_selector("#desk:not([hidden])")
-    await page.wait_for_function("window.xw.connected === true")
+    await page.wait_for_function("() => window.xw.connected === true")
     return page
 
 
@@ -137,7 +137,7 @@ async def test_booth_and_two_department_consoles_through_the_real_hub(tmp_path: 
         # media both ways: the console decodes both booth videos and its audio ...
         await wait_console_media(general, "booth:b1", videos=2)
         await general.wait_for_function(
-            "document.querySelector('#face').videoWidth > 0 && "
+            "() => document.querySelector('#face').videoWidth > 0 && "
             "document.querySelector('#doc').videoWidth > 0",
             timeout=20000,
         )

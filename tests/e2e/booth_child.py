@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.e2e.harness import say
+from tests.hub.conftest import image_bytes
 
 SERVICE = "enterprise-deregistration"
 WAIT_S = 60.0
@@ -54,7 +55,8 @@ async def deposit(booth: Any, ui: Any) -> None:
 
     ui.start_session()
     vault = ui.session
-    vault.put("business_license-1.jpg", b"\xff\xd8 a captured page \xff\xd9")
+    # A real JPEG: the hub checks an upload is the image it says it is.
+    vault.put("business_license-1.jpg", image_bytes("JPEG", (60, 40)))
     session_id = vault.session_id
     case_id = uuid.uuid4().hex
     hub = BoothHub(booth.outbox, booth.channel, images=vault.get, session_id=session_id)

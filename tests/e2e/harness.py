@@ -342,7 +342,7 @@ async def clerk_console(browser: Any, url: str, username: str, password: str) ->
     await page.fill("input[name=password]", password)
     await page.click("#login button[type=submit]")
     await page.wait_for_selector("#desk:not([hidden])")
-    await page.wait_for_function("window.xw.connected === true")
+    await page.wait_for_function("() => window.xw.connected === true")
     return page
 
 

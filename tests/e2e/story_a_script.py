@@ -102,7 +102,7 @@ class StoryA:
         await phone.wait_for_selector("#appointments li", timeout=WAIT_MS)
         await phone.goto(await booth.door_link())  # the QR code on the booth's screen
         await phone.wait_for_function(
-            "document.querySelector('#door-appointment').value !== ''", timeout=WAIT_MS
+            "() => document.querySelector('#door-appointment').value !== ''", timeout=WAIT_MS
         )
         assert not await booth.door_pulsed()
         await phone.click("#open-door")
@@ -341,7 +341,7 @@ class StoryA:
         await page.fill("#cert-title", title)
         await page.click("#issue")
         await page.wait_for_function(
-            f"document.querySelectorAll('#certificates li a').length > {before}",
+            f"() => document.querySelectorAll('#certificates li a').length > {before}",
             timeout=WAIT_MS,
         )
         self.certificates.append((title, department))

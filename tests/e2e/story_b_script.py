@@ -293,7 +293,12 @@ async def walk_in_withdrawal(
         inbox = reply.json()["inbox"]
         assert any(n["kind"] == "certificate_issued" for n in inbox)
         async with httpx.AsyncClient(base_url=hub.url, timeout=30) as phone:
-            pdf = await phone.get(receipt["pdf_url"], params={"token": link.token})
+            # A link the phone opens is a one-time ticket; the token stays in the header.
+            ticket = await phone.post(
+                f"/api/v1/certificates/{receipt['id']}/download",
+                headers={"Authorization": f"Bearer {link.token}"},
+            )
+            pdf = await phone.get(ticket.json()["url"])
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
         if phone_in_browser:
             await receipt_on_the_citizen_page(link.url, receipt["title"], shots.folder)
@@ -335,7 +340,7 @@ async def receipt_on_the_citizen_page(url: str, title: str, folder: Path) -> Non
         receipt = page.locator("a.certificate", has_text=title)
         await receipt.wait_for(timeout=TIMEOUT_S * 1000)
         href = await receipt.get_attribute("href")
-        assert href and "/pdf?token=" in href, href
+        assert href and href.endswith("/pdf") and "token" not in href, href
         await receipt.scroll_into_view_if_needed()
         await page.screenshot(path=str(folder / "phone-receipt.png"))
         await page.close()

@@ -102,7 +102,8 @@ async def test_booth_app_calls_the_real_console(tmp_path: Path, qapp: Any) -> No
             # the clerk would bring a form up, but no service item runs: the booth says so
             await page.click("#show-form")
             await page.wait_for_function(
-                "document.querySelector('#push-status').textContent.includes('没有正在办理的事项')"
+                "() => document.querySelector('#push-status').textContent"
+                ".includes('没有正在办理的事项')"
             )
             assert ui.bridge.screen == "call"
 

@@ -109,13 +109,19 @@ class Hub:
     def put(self, token: str | None, path: str, body: Any) -> httpx.Response:
         return self.http.put(path, json=body, headers=_auth(token))
 
-    def ws(self, path: str, token: str) -> WsClient:
+    def ws(self, path: str, token: str, *, first_frame: bool | None = None) -> WsClient:
+        """A socket authenticated as the hub's clients do: a clerk's by its first frame
+        (``{"type": "auth"}``, as the console in a browser), a booth's by its header;
+        ``first_frame`` chooses explicitly."""
+        by_frame = path.startswith("/ws/clerk") if first_frame is None else first_frame
         conn = connect(
             self.server.ws_url + path,
-            additional_headers={"Authorization": f"Bearer {token}"},
+            additional_headers={} if by_frame else {"Authorization": f"Bearer {token}"},
             open_timeout=10,
         )
         client = WsClient(conn.__enter__())
+        if by_frame:
+            client.send({"type": "auth", "token": token})
         self.clients.append(client)
         return client
 
@@ -159,6 +165,17 @@ class WsClient:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def image_bytes(kind: str = "PNG", size: tuple[int, int] = (32, 20)) -> bytes:
+    """A small real image (the hub checks uploads are the images they say they are)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (250, 250, 240)).save(out, format=kind)
+    return out.getvalue()
 
 
 def typed(frame_type: str, /, **fields: Any) -> Any:
@@ -239,7 +256,7 @@ def login(page: Any, url: str, username: str) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.click("#login button[type=submit]")
     page.wait_for_selector("#desk:not([hidden])")
-    page.wait_for_function("window.xw.connected === true")
+    page.wait_for_function("() => window.xw.connected === true")
 
 
 def door_code_from(welcome: dict[str, Any]) -> str:

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.hub.models import AuditEntry, IdempotentResponse
-from tests.hub.conftest import Hub, command, door_code_from, door_code_now, typed
+from tests.hub.conftest import Hub, command, door_code_from, door_code_now, image_bytes, typed
 
 ID_NUMBER = "11010519491231002X"
 
@@ -89,7 +89,7 @@ def test_every_read_and_write_of_personal_data_is_audited(hub: Hub) -> None:
 def test_materials_are_captured_at_level_c_and_verified_to_b(hub: Hub) -> None:
     booth = hub.booth("b1")
     case = open_case(hub, booth)
-    png = base64.b64encode(b"\x89PNG\r\n\x1a\nfake").decode()
+    png = base64.b64encode(image_bytes("PNG")).decode()
     r = hub.post(
         booth,
         f"/api/v1/cases/{case['id']}/materials",
@@ -271,7 +271,11 @@ def test_steps_certificates_and_ratings(hub: Hub) -> None:
     cert = r.json()
     pdf = hub.get(case["citizen_token"], cert["pdf_url"])
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    assert hub.http.get(cert["pdf_url"], params={"token": case["citizen_token"]}).status_code == 200
+    # A link the phone opens: a one-time ticket, not the token in the URL.
+    ticket = hub.post(case["citizen_token"], f"/api/v1/certificates/{cert['id']}/download").json()
+    assert "token" not in ticket["url"] and ticket["expires_in_s"] <= 60
+    assert hub.http.get(ticket["url"]).content.startswith(b"%PDF")
+    assert hub.http.get(ticket["url"]).status_code == 404  # used up
     page = hub.http.get(f"/verify/{cert['id']}")
     assert page.status_code == 200 and "真实有效" in page.text
     assert hub.http.get("/verify/0000").status_code == 404

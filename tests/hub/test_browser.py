@@ -86,7 +86,7 @@ def _run_case(live: Hub, browser: Any, booth: BoothPeer, url: str, booth_token: 
     citizen = phone.new_page()
     citizen.goto(url + "/m")
     citizen.wait_for_function(
-        "document.querySelectorAll('#book-form select[name=booth_id] option').length > 0"
+        "() => document.querySelectorAll('#book-form select[name=booth_id] option').length > 0"
     )
     citizen.select_option("#book-form select[name=service]", "enterprise-deregistration")
     citizen.select_option("#book-form select[name=booth_id]", "b1")
@@ -97,10 +97,10 @@ def _run_case(live: Hub, browser: Any, booth: BoothPeer, url: str, booth_token: 
 
     # 2. At the booth she scans the door code: the door opens through the booth socket.
     citizen.goto(booth.door_link(url + "/m/"))  # the QR code on the booth's screen
-    citizen.wait_for_function("document.querySelector('#door-appointment').value !== ''")
+    citizen.wait_for_function("() => document.querySelector('#door-appointment').value !== ''")
     citizen.click("#open-door")
     citizen.wait_for_function(
-        "document.querySelector('#door-result').textContent.includes('门已打开')"
+        "() => document.querySelector('#door-result').textContent.includes('门已打开')"
     )
     booth.wait_command("open_door")
     start = booth.wait_command("start_session")
@@ -134,7 +134,7 @@ def _run_case(live: Hub, browser: Any, booth: BoothPeer, url: str, booth_token: 
     general.click("#queue li[data-kind=booth] button.accept")
     general.wait_for_selector("#case-panel:not([hidden])")
     general.wait_for_function(
-        "document.querySelector('#face').videoWidth > 0 && "
+        "() => document.querySelector('#face').videoWidth > 0 && "
         "document.querySelector('#doc').videoWidth > 0",
         timeout=30000,
     )
@@ -203,7 +203,15 @@ def _run_case(live: Hub, browser: Any, booth: BoothPeer, url: str, booth_token: 
     citizen.goto(url + "/m")
     link = citizen.wait_for_selector("a.certificate", timeout=20000)
     assert link.text_content() == "清税证明"
-    pdf = citizen.request.get(url + link.get_attribute("href"))
+    href = str(link.get_attribute("href"))
+    token = citizen.evaluate("() => localStorage.getItem('xw.citizen')")
+    # Tapping it asks the hub for a one-time link and opens that (no token in any URL).
+    with citizen.expect_response(lambda r: "/api/v1/downloads/" in r.url) as opened:
+        link.click()
+    assert opened.value.ok and opened.value.headers["content-type"] == "application/pdf"
+    assert "token" not in opened.value.url
+    assert citizen.request.get(opened.value.url).status == 404  # used once, gone
+    pdf = citizen.request.get(url + href, headers={"Authorization": f"Bearer {token}"})
     assert pdf.ok and pdf.body().startswith(b"%PDF")
     pdf_path = _artifact("certificate.pdf")
     pdf_path.write_bytes(pdf.body())
@@ -223,6 +231,8 @@ def _run_case(live: Hub, browser: Any, booth: BoothPeer, url: str, booth_token: 
     assert pdf_path.with_suffix(".png").stat().st_size > 10_000
 
     # 9. 好差评: the service item and each clerk, five levels each.
+    citizen.goto(url + "/m")  # back from the PDF
+    citizen.wait_for_selector(f"[data-case='{case_id}'] .rating select")
     selects = citizen.query_selector_all(f"[data-case='{case_id}'] .rating select")
     assert len(selects) == 3  # the service, the general clerk, the tax clerk
     citizen.select_option(f"[data-case='{case_id}'] .rating select[data-target=service]", "5")

@@ -22,7 +22,7 @@ def test_a_phone_in_another_zone_books_and_sees_the_booths_time(hub: Hub, browse
     page = phone.new_page()
     page.goto(hub.url + "/m")
     page.wait_for_function(
-        "document.querySelectorAll('#book-form select[name=booth_id] option').length > 0"
+        "() => document.querySelectorAll('#book-form select[name=booth_id] option').length > 0"
     )
     assert page.text_content("#slot-zone") == "（北京时间）"
     page.select_option("#book-form select[name=service]", "hpf-withdrawal-rent")

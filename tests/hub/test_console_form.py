@@ -51,7 +51,7 @@ def test_the_clerk_keeps_typing_while_the_case_reloads_and_a_stale_copy_keeps_he
     page.keyboard.type("厦门")
     page.evaluate("window.before = window.xw.caseView")
     page.evaluate(f"document.querySelector({open_case!r}).click()")  # loads the case again
-    page.wait_for_function("window.xw.caseView !== window.before")
+    page.wait_for_function("() => window.xw.caseView !== window.before")
     page.evaluate("document.querySelector('#lang').click()")
     page.keyboard.type("分行")
     assert page.evaluate("document.activeElement.name") == "bank_name"
@@ -91,7 +91,7 @@ def test_the_clerk_keeps_typing_while_the_case_reloads_and_a_stale_copy_keeps_he
     assert stale.json()["form"]["bank_name"] == "中国工商银行厦门分行"
     route.fulfill(response=stale)
     page.wait_for_function(
-        "window.xw.caseView.form.bank_name === '中国工商银行厦门分行'"
+        "() => window.xw.caseView.form.bank_name === '中国工商银行厦门分行'"
     )  # the stale copy was rendered
     assert page.input_value(field) == "中国银行"
     page.unroute(f"**/api/v1/cases/{case['id']}")
@@ -101,6 +101,6 @@ def test_the_clerk_keeps_typing_while_the_case_reloads_and_a_stale_copy_keeps_he
     assert r.status_code == 200, r.text
     page.evaluate(f"document.querySelector({open_case!r}).click()")
     page.wait_for_function(
-        "document.querySelector(\"#case-form input[name='bank_name']\").value === '建设银行'"
+        "() => document.querySelector(\"#case-form input[name='bank_name']\").value === '建设银行'"
     )
     desk.close()

@@ -34,7 +34,7 @@ def test_a_clerk_approves_and_refuses_referred_reviews_in_the_console(
     desk = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
     page = desk.new_page()
     login(page, hub.url, "hpf1")
-    page.wait_for_function("document.querySelectorAll('#reviews li.review').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('#reviews li.review').length === 2")
     first = page.locator(f"#reviews li.review[data-case='{too_much['id']}']")
     assert "购房提取住房公积金" in first.locator("b").text_content()
     reasons = first.locator("li.reason").all_text_contents()
@@ -46,7 +46,7 @@ def test_a_clerk_approves_and_refuses_referred_reviews_in_the_console(
 
     # Approve: the review is done, the receipt issued to the phone, the queue shorter.
     first.locator("button.approve").click()
-    page.wait_for_function("document.querySelectorAll('#reviews li.review').length === 1")
+    page.wait_for_function("() => document.querySelectorAll('#reviews li.review').length === 1")
     case = hub.get(hpf, f"/api/v1/cases/{too_much['id']}").json()
     steps = {s["kind"]: s for s in case["steps"]}
     assert steps["review"]["status"] == "done" and steps["certificate"]["status"] == "done"
@@ -58,7 +58,7 @@ def test_a_clerk_approves_and_refuses_referred_reviews_in_the_console(
     # Refuse: a reason is required; it reaches the case's history and the citizen.
     second.locator("button.refuse").click()
     page.wait_for_function(
-        "document.querySelector('#reviews-status').textContent === '请填写驳回理由'"
+        "() => document.querySelector('#reviews-status').textContent === '请填写驳回理由'"
     )
     second.locator("input.refuse-reason").fill("银行卡号有误，请核对后重新申请")
     second.locator("button.refuse").click()

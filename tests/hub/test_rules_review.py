@@ -63,7 +63,7 @@ def test_rules_approve_and_the_receipt_reaches_the_citizen(hub: Hub) -> None:
     (mine,) = overview["cases"]
     (receipt,) = mine["certificates"]
     assert receipt["title"] == "住房公积金提取回执" and receipt["department"] == "hpf"
-    pdf = hub.http.get(receipt["pdf_url"], params={"token": case["citizen_token"]})
+    pdf = hub.get(case["citizen_token"], receipt["pdf_url"])
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert any(n["kind"] == "certificate_issued" for n in overview["inbox"])
     # Reported again (a retry under another key): decided once, issued once.

@@ -3,11 +3,12 @@ sends, valid or not, the hub answers without a 500."""
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
 
-from tests.hub.conftest import Hub
+from tests.hub.conftest import Hub, image_bytes
 
 schemathesis = pytest.importorskip("schemathesis")
 
@@ -24,7 +25,11 @@ def callers(hub: Hub) -> dict[str, str]:
     material = hub.post(
         booth,
         f"/api/v1/cases/{case['id']}/materials",
-        {"code": "business_license", "image_base64": "aGVsbG8="},
+        {
+            "code": "business_license",
+            "image_base64": base64.b64encode(image_bytes()).decode(),
+            "image_type": "image/png",
+        },
     ).json()
     admin = hub.clerk("fuzz-admin", "tax", ("admin", "clerk"))
     cert = hub.post(admin, f"/api/v1/cases/{case['id']}/certificates", {}).json()

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tests.hub.conftest import catalog, db_url, hub
+from tests.hub.conftest import browser, catalog, db_url, hub
 
-__all__ = ["catalog", "db_url", "hub"]
+__all__ = ["browser", "catalog", "db_url", "hub"]

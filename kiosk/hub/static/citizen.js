@@ -245,9 +245,19 @@ function renderCase(c) {
     for (const cert of c.certificates) {
       const li = document.createElement("li");
       const a = document.createElement("a");
-      a.href = `${cert.pdf_url}?token=${encodeURIComponent(token)}`;
+      a.href = cert.pdf_url;
       a.textContent = cert.title;
       a.className = "certificate";
+      // The PDF opens through a one-time link the hub issues (a token never goes in a URL).
+      a.addEventListener("click", async (ev) => {
+        ev.preventDefault();
+        try {
+          const ticket = await api("POST", `/api/v1/certificates/${cert.id}/download`);
+          location.assign(ticket.url);
+        } catch (err) {
+          a.textContent = `${cert.title} · ${t("error")} (${err.code})`;
+        }
+      });
       const v = document.createElement("a");
       v.href = cert.verify_url;
       v.textContent = t("verify");

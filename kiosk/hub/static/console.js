@@ -141,7 +141,10 @@ async function start() {
 // -- clerk WebSocket ---------------------------------------------------------------------
 function connect() {
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
-  ws = new WebSocket(`${proto}//${location.host}/ws/clerk?token=${encodeURIComponent(token)}`);
+  // The token goes in the first frame, never in the URL (URLs end up in logs).
+  ws = new WebSocket(`${proto}//${location.host}/ws/clerk`);
+  const socket = ws;
+  ws.onopen = () => socket.send(JSON.stringify({ type: "auth", token }));
   ws.onmessage = (ev) => onFrame(JSON.parse(ev.data));
   ws.onclose = () => { setTimeout(() => { if (token) connect(); }, 2000); };
   window.xw.ws = ws;
@@ -443,8 +446,9 @@ function renderCase(c) {
   for (const cert of c.certificates) {
     const li = document.createElement("li");
     const a = document.createElement("a");
-    a.href = `${cert.pdf_url}?token=${encodeURIComponent(token)}`;
-    a.target = "_blank";
+    a.href = cert.pdf_url;
+    a.className = "certificate";
+    a.addEventListener("click", (ev) => { ev.preventDefault(); openDownload(cert); });
     a.textContent = `${cert.title} (${deptName(cert.department)})`;
     const v = document.createElement("a");
     v.href = cert.verify_url;
@@ -506,6 +510,16 @@ function setField(key, value) {  // another party typed a field of the shared fo
   if (input.value !== input.dataset.shown) return;  // the clerk is typing there: her text stays
   input.value = value ?? "";
   input.dataset.shown = input.value;
+}
+
+// A certificate opens through a one-time link the hub issues for it (a token never goes in
+// a URL); window.xw.opened keeps the last one for tests.
+async function openDownload(cert) {
+  try {
+    const ticket = await api("POST", `/api/v1/certificates/${cert.id}/download`);
+    window.xw.opened = ticket.url;
+    window.open(ticket.url, "_blank", "noopener");
+  } catch (err) { log(`${t("error")}: ${err.code}`); }
 }
 
 async function act(method, path, body, reload = true) {
