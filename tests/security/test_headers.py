@@ -95,7 +95,9 @@ class Watched:
 
 def test_the_pages_run_in_chromium_under_the_policy(hub: Hub, browser: Any) -> None:
     booth = hub.booth("csp-booth")
-    clerk = hub.clerk("csp-clerk", "tax", ("clerk", "admin", "supervisor"))
+    clerk = hub.clerk(
+        "csp-clerk", "tax", ("clerk", "admin", "supervisor", "operator"), operator_scope="*"
+    )
     case = hub.post(
         booth,
         "/api/v1/cases",
