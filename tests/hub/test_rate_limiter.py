@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kiosk.core.clock import FakeClock
-from kiosk.hub.auth import LoginLimiter, RateLimiter
+from kiosk.hub.auth import RateLimiter
 
 
 def test_take_allows_the_limit_per_key_then_says_how_long_to_wait() -> None:
@@ -44,12 +44,3 @@ def test_keys_are_bounded() -> None:
     assert limiter.wait("a") == 0.0  # the oldest key went
     assert limiter.wait("c") == 60.0
 
-
-def test_the_login_limiter_counts_failures_only() -> None:
-    limiter = LoginLimiter(FakeClock(), 2, 300.0)
-    assert limiter.blocked("user:x") == 0.0
-    limiter.failed("user:x", "addr:a")
-    limiter.failed("user:x", "addr:a")
-    assert limiter.blocked("user:x") == 300.0 and limiter.blocked("addr:a") == 300.0
-    limiter.succeeded("user:x")
-    assert limiter.blocked("user:x") == 0.0 and limiter.blocked("addr:a") == 300.0
