@@ -21,13 +21,32 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from kiosk.speech.knowledge import Entry, KnowledgeBase, Localized
-from kiosk.speech.phonetics import TextAnalyzer, load_synonyms
+from kiosk.core.text import Text
+from kiosk.speech.catalog_answers import (
+    TOPIC_PREFIX,
+    ServiceFinder,
+    ServiceMatch,
+    catalog_entries,
+    topic_of,
+)
+from kiosk.speech.entities import Facets
+from kiosk.speech.knowledge import LANGS, Entry, KnowledgeBase, Localized
+from kiosk.speech.phonetics import TextAnalyzer, load_synonyms, normalize
 
+if TYPE_CHECKING:
+    from kiosk.core.catalog import Catalog
+
+# Chosen with bench/qa.py on one half of the tuning questions, checked on the other half.
 DEFAULT_THRESHOLD = 0.25
+DEFAULT_CLOSE_RATIO = 0.85  # another entry this close to the best: ask back
+DEFAULT_CLARIFY_FLOOR = 0.2  # below this, not even a clarifying question
+MAX_CHOICES = 4
+KIND_RATIO = 0.5  # an entry of another kind this close to the best is worth offering
+OUT_OF_SCOPE_SOURCE = "booth-scope"  # assets/kb/out-of-scope.yaml
 
 # How much one feature of each kind says (see phonetics.features).
 _KIND_WEIGHT = {"c": 1.0, "s": 0.25, "p": 1.0, "w": 1.5}
@@ -48,6 +67,17 @@ DID_NOT_HEAR = Localized(
 
 
 @dataclass(frozen=True, slots=True)
+class Choice:
+    """One answer to a clarifying question: the topic it answers, named in the asked language."""
+
+    topic: str
+    label: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"topic": self.topic, "label": self.label}
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     """What the digital clerk replies to one question."""
 
@@ -60,6 +90,7 @@ class Answer:
     department: str | None = None
     transcript: str = ""  # what the citizen said, for the clerk on handoff
     guess: str | None = None  # the best topic even when not confident (for clerks, logs)
+    clarify: tuple[Choice, ...] = ()  # asking back: the citizen taps (or says) one
 
     def to_json(self) -> dict[str, object]:
         """The ``kiosk ask --json`` document: the five agreed keys first."""
@@ -72,6 +103,7 @@ class Answer:
             "service": self.service,
             "department": self.department,
             "guess": self.guess,
+            "clarify": [c.to_json() for c in self.clarify],
         }
 
 
@@ -81,6 +113,7 @@ class _Indexed:
     vocabulary: frozenset[str]
     keywords: frozenset[str]
     phrasings: tuple[frozenset[str], ...] = field(default=())
+    keyword_sets: tuple[frozenset[str], ...] = field(default=())  # each keyword's features
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,30 +124,55 @@ class Match:
     confidence: float
     coverage: float
     closeness: float
+    agrees: bool = True  # the key entities of the question and the entry agree
 
 
 class Answerer:
-    """Finds the entry that answers a question, robust to misrecognised homophones."""
+    """Finds the entry that answers a question, robust to misrecognised homophones, and
+    abstains or asks back rather than guess (see the module's docstring)."""
 
     def __init__(
         self,
         kb: KnowledgeBase,
         threshold: float = DEFAULT_THRESHOLD,
         analyzer: TextAnalyzer | None = None,
+        *,
+        catalog: Catalog | None = None,
+        with_catalog: bool = True,
+        close_ratio: float = DEFAULT_CLOSE_RATIO,
+        clarify_floor: float = DEFAULT_CLARIFY_FLOOR,
     ) -> None:
-        self.kb = kb
         self.threshold = threshold
+        self.close_ratio = close_ratio
+        self.clarify_floor = clarify_floor
         self.analyzer = analyzer or TextAnalyzer(load_synonyms())
+        self.facets = kb.facets
+        self._finder: ServiceFinder | None = None
+        if with_catalog:
+            if catalog is None:
+                from kiosk.core.catalog import load_catalog
+
+                catalog = load_catalog()
+            kb = kb.with_entries(catalog_entries(catalog))
+            self._finder = ServiceFinder(
+                catalog, [*self.facets.words("withdrawal"), *self.facets.words("business")]
+            )
+        self.kb = kb
         features = self.analyzer.features
         self._index: list[_Indexed] = []
         for entry in kb.entries:
+            if not entry.questions:  # the catalog's answers are found by ServiceFinder
+                continue
             phrasings = tuple(features(q) for q in entry.questions)
             keywords = frozenset().union(*(features(k) for k in entry.keywords))
             vocabulary = frozenset().union(keywords, *phrasings)
-            keyword_pairs = frozenset(
-                f for k in entry.keywords for f in features(k) if f[0] in "cp"
+            keyword_sets = tuple(
+                frozenset(f for f in features(k) if f[0] in "cp") for k in entry.keywords
             )
-            self._index.append(_Indexed(entry, vocabulary, keyword_pairs, phrasings))
+            keyword_pairs = frozenset().union(*keyword_sets)
+            self._index.append(
+                _Indexed(entry, vocabulary, keyword_pairs, phrasings, tuple(s for s in keyword_sets if s))
+            )
         df: Counter[str] = Counter()
         for item in self._index:
             df.update(item.vocabulary)
@@ -129,11 +187,13 @@ class Answerer:
         return sum(self.weight(f) for f in feats)
 
     def rank(self, question: str) -> list[Match]:
-        """Every entry scored for ``question``, best first."""
+        """Every guide entry scored for ``question``, best first, with whether its key
+        entities agree with the question's."""
         query = self.analyzer.features(question)
         total = self._mass(query)
         if total == 0:
             return []
+        mentions = self.facets.mentions(question)
         # the citizen's words that name some entry's subject (its keywords)
         subjects = [
             pairs
@@ -153,35 +213,249 @@ class Answerer:
             confidence = _COVERAGE_SHARE * coverage + (1 - _COVERAGE_SHARE) * closeness
             conflicts = sum(1 for pairs in subjects if not pairs & item.vocabulary)
             confidence *= _CONFLICT_FACTOR**conflicts
-            matches.append(Match(item.entry, confidence, coverage, closeness))
+            says_keyword = any(k <= query for k in item.keyword_sets)
+            agrees = self.facets.compatible(item.entry.entities, mentions, says_keyword)
+            matches.append(Match(item.entry, confidence, coverage, closeness, agrees))
         matches.sort(key=lambda m: m.confidence, reverse=True)
         return matches
 
-    def ask(self, question: str, lang: str = "zh_CN") -> Answer:
-        """The answer to ``question`` in ``lang``, or a handoff to a clerk."""
+    def ask(self, question: str, lang: str = "zh_CN", after: Answer | None = None) -> Answer:
+        """The answer to ``question`` in ``lang``, a clarifying question, or a handoff.
+
+        ``after``: the previous answer when it asked back; ``question`` may then be one of
+        its choices (tapped or said), which answers that choice's topic.
+        """
+        if after is not None and after.clarify:
+            chosen = self.resolve_choice(after, question)
+            if chosen is not None:
+                return self.answer_topic(chosen, lang, question)
         ranked = self.rank(question)
-        if not ranked:
+        services = self._finder.find(question) if self._finder is not None else []
+        if not ranked and not services:
             return Answer(DID_NOT_HEAR.get(lang), None, None, 0.0, False, transcript=question)
-        best = ranked[0]
-        entry = best.entry
-        if best.confidence < self.threshold:
-            return Answer(
-                NOT_SURE.get(lang),
-                None,
-                None,
-                best.confidence,
-                True,
-                transcript=question,
-                guess=entry.topic,
-            )
+        mentions = self.facets.mentions(question)
+        aspects = sorted(mentions.get("aspect", frozenset()) - {"other"})
+        service = _unique_service(services)
+        catalog_topic = None
+        if service is not None and len(aspects) == 1:
+            topic = topic_of(service.code, aspects[0])
+            catalog_topic = topic if topic in self.kb else None
+        agreeing = [m for m in ranked if m.agrees]
+        best = agreeing[0] if agreeing else None
+        guess = best.entry.topic if best else (ranked[0].entry.topic if ranked else None)
+        confidence = best.confidence if best else 0.0
+        service_confidence = 1.0 if service is not None and service.full_name else 0.8
+        # the service named in full and what about it: the catalog's own answer
+        if catalog_topic is not None and service is not None and service.full_name:
+            return self.answer_topic(catalog_topic, lang, question, confidence=1.0)
+        out_of_scope = best is not None and best.entry.source.id == OUT_OF_SCOPE_SOURCE
+        if out_of_scope and service is not None:
+            # "out of scope" lists matters without a guide; the catalog has this one
+            if catalog_topic is not None:
+                return self.answer_topic(catalog_topic, lang, question, service_confidence)
+            if not aspects:
+                asked = self._clarify_aspect(service.code, lang, question, confidence)
+                if asked is not None:
+                    return asked
+        if best is not None and best.confidence >= self.clarify_floor:
+            # "公积金怎么取": the question names no kind of withdrawal, the entries do
+            kinds = self._underspecified(agreeing, mentions)
+            if kinds is not None:
+                asked = self._clarify(kinds, lang, question, confidence)
+                if asked is not None:
+                    return asked
+        if best is not None and best.confidence >= self.threshold:
+            close = self._close(agreeing)
+            if len(close) < 2 or best.entry.handoff:
+                return self.answer_topic(best.entry.topic, lang, question, confidence=confidence)
+            asked = self._clarify(close, lang, question, confidence)
+            if asked is not None:
+                return asked
+            return self._not_sure(lang, question, confidence, guess)
+        if catalog_topic is not None:
+            return self.answer_topic(catalog_topic, lang, question, service_confidence)
+        if best is not None and best.confidence >= self.clarify_floor:
+            close = self._close(agreeing)
+            if len(close) >= 2:
+                asked = self._clarify(close, lang, question, confidence)
+                if asked is not None:
+                    return asked
+        if service is not None and not aspects and (best is None or not best.entry.handoff):
+            asked = self._clarify_aspect(service.code, lang, question, confidence)
+            if asked is not None:
+                return asked
+        return self._not_sure(lang, question, confidence, guess)
+
+    def answer_topic(
+        self, topic: str, lang: str, question: str = "", confidence: float = 1.0
+    ) -> Answer:
+        """The answer of one topic (a tapped choice, or the one found)."""
+        entry = self.kb.entry(topic)
         return Answer(
             answer=entry.answer.get(lang),
             topic=entry.topic,
             source=entry.citation(lang),
-            confidence=best.confidence,
+            confidence=confidence,
             handoff=entry.handoff,
             service=entry.service,
             department=entry.department,
             transcript=question,
             guess=entry.topic,
         )
+
+    def resolve_choice(self, asked: Answer, text: str) -> str | None:
+        """The topic of the choice ``text`` picks from ``asked.clarify``: its label in any
+        language, or the one choice whose key entities the text names; None if neither."""
+        said = normalize(text)
+        if not said:
+            return None
+        for choice in asked.clarify:
+            labels = {normalize(choice.label)} | {
+                normalize(label.get(lang)) for label in self._labels(choice.topic) for lang in LANGS
+            }
+            if said in labels:
+                return choice.topic
+        mentions = self.facets.mentions(text)
+        picked = [
+            c.topic
+            for c in asked.clarify
+            if any(
+                set(values) & mentions.get(facet, frozenset())
+                for facet, values in self.kb.entry(c.topic).entities.items()
+                if facet != "aspect" or not c.topic.startswith(TOPIC_PREFIX)
+            )
+            or (
+                c.topic.startswith(TOPIC_PREFIX)
+                and set(self.kb.entry(c.topic).entities.get("aspect", ()))
+                & mentions.get("aspect", frozenset())
+            )
+        ]
+        return picked[0] if len(picked) == 1 else None
+
+    def _labels(self, topic: str) -> list[Localized | Text]:
+        entry = self.kb.entry(topic)
+        labels: list[Localized | Text] = [entry.label] if entry.label else []
+        for facet, values in entry.entities.items():
+            if facet != "aspect" and len(values) == 1 and facet in self.facets.facets:
+                labels.append(self.facets.label(facet, values[0]))
+        return labels
+
+    def _underspecified(
+        self, agreeing: list[Match], mentions: Mapping[str, frozenset[str]]
+    ) -> list[Match] | None:
+        """When the best entry is about one kind (of withdrawal, of business) that the
+        question does not name, and entries of other kinds fit too: the best of each kind."""
+        best = agreeing[0]
+        for name, facet in self.facets.facets.items():
+            named = mentions.get(name, frozenset())
+            # none named, or several ("没买房，一直租着"): which one is it about?
+            if not facet.generic_needs_keyword or len(named) == 1:
+                continue
+            if name not in best.entry.entities:
+                continue
+            per_kind: dict[str, Match] = {}
+            for m in agreeing:
+                if m.confidence < max(self.clarify_floor, best.confidence * KIND_RATIO):
+                    break
+                kinds = m.entry.entities.get(name, ())
+                if len(kinds) == 1 and (not named or kinds[0] in named):
+                    per_kind.setdefault(kinds[0], m)
+            if len(per_kind) >= 2:
+                return list(per_kind.values())[:MAX_CHOICES]
+        return None
+
+    def _close(self, agreeing: list[Match]) -> list[Match]:
+        """The best entry and those almost as good (different topics), at most four."""
+        best = agreeing[0]
+        return [
+            m
+            for m in agreeing[:MAX_CHOICES]
+            if m.confidence >= max(best.confidence * self.close_ratio, self.clarify_floor)
+        ]
+
+    def _clarify(
+        self, close: list[Match], lang: str, question: str, confidence: float
+    ) -> Answer | None:
+        """Ask back which of the close entries the citizen means; None when they cannot
+        be told apart by a short label (then a clerk decides)."""
+        entries = [m.entry for m in close]
+        choices: list[Choice] = []
+        facet = _distinguishing_facet(entries, self.facets)
+        seen: set[str] = set()
+        for entry in entries:
+            if facet is not None:
+                value = entry.entities[facet][0]
+                label = self.facets.label(facet, value).get(lang)
+            elif entry.label is not None:
+                label = entry.label.get(lang)
+            else:
+                continue
+            if label in seen:
+                continue  # the best entry of that kind stands for it
+            seen.add(label)
+            choices.append(Choice(entry.topic, label))
+        if len(choices) < 2:
+            return None
+        return self._asking(choices, lang, question, confidence, entries[0].topic)
+
+    def _clarify_aspect(
+        self, code: str, lang: str, question: str, confidence: float
+    ) -> Answer | None:
+        """A service named without what about it: offer what the catalog can tell."""
+        choices = []
+        for aspect in ("materials", "time", "steps", "clerk"):
+            topic = topic_of(code, aspect)
+            if topic in self.kb:
+                choices.append(Choice(topic, self.facets.label("aspect", aspect).get(lang)))
+        if len(choices) < 2 or "aspect" not in self.facets.facets:
+            return None
+        return self._asking(choices, lang, question, confidence, topic_of(code, "about"))
+
+    def _asking(
+        self, choices: list[Choice], lang: str, question: str, confidence: float, guess: str
+    ) -> Answer:
+        labels = [c.label for c in choices]
+        if lang == "en":
+            listed = ", ".join(labels[:-1]) + " or " + labels[-1]
+            text = f"So that I do not answer wrongly: do you mean {listed}? Tap one below."
+        else:
+            listed = "、".join(labels[:-1]) + ("，还是" if lang == "zh_CN" else "，還是") + labels[-1]
+            if lang == "zh_CN":
+                text = f"为了不答错，请问您问的是{listed}？请点下面的选项。"
+            else:
+                text = f"為了不答錯，請問您問的是{listed}？請點下面的選項。"
+        return Answer(
+            text, None, None, confidence, False, transcript=question, guess=guess,
+            clarify=tuple(choices),
+        )
+
+    def _not_sure(self, lang: str, question: str, confidence: float, guess: str | None) -> Answer:
+        return Answer(
+            NOT_SURE.get(lang), None, None, confidence, True, transcript=question, guess=guess
+        )
+
+
+def _unique_service(services: list[ServiceMatch]) -> ServiceMatch | None:
+    """The one service named best; None when none, or two are named equally well."""
+    if not services:
+        return None
+    first = services[0]
+    if len(services) > 1 and (services[1].full_name, services[1].length) == (
+        first.full_name,
+        first.length,
+    ):
+        return None
+    return first
+
+
+def _distinguishing_facet(entries: list[Entry], facets: Facets) -> str | None:
+    """A facet (not the aspect) on which every entry declares one value, all different
+    from the best entry's at least once: its value labels say the difference best."""
+    for name in facets.facets:
+        if name == "aspect":
+            continue
+        if all(len(e.entities.get(name, ())) == 1 for e in entries) and (
+            len({e.entities[name][0] for e in entries}) > 1
+        ):
+            return name
+    return None

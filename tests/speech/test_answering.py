@@ -26,7 +26,7 @@ def answerer() -> Answerer:
         ("租房提取公积金要准备哪些东西", "hpf-rent-materials"),
         ("租房提取公基金要带什么材料", "hpf-rent-materials"),  # 基 for 积
         ("清水证明在哪里开", "dereg-tax-clearance"),  # 清水 for 清税
-        ("退修以后公积金怎么取", "hpf-retirement"),  # 退修 for 退休
+        ("退修以后公积金怎么取", "hpf-retire"),  # 退修 for 退休
         ("企业注销以后社包怎么弄", "dereg-social-insurance"),  # 社包 for 社保
     ],
 )
