@@ -46,7 +46,6 @@ DEFAULT_CLOSE_RATIO = 0.85  # another entry this close to the best: ask back
 DEFAULT_CLARIFY_FLOOR = 0.2  # below this, not even a clarifying question
 MAX_CHOICES = 4
 KIND_RATIO = 0.5  # an entry of another kind this close to the best is worth offering
-OUT_OF_SCOPE_SOURCE = "booth-scope"  # assets/kb/out-of-scope.yaml
 
 # How much one feature of each kind says (see phonetics.features).
 _KIND_WEIGHT = {"c": 1.0, "s": 0.25, "p": 1.0, "w": 1.5}
@@ -148,12 +147,14 @@ class Answerer:
         self.analyzer = analyzer or TextAnalyzer(load_synonyms())
         self.facets = kb.facets
         self._finder: ServiceFinder | None = None
+        self._service_departments: dict[str, tuple[str, ...]] = {}
         if with_catalog:
             if catalog is None:
                 from kiosk.core.catalog import load_catalog
 
                 catalog = load_catalog()
             kb = kb.with_entries(catalog_entries(catalog))
+            self._service_departments = {s.code: s.departments for s in catalog.services}
             self._finder = ServiceFinder(
                 catalog, [*self.facets.words("withdrawal"), *self.facets.words("business")]
             )
@@ -166,8 +167,11 @@ class Answerer:
             phrasings = tuple(features(q) for q in entry.questions)
             keywords = frozenset().union(*(features(k) for k in entry.keywords))
             vocabulary = frozenset().union(keywords, *phrasings)
+            # a keyword is said when its characters are, or its sound (户扣 for 户口)
             keyword_sets = tuple(
-                frozenset(f for f in features(k) if f[0] in "cp") for k in entry.keywords
+                frozenset(f for f in features(k) if f[0] == kind)
+                for k in entry.keywords
+                for kind in "cp"
             )
             keyword_pairs = frozenset().union(*keyword_sets)
             self._index.append(
@@ -234,13 +238,28 @@ class Answerer:
         if not ranked and not services:
             return Answer(DID_NOT_HEAR.get(lang), None, None, 0.0, False, transcript=question)
         mentions = self.facets.mentions(question)
-        aspects = sorted(mentions.get("aspect", frozenset()) - {"other"})
         service = _unique_service(services)
+        about = self.facets.mentions(service.rest(question)) if service else mentions
+        aspects = sorted(about.get("aspect", frozenset()) - {"other"})
         catalog_topic = None
         if service is not None and len(aspects) == 1:
             topic = topic_of(service.code, aspects[0])
             catalog_topic = topic if topic in self.kb else None
-        agreeing = [m for m in ranked if m.agrees]
+        # the service is a key entity too: a guide entry of a department that takes no
+        # part in the services named does not answer (低保 is not the company's materials)
+        named = {m.code for m in services}
+        departments = {d for c in named for d in self._service_departments[c]}
+        agreeing = [
+            m
+            for m in ranked
+            if m.agrees
+            and (
+                not named
+                or m.entry.handoff
+                or m.entry.service in named
+                or m.entry.department in departments
+            )
+        ]
         best = agreeing[0] if agreeing else None
         guess = best.entry.topic if best else (ranked[0].entry.topic if ranked else None)
         confidence = best.confidence if best else 0.0
@@ -248,15 +267,6 @@ class Answerer:
         # the service named in full and what about it: the catalog's own answer
         if catalog_topic is not None and service is not None and service.full_name:
             return self.answer_topic(catalog_topic, lang, question, confidence=1.0)
-        out_of_scope = best is not None and best.entry.source.id == OUT_OF_SCOPE_SOURCE
-        if out_of_scope and service is not None:
-            # "out of scope" lists matters without a guide; the catalog has this one
-            if catalog_topic is not None:
-                return self.answer_topic(catalog_topic, lang, question, service_confidence)
-            if not aspects:
-                asked = self._clarify_aspect(service.code, lang, question, confidence)
-                if asked is not None:
-                    return asked
         if best is not None and best.confidence >= self.clarify_floor:
             # "公积金怎么取": the question names no kind of withdrawal, the entries do
             kinds = self._underspecified(agreeing, mentions)
@@ -354,8 +364,11 @@ class Answerer:
             if name not in best.entry.entities:
                 continue
             per_kind: dict[str, Match] = {}
+            # kinds the citizen named are worth offering even when they score low
+            floor = best.confidence * KIND_RATIO
+            floor = floor * KIND_RATIO if named else max(self.clarify_floor, floor)
             for m in agreeing:
-                if m.confidence < max(self.clarify_floor, best.confidence * KIND_RATIO):
+                if m.confidence < floor:
                     break
                 kinds = m.entry.entities.get(name, ())
                 if len(kinds) == 1 and (not named or kinds[0] in named):
@@ -459,3 +472,21 @@ def _distinguishing_facet(entries: list[Entry], facets: Facets) -> str | None:
         ):
             return name
     return None
+
+
+class AskingBack:
+    """One citizen's questions in a row: when the answerer asked back, the next utterance
+    (a tapped choice's label, or words naming one) answers that clarifying question.
+    Holds only the last clarifying answer; :meth:`forget` when the citizen leaves."""
+
+    def __init__(self, answerer: Answerer) -> None:
+        self.answerer = answerer
+        self._asked: Answer | None = None
+
+    def ask(self, text: str, lang: str = "zh_CN") -> Answer:
+        answer = self.answerer.ask(text, lang, after=self._asked)
+        self._asked = answer if answer.clarify else None
+        return answer
+
+    def forget(self) -> None:
+        self._asked = None

@@ -270,6 +270,11 @@ class ServiceMatch:
     code: str
     length: int  # characters of the longest name matched
     full_name: bool  # its whole catalog name was said
+    name: str = ""  # the name as matched (normalised), to read the rest of the question
+
+    def rest(self, question: str) -> str:
+        """``question`` without the service's name (费用 in 医疗费用报销 asks no fee)."""
+        return _norm(question).replace(self.name, " ", 1) if self.name else question
 
 
 def _sound(text: str) -> str:
@@ -321,9 +326,10 @@ class ServiceFinder:
                 hit = name in text or (name_sound is not None and name_sound in sound)
             if not hit:
                 continue
-            match = ServiceMatch(code, len(name), full)
+            match = ServiceMatch(code, len(name), full, name if name in text else "")
             old = best.get(code)
-            if old is None or (match.length, match.full_name) > (old.length, old.full_name):
+            key = (match.length, match.full_name, bool(match.name))  # as written wins
+            if old is None or key > (old.length, old.full_name, bool(old.name)):
                 best[code] = match
         return sorted(best.values(), key=lambda m: (m.full_name, m.length), reverse=True)
 
