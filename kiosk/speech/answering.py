@@ -429,7 +429,8 @@ class Answerer:
     ) -> Answer:
         labels = [c.label for c in choices]
         if lang == "en":
-            listed = ", ".join(labels[:-1]) + " or " + labels[-1]
+            said = [label[:1].lower() + label[1:] for label in labels]  # within a sentence
+            listed = ", ".join(said[:-1]) + " or " + said[-1]
             text = f"So that I do not answer wrongly: do you mean {listed}? Tap one below."
         else:
             listed = "、".join(labels[:-1]) + ("，还是" if lang == "zh_CN" else "，還是") + labels[-1]
