@@ -101,11 +101,29 @@ def split(rows: list[Row]) -> tuple[list[Row], list[Row]]:
 
 # What a small Chinese recogniser confuses: words heard as homophones.
 _HOMOPHONES = {
-    "公积金": "公基金", "提取": "体取", "租房": "组房", "材料": "才料", "退休": "退修",
-    "注销": "住销", "多久": "多酒", "身份证": "身分证", "什么": "神么", "办理": "半理",
-    "清税": "清水", "社保": "设保", "户口": "户扣", "证明": "正明", "营业执照": "营业直照",
-    "需要": "须要", "申请": "申青", "离职": "里职", "大病": "大并", "个体户": "个体护",
-    "报销": "报消", "护照": "护找", "结婚": "接婚",
+    "公积金": "公基金",
+    "提取": "体取",
+    "租房": "组房",
+    "材料": "才料",
+    "退休": "退修",
+    "注销": "住销",
+    "多久": "多酒",
+    "身份证": "身分证",
+    "什么": "神么",
+    "办理": "半理",
+    "清税": "清水",
+    "社保": "设保",
+    "户口": "户扣",
+    "证明": "正明",
+    "营业执照": "营业直照",
+    "需要": "须要",
+    "申请": "申青",
+    "离职": "里职",
+    "大病": "大并",
+    "个体户": "个体护",
+    "报销": "报消",
+    "护照": "护找",
+    "结婚": "接婚",
 }
 _DIGITS = dict(zip("0123456789", "零一二三四五六七八九", strict=True))
 _PUNCTUATION = set("，。？！、,.?!；;：:“”\"' ")
@@ -213,7 +231,9 @@ def both(answerer: Answerer, rows: list[Row]) -> dict[str, object]:
     return {"text": evaluate(answerer, rows), "speech": evaluate(answerer, rows, speech=True)}
 
 
-def sweep(answerer: Answerer, rows: list[Row]) -> tuple[tuple[float, float], list[dict[str, object]]]:
+def sweep(
+    answerer: Answerer, rows: list[Row]
+) -> tuple[tuple[float, float], list[dict[str, object]]]:
     """The (threshold, close ratio) with the fewest wrong answers on ``rows`` (text and
     speech), then the most right or clarified."""
     tried = []

@@ -175,7 +175,9 @@ class Answerer:
             )
             keyword_pairs = frozenset().union(*keyword_sets)
             self._index.append(
-                _Indexed(entry, vocabulary, keyword_pairs, phrasings, tuple(s for s in keyword_sets if s))
+                _Indexed(
+                    entry, vocabulary, keyword_pairs, phrasings, tuple(s for s in keyword_sets if s)
+                )
             )
         df: Counter[str] = Counter()
         for item in self._index:
@@ -433,13 +435,21 @@ class Answerer:
             listed = ", ".join(said[:-1]) + " or " + said[-1]
             text = f"So that I do not answer wrongly: do you mean {listed}? Tap one below."
         else:
-            listed = "、".join(labels[:-1]) + ("，还是" if lang == "zh_CN" else "，還是") + labels[-1]
+            listed = (
+                "、".join(labels[:-1]) + ("，还是" if lang == "zh_CN" else "，還是") + labels[-1]
+            )
             if lang == "zh_CN":
                 text = f"为了不答错，请问您问的是{listed}？请点下面的选项。"
             else:
                 text = f"為了不答錯，請問您問的是{listed}？請點下面的選項。"
         return Answer(
-            text, None, None, confidence, False, transcript=question, guess=guess,
+            text,
+            None,
+            None,
+            confidence,
+            False,
+            transcript=question,
+            guess=guess,
             clarify=tuple(choices),
         )
 

@@ -93,15 +93,21 @@ def _materials(service: Service, lang: str) -> str:
         if m.original_required:
             if service.uses_locker:
                 notes.append(
-                    {"zh_CN": "原件投入本亭智能柜", "en": "post the original in the booth's locker",
-                     "zh_HK": "原件投入本亭智能櫃"}[lang]
+                    {
+                        "zh_CN": "原件投入本亭智能柜",
+                        "en": "post the original in the booth's locker",
+                        "zh_HK": "原件投入本亭智能櫃",
+                    }[lang]
                 )
             else:
                 notes.append({"zh_CN": "需原件", "en": "original needed", "zh_HK": "需原件"}[lang])
         if m.copies:
             notes.append(
-                {"zh_CN": f"复印件{m.copies}份", "en": f"{m.copies} photocopy" + ("ies" if m.copies > 1 else ""),
-                 "zh_HK": f"複印件{m.copies}份"}[lang]
+                {
+                    "zh_CN": f"复印件{m.copies}份",
+                    "en": f"{m.copies} photocopy" + ("ies" if m.copies > 1 else ""),
+                    "zh_HK": f"複印件{m.copies}份",
+                }[lang]
             )
         label = m.name.get(lang)
         if notes:
@@ -159,7 +165,7 @@ def _clerk(service: Service, lang: str) -> str:
     else:
         how = {
             "zh_CN": "需要与工作人员视频连线办理，请点“人工服务”",
-            "en": "is done with a clerk on a video call; tap \"Clerk\"",
+            "en": 'is done with a clerk on a video call; tap "Clerk"',
             "zh_HK": "需要與工作人員視像連線辦理，請點「人工服務」",
         }
     if lang == "en":
@@ -172,12 +178,14 @@ def _steps(service: Service, lang: str) -> str:
     name = service.name.get(lang)
     steps = [s.name.get(lang) for s in service.steps]
     if lang == "en":
-        return f"The steps of {name}: " + "; ".join(
-            f"{i}. {s}" for i, s in enumerate(steps, 1)
-        ) + "."
+        return (
+            f"The steps of {name}: " + "; ".join(f"{i}. {s}" for i, s in enumerate(steps, 1)) + "."
+        )
     listed = "；".join(f"{i}.{s}" for i, s in enumerate(steps, 1))
     quote = "“{}”" if lang == "zh_CN" else "「{}」"
-    return quote.format(name) + ("的办理步骤：" if lang == "zh_CN" else "的辦理步驟：") + listed + "。"
+    return (
+        quote.format(name) + ("的办理步骤：" if lang == "zh_CN" else "的辦理步驟：") + listed + "。"
+    )
 
 
 def _about(service: Service, catalog: Catalog, lang: str) -> str:

@@ -16,10 +16,10 @@ and by toneless fuzzy pinyin (so the recognizer's 退修 still names 退休), an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-import re
 from typing import Any
 
 import yaml

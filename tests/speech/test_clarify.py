@@ -62,9 +62,7 @@ def test_the_entity_check_refuses_another_kind(answerer: Answerer) -> None:
 
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en", "zh_HK"])
-def test_an_open_question_asks_back_and_a_choice_answers_it(
-    answerer: Answerer, lang: str
-) -> None:
+def test_an_open_question_asks_back_and_a_choice_answers_it(answerer: Answerer, lang: str) -> None:
     asked = answerer.ask("公积金怎么取", lang)
     assert asked.topic is None and not asked.handoff
     topics = [c.topic for c in asked.clarify]
@@ -123,9 +121,7 @@ def test_every_service_answers_materials_and_time_from_the_catalog(
             assert answer.topic != topic_of(service.code, "time")
             continue
         assert answer.topic == topic_of(service.code, "time"), (service.code, answer)
-        assert str(service.time_limit_days) in answer.answer or (
-            service.time_limit_days == 0
-        )
+        assert str(service.time_limit_days) in answer.answer or (service.time_limit_days == 0)
 
 
 def test_catalog_answers_say_only_what_the_catalog_holds(answerer: Answerer) -> None:

@@ -28,8 +28,15 @@ def test_every_screen_is_rendered_in_every_language_and_elderly_mode(make_ui, tm
     feed_samples(ui)
     files = render_screens(ui, tmp_path)
     names = {p.name for p in files}
-    for screen in (*SCREENS, "idle", *CALL_STATES, *DONE_STATES, *LOCKDOWN_SHOTS, *RESUMED_SHOTS,
-                   *CLARIFY_SHOTS):
+    for screen in (
+        *SCREENS,
+        "idle",
+        *CALL_STATES,
+        *DONE_STATES,
+        *LOCKDOWN_SHOTS,
+        *RESUMED_SHOTS,
+        *CLARIFY_SHOTS,
+    ):
         for lang in ("zh_CN", "en", "zh_HK"):
             assert f"{screen}-{lang}.png" in names
             assert f"{screen}-{lang}-elderly.png" in names
