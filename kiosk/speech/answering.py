@@ -268,6 +268,7 @@ class Answerer:
         service_confidence = 1.0 if service is not None and service.full_name else 0.8
         # the service named in full and what about it: the catalog's own answer
         if catalog_topic is not None and service is not None and service.full_name:
+            # (a name said in full is as sure as the catalog is: confidence 1)
             return self.answer_topic(catalog_topic, lang, question, confidence=1.0)
         if best is not None and best.confidence >= self.clarify_floor:
             # "公积金怎么取": the question names no kind of withdrawal, the entries do
@@ -284,7 +285,7 @@ class Answerer:
             if asked is not None:
                 return asked
             return self._not_sure(lang, question, confidence, guess)
-        if catalog_topic is not None:
+        if catalog_topic is not None and service_confidence >= self.threshold:
             return self.answer_topic(catalog_topic, lang, question, service_confidence)
         if best is not None and best.confidence >= self.clarify_floor:
             close = self._close(agreeing)

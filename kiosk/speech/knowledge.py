@@ -96,8 +96,10 @@ class KnowledgeBase:
         self.facets = facets if facets is not None else Facets()
 
     def with_entries(self, more: Iterable[Entry]) -> KnowledgeBase:
-        """This knowledge base and ``more`` entries (the catalog's answers)."""
-        return KnowledgeBase((*self.entries, *more), self.facets)
+        """This knowledge base and those of ``more`` entries (the catalog's answers)
+        whose topics it does not hold yet."""
+        new = [e for e in more if e.topic not in self._by_topic]
+        return KnowledgeBase((*self.entries, *new), self.facets)
 
     def entry(self, topic: str) -> Entry:
         return self._by_topic[topic]
