@@ -41,10 +41,11 @@ if TYPE_CHECKING:
     from kiosk.core.catalog import Catalog
 
 # Chosen with bench/qa.py on one half of the tuning questions, checked on the other half.
-DEFAULT_THRESHOLD = 0.25
-DEFAULT_CLOSE_RATIO = 0.85  # another entry this close to the best: ask back
+DEFAULT_THRESHOLD = 0.3
+DEFAULT_CLOSE_RATIO = 0.8  # another entry this close to the best: ask back
 DEFAULT_CLARIFY_FLOOR = 0.2  # below this, not even a clarifying question
 MAX_CHOICES = 4
+ASPECT_FREE_CHARS = 3  # a question this much longer than a service's name says more
 KIND_RATIO = 0.5  # an entry of another kind this close to the best is worth offering
 
 # How much one feature of each kind says (see phonetics.features).
@@ -155,9 +156,7 @@ class Answerer:
                 catalog = load_catalog()
             kb = kb.with_entries(catalog_entries(catalog))
             self._service_departments = {s.code: s.departments for s in catalog.services}
-            self._finder = ServiceFinder(
-                catalog, [*self.facets.words("withdrawal"), *self.facets.words("business")]
-            )
+            self._finder = ServiceFinder(catalog, self.facets.words("withdrawal"))
         self.kb = kb
         features = self.analyzer.features
         self._index: list[_Indexed] = []
@@ -293,7 +292,12 @@ class Answerer:
                 asked = self._clarify(close, lang, question, confidence)
                 if asked is not None:
                     return asked
-        if service is not None and not aspects and (best is None or not best.entry.handoff):
+        if (
+            service is not None
+            and not aspects
+            and not (best is not None and best.entry.handoff and best.confidence >= self.threshold)
+            and len("".join(self.analyzer.words(service.rest(question)))) <= ASPECT_FREE_CHARS
+        ):  # little more than the service's name: ask what about it
             asked = self._clarify_aspect(service.code, lang, question, confidence)
             if asked is not None:
                 return asked

@@ -104,13 +104,11 @@ class Facets:
                 if facet.generic_needs_keyword and not says_a_keyword:
                     return False
                 continue
-            if facet.closed:
+            if facet.closed:  # only its closed values can disagree ("条件" asks no aspect)
                 closed_named = named & facet.closed
                 if closed_named and not closed_named <= set(declared):
                     return False
-                named = named - facet.closed
-                if not named:
-                    continue
+                continue
             if not named & set(declared):
                 return False
         return True
