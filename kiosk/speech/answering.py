@@ -12,9 +12,28 @@ feature in few entries says more; a feature no entry has counts fully against a 
 ``confidence = 0.6 coverage + 0.4 closeness``, halved for each of the citizen's words
 that is another entry's keyword and that this entry does not explain (驾驶证 in
 "驾驶证到期了怎么换" is the traffic entry's keyword, so the ID-card renewal entry, close in
-every other word, loses). Below the threshold the clerk says it is not
-sure and offers a human clerk, passing the transcript; entries marked ``handoff`` (the
-citizen asks for a person) always hand off.
+every other word, loses).
+
+Precision first: a wrong answer from a government booth is worse than a clerk. So
+:meth:`Answerer.ask` answers only when it is sure:
+
+1. *key entities* (:mod:`kiosk.speech.entities`): an entry whose kind of withdrawal, kind
+   of business, document or aspect disagrees with the question's is never the answer
+   (离职 is not 租房); nor is an entry of a department that takes no part in the catalog
+   service the question names;
+2. a catalog service named in full with what about it (materials, time...) is answered
+   from the catalog (:mod:`kiosk.speech.catalog_answers`);
+3. when the question leaves the kind open (or names two) and entries of several kinds fit,
+   or when another entry scores within ``close_ratio`` of the best, it *asks back*: the
+   answer carries ``clarify`` choices (topic and label), and the next utterance, a
+   choice's label or words naming one, answers that topic (:class:`AskingBack`);
+4. otherwise the best entry answers if its confidence reaches ``threshold``; a named
+   service with an aspect answers from the catalog; a service named alone asks what about
+   it; anything else goes to a human clerk with the transcript. Entries marked
+   ``handoff`` (the citizen asks for a person, out-of-scope matters) always hand off.
+
+``threshold`` and ``close_ratio`` are chosen by ``bench/qa.py`` on one half of the tuning
+questions (fewest wrong answers, then most right) and measured on the other half.
 """
 
 from __future__ import annotations
@@ -46,6 +65,7 @@ DEFAULT_CLOSE_RATIO = 0.8  # another entry this close to the best: ask back
 DEFAULT_CLARIFY_FLOOR = 0.2  # below this, not even a clarifying question
 MAX_CHOICES = 4
 ASPECT_FREE_CHARS = 3  # a question this much longer than a service's name says more
+DOCUMENT_BONUS = 1.3  # an entry about the document the question names
 KIND_RATIO = 0.5  # an entry of another kind this close to the best is worth offering
 
 # How much one feature of each kind says (see phonetics.features).
@@ -218,6 +238,9 @@ class Answerer:
             confidence = _COVERAGE_SHARE * coverage + (1 - _COVERAGE_SHARE) * closeness
             conflicts = sum(1 for pairs in subjects if not pairs & item.vocabulary)
             confidence *= _CONFLICT_FACTOR**conflicts
+            named_document = mentions.get("document", frozenset())
+            if named_document & set(item.entry.entities.get("document", ())):
+                confidence *= DOCUMENT_BONUS  # the very document asked about
             says_keyword = any(k <= query for k in item.keyword_sets)
             agrees = self.facets.compatible(item.entry.entities, mentions, says_keyword)
             matches.append(Match(item.entry, confidence, coverage, closeness, agrees))
