@@ -240,7 +240,7 @@ class Answerer:
             confidence *= _CONFLICT_FACTOR**conflicts
             named_document = mentions.get("document", frozenset())
             if named_document & set(item.entry.entities.get("document", ())):
-                confidence *= DOCUMENT_BONUS  # the very document asked about
+                confidence = min(1.0, confidence * DOCUMENT_BONUS)  # the very document asked
             says_keyword = any(k <= query for k in item.keyword_sets)
             agrees = self.facets.compatible(item.entry.entities, mentions, says_keyword)
             matches.append(Match(item.entry, confidence, coverage, closeness, agrees))
