@@ -176,7 +176,10 @@ class Answerer:
                 catalog = load_catalog()
             kb = kb.with_entries(catalog_entries(catalog))
             self._service_departments = {s.code: s.departments for s in catalog.services}
-            self._finder = ServiceFinder(catalog, self.facets.words("withdrawal"))
+            # a kind of withdrawal, or a short word the guides use for their own topics
+            # (贷款 is the guides' loan repayment too), names no one service
+            guide_words = {k for e in kb.entries for k in e.keywords if len(k) <= 2}
+            self._finder = ServiceFinder(catalog, [*self.facets.words("withdrawal"), *guide_words])
         self.kb = kb
         features = self.analyzer.features
         self._index: list[_Indexed] = []
