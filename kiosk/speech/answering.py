@@ -66,7 +66,8 @@ DEFAULT_CLARIFY_FLOOR = 0.2  # below this, not even a clarifying question
 MAX_CHOICES = 4
 ASPECT_FREE_CHARS = 3  # a question this much longer than a service's name says more
 DOCUMENT_BONUS = 1.3  # an entry about the document the question names
-KIND_RATIO = 0.5  # an entry of another kind this close to the best is worth offering
+KIND_RATIO = 0.5
+CLERK_TOPIC = "booth-clerk"  # "none of these": a clerk (assets/kb/booth.yaml)  # an entry of another kind this close to the best is worth offering
 
 # How much one feature of each kind says (see phonetics.features).
 _KIND_WEIGHT = {"c": 1.0, "s": 0.25, "p": 1.0, "w": 1.5}
@@ -314,6 +315,12 @@ class Answerer:
             return self.answer_topic(catalog_topic, lang, question, service_confidence)
         if best is not None and best.confidence >= self.clarify_floor:
             close = self._close(agreeing)
+            if len(close) < 2 and _names_its_kind(best.entry, mentions):
+                # not sure enough to answer, but the question names the very kind the
+                # best entry is about (被辞退: resign): offer it, or a clerk
+                asked = self._confirm(best.entry, lang, question, confidence)
+                if asked is not None:
+                    return asked
             if len(close) >= 2:
                 asked = self._clarify(close, lang, question, confidence)
                 if asked is not None:
@@ -444,6 +451,34 @@ class Answerer:
             return None
         return self._asking(choices, lang, question, confidence, entries[0].topic)
 
+    def _confirm(self, entry: Entry, lang: str, question: str, confidence: float) -> Answer | None:
+        """Ask whether ``entry`` is meant, the other choice being a clerk."""
+        if entry.label is None or CLERK_TOPIC not in self.kb:
+            return None
+        clerk = self.kb.entry(CLERK_TOPIC)
+        if clerk.label is None:
+            return None
+        label = entry.label.get(lang)
+        text = {
+            "zh_CN": f"为了不答错，请问您问的是“{label}”吗？请点下面的选项；都不是的话，我为您转接工作人员。",
+            "en": f"So that I do not answer wrongly: do you mean {label[:1].lower() + label[1:]}? "
+            "Tap below; if not, I will connect you to a clerk.",
+            "zh_HK": f"為了不答錯，請問您問的是「{label}」嗎？請點下面的選項；都不是的話，我為您轉接工作人員。",
+        }.get(lang)
+        if text is None:
+            return None
+        choices = (Choice(entry.topic, label), Choice(CLERK_TOPIC, clerk.label.get(lang)))
+        return Answer(
+            text,
+            None,
+            None,
+            confidence,
+            False,
+            transcript=question,
+            guess=entry.topic,
+            clarify=choices,
+        )
+
     def _clarify_aspect(
         self, code: str, lang: str, question: str, confidence: float
     ) -> Answer | None:
@@ -501,6 +536,15 @@ def _unique_service(services: list[ServiceMatch]) -> ServiceMatch | None:
     ):
         return None
     return first
+
+
+def _names_its_kind(entry: Entry, mentions: Mapping[str, frozenset[str]]) -> bool:
+    """Does the question name a value (not an aspect) that ``entry`` is about?"""
+    return any(
+        set(values) & mentions.get(facet, frozenset())
+        for facet, values in entry.entities.items()
+        if facet != "aspect"
+    )
 
 
 def _distinguishing_facet(entries: list[Entry], facets: Facets) -> str | None:
