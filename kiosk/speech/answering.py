@@ -66,8 +66,8 @@ DEFAULT_CLARIFY_FLOOR = 0.2  # below this, not even a clarifying question
 MAX_CHOICES = 4
 ASPECT_FREE_CHARS = 3  # a question this much longer than a service's name says more
 DOCUMENT_BONUS = 1.3  # an entry about the document the question names
-KIND_RATIO = 0.5
-CLERK_TOPIC = "booth-clerk"  # "none of these": a clerk (assets/kb/booth.yaml)  # an entry of another kind this close to the best is worth offering
+KIND_RATIO = 0.5  # an entry of another kind this close to the best is worth offering
+CLERK_TOPIC = "booth-clerk"  # "none of these": a clerk (assets/kb/booth.yaml)
 
 # How much one feature of each kind says (see phonetics.features).
 _KIND_WEIGHT = {"c": 1.0, "s": 0.25, "p": 1.0, "w": 1.5}
@@ -459,11 +459,14 @@ class Answerer:
         if clerk.label is None:
             return None
         label = entry.label.get(lang)
+        said = label[:1].lower() + label[1:]
         text = {
-            "zh_CN": f"为了不答错，请问您问的是“{label}”吗？请点下面的选项；都不是的话，我为您转接工作人员。",
-            "en": f"So that I do not answer wrongly: do you mean {label[:1].lower() + label[1:]}? "
+            "zh_CN": f"为了不答错，请问您问的是“{label}”吗？"
+            "请点下面的选项；都不是的话，我为您转接工作人员。",
+            "en": f"So that I do not answer wrongly: do you mean {said}? "
             "Tap below; if not, I will connect you to a clerk.",
-            "zh_HK": f"為了不答錯，請問您問的是「{label}」嗎？請點下面的選項；都不是的話，我為您轉接工作人員。",
+            "zh_HK": f"為了不答錯，請問您問的是「{label}」嗎？"
+            "請點下面的選項；都不是的話，我為您轉接工作人員。",
         }.get(lang)
         if text is None:
             return None

@@ -158,3 +158,12 @@ def test_cli_json_keeps_its_fields_and_adds_clarify() -> None:
     choices = asked["clarify"]
     assert isinstance(choices, list) and len(choices) >= 2
     assert all(set(c) == {"topic", "label"} for c in choices)
+
+
+def test_unsure_but_naming_the_kind_asks_whether_it_is_meant(answerer: Answerer) -> None:
+    talk = AskingBack(answerer)
+    asked = talk.ask("被公司辞退了公基金怎处理")  # recognised with a homophone, scored low
+    assert asked.topic is None and not asked.handoff
+    assert [c.topic for c in asked.clarify] == ["hpf-resign", "booth-clerk"]
+    clerk = talk.ask(asked.clarify[1].label)  # "none of these": one tap to a clerk
+    assert clerk.topic == "booth-clerk" and clerk.handoff
