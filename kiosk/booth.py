@@ -176,7 +176,10 @@ class Booth:
             self._ocr_service = OcrService(engine, ocr.timeout_s)
         if self._answerer is None:
             guide = await asyncio.wait_for(asyncio.to_thread(load_knowledge_base), LOAD_TIMEOUT_S)
-            self._answerer = Answerer(guide)
+            # indexing the guide and the catalog's answers is CPU work too: off the loop
+            self._answerer = await asyncio.wait_for(
+                asyncio.to_thread(Answerer, guide, catalog=ui.bridge.catalog), LOAD_TIMEOUT_S
+            )
         if self.frames is None:
             raise DeviceError("no document camera", code="camera_absent")
         parts = ServiceParts(

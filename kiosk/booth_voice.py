@@ -58,6 +58,9 @@ from kiosk.ui.speech_out import PlaybackDriver
 log = logging.getLogger(__name__)
 
 LISTEN_MODES = ("off", "tap", "hold", "always")
+# The answer to a question: its caption, or the caption of a clarifying question and the
+# labels of its choices (shown as buttons; a tapped label comes back as the next question).
+AssistantReply = str | tuple[str, tuple[str, ...]]
 
 
 class _Relay(QObject):
@@ -67,7 +70,7 @@ class _Relay(QObject):
     synthesized = Signal(int, object)  # sequence number, SpokenText
     loaded = Signal(object)  # SpeechModel, or the exception
     source_ended = Signal()  # the microphone has no more audio (a WAV file's end)
-    answered = Signal(str)  # the knowledge base's answer to a question
+    answered = Signal(object)  # the knowledge base's answer to a question (AssistantReply)
 
 
 class QtSpeechMicrophone:
@@ -99,7 +102,7 @@ class BoothVoice:
         microphone: Microphone | None = None,
         output: AudioOut | None = None,
         tts: TextToSpeech | None = None,
-        answer: Callable[[str, str], str] | None = None,
+        answer: Callable[[str, str], AssistantReply] | None = None,
         conversation_running: Callable[[], bool] = lambda: False,
         grammar: Sequence[str] | None = None,
     ) -> None:
@@ -346,9 +349,10 @@ class BoothVoice:
 
         self._answers.submit(ask)
 
-    def _on_answer(self, text: str) -> None:
+    def _on_answer(self, reply: AssistantReply) -> None:
         if not self._closed and self.bridge.session_active and not self.conversation_running():
-            self.bridge.say_assistant("clerk", text)
+            text, choices = reply if isinstance(reply, tuple) else (reply, ())
+            self.bridge.say_assistant("clerk", text, choices)
 
     # -- the screen ---------------------------------------------------------------------------
 
@@ -376,15 +380,17 @@ def attach_voice(booth: Any, ui: Any) -> BoothVoice:
     (no clerk free on video) opens the assistant screen with a greeting."""
     from kiosk.speech.clerk import GREETING
 
-    answerers: list[Any] = []
+    answerers: list[Any] = []  # one AskingBack: a tapped choice answers the question before
 
-    def answer(text: str, lang: str) -> str:
+    def answer(text: str, lang: str) -> AssistantReply:
         if not answerers:  # loaded on the first question, in the answering thread
-            from kiosk.speech.answering import Answerer
+            from kiosk.speech.answering import Answerer, AskingBack
             from kiosk.speech.knowledge import load_knowledge_base
 
-            answerers.append(Answerer(load_knowledge_base()))
-        return str(answerers[0].ask(text, lang).answer)
+            initial = getattr(booth, "initial_catalog", None)
+            catalog = initial() if initial is not None else None
+            answerers.append(AskingBack(Answerer(load_knowledge_base(), catalog=catalog)))
+        return assistant_reply(answerers[0].ask(text, lang))
 
     voice = BoothVoice(
         booth.config,
@@ -400,4 +406,17 @@ def attach_voice(booth: Any, ui: Any) -> BoothVoice:
         bridge.say_assistant("clerk", GREETING.get(bridge.language, GREETING["zh_CN"]))
 
     booth.call.on_digital_clerk = digital_clerk
+
+    def forget(active: bool) -> None:
+        if not active and answerers:  # the next citizen's words answer nothing of his
+            answerers[0].forget()
+
+    ui.bridge.session_changed.connect(forget)
     return voice
+
+
+def assistant_reply(answer: Any) -> AssistantReply:
+    """What the assistant screen shows of an :class:`~kiosk.speech.answering.Answer`."""
+    if answer.clarify:
+        return str(answer.answer), tuple(c.label for c in answer.clarify)
+    return str(answer.answer)

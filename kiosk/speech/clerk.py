@@ -55,6 +55,7 @@ class ClerkReply:
             "step": self.turn.step.value if self.turn else None,
             "handoff": self.handoff,
             "draft": self.draft,
+            "clarify": [c.to_json() for c in self.answer.clarify] if self.answer else [],
         }
 
 
@@ -96,6 +97,7 @@ class DigitalClerk:
         self._barge_in = barge_in
         self.dialogue: WithdrawalDialogue | None = None
         self.heard: list[str] = []
+        self._asked: Answer | None = None  # the last answer, when it asked back
         self.live_caption = ""  # the citizen's partial words while speaking
 
     def greet(self) -> ClerkReply:
@@ -118,7 +120,8 @@ class DigitalClerk:
             if purpose_in(text) is not None:  # "我要提取公积金交房租" answers the first question
                 turn = self.dialogue.handle(text)
             return self._say(turn)
-        answer = self._answerer.ask(text, self.lang)
+        answer = self._answerer.ask(text, self.lang, after=self._asked)
+        self._asked = answer if answer.clarify else None  # a choice may come next
         return self._reply(
             answer.answer,
             answer=answer,

@@ -4,6 +4,10 @@
 standard input: the knowledge base's answers and the withdrawal conversation the booth
 runs, by typing, as a citizen does at a booth without a speech model or microphone.
 With ``--json`` each reply is one JSON line (with the case draft at the end).
+
+When the clerk is not sure which of two close topics is meant it asks back: the answer is
+the clarifying question and ``clarify`` lists the choices (``topic``, ``label`` in the
+asked language); in ``--converse`` the next line may be a choice's label.
 """
 
 from __future__ import annotations
@@ -58,6 +62,8 @@ def main(args: argparse.Namespace, config: Config) -> int:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
         return 0
     print(answer.answer)
+    for i, choice in enumerate(answer.clarify, 1):
+        print(f"  {i}. {choice.label}  [{choice.topic}]")
     if answer.source:
         print(f"—— {answer.source}")
     if answer.handoff:

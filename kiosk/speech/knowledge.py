@@ -7,7 +7,7 @@ every file and reports all problems at once in a :class:`KnowledgeBaseError`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +15,12 @@ import yaml
 
 from kiosk.core.errors import XiaowuError
 from kiosk.resources import data_path
+from kiosk.speech.entities import Facets, load_facets
 
 LANGS = ("zh_CN", "en", "zh_HK")
 SYNONYMS_FILE = "synonyms.yaml"  # read by kiosk.speech.phonetics, not an entry file
+ENTITIES_FILE = "entities.yaml"  # read by kiosk.speech.entities, not an entry file
+NOT_ENTRY_FILES = (SYNONYMS_FILE, ENTITIES_FILE)
 
 
 class KnowledgeBaseError(XiaowuError):
@@ -70,21 +73,33 @@ class Entry:
     answer: Localized
     source: Source
     handoff: bool = False
+    label: Localized | None = None  # a short name, offered when the clerk asks back
+    # facet -> the values this entry is about (kiosk.speech.entities)
+    entities: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)
+    section_text: Localized | None = None  # the section in each language (catalog answers)
 
     def citation(self, lang: str = "zh_CN") -> str:
         """Where the answer comes from, e.g. ``《…指南》（2024.2版）二、租房提取``."""
         title = self.source.title.get(lang)
+        section = self.section_text.get(lang) if self.section_text else self.section
         if lang == "en":
-            return f"{title} (version {self.source.version}), {self.section}"
-        return f"{title}（{self.source.version}版）{self.section}"
+            return f"{title} (version {self.source.version}), {section}"
+        return f"{title}（{self.source.version}版）{section}"
 
 
 class KnowledgeBase:
     """All entries, looked up by topic."""
 
-    def __init__(self, entries: Iterable[Entry]) -> None:
+    def __init__(self, entries: Iterable[Entry], facets: Facets | None = None) -> None:
         self.entries: tuple[Entry, ...] = tuple(entries)
         self._by_topic = {e.topic: e for e in self.entries}
+        self.facets = facets if facets is not None else Facets()
+
+    def with_entries(self, more: Iterable[Entry]) -> KnowledgeBase:
+        """This knowledge base and those of ``more`` entries (the catalog's answers)
+        whose topics it does not hold yet."""
+        new = [e for e in more if e.topic not in self._by_topic]
+        return KnowledgeBase((*self.entries, *new), self.facets)
 
     def entry(self, topic: str) -> Entry:
         return self._by_topic[topic]
@@ -114,10 +129,11 @@ def default_kb_path() -> Path:
 def load_knowledge_base(path: Path | None = None) -> KnowledgeBase:
     """Read every ``*.yaml`` file under ``path`` (default: ``assets/kb``)."""
     folder = path or default_kb_path()
-    files = sorted(f for f in folder.glob("*.yaml") if f.name != SYNONYMS_FILE)
+    files = sorted(f for f in folder.glob("*.yaml") if f.name not in NOT_ENTRY_FILES)
     problems: list[str] = []
     if not files:
         raise KnowledgeBaseError([f"{folder}: no *.yaml files"])
+    facets = load_facets(folder / ENTITIES_FILE, problems)
     entries: list[Entry] = []
     topics: dict[str, str] = {}
     source_ids: dict[str, str] = {}
@@ -135,6 +151,11 @@ def load_knowledge_base(path: Path | None = None) -> KnowledgeBase:
                 continue
             topics[entry.topic] = file.name
             entries.append(entry)
+            for facet, values in entry.entities.items():
+                known = facets.facets.get(facet)
+                unknown = [v for v in values if known is None or v not in known.values]
+                if unknown:
+                    problems.append(f"{file.name}: {entry.topic}.entities.{facet}: {unknown}")
         if isinstance(doc, dict) and isinstance(doc.get("source"), dict):
             sid = str(doc["source"].get("id"))
             if sid in source_ids:
@@ -142,7 +163,7 @@ def load_knowledge_base(path: Path | None = None) -> KnowledgeBase:
             source_ids[sid] = file.name
     if problems:
         raise KnowledgeBaseError(problems)
-    return KnowledgeBase(entries)
+    return KnowledgeBase(entries, facets)
 
 
 def _localized(where: str, value: Any, problems: list[str]) -> Localized:
@@ -168,6 +189,17 @@ def _texts(where: str, value: Any, problems: list[str], *, required: bool) -> tu
     if required and not value:
         problems.append(f"{where}: must not be empty")
     return tuple(value)
+
+
+def _entities(where: str, value: Any, problems: list[str]) -> dict[str, tuple[str, ...]]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or not all(
+        isinstance(v, list) and all(isinstance(x, str) for x in v) for v in value.values()
+    ):
+        problems.append(f"{where}: must map facets to lists of values")
+        return {}
+    return {str(k): tuple(v) for k, v in value.items()}
 
 
 def _parse_file(name: str, doc: Any, problems: list[str]) -> list[Entry]:
@@ -229,6 +261,12 @@ def _parse_file(name: str, doc: Any, problems: list[str]) -> list[Entry]:
                 answer=_localized(f"{where}.answer", raw.get("answer"), problems),
                 source=source,
                 handoff=bool(raw.get("handoff", False)),
+                label=(
+                    _localized(f"{where}.label", raw["label"], problems)
+                    if raw.get("label") is not None
+                    else None
+                ),
+                entities=_entities(f"{where}.entities", raw.get("entities"), problems),
             )
         )
     return entries

@@ -275,6 +275,26 @@ ASSISTANT_SAMPLE = {
         "是的",
     ),
 }
+# The digital clerk asking back instead of guessing, its choices as buttons.
+ASSISTANT_CLARIFY_SAMPLE = {
+    "zh_CN": (
+        "公积金怎么取",
+        "为了不答错，请问您问的是租房提取、买房提取，还是离职后提取？请点下面的选项。",
+        ("租房提取", "买房提取", "离职后提取"),
+    ),
+    "en": (
+        "How do I get my provident fund out?",
+        "So that I do not answer wrongly: do you mean paying rent, buying a home or after "
+        "leaving a job? Tap one below.",
+        ("Paying rent", "Buying a home", "After leaving a job"),
+    ),
+    "zh_HK": (
+        "公積金怎麼取",
+        "為了不答錯，請問您問的是租房提取、買房提取，還是離職後提取？請點下面的選項。",
+        ("租房提取", "買房提取", "離職後提取"),
+    ),
+}
+CLARIFY_SHOTS = ("assistant_clarify",)
 # where the digital clerk or a clerk is speaking
 CAPTIONED_SCREENS = ("call", "call_in_call", "capture")
 LOCKDOWN_SHOTS = ("operator_pin", "operator_menu", "cleaning")  # the operator's layer
@@ -317,6 +337,18 @@ def _show_assistant_sample(ui: Any, lang: str) -> None:
 SAMPLE_DOOR_LINK = "https://hub.example.gov.cn/m/#booth=tianhe-07&door=SAMPLEdoor00"
 
 
+def _show_assistant_clarify(ui: Any, lang: str) -> None:
+    """The digital clerk asking back, with its choices to tap."""
+    question, asked, choices = ASSISTANT_CLARIFY_SAMPLE[lang]
+    ui.bridge.show_screen("assistant")
+    ui.window.screens["assistant"].clear_conversation()
+    ui.bridge.say_assistant("citizen", question)
+    ui.bridge.say_assistant("clerk", asked, choices)
+    ui.bridge.assistant_voice.emit("tap")
+    ui.bridge.assistant_partial.emit("")
+    ui.bridge.assistant_level.emit(0.4)
+
+
 def render_screens(
     ui: Any,
     outdir: Path,
@@ -338,6 +370,7 @@ def render_screens(
         *DONE_STATES,
         *LOCKDOWN_SHOTS,
         *RESUMED_SHOTS,
+        *CLARIFY_SHOTS,
     )
     calls = call_samples(ui.bridge.catalog)
     written: list[Path] = []
@@ -361,6 +394,8 @@ def render_screens(
                     _show_lockdown_sample(ui, name)
                 elif name in RESUMED_SHOTS:
                     ui.bridge.show_screen("confirm")
+                elif name in CLARIFY_SHOTS:
+                    _show_assistant_clarify(ui, lang)
                 else:
                     ui.bridge.show_screen(name)
                 if name == "assistant":
@@ -374,6 +409,8 @@ def render_screens(
                     spoken = ui.window.screens["done"].message  # its outcome, announced
                 if name == "assistant":
                     spoken = ASSISTANT_SAMPLE[lang][0][-1][1]
+                if name in CLARIFY_SHOTS:
+                    spoken = ASSISTANT_CLARIFY_SAMPLE[lang][1]
                 if name in RESUMED_SHOTS:
                     from kiosk.ui.texts import resumed_caption
 

@@ -26,7 +26,7 @@ def answerer() -> Answerer:
         ("租房提取公积金要准备哪些东西", "hpf-rent-materials"),
         ("租房提取公基金要带什么材料", "hpf-rent-materials"),  # 基 for 积
         ("清水证明在哪里开", "dereg-tax-clearance"),  # 清水 for 清税
-        ("退修以后公积金怎么取", "hpf-retirement"),  # 退修 for 退休
+        ("退修以后公积金怎么取", "hpf-retire"),  # 退修 for 退休
         ("企业注销以后社包怎么弄", "dereg-social-insurance"),  # 社包 for 社保
     ],
 )
@@ -55,11 +55,15 @@ def test_out_of_scope_goes_to_a_clerk_with_the_transcript(
     assert "人工" in answer.answer
 
 
-def test_unsure_below_threshold_hands_off(answerer: Answerer) -> None:
+def test_unsure_below_threshold_does_not_answer(answerer: Answerer) -> None:
     strict = Answerer(answerer.kb, threshold=1.01)
     answer = strict.ask("租房提取公积金要准备哪些东西")
-    assert answer.handoff and answer.topic is None and answer.source is None
+    assert answer.topic is None and answer.source is None
     assert answer.guess == "hpf-rent-materials"
+    # the question names its kind (租房): it asks whether that is meant, or a clerk
+    assert [c.topic for c in answer.clarify] == ["hpf-rent-materials", "booth-clerk"]
+    answer = strict.ask("公积金贷款利率的问题呢")  # names nothing: straight to a clerk
+    assert answer.handoff and answer.topic is None and not answer.clarify
 
 
 def test_empty_question_asks_again(answerer: Answerer) -> None:

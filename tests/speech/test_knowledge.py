@@ -29,7 +29,7 @@ def test_story_facts_are_in_the_answers() -> None:
     order = kb.entry("dereg-order").answer.zh_CN
     assert order.index("清税") < order.index("营业执照注销") < order.index("社保")
     assert "简易注销" in kb.entry("dereg-simplified").answer.zh_CN
-    assert "退休" in kb.entry("hpf-retirement").answer.zh_CN
+    assert "退休" in kb.entry("hpf-retire").answer.zh_CN
 
 
 def test_citation_names_guide_version_and_section() -> None:

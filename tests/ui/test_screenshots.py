@@ -11,6 +11,7 @@ from PySide6.QtGui import QImage
 from kiosk.ui.bridge import SCREENS
 from kiosk.ui.screenshots import (
     CALL_STATES,
+    CLARIFY_SHOTS,
     DONE_STATES,
     LOCKDOWN_SHOTS,
     RESUMED_SHOTS,
@@ -27,7 +28,15 @@ def test_every_screen_is_rendered_in_every_language_and_elderly_mode(make_ui, tm
     feed_samples(ui)
     files = render_screens(ui, tmp_path)
     names = {p.name for p in files}
-    for screen in (*SCREENS, "idle", *CALL_STATES, *DONE_STATES, *LOCKDOWN_SHOTS, *RESUMED_SHOTS):
+    for screen in (
+        *SCREENS,
+        "idle",
+        *CALL_STATES,
+        *DONE_STATES,
+        *LOCKDOWN_SHOTS,
+        *RESUMED_SHOTS,
+        *CLARIFY_SHOTS,
+    ):
         for lang in ("zh_CN", "en", "zh_HK"):
             assert f"{screen}-{lang}.png" in names
             assert f"{screen}-{lang}-elderly.png" in names
@@ -41,6 +50,7 @@ def test_every_screen_is_rendered_in_every_language_and_elderly_mode(make_ui, tm
             + len(DONE_STATES)
             + len(LOCKDOWN_SHOTS)
             + len(RESUMED_SHOTS)
+            + len(CLARIFY_SHOTS)
         )
         * 6
     )
