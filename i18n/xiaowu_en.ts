@@ -129,8 +129,8 @@
     </message>
     <message>
         <location filename="../kiosk/ui/screens/attract.py" line="98" />
-        <source>用手机打开预约短信中的链接，扫描门上的二维码，玻璃门将自动打开。</source>
-        <translation>Open the link in your booking text message and scan the QR code on the door; the glass door opens by itself.</translation>
+        <source>用手机扫描右侧的二维码，玻璃门将自动打开，预约的事项会自动带出。</source>
+        <translation>Scan the QR code on the right with your phone: the glass door opens by itself and your booking comes up.</translation>
     </message>
     <message>
         <location filename="../kiosk/ui/screens/attract.py" line="100" />

@@ -129,8 +129,8 @@
     </message>
     <message>
         <location filename="../kiosk/ui/screens/attract.py" line="98" />
-        <source>用手机打开预约短信中的链接，扫描门上的二维码，玻璃门将自动打开。</source>
-        <translation>用手機打開預約短訊中的連結，掃描門上的二維碼，玻璃門將自動打開。</translation>
+        <source>用手机扫描右侧的二维码，玻璃门将自动打开，预约的事项会自动带出。</source>
+        <translation>用手機掃描右側的二維碼，玻璃門將自動打開，預約的事項會自動帶出。</translation>
     </message>
     <message>
         <location filename="../kiosk/ui/screens/attract.py" line="100" />

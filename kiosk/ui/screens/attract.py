@@ -109,7 +109,7 @@ class AttractScreen(Screen):
         self.tagline.setText(self.tr("企业和群众办事，就近一次办好"))
         self.scan_title.setText(self.tr("已预约？扫码开门"))
         self.scan_text.setText(
-            self.tr("用手机打开预约短信中的链接，扫描门上的二维码，玻璃门将自动打开。")
+            self.tr("用手机扫描右侧的二维码，玻璃门将自动打开，预约的事项会自动带出。")
         )
         self.touch_title.setText(self.tr("现场办理？轻触屏幕"))
         self.touch_text.setText(
