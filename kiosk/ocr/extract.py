@@ -686,6 +686,177 @@ def _read_rental_contract(gray: np.ndarray, page: _Page, engine: OcrEngine) -> _
     return result
 
 
+# --- fields anchored on their printed labels --------------------------------------------
+#
+# A contract's parties, the property's address, its area and the signing date are found
+# by their labels (出卖人, 坐落/位于, 建筑面积, 签订日期 ...) in the page reading, matched
+# loosely since the page reading garbles labels too (买爱人 for 买受人); the line holding
+# the label and the line after it (a value that wraps) are read again on their own with
+# the line recogniser, and the value is parsed from that reading, which is far better
+# than the page's. Reading only those lines keeps the cost of a page to a few lines.
+
+
+def _loose_find(text: str, label: str) -> int:
+    """Where ``label`` is in ``text``, allowing one misread character in a label of
+    three or more; -1 when it is not."""
+    at = text.find(label)
+    if at >= 0 or len(label) < 3:
+        return at
+    for start in range(len(text) - len(label) + 1):
+        window = text[start : start + len(label)]
+        if sum(a == b for a, b in zip(window, label, strict=True)) >= len(label) - 1:
+            return start
+    return -1
+
+
+@dataclass(frozen=True, slots=True)
+class _Anchor:
+    """A field found by one of its ``labels``; ``at_start``: the label opens its line."""
+
+    name: str
+    labels: tuple[str, ...]
+    parse: Callable[[str], str]
+    at_start: bool = False
+    lines: int = 2  # the label's line and the ones after it, for values that wrap
+
+
+def _after(text: str, labels: Sequence[str]) -> str:
+    for label in labels:
+        at = _loose_find(text, label)
+        if at >= 0:
+            return text[at + len(label) :]
+    return ""
+
+
+def _strip_party(rest: str) -> str:
+    """``(甲方):`` and the like between a party's label and its name."""
+    return re.sub(r"^[^0-9A-Za-z\u4e00-\u9fff]*(?:[甲乙]方)?[^0-9A-Za-z\u4e00-\u9fff]*"
+                  r"(?:姓名|名称)?[^0-9A-Za-z\u4e00-\u9fff]*", "", rest)
+
+
+def _company(rest: str) -> str:
+    name = re.match(f"[{CJK}()（）]+", _strip_party(rest))
+    if not name:
+        return ""
+    value = name.group(0)
+    for stop in ("通讯", "地址", "住所", "统一", "法定", "联系", "电话"):
+        value = value.split(stop)[0]
+    cut = value.rfind("公司")
+    return value[: cut + 2] if cut >= 0 else value
+
+
+def _person(rest: str) -> str:
+    name = re.match(f"[{CJK}·]{{2,5}}", _strip_party(rest))
+    if not name:
+        return ""
+    value = name.group(0)
+    for stop in ("证件", "身份证", "住址", "电话", "性别", "国籍", "通讯", "联系"):
+        value = value.split(stop)[0]
+    return value if len(value) >= 2 else ""
+
+
+def _address(rest: str) -> str:
+    rest = re.sub(r"^[^0-9A-Za-z\u4e00-\u9fff]*[于在为]?[^0-9A-Za-z\u4e00-\u9fff]*", "", rest)
+    value = re.match(f"[{CJK}0-9A-Za-z#\\-]+", fix_digits(rest))
+    return value.group(0) if value and len(value.group(0)) >= 6 else ""
+
+
+def _area(text: str) -> str:
+    for match in re.finditer("建筑面积", text):
+        if text[max(0, match.start() - 2) : match.start()] == "套内":
+            continue
+        number = re.match(r"[^\d]{0,6}?(\d{1,5}(?:\.\d{1,2})?)",
+                          fix_digits(text[match.end() :]))
+        if number:
+            return number.group(1)
+    return ""
+
+
+def _date_after(rest: str) -> str:
+    date = _date_in(fix_digits(rest[:24]))
+    return date[0] if date else ""
+
+
+def _validity(text: str) -> tuple[str, str]:
+    dates = list(re.finditer(r"(\d{4})\D{0,2}?(\d{1,2})\D{0,2}?(\d{1,2})",
+                             fix_digits(text).translate(_ID_FIX)))
+    start = _iso(*dates[0].groups()) if dates else ""
+    if "长期" in text or "长" in text[dates[0].end() :] if dates else False:
+        return start, "长期"
+    end = _iso(*dates[1].groups()) if len(dates) > 1 else ""
+    return start, end
+
+
+_ANCHORS: dict[str, tuple[_Anchor, ...]] = {
+    "purchase_contract": (
+        _Anchor("seller", ("出卖人",), lambda t: _company(_after(t, ("出卖人",))), True, 1),
+        _Anchor("buyer", ("买受人",), lambda t: _person(_after(t, ("买受人",))), True, 1),
+        _Anchor("property_address", ("坐落", "位于", "房屋位置"),
+                lambda t: _address(_after(t, ("坐落", "位于", "房屋位置")))),
+        _Anchor("area", ("建筑面积",), _area),
+        _Anchor("signed_date", ("签订日期", "签约日期", "签订时间", "签署日期"),
+                lambda t: _date_after(_after(t, ("签订日期", "签约日期", "签订时间", "签署日期"))),
+                lines=1),
+    ),
+    "id_card_back": (
+        _Anchor("issuing_authority", ("签发机关",),
+                lambda t: re.sub(f"[^{CJK}]", "", _after(t, ("签发机关",))), lines=1),
+        _Anchor("valid_from", ("有效期限",), lambda t: _validity(_after(t, ("有效期限",)))[0],
+                lines=1),
+        _Anchor("valid_to", ("有效期限",), lambda t: _validity(_after(t, ("有效期限",)))[1],
+                lines=1),
+    ),
+}
+
+
+def _read_anchored(kind: str, gray: np.ndarray, page: _Page, engine: OcrEngine,
+                   result: _Result) -> None:
+    """Fill ``result`` with the fields of ``kind`` found by their labels (see above)."""
+    found: dict[str, list[int]] = {}
+    for anchor in _ANCHORS.get(kind, ()):
+        for index, text in enumerate(page.texts):
+            at = -1
+            for label in anchor.labels:
+                at = _loose_find(text, label)
+                if at >= 0:
+                    break
+            if at < 0 or (anchor.at_start and at > 3):
+                continue
+            found[anchor.name] = list(range(index, min(len(page.lines), index + anchor.lines)))
+            break
+    wanted = sorted({i for indices in found.values() for i in indices})
+    if not wanted:
+        return
+    crops = []
+    for index in wanted:
+        x0, y0, x1, y1 = page.lines[index].box
+        pad = max(3, (y1 - y0) // 4)
+        crops.append(gray[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad])
+    again = dict(zip(wanted, engine.read_strip(crops), strict=True))
+    for anchor in _ANCHORS[kind]:
+        indices = found.get(anchor.name)
+        if not indices:
+            continue
+        lines = [again[i] if again[i].text else page.lines[i] for i in indices]
+        value = anchor.parse("".join(normalise(line.text) for line in lines))
+        if not value and any(again[i].text for i in indices):  # the page's own reading
+            value = anchor.parse("".join(page.texts[i] for i in indices))
+        if not value:
+            continue
+        boxes = [page.lines[i].box for i in indices]
+        box = (min(b[0] for b in boxes), min(b[1] for b in boxes),
+               max(b[2] for b in boxes), max(b[3] for b in boxes))
+        confidence = min(line.confidence for line in lines)
+        result.put(anchor.name, value, confidence, box)
+        result.sources[anchor.name] = (indices[0], indices[-1])
+
+
+def _read_id_card_back(gray: np.ndarray, page: _Page, engine: OcrEngine) -> _Result:
+    result = _Result.empty("id_card_back")
+    _read_anchored("id_card_back", gray, page, engine, result)
+    return result
+
+
 # --- second reading -------------------------------------------------------------------
 
 # the fields whose lines are read again on their own, and labels that find the line of a
@@ -695,7 +866,8 @@ def _read_rental_contract(gray: np.ndarray, page: _Page, engine: OcrEngine) -> _
 _REREAD: dict[str, dict[str, tuple[str, ...]]] = {
     "business_license": {"name": ("名称",), "legal_representative": ("法定代表人",),
                          "registered_capital": ("注册资本",), "established": ("成立日期",)},
-    "purchase_contract": {"buyer": ("买受人",), "total_price": ("总价", "价款")},
+    "purchase_contract": {"total_price": ("总价", "价款")},
+    "id_card_back": {},
     "rental_contract": {"tenant": ("承租",), "monthly_rent": ("租金",),
                         "start": ("租赁期限",), "end": ("租赁期限",)},
 }
@@ -833,12 +1005,14 @@ class _NoReread:
 
 
 _PAGE_READERS: dict[str, Callable[[np.ndarray, _Page, OcrEngine], _Result]] = {
+    "id_card_back": _read_id_card_back,
     "business_license": _read_business_license,
     "purchase_contract": _read_purchase_contract,
     "rental_contract": _read_rental_contract,
 }
 
 _KEYWORDS = {
+    "id_card_back": ("签发机关", "有效期限", "居民身份证"),
     "business_license": ("营业执照", "统一社会信用代码", "法定代表人", "注册资本", "经营范围"),
     "purchase_contract": ("买卖合同", "买受人", "出卖人", "总价款", "商品房"),
     "rental_contract": ("租赁合同", "承租", "出租", "租金", "租赁期限"),
@@ -887,4 +1061,11 @@ def read_document(page: np.ndarray, engine: OcrEngine, doc_type: str | None = No
     result = _PAGE_READERS[kind](gray, text_page, engine)
     if second_reading:
         result = _second_reading(kind, gray, text_page, result, engine)
+    if kind == "purchase_contract":
+        _read_anchored(kind, gray, text_page, engine, result)
+        if not is_valid_id_number(result.fields["buyer_id_number"]) and "buyer" in result.sources:
+            # the code follows its party: look again from the party's line, now found
+            start = text_page.starts[result.sources["buyer"][0]]
+            _code_after(engine, gray, text_page, result, "buyer_id_number", start,
+                        id_candidates, is_valid_id_number, "0123456789X")
     return _finish(kind, result, (width, height), scale)
