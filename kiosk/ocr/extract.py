@@ -2,9 +2,13 @@
 
 Theory of operation
 -------------------
-* **ID card** (fixed layout, GA 450): the card is scaled to 1000 px wide; the row offset
-  is found from the ink profile of the label column (姓名 性别 出生 住址), and each value is
-  cut out at its known place and read as one line: all crops in one engine call.
+* **ID card** (GA 450): the card is scaled to 1000 px wide and read once for its layout;
+  each row is found by its printed label (姓名 性别 民族 出生 住址 公民身份号码), taken
+  from the label to the end of its line (a line the layout ran into the portrait is cut
+  back to its print), the address from 住址 down to the number's row over as many lines
+  as it wraps; each row is then read again on its own, label included, and the label
+  stripped. The standard layout is the prior: a row whose label was not found is cut
+  out at its nominal place, offset by the ink profile of the label column.
 * **Licence and contracts** (free layout): the whole page is read once; each field is
   found after its printed label (统一社会信用代码, 买受人, 月租金 ...), in the line that
   holds the label or, for amounts and periods that wrap, in the page text joined up.
@@ -221,7 +225,8 @@ def _card_crops(gray: np.ndarray, dy: float) -> dict[str, tuple[np.ndarray, Box]
 
 
 def _closest_nation(text: str) -> tuple[str, float]:
-    text = re.sub(f"[^{CJK}]", "", text).removesuffix("族")
+    # 士 for 土: the one nation name a stroke's length tells apart
+    text = re.sub(f"[^{CJK}]", "", text).removesuffix("族").replace("士", "土")
     if not text:
         return "", 0.0
     if text in NATIONS:
@@ -233,10 +238,105 @@ def _closest_nation(text: str) -> tuple[str, float]:
     return (best, 0.6 * score) if score >= 0.5 else (text, 0.2)
 
 
+_CARD_LABELS = (("name", ("姓名",)), ("sex_nation", ("性别", "民族")), ("birth_date", ("出生",)),
+                ("address1", ("住址",)), ("id_number", ("公民身份号码", "身份号码", "号码")))
+
+
+def _text_band(gray: np.ndarray, box: Box, line_height: int,
+               others: Sequence[Box] = ()) -> Box:
+    """``box`` cut to its line of print when the layout took in the portrait: the first
+    run of ink rows under the label that is not another line's, and the print up to
+    the first gap wider than two lines."""
+    x0, y0, x1, y1 = box
+    if y1 - y0 <= 1.3 * line_height:
+        return box
+    label = gray[y0:y1, x0 : x0 + 2 * line_height] < 128
+    inked = np.flatnonzero(label.sum(axis=1) >= 2)
+    runs: list[list[int]] = []
+    for row in inked:
+        if runs and row - runs[-1][1] <= line_height // 3:
+            runs[-1][1] = int(row)
+        else:
+            runs.append([int(row), int(row)])
+    for top, bottom in runs:
+        middle = y0 + (top + bottom) // 2
+        if bottom - top < line_height // 2 or any(o[1] <= middle <= o[3] for o in others):
+            continue
+        band_y0, band_y1 = y0 + top, y0 + bottom + 1
+        columns = np.flatnonzero((gray[band_y0:band_y1, x0:x1] < 128).sum(axis=0) >= 2)
+        right = x1
+        if columns.size:
+            gaps = np.flatnonzero(np.diff(columns) > 2 * line_height)
+            right = x0 + int(columns[gaps[0]] if gaps.size else columns[-1]) + 1
+        return (x0, band_y0, right, band_y1)
+    return box
+
+
+def _card_rows_by_labels(gray: np.ndarray, engine: OcrEngine) -> dict[str, Box]:
+    """The rows of a card found by their printed labels in a page reading of the card:
+    each row from its label to the right end of its line, the address's lines from
+    住址 down to the line above the ID number. Empty when the labels are not found."""
+    lines = engine.read_lines(gray)
+    texts = [normalise(line.text) for line in lines]
+    rows: dict[str, int] = {}
+    for name, labels in _CARD_LABELS:
+        for index, text in enumerate(texts):
+            if index not in rows.values() and any(label in text[:8] for label in labels):
+                rows[name] = index
+                break
+    if "name" not in rows or "address1" not in rows:
+        return {}
+    height, width = gray.shape
+    heights = sorted(line.box[3] - line.box[1] for line in lines)
+    line_height = heights[len(heights) // 2]
+    normal = [line.box for line in lines if line.box[3] - line.box[1] <= 1.3 * line_height]
+    boxes: dict[str, Box] = {}
+    used = set(rows.values())  # lines taken into a row
+    for name, index in rows.items():
+        x0, y0, x1, y1 = _text_band(gray, lines[index].box, line_height, normal)
+        # a value the layout cut from its label (a wide gap) is on the same row
+        for other, line in enumerate(lines):
+            ox0, oy0, ox1, oy1 = _text_band(gray, line.box, line_height, normal)
+            if other not in used and ox0 > x0 and y0 <= (oy0 + oy1) // 2 <= y1:
+                used.add(other)
+                y0, y1, x1 = min(y0, oy0), max(y1, oy1), max(x1, ox1)
+        pad = max(3, (y1 - y0) // 4)
+        boxes[name] = (max(0, x0 - pad), max(0, y0 - pad), min(width, x1 + pad),
+                       min(height, y1 + pad))
+    # the address wraps: the lines under 住址, left of the photo, above the number row
+    label_x = lines[rows["address1"]].box[0]
+    bottom = lines[rows["id_number"]].box[1] if "id_number" in rows else height
+    count = 1
+    for index in range(rows["address1"] + 1, len(lines)):
+        x0, y0, x1, y1 = lines[index].box
+        if y0 >= bottom or count >= 4 or re.search("公民|身份|号码|\\d{15}", texts[index]):
+            break
+        if x0 < label_x or index in used or not texts[index]:
+            continue
+        above = boxes[f"address{count}"]  # its crop ends where this line starts
+        boxes[f"address{count}"] = (*above[:3], min(above[3], max(above[1] + 1, y0)))
+        count += 1
+        pad = max(3, (y1 - y0) // 4)
+        boxes[f"address{count}"] = (max(0, x0 - pad), max(0, y0 - pad), min(width, x1 + pad),
+                                    min(height, y1 + pad))
+    return boxes
+
+
 def _read_id_card(gray: np.ndarray, engine: OcrEngine) -> _Result:
     result = _Result.empty("id_card")
     dy = _card_row_offset(gray)
     crops = _card_crops(gray, dy)
+    # the labels say where the rows are; the standard layout is the prior for the rows
+    # whose labels were not found
+    # (not with an engine that stacks its crops: measured, tesseract read the rows with
+    # their labels worse than the nominal crops without them)
+    stacks = getattr(engine, "stacks_crops", False)
+    anchored = {} if stacks else _card_rows_by_labels(gray, engine)
+    if anchored:
+        for name in ("address1", "address2", "address3"):
+            crops.pop(name, None)
+        for name, (x0, y0, x1, y1) in anchored.items():
+            crops[name] = (gray[y0:y1, x0:x1], (x0, y0, x1, y1))
     lines: dict[str, TextLine] = {}
     # one call per alphabet: free text (name, address), and rows that hold only digits or
     # the words of one small set, which the hybrid engine sends to tesseract with a
@@ -246,7 +346,9 @@ def _read_id_card(gray: np.ndarray, engine: OcrEngine) -> _Result:
     alphabets = (None,) if getattr(engine, "stacks_crops", False) else (
         None, *sorted(set(_CARD_ALPHABETS.values())))
     for alphabet in alphabets:
-        names = [n for n in crops if alphabets == (None,) or _CARD_ALPHABETS.get(n) == alphabet]
+        # a row found by its label is read with its label: as free text
+        names = [n for n in crops if alphabets == (None,)
+                 or (None if n in anchored else _CARD_ALPHABETS.get(n)) == alphabet]
         if names:
             read = engine.read_strip([crops[n][0] for n in names], alphabet)
             lines.update(zip(names, read, strict=True))
@@ -256,7 +358,8 @@ def _read_id_card(gray: np.ndarray, engine: OcrEngine) -> _Result:
 
     name_line = lines.get("name")
     if name_line:
-        name = re.sub(f"[^{CJK}·]", "", normalise(name_line.text).removeprefix("姓名"))
+        name = re.sub(f"[^{CJK}·]", "",
+                      re.sub(f"^[^{CJK}]*(?:姓)?名", "", normalise(name_line.text)))
         result.put("name", name, name_line.confidence, box("name"))
     row = lines.get("sex_nation")
     if row:
@@ -272,13 +375,13 @@ def _read_id_card(gray: np.ndarray, engine: OcrEngine) -> _Result:
         digits = re.findall(r"\d+", normalise(birth.text).translate(_ID_FIX))
         if len(digits) >= 3 and len(digits[0]) == 4:
             result.put("birth_date", _iso(*digits[:3]), birth.confidence, box("birth_date"))
-    address_parts = [lines[n] for n in ("address1", "address2", "address3") if lines.get(n)]
-    address = "".join(
+    address_rows = sorted(n for n in crops if n.startswith("address"))
+    address_parts = [lines[n] for n in address_rows if lines.get(n)]
+    address = re.sub(f"^[^{CJK}]*(?:住)?址", "", "".join(
         re.sub(f"[^{CJK}0-9A-Za-z\\-]", "", normalise(part.text)) for part in address_parts
-    )
+    )).split("公民身份")[0]
     if address:
-        boxes = [box(n) for n in ("address1", "address2", "address3")
-                 if lines.get(n) and lines[n].text]
+        boxes = [box(n) for n in address_rows if lines.get(n) and lines[n].text]
         union = (min(b[0] for b in boxes), min(b[1] for b in boxes),
                  max(b[2] for b in boxes), max(b[3] for b in boxes))
         result.put("address", address, min(p.confidence for p in address_parts if p.text), union)
@@ -846,7 +949,9 @@ def _read_anchored(kind: str, gray: np.ndarray, page: _Page, engine: OcrEngine,
         boxes = [page.lines[i].box for i in indices]
         box = (min(b[0] for b in boxes), min(b[1] for b in boxes),
                max(b[2] for b in boxes), max(b[3] for b in boxes))
-        confidence = min(line.confidence for line in lines)
+        # an engine that gives no confidence for a line read again: the page's
+        confidence = min(line.confidence or page.lines[i].confidence
+                         for i, line in zip(indices, lines, strict=True))
         result.put(anchor.name, value, confidence, box)
         result.sources[anchor.name] = (indices[0], indices[-1])
 
@@ -866,7 +971,7 @@ def _read_id_card_back(gray: np.ndarray, page: _Page, engine: OcrEngine) -> _Res
 _REREAD: dict[str, dict[str, tuple[str, ...]]] = {
     "business_license": {"name": ("名称",), "legal_representative": ("法定代表人",),
                          "registered_capital": ("注册资本",), "established": ("成立日期",)},
-    "purchase_contract": {"total_price": ("总价", "价款")},
+    "purchase_contract": {"buyer": ("买受人",), "total_price": ("总价", "价款")},
     "id_card_back": {},
     "rental_contract": {"tenant": ("承租",), "monthly_rent": ("租金",),
                         "start": ("租赁期限",), "end": ("租赁期限",)},
