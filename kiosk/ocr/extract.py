@@ -483,8 +483,9 @@ def _sub_box(line: TextLine, text: str, start: int, end: int) -> Box:
     return (int(left), y0, int(right + 0.5), y1)
 
 
-_LICENCE_LABELS = ("名称", "类型", "法定代表人", "经营范围", "注册资本", "成立日期", "营业期限",
-                   "住所", "统一社会信用代码", "登记机关")
+_LICENCE_LABELS = ("名称", "类型", "法定代表人", "负责人", "经营者", "经营范围", "注册资本",
+                   "成立日期", "注册日期", "营业期限", "住所", "经营场所", "组成形式",
+                   "统一社会信用代码", "登记机关")
 
 
 def _value_after(page: _Page, label: str, pattern: str) -> tuple[str, int, int] | None:
@@ -626,7 +627,10 @@ def _read_business_license(gray: np.ndarray, page: _Page, engine: OcrEngine) -> 
         cut = value.rfind("公司")
         value = value[: cut + 2] if cut >= 0 else value
         _put_span(result, page, "name", value, name[1], name[1] + len(value))
-    legal = _value_after(page, "法定代表人", f"[{CJK}·]{{2,5}}")
+    # a branch has a 负责人, a sole trader (个体工商户) an 经营者
+    legal = (_value_after(page, "法定代表人", f"[{CJK}·]{{2,5}}")
+             or _value_after(page, "负责人", f"[{CJK}·]{{2,5}}")
+             or _value_after(page, "经营者", f"[{CJK}·]{{2,5}}"))
     if legal:
         _put_span(result, page, "legal_representative", *legal)
     capital = _value_after(
@@ -637,7 +641,7 @@ def _read_business_license(gray: np.ndarray, page: _Page, engine: OcrEngine) -> 
             amount = parse_capital(text)
             text = f"{amount // 10_000}万元" if amount and amount % 10_000 == 0 else text
         _put_span(result, page, "registered_capital", text, capital[1], capital[2])
-    established = _value_after(page, "成立日期", r".+")
+    established = _value_after(page, "成立日期", r".+") or _value_after(page, "注册日期", r".+")
     if established:
         date = _date_in(established[0])
         if date:
@@ -661,7 +665,7 @@ def _line_value(page: _Page, label: str, after: str = "") -> tuple[str, int, int
         if not match:
             continue
         name = match.group(1)
-        for stop in ("证件", "身份证", "住址", "电话", "性别"):
+        for stop in ("证件", "身份", "住址", "电话", "性别"):
             name = name.split(stop)[0]
         start = page.starts[index] + at + len(label) + (len(text) - at - len(label)
                                                         - len(rest)) + match.start(1)
@@ -853,7 +857,7 @@ def _person(rest: str) -> str:
     if not name:
         return ""
     value = name.group(0)
-    for stop in ("证件", "身份证", "住址", "电话", "性别", "国籍", "通讯", "联系"):
+    for stop in ("证件", "身份", "住址", "电话", "性别", "国籍", "通讯", "联系"):
         value = value.split(stop)[0]
     return value if len(value) >= 2 else ""
 
@@ -956,6 +960,32 @@ def _read_anchored(kind: str, gray: np.ndarray, page: _Page, engine: OcrEngine,
         result.sources[anchor.name] = (indices[0], indices[-1])
 
 
+def _reread_uscc(gray: np.ndarray, page: _Page, engine: OcrEngine, result: _Result) -> None:
+    """A credit code that fails its check, looked for again: the lines by its label and
+    every line with a long run of letters and digits, read again on their own; the first
+    code that passes its check wins."""
+    wanted: list[int] = []
+    for index, text in enumerate(page.texts):
+        if _loose_find(text, "信用代码") >= 0:
+            wanted.extend(i for i in (index, index + 1) if i < len(page.lines))
+        elif re.search("[0-9A-Za-z]{12,}", text):
+            wanted.append(index)
+    wanted = sorted(set(wanted))[:6]
+    if not wanted:
+        return
+    crops = []
+    for index in wanted:
+        x0, y0, x1, y1 = page.lines[index].box
+        pad = max(3, (y1 - y0) // 4)
+        crops.append(gray[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad])
+    for index, again in zip(wanted, engine.read_strip(crops), strict=True):
+        for code in uscc_candidates(again.text):
+            if is_valid_uscc(code):
+                result.put("uscc", code, again.confidence or page.lines[index].confidence,
+                           page.lines[index].box)
+                return
+
+
 def _read_id_card_back(gray: np.ndarray, page: _Page, engine: OcrEngine) -> _Result:
     result = _Result.empty("id_card_back")
     _read_anchored("id_card_back", gray, page, engine, result)
@@ -969,8 +999,10 @@ def _read_id_card_back(gray: np.ndarray, page: _Page, engine: OcrEngine) -> _Res
 # rare characters in them); the others only when missing, doubtful or failing a check.
 # Codes are not here: they have their own re-read with their alphabet.
 _REREAD: dict[str, dict[str, tuple[str, ...]]] = {
-    "business_license": {"name": ("名称",), "legal_representative": ("法定代表人",),
-                         "registered_capital": ("注册资本",), "established": ("成立日期",)},
+    "business_license": {"name": ("名称",),
+                         "legal_representative": ("法定代表人", "负责人", "经营者"),
+                         "registered_capital": ("注册资本",),
+                         "established": ("成立日期", "注册日期")},
     "purchase_contract": {"buyer": ("买受人",), "total_price": ("总价", "价款")},
     "id_card_back": {},
     "rental_contract": {"tenant": ("承租",), "monthly_rent": ("租金",),
@@ -1166,6 +1198,8 @@ def read_document(page: np.ndarray, engine: OcrEngine, doc_type: str | None = No
     result = _PAGE_READERS[kind](gray, text_page, engine)
     if second_reading:
         result = _second_reading(kind, gray, text_page, result, engine)
+    if kind == "business_license" and not is_valid_uscc(result.fields["uscc"]):
+        _reread_uscc(gray, text_page, engine, result)
     if kind == "purchase_contract":
         _read_anchored(kind, gray, text_page, engine, result)
         if not is_valid_id_number(result.fields["buyer_id_number"]) and "buyer" in result.sources:
