@@ -55,7 +55,7 @@ _LIFT = 1.05  # a glare blob is this much brighter than the paper around it
 class QualityLimits:
     """Thresholds, chosen on the tune split (bench/ocr.py measures them on eval)."""
 
-    min_sharpness: float = 0.33  # below: refused as blurred
+    min_sharpness: float = 0.30  # below: refused as blurred
     sure_sharpness: float = 0.37  # below (and above the minimum): read, fields flagged
     max_glare: float = 12.0  # largest blob, in text-height squares; above: refused
     sure_glare: float = 4.0  # above (and below the maximum): read, fields flagged
@@ -122,7 +122,7 @@ def _text(page: np.ndarray) -> _Text:
 
 
 def sharpness(page: np.ndarray, text: _Text | None = None) -> float:
-    """Edge steepness: about 0.35-0.7 for a readable page, under 0.33 when blurred.
+    """Edge steepness: about 0.35-0.7 for a readable page, under 0.30 when blurred.
 
     At strong edges, the second derivative relative to the first is large when the edge
     is steep and small when it is smeared. Taking the worse of the two axes catches
