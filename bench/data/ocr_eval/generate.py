@@ -34,11 +34,16 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import contextvars
 import datetime as dt
 import functools
+import io
 import json
 import math
 import random
+import re
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -95,7 +100,20 @@ def photo(seed: int, doc_type: str, kind: str = "legible") -> EvalPhoto:
     rng = random.Random(seed)
     nrng = np.random.default_rng(seed)
     shot = _plan_shot(doc_type, rng)
-    page, truth = _DOCUMENTS[doc_type](rng, shot.render_ppm)
+    # Some paper documents are printed: drawn as a PDF, rasterised by poppler, given
+    # toner's look, then photographed. A separate random stream decides, so the choice
+    # leaves the page's own random sequence alone.
+    medium = random.Random(f"printed-{seed}")
+    printed = doc_type in _PAPER_TYPES and medium.random() < _PRINTED_SHARE and _can_print()
+    token = _PRINTING.set(printed)
+    try:
+        page, truth = _DOCUMENTS[doc_type](rng, shot.render_ppm)
+    finally:
+        _PRINTING.reset(token)
+    if printed:
+        _print_through_pdf(page, medium)
+    else:
+        page.conditions["medium"] = "drawn"
     jpeg, conditions = _photograph(page, shot, kind, rng, nrng)
     return EvalPhoto(doc_type=doc_type, truth=truth, jpeg=jpeg, conditions=conditions,
                      kind=kind, seed=seed)
@@ -105,9 +123,15 @@ def truth(seed: int, doc_type: str) -> dict[str, str]:
     """The truth of one seed's photo without taking the photo (cheap)."""
     rng = random.Random(seed)
     shot = _plan_shot(doc_type, rng)
-    # the same rendering scale as photo(): text measurement decides line wrapping, and
-    # wrapping decides how much of the random sequence the page draws
-    return _DOCUMENTS[doc_type](rng, shot.render_ppm)[1]
+    medium = random.Random(f"printed-{seed}")
+    printed = doc_type in _PAPER_TYPES and medium.random() < _PRINTED_SHARE and _can_print()
+    token = _PRINTING.set(printed)
+    try:
+        # the same rendering scale as photo(): text measurement decides line wrapping,
+        # and wrapping decides how much of the random sequence the page draws
+        return _DOCUMENTS[doc_type](rng, shot.render_ppm)[1]
+    finally:
+        _PRINTING.reset(token)
 
 
 # --------------------------------------------------------------------------------------
@@ -166,7 +190,32 @@ def _available(spec: tuple[str, str, int, str]) -> bool:
     return face.getname()[0] == spec[3]
 
 
+# While a printed page is drawn: its text goes to a PDF, and reportlab embeds only
+# TrueType outlines (WenQuanYi, AR PL, DejaVu), not the CFF outlines of Noto CJK.
+_PRINTING: contextvars.ContextVar[bool] = contextvars.ContextVar("printing", default=False)
+_PAPER_TYPES = ("business_license", "purchase_contract", "rental_contract")
+_PRINTED_SHARE = 0.35
+
+
+def _embeddable(spec: tuple[str, str, int, str]) -> bool:
+    return "/truetype/" in spec[1]
+
+
+@functools.cache
+def _can_print() -> bool:
+    """Poppler and every embeddable face are here (else no page is printed)."""
+    faces = [f for f in _CJK_FONTS + _DIGIT_FONTS if _embeddable(f)]
+    return shutil.which("pdftoppm") is not None and all(_available(f) for f in faces)
+
+
 def _pick_font(rng: random.Random, pool: Sequence[tuple[str, str, int, str]]) -> Font:
+    if _PRINTING.get():
+        # the same draw from the random sequence, mapped onto the faces a PDF can embed
+        spec = pool[rng.randrange(len(pool))]
+        if not _embeddable(spec):
+            embeddable = [f for f in pool if _embeddable(f)]
+            spec = embeddable[sum(map(ord, spec[0])) % len(embeddable)]
+        return Font(spec[0], spec[1], spec[2])
     spec = rng.choice(pool)
     if not _available(spec):
         # A machine without every Debian CJK font still makes a photo; the substitution
@@ -202,13 +251,25 @@ class Page:
     mask: Image.Image = field(init=False)  # where the page is (rounded card corners)
     fields: dict[str, list[Box]] = field(default_factory=dict)  # boxes in page pixels
     conditions: dict[str, object] = field(default_factory=dict)
-    min_text_mm: float = 3.0  # height of the smallest text that must stay legible
+    min_text_mm: float = 3.0  # em size of the smallest text a field or its label uses
+    # A printed page's text: (x px, baseline y px, text, font, size px, colour), drawn
+    # later through a PDF instead of onto ``image`` (which then holds only the graphics).
+    printed_text: list[tuple[float, float, str, Font, int, RGB]] | None = None
 
     def __post_init__(self) -> None:
         size = (round(self.width_mm * self.ppm), round(self.height_mm * self.ppm))
         self.image = Image.new("RGB", size, self.paper)
         self.draw = ImageDraw.Draw(self.image)
         self.mask = Image.new("L", size, 255)
+        if _PRINTING.get():
+            self.printed_text = []
+
+    def _put(self, x: float, y: float, s: str, font: Font, size_px: int, fill: RGB) -> None:
+        if self.printed_text is not None:
+            self.printed_text.append((x, y, s, font, size_px, fill))
+        else:
+            self.draw.text((x, y), s, font=_face(font.path, font.index, size_px), fill=fill,
+                           anchor="ls")
 
     def px(self, mm: float) -> float:
         return mm * self.ppm
@@ -216,15 +277,16 @@ class Page:
     def text(self, x: float, y: float, s: str, font: Font, size: float,
              fill: RGB = INK, spacing: float = 0.0, key: str | None = None) -> float:
         """Draw ``s`` with its baseline at (x, y) mm; returns the x where it ends."""
-        face = _face(font.path, font.index, round(self.px(size)))
+        size_px = round(self.px(size))
+        face = _face(font.path, font.index, size_px)
         px, py = self.px(x), self.px(y)
         start = px
         if spacing == 0.0:
-            self.draw.text((px, py), s, font=face, fill=fill, anchor="ls")
+            self._put(px, py, s, font, size_px, fill)
             px += face.getlength(s)
         else:
             for ch in s:
-                self.draw.text((px, py), ch, font=face, fill=fill, anchor="ls")
+                self._put(px, py, ch, font, size_px, fill)
                 px += face.getlength(ch) + self.px(spacing)
             px -= self.px(spacing)
         if key is not None and s.strip():
@@ -247,21 +309,25 @@ class Page:
         return _face(font.path, font.index, round(self.px(size))).getlength(s) / self.ppm
 
     def wrap(self, s: str, width: float, font: Font, size: float,
-             first_width: float | None = None) -> list[str]:
-        """Split ``s`` into lines no wider than ``width`` mm (CJK wraps anywhere)."""
+             first_width: float | None = None, keep_words: bool = True) -> list[str]:
+        """Split ``s`` into lines no wider than ``width`` mm. Chinese wraps between any two
+        characters; with ``keep_words`` a run of digits and Latin letters (a number, an
+        amount, a code) moves to the next line whole, as word processors do. ID cards
+        keep to a character count and split anything."""
+        tokens = re.findall(r"[0-9A-Za-z.,\-]+|.", s) if keep_words else list(s)
         lines: list[str] = []
         current = ""
         limit = first_width if first_width is not None else width
-        for ch in s:
-            if current and self.measure(current + ch, font, size) > limit:
+        for token in tokens:
+            if current and self.measure(current + token, font, size) > limit:
                 # keep closing punctuation on the line it closes
-                if ch in "，。、；：）》”":
-                    current += ch
+                if token in "，。、；：）》”":
+                    current += token
                     continue
                 lines.append(current)
                 current = ""
                 limit = width
-            current += ch
+            current += token
         if current:
             lines.append(current)
         return lines
@@ -320,9 +386,13 @@ _COMMON_SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
     "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
     "龚邵万钱严覃武戴莫孔向汤")
-_RARE_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "尉迟", "公孙", "皇甫", "亓", "鄢", "訾",
-                  "逯", "雒", "隗", "甯", "靳", "樊", "阎", "佘", "缑", "冼", "庹", "练", "揭",
-                  "战", "眭", "荀", "滕", "谌", "仉", "禹", "蒲", "芮", "麻", "幸", "栾")
+# Less common surnames, compound ones, and a few very rare ones (real people have them,
+# and a recogniser's character set may not).
+_UNCOMMON_SURNAMES = ("靳", "樊", "阎", "佘", "冼", "栾", "滕", "芮", "蒲", "禹", "麻", "幸",
+                      "荀", "练", "揭", "战", "谌", "缑", "庹", "甯", "鄢", "逯")
+_COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "尉迟", "公孙", "皇甫")
+_VERY_RARE_SURNAMES = ("仉", "訾", "眭", "隗", "雒", "亓")
+_RARE_SURNAMES = _UNCOMMON_SURNAMES + _COMPOUND_SURNAMES + _VERY_RARE_SURNAMES
 _GIVEN_CHARS = (
     "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国志文斌宇浩然博轩"
     "子涵欣怡梓萱雨彤思远嘉琪晨阳一鸣佳慧晓东海燕春梅玲俊峰振宏瑞庆福德荣永生光明正凯"
@@ -368,8 +438,15 @@ _VILLAGES = ("东门村", "李家村", "新河村", "石桥村", "黄土岭村",
 
 
 def _person_name(rng: random.Random) -> str:
-    surname = rng.choice(_RARE_SURNAMES) if rng.random() < 0.18 else rng.choice(
-        _COMMON_SURNAMES)
+    draw = rng.random()
+    if draw < 0.02:
+        surname = rng.choice(_VERY_RARE_SURNAMES)
+    elif draw < 0.05:
+        surname = rng.choice(_COMPOUND_SURNAMES)
+    elif draw < 0.13:
+        surname = rng.choice(_UNCOMMON_SURNAMES)
+    else:
+        surname = rng.choice(_COMMON_SURNAMES)
     given_len = 1 if rng.random() < 0.3 else 2
     return surname + "".join(rng.choice(_GIVEN_CHARS) for _ in range(given_len))
 
@@ -621,10 +698,14 @@ def _seal(page: Page, rng: random.Random, cx: float, cy: float, r: float, text: 
         layer.paste(255, (round(gx), round(gy)), glyph)
     strength = rng.uniform(0.6, 0.9)
     colour = np.array(rng.choice(_SEAL_RED), dtype=np.float32) / 255.0
-    alpha = np.asarray(layer, dtype=np.float32)[..., None] / 255.0 * strength
-    base = np.asarray(page.image, dtype=np.float32)
+    reach = r + size * 1.2  # the seal's extent: ring plus the glyphs' rotated corners
+    region = (max(round(page.px(cx - reach)), 0), max(round(page.px(cy - reach)), 0),
+              min(round(page.px(cx + reach)), page.image.size[0]),
+              min(round(page.px(cy + reach)), page.image.size[1]))
+    alpha = np.asarray(layer.crop(region), dtype=np.float32)[..., None] / 255.0 * strength
+    base = np.asarray(page.image.crop(region), dtype=np.float32)
     stamped = base * (1.0 - alpha * (1.0 - colour))
-    page.image.paste(Image.fromarray(stamped.astype(np.uint8)))
+    page.image.paste(Image.fromarray(stamped.astype(np.uint8)), region[:2])
 
 
 def _qr(page: Page, x: float, y: float, size: float, payload: str) -> None:
@@ -694,10 +775,10 @@ def id_card(rng: random.Random, ppm: float = 12.0) -> tuple[Page, dict[str, str]
     label(label_x, y, "住址")
     address = _street_address(rng, region, with_province=True)
     width = photo_x - value_x - rng.uniform(0.8, 2.0)
-    lines = page.wrap(address, width, value_font, value_size)
+    lines = page.wrap(address, width, value_font, value_size, keep_words=False)
     while len(lines) > 3:  # a real card never prints more than three address lines
         address = _street_address(rng, region, with_province=False)
-        lines = page.wrap(address, width, value_font, value_size)
+        lines = page.wrap(address, width, value_font, value_size, keep_words=False)
     line_pitch = rng.uniform(4.2, 5.2)
     for line in lines:
         page.text(value_x, y, line, value_font, value_size, ink, key="address")
@@ -715,7 +796,7 @@ def id_card(rng: random.Random, ppm: float = 12.0) -> tuple[Page, dict[str, str]
         number_gap *= 0.8
     page.text(number_x, id_y + 0.2, number, digit_font, number_size, ink, spacing=number_gap,
               key="id_number")
-    page.min_text_mm = label_size * 0.8
+    page.min_text_mm = min(label_size, value_size)
     page.conditions.update(fonts={"label": label_font.name, "value": value_font.name,
                                   "digits": digit_font.name})
     truth = {"name": name, "sex": "男" if male else "女", "nation": nation,
@@ -762,7 +843,7 @@ def id_card_back(rng: random.Random, ppm: float = 12.0) -> tuple[Page, dict[str,
     page.text(vx, ly, valid_from.isoformat().replace("-", ".") + "-" + printed_to,
               value_font, value_size, ink, key="valid_to")
     page.fields["valid_from"] = list(page.fields["valid_to"])
-    page.min_text_mm = label_size * 0.8
+    page.min_text_mm = min(label_size, value_size)
     page.conditions.update(fonts={"title": title_font.name, "label": label_font.name,
                                   "value": value_font.name})
     truth = {"issuing_authority": authority, "valid_from": valid_from.isoformat(),
@@ -879,6 +960,8 @@ def business_license(rng: random.Random, ppm: float = 6.0) -> tuple[Page, dict[s
         right.append(("营业期限", operation, None))
     right.append((place_label, address, None))
     two_columns = rng.random() < 0.65
+    if not two_columns:  # one column spreads the same rows over the page's height
+        pitch *= rng.uniform(1.15, 1.35)
     top = 88.0 + dy + rng.uniform(-3.0, 4.0)
     left_x = inset + rng.uniform(18.0, 32.0)
     if two_columns:
@@ -917,7 +1000,7 @@ def business_license(rng: random.Random, ppm: float = 6.0) -> tuple[Page, dict[s
     page.text(inset + 12, 210 - inset - 5, "国家企业信用信息公示系统网址：http://www.gsxt.gov.cn",
               label_font, foot, ink)
     page.text(297 - inset - 55, 210 - inset - 5, "国家市场监督管理总局监制", label_font, foot, ink)
-    page.min_text_mm = value_size * 0.82
+    page.min_text_mm = value_size * 0.95  # the credit code
     page.conditions.update(layout="two_columns" if two_columns else "one_column", form=form,
                            fonts={"title": title_font.name, "label": label_font.name,
                                   "value": value_font.name})
@@ -1038,7 +1121,9 @@ def purchase_contract(rng: random.Random, ppm: float = 6.0) -> tuple[Page, dict[
     page.text(105 + 5, y, "买受人（签章）：", body_font, size, ink)
     page.text(105 + 5 + page.measure("买受人（签章）：", body_font, size) + 2, y + 1, buyer,
               _pick_font(rng, _CJK_FONTS), size * 1.3, (30, 30, 90))
-    _seal(page, rng, x + 30, y - 4, rng.uniform(17.0, 20.0), seller, body_font)
+    # the seller's seal over its signature line; it may reach the signing date below
+    _seal(page, rng, x + rng.uniform(22.0, 40.0), y - rng.uniform(4.0, 9.0),
+          rng.uniform(17.0, 20.0), seller, body_font)
     y += pitch * 2
     date_label = rng.choice(("签订日期：", "签约日期：", "合同签订日期："))
     signed_text = _cn_date(signed, padded=rng.random() < 0.5)
@@ -1046,7 +1131,7 @@ def purchase_contract(rng: random.Random, ppm: float = 6.0) -> tuple[Page, dict[
     page.text(end, y, signed_text, body_font, size, ink, key="signed_date")
     if rng.random() < 0.5:
         page.text(105 + 5, y, f"签订地点：{seller_region[1]}", body_font, size, ink)
-    page.min_text_mm = size * 0.9
+    page.min_text_mm = size
     page.conditions.update(fonts={"title": title_font.name, "body": body_font.name})
     truth = {"buyer": buyer, "buyer_id_number": buyer_id, "seller": seller,
              "property_address": property_address, "area": area_text,
@@ -1149,11 +1234,59 @@ def rental_contract(rng: random.Random, ppm: float = 6.0) -> tuple[Page, dict[st
     signed = start - dt.timedelta(days=rng.randint(0, 20))
     page.text(x, y, _cn_date(signed, padded), body_font, size, ink)
     page.text(110, y, _cn_date(signed, padded), body_font, size, ink)
-    page.min_text_mm = size * 0.9
+    page.min_text_mm = size
     page.conditions.update(fonts={"title": title_font.name, "body": body_font.name})
     truth = {"tenant": tenant, "tenant_id_number": tenant_id, "monthly_rent": str(rent),
              "start": start.isoformat(), "end": end.isoformat()}
     return page, truth
+
+
+@functools.cache
+def _pdf_font(font: Font) -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    name = f"eval-{font.name.replace(' ', '-')}"
+    pdfmetrics.registerFont(TTFont(name, font.path, subfontIndex=font.index))
+    return name
+
+
+def _print_through_pdf(page: Page, rng: random.Random) -> None:
+    """Print the page's text: a PDF rasterised by poppler, toner on paper, then the page's
+    graphics (emblem, QR code, frame, seals stamped after printing) multiplied over it."""
+    from reportlab.pdfgen import canvas
+
+    assert page.printed_text is not None
+    width, height = page.image.size
+    buffer = io.BytesIO()
+    # one PDF point per page pixel: rasterised at 72 dpi the page comes back pixel for pixel
+    pdf = canvas.Canvas(buffer, pagesize=(width, height), invariant=1)
+    for x, y, text, font, size_px, fill in page.printed_text:
+        pdf.setFillColorRGB(*(c / 255.0 for c in fill))
+        pdf.setFont(_pdf_font(font), size_px)
+        pdf.drawString(x, height - y, text)
+    pdf.showPage()
+    pdf.save()
+    raster = subprocess.run(["pdftoppm", "-r", "72", "-singlefile", "-"],
+                            input=buffer.getvalue(), capture_output=True, check=True,
+                            timeout=60).stdout
+    printed = np.asarray(Image.open(io.BytesIO(raster)).convert("RGB"), dtype=np.float32)
+    if printed.shape[:2] != (height, width):
+        printed = cv2.resize(printed, (width, height), interpolation=cv2.INTER_LINEAR)
+    # toner: a little lighter than pure ink, dot gain, and grain where toner lies
+    toner = rng.uniform(0.8, 0.97)
+    gain_sigma = rng.uniform(0.3, 0.7)
+    coverage = (255.0 - printed) * toner
+    coverage = cv2.GaussianBlur(coverage, (0, 0), gain_sigma)
+    grain = np.random.default_rng(rng.randrange(2**32)).normal(
+        1.0, 0.12, coverage.shape[:2]).astype(np.float32)
+    coverage *= grain[..., None]
+    ink = np.clip(255.0 - coverage, 0, 255) / 255.0
+    graphics = np.asarray(page.image, dtype=np.float32)
+    page.image = Image.fromarray((graphics * ink).astype(np.uint8))
+    page.draw = ImageDraw.Draw(page.image)
+    page.conditions["medium"] = {"printed_pdf": True, "toner": round(toner, 3),
+                                 "dot_gain_px": round(gain_sigma, 2)}
 
 
 _DOCUMENTS = {"id_card": id_card, "id_card_back": id_card_back,
@@ -1177,8 +1310,9 @@ _PORTRAIT_DEVICES = (("phone", 1500, 2000, "3000x4000 scaled 1/2"),
                      ("phone", 2250, 3000, "3000x4000 scaled 3/4"),
                      ("doc_camera", 2592, 1944, "2592x1944"))
 # Pixels per millimetre a legible photo keeps at least, so the type's field text is
-# 16 px or more tall (ID card values 2.9 mm, licence values 4 mm, contract body 3.5 mm).
-_MIN_PPM = {"id_card": 5.5, "id_card_back": 5.5, "business_license": 4.0,
+# 16 px or more tall (ID card values 2.9 mm, licence values and code 3.6-4 mm, contract
+# body 3.5 mm).
+_MIN_PPM = {"id_card": 5.5, "id_card_back": 5.5, "business_license": 4.4,
             "purchase_contract": 4.6, "rental_contract": 4.6}
 
 
@@ -1199,7 +1333,6 @@ class Shot:
 def _plan_shot(doc_type: str, rng: random.Random) -> Shot:
     w_mm, h_mm = _PAGE_MM[doc_type]
     devices = _PORTRAIT_DEVICES if h_mm > w_mm else _LANDSCAPE_DEVICES
-    device, fw, fh, sensor = rng.choice(devices)
     rotation = rng.uniform(-10.0, 10.0)
     tilt = rng.uniform(0.0, 15.0)
     tilt_dir = rng.uniform(0.0, 360.0)
@@ -1216,6 +1349,10 @@ def _plan_shot(doc_type: str, rng: random.Random) -> Shot:
     moved = corners @ (rz @ rx @ ry).T
     quad = moved[:, :2] * (distance / (distance + moved[:, 2:3]))
     span = quad.max(axis=0) - quad.min(axis=0)
+    # only frames that can hold the whole page with its text still legible
+    usable = [d for d in devices
+              if 0.96 * min(d[1] / span[0], d[2] / span[1]) >= _MIN_PPM[doc_type]]
+    device, fw, fh, sensor = rng.choice(usable or devices)
     fill = rng.uniform(0.45, 0.9)
     scale = fill * min(fw / span[0], fh / span[1])
     if scale < _MIN_PPM[doc_type]:
@@ -1344,6 +1481,14 @@ def _photograph(page: Page, shot: Shot, kind: str, rng: random.Random,
     conditions = dict(shot.conditions)
     conditions.update(page.conditions)
     conditions["kind"] = kind
+    # em height of the page's smallest field text at the page's centre, in photo pixels
+    conditions["smallest_text_px"] = round(shot.scale * page.min_text_mm, 1)
+    # --- paper curl: a sheet lifts at an edge or bows a little; cards stay flat
+    if page.width_mm > 100 and rng.random() < 0.35:
+        _curl(page, rng)
+    else:
+        page.conditions["curl"] = None
+    conditions["curl"] = page.conditions["curl"]
     # --- geometry: page pixels -> frame pixels
     pw, ph = page.image.size
     src = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float32)
@@ -1355,17 +1500,17 @@ def _photograph(page: Page, shot: Shot, kind: str, rng: random.Random,
     inside = cv2.warpPerspective(np.asarray(page.mask), homography, (fw, fh),
                                  flags=cv2.INTER_LINEAR).astype(np.float32) / 255.0
     desk, desk_style = _desk(rng, nrng, (fw, fh))
-    # the page's own soft shadow on the desk
-    lift = cv2.GaussianBlur(inside, (0, 0), max(fw, fh) * 0.004)
-    offset = np.float32([[1, 0, rng.uniform(-0.004, 0.008) * fw],
-                         [0, 1, rng.uniform(0.0, 0.008) * fh]])
-    drop = cv2.warpAffine(lift, offset, (fw, fh))
-    desk *= (1.0 - 0.45 * drop)[..., None]
-    a = inside[..., None]
-    img = paper.astype(np.float32) * a + desk * (1.0 - a)
     conditions["background"] = desk_style
-
-    # --- light: a lamp's gradient across the page, vignetting, exposure kept below clipping
+    # The page's own soft shadow on the desk, made at a quarter of the size (it is soft).
+    qw, qh = fw // 4, fh // 4
+    lift = cv2.GaussianBlur(cv2.resize(inside, (qw, qh), interpolation=cv2.INTER_AREA),
+                            (0, 0), max(qw, qh) * 0.004)
+    offset = np.float32([[1, 0, rng.uniform(-0.004, 0.008) * qw],
+                         [0, 1, rng.uniform(0.0, 0.008) * qh]])
+    drop = cv2.resize(cv2.warpAffine(lift, offset, (qw, qh)), (fw, fh))
+    # Light, all folded into one gain per pixel: a lamp's gradient across the page,
+    # vignetting, exposure kept so the brightest paper stays below clipping, and maybe the
+    # soft shadow of a hand or the camera's arm.
     gain = rng.uniform(0.0, 0.4)
     light_dir = rng.uniform(0.0, 2 * math.pi)
     ys, xs = np.mgrid[0:fh:8, 0:fw:8].astype(np.float32)
@@ -1374,24 +1519,27 @@ def _photograph(page: Page, shot: Shot, kind: str, rng: random.Random,
     t = np.clip((proj - page_proj.min()) / max(page_proj.max() - page_proj.min(), 1.0), 0, 1)
     vignette = rng.uniform(0.0, 0.15)
     r2 = ((xs - fw / 2) ** 2 + (ys - fh / 2) ** 2) / ((fw / 2) ** 2 + (fh / 2) ** 2)
-    light_small = (1.0 + gain * t) * (1.0 - vignette * r2)
-    light = cv2.resize(light_small, (fw, fh), interpolation=cv2.INTER_LINEAR)
     brightest_paper = max(page.paper) * (1.0 + gain)
     exposure = rng.uniform(0.9, 0.985) * 244.0 / brightest_paper
-    img *= (light * exposure)[..., None]
+    light_small = (1.0 + gain * t) * (1.0 - vignette * r2) * exposure
+    light = cv2.resize(light_small, (fw, fh), interpolation=cv2.INTER_LINEAR)
     conditions.update(light_gradient=round(gain, 3),
                       light_direction_deg=round(math.degrees(light_dir), 1),
                       vignette=round(vignette, 3), exposure=round(exposure, 3))
     if rng.random() < 0.45:
         shadow, shadow_kind = _hand_shadow(rng, (fw, fh))
         strength = rng.uniform(0.2, 0.45)
-        img *= (1.0 - strength * shadow)[..., None]
+        light *= 1.0 - strength * shadow
         conditions["shadow"] = {"kind": shadow_kind, "strength": round(strength, 3)}
     else:
         conditions["shadow"] = None
     cast = [rng.uniform(0.95, 1.05), 1.0, rng.uniform(0.93, 1.05)]  # R, G, B white balance
-    img *= np.array(cast[::-1], np.float32)  # the frame is RGB; cast listed as R G B
     conditions["white_balance_rgb"] = [round(c, 3) for c in cast]
+    desk_gain = light * (1.0 - 0.45 * drop) * (1.0 - inside)
+    page_gain = light * inside
+    img = desk * desk_gain[..., None]
+    img += paper.astype(np.float32) * page_gain[..., None]
+    img *= np.array(cast, np.float32)
 
     # --- optics: a camera is never perfectly sharp; blur photos are much worse
     if kind == "blur":
@@ -1432,16 +1580,50 @@ def _photograph(page: Page, shot: Shot, kind: str, rng: random.Random,
     noise_sigma = rng.uniform(1.5, 5.0)
     half = nrng.standard_normal(((fh + 1) // 2, (fw + 1) // 2, 3), dtype=np.float32)
     noise = cv2.resize(half, (fw, fh), interpolation=cv2.INTER_LINEAR)
-    img += noise * (noise_sigma * 1.4)  # upscaling smooths it; 1.4 restores the level
+    noise *= noise_sigma * 1.4  # upscaling smooths it; 1.4 restores the level
+    img += noise
     conditions["noise_sigma"] = round(noise_sigma, 2)
     quality = rng.randint(50, 95)
     conditions["jpeg_quality"] = quality
-    out = np.clip(img, 0, 255).astype(np.uint8)
+    np.clip(img, 0, 255, out=img)
+    out = img.astype(np.uint8)
     ok, encoded = cv2.imencode(".jpg", cv2.cvtColor(out, cv2.COLOR_RGB2BGR),
                                [cv2.IMWRITE_JPEG_QUALITY, quality])
     if not ok:
         raise RuntimeError("JPEG encoding failed")
     return encoded.tobytes(), conditions
+
+
+def _curl(page: Page, rng: random.Random) -> None:
+    """Bend the sheet: content moves down by d(x), with the lifted part a little darker;
+    the fields' boxes move with it."""
+    pw, ph = page.image.size
+    amplitude = rng.uniform(0.006, 0.02) * ph
+    where = rng.choice(("left", "right", "bow"))
+    xs = np.arange(pw, dtype=np.float32) / pw
+    if where == "left":
+        lift = np.clip((0.3 - xs) / 0.3, 0, 1) ** 2
+    elif where == "right":
+        lift = np.clip((xs - 0.7) / 0.3, 0, 1) ** 2
+    else:
+        lift = (2 * xs - 1) ** 2
+    d = (amplitude * lift).astype(np.float32)
+    map_x = np.broadcast_to(np.arange(pw, dtype=np.float32), (ph, pw)).copy()
+    map_y = np.arange(ph, dtype=np.float32)[:, None] - d[None, :]
+    image = cv2.remap(np.asarray(page.image), map_x, map_y, cv2.INTER_LINEAR,
+                      borderMode=cv2.BORDER_REPLICATE)
+    shade = (1.0 - 0.08 * lift)[None, :, None]
+    page.image = Image.fromarray((image * shade).astype(np.uint8))
+    page.draw = ImageDraw.Draw(page.image)
+    page.mask = Image.fromarray(cv2.remap(np.asarray(page.mask), map_x, map_y,
+                                          cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT))
+    for key, boxes in page.fields.items():
+        moved = []
+        for x0, y0, x1, y1 in boxes:
+            span = d[max(int(x0), 0): max(int(x1) + 1, int(x0) + 1)]
+            moved.append((x0, y0 + float(span.min()), x1, y1 + float(span.max())))
+        page.fields[key] = moved
+    page.conditions["curl"] = {"where": where, "amplitude_px": round(amplitude, 1)}
 
 
 def _downscaled(img: np.ndarray, factor: float, blur) -> np.ndarray:  # type: ignore[no-untyped-def]
