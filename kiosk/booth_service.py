@@ -91,8 +91,12 @@ log = logging.getLogger(__name__)
 
 # Which catalog form field each document field fills (kiosk.ocr.documents.FIELDS).
 FORM_KEYS: dict[str, dict[str, str]] = {
-    "id_card": {"name": "applicant_name", "id_number": "id_number"},
-    "purchase_contract": {"total_price": "purchase_price"},
+    "id_card": {"name": "applicant_name", "id_number": "id_number", "address": "address"},
+    "purchase_contract": {
+        "total_price": "purchase_price",
+        "property_address": "property_address",
+        "signed_date": "contract_date",
+    },
     "rental_contract": {"monthly_rent": "monthly_rent", "start": "lease_start"},
     "business_license": {
         "name": "company_name",
@@ -160,6 +164,21 @@ class GeneratedDesk:
         self._preview = preview
         self._still = photo.image
         self.placed_fields = dict(photo.document.fields)
+        self._placed.set()
+
+    async def place_photo(self, image: np.ndarray, fields: Mapping[str, str]) -> None:
+        """Put a document on the desk as photographed elsewhere (``image``, BGR, the
+        full-resolution still; ``fields``, what is printed on it): the preview shows
+        that photo, scaled down, held still."""
+
+        def preview() -> list[np.ndarray]:
+            factor = 960 / max(image.shape[:2])
+            small = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+            return [small] * 8
+
+        self._preview = await asyncio.wait_for(asyncio.to_thread(preview), WORK_TIMEOUT_S)
+        self._still = image
+        self.placed_fields = dict(fields)
         self._placed.set()
 
     def remove(self) -> None:

@@ -129,3 +129,50 @@ def test_a_review_the_rules_decide_shows_checking_a_clerks_review_the_call() -> 
         Bridge(), dereg, lambda values: {}, lambda: None, lambda: calls.append(True) or True
     ).show(ShowScreen("review", tax_review, "tax"))
     assert calls == [True] and len(shown) == 1
+
+
+def _eval_corpus() -> Any:
+    """bench/data/ocr_eval/generate.py: photos made by a generator the extractor was not
+    tuned on (its eval split is for measuring only)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "data" / "ocr_eval" / "generate.py"
+    spec = importlib.util.spec_from_file_location("ocr_eval_generate", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+async def test_an_eval_corpus_contract_under_the_camera_fills_the_confirm_screen() -> None:
+    # a photo of a contract no one here generated: the camera takes it (no refusal), and
+    # the confirm screen gets the price, the property's address and the signing date
+    from kiosk.ocr.engine import OcrService, make_engine
+
+    corpus = _eval_corpus()
+    photo = next(corpus.photos("eval", 1, "legible", ("purchase_contract",)))
+    image = cv2.imdecode(np.frombuffer(photo.jpeg, np.uint8), cv2.IMREAD_COLOR)
+    desk = GeneratedDesk(SystemClock(), fps=60)
+    vault = DictVault()
+    bridge = Recorder()
+    camera = BoothDocumentCamera(desk, vault, bridge, lambda code: None)
+    capture = asyncio.ensure_future(camera.capture("purchase_contract"))
+    await desk.place_photo(image, photo.truth)
+    document = await asyncio.wait_for(capture, 60)
+    assert "rejected" not in [v.state for v in bridge.captures]
+    service = OcrService(make_engine("hybrid"), timeout_s=120)
+    try:
+        ocr = BoothOcr(service=service, vault=vault)
+        values = await ocr.read(document.image_ref, "purchase_contract")
+    finally:
+        service.close()
+    screen = UiScreen(bridge, load_catalog().service("hpf-withdrawal-purchase"), ocr.flags,
+                      on_step=lambda: None)
+    screen.show(ShowForm(tuple(values.items())))
+    shown = {f.key: f.value for f in bridge.forms[-1].fields}
+    assert shown["property_address"] == photo.truth["property_address"]
+    assert shown["contract_date"] == photo.truth["signed_date"]
+    assert shown["purchase_price"].removesuffix(".00") == photo.truth["total_price"]

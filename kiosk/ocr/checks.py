@@ -8,6 +8,7 @@ applies it to what the OCR read, field by field.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from kiosk.core.ids import (
     USCC_ALPHABET,
@@ -68,7 +69,7 @@ def check_fields(doc_type: str, fields: dict[str, str]) -> dict[str, bool]:
     for name in ("id_number", "buyer_id_number", "tenant_id_number"):
         if has(name):
             checks[name] = is_valid_id_number(fields[name])
-    for name in ("birth_date", "established", "start", "end"):
+    for name in ("birth_date", "established", "start", "end", "signed_date", "valid_from"):
         if has(name):
             checks[name] = is_valid_iso_date(fields[name])
     if doc_type == "id_card" and checks.get("id_number"):
@@ -80,6 +81,10 @@ def check_fields(doc_type: str, fields: dict[str, str]) -> dict[str, bool]:
             checks["sex"] = fields["sex"] == id_sex(number)
     if has("uscc"):
         checks["uscc"] = is_valid_uscc(fields["uscc"])
+    if has("valid_to"):
+        checks["valid_to"] = fields["valid_to"] == "长期" or is_valid_iso_date(fields["valid_to"])
+    if has("area"):
+        checks["area"] = re.fullmatch(r"\d{1,5}(\.\d{1,2})?", fields["area"]) is not None
     if checks.get("start") and checks.get("end"):
         checks["end"] = fields["end"] > fields["start"]
     for name in ("total_price", "monthly_rent"):

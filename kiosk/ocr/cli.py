@@ -17,16 +17,16 @@ import argparse
 import json
 import logging
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.config import Config
-from kiosk.ocr.documents import DOC_TYPES
+from kiosk.ocr.documents import DOC_TYPES, Reading
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from kiosk.ocr.documents import Reading
     from kiosk.ocr.engine import OcrEngine
 
 HELP = "read a document photo (ID card, business licence, contract) and print its fields"
@@ -54,16 +54,36 @@ def read_photo(image: np.ndarray, engine: OcrEngine, doc_type: str | None = None
     from kiosk.ocr.extract import UnknownDocument, read_document
 
     page, _quad = flatten_page(image)
+    # refused only when the print cannot be read; a page a gate is unsure of is read,
+    # and the fields the doubt touches come back with a lower confidence
     verdict = assess(page)
     if not verdict.ok:
         raise CaptureRejected(
             f"the photo cannot be read ({verdict.reason}): {verdict.prompt('en').lower()}",
             code=f"capture_{verdict.reason}")
     try:
-        return read_document(page, engine, doc_type)
+        reading = read_document(page, engine, doc_type)
     except UnknownDocument:
         raise CaptureRejected("this is none of the documents the booth reads (use --type)",
                               code="capture_unknown_document") from None
+    return doubt(reading, verdict.doubtful) if verdict.unsure else reading
+
+
+def doubt(reading: Reading, regions: Sequence[tuple[int, int, int, int]]) -> Reading:
+    """``reading`` with half the confidence in the fields that came from ``regions``
+    (a gate was unsure of them), which flags them on the confirm screen."""
+    from dataclasses import replace
+
+    def touches(box: tuple[int, int, int, int]) -> bool:
+        return any(box[0] < r[2] and r[0] < box[2] and box[1] < r[3] and r[1] < box[3]
+                   for r in regions)
+
+    confidence = {
+        name: round(value * 0.5, 3) if name not in reading.regions
+        or touches(reading.regions[name]) else value
+        for name, value in reading.confidence.items()
+    }
+    return replace(reading, confidence=confidence)
 
 
 def main(args: argparse.Namespace, config: Config) -> int:

@@ -23,7 +23,16 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "registered_capital",
         "established",
     ),
-    "purchase_contract": ("buyer", "buyer_id_number", "total_price"),
+    "id_card_back": ("issuing_authority", "valid_from", "valid_to"),
+    "purchase_contract": (
+        "buyer",
+        "buyer_id_number",
+        "total_price",
+        "seller",
+        "property_address",
+        "area",
+        "signed_date",
+    ),
     "rental_contract": ("tenant", "tenant_id_number", "monthly_rent", "start", "end"),
 }
 DOC_TYPES = tuple(FIELDS)

@@ -2,9 +2,13 @@
 
 Theory of operation
 -------------------
-* **ID card** (fixed layout, GA 450): the card is scaled to 1000 px wide; the row offset
-  is found from the ink profile of the label column (姓名 性别 出生 住址), and each value is
-  cut out at its known place and read as one line: all crops in one engine call.
+* **ID card** (GA 450): the card is scaled to 1000 px wide and read once for its layout;
+  each row is found by its printed label (姓名 性别 民族 出生 住址 公民身份号码), taken
+  from the label to the end of its line (a line the layout ran into the portrait is cut
+  back to its print), the address from 住址 down to the number's row over as many lines
+  as it wraps; each row is then read again on its own, label included, and the label
+  stripped. The standard layout is the prior: a row whose label was not found is cut
+  out at its nominal place, offset by the ink profile of the label column.
 * **Licence and contracts** (free layout): the whole page is read once; each field is
   found after its printed label (统一社会信用代码, 买受人, 月租金 ...), in the line that
   holds the label or, for amounts and periods that wrap, in the page text joined up.
@@ -221,7 +225,8 @@ def _card_crops(gray: np.ndarray, dy: float) -> dict[str, tuple[np.ndarray, Box]
 
 
 def _closest_nation(text: str) -> tuple[str, float]:
-    text = re.sub(f"[^{CJK}]", "", text).removesuffix("族")
+    # 士 for 土: the one nation name a stroke's length tells apart
+    text = re.sub(f"[^{CJK}]", "", text).removesuffix("族").replace("士", "土")
     if not text:
         return "", 0.0
     if text in NATIONS:
@@ -233,10 +238,105 @@ def _closest_nation(text: str) -> tuple[str, float]:
     return (best, 0.6 * score) if score >= 0.5 else (text, 0.2)
 
 
+_CARD_LABELS = (("name", ("姓名",)), ("sex_nation", ("性别", "民族")), ("birth_date", ("出生",)),
+                ("address1", ("住址",)), ("id_number", ("公民身份号码", "身份号码", "号码")))
+
+
+def _text_band(gray: np.ndarray, box: Box, line_height: int,
+               others: Sequence[Box] = ()) -> Box:
+    """``box`` cut to its line of print when the layout took in the portrait: the first
+    run of ink rows under the label that is not another line's, and the print up to
+    the first gap wider than two lines."""
+    x0, y0, x1, y1 = box
+    if y1 - y0 <= 1.3 * line_height:
+        return box
+    label = gray[y0:y1, x0 : x0 + 2 * line_height] < 128
+    inked = np.flatnonzero(label.sum(axis=1) >= 2)
+    runs: list[list[int]] = []
+    for row in inked:
+        if runs and row - runs[-1][1] <= line_height // 3:
+            runs[-1][1] = int(row)
+        else:
+            runs.append([int(row), int(row)])
+    for top, bottom in runs:
+        middle = y0 + (top + bottom) // 2
+        if bottom - top < line_height // 2 or any(o[1] <= middle <= o[3] for o in others):
+            continue
+        band_y0, band_y1 = y0 + top, y0 + bottom + 1
+        columns = np.flatnonzero((gray[band_y0:band_y1, x0:x1] < 128).sum(axis=0) >= 2)
+        right = x1
+        if columns.size:
+            gaps = np.flatnonzero(np.diff(columns) > 2 * line_height)
+            right = x0 + int(columns[gaps[0]] if gaps.size else columns[-1]) + 1
+        return (x0, band_y0, right, band_y1)
+    return box
+
+
+def _card_rows_by_labels(gray: np.ndarray, engine: OcrEngine) -> dict[str, Box]:
+    """The rows of a card found by their printed labels in a page reading of the card:
+    each row from its label to the right end of its line, the address's lines from
+    住址 down to the line above the ID number. Empty when the labels are not found."""
+    lines = engine.read_lines(gray)
+    texts = [normalise(line.text) for line in lines]
+    rows: dict[str, int] = {}
+    for name, labels in _CARD_LABELS:
+        for index, text in enumerate(texts):
+            if index not in rows.values() and any(label in text[:8] for label in labels):
+                rows[name] = index
+                break
+    if "name" not in rows or "address1" not in rows:
+        return {}
+    height, width = gray.shape
+    heights = sorted(line.box[3] - line.box[1] for line in lines)
+    line_height = heights[len(heights) // 2]
+    normal = [line.box for line in lines if line.box[3] - line.box[1] <= 1.3 * line_height]
+    boxes: dict[str, Box] = {}
+    used = set(rows.values())  # lines taken into a row
+    for name, index in rows.items():
+        x0, y0, x1, y1 = _text_band(gray, lines[index].box, line_height, normal)
+        # a value the layout cut from its label (a wide gap) is on the same row
+        for other, line in enumerate(lines):
+            ox0, oy0, ox1, oy1 = _text_band(gray, line.box, line_height, normal)
+            if other not in used and ox0 > x0 and y0 <= (oy0 + oy1) // 2 <= y1:
+                used.add(other)
+                y0, y1, x1 = min(y0, oy0), max(y1, oy1), max(x1, ox1)
+        pad = max(3, (y1 - y0) // 4)
+        boxes[name] = (max(0, x0 - pad), max(0, y0 - pad), min(width, x1 + pad),
+                       min(height, y1 + pad))
+    # the address wraps: the lines under 住址, left of the photo, above the number row
+    label_x = lines[rows["address1"]].box[0]
+    bottom = lines[rows["id_number"]].box[1] if "id_number" in rows else height
+    count = 1
+    for index in range(rows["address1"] + 1, len(lines)):
+        x0, y0, x1, y1 = lines[index].box
+        if y0 >= bottom or count >= 4 or re.search("公民|身份|号码|\\d{15}", texts[index]):
+            break
+        if x0 < label_x or index in used or not texts[index]:
+            continue
+        above = boxes[f"address{count}"]  # its crop ends where this line starts
+        boxes[f"address{count}"] = (*above[:3], min(above[3], max(above[1] + 1, y0)))
+        count += 1
+        pad = max(3, (y1 - y0) // 4)
+        boxes[f"address{count}"] = (max(0, x0 - pad), max(0, y0 - pad), min(width, x1 + pad),
+                                    min(height, y1 + pad))
+    return boxes
+
+
 def _read_id_card(gray: np.ndarray, engine: OcrEngine) -> _Result:
     result = _Result.empty("id_card")
     dy = _card_row_offset(gray)
     crops = _card_crops(gray, dy)
+    # the labels say where the rows are; the standard layout is the prior for the rows
+    # whose labels were not found
+    # (not with an engine that stacks its crops: measured, tesseract read the rows with
+    # their labels worse than the nominal crops without them)
+    stacks = getattr(engine, "stacks_crops", False)
+    anchored = {} if stacks else _card_rows_by_labels(gray, engine)
+    if anchored:
+        for name in ("address1", "address2", "address3"):
+            crops.pop(name, None)
+        for name, (x0, y0, x1, y1) in anchored.items():
+            crops[name] = (gray[y0:y1, x0:x1], (x0, y0, x1, y1))
     lines: dict[str, TextLine] = {}
     # one call per alphabet: free text (name, address), and rows that hold only digits or
     # the words of one small set, which the hybrid engine sends to tesseract with a
@@ -246,7 +346,9 @@ def _read_id_card(gray: np.ndarray, engine: OcrEngine) -> _Result:
     alphabets = (None,) if getattr(engine, "stacks_crops", False) else (
         None, *sorted(set(_CARD_ALPHABETS.values())))
     for alphabet in alphabets:
-        names = [n for n in crops if alphabets == (None,) or _CARD_ALPHABETS.get(n) == alphabet]
+        # a row found by its label is read with its label: as free text
+        names = [n for n in crops if alphabets == (None,)
+                 or (None if n in anchored else _CARD_ALPHABETS.get(n)) == alphabet]
         if names:
             read = engine.read_strip([crops[n][0] for n in names], alphabet)
             lines.update(zip(names, read, strict=True))
@@ -256,7 +358,8 @@ def _read_id_card(gray: np.ndarray, engine: OcrEngine) -> _Result:
 
     name_line = lines.get("name")
     if name_line:
-        name = re.sub(f"[^{CJK}·]", "", normalise(name_line.text).removeprefix("姓名"))
+        name = re.sub(f"[^{CJK}·]", "",
+                      re.sub(f"^[^{CJK}]*(?:姓)?名", "", normalise(name_line.text)))
         result.put("name", name, name_line.confidence, box("name"))
     row = lines.get("sex_nation")
     if row:
@@ -272,13 +375,13 @@ def _read_id_card(gray: np.ndarray, engine: OcrEngine) -> _Result:
         digits = re.findall(r"\d+", normalise(birth.text).translate(_ID_FIX))
         if len(digits) >= 3 and len(digits[0]) == 4:
             result.put("birth_date", _iso(*digits[:3]), birth.confidence, box("birth_date"))
-    address_parts = [lines[n] for n in ("address1", "address2", "address3") if lines.get(n)]
-    address = "".join(
+    address_rows = sorted(n for n in crops if n.startswith("address"))
+    address_parts = [lines[n] for n in address_rows if lines.get(n)]
+    address = re.sub(f"^[^{CJK}]*(?:住)?址", "", "".join(
         re.sub(f"[^{CJK}0-9A-Za-z\\-]", "", normalise(part.text)) for part in address_parts
-    )
+    )).split("公民身份")[0]
     if address:
-        boxes = [box(n) for n in ("address1", "address2", "address3")
-                 if lines.get(n) and lines[n].text]
+        boxes = [box(n) for n in address_rows if lines.get(n) and lines[n].text]
         union = (min(b[0] for b in boxes), min(b[1] for b in boxes),
                  max(b[2] for b in boxes), max(b[3] for b in boxes))
         result.put("address", address, min(p.confidence for p in address_parts if p.text), union)
@@ -380,8 +483,9 @@ def _sub_box(line: TextLine, text: str, start: int, end: int) -> Box:
     return (int(left), y0, int(right + 0.5), y1)
 
 
-_LICENCE_LABELS = ("名称", "类型", "法定代表人", "经营范围", "注册资本", "成立日期", "营业期限",
-                   "住所", "统一社会信用代码", "登记机关")
+_LICENCE_LABELS = ("名称", "类型", "法定代表人", "负责人", "经营者", "经营范围", "注册资本",
+                   "成立日期", "注册日期", "营业期限", "住所", "经营场所", "组成形式",
+                   "统一社会信用代码", "登记机关")
 
 
 def _value_after(page: _Page, label: str, pattern: str) -> tuple[str, int, int] | None:
@@ -523,7 +627,10 @@ def _read_business_license(gray: np.ndarray, page: _Page, engine: OcrEngine) -> 
         cut = value.rfind("公司")
         value = value[: cut + 2] if cut >= 0 else value
         _put_span(result, page, "name", value, name[1], name[1] + len(value))
-    legal = _value_after(page, "法定代表人", f"[{CJK}·]{{2,5}}")
+    # a branch has a 负责人, a sole trader (个体工商户) an 经营者
+    legal = (_value_after(page, "法定代表人", f"[{CJK}·]{{2,5}}")
+             or _value_after(page, "负责人", f"[{CJK}·]{{2,5}}")
+             or _value_after(page, "经营者", f"[{CJK}·]{{2,5}}"))
     if legal:
         _put_span(result, page, "legal_representative", *legal)
     capital = _value_after(
@@ -534,7 +641,7 @@ def _read_business_license(gray: np.ndarray, page: _Page, engine: OcrEngine) -> 
             amount = parse_capital(text)
             text = f"{amount // 10_000}万元" if amount and amount % 10_000 == 0 else text
         _put_span(result, page, "registered_capital", text, capital[1], capital[2])
-    established = _value_after(page, "成立日期", r".+")
+    established = _value_after(page, "成立日期", r".+") or _value_after(page, "注册日期", r".+")
     if established:
         date = _date_in(established[0])
         if date:
@@ -558,7 +665,7 @@ def _line_value(page: _Page, label: str, after: str = "") -> tuple[str, int, int
         if not match:
             continue
         name = match.group(1)
-        for stop in ("证件", "身份证", "住址", "电话", "性别"):
+        for stop in ("证件", "身份", "住址", "电话", "性别"):
             name = name.split(stop)[0]
         start = page.starts[index] + at + len(label) + (len(text) - at - len(label)
                                                         - len(rest)) + match.start(1)
@@ -686,6 +793,205 @@ def _read_rental_contract(gray: np.ndarray, page: _Page, engine: OcrEngine) -> _
     return result
 
 
+# --- fields anchored on their printed labels --------------------------------------------
+#
+# A contract's parties, the property's address, its area and the signing date are found
+# by their labels (出卖人, 坐落/位于, 建筑面积, 签订日期 ...) in the page reading, matched
+# loosely since the page reading garbles labels too (买爱人 for 买受人); the line holding
+# the label and the line after it (a value that wraps) are read again on their own with
+# the line recogniser, and the value is parsed from that reading, which is far better
+# than the page's. Reading only those lines keeps the cost of a page to a few lines.
+
+
+def _loose_find(text: str, label: str) -> int:
+    """Where ``label`` is in ``text``, allowing one misread character in a label of
+    three or more; -1 when it is not."""
+    at = text.find(label)
+    if at >= 0 or len(label) < 3:
+        return at
+    for start in range(len(text) - len(label) + 1):
+        window = text[start : start + len(label)]
+        if sum(a == b for a, b in zip(window, label, strict=True)) >= len(label) - 1:
+            return start
+    return -1
+
+
+@dataclass(frozen=True, slots=True)
+class _Anchor:
+    """A field found by one of its ``labels``; ``at_start``: the label opens its line."""
+
+    name: str
+    labels: tuple[str, ...]
+    parse: Callable[[str], str]
+    at_start: bool = False
+    lines: int = 2  # the label's line and the ones after it, for values that wrap
+
+
+def _after(text: str, labels: Sequence[str]) -> str:
+    for label in labels:
+        at = _loose_find(text, label)
+        if at >= 0:
+            return text[at + len(label) :]
+    return ""
+
+
+def _strip_party(rest: str) -> str:
+    """``(甲方):`` and the like between a party's label and its name."""
+    return re.sub(r"^[^0-9A-Za-z\u4e00-\u9fff]*(?:[甲乙]方)?[^0-9A-Za-z\u4e00-\u9fff]*"
+                  r"(?:姓名|名称)?[^0-9A-Za-z\u4e00-\u9fff]*", "", rest)
+
+
+def _company(rest: str) -> str:
+    name = re.match(f"[{CJK}()（）]+", _strip_party(rest))
+    if not name:
+        return ""
+    value = name.group(0)
+    for stop in ("通讯", "地址", "住所", "统一", "法定", "联系", "电话"):
+        value = value.split(stop)[0]
+    cut = value.rfind("公司")
+    return value[: cut + 2] if cut >= 0 else value
+
+
+def _person(rest: str) -> str:
+    name = re.match(f"[{CJK}·]{{2,5}}", _strip_party(rest))
+    if not name:
+        return ""
+    value = name.group(0)
+    for stop in ("证件", "身份", "住址", "电话", "性别", "国籍", "通讯", "联系"):
+        value = value.split(stop)[0]
+    return value if len(value) >= 2 else ""
+
+
+def _address(rest: str) -> str:
+    rest = re.sub(r"^[^0-9A-Za-z\u4e00-\u9fff]*[于在为]?[^0-9A-Za-z\u4e00-\u9fff]*", "", rest)
+    value = re.match(f"[{CJK}0-9A-Za-z#\\-]+", fix_digits(rest))
+    return value.group(0) if value and len(value.group(0)) >= 6 else ""
+
+
+def _area(text: str) -> str:
+    for match in re.finditer("建筑面积", text):
+        if text[max(0, match.start() - 2) : match.start()] == "套内":
+            continue
+        number = re.match(r"[^\d]{0,6}?(\d{1,5}(?:\.\d{1,2})?)",
+                          fix_digits(text[match.end() :]))
+        if number:
+            return number.group(1)
+    return ""
+
+
+def _date_after(rest: str) -> str:
+    date = _date_in(fix_digits(rest[:24]))
+    return date[0] if date else ""
+
+
+def _validity(text: str) -> tuple[str, str]:
+    dates = list(re.finditer(r"(\d{4})\D{0,2}?(\d{1,2})\D{0,2}?(\d{1,2})",
+                             fix_digits(text).translate(_ID_FIX)))
+    start = _iso(*dates[0].groups()) if dates else ""
+    if "长期" in text or "长" in text[dates[0].end() :] if dates else False:
+        return start, "长期"
+    end = _iso(*dates[1].groups()) if len(dates) > 1 else ""
+    return start, end
+
+
+_ANCHORS: dict[str, tuple[_Anchor, ...]] = {
+    "purchase_contract": (
+        _Anchor("seller", ("出卖人",), lambda t: _company(_after(t, ("出卖人",))), True, 1),
+        _Anchor("buyer", ("买受人",), lambda t: _person(_after(t, ("买受人",))), True, 1),
+        _Anchor("property_address", ("坐落", "位于", "房屋位置"),
+                lambda t: _address(_after(t, ("坐落", "位于", "房屋位置")))),
+        _Anchor("area", ("建筑面积",), _area),
+        _Anchor("signed_date", ("签订日期", "签约日期", "签订时间", "签署日期"),
+                lambda t: _date_after(_after(t, ("签订日期", "签约日期", "签订时间", "签署日期"))),
+                lines=1),
+    ),
+    "id_card_back": (
+        _Anchor("issuing_authority", ("签发机关",),
+                lambda t: re.sub(f"[^{CJK}]", "", _after(t, ("签发机关",))), lines=1),
+        _Anchor("valid_from", ("有效期限",), lambda t: _validity(_after(t, ("有效期限",)))[0],
+                lines=1),
+        _Anchor("valid_to", ("有效期限",), lambda t: _validity(_after(t, ("有效期限",)))[1],
+                lines=1),
+    ),
+}
+
+
+def _read_anchored(kind: str, gray: np.ndarray, page: _Page, engine: OcrEngine,
+                   result: _Result) -> None:
+    """Fill ``result`` with the fields of ``kind`` found by their labels (see above)."""
+    found: dict[str, list[int]] = {}
+    for anchor in _ANCHORS.get(kind, ()):
+        for index, text in enumerate(page.texts):
+            at = -1
+            for label in anchor.labels:
+                at = _loose_find(text, label)
+                if at >= 0:
+                    break
+            if at < 0 or (anchor.at_start and at > 3):
+                continue
+            found[anchor.name] = list(range(index, min(len(page.lines), index + anchor.lines)))
+            break
+    wanted = sorted({i for indices in found.values() for i in indices})
+    if not wanted:
+        return
+    crops = []
+    for index in wanted:
+        x0, y0, x1, y1 = page.lines[index].box
+        pad = max(3, (y1 - y0) // 4)
+        crops.append(gray[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad])
+    again = dict(zip(wanted, engine.read_strip(crops), strict=True))
+    for anchor in _ANCHORS[kind]:
+        indices = found.get(anchor.name)
+        if not indices:
+            continue
+        lines = [again[i] if again[i].text else page.lines[i] for i in indices]
+        value = anchor.parse("".join(normalise(line.text) for line in lines))
+        if not value and any(again[i].text for i in indices):  # the page's own reading
+            value = anchor.parse("".join(page.texts[i] for i in indices))
+        if not value:
+            continue
+        boxes = [page.lines[i].box for i in indices]
+        box = (min(b[0] for b in boxes), min(b[1] for b in boxes),
+               max(b[2] for b in boxes), max(b[3] for b in boxes))
+        # an engine that gives no confidence for a line read again: the page's
+        confidence = min(line.confidence or page.lines[i].confidence
+                         for i, line in zip(indices, lines, strict=True))
+        result.put(anchor.name, value, confidence, box)
+        result.sources[anchor.name] = (indices[0], indices[-1])
+
+
+def _reread_uscc(gray: np.ndarray, page: _Page, engine: OcrEngine, result: _Result) -> None:
+    """A credit code that fails its check, looked for again: the lines by its label and
+    every line with a long run of letters and digits, read again on their own; the first
+    code that passes its check wins."""
+    wanted: list[int] = []
+    for index, text in enumerate(page.texts):
+        if _loose_find(text, "信用代码") >= 0:
+            wanted.extend(i for i in (index, index + 1) if i < len(page.lines))
+        elif re.search("[0-9A-Za-z]{12,}", text):
+            wanted.append(index)
+    wanted = sorted(set(wanted))[:6]
+    if not wanted:
+        return
+    crops = []
+    for index in wanted:
+        x0, y0, x1, y1 = page.lines[index].box
+        pad = max(3, (y1 - y0) // 4)
+        crops.append(gray[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad])
+    for index, again in zip(wanted, engine.read_strip(crops), strict=True):
+        for code in uscc_candidates(again.text):
+            if is_valid_uscc(code):
+                result.put("uscc", code, again.confidence or page.lines[index].confidence,
+                           page.lines[index].box)
+                return
+
+
+def _read_id_card_back(gray: np.ndarray, page: _Page, engine: OcrEngine) -> _Result:
+    result = _Result.empty("id_card_back")
+    _read_anchored("id_card_back", gray, page, engine, result)
+    return result
+
+
 # --- second reading -------------------------------------------------------------------
 
 # the fields whose lines are read again on their own, and labels that find the line of a
@@ -693,9 +999,12 @@ def _read_rental_contract(gray: np.ndarray, page: _Page, engine: OcrEngine) -> _
 # rare characters in them); the others only when missing, doubtful or failing a check.
 # Codes are not here: they have their own re-read with their alphabet.
 _REREAD: dict[str, dict[str, tuple[str, ...]]] = {
-    "business_license": {"name": ("名称",), "legal_representative": ("法定代表人",),
-                         "registered_capital": ("注册资本",), "established": ("成立日期",)},
+    "business_license": {"name": ("名称",),
+                         "legal_representative": ("法定代表人", "负责人", "经营者"),
+                         "registered_capital": ("注册资本",),
+                         "established": ("成立日期", "注册日期")},
     "purchase_contract": {"buyer": ("买受人",), "total_price": ("总价", "价款")},
+    "id_card_back": {},
     "rental_contract": {"tenant": ("承租",), "monthly_rent": ("租金",),
                         "start": ("租赁期限",), "end": ("租赁期限",)},
 }
@@ -833,12 +1142,14 @@ class _NoReread:
 
 
 _PAGE_READERS: dict[str, Callable[[np.ndarray, _Page, OcrEngine], _Result]] = {
+    "id_card_back": _read_id_card_back,
     "business_license": _read_business_license,
     "purchase_contract": _read_purchase_contract,
     "rental_contract": _read_rental_contract,
 }
 
 _KEYWORDS = {
+    "id_card_back": ("签发机关", "有效期限", "居民身份证"),
     "business_license": ("营业执照", "统一社会信用代码", "法定代表人", "注册资本", "经营范围"),
     "purchase_contract": ("买卖合同", "买受人", "出卖人", "总价款", "商品房"),
     "rental_contract": ("租赁合同", "承租", "出租", "租金", "租赁期限"),
@@ -887,4 +1198,13 @@ def read_document(page: np.ndarray, engine: OcrEngine, doc_type: str | None = No
     result = _PAGE_READERS[kind](gray, text_page, engine)
     if second_reading:
         result = _second_reading(kind, gray, text_page, result, engine)
+    if kind == "business_license" and not is_valid_uscc(result.fields["uscc"]):
+        _reread_uscc(gray, text_page, engine, result)
+    if kind == "purchase_contract":
+        _read_anchored(kind, gray, text_page, engine, result)
+        if not is_valid_id_number(result.fields["buyer_id_number"]) and "buyer" in result.sources:
+            # the code follows its party: look again from the party's line, now found
+            start = text_page.starts[result.sources["buyer"][0]]
+            _code_after(engine, gray, text_page, result, "buyer_id_number", start,
+                        id_candidates, is_valid_id_number, "0123456789X")
     return _finish(kind, result, (width, height), scale)

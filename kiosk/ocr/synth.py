@@ -454,7 +454,9 @@ def _render_purchase_contract(
     y += leading
     _paragraph(canvas, 120, y, "买受人采取按揭贷款方式付款，首期房价款于本合同签订之日"
                "起七日内支付，余款由贷款银行按约定拨付。", body, w - 240, leading)
-    fields = {"buyer": buyer, "buyer_id_number": buyer_id, "total_price": str(price)}
+    # what this page prints of a contract's fields (no property address or signing date)
+    fields = {"buyer": buyer, "buyer_id_number": buyer_id, "total_price": str(price),
+              "seller": seller, "area": f"{area:.2f}"}
     return RenderedDocument("purchase_contract", canvas.bgr(), fields, canvas.regions, font.name)
 
 

@@ -46,7 +46,7 @@ def test_confirm_reruns_checks_and_records_corrections() -> None:
     assert material.corrected == ("buyer_id_number",)
     assert material.checks["buyer_id_number"] is False
     with pytest.raises(ValueError):
-        confirm(reading, "purchase-contract", {"seller": "x"})
+        confirm(reading, "purchase-contract", {"tenant": "x"})
 
 
 def test_attach_adds_or_replaces_without_touching_the_draft() -> None:
