@@ -25,6 +25,7 @@ from typing import Any, Protocol
 from kiosk.core.clock import Clock
 from kiosk.core.door_codes import door_code, door_link, window_at
 from kiosk.core.errors import HubUnavailable, SessionError
+from kiosk.ops.health import EventChannel
 
 log = logging.getLogger(__name__)
 
@@ -74,19 +75,11 @@ class DoorPass:
         return door_link(self._url, self._booth_id, code)
 
 
-class EventSender(Protocol):
-    """What :class:`SessionReport` needs of :class:`~kiosk.backend.channel.BoothChannel`."""
+class EventSender(EventChannel, Protocol):
+    """What :class:`SessionReport` needs of :class:`~kiosk.backend.channel.BoothChannel`:
+    the health reporter's event channel, and the hub's ``welcome``."""
 
     welcome: Any
-
-    def send_event(
-        self,
-        name: str,
-        data: dict[str, Any] | None = None,
-        *,
-        event_id: str | None = None,
-        buffer: bool = True,
-    ) -> str: ...
 
 
 class SessionReport:
