@@ -934,12 +934,7 @@ def _read_anchored(kind: str, gray: np.ndarray, page: _Page, engine: OcrEngine,
     wanted = sorted({i for indices in found.values() for i in indices})
     if not wanted:
         return
-    crops = []
-    for index in wanted:
-        x0, y0, x1, y1 = page.lines[index].box
-        pad = max(3, (y1 - y0) // 4)
-        crops.append(gray[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad])
-    again = dict(zip(wanted, engine.read_strip(crops), strict=True))
+    again = dict(zip(wanted, engine.read_strip(_line_crops(gray, page, wanted)), strict=True))
     for anchor in _ANCHORS[kind]:
         indices = found.get(anchor.name)
         if not indices:
@@ -960,6 +955,17 @@ def _read_anchored(kind: str, gray: np.ndarray, page: _Page, engine: OcrEngine,
         result.sources[anchor.name] = (indices[0], indices[-1])
 
 
+def _line_crops(gray: np.ndarray, page: _Page, indices: list[int]) -> list[np.ndarray]:
+    """The page's lines ``indices`` cut out with a margin of a quarter of their height, to be
+    read again on their own."""
+    crops = []
+    for index in indices:
+        x0, y0, x1, y1 = page.lines[index].box
+        pad = max(3, (y1 - y0) // 4)
+        crops.append(gray[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad])
+    return crops
+
+
 def _reread_uscc(gray: np.ndarray, page: _Page, engine: OcrEngine, result: _Result) -> None:
     """A credit code that fails its check, looked for again: the lines by its label and
     every line with a long run of letters and digits, read again on their own; the first
@@ -973,12 +979,8 @@ def _reread_uscc(gray: np.ndarray, page: _Page, engine: OcrEngine, result: _Resu
     wanted = sorted(set(wanted))[:6]
     if not wanted:
         return
-    crops = []
-    for index in wanted:
-        x0, y0, x1, y1 = page.lines[index].box
-        pad = max(3, (y1 - y0) // 4)
-        crops.append(gray[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad])
-    for index, again in zip(wanted, engine.read_strip(crops), strict=True):
+    readings = engine.read_strip(_line_crops(gray, page, wanted))
+    for index, again in zip(wanted, readings, strict=True):
         for code in uscc_candidates(again.text):
             if is_valid_uscc(code):
                 result.put("uscc", code, again.confidence or page.lines[index].confidence,
