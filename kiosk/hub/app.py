@@ -45,6 +45,7 @@ from kiosk.hub.door import DoorGuard
 from kiosk.hub.errors import install_error_handlers
 from kiosk.hub.fanout import PostgresFanout
 from kiosk.hub.idempotency import IdempotencyMiddleware
+from kiosk.hub.openapi_doc import describe_api
 from kiosk.hub.models import Department
 from kiosk.hub.notify import InboxNotifier, Notifier, SmsGatewayNotifier
 from kiosk.hub.settings import HubSettings
@@ -134,6 +135,7 @@ def create_app(
     )
     app.state.hub = state
     install_error_handlers(app)
+    describe_api(app)
     for module in (api_public, api_accounts, api_cases, api_reviews, api_calls, ws, pages):
         app.include_router(module.router)
     app.include_router(api_certificates.router)

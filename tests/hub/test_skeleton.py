@@ -47,6 +47,34 @@ def test_openapi_is_published(hub: Hub) -> None:
     assert "/api/v1/health" in doc["paths"] and "/api/v1/cases/{case_id}" in doc["paths"]
 
 
+def test_openapi_declares_the_idempotency_header_and_the_error_shape(hub: Hub) -> None:
+    doc = hub.http.get("/openapi.json").json()
+    writes = [
+        (path, method, op)
+        for path, ops in doc["paths"].items()
+        for method, op in ops.items()
+        if path.startswith("/api/") and method in ("post", "put", "patch", "delete")
+    ]
+    assert len(writes) > 20
+    for path, method, op in writes:
+        names = [p["name"] for p in op.get("parameters", []) if p["in"] == "header"]
+        assert "Idempotency-Key" in names, f"{method} {path}"
+    for ops in doc["paths"].values():
+        for op in ops.values():
+            refs = {
+                r["content"]["application/json"]["schema"]["$ref"]
+                for s, r in op["responses"].items()
+                if s.startswith("4")
+            }
+            assert refs == {"#/components/schemas/Error"}
+    assert "HTTPValidationError" not in doc["components"]["schemas"]
+    # What the document promises is what the hub answers: a 422 in the published shape.
+    admin = hub.clerk("doc-admin", "general", ("admin",))
+    r = hub.post(admin, "/api/v1/booths", {"id": 7})
+    assert r.status_code == 422 and set(r.json()) == {"error"}
+    assert {"code", "message"} <= set(r.json()["error"])
+
+
 def test_admin_registers_a_booth_and_its_token_opens_the_booth_socket(hub: Hub) -> None:
     admin = hub.clerk("root", "general", ("admin",))
     r = hub.post(admin, "/api/v1/booths", {"id": "street-7", "name": "街道七号晓屋"})
