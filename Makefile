@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 export OMP_THREAD_LIMIT ?= 1
 
-.PHONY: setup apt venv test demo lint bench screenshots deb clean
+.PHONY: setup apt venv test test-fast demo lint bench screenshots deb clean
 
 setup: apt venv
 
@@ -28,6 +28,12 @@ test: setup
 	export XIAOWU_TEST_PG_URL="$$url"; \
 	$(VENV)/bin/pytest --ignore=tests/call $(PYTEST_ARGS) && \
 	$(VENV)/bin/pytest tests/call $(PYTEST_ARGS)
+
+# The edit loop: no browser, no PostgreSQL, no call or end-to-end suites, no slow tests.
+# `make test` stays the whole suite and is what CI runs.
+test-fast: venv
+	XIAOWU_TEST_PG_URL= $(VENV)/bin/pytest --ignore=tests/call --ignore=tests/e2e \
+		-m "not browser and not slow and not postgres" -q $(PYTEST_ARGS)
 
 # The network-cut tests' old "stall" was a task whose cancellation aioice swallowed, not
 # the loop or UDP (kiosk/call/cancelling.py); after the fix tests/call, the call UI and the

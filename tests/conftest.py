@@ -40,3 +40,11 @@ def _collect_old_loops_on_the_main_thread() -> None:
     import gc
 
     gc.collect()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test that takes the ``browser`` fixture drives Chromium whether or not its author
+    marked it: mark it, so ``make test-fast`` (``-m "not browser"``) leaves it out."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)

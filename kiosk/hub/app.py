@@ -45,9 +45,9 @@ from kiosk.hub.door import DoorGuard
 from kiosk.hub.errors import install_error_handlers
 from kiosk.hub.fanout import PostgresFanout
 from kiosk.hub.idempotency import IdempotencyMiddleware
-from kiosk.hub.openapi_doc import describe_api
 from kiosk.hub.models import Department
 from kiosk.hub.notify import InboxNotifier, Notifier, SmsGatewayNotifier
+from kiosk.hub.openapi_doc import describe_api
 from kiosk.hub.settings import HubSettings
 from kiosk.hub.state import CatalogDocument, HubState, ServiceCatalog, load_secret
 from kiosk.hub.switchboard import Switchboard
