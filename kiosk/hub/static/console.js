@@ -136,6 +136,7 @@ async function start() {
   }
   connect();
   loadReviews();
+  document.dispatchEvent(new CustomEvent("xw:started"));  // console_cases.js lists the cases
 }
 
 // -- clerk WebSocket ---------------------------------------------------------------------
@@ -440,23 +441,8 @@ function renderCase(c) {
     ul.append(li);
   }
   renderForm(c);
-  $("#cert-title").value = $("#cert-title").value || name(c.certificate_title);
-  const certs = $("#certificates");
-  certs.innerHTML = "";
-  for (const cert of c.certificates) {
-    const li = document.createElement("li");
-    const a = document.createElement("a");
-    a.href = cert.pdf_url;
-    a.className = "certificate";
-    a.addEventListener("click", (ev) => { ev.preventDefault(); openDownload(cert); });
-    a.textContent = `${cert.title} (${deptName(cert.department)})`;
-    const v = document.createElement("a");
-    v.href = cert.verify_url;
-    v.target = "_blank";
-    v.textContent = t("verify_url");
-    li.append(a, " · ", v);
-    certs.append(li);
-  }
+  // Certificates (console_certs.js) and the case list (console_cases.js) render themselves.
+  document.dispatchEvent(new CustomEvent("xw:case", { detail: c }));
 }
 
 // The shared form is updated in place, never rebuilt: a case reloads whenever another party
@@ -539,10 +525,6 @@ $("#open-slot").addEventListener("click", () => {
   act("POST", `/api/v1/booths/${call.booth_id}/push`, { kind: "open_slot", data: { case_id: currentCase && currentCase.id } }, false);
 });
 
-$("#issue").addEventListener("click", () => {
-  if (!currentCase) return;
-  act("POST", `/api/v1/cases/${currentCase.id}/certificates`, { title: $("#cert-title").value || undefined });
-});
 
 
 // -- reviews the department's rules referred to a clerk -----------------------------------
@@ -653,4 +635,4 @@ $("#show-form").addEventListener("click", async () => {
 });
 
 applyLang();
-if (token) start();
+if (token) window.addEventListener("load", () => start());
