@@ -192,9 +192,7 @@ function renderQueue() {
     li.dataset.entry = e.id;
     li.dataset.kind = e.kind;
     const waited = Math.round(e.waiting_s + (Date.now() - (e._seen || (e._seen = Date.now()))) / 1000);
-    li.innerHTML = `<b></b> <span class="wait"></span> `;
-    li.querySelector("b").textContent = (e.kind === "invite" ? t("invite_kind") + " · " : "") + `${t("booth")} ${e.booth_id}`;
-    li.querySelector(".wait").textContent = `${t("waiting")} ${waited} ${t("seconds")}`;
+    describeEntry(li, e, waited);  // console_queue.js: service, applicant, booth, mm:ss
     const b = document.createElement("button");
     b.className = "accept primary";
     b.textContent = t("accept");
@@ -210,9 +208,10 @@ async function accept(entry) {
   try {
     res = await api("POST", `/api/v1/queue/${entry.id}/accept`);
   } catch (err) {
-    log(`${t("error")}: ${err.code}`);
+    acceptFailed(entry, err);  // console_queue.js says why, where she looks
     return;
   }
+  acceptFailed(null, null);
   // res.ice: the hub's STUN/TURN servers with this clerk's own TURN credentials.
   call = { id: res.call_id, booth_id: res.booth_id, case_id: res.case_id, me: res.you, ice: res.ice };
   $("#call-panel").hidden = false;
