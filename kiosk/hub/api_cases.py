@@ -47,6 +47,7 @@ from kiosk.hub.deps import (
 )
 from kiosk.hub.door import SESSION_RUNNING
 from kiosk.hub.errors import ApiError, forbidden, not_found
+from kiosk.hub.handover import tell_next_department
 from kiosk.hub.images import check_image
 from kiosk.hub.issuing import Issued, announce, issue
 from kiosk.hub.local_time import local_view, read_slot, zone_of
@@ -749,6 +750,7 @@ async def complete_step(
     if done_by_clerk is not None:  # the booth's workflow moves on (an approval, a consult)
         await _push_to_booth(hub, done_by_clerk.pop("booth_id"), done_by_clerk)
     await _case_changed(hub, case_id)
+    await tell_next_department(hub, case_id, department)
     return view
 
 
@@ -845,6 +847,7 @@ async def approve_step(
         await _push_to_booth(hub, booth, done)
     await _case_changed(hub, case_id)
     await _reviews_changed(hub, done["department"])
+    await tell_next_department(hub, case_id, done["department"])
     return view
 
 

@@ -8,7 +8,7 @@ const T = {
     title: "晓屋 · 云坐席", login: "坐席登录", username: "用户名", password: "密码", signin: "登录",
     online: "在线", away: "离开", busy: "通话中", queue: "排队", queue_empty: "暂无等候",
     accept: "接入", invite_kind: "邀请", waiting: "已等候", seconds: "秒", call: "通话",
-    face: "人脸摄像头", doc: "高拍仪", invite: "邀请部门", end_call: "结束通话", case: "案件",
+    face: "人脸摄像头", doc: "高拍仪", invite: "邀请部门", end_call: "结束通话（所有人）", case: "案件",
     steps: "步骤", materials: "材料", request_capture: "请求拍摄", open_slot: "打开寄存柜", form: "表单",
     certificate: "出具证明", cert_title: "证明名称", issue: "出具证明", complete: "完成",
     verify: "核验原件", verified_against: "核验依据", done: "已完成", pending: "待办",
@@ -32,7 +32,7 @@ const T = {
     signin: "Sign in", online: "Online", away: "Away", busy: "In a call", queue: "Queue",
     queue_empty: "Nobody waiting", accept: "Accept", invite_kind: "Invitation", waiting: "waiting",
     seconds: "s", call: "Call", face: "Face camera", doc: "Document camera",
-    invite: "Invite department", end_call: "End call", case: "Case", steps: "Steps",
+    invite: "Invite department", end_call: "End the call for everyone", case: "Case", steps: "Steps",
     materials: "Materials", request_capture: "Request capture", open_slot: "Open a locker slot", form: "Form",
     certificate: "Issue a certificate", cert_title: "Certificate title", issue: "Issue",
     complete: "Complete", verify: "Verify against original", verified_against: "Checked against",
@@ -158,6 +158,8 @@ function send(frame) {
 $("#presence").addEventListener("change", (ev) => send({ type: "presence", status: ev.target.value }));
 
 async function onFrame(f) {
+  // console_calls.js and console_cases.js act on some frames too (hand-over, case_waiting)
+  document.dispatchEvent(new CustomEvent("xw:frame", { detail: f }));
   switch (f.type) {
     case "welcome": window.xw.connected = true; loadReviews(); break;  // missed while away
     case "ping": send({ type: "pong", ts: f.ts }); break;
