@@ -98,3 +98,29 @@ def test_a_clerk_leaves_the_call_and_the_others_go_on(hub: Hub, browser: Any, la
     assert general.locator("#queue-status").text_content() == words["left"]
     call = hub.get(tax, f"/api/v1/calls/{call_id}").json()
     assert call["status"] == "active", call  # the tax clerk and the citizen go on
+
+
+def test_a_clerk_hands_the_citizen_over_and_leaves_once_the_other_joined(
+    hub: Hub, browser: Any
+) -> None:
+    booth_token = hub.booth("b1")
+    booth = hub.ws("/ws/booth", booth_token)
+    booth.wait_for(typed("welcome"))
+    hub.clerk("gen1", "general")
+    tax = hub.clerk("tax1", "tax")
+    general = _desk(browser, hub, "gen1", "zh")
+    entry = request_call(booth, "general")
+    general.click(f"#queue li[data-entry='{entry['id']}'] button.accept")
+    general.wait_for_selector("#call-panel:not([hidden])")
+    call_id = general.evaluate("() => window.xw.call.id")
+    general.select_option("#invite-dept", "tax")
+    general.click("#hand-over")
+    general.wait_for_function(
+        "() => document.querySelector('#push-status').textContent.startsWith('正在转交')"
+    )
+    assert general.locator("#call-panel").is_visible()  # not gone before the other came
+    (invite,) = hub.get(tax, "/api/v1/queues/tax").json()["entries"]
+    assert hub.post(tax, f"/api/v1/queue/{invite['id']}/accept").status_code == 200
+    general.wait_for_selector("#call-panel", state="hidden")
+    assert general.locator("#queue-status").text_content() == "已转交，您已离开通话"
+    assert hub.get(tax, f"/api/v1/calls/{call_id}").json()["status"] == "active"
