@@ -722,6 +722,26 @@
 <context>
     <name>IdleOverlay</name>
     <message>
+        <location filename="../kiosk/ui/widgets/idle_overlay.py" line="68" />
+        <source>您还在等候工作人员吗？</source>
+        <translation>Are you still waiting for a clerk?</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/widgets/idle_overlay.py" line="68" />
+        <source>{n} 秒后将取消排队并结束本次办理，清除您留下的全部资料。</source>
+        <translation>In {n} seconds your place in the queue is cancelled, this session ends and everything you left here is erased.</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/widgets/idle_overlay.py" line="68" />
+        <source>继续等候</source>
+        <translation>Keep waiting</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/widgets/idle_overlay.py" line="68" />
+        <source>不等了</source>
+        <translation>Stop waiting</translation>
+    </message>
+    <message>
         <location filename="../kiosk/ui/widgets/idle_overlay.py" line="67" />
         <source>您还在吗？</source>
         <translation>Are you still there?</translation>

@@ -722,6 +722,26 @@
 <context>
     <name>IdleOverlay</name>
     <message>
+        <location filename="../kiosk/ui/widgets/idle_overlay.py" line="68" />
+        <source>您还在等候工作人员吗？</source>
+        <translation>您還在等候工作人員嗎？</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/widgets/idle_overlay.py" line="68" />
+        <source>{n} 秒后将取消排队并结束本次办理，清除您留下的全部资料。</source>
+        <translation>{n} 秒後將取消排隊並結束本次辦理，清除您留下的全部資料。</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/widgets/idle_overlay.py" line="68" />
+        <source>继续等候</source>
+        <translation>繼續等候</translation>
+    </message>
+    <message>
+        <location filename="../kiosk/ui/widgets/idle_overlay.py" line="68" />
+        <source>不等了</source>
+        <translation>不等了</translation>
+    </message>
+    <message>
         <location filename="../kiosk/ui/widgets/idle_overlay.py" line="67" />
         <source>您还在吗？</source>
         <translation>您還在嗎？</translation>

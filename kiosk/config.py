@@ -38,6 +38,9 @@ class BoothConfig:
     language: Literal["zh_CN", "en", "zh_HK"] = "zh_CN"
     idle_timeout_s: float = 120.0
     idle_warning_s: float = 30.0
+    # While she waits for a clerk the idle reset pauses: she is asked "still waiting?" this
+    # often instead (idle_warning_s to answer), so a booth she left does not hold the queue.
+    waiting_check_s: float = 300.0
     data_dir: str = ""  # empty: $XDG_DATA_HOME/xiaowu (/var/lib/xiaowu when packaged)
     session_dir: str = ""  # empty: a private tmpfs-backed dir under XDG_RUNTIME_DIR or /tmp
     # The operator's PIN as a salted hash (kiosk.ui.operator_pin.hash_pin); empty: no PIN

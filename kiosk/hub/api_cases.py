@@ -35,6 +35,7 @@ from kiosk.hub.casework import (
     settle,
     step_done,
 )
+from kiosk.hub.certificate_choice import choose
 from kiosk.hub.deps import (
     BoothCaller,
     Caller,
@@ -46,6 +47,7 @@ from kiosk.hub.deps import (
 )
 from kiosk.hub.door import SESSION_RUNNING
 from kiosk.hub.errors import ApiError, forbidden, not_found
+from kiosk.hub.handover import tell_next_department
 from kiosk.hub.images import check_image
 from kiosk.hub.issuing import Issued, announce, issue
 from kiosk.hub.local_time import local_view, read_slot, zone_of
@@ -748,6 +750,7 @@ async def complete_step(
     if done_by_clerk is not None:  # the booth's workflow moves on (an approval, a consult)
         await _push_to_booth(hub, done_by_clerk.pop("booth_id"), done_by_clerk)
     await _case_changed(hub, case_id)
+    await tell_next_department(hub, case_id, department)
     return view
 
 
@@ -844,6 +847,7 @@ async def approve_step(
         await _push_to_booth(hub, booth, done)
     await _case_changed(hub, case_id)
     await _reviews_changed(hub, done["department"])
+    await tell_next_department(hub, case_id, done["department"])
     return view
 
 
@@ -872,6 +876,7 @@ def _undecided_review(
 class CertificateIn(BaseModel):
     department: Annotated[str | None, Field(max_length=64)] = None
     title: Annotated[str | None, Field(min_length=1, max_length=100)] = None
+    step: Annotated[int | None, Field(ge=0, le=1000)] = None  # the certificate step's position
     kind: Annotated[str, Field(min_length=1, max_length=60)] = "certificate"
 
 
@@ -879,17 +884,26 @@ class CertificateIn(BaseModel):
 async def issue_certificate(
     case_id: str, body: CertificateIn, hub: Hub, who: ClerkCaller
 ) -> dict[str, Any]:
-    """Issue a certificate (PDF) for the case; it reaches the citizen's phone and booth."""
+    """Issue one of the department's certificate steps of the case (kiosk.hub.certificate_choice
+    says which and when); it reaches the citizen's phone and booth."""
     department = body.department or who.department
 
     def work() -> Issued:  # in a worker thread: see kiosk.hub.issuing.issue
         with hub.db() as db:
-            case = _load_case(hub, db, case_id, who)
+            # Locked: two clicks at once, the second sees the first one's certificate.
+            case = _load_case(hub, db, case_id, who, lock=True)
             if not may_act(db, who, case, department):
                 raise ApiError(
                     403, "other_department", "issue certificates for your own department"
                 )
-            _service(hub, case.service_code)
+            choice = choose(
+                db,
+                _service(hub, case.service_code),
+                case,
+                department or "",
+                title=body.title,
+                position=body.step,
+            )
             clerk = db.get(Clerk, who.id)
             issued = issue(
                 hub,
@@ -899,7 +913,7 @@ async def issue_certificate(
                 issuer_id=who.id,
                 issuer_name=clerk.display_name if clerk else who.id,
                 actor=who.peer,
-                title=body.title,
+                title=choice.title_zh,
                 kind=body.kind,
             )
             return issued

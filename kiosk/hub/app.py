@@ -27,6 +27,7 @@ from kiosk.hub import (
     api_calls,
     api_cases,
     api_certificates,
+    api_desk,
     api_ops,
     api_public,
     api_reviews,
@@ -139,6 +140,7 @@ def create_app(
     for module in (api_public, api_accounts, api_cases, api_reviews, api_calls, ws, pages):
         app.include_router(module.router)
     app.include_router(api_certificates.router)
+    app.include_router(api_desk.router)
     app.include_router(api_ops.router)
     app.include_router(api_ops.pages)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")

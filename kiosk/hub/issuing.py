@@ -25,13 +25,14 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, object_session
 
 from kiosk.core.masking import mask_id_number
 from kiosk.hub.casework import audit, certificate_view, record
 from kiosk.hub.certificates import CertificateContent, render_pdf
 from kiosk.hub.errors import ApiError
-from kiosk.hub.models import Case, Certificate
+from kiosk.hub.models import Case, Certificate, MaterialRecord
 from kiosk.hub.notify import Message
 from kiosk.hub.state import HubState
 
@@ -129,12 +130,32 @@ SIGNED_PREFIX = "v2."  # signatures over every fact; older ones covered id, case
 
 
 def holder_of(case: Case) -> tuple[str, str]:
-    """The holder's name and ID number: the case's, or as read from the ID card into the
-    form (a walk-in's case is opened before her card is read)."""
+    """The holder's name and ID number: the case's, as read from the ID card into the
+    form (a walk-in's case is opened before her card is read), or as read from the ID card
+    photographed at the booth (a citizen who did not use the card reader): the PDF showed
+    "—" for her ID number."""
     form = case.form or {}
     name = case.citizen_name or str(form.get("applicant_name") or "")
     id_number = case.citizen_id_number or str(form.get("id_number") or "")
+    if not (name and id_number):
+        card = _id_card_fields(case)
+        name = name or str(card.get("name") or "")
+        id_number = id_number or str(card.get("id_number") or "")
     return name.strip(), id_number.strip()
+
+
+def _id_card_fields(case: Case) -> dict[str, Any]:
+    """The OCR fields of the case's latest ID card material ({} without one)."""
+    db = object_session(case)
+    if db is None:
+        return {}
+    card = db.scalar(
+        select(MaterialRecord)
+        .where(MaterialRecord.case_id == case.id, MaterialRecord.doc_type == "id_card")
+        .order_by(MaterialRecord.created_at.desc())
+        .limit(1)
+    )
+    return dict(card.ocr_fields or {}) if card is not None else {}
 
 
 def mask_name(name: str) -> str:

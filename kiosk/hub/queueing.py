@@ -21,6 +21,7 @@ from kiosk.hub.auth import Principal
 from kiosk.hub.casework import iso, record, route_to
 from kiosk.hub.errors import ApiError, not_found
 from kiosk.hub.models import Call, CallParticipant, Clerk, QueueEntry, utcnow
+from kiosk.hub.queue_details import details_of
 from kiosk.hub.state import HubState
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,15 @@ def mean_wait_s(hub: HubState, department: str) -> float:
 
 
 def snapshot(hub: HubState, department: str) -> list[dict[str, Any]]:
-    return [entry_view(hub, e, i + 1) for i, e in enumerate(waiting(hub, department))]
+    entries = waiting(hub, department)
+    return described(hub, entries, details_of(hub, entries))
+
+
+def described(
+    hub: HubState, entries: list[QueueEntry], details: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The entries as clerks see them: each with what kiosk.hub.queue_details tells."""
+    return [{**entry_view(hub, e, i + 1), **details.get(e.id, {})} for i, e in enumerate(entries)]
 
 
 def announce(hub: HubState, department: str) -> None:
@@ -98,11 +107,12 @@ def announce(hub: HubState, department: str) -> None:
 async def broadcast(hub: HubState, department: str) -> None:
     """Tell the department's clerks the queue and each waiting booth its place."""
 
-    def read() -> tuple[list[QueueEntry], float]:
-        return waiting(hub, department), mean_wait_s(hub, department)
+    def read() -> tuple[list[QueueEntry], float, dict[str, dict[str, Any]]]:
+        entries = waiting(hub, department)
+        return entries, mean_wait_s(hub, department), details_of(hub, entries)
 
-    entries, mean = await asyncio.to_thread(read)
-    views = [entry_view(hub, e, i + 1) for i, e in enumerate(entries)]
+    entries, mean, details = await asyncio.to_thread(read)
+    views = described(hub, entries, details)
     await hub.switchboard.to_department(
         department, {"type": "queue", "department": department, "entries": views}
     )

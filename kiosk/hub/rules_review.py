@@ -27,6 +27,7 @@ from kiosk.core.catalog import Service
 from kiosk.core.clock import CHINA_TZ
 from kiosk.core.review_rules import Reason, RulesVerdict, evaluate
 from kiosk.hub.casework import record, route_to
+from kiosk.hub.certificate_choice import step_title
 from kiosk.hub.issuing import Issued, issue
 from kiosk.hub.models import Case, CaseStep, MaterialRecord, utcnow
 from kiosk.hub.state import HubState
@@ -107,8 +108,18 @@ def approve(
     ).all()
     for s in later:
         if s.kind == "certificate" and s.department == step.department and s.status != "done":
+            title = step_title(hub.catalog.catalog.service(case.service_code), s.position)
             issued.append(
-                issue(hub, db, case, department, issuer_id=by, issuer_name=issuer_name, actor=actor)
+                issue(
+                    hub,
+                    db,
+                    case,
+                    department,
+                    issuer_id=by,
+                    issuer_name=issuer_name,
+                    actor=actor,
+                    title=title["zh_CN"],
+                )
             )
             s.status, s.done_by, s.done_at = "done", by, utcnow()
             record(db, case.id, actor, "step_done", position=s.position, kind=s.kind)

@@ -60,9 +60,7 @@ async def _authenticate(ws: WebSocket, kind: str) -> Principal | None:
     A handshake from a browser page of another site (its ``Origin``) is refused with 403.
     """
     hub: HubState = ws.app.state.hub
-    if "token" in ws.query_params or not origin_allowed(
-        ws.headers, hub.settings.public_url
-    ):
+    if "token" in ws.query_params or not origin_allowed(ws.headers, hub.settings.public_url):
         await ws.close(code=4403)  # before the handshake: the client sees HTTP 403
         return None
     token = _header_token(ws)
@@ -307,6 +305,8 @@ async def _handle_booth_event(
         link.health = dict(data)
     elif name == "session_state":  # the door opens only while this is false (kiosk.hub.door)
         link.in_session = data.get("active") is True
+        if data.get("active") is False:  # she left (or the booth reset): nobody waits there
+            await queueing.cancel_booth_entries(hub, booth.id)
     elif name == "session_ended":
         await queueing.cancel_booth_entries(hub, booth.id)
         for call_id in board.calls_of(booth.peer):

@@ -179,6 +179,7 @@ class BoothUi(QObject):
         b.more_time_requested.connect(self.more_time)
         b.end_requested.connect(lambda: self.end_session("citizen"))
         b.hangup_requested.connect(self._on_hangup)
+        b.call_changed.connect(self._call_changed)
 
         self.set_catalog(collaborators.catalog)
         if collaborators.connection is not None:
@@ -356,6 +357,7 @@ class BoothUi(QObject):
 
     def _wipe(self) -> None:
         self._session_started = None
+        self.bridge.waiting_for_clerk = False
         self.idle_ticker.stop()
         self.idle = None
         if self._warned:
@@ -368,6 +370,22 @@ class BoothUi(QObject):
     def note_activity(self) -> None:
         if self.idle is not None:
             self.idle.activity(self.clock.monotonic())
+
+    def _call_changed(self, view: CallView) -> None:
+        """Waiting for a clerk pauses the idle reset: the session is not wiped after
+        ``idle_timeout_s`` untouched but asked "still waiting?" every ``waiting_check_s``
+        (the same countdown: no answer means she left, and the session ends)."""
+        waiting = view.state == "waiting"
+        if waiting == self.bridge.waiting_for_clerk:
+            return
+        self.bridge.waiting_for_clerk = waiting
+        if self.idle is None:
+            return
+        timeout = self.config.waiting_check_s if waiting else self.config.idle_timeout_s
+        self.idle = IdleTimer(timeout, self.config.idle_warning_s, self.clock.monotonic())
+        if self._warned:
+            self._warned = False
+            self.bridge.idle_cleared.emit()
 
     def more_time(self) -> None:
         if self.idle is not None:

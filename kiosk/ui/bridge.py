@@ -109,6 +109,7 @@ class BoothBridge(QObject):
         self.session_active = False
         self.catalog: Any = None
         self.screen = "attract"
+        self.waiting_for_clerk = False  # the idle warning asks "still waiting?" then
 
     # --- called by the rest of the booth ----------------------------------------------
     def show_call(self, view: CallView) -> None:

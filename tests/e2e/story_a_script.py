@@ -338,8 +338,23 @@ class StoryA:
 
     async def issue(self, page: Any, title: str, department: str) -> None:
         before = await page.locator("#certificates li a").count()
-        await page.fill("#cert-title", title)
+        # she chooses her department's certificate and confirms what is issued
+        await page.wait_for_function(
+            "(title) => [...document.querySelectorAll('#cert-choice option')]"
+            ".some((o) => !o.disabled && o.textContent.startsWith(title))",
+            arg=title,
+            timeout=WAIT_MS,
+        )
+        await page.eval_on_selector(
+            "#cert-choice",
+            "(sel, title) => { sel.value = [...sel.options]"
+            ".find((o) => o.textContent.startsWith(title)).value; }",
+            title,
+        )
         await page.click("#issue")
+        await page.wait_for_selector("#cert-confirm:not([hidden])")
+        assert title in await page.text_content("#cert-confirm-facts")
+        await page.click("#cert-confirm-ok")
         await page.wait_for_function(
             f"() => document.querySelectorAll('#certificates li a').length > {before}",
             timeout=WAIT_MS,

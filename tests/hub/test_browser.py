@@ -25,7 +25,8 @@ from kiosk.hub.ice import IceServers
 from kiosk.hub.models import Clerk, Rating
 from kiosk.hub.server import HubServer
 from tests.hub.booth_peer import BoothPeer
-from tests.hub.conftest import Hub, hub_settings, login
+from tests.hub.conftest import PASSWORD, Hub, hub_settings, login
+from tests.hub.steps import TAX_CLEARANCE, reach_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -192,9 +193,19 @@ def _run_case(live: Hub, browser: Any, booth: BoothPeer, url: str, booth_token: 
     slot = booth.wait_command("push", kind="open_slot")
     assert slot["data"]["case_id"] == case_id and slot["data"]["department"] == "tax"
 
-    # 7. The tax clerk issues the tax clearance certificate.
-    tax.fill("#cert-title", "清税证明")
+    # 7. The booth's steps and the tax review done (as in story A), the tax clerk chooses her
+    # department's certificate, confirms it, and the hub issues it.
+    tax_token = live.http.post(
+        "/api/v1/auth/login", json={"username": "tax1", "password": PASSWORD}
+    ).json()["token"]
+    reach_step(live, case_id, TAX_CLEARANCE, booth=booth_token, clerk=tax_token)
+    tax.wait_for_function(
+        "() => [...document.querySelectorAll('#cert-choice option')]"
+        ".some((o) => o.textContent.startsWith('清税证明') && !o.disabled)"
+    )
     tax.click("#issue")
+    assert "清税证明" in tax.text_content("#cert-confirm-facts")
+    tax.click("#cert-confirm-ok")
     tax.wait_for_selector("#certificates li a")
     booth.wait_command("push", kind="certificate")
     tax.screenshot(path=str(_artifact("console-tax.png")))

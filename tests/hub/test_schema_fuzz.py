@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.hub.conftest import Hub, image_bytes
+from tests.hub.steps import TAX_CLEARANCE, reach_step
 
 schemathesis = pytest.importorskip("schemathesis")
 
@@ -32,6 +33,7 @@ def callers(hub: Hub) -> dict[str, str]:
         },
     ).json()
     admin = hub.clerk("fuzz-admin", "tax", ("admin", "clerk"))
+    reach_step(hub, case["id"], TAX_CLEARANCE)
     cert = hub.post(admin, f"/api/v1/cases/{case['id']}/certificates", {}).json()
     callers = {"admin": admin, "booth": booth, "citizen": case["citizen_token"], "anonymous": ""}
     callers["_ids"] = f"{case['id']} {material['id']} {cert['id']}"

@@ -19,6 +19,7 @@ import pytest
 from kiosk.hub.certificates import CertificateContent, render_pdf
 from kiosk.hub.models import Certificate
 from tests.hub.conftest import Hub
+from tests.hub.steps import TAX_CLEARANCE, reach_step
 
 ID_NUMBER = "44010619900101123X"
 MASKED_ID = "4401**********123X"
@@ -34,6 +35,7 @@ def _issue(hub: Hub) -> tuple[dict[str, Any], dict[str, Any], str]:
     r = hub.put(booth, f"/api/v1/cases/{case['id']}/form", {"fields": fields})
     assert r.status_code == 200, r.text
     tax = hub.clerk("tax1", "tax")
+    reach_step(hub, case["id"], TAX_CLEARANCE)
     r = hub.post(tax, f"/api/v1/cases/{case['id']}/certificates", {"title": "清税证明"})
     assert r.status_code == 201, r.text
     return case, r.json(), tax

@@ -13,6 +13,7 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from tests.hub.conftest import PASSWORD, Hub, image_bytes, login
+from tests.hub.steps import TAX_CLEARANCE, reach_step
 
 HEADERS = {
     "x-content-type-options": "nosniff",
@@ -109,6 +110,7 @@ def test_the_pages_run_in_chromium_under_the_policy(hub: Hub, browser: Any) -> N
         f"/api/v1/cases/{case['id']}/materials",
         {"code": "business_license", "image_base64": photo, "image_type": "image/png"},
     )
+    reach_step(hub, case["id"], TAX_CLEARANCE)
     assert hub.post(clerk, f"/api/v1/cases/{case['id']}/certificates", {}).status_code == 201
     context = browser.new_context()
 

@@ -26,6 +26,7 @@ from websockets.sync.client import connect
 from kiosk.hub import ws as hub_ws
 from kiosk.hub.models import IdempotentResponse
 from tests.hub.conftest import Hub, typed
+from tests.hub.steps import TAX_CLEARANCE, reach_step
 
 # What a credential of the hub looks like (kiosk.hub.auth, kiosk.hub.tickets).
 CREDENTIAL = re.compile(rb"(cs|bt|dt)_[A-Za-z0-9_-]{20,}|ct\.[A-Za-z0-9_-]+\.[0-9]+\.")
@@ -134,6 +135,7 @@ def test_certificates_open_by_one_time_tickets_never_by_a_token_in_the_url(hub: 
     clerk = hub.clerk("issuer", "tax", ("clerk", "admin"))
     case = _case(hub, booth)
     citizen = case["citizen_token"]
+    reach_step(hub, case["id"], TAX_CLEARANCE)
     r = hub.post(clerk, f"/api/v1/cases/{case['id']}/certificates", {"title": "清税证明"})
     assert r.status_code == 201, r.text
     cert = r.json()

@@ -128,3 +128,62 @@ def test_a_closed_booth_screen_starts_no_session(make_ui, session_root, vaults):
     ui.start_session()
     assert ui.session is None and not ui.idle_ticker.isActive()
     assert not _files_under(session_root)
+
+
+def test_waiting_for_a_clerk_pauses_the_idle_reset_and_asks_still_waiting(
+    make_ui, clock, qtbot
+):
+    """She waits for a clerk without touching the screen: no reset after the usual 120 s;
+    after ``waiting_check_s`` she is asked "still waiting?", in her language; keeping on
+    waiting restarts the wait; no answer ends the session (she left: the hub's queue
+    forgets her on the session_state that follows)."""
+    from kiosk.ui.viewmodels import CallView
+
+    ui = make_ui()
+    qtbot.mouseClick(ui.window.screens["attract"].start, Qt.MouseButton.LeftButton)
+    ui.bridge.show_call(CallView("waiting"))
+    clock.advance(200)  # well past the idle reset outside a queue
+    ui.check_idle()
+    assert ui.session is not None and not ui.window.overlay.isVisible()
+    with qtbot.waitSignal(ui.bridge.idle_warning, timeout=1000):
+        clock.advance(70)  # waiting_check_s (300) - idle_warning_s (30)
+        ui.check_idle()
+    overlay = ui.window.overlay
+    assert overlay.isVisible() and overlay.title.text() == "您还在等候工作人员吗？"
+    assert overlay.more.text() == "继续等候"
+    ui.set_language("en")
+    overlay.retranslate()
+    assert overlay.title.text() == "Are you still waiting for a clerk?"
+    assert overlay.more.text() == "Keep waiting"
+    ui.set_language("zh_HK")
+    overlay.retranslate()
+    assert overlay.title.text() == "您還在等候工作人員嗎？"
+    qtbot.mouseClick(overlay.more, Qt.MouseButton.LeftButton)  # still waiting
+    assert ui.idle is not None and ui.idle.phase is IdlePhase.ACTIVE
+    clock.advance(269)
+    ui.check_idle()
+    assert ui.session is not None
+    clock.advance(1)
+    ui.check_idle()  # asked again
+    with qtbot.waitSignal(ui.bridge.session_ended, timeout=1000) as ended:
+        clock.advance(30)
+        ui.check_idle()
+    assert ended.args == ["idle"]
+    assert not ui.bridge.waiting_for_clerk
+
+
+def test_a_clerk_answering_brings_back_the_usual_idle_reset(make_ui, clock):
+    from kiosk.ui.viewmodels import CallView
+
+    ui = make_ui()
+    ui.start_session()
+    ui.bridge.show_call(CallView("waiting"))
+    clock.advance(100)
+    ui.bridge.show_call(CallView("in_call"))
+    clock.advance(89)
+    ui.check_idle()
+    assert ui.idle is not None and ui.idle.phase is IdlePhase.ACTIVE
+    clock.advance(1)
+    ui.check_idle()
+    assert ui.idle.phase is IdlePhase.WARNING
+    assert ui.window.overlay.title.text() == "您还在吗？"

@@ -265,7 +265,8 @@ function renderCase(c) {
       if (cert.revoked) {
         const r = document.createElement("strong");
         r.className = "revoked";
-        r.textContent = ` · ${t("revoked")}`;
+        // the department's reason, as the verification page shows it
+        r.textContent = ` · ${t("revoked")}` + (cert.revoked_reason ? `: ${cert.revoked_reason}` : "");
         li.append(r);
       }
       ul.append(li);

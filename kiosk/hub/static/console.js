@@ -8,7 +8,7 @@ const T = {
     title: "晓屋 · 云坐席", login: "坐席登录", username: "用户名", password: "密码", signin: "登录",
     online: "在线", away: "离开", busy: "通话中", queue: "排队", queue_empty: "暂无等候",
     accept: "接入", invite_kind: "邀请", waiting: "已等候", seconds: "秒", call: "通话",
-    face: "人脸摄像头", doc: "高拍仪", invite: "邀请部门", end_call: "结束通话", case: "案件",
+    face: "人脸摄像头", doc: "高拍仪", invite: "邀请部门", end_call: "结束通话（所有人）", case: "案件",
     steps: "步骤", materials: "材料", request_capture: "请求拍摄", open_slot: "打开寄存柜", form: "表单",
     certificate: "出具证明", cert_title: "证明名称", issue: "出具证明", complete: "完成",
     verify: "核验原件", verified_against: "核验依据", done: "已完成", pending: "待办",
@@ -32,7 +32,7 @@ const T = {
     signin: "Sign in", online: "Online", away: "Away", busy: "In a call", queue: "Queue",
     queue_empty: "Nobody waiting", accept: "Accept", invite_kind: "Invitation", waiting: "waiting",
     seconds: "s", call: "Call", face: "Face camera", doc: "Document camera",
-    invite: "Invite department", end_call: "End call", case: "Case", steps: "Steps",
+    invite: "Invite department", end_call: "End the call for everyone", case: "Case", steps: "Steps",
     materials: "Materials", request_capture: "Request capture", open_slot: "Open a locker slot", form: "Form",
     certificate: "Issue a certificate", cert_title: "Certificate title", issue: "Issue",
     complete: "Complete", verify: "Verify against original", verified_against: "Checked against",
@@ -136,6 +136,7 @@ async function start() {
   }
   connect();
   loadReviews();
+  document.dispatchEvent(new CustomEvent("xw:started"));  // console_cases.js lists the cases
 }
 
 // -- clerk WebSocket ---------------------------------------------------------------------
@@ -157,6 +158,8 @@ function send(frame) {
 $("#presence").addEventListener("change", (ev) => send({ type: "presence", status: ev.target.value }));
 
 async function onFrame(f) {
+  // console_calls.js and console_cases.js act on some frames too (hand-over, case_waiting)
+  document.dispatchEvent(new CustomEvent("xw:frame", { detail: f }));
   switch (f.type) {
     case "welcome": window.xw.connected = true; loadReviews(); break;  // missed while away
     case "ping": send({ type: "pong", ts: f.ts }); break;
@@ -191,9 +194,7 @@ function renderQueue() {
     li.dataset.entry = e.id;
     li.dataset.kind = e.kind;
     const waited = Math.round(e.waiting_s + (Date.now() - (e._seen || (e._seen = Date.now()))) / 1000);
-    li.innerHTML = `<b></b> <span class="wait"></span> `;
-    li.querySelector("b").textContent = (e.kind === "invite" ? t("invite_kind") + " · " : "") + `${t("booth")} ${e.booth_id}`;
-    li.querySelector(".wait").textContent = `${t("waiting")} ${waited} ${t("seconds")}`;
+    describeEntry(li, e, waited);  // console_queue.js: service, applicant, booth, mm:ss
     const b = document.createElement("button");
     b.className = "accept primary";
     b.textContent = t("accept");
@@ -209,9 +210,10 @@ async function accept(entry) {
   try {
     res = await api("POST", `/api/v1/queue/${entry.id}/accept`);
   } catch (err) {
-    log(`${t("error")}: ${err.code}`);
+    acceptFailed(entry, err);  // console_queue.js says why, where she looks
     return;
   }
+  acceptFailed(null, null);
   // res.ice: the hub's STUN/TURN servers with this clerk's own TURN credentials.
   call = { id: res.call_id, booth_id: res.booth_id, case_id: res.case_id, me: res.you, ice: res.ice };
   $("#call-panel").hidden = false;
@@ -440,23 +442,8 @@ function renderCase(c) {
     ul.append(li);
   }
   renderForm(c);
-  $("#cert-title").value = $("#cert-title").value || name(c.certificate_title);
-  const certs = $("#certificates");
-  certs.innerHTML = "";
-  for (const cert of c.certificates) {
-    const li = document.createElement("li");
-    const a = document.createElement("a");
-    a.href = cert.pdf_url;
-    a.className = "certificate";
-    a.addEventListener("click", (ev) => { ev.preventDefault(); openDownload(cert); });
-    a.textContent = `${cert.title} (${deptName(cert.department)})`;
-    const v = document.createElement("a");
-    v.href = cert.verify_url;
-    v.target = "_blank";
-    v.textContent = t("verify_url");
-    li.append(a, " · ", v);
-    certs.append(li);
-  }
+  // Certificates (console_certs.js) and the case list (console_cases.js) render themselves.
+  document.dispatchEvent(new CustomEvent("xw:case", { detail: c }));
 }
 
 // The shared form is updated in place, never rebuilt: a case reloads whenever another party
@@ -539,10 +526,6 @@ $("#open-slot").addEventListener("click", () => {
   act("POST", `/api/v1/booths/${call.booth_id}/push`, { kind: "open_slot", data: { case_id: currentCase && currentCase.id } }, false);
 });
 
-$("#issue").addEventListener("click", () => {
-  if (!currentCase) return;
-  act("POST", `/api/v1/cases/${currentCase.id}/certificates`, { title: $("#cert-title").value || undefined });
-});
 
 
 // -- reviews the department's rules referred to a clerk -----------------------------------
@@ -653,4 +636,4 @@ $("#show-form").addEventListener("click", async () => {
 });
 
 applyLang();
-if (token) start();
+if (token) window.addEventListener("load", () => start());

@@ -1,4 +1,5 @@
-"""The idle warning laid over the whole window: a countdown and "I need more time"."""
+"""The idle warning laid over the whole window: a countdown and "I need more time", or,
+while the citizen waits for a clerk, "still waiting?" with "keep waiting" and "stop"."""
 
 from __future__ import annotations
 
@@ -64,6 +65,16 @@ class IdleOverlay(QWidget):
         self.raise_()
 
     def retranslate(self) -> None:
+        if self.bridge.waiting_for_clerk:  # the idle reset pauses while she waits for a clerk
+            self.title.setText(self.tr("您还在等候工作人员吗？"))
+            self.message.setText(
+                self.tr("{n} 秒后将取消排队并结束本次办理，清除您留下的全部资料。").format(
+                    n=self.seconds_left
+                )
+            )
+            self.more.setText(self.tr("继续等候"))
+            self.end.setText(self.tr("不等了"))
+            return
         self.title.setText(self.tr("您还在吗？"))
         self.message.setText(
             self.tr("{n} 秒后将结束本次办理，并清除您留下的全部资料。").format(n=self.seconds_left)
