@@ -17,6 +17,10 @@ from kiosk.ops.health import DiskHealth, HealthCollector, HealthReporter
 from kiosk.ops.restart_policy import RestartPolicy
 from tests.ops.conftest import OpsHub
 
+#: what an emulated booth reports as its memory: the pytest process's own memory grows past
+#: the booth's alert threshold over a long run, and is not the booth's
+BOOTH_RSS = 300 << 20
+
 FAST = LockerTimings(open_timeout_s=0.6, left_open_alert_s=30.0, close_timeout_s=60.0, poll_s=0.02)
 
 
@@ -36,6 +40,7 @@ class EmulatedBooth:
             microphone=lambda: True,
             locker=locker,
             disk=lambda: DiskHealth(free_bytes=40 << 30, total_bytes=64 << 30),
+            rss=lambda: BOOTH_RSS,
         )
         self.channel.add_listener(self.collector.channel_status)
         self.reporter = HealthReporter(self.collector, self.channel, clock, period_s=3600)

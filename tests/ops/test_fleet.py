@@ -21,7 +21,7 @@ from kiosk.hub.fleet_alerts import AlertLimits
 from kiosk.hub.models import AuditEntry
 from kiosk.ops.health import HealthCollector
 from tests.ops.conftest import OpsHub
-from tests.ops.emulated_booth import FAST, EmulatedBooth, eventually
+from tests.ops.emulated_booth import BOOTH_RSS, FAST, EmulatedBooth, eventually
 
 
 async def test_locker_fault_runs_the_whole_work_order_loop(
@@ -31,7 +31,7 @@ async def test_locker_fault_runs_the_whole_work_order_loop(
     hub = ops_hub
     booth = EmulatedBooth(hub, "booth-1")
     bank = LockerBank(bus, SlotStore(tmp_path / "slots.json"), booth.reporter, SystemClock(), FAST)
-    booth.collector = HealthCollector(SystemClock(), locker=bank)
+    booth.collector = HealthCollector(SystemClock(), locker=bank, rss=lambda: BOOTH_RSS)
     booth.reporter.collector = booth.collector
     other = EmulatedBooth(hub, "booth-2")
     await booth.start()

@@ -16,7 +16,7 @@ from kiosk.devices.locker.store import SlotStore
 from kiosk.ops.health import HealthCollector
 from tests.hub.conftest import PASSWORD
 from tests.ops.conftest import OpsHub
-from tests.ops.emulated_booth import FAST, EmulatedBooth
+from tests.ops.emulated_booth import BOOTH_RSS, FAST, EmulatedBooth
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -56,7 +56,9 @@ async def test_operator_page_drives_a_locker_fault_to_closed(
     _model, bus = stuck_locker
     booth = EmulatedBooth(ops_hub, "booth-1")
     bank = LockerBank(bus, SlotStore(tmp_path / "slots.json"), booth.reporter, SystemClock(), FAST)
-    booth.collector = HealthCollector(SystemClock(), version="1.2.3", locker=bank)
+    booth.collector = HealthCollector(
+        SystemClock(), version="1.2.3", locker=bank, rss=lambda: BOOTH_RSS
+    )
     booth.reporter.collector = booth.collector
     other = EmulatedBooth(ops_hub, "booth-2")
     await booth.start()
