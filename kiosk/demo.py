@@ -28,6 +28,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_booth_arguments(parser)
     parser.add_argument("--port", type=int, default=0, help="the embedded hub's port (0: any)")
     parser.add_argument("--data", metavar="DIR", help="keep the demo's state here (default: temp)")
+    parser.add_argument(
+        "--fullscreen",
+        action="store_true",
+        help="full screen and locked down as at a booth (default: a window fitted to the screen)",
+    )
 
 
 def start_embedded_hub(config: Config, state_dir: Path, port: int = 0) -> Any:
@@ -61,6 +66,37 @@ def demo_config(
     )
 
 
+def on_screen(config: Config, args: argparse.Namespace) -> Config:
+    """A demo runs on a developer's screen: a window scaled to fit it, which closes like
+    any other, unless ``--fullscreen`` asks for the booth's locked-down full screen."""
+    fullscreen = bool(getattr(args, "fullscreen", False))
+    return dataclasses.replace(
+        config, booth=dataclasses.replace(config.booth, fullscreen=fullscreen)
+    )
+
+
+def how_to_play(hub_url: str, password: str) -> str:
+    """What ``kiosk demo`` prints: where everything is, and how to play both sides."""
+    return f"""Xiaowu demo: hub at {hub_url}
+  clerk console:  {hub_url}/console  (user = department code such as general, tax,
+                  social; password {password!r}; operator: ops; supervisor: admin)
+  citizen page:   {hub_url}/m
+  operator page:  {hub_url}/ops
+  OpenAPI:        {hub_url}/openapi.json
+
+How to play the citizen (in the booth window):
+  1. Touch the attract screen (at a real booth the door's QR code, shown there, is scanned
+     with the phone to get in; its code changes every 30 s).
+  2. Pick a service, e.g. 企业注销登记 (company deregistration); the document camera and
+     the ID-card reader are emulated, so capturing gives you a generated page.
+  3. Tap "人工服务" (a human clerk) at any time to wait for a clerk on video.
+How to play the clerk (in a browser beside it):
+  4. Open the clerk console, sign in as general, accept the waiting citizen: the call
+     starts with the booth's emulated cameras. Invite tax or social to the same call, and
+     sign in as them in a second browser window to see a multi-department call.
+"""
+
+
 class DemoBooth(Booth):
     """The booth whose devices are emulators started on its own loop."""
 
@@ -84,6 +120,7 @@ def main(args: argparse.Namespace, config: Config) -> int:
     from kiosk.ui.booth_app import run_booth
 
     config = apply_arguments(config, args)
+    config = on_screen(config, args)
     with tempfile.TemporaryDirectory(prefix="xiaowu-demo-") as tmp:
         state = Path(args.data) if args.data else Path(tmp)
         state.mkdir(parents=True, exist_ok=True)
@@ -91,14 +128,7 @@ def main(args: argparse.Namespace, config: Config) -> int:
         try:
             token = hub.register_booth(config.booth.id, config.booth.name)
             booth = DemoBooth(demo_config(config, hub.url, token, state, hub.push_key()))
-            print(f"Xiaowu demo: hub at {hub.url}")
-            print(
-                f"  clerk console:  {hub.url}/console  (user = department code, e.g. tax;"
-                f" password {DEMO_PASSWORD!r})"
-            )
-            print(f"  citizen page:   {hub.url}/m")
-            print("  door QR code:   on the booth's attract screen (its code changes every 30 s)")
-            print(f"  OpenAPI:        {hub.url}/openapi.json", flush=True)
+            print(how_to_play(hub.url, DEMO_PASSWORD), flush=True)
             code = run_booth(booth.config, booth.collaborators())
             return booth.ops.exit_code or code
         finally:

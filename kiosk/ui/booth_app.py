@@ -36,6 +36,11 @@ def run_booth(config: Config, collaborators: BoothCollaborators) -> int:
         touch_keyboard_selected,
     )
 
+    if not config.booth.fullscreen:
+        from kiosk.ui.fit import scale_window_to_screen
+        from kiosk.ui.window import SIZES
+
+        scale_window_to_screen(SIZES[config.booth.orientation])
     app = create_application()
     loop = create_loop(app)
     ui = BoothUi(config.booth, collaborators)
