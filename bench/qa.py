@@ -15,7 +15,8 @@ that choice is tapped) or ``oos`` (out of scope). Each question ends as one of:
 
 Files:
 
-* tuning: ``qa_questions.tsv`` and ``qa_tuning_extra.tsv`` (the answerer, its entity words
+* tuning: ``qa_questions.tsv``, ``qa_tuning_extra.tsv`` and ``qa_tuning_colloquial.tsv``
+  (services by their everyday names: 过户, 解押, 失业金...) (the answerer, its entity words
   and the knowledge base's phrasings were written while looking at their misses). They
   are split in two by a hash of each question: the *fit* half chooses the answerer's
   threshold and closeness ratio (the sweep below), the *check* half measures them;
@@ -49,6 +50,7 @@ from kiosk.speech.knowledge import KnowledgeBase, load_knowledge_base  # noqa: E
 DATA = ROOT / "bench" / "data"
 QUESTIONS = DATA / "qa_questions.tsv"
 TUNING_EXTRA = DATA / "qa_tuning_extra.tsv"
+TUNING_COLLOQUIAL = DATA / "qa_tuning_colloquial.tsv"
 HELD_OUT = DATA / "qa_questions_heldout.tsv"
 EVAL = DATA / "qa_eval.tsv"
 RESULTS = ROOT / "bench" / "results" / "qa.json"
@@ -85,7 +87,11 @@ def load_questions(path: Path = QUESTIONS) -> list[Row]:
 
 
 def tuning_rows() -> list[Row]:
-    return load_questions(QUESTIONS) + load_questions(TUNING_EXTRA)
+    return (
+        load_questions(QUESTIONS)
+        + load_questions(TUNING_EXTRA)
+        + load_questions(TUNING_COLLOQUIAL)
+    )
 
 
 def split(rows: list[Row]) -> tuple[list[Row], list[Row]]:

@@ -22,7 +22,11 @@ Precision first: a wrong answer from a government booth is worse than a clerk. S
    (离职 is not 租房); nor is an entry of a department that takes no part in the catalog
    service the question names;
 2. a catalog service named in full with what about it (materials, time...) is answered
-   from the catalog (:mod:`kiosk.speech.catalog_answers`);
+   from the catalog (:mod:`kiosk.speech.catalog_answers`); a service named by one of its
+   everyday words is answered from the catalog too when the best guide entry is about
+   another service (发票 named, 清税 guessed), unless the question also names a matter
+   the booth has no guide for (利率): that goes to a clerk. A named service whose key
+   entities the question contradicts (个体户 against 企业设立) is set aside;
 3. when the question leaves the kind open (or names two) and entries of several kinds fit,
    or when another entry scores within ``close_ratio`` of the best, it *asks back*: the
    answer carries ``clarify`` choices (topic and label), and the next utterance, a
@@ -64,7 +68,8 @@ DEFAULT_THRESHOLD = 0.3
 DEFAULT_CLOSE_RATIO = 0.8  # another entry this close to the best: ask back
 DEFAULT_CLARIFY_FLOOR = 0.2  # below this, not even a clarifying question
 MAX_CHOICES = 4
-ASPECT_FREE_CHARS = 3  # a question this much longer than a service's name says more
+# what a service named on its own is asked about, in this order ("我想开个完税证明")
+CLARIFIED_ASPECTS = ("about", "who", "materials", "steps")
 DOCUMENT_BONUS = 1.3  # an entry about the document the question names
 KIND_RATIO = 0.5  # an entry of another kind this close to the best is worth offering
 CLERK_TOPIC = "booth-clerk"  # "none of these": a clerk (assets/kb/booth.yaml)
@@ -146,6 +151,7 @@ class Match:
     coverage: float
     closeness: float
     agrees: bool = True  # the key entities of the question and the entry agree
+    says_keyword: bool = False  # the question says one of the entry's keywords
 
 
 class Answerer:
@@ -175,7 +181,7 @@ class Answerer:
                 from kiosk.core.catalog import load_catalog
 
                 catalog = load_catalog()
-            kb = kb.with_entries(catalog_entries(catalog))
+            kb = kb.with_entries(catalog_entries(catalog, self.facets.of_service))
             self._service_departments = {s.code: s.departments for s in catalog.services}
             # a kind of withdrawal, or a short word the guides use for their own topics
             # (贷款 is the guides' loan repayment too), names no one service
@@ -247,7 +253,7 @@ class Answerer:
                 confidence = min(1.0, confidence * DOCUMENT_BONUS)  # the very document asked
             says_keyword = any(k <= query for k in item.keyword_sets)
             agrees = self.facets.compatible(item.entry.entities, mentions, says_keyword)
-            matches.append(Match(item.entry, confidence, coverage, closeness, agrees))
+            matches.append(Match(item.entry, confidence, coverage, closeness, agrees, says_keyword))
         matches.sort(key=lambda m: m.confidence, reverse=True)
         return matches
 
@@ -266,6 +272,14 @@ class Answerer:
         if not ranked and not services:
             return Answer(DID_NOT_HEAR.get(lang), None, None, 0.0, False, transcript=question)
         mentions = self.facets.mentions(question)
+        # a service whose key entities the question contradicts is not the one named
+        # (个体户 is not 企业设立 though 营业执照 is one of its words)
+        named_kinds = {f: v for f, v in mentions.items() if f != "aspect"}
+        services = [
+            m
+            for m in services
+            if self.facets.compatible(self.facets.of_service(m.code), named_kinds, True)
+        ]
         service = _unique_service(services)
         about = self.facets.mentions(service.rest(question)) if service else mentions
         aspects = sorted(about.get("aspect", frozenset()) - {"other"})
@@ -303,6 +317,23 @@ class Answerer:
                 asked = self._clarify(kinds, lang, question, confidence)
                 if asked is not None:
                     return asked
+        # words of a matter the booth has no guide for (利率, 余额) beside a service's name:
+        # a clerk, not a question about the service
+        out_of_scope = any(m.entry.handoff and m.says_keyword for m in ranked)
+        if (
+            service is not None
+            and not out_of_scope
+            and best is not None
+            and best.entry.service not in named
+            and not best.entry.handoff
+        ):
+            # one service is named, and the best guide entry is about another or none (发票
+            # named, 清税 guessed): the catalog's answer on what is asked, or ask about what
+            if catalog_topic is not None:
+                return self.answer_topic(catalog_topic, lang, question, service_confidence)
+            asked = self._clarify_aspect(service.code, lang, question, confidence)
+            if asked is not None:
+                return asked
         if best is not None and best.confidence >= self.threshold:
             close = self._close(agreeing)
             if len(close) < 2 or best.entry.handoff:
@@ -328,10 +359,12 @@ class Answerer:
         if (
             service is not None
             and not aspects
-            and not (best is not None and best.entry.handoff and best.confidence >= self.threshold)
-            and len("".join(self.analyzer.words(service.rest(question)))) <= ASPECT_FREE_CHARS
-        ):  # little more than the service's name: ask what about it
-            asked = self._clarify_aspect(service.code, lang, question, confidence)
+            and not out_of_scope
+            and not (
+                best is not None and best.entry.handoff and best.confidence >= self.clarify_floor
+            )
+        ):  # a service named, but not what about it, and no guide answers: ask what about it
+            asked = self._clarify_aspect(service.code, lang, question, confidence, best)
             if asked is not None:
                 return asked
         return self._not_sure(lang, question, confidence, guess)
@@ -483,11 +516,27 @@ class Answerer:
         )
 
     def _clarify_aspect(
-        self, code: str, lang: str, question: str, confidence: float
+        self,
+        code: str,
+        lang: str,
+        question: str,
+        confidence: float,
+        guide: Match | None = None,
     ) -> Answer | None:
-        """A service named without what about it: offer what the catalog can tell."""
+        """A service named without what about it: offer what the catalog can tell, after
+        ``guide``, the guide entry on that service the question came nearest to."""
         choices = []
-        for aspect in ("materials", "time", "steps", "clerk"):
+        if (
+            guide is not None
+            and guide.entry.label is not None
+            and not guide.entry.handoff
+            and guide.entry.service == code
+            and guide.confidence >= self.clarify_floor
+        ):
+            choices.append(Choice(guide.entry.topic, guide.entry.label.get(lang)))
+        for aspect in CLARIFIED_ASPECTS:
+            if len(choices) >= MAX_CHOICES:
+                break
             topic = topic_of(code, aspect)
             if topic in self.kb:
                 choices.append(Choice(topic, self.facets.label("aspect", aspect).get(lang)))

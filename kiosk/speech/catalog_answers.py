@@ -28,7 +28,7 @@ one of its search keywords that no other service has.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from kiosk.core.catalog import Catalog, Service
@@ -228,8 +228,13 @@ def _answer(service: Service, catalog: Catalog, aspect: str) -> Localized:
     return Localized(text("zh_CN"), text("en"), text("zh_HK"))
 
 
-def catalog_entries(catalog: Catalog) -> list[Entry]:
-    """One entry per service and aspect the catalog holds facts for."""
+def catalog_entries(
+    catalog: Catalog,
+    facets_of: Callable[[str], dict[str, tuple[str, ...]]] = lambda _code: {},
+) -> list[Entry]:
+    """One entry per service and aspect the catalog holds facts for; ``facets_of`` gives
+    the key entities a service's entries declare besides their aspect (its kind of
+    business act, of home...: :meth:`kiosk.speech.entities.Facets.of_service`)."""
     source = Source(
         id="service-catalog",
         title=CATALOG_SOURCE_TITLE,
@@ -264,7 +269,7 @@ def catalog_entries(catalog: Catalog) -> list[Entry]:
                         en=f"{service.name.en}: {aspect_name.en}",
                         zh_HK=f"{service.name.zh_HK}：{aspect_name.zh_HK}",
                     ),
-                    entities={"aspect": (aspect,)},
+                    entities={**facets_of(service.code), "aspect": (aspect,)},
                     section_text=section,
                 )
             )

@@ -36,6 +36,9 @@ class FacetValue:
     name: str
     label: Text
     words: tuple[str, ...]
+    # the catalog services this value describes: their answers (kiosk.speech.catalog_answers)
+    # declare it, so "注册公司要带什么" is never answered with a deregistration's materials
+    services: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +124,19 @@ class Facets:
     def label(self, facet: str, value: str) -> Text:
         return self.facets[facet].values[value].label
 
+    def of_service(self, code: str) -> dict[str, tuple[str, ...]]:
+        """The values each facet declares for the catalog service ``code``."""
+        found: dict[str, tuple[str, ...]] = {}
+        for facet in self.facets.values():
+            values = tuple(v.name for v in facet.values.values() if code in v.services)
+            if values:
+                found[facet.name] = values
+        return found
+
+    def services(self) -> set[str]:
+        """Every catalog service some value names (to check against the catalog)."""
+        return {c for f in self.facets.values() for v in f.values.values() for c in v.services}
+
 
 def load_facets(path: Path | None = None, problems: list[str] | None = None) -> Facets:
     """The facets of ``assets/kb/entities.yaml`` (an empty set when the file is missing)."""
@@ -152,6 +168,7 @@ def load_facets(path: Path | None = None, problems: list[str] | None = None) -> 
                 str(value),
                 _text(f"{where}.{value}.label", spec.get("label"), report),
                 tuple(str(w) for w in spec.get("words") or ()),
+                tuple(str(c) for c in spec.get("services") or ()),
             )
         closed = raw.get("closed") or []
         if not isinstance(closed, list) or not set(map(str, closed)) <= set(values):

@@ -44,7 +44,7 @@ def test_question_sets_are_large_varied_and_name_real_topics(bench, answerer: An
     assert sum(1 for r in rows if not r.expected) >= 15
     assert sum(1 for r in rows if r.kind == "asr") >= 30
     assert sum(1 for r in rows if r.kind == "ambiguous") >= 3
-    for path in (bench.QUESTIONS, bench.TUNING_EXTRA, bench.HELD_OUT):
+    for path in (bench.QUESTIONS, bench.TUNING_EXTRA, bench.TUNING_COLLOQUIAL, bench.HELD_OUT):
         for row in bench.load_questions(path):
             assert row.expected <= {e.topic for e in answerer.kb.entries}, row
     kb_questions = {q for e in answerer.kb.entries for q in e.questions}
