@@ -59,6 +59,7 @@ from kiosk.speech.catalog_answers import (
 from kiosk.speech.entities import Facets
 from kiosk.speech.knowledge import LANGS, Entry, KnowledgeBase, Localized
 from kiosk.speech.phonetics import TextAnalyzer, load_synonyms, normalize
+from kiosk.speech.reading import QuestionReader, load_reader
 
 if TYPE_CHECKING:
     from kiosk.core.catalog import Catalog
@@ -72,6 +73,7 @@ MAX_CHOICES = 4
 CLARIFIED_ASPECTS = ("about", "who", "materials", "steps")
 DOCUMENT_BONUS = 1.3  # an entry about the document the question names
 KIND_RATIO = 0.5  # an entry of another kind this close to the best is worth offering
+OUT_OF_SCOPE_SOURCE = "booth-scope"  # assets/kb/out-of-scope.yaml: matters with no guide
 CLERK_TOPIC = "booth-clerk"  # "none of these": a clerk (assets/kb/booth.yaml)
 
 # How much one feature of each kind says (see phonetics.features).
@@ -152,6 +154,7 @@ class Match:
     closeness: float
     agrees: bool = True  # the key entities of the question and the entry agree
     says_keyword: bool = False  # the question says one of the entry's keywords
+    writes_keyword: bool = False  # ... as written, not only by its sound
 
 
 class Answerer:
@@ -168,11 +171,13 @@ class Answerer:
         with_catalog: bool = True,
         close_ratio: float = DEFAULT_CLOSE_RATIO,
         clarify_floor: float = DEFAULT_CLARIFY_FLOOR,
+        reader: QuestionReader | None = None,
     ) -> None:
         self.threshold = threshold
         self.close_ratio = close_ratio
         self.clarify_floor = clarify_floor
         self.analyzer = analyzer or TextAnalyzer(load_synonyms())
+        self.reader = reader or load_reader()
         self.facets = kb.facets
         self._finder: ServiceFinder | None = None
         self._service_departments: dict[str, tuple[str, ...]] = {}
@@ -253,7 +258,10 @@ class Answerer:
                 confidence = min(1.0, confidence * DOCUMENT_BONUS)  # the very document asked
             says_keyword = any(k <= query for k in item.keyword_sets)
             agrees = self.facets.compatible(item.entry.entities, mentions, says_keyword)
-            matches.append(Match(item.entry, confidence, coverage, closeness, agrees, says_keyword))
+            writes = any(k <= query for k in item.keyword_sets if min(k).startswith("c:"))
+            matches.append(
+                Match(item.entry, confidence, coverage, closeness, agrees, says_keyword, writes)
+            )
         matches.sort(key=lambda m: m.confidence, reverse=True)
         return matches
 
@@ -267,21 +275,35 @@ class Answerer:
             chosen = self.resolve_choice(after, question)
             if chosen is not None:
                 return self.answer_topic(chosen, lang, question)
-        ranked = self.rank(question)
-        services = self._finder.find(question) if self._finder is not None else []
+        said = self.reader.read(question)  # as the knowledge base is written
+        ranked = self.rank(said)
+        # a service named as said (its English or Hong Kong name), else as read
+        services = (
+            (self._finder.find(question) or self._finder.find(said))
+            if self._finder is not None
+            else []
+        )
         if not ranked and not services:
+            if said != question and question.strip():  # words, none of them known
+                return self._not_sure(lang, question, 0.0, None)
             return Answer(DID_NOT_HEAR.get(lang), None, None, 0.0, False, transcript=question)
-        mentions = self.facets.mentions(question)
+        mentions = self.facets.mentions(said)
         # a service whose key entities the question contradicts is not the one named
         # (个体户 is not 企业设立 though 营业执照 is one of its words)
         named_kinds = {f: v for f, v in mentions.items() if f != "aspect"}
         services = [
             m
             for m in services
-            if self.facets.compatible(self.facets.of_service(m.code), named_kinds, True)
+            if self.facets.compatible(
+                self.facets.of_service(m.code), named_kinds, True, service_named=True
+            )
         ]
         service = _unique_service(services)
-        about = self.facets.mentions(service.rest(question)) if service else mentions
+        if service is None:
+            about = mentions
+        else:  # what the question asks beyond the name, where the name was found
+            named_in = question if service.name and service.name in normalize(question) else said
+            about = self.facets.mentions(self.reader.read(service.rest(named_in)))
         aspects = sorted(about.get("aspect", frozenset()) - {"other"})
         catalog_topic = None
         if service is not None and len(aspects) == 1:
@@ -310,6 +332,13 @@ class Answerer:
         if catalog_topic is not None and service is not None and service.full_name:
             # (a name said in full is as sure as the catalog is: confidence 1)
             return self.answer_topic(catalog_topic, lang, question, confidence=1.0)
+        # words of a matter the booth has no guide for (利率, 贷多少) beside a service's or a
+        # guide's words: a clerk, rather than a choice between answers that do not fit
+        out_of_scope = any(
+            m.writes_keyword and m.entry.source.id == OUT_OF_SCOPE_SOURCE for m in ranked
+        )
+        if out_of_scope:
+            return self._not_sure(lang, question, confidence, guess)
         if best is not None and best.confidence >= self.clarify_floor:
             # "公积金怎么取": the question names no kind of withdrawal, the entries do
             kinds = self._underspecified(agreeing, mentions)
@@ -317,9 +346,6 @@ class Answerer:
                 asked = self._clarify(kinds, lang, question, confidence)
                 if asked is not None:
                     return asked
-        # words of a matter the booth has no guide for (利率, 余额) beside a service's name:
-        # a clerk, not a question about the service
-        out_of_scope = any(m.entry.handoff and m.says_keyword for m in ranked)
         if (
             service is not None
             and not out_of_scope
@@ -398,7 +424,7 @@ class Answerer:
             }
             if said in labels:
                 return choice.topic
-        mentions = self.facets.mentions(text)
+        mentions = self.facets.mentions(self.reader.read(text))
         picked = [
             c.topic
             for c in asked.clarify

@@ -11,7 +11,8 @@ and by toneless fuzzy pinyin (so the recognizer's 退修 still names 退休), an
 * of a ``closed`` facet (the aspect), an entry declaring the facet answers a question
   naming one of the closed values only if it declares that value too;
 * of a ``generic_needs_keyword`` facet, an entry without the facet answers a question that
-  names a value only if the question also says one of the entry's own keywords.
+  names a value only if the question also says one of the entry's own keywords;
+* of a ``required`` facet, an entry declaring it answers only a question naming a value.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class FacetValue:
     # the catalog services this value describes: their answers (kiosk.speech.catalog_answers)
     # declare it, so "注册公司要带什么" is never answered with a deregistration's materials
     services: tuple[str, ...] = ()
+    # phrases in which a word does not name the value (几天 in 前几天 asks no time)
+    not_in: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +52,9 @@ class Facet:
     closed: frozenset[str] = frozenset()
     generic_needs_keyword: bool = False
     by_sound: bool = True  # match the words by their sound too (off: as written only)
+    # an entry declaring the facet answers only a question that names one of its values
+    # (the guide on a lost licence does not answer "注销要带营业执照原件吗")
+    required: bool = False
 
 
 Mentions = Mapping[str, frozenset[str]]  # facet -> the values the question names
@@ -64,8 +70,13 @@ class Facets:
     def __init__(self, facets: Mapping[str, Facet] | None = None) -> None:
         self.facets: dict[str, Facet] = dict(facets or {})
         self._words: list[tuple[str, str, str, str | None]] = []
+        self._not_in: dict[tuple[str, str], tuple[str, ...]] = {}
         for facet in self.facets.values():
             for value in facet.values.values():
+                if value.not_in:
+                    self._not_in[(facet.name, value.name)] = tuple(
+                        normalize(p) for p in value.not_in
+                    )
                 for word in value.words:
                     norm = word.lower() if word.isascii() else normalize(word)
                     cjk = any("\u3400" <= c <= "\u9fff" for c in norm)
@@ -83,10 +94,13 @@ class Facets:
         for facet, value, word, word_sound in self._words:
             if not word:
                 continue
+            said = text
+            for phrase in self._not_in.get((facet, value), ()):
+                said = said.replace(phrase, " ")
             if word.isascii():
                 hit = re.search(rf"\b{re.escape(word)}\b", spaced) is not None
             else:
-                hit = word in text or (word_sound is not None and word_sound in sound)
+                hit = word in said or (word_sound is not None and word_sound in sound)
             if hit:
                 found.setdefault(facet, set()).add(value)
         return {k: frozenset(v) for k, v in found.items()}
@@ -96,8 +110,21 @@ class Facets:
         entities: Mapping[str, tuple[str, ...]],
         mentions: Mentions,
         says_a_keyword: bool,
+        *,
+        service_named: bool = False,
     ) -> bool:
-        """May an entry with ``entities`` answer a question naming ``mentions``?"""
+        """May an entry with ``entities`` answer a question naming ``mentions``?
+        ``service_named``: the question names the entry's service itself (a required facet is
+        then said by the name: 居民身份证补领)."""
+        for name in entities:
+            facet = self.facets.get(name)
+            if (
+                facet is not None
+                and facet.required
+                and not service_named
+                and not mentions.get(name)
+            ):
+                return False
         for name, named in mentions.items():
             facet = self.facets.get(name)
             if facet is None or not named:
@@ -169,6 +196,7 @@ def load_facets(path: Path | None = None, problems: list[str] | None = None) -> 
                 _text(f"{where}.{value}.label", spec.get("label"), report),
                 tuple(str(w) for w in spec.get("words") or ()),
                 tuple(str(c) for c in spec.get("services") or ()),
+                tuple(str(p) for p in spec.get("not_in") or ()),
             )
         closed = raw.get("closed") or []
         if not isinstance(closed, list) or not set(map(str, closed)) <= set(values):
@@ -181,6 +209,7 @@ def load_facets(path: Path | None = None, problems: list[str] | None = None) -> 
             frozenset(map(str, closed)),
             bool(raw.get("generic_needs_keyword", False)),
             bool(raw.get("by_sound", True)),
+            bool(raw.get("required", False)),
         )
     return Facets(facets)
 

@@ -20,7 +20,8 @@ from kiosk.speech.entities import Facets, load_facets
 LANGS = ("zh_CN", "en", "zh_HK")
 SYNONYMS_FILE = "synonyms.yaml"  # read by kiosk.speech.phonetics, not an entry file
 ENTITIES_FILE = "entities.yaml"  # read by kiosk.speech.entities, not an entry file
-NOT_ENTRY_FILES = (SYNONYMS_FILE, ENTITIES_FILE)
+READINGS_FILE = "readings.yaml"  # read by kiosk.speech.reading, not an entry file
+NOT_ENTRY_FILES = (SYNONYMS_FILE, ENTITIES_FILE, READINGS_FILE)
 
 
 class KnowledgeBaseError(XiaowuError):

@@ -44,8 +44,12 @@ _STOPWORD_TEXT = """
 过来 办 办理 弄 一个 一张 话 的话 哦 该 干什么 现在 外面 出来
 下来 自己 一共 总共 大概 还是 会 会不会 不会 该干 怎么弄 我的 刚
 刚才 马上 这里 这样 那样 一直 已经
+上个月 上月 去年 今年 前年 前几天 前阵子 前些天 最近 昨天 今天 明天 后天 终于 不小心
+当时 后来 他们 她们 咱们 一些 有点 有些 还 又 再 很 太 特别 非常 真的 其实 然后
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# amounts and counts in a citizen's story (两万多, 十几万): what they have, not what they ask
+_AMOUNT = re.compile(r"^[0-9零一二两三四五六七八九十百千万亿多几来余]+[万千百块元]?[多]?$")
 
 
 def normalize(text: str) -> str:
@@ -131,7 +135,7 @@ class TextAnalyzer:
         for piece in text.split("\0"):
             for word in jieba.lcut(piece) if piece else ():
                 word = self._single.get(word, word) if canonical else word
-                if word.strip() and word not in STOPWORDS:
+                if word.strip() and word not in STOPWORDS and not _AMOUNT.match(word):
                     out.append(word)
         return out
 
