@@ -63,7 +63,6 @@ from kiosk.hub.models import (
     MaterialRecord,
     Notification,
     Rating,
-    utcnow,
 )
 from kiosk.hub.notify import Message
 from kiosk.hub.protocol import PUSH_KINDS
@@ -656,7 +655,7 @@ async def verify_material(
             if m.trust_level == "B":
                 return material_view(m), False, None, m.code
             m.trust_level, m.verified_by, m.verified_against = "B", who.id, body.against
-            m.verified_at = utcnow()
+            m.verified_at = hub.clock.now()
             audit(db, who, "write", f"material:{m.id}", "verified")
             record(db, case.id, who, "material_verified", material=m.id, against=body.against)
             return material_view(m), True, case.booth_id, m.code
@@ -776,7 +775,7 @@ async def refuse_step(
         # in a worker thread: see kiosk.hub.issuing.issue
         with hub.db() as db:
             case, step = _undecided_review(hub, db, case_id, position, who)
-            step.status, step.done_by, step.done_at = "rejected", who.id, utcnow()
+            step.status, step.done_by, step.done_at = "rejected", who.id, hub.clock.now()
             case.status = "rejected"
             dept = db.get(CaseDepartment, (case_id, step.department)) if step.department else None
             if dept is not None:

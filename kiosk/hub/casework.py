@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from kiosk.core.masking import mask_id_number, mask_text
 from kiosk.hub.auth import Principal
@@ -26,6 +26,7 @@ from kiosk.hub.models import (
     Clerk,
     MaterialRecord,
     Rating,
+    db_now,
     utcnow,
 )
 from kiosk.hub.state import ServiceCatalog
@@ -110,7 +111,7 @@ def step_done(db: Session, case_id: str, step: CaseStep, who: Principal) -> None
     """Mark ``step`` done by ``who`` (a step done already stays as it was)."""
     if step.status == "done":
         return
-    step.status, step.done_by, step.done_at = "done", who.id, utcnow()
+    step.status, step.done_by, step.done_at = "done", who.id, db_now(db)
     record(db, case_id, who, "step_done", position=step.position, kind=step.kind)
 
 
@@ -319,4 +320,5 @@ def case_view(
 
 
 def touch(case: Case) -> None:
-    case.updated_at = utcnow()
+    session = object_session(case)
+    case.updated_at = db_now(session) if session is not None else utcnow()

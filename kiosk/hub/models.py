@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+import weakref
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    Engine,
     ForeignKey,
     Integer,
     String,
@@ -31,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, Session, mapped_column
 
+from kiosk.core.clock import Clock
 from kiosk.hub.data_keys import column_type, keys_of
 
 
@@ -39,7 +42,36 @@ def new_id() -> str:
 
 
 def utcnow() -> dt.datetime:
+    """The system's time: only for what has no hub (a migration, a script); the hub's own
+    timestamps come from its clock (:func:`stamp`, :func:`db_now`)."""
     return dt.datetime.now(dt.UTC)
+
+
+# Each hub's clock, by its database engine: a column default is called by SQLAlchemy with
+# the statement's context, which knows the engine but not the hub. Tests run several hubs
+# in one process, some with a fake clock; a weak map lets each engine go with its hub.
+_CLOCKS: weakref.WeakKeyDictionary[Engine, Clock] = weakref.WeakKeyDictionary()
+
+
+def use_clock(engine: Engine, clock: Clock) -> None:
+    """Stamp rows written through ``engine`` by ``clock`` (the hub's, see HubState)."""
+    _CLOCKS[engine] = clock
+
+
+def _now_of(engine: Engine | None) -> dt.datetime:
+    clock = _CLOCKS.get(engine) if engine is not None else None
+    return clock.now() if clock is not None else utcnow()
+
+
+def stamp(context: Any) -> dt.datetime:
+    """A column's default and update time: now by the clock of the hub writing the row."""
+    return _now_of(context.root_connection.engine)
+
+
+def db_now(db: Session) -> dt.datetime:
+    """Now by the clock of the hub that ``db`` belongs to."""
+    bind = db.get_bind()
+    return _now_of(bind if isinstance(bind, Engine) else bind.engine)
 
 
 class Base(DeclarativeBase):
@@ -98,7 +130,7 @@ class Clerk(Base):
     operator_scope: Mapped[str] = mapped_column(String(500), default="")
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=stamp)
 
     @property
     def role_set(self) -> frozenset[str]:
@@ -109,7 +141,7 @@ class ClerkSession(Base):
     __tablename__ = "clerk_sessions"
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     clerk_id: Mapped[str] = mapped_column(ForeignKey("clerks.id"), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=stamp)
     expires_at: Mapped[dt.datetime] = mapped_column(Stamp)
 
 
@@ -118,7 +150,7 @@ class Booth(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=stamp)
     last_seen_at: Mapped[dt.datetime | None] = mapped_column(Stamp, nullable=True)
 
 
@@ -133,7 +165,7 @@ class Appointment(Base):
     phone: Mapped[str] = mapped_column(column_type("appointments", "phone", "text"), default="")
     phone_index: Mapped[str] = mapped_column(String(40), default="", index=True)
     status: Mapped[str] = mapped_column(String(20), default="booked")  # booked|used|cancelled
-    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=stamp)
 
 
 class Case(Base):
@@ -155,8 +187,8 @@ class Case(Base):
     appointment_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="open")  # open|done|cancelled
     form: Mapped[dict[str, Any]] = mapped_column(column_type("cases", "form", "json"), default=dict)
-    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow, onupdate=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=stamp)
+    updated_at: Mapped[dt.datetime] = mapped_column(Stamp, default=stamp, onupdate=stamp)
     # When the retention job blanked the personal data of the closed case (None: kept).
     purged_at: Mapped[dt.datetime | None] = mapped_column(Stamp, nullable=True)
 
@@ -189,7 +221,7 @@ class CaseEvent(Base):
     __tablename__ = "case_history"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
-    at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    at: Mapped[dt.datetime] = mapped_column(Stamp, default=stamp)
     actor: Mapped[str] = mapped_column(String(100))
     what: Mapped[str] = mapped_column(String(60))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -212,7 +244,7 @@ class MaterialRecord(Base):
     verified_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
     verified_against: Mapped[str | None] = mapped_column(String(200), nullable=True)
     verified_at: Mapped[dt.datetime | None] = mapped_column(Stamp, nullable=True)
-    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=stamp)
 
 
 class Call(Base):
@@ -222,7 +254,7 @@ class Call(Base):
     case_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
     department: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20), default="active")  # active|ended
-    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=stamp)
     ended_at: Mapped[dt.datetime | None] = mapped_column(Stamp, nullable=True)
 
 
@@ -232,7 +264,7 @@ class CallParticipant(Base):
     call_id: Mapped[str] = mapped_column(ForeignKey("calls.id"), index=True)
     peer: Mapped[str] = mapped_column(String(100))  # "booth:<id>" or "clerk:<id>"
     department: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    joined_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    joined_at: Mapped[dt.datetime] = mapped_column(Stamp, default=stamp)
     left_at: Mapped[dt.datetime | None] = mapped_column(Stamp, nullable=True)
 
 
@@ -248,7 +280,7 @@ class QueueEntry(Base):
     invited_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
     invited_clerk: Mapped[str | None] = mapped_column(String(32), nullable=True)
     status: Mapped[str] = mapped_column(String(20), default="waiting", index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=stamp)
     accepted_at: Mapped[dt.datetime | None] = mapped_column(Stamp, nullable=True)
     accepted_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
@@ -261,7 +293,7 @@ class LockerDeposit(Base):
     slot: Mapped[str] = mapped_column(String(20))
     door: Mapped[str] = mapped_column(String(20), default="unknown")  # open|closed|unknown
     item_present: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
-    at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    at: Mapped[dt.datetime] = mapped_column(Stamp, default=stamp)
 
 
 class Certificate(Base):
@@ -272,7 +304,7 @@ class Certificate(Base):
     title: Mapped[str] = mapped_column(String(200))
     department: Mapped[str] = mapped_column(String(64))
     issued_by: Mapped[str] = mapped_column(String(32))
-    issued_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    issued_at: Mapped[dt.datetime] = mapped_column(Stamp, default=stamp)
     pdf: Mapped[bytes] = mapped_column(column_type("certificates", "pdf", "bytes"))
     signature: Mapped[str] = mapped_column(String(64))
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -299,7 +331,7 @@ class Rating(Base):
     clerk_id: Mapped[str] = mapped_column(String(32), default="")  # "" for the service item
     level: Mapped[int] = mapped_column(Integer)  # 5 非常满意 .. 1 非常不满意
     comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=stamp)
 
 
 class Notification(Base):
@@ -311,7 +343,7 @@ class Notification(Base):
     kind: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(column_type("notifications", "text", "text"))
     link: Mapped[str] = mapped_column(column_type("notifications", "link", "text"), default="")
-    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=stamp)
 
 
 class AuditEntry(Base):
@@ -319,7 +351,7 @@ class AuditEntry(Base):
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow)
+    at: Mapped[dt.datetime] = mapped_column(Stamp, default=stamp)
     actor: Mapped[str] = mapped_column(String(100))  # clerk:<id>, booth:<id>, citizen:<ref>
     action: Mapped[str] = mapped_column(String(10))  # read|write
     subject: Mapped[str] = mapped_column(String(100))  # case:<id>, material:<id>, ...
@@ -336,7 +368,7 @@ class IdempotentResponse(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     status: Mapped[int] = mapped_column(Integer)
     body: Mapped[bytes] = mapped_column(column_type("idempotency", "body", "bytes"))
-    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=utcnow, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=stamp, index=True)
 
 
 class DownloadTicket(Base):

@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from kiosk.hub.auth import Principal
 from kiosk.hub.casework import iso, record, route_to
 from kiosk.hub.errors import ApiError, not_found
-from kiosk.hub.models import Call, CallParticipant, Clerk, QueueEntry, utcnow
+from kiosk.hub.models import Call, CallParticipant, Clerk, QueueEntry
 from kiosk.hub.queue_details import details_of
 from kiosk.hub.state import HubState
 
@@ -322,7 +322,7 @@ def _accept(
         taken = db.execute(
             update(QueueEntry)
             .where(QueueEntry.id == entry_id, QueueEntry.status == "waiting")
-            .values(status="accepted", accepted_at=utcnow(), accepted_by=clerk.id)
+            .values(status="accepted", accepted_at=hub.clock.now(), accepted_by=clerk.id)
         )
         if taken.rowcount != 1:  # type: ignore[attr-defined]
             raise ApiError(
@@ -386,7 +386,7 @@ def _leave(hub: HubState, who: Principal, call_id: str, allowed: bool, end: bool
             raise not_found("call")
         if not allowed:
             raise ApiError(403, "not_in_call", "you are not in this call")
-        now = utcnow()
+        now = hub.clock.now()
         parts = db.scalars(
             select(CallParticipant).where(
                 CallParticipant.call_id == call_id, CallParticipant.left_at.is_(None)

@@ -29,7 +29,7 @@ from kiosk.core.review_rules import Reason, RulesVerdict, evaluate
 from kiosk.hub.casework import record, route_to
 from kiosk.hub.certificate_choice import step_title
 from kiosk.hub.issuing import Issued, issue
-from kiosk.hub.models import Case, CaseStep, MaterialRecord, utcnow
+from kiosk.hub.models import Case, CaseStep, MaterialRecord
 from kiosk.hub.state import HubState
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ def approve(
     is issued and done, in one transaction: a failure leaves the review undecided, never
     half decided, and nothing is issued twice."""
     department = step.department or hub.catalog.catalog.service(case.service_code).department
-    step.status, step.done_by, step.done_at = "done", by, utcnow()
+    step.status, step.done_by, step.done_at = "done", by, hub.clock.now()
     issued: list[Issued] = []
     later = db.scalars(
         select(CaseStep)
@@ -121,6 +121,6 @@ def approve(
                     title=title["zh_CN"],
                 )
             )
-            s.status, s.done_by, s.done_at = "done", by, utcnow()
+            s.status, s.done_by, s.done_at = "done", by, hub.clock.now()
             record(db, case.id, actor, "step_done", position=s.position, kind=s.kind)
     return tuple(issued)

@@ -19,7 +19,7 @@ from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords, RateLimiter
 from kiosk.hub.data_keys import DataKeys
 from kiosk.hub.db import WRITE_LOCK
 from kiosk.hub.door import DoorGuard
-from kiosk.hub.models import KeyValue
+from kiosk.hub.models import KeyValue, use_clock
 from kiosk.hub.notify import Notifier
 from kiosk.hub.settings import HubSettings
 from kiosk.hub.switchboard import Switchboard
@@ -67,6 +67,10 @@ class HubState:
     keys: DataKeys  # personal data at rest: encryption and blind indexes
     started: float = 0.0
     extras: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # rows this hub writes are stamped by its clock, a fake one in tests included
+        use_clock(self.engine, self.clock)
 
     @contextmanager
     def db(self) -> Iterator[Session]:

@@ -19,7 +19,7 @@ from kiosk.hub.browser_policy import origin_allowed
 from kiosk.hub.casework import audit, record
 from kiosk.hub.deps import resolve_token
 from kiosk.hub.errors import ApiError
-from kiosk.hub.models import Booth, Case, LockerDeposit, utcnow
+from kiosk.hub.models import Booth, Case, LockerDeposit
 from kiosk.hub.protocol import BOOTH_EVENTS, PRESENCE
 from kiosk.hub.state import HubState
 from kiosk.hub.switchboard import SWEEP_SLICES, Link, LinkClosed
@@ -239,7 +239,7 @@ def _mark_seen(hub: HubState, booth_id: str) -> None:
     with hub.db() as db:
         booth = db.get(Booth, booth_id)
         if booth is not None:
-            booth.last_seen_at = utcnow()
+            booth.last_seen_at = hub.clock.now()
 
 
 async def _booth_event(
