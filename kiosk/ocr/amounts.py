@@ -117,13 +117,21 @@ def well_grouped(number: str, wan: bool = False) -> bool:
 _DIGIT_RUN = re.compile(r"\d[\d.,，]*\d")
 
 
+# ``6.100元``: a group of thousands whose comma was read as a point (yuan have two decimals)
+_YUAN_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})\.(\d{3})(?=\s*元)")
+
+
 def mend_separators(text: str) -> str:
     """Separators OCR garbled inside a grouped number put back: ``8.890,000`` (a point
     read for a comma) and ``8.,890,000`` (a stray mark beside one) are ``8,890,000``.
 
     Only a number that has a comma is touched, and only a point followed by a group of
-    three digits: ``204.4408`` (万) and ``1,234.56`` keep their points.
+    three digits: ``204.4408`` (万) and ``1,234.56`` keep their points. One more: a
+    point before three digits and 元 (``6.100元``) is a comma read as a point, since no
+    amount in yuan has three decimals (``1.500万元`` keeps its point).
     """
+    text = _YUAN_THOUSANDS.sub(r"\1,\2", text)
+
     def mend(match: re.Match[str]) -> str:
         run = re.sub(r"[.,，]{2,}", ",", match.group(0).replace("，", ","))
         if "," in run:

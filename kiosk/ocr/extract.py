@@ -377,7 +377,9 @@ def _read_id_card(gray: np.ndarray, engine: OcrEngine) -> _Result:
             result.put("birth_date", _iso(*digits[:3]), birth.confidence, box("birth_date"))
     address_rows = sorted(n for n in crops if n.startswith("address"))
     address_parts = [lines[n] for n in address_rows if lines.get(n)]
-    address = re.sub(f"^[^{CJK}]*(?:住)?址", "", "".join(
+    # the label may come with the value, 住 often misread (佳址, 往址): no address begins
+    # with a character and 址
+    address = re.sub(f"^[^{CJK}]*[{CJK}]?址", "", "".join(
         re.sub(f"[^{CJK}0-9A-Za-z\\-]", "", normalise(part.text)) for part in address_parts
     )).split("公民身份")[0]
     if address:

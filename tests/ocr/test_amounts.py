@@ -59,6 +59,9 @@ def test_separators_garbled_inside_a_grouped_number_are_mended() -> None:
 
     assert mend_separators("人民币8.890,000元") == "人民币8,890,000元"  # a point for a comma
     assert mend_separators("人民币8.,890,000元") == "人民币8,890,000元"  # a stray mark
+    assert mend_separators("每月租金6.100元整") == "每月租金6,100元整"  # yuan have 2 decimals
+    assert mend_separators("总价1.500万元") == "总价1.500万元"  # 万: a real point
+    assert mend_separators("租金6.10元") == "租金6.10元"
     # points that are points stay: 万 figures, cents, areas
     assert mend_separators("人民币204.4408万元") == "人民币204.4408万元"
     assert mend_separators("人民币1,234.56元") == "人民币1,234.56元"
