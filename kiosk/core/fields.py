@@ -20,6 +20,14 @@ from kiosk.core.catalog import FormField
 from kiosk.core.ids import check_id_number, check_uscc
 
 _MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE_PREFIX = re.compile(r"^(?:\+?86)(?=1[3-9]\d{9}$)")
+
+
+def mainland_mobile(text: str) -> str | None:
+    """``text`` as an 11-digit mainland mobile number (spaces, dashes and a +86 prefix
+    dropped), or None when it is not one: the only numbers a text message reaches."""
+    digits = _MOBILE_PREFIX.sub("", re.sub(r"[\s-]", "", text))
+    return digits if _MOBILE_RE.match(digits) else None
 _LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 _ACCOUNT_RE = re.compile(r"^\d{12,30}$")
 

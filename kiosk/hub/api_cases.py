@@ -15,11 +15,12 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
-from sqlalchemy import select
+from pydantic import AfterValidator, BaseModel, Field
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kiosk.core.fields import mainland_mobile
 from kiosk.hub import citizen_login, rules_review
 from kiosk.hub.auth import Principal, new_citizen_ref
 from kiosk.hub.casework import (
@@ -76,7 +77,19 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 
 Code = Annotated[str, Field(min_length=1, max_length=100)]
-Phone = Annotated[str, Field(pattern=r"^\+?[0-9]{5,20}$")]
+def _mobile(value: str) -> str:
+    """A mainland mobile number, written as 11 digits (codes and notices go by SMS)."""
+    mobile = mainland_mobile(value)
+    if mobile is None:
+        raise ValueError("not a mainland mobile number (11 digits starting 13-19)")
+    return mobile
+
+
+def _mobile_or_none(value: str) -> str:
+    return _mobile(value) if value.strip() else ""
+
+
+Phone = Annotated[str, Field(max_length=20), AfterValidator(_mobile)]
 MAX_IMAGE = 8 * 1024 * 1024
 
 
@@ -121,7 +134,7 @@ class AppointmentIn(BaseModel):
     booth_id: Code
     slot_at: dt.datetime
     name: Annotated[str, Field(max_length=100)] = ""
-    phone: Annotated[str, Field(max_length=20, pattern=r"^(\+?[0-9]{5,20})?$")] = ""
+    phone: Annotated[str, Field(max_length=20), AfterValidator(_mobile_or_none)] = ""
 
 
 def appointment_view(a: Appointment, zone: ZoneInfo) -> dict[str, Any]:
@@ -154,6 +167,10 @@ async def book(
     with hub.db() as db:
         if db.get(Booth, body.booth_id) is None:
             raise ApiError(422, "unknown_booth", "no such booth")
+        if _already_booked(hub, db, ref, body, slot):
+            raise ApiError(
+                409, "appointment_exists", "this service is already booked at that booth and time"
+            )
         appointment = Appointment(
             citizen_ref=ref,
             service_code=service.code,
@@ -177,6 +194,23 @@ async def book(
         )
     )
     return {"appointment": view, "citizen_token": token, "citizen_url": _citizen_url(hub, token)}
+
+
+def _already_booked(
+    hub: HubState, db: Session, ref: str, body: AppointmentIn, slot: dt.datetime
+) -> bool:
+    """The same service at the same booth and time, still booked, by the same citizen or
+    the same phone: a second tap of "book", not a second appointment."""
+    same = select(Appointment.id).where(
+        Appointment.service_code == body.service,
+        Appointment.booth_id == body.booth_id,
+        Appointment.slot_at == slot,
+        Appointment.status == "booked",
+    )
+    who = [Appointment.citizen_ref == ref]
+    if body.phone:
+        who.append(Appointment.phone_index == hub.keys.blind_index(body.phone))
+    return db.scalars(same.where(or_(*who)).limit(1)).first() is not None
 
 
 @router.post("/appointments/{appointment_id}/cancel")
