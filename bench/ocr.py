@@ -194,20 +194,47 @@ def score(name: str, photos: list[Photo], show_errors: bool = False) -> dict:  #
 
 
 def gates(split: str, per_type: int) -> dict:  # type: ignore[type-arg]
-    """Refusals by the quality gates on the corpus's glare and blur photos."""
+    """The quality gates on the corpus's glare and blur photos: how many they refuse, and
+    what becomes of the ones they let through. A photo let through is read as the booth
+    reads it; a wrong field is *flagged* when its confidence is under the confirm
+    screen's 0.6 (the citizen is asked to look at it) and *silent* otherwise: a silent
+    error is what a gate that lets too much through costs."""
+    engine = make_engine("hybrid")
     out: dict = {}  # type: ignore[type-arg]
     for kind, reason in (("glare", "glare"), ("blur", "blurred")):
         verdicts = []
-        for _, image, _, _ in corpus_photos(split, per_type, kind):
+        exact = flagged = silent = total = 0
+        for doc_type, image, truth, _ in corpus_photos(split, per_type, kind):
             page, _ = flatten_page(image)  # type: ignore[arg-type]
-            verdicts.append(assess(page).reason)
+            verdict = assess(page)
+            verdicts.append(verdict.reason)
+            if verdict.reason != "ok":
+                continue
+            try:
+                reading = read_photo(image, engine, doc_type)  # type: ignore[arg-type]
+            except Exception:  # refused by the reader: every field missed, flagged
+                reading = None
+            for field_name, value in truth.items():
+                total += 1
+                got = reading.fields.get(field_name, "") if reading else ""
+                if got == value:
+                    exact += 1
+                elif reading is None or reading.confidence.get(field_name, 0.0) < 0.6:
+                    flagged += 1
+                else:
+                    silent += 1
         out[kind] = {
             "photos": len(verdicts),
             "refused": round(sum(v != "ok" for v in verdicts) / len(verdicts), 4),
             f"refused_as_{reason}": round(sum(v == reason for v in verdicts) / len(verdicts), 4),
+            "passed_fields": total,
+            "passed_exact": round(exact / total, 4) if total else None,
+            "passed_wrong_flagged": flagged,
+            "passed_wrong_silent": silent,
         }
-        print(f"gate on {kind:5s}: refused {out[kind]['refused']:.1%} of {len(verdicts)}",
-              flush=True)
+        print(f"gate on {kind:5s}: refused {out[kind]['refused']:.1%} of {len(verdicts)}; "
+              f"let through: {total} fields, {out[kind]['passed_exact'] or 0:.1%} exact, "
+              f"{flagged} wrong and flagged, {silent} wrong and silent", flush=True)
     return out
 
 
