@@ -43,3 +43,36 @@ def test_a_phone_in_another_zone_books_and_sees_the_booths_time(hub: Hub, browse
     english = page.text_content("#appointments li.appointment") or ""
     assert english.startswith("2099-03-01 09:30 Beijing time (UTC+08:00)"), english
     phone.close()
+
+
+def test_a_wrong_number_and_a_second_booking_are_told_in_words(hub: Hub, browser: Any) -> None:
+    hub.booth("b1")
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    page = phone.new_page()
+    page.goto(hub.url + "/m")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#book-form select[name=booth_id] option').length > 0"
+    )
+    page.select_option("#book-form select[name=service]", "hpf-withdrawal-rent")
+    page.fill("#book-form input[name=slot_at]", "2099-03-01T09:30")
+    page.fill("#book-form input[name=phone]", "12345")
+    page.click("#book-form button[type=submit]")
+    result = page.locator("#book-result")
+    result.wait_for()
+    page.wait_for_function("() => document.querySelector('#book-result').textContent.length > 1")
+    assert "11位手机号码" in (result.text_content() or "")
+    page.fill("#book-form input[name=phone]", "139 1234 5678")
+    page.click("#book-form button[type=submit]")
+    page.wait_for_function(
+        "() => document.querySelector('#book-result').textContent === '预约成功'"
+    )
+    page.click("#book-form button[type=submit]")  # the same booking again
+    page.wait_for_function(
+        "() => document.querySelector('#book-result').textContent.includes('已经预约过')"
+    )
+    page.click("#lang")
+    page.click("#book-form button[type=submit]")
+    page.wait_for_function(
+        "() => document.querySelector('#book-result').textContent.includes('already booked')"
+    )
+    phone.close()

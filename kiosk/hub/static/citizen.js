@@ -15,6 +15,9 @@ const T = {
     booth_occupied: "晓屋正在使用中，请稍候再试", too_many_requests: "尝试次数过多，请稍后再试",
     scan_screen: "请扫描晓屋屏幕上的二维码开门", error: "操作失败", used: "已使用", booked_status: "已预约",
     cancelled: "已取消", verify: "核验", revoked: "已撤销", beijing_time: "北京时间",
+    appointment_exists: "这个时间您已经预约过了，请在“我的办件”中查看",
+    slot_in_past: "这个时间已经过去，请重新选择", unknown_booth: "没有这个晓屋，请重新选择",
+    phone_invalid: "请输入11位手机号码（以13至19开头），通知会以短信发送",
     levels: ["非常不满意", "不满意", "基本满意", "满意", "非常满意"],
   },
   en: {
@@ -33,6 +36,10 @@ const T = {
     too_many_requests: "Too many attempts; please try again later",
     scan_screen: "Scan the QR code on the booth's screen to open its door", error: "Failed", used: "used",
     booked_status: "booked", cancelled: "cancelled", verify: "verify", revoked: "revoked", beijing_time: "Beijing time",
+    appointment_exists: "You have already booked this time; see My cases",
+    slot_in_past: "That time has passed; please choose another",
+    unknown_booth: "There is no such booth; please choose again",
+    phone_invalid: "Please enter an 11-digit mainland mobile number (starting 13 to 19): notices come by text message",
     levels: ["Very dissatisfied", "Dissatisfied", "Fair", "Satisfied", "Very satisfied"],
   },
 };
@@ -41,6 +48,15 @@ const $ = (sel) => document.querySelector(sel);
 const t = (key) => (T[lang] && T[lang][key]) || T.zh[key] || key;
 const name = (text) => (text && (lang === "en" ? text.en : text.zh_CN)) || "";
 let overview = null;
+
+// An error as the citizen can act on it, in her language: what the hub refused, or the
+// field her entry was refused for; the raw code only when there are no words for it.
+function problem(err) {
+  const problems = (err.details && err.details.problems) || [];
+  const fields = problems.map((p) => String(p.where || "").split(".").pop());
+  if (err.code === "invalid_request" && fields.includes("phone")) return t("phone_invalid");
+  return t(err.code) !== err.code ? t(err.code) : `${t("error")} (${err.code})`;
+}
 // Appointment times are the booths' wall clock, in the hub's zone, whatever this phone's is.
 let timeZone = "Asia/Shanghai";
 const serviceNames = new Map();  // service code -> its name (Text), from the catalog
@@ -149,7 +165,7 @@ $("#book-form").addEventListener("submit", async (ev) => {
     $("#book-result").textContent = t("booked");
     await refresh();
   } catch (err) {
-    $("#book-result").textContent = `${t("error")} (${err.code})`;
+    $("#book-result").textContent = problem(err);
   }
 });
 
