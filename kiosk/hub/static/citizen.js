@@ -18,6 +18,10 @@ const T = {
     appointment_exists: "这个时间您已经预约过了，请在“我的办件”中查看",
     slot_in_past: "这个时间已经过去，请重新选择", unknown_booth: "没有这个晓屋，请重新选择",
     phone_invalid: "请输入11位手机号码（以13至19开头），通知会以短信发送",
+    cancel_booking: "取消预约", confirm_cancel: "确认取消这个预约？", appointment_not_open: "这个预约已使用或已取消",
+    login: "已有预约或办件？用手机号登录", send_code: "发送验证码", code: "验证码", log_in: "登录",
+    log_out: "退出登录", code_sent: "如果这个号码有预约或办件，验证码已用短信发出",
+    bad_code: "验证码不对或已过期，请重新获取", code_required: "请输入短信里的6位验证码",
     levels: ["非常不满意", "不满意", "基本满意", "满意", "非常满意"],
   },
   en: {
@@ -40,6 +44,13 @@ const T = {
     slot_in_past: "That time has passed; please choose another",
     unknown_booth: "There is no such booth; please choose again",
     phone_invalid: "Please enter an 11-digit mainland mobile number (starting 13 to 19): notices come by text message",
+    cancel_booking: "Cancel booking", confirm_cancel: "Cancel this booking?",
+    appointment_not_open: "This booking was used or cancelled already",
+    login: "Booked before? Sign in with your mobile number", send_code: "Send code", code: "Code",
+    log_in: "Sign in", log_out: "Sign out",
+    code_sent: "If this number has a booking or a case, a code is on its way by text message",
+    bad_code: "The code is wrong or has expired; please ask for a new one",
+    code_required: "Please enter the 6-digit code from the text message",
     levels: ["Very dissatisfied", "Dissatisfied", "Fair", "Satisfied", "Very satisfied"],
   },
 };
@@ -76,7 +87,7 @@ const doorCode = fragment.get("door") || "";
 const api = xwApi.makeApi({
   token: () => token,
   onError: (code) => {
-    if (code === "invalid_token") { localStorage.removeItem("xw.citizen"); token = null; }
+    if (code === "invalid_token") { localStorage.removeItem("xw.citizen"); token = null; showSignedIn(); }
   },
 });
 
@@ -101,6 +112,7 @@ function showTimeLabel() {
 
 function keep(newToken) {
   if (newToken) { token = newToken; localStorage.setItem("xw.citizen", token); }
+  showSignedIn();
 }
 
 function applyLang() {
@@ -169,6 +181,45 @@ $("#book-form").addEventListener("submit", async (ev) => {
   }
 });
 
+// -- sign in by a code sent by SMS -------------------------------------------------------
+$("#send-code").addEventListener("click", async () => {
+  const phone = new FormData($("#login-form")).get("phone") || "";
+  try {
+    await api("POST", "/api/v1/citizen/code", { phone });
+    $("#login-result").textContent = t("code_sent");
+  } catch (err) {
+    $("#login-result").textContent = problem(err);
+  }
+});
+
+$("#login-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const form = new FormData(ev.target);
+  const code = String(form.get("code") || "").trim();
+  if (!/^[0-9]{6}$/.test(code)) {
+    $("#login-result").textContent = t("code_required");
+    return;
+  }
+  try {
+    const res = await api("POST", "/api/v1/citizen/login", { phone: form.get("phone"), code });
+    keep(res.citizen_token);
+    $("#login-result").textContent = "";
+    showSignedIn();
+    lastJson = "";
+    await refresh();
+  } catch (err) {
+    $("#login-result").textContent = problem(err);
+  }
+});
+
+$("#logout").addEventListener("click", () => {
+  localStorage.removeItem("xw.citizen");
+  token = null;
+  overview = null;
+  lastJson = "";
+  showSignedIn();
+});
+
 // -- scan to open ---------------------------------------------------------------------
 $("#open-door").addEventListener("click", async () => {
   const appointment = $("#door-appointment").value || null;
@@ -202,6 +253,36 @@ async function refresh() {
   render();
 }
 
+// Cancelling takes two taps: the button asks first, so a slip of the thumb loses nothing.
+function cancelButton(a) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = "cancel";
+  b.textContent = t("cancel_booking");
+  b.addEventListener("click", async () => {
+    if (!b.dataset.armed) {
+      b.dataset.armed = "1";
+      b.textContent = t("confirm_cancel");
+      return;
+    }
+    b.disabled = true;
+    try {
+      await api("POST", `/api/v1/appointments/${encodeURIComponent(a.id)}/cancel`, {});
+      lastJson = "";
+      await refresh();
+    } catch (err) {
+      b.disabled = false;
+      b.textContent = problem(err);
+    }
+  });
+  return b;
+}
+
+function showSignedIn() {
+  $("#login").hidden = Boolean(token);
+  if (!token) $("#mine").hidden = true;
+}
+
 function render() {
   $("#mine").hidden = false;
   const apps = $("#appointments");
@@ -216,6 +297,7 @@ function render() {
     const status = a.status === "booked" ? t("booked_status") : t(a.status);
     const service = name(serviceNames.get(a.service)) || a.service;
     li.textContent = `${when} · ${service} · ${t("booth")} ${a.booth_id} · ${status}`;
+    if (a.status === "booked") li.append(" ", cancelButton(a));
     apps.append(li);
     if (doorBooth && a.booth_id === doorBooth && a.status === "booked") {
       const o = document.createElement("option");
@@ -358,5 +440,6 @@ if (doorBooth) {
   }
 }
 applyLang();
+showSignedIn();
 loadChoices().finally(() => { lastJson = ""; refresh(); });
 setInterval(refresh, 5000);
