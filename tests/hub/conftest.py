@@ -8,6 +8,7 @@ import json
 import os
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,11 @@ import pytest
 from websockets.sync.client import ClientConnection, connect
 
 from kiosk.core.catalog import Catalog, load_catalog
+from kiosk.core.clock import Clock
 from kiosk.hub.api_accounts import create_clerk, register_booth
 from kiosk.hub.server import HubServer
 from kiosk.hub.settings import HubSettings
+from tests.hub.sms_gateway import Gateway, running_gateway
 
 PASSWORD = "correct horse battery"
 # Read at import: the suite's autouse fixture clears XIAOWU_* variables for each test.
@@ -218,16 +221,44 @@ def hub_settings(db_url: str, **overrides: Any) -> HubSettings:
     return HubSettings(**{**base, **overrides})
 
 
+def start_hub(settings: HubSettings, catalog: Any, clock: Clock | None = None) -> Hub:
+    """A real hub on 127.0.0.1 with ``settings``; stop it with :func:`stop_hub`."""
+    return Hub(HubServer(settings, catalog=catalog, clock=clock).start())
+
+
+def stop_hub(hub: Hub) -> None:
+    hub.close()
+    hub.server.stop()
+
+
+@contextmanager
+def running_hub(settings: HubSettings, catalog: Any, clock: Clock | None = None) -> Iterator[Hub]:
+    hub = start_hub(settings, catalog, clock)
+    try:
+        yield hub
+    finally:
+        stop_hub(hub)
+
+
 @pytest.fixture
 def hub(db_url: str, catalog: Any) -> Iterator[Hub]:
-    settings = hub_settings(db_url)
-    server = HubServer(settings, catalog=catalog).start()
-    h = Hub(server)
-    try:
+    with running_hub(hub_settings(db_url), catalog) as h:
         yield h
-    finally:
-        h.close()
-        server.stop()
+
+
+@pytest.fixture
+def sms_gateway() -> Iterator[Gateway]:
+    """A real SMS gateway on 127.0.0.1 (tests.hub.sms_gateway)."""
+    with running_gateway() as gateway:
+        yield gateway
+
+
+@pytest.fixture
+def sms_hub(tmp_path: Path, catalog: Any, sms_gateway: Gateway) -> Iterator[Hub]:
+    """A hub on its own SQLite database that texts through ``sms_gateway``."""
+    settings = hub_settings(f"sqlite:///{tmp_path}/hub.sqlite3", sms_gateway_url=sms_gateway.url)
+    with running_hub(settings, catalog) as h:
+        yield h
 
 
 @pytest.fixture

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.hub.conftest import Hub
-from tests.hub.test_notify import Gateway
-from tests.security.test_citizen_login import _start, _stop
+from tests.hub.sms_gateway import Gateway
 
 pytestmark = [pytest.mark.browser]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "test-artifacts" / "citizen"
@@ -84,28 +82,8 @@ def test_a_wrong_number_and_a_second_booking_are_told_in_words(hub: Hub, browser
     phone.close()
 
 
-@pytest.fixture
-def gateway() -> Iterator[Gateway]:
-    g = Gateway(failures=0)
-    g.thread.start()
-    try:
-        yield g
-    finally:
-        g.server.shutdown()
-        g.server.server_close()
-
-
-@pytest.fixture
-def sms_hub(tmp_path: Path, catalog: Any, gateway: Gateway) -> Iterator[Hub]:
-    hub = _start(tmp_path, catalog, gateway.url)
-    try:
-        yield hub
-    finally:
-        _stop(hub)
-
-
 def test_a_citizen_signs_in_by_sms_and_cancels_her_booking(
-    sms_hub: Hub, browser: Any, gateway: Gateway
+    sms_hub: Hub, browser: Any, sms_gateway: Gateway
 ) -> None:
     hub = sms_hub
     hub.booth("b1")
@@ -126,6 +104,7 @@ def test_a_citizen_signs_in_by_sms_and_cancels_her_booking(
 
     # on another day: sign in with the code the SMS brings
     page.fill("#login-form input[name=phone]", "13912345678")
+    gateway = sms_gateway
     before = len(gateway.posts)
     page.click("#send-code")
     page.wait_for_function("() => document.querySelector('#login-result').textContent.length > 1")

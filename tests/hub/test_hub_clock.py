@@ -13,8 +13,7 @@ from sqlalchemy import select
 
 from kiosk.core.clock import FakeClock
 from kiosk.hub.models import AuditEntry, Case, CaseEvent, MaterialRecord
-from kiosk.hub.server import HubServer
-from tests.hub.conftest import Hub, hub_settings
+from tests.hub.conftest import Hub, hub_settings, running_hub
 from tests.security.test_at_rest import fill_a_case, jpeg
 
 FAR = dt.datetime(2031, 3, 4, 5, 6, 7, tzinfo=dt.UTC)
@@ -27,13 +26,8 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def hub(db_url: str, catalog: Any, clock: FakeClock) -> Iterator[Hub]:
-    server = HubServer(hub_settings(db_url), catalog=catalog, clock=clock).start()
-    h = Hub(server)
-    try:
+    with running_hub(hub_settings(db_url), catalog, clock) as h:
         yield h
-    finally:
-        h.close()
-        server.stop()
 
 
 def test_a_cases_rows_are_stamped_by_the_hubs_clock(hub: Hub, clock: FakeClock) -> None:

@@ -3,39 +3,20 @@ text message reaches, the same booking twice, someone else's booking cancelled."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kiosk.hub.models import Appointment
 from tests.hub.conftest import Hub
-from tests.hub.test_notify import Gateway
-from tests.security.test_citizen_login import _start, _stop
 
 SLOT = "2099-03-01T09:30:00+08:00"
 
 
 @pytest.fixture
-def gateway() -> Iterator[Gateway]:
-    g = Gateway(failures=0)
-    g.thread.start()
-    try:
-        yield g
-    finally:
-        g.server.shutdown()
-        g.server.server_close()
-
-
-@pytest.fixture
-def hub(tmp_path: Path, catalog: Any, gateway: Gateway) -> Iterator[Hub]:
-    h = _start(tmp_path, catalog, gateway.url)
-    h.booth("b1")
-    try:
-        yield h
-    finally:
-        _stop(h)
+def hub(sms_hub: Hub) -> Hub:
+    sms_hub.booth("b1")
+    return sms_hub
 
 
 def book(hub: Hub, phone: str, slot: str = SLOT, token: str | None = None) -> Any:

@@ -10,7 +10,6 @@ import re
 import statistics
 import threading
 import time
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -18,44 +17,23 @@ from typing import Any
 import httpx
 import pytest
 
-from kiosk.hub.server import HubServer
-from tests.hub.conftest import Hub, hub_settings
-from tests.hub.test_notify import Gateway
+from tests.hub.conftest import Hub, hub_settings, start_hub, stop_hub
+from tests.hub.sms_gateway import Gateway
 
 PHONE = "13700000000"
 UNKNOWN = "13911112222"
 
 
 @pytest.fixture
-def gateway() -> Iterator[Gateway]:
-    g = Gateway(failures=0)
-    g.thread.start()
-    try:
-        yield g
-    finally:
-        g.server.shutdown()
-        g.server.server_close()
+def gateway(sms_gateway: Gateway) -> Gateway:
+    return sms_gateway
 
 
 def _start(tmp_path: Path, catalog: Any, gateway_url: str, **overrides: Any) -> Hub:
     settings = hub_settings(
         f"sqlite:///{tmp_path}/hub.sqlite3", sms_gateway_url=gateway_url, **overrides
     )
-    return Hub(HubServer(settings, catalog=catalog).start())
-
-
-def _stop(hub: Hub) -> None:
-    hub.close()
-    hub.server.stop()
-
-
-@pytest.fixture
-def sms_hub(tmp_path: Path, catalog: Any, gateway: Gateway) -> Iterator[Hub]:
-    hub = _start(tmp_path, catalog, gateway.url)
-    try:
-        yield hub
-    finally:
-        _stop(hub)
+    return start_hub(settings, catalog)
 
 
 def _book(hub: Hub, phone: str = PHONE) -> None:
@@ -125,13 +103,13 @@ def test_the_bound_survives_a_restart_of_the_hub(
         for _ in range(hub.state.settings.sms_max_guesses - 1):
             assert _login(hub, _wrong(code)).status_code == 401
     finally:
-        _stop(hub)
+        stop_hub(hub)
     hub = _start(tmp_path, catalog, gateway.url)  # the same database, a new process state
     try:
         assert _login(hub, _wrong(code)).status_code == 401  # the last one allowed
         assert _login(hub, code).status_code == 429
     finally:
-        _stop(hub)
+        stop_hub(hub)
 
 
 def test_a_right_code_within_the_bound_logs_in(sms_hub: Hub, gateway: Gateway) -> None:
@@ -246,6 +224,6 @@ def test_answers_do_not_tell_whether_a_number_is_known(tmp_path: Path, catalog: 
             assert _login(hub, "000001", UNKNOWN).status_code == 401
         assert _login(hub, "000001", UNKNOWN).status_code == 429
     finally:
-        _stop(hub)
+        stop_hub(hub)
         gateway.server.shutdown()
         gateway.server.server_close()
