@@ -49,7 +49,8 @@ def test_a_phone_in_another_zone_books_and_sees_the_booths_time(hub: Hub, browse
     phone.close()
 
 
-def test_a_wrong_number_and_a_second_booking_are_told_in_words(hub: Hub, browser: Any) -> None:
+def booking_page(hub: Hub, browser: Any) -> tuple[Any, Any]:
+    """A phone (its browser context) on the booking form, a service and a time chosen."""
     hub.booth("b1")
     phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
     page = phone.new_page()
@@ -59,6 +60,11 @@ def test_a_wrong_number_and_a_second_booking_are_told_in_words(hub: Hub, browser
     )
     page.select_option("#book-form select[name=service]", "hpf-withdrawal-rent")
     page.fill("#book-form input[name=slot_at]", "2099-03-01T09:30")
+    return phone, page
+
+
+def test_a_wrong_number_and_a_second_booking_are_told_in_words(hub: Hub, browser: Any) -> None:
+    phone, page = booking_page(hub, browser)
     page.fill("#book-form input[name=phone]", "12345")
     page.click("#book-form button[type=submit]")
     result = page.locator("#book-result")
@@ -86,15 +92,7 @@ def test_a_citizen_signs_in_by_sms_and_cancels_her_booking(
     sms_hub: Hub, browser: Any, sms_gateway: Gateway
 ) -> None:
     hub = sms_hub
-    hub.booth("b1")
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-    page = phone.new_page()
-    page.goto(hub.url + "/m")
-    page.wait_for_function(
-        "() => document.querySelectorAll('#book-form select[name=booth_id] option').length > 0"
-    )
-    page.select_option("#book-form select[name=service]", "hpf-withdrawal-rent")
-    page.fill("#book-form input[name=slot_at]", "2099-03-01T09:30")
+    phone, page = booking_page(hub, browser)
     page.fill("#book-form input[name=phone]", "13912345678")
     page.click("#book-form button[type=submit]")
     page.wait_for_selector("#appointments li.appointment")
