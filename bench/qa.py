@@ -21,8 +21,10 @@ Files:
   are split in two by a hash of each question: the *fit* half chooses the answerer's
   threshold and closeness ratio (the sweep below), the *check* half measures them;
 * ``qa_questions_heldout.tsv``: written after the first tuning, never tuned on;
-* ``qa_eval.tsv``: the independent evaluation set, written without the knowledge base
-  (read if present, never tuned on; run by the lead).
+* ``qa_eval.tsv`` and ``qa_eval_b.tsv``: independent evaluation sets, each written by
+  someone who never saw the knowledge base, its question lists or the code (B later,
+  after the answerer's last changes, from the topic ids alone); read if present, never
+  tuned on, their questions and misses never printed.
 
 Every text question is also asked as a speech recogniser might return it (``asr_noise``:
 homophones, dropped characters, no punctuation, numbers spoken), so figures come for typed
@@ -53,6 +55,7 @@ TUNING_EXTRA = DATA / "qa_tuning_extra.tsv"
 TUNING_COLLOQUIAL = DATA / "qa_tuning_colloquial.tsv"
 HELD_OUT = DATA / "qa_questions_heldout.tsv"
 EVAL = DATA / "qa_eval.tsv"
+EVAL_B = DATA / "qa_eval_b.tsv"
 RESULTS = ROOT / "bench" / "results" / "qa.json"
 OUTCOMES = ("right", "clarified", "clarified_miss", "handed_over", "wrong")
 
@@ -284,16 +287,17 @@ def main() -> int:
         "tuning_check_half": both(answerer, check),
         "held_out": both(answerer, load_questions(HELD_OUT)),
     }
-    if EVAL.exists():
-        sealed = both(answerer, load_questions(EVAL)).items()
-        result["eval"] = {mode: _sealed(f) for mode, f in sealed}  # type: ignore[arg-type]
-    else:
-        print(f"{EVAL.relative_to(ROOT)} is absent: the evaluation set is skipped")
+    for name, path in (("eval", EVAL), ("eval_b", EVAL_B)):
+        if path.exists():
+            sealed = both(answerer, load_questions(path)).items()
+            result[name] = {mode: _sealed(f) for mode, f in sealed}  # type: ignore[arg-type]
+        else:
+            print(f"{path.relative_to(ROOT)} is absent: that evaluation set is skipped")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"chosen on the fit half: threshold {threshold}, close ratio {ratio}")
     met = True
-    for name in ("tuning_fit_half", "tuning_check_half", "held_out", "eval"):
+    for name in ("tuning_fit_half", "tuning_check_half", "held_out", "eval", "eval_b"):
         if name not in result:
             continue
         for mode, figures in result[name].items():  # type: ignore[attr-defined]
@@ -302,7 +306,7 @@ def main() -> int:
                 f"{figures['out_of_scope_handed_over']}/{figures['out_of_scope']}"
             )
             print(f"{name} ({mode}):", line)
-            if name != "eval":
+            if not name.startswith("eval"):
                 for wrong in figures["wrong_answers"]:
                     print("  WRONG:", wrong)
             met = met and not figures["wrong"]
