@@ -11,6 +11,7 @@ import io
 import os
 import random
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -46,13 +47,23 @@ def jpeg(seed: int = 7) -> bytes:
 
 
 class Outbox:
-    """A notifier that keeps what would go out by SMS (the login code)."""
+    """A notifier that keeps what would go out by SMS (the login code). The hub sends a
+    login code from a task of its own (its answer must not wait on the gateway), so a
+    test waits for the message rather than reading right after the request."""
 
     def __init__(self) -> None:
         self.messages: list[Message] = []
+        self._arrived = threading.Condition()
 
     async def notify(self, message: Message) -> None:
-        self.messages.append(message)
+        with self._arrived:
+            self.messages.append(message)
+            self._arrived.notify_all()
+
+    def wait_for(self, kind: str, timeout: float = 10.0) -> list[Message]:
+        with self._arrived:
+            self._arrived.wait_for(lambda: any(m.kind == kind for m in self.messages), timeout)
+            return [m for m in self.messages if m.kind == kind]
 
 
 def start(settings: Any, catalog: Any, **kw: Any) -> Hub:
@@ -195,7 +206,7 @@ def test_no_personal_data_is_stored_in_clear_yet_allowed_callers_read_it(
 
     # The SMS login finds the citizen by phone through the blind index.
     assert hub.post(None, "/api/v1/citizen/code", {"phone": PHONE}).status_code == 202
-    codes = [m for m in outbox.messages if m.kind == "login_code"]
+    codes = outbox.wait_for("login_code")
     assert codes and codes[-1].phone == PHONE
     code = codes[-1].text.split()[1][:6]
     login = hub.post(None, "/api/v1/citizen/login", {"phone": PHONE, "code": code})
