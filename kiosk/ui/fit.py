@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import math
 import os
-import subprocess
+import subprocess  # nosec B404 # this interpreter on our own probe script, list args
 import sys
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def available_screen(timeout_s: float = 10.0) -> tuple[int, int] | None:
     """The primary screen's free area in logical pixels, or None when it cannot be told
     (no display, a platform plugin that fails)."""
     try:
-        done = subprocess.run(
+        done = subprocess.run(  # nosec B603 # sys.executable and a constant script
             [sys.executable, "-c", _PROBE],
             capture_output=True,
             text=True,
