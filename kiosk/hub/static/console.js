@@ -359,6 +359,9 @@ async function loadCase(caseId) {
   const asked = performance.now();
   const c = await api("GET", `/api/v1/cases/${caseId}`);
   c.askedAt = asked;
+  for (const [key, heard] of Object.entries(formHeard)) {
+    if (heard.caseId === c.id && heard.at >= asked) c.form[key] = heard.value;  // newer
+  }
   currentCase = c;
   renderCase(c);
 }
@@ -452,6 +455,9 @@ function renderCase(c) {
 // from what was last shown or sent) keeps her text; a field she sent after the reloaded copy
 // was read keeps what she sent (that copy is older than her edit).
 const formSent = {};  // field key -> performance.now() when the clerk last sent it
+// field key -> {at, value, caseId}: another party's value as it arrived. A case view asked
+// for before it arrived (a reload that crossed the push) is older: the push wins.
+const formHeard = {};
 
 function renderForm(c) {
   const form = $("#case-form");
@@ -459,6 +465,9 @@ function renderForm(c) {
     form.innerHTML = "";
     form.dataset.caseId = c.id;
     for (const key of Object.keys(formSent)) delete formSent[key];
+    for (const key of Object.keys(formHeard)) {
+      if (formHeard[key].caseId !== c.id) delete formHeard[key];
+    }
   }
   const fields = [...c.form_fields];
   for (const key of Object.keys(c.form)) {
@@ -492,7 +501,10 @@ function renderForm(c) {
 
 function setField(key, value) {  // another party typed a field of the shared form
   const input = document.querySelector(`#case-form input[name="${CSS.escape(key)}"]`);
-  if (currentCase) currentCase.form[key] = value;
+  if (currentCase) {
+    currentCase.form[key] = value;
+    formHeard[key] = { at: performance.now(), value, caseId: currentCase.id };
+  }
   if (!input) { if (currentCase) renderForm(currentCase); return; }
   if (input.value !== input.dataset.shown) return;  // the clerk is typing there: her text stays
   input.value = value ?? "";
