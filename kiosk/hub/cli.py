@@ -72,6 +72,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "decrypt; then exit (rotation: this, restart the hubs, then --reencrypt)",
     )
     parser.add_argument(
+        "--new-peer-key",
+        metavar="FILE",
+        help="federation: write a new Ed25519 private key to FILE (mode 0600, never "
+        "overwritten) and print its public key to give to peer hubs; then exit",
+    )
+    parser.add_argument(
         "--reencrypt",
         action="store_true",
         help="rewrite every encrypted value under the current data key and recompute the "
@@ -107,6 +113,8 @@ def main(args: argparse.Namespace, config: Config) -> int:
         port=args.port or server.port,
         db_url=args.db or server.db_url,
     )
+    if args.new_peer_key:
+        return new_peer_key(args.new_peer_key)
     if args.new_data_key is not None:
         return new_data_key(args.new_data_key or server.data_key_file)
     settings = HubSettings.from_config(server)
@@ -303,3 +311,24 @@ def seed_demo_clerks(hub: HubState, *, confirmed: bool = False) -> None:
         f"demo clerks: one per department code, user name = code, an operator 'ops', "
         f"password {DEMO_PASSWORD!r}"
     )
+
+
+def new_peer_key(path: str) -> int:
+    """Write a federation private key to ``path`` (0600, never overwritten), print its public
+    key for the peers' config."""
+    from kiosk.hub.federation_signing import (
+        generate_private_key_b64,
+        load_private_key,
+        public_key_b64,
+    )
+
+    private_b64 = generate_private_key_b64()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        print(f"kiosk hub: {path} exists; a peer key is never overwritten")
+        return 2
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(private_b64 + "\n")
+    print(public_key_b64(load_private_key(private_b64)))
+    return 0
