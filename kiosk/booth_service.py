@@ -89,19 +89,22 @@ from kiosk.flows.workflow import StepStatus, Workflow
 
 log = logging.getLogger(__name__)
 
-# Which catalog form field each document field fills (kiosk.ocr.documents.FIELDS).
-FORM_KEYS: dict[str, dict[str, str]] = {
-    "id_card": {"name": "applicant_name", "id_number": "id_number", "address": "address"},
+# Which catalog form fields each document field fills (kiosk.ocr.documents.FIELDS); one
+# document field may fill several forms' keys (the contract's price is the withdrawal's
+# 购房总价 and the transfer registration's 成交价格).
+FORM_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
+    "id_card": {"name": ("applicant_name",), "id_number": ("id_number",),
+                "address": ("address",)},
     "purchase_contract": {
-        "total_price": "purchase_price",
-        "property_address": "property_address",
-        "signed_date": "contract_date",
+        "total_price": ("purchase_price", "price"),
+        "property_address": ("property_address",),
+        "signed_date": ("contract_date",),
     },
-    "rental_contract": {"monthly_rent": "monthly_rent", "start": "lease_start"},
+    "rental_contract": {"monthly_rent": ("monthly_rent",), "start": ("lease_start",)},
     "business_license": {
-        "name": "company_name",
-        "uscc": "uscc",
-        "legal_representative": "legal_rep_name",
+        "name": ("company_name",),
+        "uscc": ("uscc",),
+        "legal_representative": ("legal_rep_name",),
     },
 }
 # Steps a booth may report done on the hub (the others are a department's).
@@ -301,7 +304,8 @@ class BoothOcr:
         reading = await self._service.run(lambda engine: read_document(page, engine, doc_type))
         self.readings[image_ref] = reading
         keys = FORM_KEYS.get(doc_type, {})
-        return {keys[name]: value for name, value in reading.fields.items() if name in keys}
+        return {key: value for name, value in reading.fields.items()
+                for key in keys.get(name, ())}
 
     def flags(self, values: Mapping[str, str]) -> dict[str, str]:
         """Form keys whose value is still as read and failed the document's own check."""
@@ -309,9 +313,9 @@ class BoothOcr:
         for reading in self.readings.values():
             keys = FORM_KEYS.get(reading.doc_type, {})
             for name, ok in reading.checks.items():
-                key = keys.get(name)
-                if ok is False and key and values.get(key) == reading.fields.get(name):
-                    out[key] = "unreadable" if not reading.fields.get(name) else "ocr_check"
+                for key in keys.get(name, ()) if ok is False else ():
+                    if values.get(key) == reading.fields.get(name):
+                        out[key] = "unreadable" if not reading.fields.get(name) else "ocr_check"
         return out
 
 
@@ -484,7 +488,13 @@ class ServiceHub:
             reading = self._ocr.readings.get(image_ref)
             if reading is not None:
                 keys = FORM_KEYS.get(reading.doc_type, {})
-                edits = {name: values[key] for name, key in keys.items() if key in values}
+                # a field that fills several keys: an edit under any of them is the edit
+                edits: dict[str, str] = {}
+                for name, form_keys in keys.items():
+                    present = [values[key] for key in form_keys if key in values]
+                    changed = [v for v in present if v != reading.fields.get(name)]
+                    if present:
+                        edits[name] = (changed or present)[0]
                 material = confirm(reading, code, edits, (image_ref,))
                 body["doc_type"] = material.doc_type
                 body["ocr_fields"] = {

@@ -43,6 +43,12 @@ class Recorder:
         self.captions.append(text)
 
 
+def _asked(service: Any, values: Any) -> list[tuple[str, str]]:
+    """What the workflow fills from a reading: only the keys the service's form asks."""
+    asked = {f.key for f in service.form}
+    return [(key, value) for key, value in values.items() if key in asked]
+
+
 class DictVault(dict[str, bytes]):
     def put(self, name: str, data: bytes) -> None:
         self[name] = data
@@ -169,10 +175,41 @@ async def test_an_eval_corpus_contract_under_the_camera_fills_the_confirm_screen
         values = await ocr.read(document.image_ref, "purchase_contract")
     finally:
         service.close()
-    screen = UiScreen(bridge, load_catalog().service("hpf-withdrawal-purchase"), ocr.flags,
-                      on_step=lambda: None)
-    screen.show(ShowForm(tuple(values.items())))
+    service_ = load_catalog().service("hpf-withdrawal-purchase")
+    screen = UiScreen(bridge, service_, ocr.flags, on_step=lambda: None)
+    screen.show(ShowForm(tuple(_asked(service_, values))))
     shown = {f.key: f.value for f in bridge.forms[-1].fields}
     assert shown["property_address"] == photo.truth["property_address"]
     assert shown["contract_date"] == photo.truth["signed_date"]
     assert shown["purchase_price"].removesuffix(".00") == photo.truth["total_price"]
+
+
+class _ReadingService:
+    """Stands in for the OCR thread: every page reads as the given Reading."""
+
+    def __init__(self, reading: Reading) -> None:
+        self._reading = reading
+
+    async def run(self, work: Any) -> Reading:
+        return self._reading
+
+
+async def test_a_contracts_price_fills_every_form_that_asks_for_it() -> None:
+    # the transfer registration's form asks 成交价格 (price), the withdrawal's 购房总价
+    # (purchase_price): the one price on the contract fills both, and a failed check flags both
+    reading = Reading("purchase_contract",
+                      {"total_price": "3760000", "property_address": "广州市天河区华夏路10号"},
+                      {"total_price": 0.9}, {"total_price": False})
+    vault = DictVault()
+    _, jpeg = cv2.imencode(".jpg", np.full((8, 8, 3), 255, np.uint8))
+    vault.put("contract.jpg", jpeg.tobytes())
+    ocr = BoothOcr(service=_ReadingService(reading), vault=vault)
+    values = await ocr.read("contract.jpg", "purchase_contract")
+    assert values["price"] == values["purchase_price"] == "3760000"
+    assert values["property_address"] == "广州市天河区华夏路10号"
+    bridge = Recorder()
+    transfer = load_catalog().service("realestate-transfer-registration")
+    screen = UiScreen(bridge, transfer, ocr.flags, on_step=lambda: None)
+    screen.show(ShowForm(tuple(_asked(transfer, values))))
+    fields = {f.key: f for f in bridge.forms[-1].fields}
+    assert fields["price"].value == "3760000" and fields["price"].problem == "ocr_check"
