@@ -637,14 +637,23 @@ def material_image(material_id: str, hub: Hub, who: Caller) -> Response:
 
 
 class VerifyIn(BaseModel):
-    against: Annotated[str, Field(min_length=1, max_length=200)]
+    # Blank is let through here so the route can answer ``basis_required`` in words a clerk
+    # acts on, rather than the generic ``invalid_request``.
+    against: Annotated[str, Field(max_length=200)]
 
 
 @router.post("/materials/{material_id}/verify")
 async def verify_material(
     material_id: str, body: VerifyIn, hub: Hub, who: ClerkCaller
 ) -> dict[str, Any]:
-    """A clerk checked the capture against the original: trust level C -> B."""
+    """A clerk checked the capture against the original: trust level C -> B.
+
+    The basis (what the capture was checked against) is required: a verification without one
+    would raise trust with nothing to show for it.
+    """
+    against = body.against.strip()
+    if not against:
+        raise ApiError(422, "basis_required", "say what the capture was checked against")
 
     def store() -> tuple[dict[str, Any], bool, str | None, str]:
         """The material's view, whether this call changed it, the booth and the code."""
@@ -655,10 +664,10 @@ async def verify_material(
             case = _load_case(hub, db, m.case_id, who)
             if m.trust_level == "B":
                 return material_view(m), False, None, m.code
-            m.trust_level, m.verified_by, m.verified_against = "B", who.id, body.against
+            m.trust_level, m.verified_by, m.verified_against = "B", who.id, against
             m.verified_at = utcnow()
             audit(db, who, "write", f"material:{m.id}", "verified")
-            record(db, case.id, who, "material_verified", material=m.id, against=body.against)
+            record(db, case.id, who, "material_verified", material=m.id, against=against)
             return material_view(m), True, case.booth_id, m.code
 
     view, changed, booth_id, code = await asyncio.to_thread(store)
