@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kiosk.core.fields import check_field
 from kiosk.hub import citizen_login, rules_review
 from kiosk.hub.auth import Principal, new_citizen_ref
 from kiosk.hub.casework import (
@@ -530,6 +531,28 @@ class FormIn(BaseModel):
     ]
 
 
+def _check_clerk_values(hub: Any, service_code: str, fields: dict[str, Any]) -> None:
+    """Refuse a clerk's value the booth would refuse (kiosk.core.fields, the same rules).
+
+    Only blocking problems are refused, and a blank is let through (she may be clearing the
+    field to retype it); the booth still asks the citizen for a required one.
+    """
+    try:
+        service = hub.catalog.catalog.service(service_code)
+    except KeyError:
+        return
+    for key, value in fields.items():
+        if not isinstance(value, str) or not value.strip():
+            continue
+        try:
+            field = service.field(key)
+        except KeyError:
+            continue
+        problem = check_field(field, value)
+        if problem is not None and problem.blocking:
+            raise ApiError(422, "invalid_field_value", f"{key}: {problem.code}")
+
+
 @router.put("/cases/{case_id}/form")
 async def edit_form(case_id: str, body: FormIn, hub: Hub, who: Caller) -> dict[str, Any]:
     """Fill fields of the case's form; the booth and the clerks in its call see them live."""
@@ -543,6 +566,8 @@ async def edit_form(case_id: str, body: FormIn, hub: Hub, who: Caller) -> dict[s
             case = _load_case(hub, db, case_id, who, lock=True)
             if case.status != "open":
                 raise ApiError(409, "case_closed", "the case is closed")
+            if who.kind == "clerk":
+                _check_clerk_values(hub, case.service_code, body.fields)
             case.form = {**(case.form or {}), **body.fields}
             keys = ",".join(sorted(body.fields))[:200]
             audit(db, who, "write", f"case:{case_id}", "form:" + keys)
