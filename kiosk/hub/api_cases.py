@@ -20,7 +20,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk.core.fields import mainland_mobile
+from kiosk.core.fields import check_field, mainland_mobile
 from kiosk.hub import citizen_login, rules_review
 from kiosk.hub.auth import Principal, new_citizen_ref
 from kiosk.hub.casework import (
@@ -563,6 +563,28 @@ class FormIn(BaseModel):
     ]
 
 
+def _check_clerk_values(hub: Any, service_code: str, fields: dict[str, Any]) -> None:
+    """Refuse a clerk's value the booth would refuse (kiosk.core.fields, the same rules).
+
+    Only blocking problems are refused, and a blank is let through (she may be clearing the
+    field to retype it); the booth still asks the citizen for a required one.
+    """
+    try:
+        service = hub.catalog.catalog.service(service_code)
+    except KeyError:
+        return
+    for key, value in fields.items():
+        if not isinstance(value, str) or not value.strip():
+            continue
+        try:
+            field = service.field(key)
+        except KeyError:
+            continue
+        problem = check_field(field, value)
+        if problem is not None and problem.blocking:
+            raise ApiError(422, "invalid_field_value", f"{key}: {problem.code}")
+
+
 @router.put("/cases/{case_id}/form")
 async def edit_form(case_id: str, body: FormIn, hub: Hub, who: Caller) -> dict[str, Any]:
     """Fill fields of the case's form; the booth and the clerks in its call see them live."""
@@ -576,6 +598,8 @@ async def edit_form(case_id: str, body: FormIn, hub: Hub, who: Caller) -> dict[s
             case = _load_case(hub, db, case_id, who, lock=True)
             if case.status != "open":
                 raise ApiError(409, "case_closed", "the case is closed")
+            if who.kind == "clerk":
+                _check_clerk_values(hub, case.service_code, body.fields)
             case.form = {**(case.form or {}), **body.fields}
             keys = ",".join(sorted(body.fields))[:200]
             audit(db, who, "write", f"case:{case_id}", "form:" + keys)
@@ -670,14 +694,23 @@ def material_image(material_id: str, hub: Hub, who: Caller) -> Response:
 
 
 class VerifyIn(BaseModel):
-    against: Annotated[str, Field(min_length=1, max_length=200)]
+    # Blank is let through here so the route can answer ``basis_required`` in words a clerk
+    # acts on, rather than the generic ``invalid_request``.
+    against: Annotated[str, Field(max_length=200)]
 
 
 @router.post("/materials/{material_id}/verify")
 async def verify_material(
     material_id: str, body: VerifyIn, hub: Hub, who: ClerkCaller
 ) -> dict[str, Any]:
-    """A clerk checked the capture against the original: trust level C -> B."""
+    """A clerk checked the capture against the original: trust level C -> B.
+
+    The basis (what the capture was checked against) is required: a verification without one
+    would raise trust with nothing to show for it.
+    """
+    against = body.against.strip()
+    if not against:
+        raise ApiError(422, "basis_required", "say what the capture was checked against")
 
     def store() -> tuple[dict[str, Any], bool, str | None, str]:
         """The material's view, whether this call changed it, the booth and the code."""
@@ -688,10 +721,10 @@ async def verify_material(
             case = _load_case(hub, db, m.case_id, who)
             if m.trust_level == "B":
                 return material_view(m), False, None, m.code
-            m.trust_level, m.verified_by, m.verified_against = "B", who.id, body.against
+            m.trust_level, m.verified_by, m.verified_against = "B", who.id, against
             m.verified_at = hub.clock.now()
             audit(db, who, "write", f"material:{m.id}", "verified")
-            record(db, case.id, who, "material_verified", material=m.id, against=body.against)
+            record(db, case.id, who, "material_verified", material=m.id, against=against)
             return material_view(m), True, case.booth_id, m.code
 
     view, changed, booth_id, code = await asyncio.to_thread(store)

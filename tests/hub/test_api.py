@@ -443,3 +443,44 @@ def test_clerk_sessions_and_citizen_links_expire(tmp_path: Any, catalog: Any) ->
             assert h.get(citizen, "/api/v1/me").json()["error"]["code"] == "invalid_token"
         finally:
             h.close()
+
+
+def test_verifying_a_material_needs_a_written_basis(hub: Hub) -> None:
+    """Attack: a blank or whitespace basis must not record a verification (level stays C)."""
+    booth = hub.booth("b1")
+    case = open_case(hub, booth)
+    png = base64.b64encode(image_bytes("PNG")).decode()
+    material = hub.post(
+        booth,
+        f"/api/v1/cases/{case['id']}/materials",
+        {"code": "id_card", "doc_type": "id_card", "image_base64": png, "image_type": "image/png"},
+    ).json()
+    tax = hub.clerk("tax1", "tax")
+    for blank in ("", "   ", "\t\n"):
+        r = hub.post(tax, f"/api/v1/materials/{material['id']}/verify", {"against": blank})
+        assert r.status_code == 422, r.text
+        assert r.json()["error"]["code"] == "basis_required"
+    missing = hub.post(tax, f"/api/v1/materials/{material['id']}/verify", {})
+    assert missing.status_code == 422
+    view = hub.get(tax, f"/api/v1/cases/{case['id']}").json()
+    assert all(m["trust_level"] == "C" for m in view["materials"])
+
+
+def test_a_clerk_cannot_store_a_value_the_booth_would_refuse(hub: Hub) -> None:
+    """Attack: free text into a choice and an impossible date are refused; good ones stored."""
+    booth = hub.booth("b1")
+    case = open_case(hub, booth)
+    clerk = hub.clerk("amr1", "market")
+    form = f"/api/v1/cases/{case['id']}/form"
+    for key, value in (
+        ("dissolution_reason", "dissolved by resolution"),
+        ("liquidation_date", "2024-13-45"),
+    ):
+        r = hub.put(clerk, form, {"fields": {key: value}})
+        assert r.status_code == 422, r.text
+        assert r.json()["error"]["code"] == "invalid_field_value"
+        assert key in r.json()["error"]["message"]
+    ok = {"dissolution_reason": "resolution", "liquidation_date": "2024-12-30"}
+    r = hub.put(clerk, form, {"fields": ok})
+    assert r.status_code == 200, r.text
+    assert r.json()["form"]["liquidation_date"] == "2024-12-30"

@@ -429,14 +429,7 @@ function renderCase(c) {
     }
     li.append(dl);
     if (m.trust_level === "C") {
-      const input = document.createElement("input");
-      input.className = "against";
-      input.placeholder = t("verified_against");
-      const b = document.createElement("button");
-      b.className = "verify";
-      b.textContent = t("verify");
-      b.onclick = () => act("POST", `/api/v1/materials/${m.id}/verify`, { against: input.value || "original" });
-      li.append(input, b);
+      li.append(verifyControls(m));  // console_materials.js: the basis is required
     } else {
       const p = document.createElement("p");
       p.textContent = `${t("verified_against")}: ${m.verified_against}`;
