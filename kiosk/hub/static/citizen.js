@@ -1,6 +1,10 @@
 // 晓屋 citizen page (phones): book, scan-to-open a booth door, follow cases, certificates,
 // rate the service (好差评, GB/T 39734: five levels per service item and per clerk).
-"use strict";
+// An ES module: the error codes' words come from the shared tables (i18n.js).
+import { errorText, loadTranslations } from "/static/i18n.js";
+
+// The hub's own rule (kiosk/hub/phone_numbers.py): SMS reaches only a mainland mobile.
+const MAINLAND_MOBILE = /^1[3-9][0-9]{9}$/;
 
 const T = {
   zh: {
@@ -15,6 +19,8 @@ const T = {
     booth_occupied: "晓屋正在使用中，请稍候再试", too_many_requests: "尝试次数过多，请稍后再试",
     scan_screen: "请扫描晓屋屏幕上的二维码开门", error: "操作失败", used: "已使用", booked_status: "已预约",
     cancelled: "已取消", verify: "核验", revoked: "已撤销", beijing_time: "北京时间",
+    logout: "退出登录", sms_login: "短信验证码登录", send_code: "获取验证码", sms_code: "验证码",
+    sms_submit: "登录", code_sent: "验证码已发送", cancel: "取消预约", signed_out: "已退出登录",
     levels: ["非常不满意", "不满意", "基本满意", "满意", "非常满意"],
   },
   en: {
@@ -33,6 +39,9 @@ const T = {
     too_many_requests: "Too many attempts; please try again later",
     scan_screen: "Scan the QR code on the booth's screen to open its door", error: "Failed", used: "used",
     booked_status: "booked", cancelled: "cancelled", verify: "verify", revoked: "revoked", beijing_time: "Beijing time",
+    logout: "Sign out", sms_login: "Sign in with an SMS code", send_code: "Send code",
+    sms_code: "Code", sms_submit: "Sign in", code_sent: "The code was sent", cancel: "Cancel booking",
+    signed_out: "Signed out",
     levels: ["Very dissatisfied", "Dissatisfied", "Fair", "Satisfied", "Very satisfied"],
   },
 };
@@ -85,7 +94,59 @@ function showTimeLabel() {
 
 function keep(newToken) {
   if (newToken) { token = newToken; localStorage.setItem("xw.citizen", token); }
+  showSignedIn();
 }
+
+function showSignedIn() {
+  $("#logout").hidden = !token;
+  $("#sms-login").hidden = Boolean(token);
+}
+
+$("#logout").addEventListener("click", () => {
+  localStorage.removeItem("xw.citizen");
+  token = null;
+  overview = null;
+  lastJson = "";
+  $("#mine").hidden = true;
+  showSignedIn();
+});
+
+// -- SMS-code login (for a phone that booked or opened a case) ------------------------
+function smsPhone() {
+  const phone = $("#sms-form [name=phone]").value.trim();
+  if (!MAINLAND_MOBILE.test(phone)) {
+    $("#sms-error").textContent = errorText(lang, "bad_phone");
+    return null;
+  }
+  return phone;
+}
+
+$("#send-code").addEventListener("click", async () => {
+  $("#sms-error").textContent = "";
+  const phone = smsPhone();
+  if (!phone) return;
+  try {
+    await api("POST", "/api/v1/citizen/code", { phone });
+    $("#sms-error").textContent = t("code_sent");
+  } catch (err) {
+    $("#sms-error").textContent = errorText(lang, err.code);
+  }
+});
+
+$("#sms-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  $("#sms-error").textContent = "";
+  const phone = smsPhone();
+  if (!phone) return;
+  try {
+    const res = await api("POST", "/api/v1/citizen/login",
+      { phone, code: $("#sms-form [name=code]").value.trim() });
+    keep(res.citizen_token);
+    await refresh();
+  } catch (err) {
+    $("#sms-error").textContent = errorText(lang, err.code);
+  }
+});
 
 function applyLang() {
   document.documentElement.lang = lang === "en" ? "en" : "zh-CN";
@@ -139,6 +200,15 @@ async function loadChoices() {
 $("#book-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const form = new FormData(ev.target);
+  const phoneInput = ev.target.elements.phone;
+  $("#phone-error").textContent = "";
+  phoneInput.removeAttribute("aria-invalid");
+  if (form.get("phone") && !MAINLAND_MOBILE.test(form.get("phone"))) {
+    $("#phone-error").textContent = errorText(lang, "bad_phone");
+    phoneInput.setAttribute("aria-invalid", "true");
+    phoneInput.focus();
+    return;
+  }
   try {
     const res = await api("POST", "/api/v1/appointments", {
       service: form.get("service"), booth_id: form.get("booth_id"),
@@ -149,7 +219,8 @@ $("#book-form").addEventListener("submit", async (ev) => {
     $("#book-result").textContent = t("booked");
     await refresh();
   } catch (err) {
-    $("#book-result").textContent = `${t("error")} (${err.code})`;
+    const at = err.code === "bad_phone" ? "#phone-error" : "#book-result";
+    $(at).textContent = errorText(lang, err.code);
   }
 });
 
@@ -164,7 +235,7 @@ $("#open-door").addEventListener("click", async () => {
     $("#door-result").textContent = t("opened");
     await refresh();
   } catch (err) {
-    $("#door-result").textContent = t(err.code) !== err.code ? t(err.code) : `${t("error")} (${err.code})`;
+    $("#door-result").textContent = t(err.code) !== err.code ? t(err.code) : errorText(lang, err.code);
   }
 });
 
@@ -200,6 +271,26 @@ function render() {
     const status = a.status === "booked" ? t("booked_status") : t(a.status);
     const service = name(serviceNames.get(a.service)) || a.service;
     li.textContent = `${when} · ${service} · ${t("booth")} ${a.booth_id} · ${status}`;
+    if (a.status === "booked") {
+      const cancel = document.createElement("button");
+      cancel.type = "button";
+      cancel.className = "cancel";
+      cancel.textContent = t("cancel");
+      const problem = document.createElement("span");
+      problem.className = "field-error";
+      problem.setAttribute("role", "alert");
+      cancel.onclick = async () => {
+        cancel.disabled = true;
+        try {
+          await api("POST", `/api/v1/appointments/${encodeURIComponent(a.id)}/cancel`);
+          await refresh();
+        } catch (err) {
+          cancel.disabled = false;
+          problem.textContent = errorText(lang, err.code);
+        }
+      };
+      li.append(" ", cancel, problem);
+    }
     apps.append(li);
     if (doorBooth && a.booth_id === doorBooth && a.status === "booked") {
       const o = document.createElement("option");
@@ -255,7 +346,7 @@ function renderCase(c) {
           const ticket = await api("POST", `/api/v1/certificates/${cert.id}/download`);
           location.assign(ticket.url);
         } catch (err) {
-          a.textContent = `${cert.title} · ${t("error")} (${err.code})`;
+          a.textContent = `${cert.title} · ${errorText(lang, err.code)}`;
         }
       });
       const v = document.createElement("a");
@@ -320,7 +411,7 @@ function renderRating(c) {
         await api("POST", `/api/v1/cases/${c.id}/ratings`, { ratings });
         await refresh();
       } catch (err) {
-        b.textContent = `${t("error")} (${err.code})`;
+        b.textContent = errorText(lang, err.code);
       }
     };
     box.append(b);
@@ -341,6 +432,8 @@ if (doorBooth) {
     $("#door-result").textContent = t("scan_screen");
   }
 }
+await loadTranslations(["zh_CN", "en"]);
+showSignedIn();
 applyLang();
 loadChoices().finally(() => { lastJson = ""; refresh(); });
 setInterval(refresh, 5000);
