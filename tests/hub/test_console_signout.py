@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.hub.conftest import Hub, login
+from tests.hub.conftest import PASSWORD, Hub, login
 
 pytestmark = [pytest.mark.browser]
 
@@ -37,4 +37,32 @@ def test_refused_sign_in_in_words_then_sign_out(hub: Hub, browser: Any, lang: st
     assert page.is_hidden("#desk") and page.is_hidden("#logout")
     assert page.evaluate("sessionStorage.getItem('xw.clerk')") is None
     assert hub.get(token, "/api/v1/me").status_code == 401  # the session ended at the hub
+    page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_operator_page_refused_sign_in_in_words_then_sign_out(
+    hub: Hub, browser: Any, lang: str
+) -> None:
+    hub.booth("b1")
+    token = hub.clerk("op", "ops", roles=("operator",), operator_scope="b1")
+    page = browser.new_context().new_page()
+    page.goto(hub.url + "/ops")
+    page.evaluate(f"localStorage.setItem('xw.lang', '{lang}')")
+    page.reload()
+    page.fill("#login input[name=username]", "op")
+    page.fill("#login input[name=password]", "not the password")
+    page.click("#login button[type=submit]")
+    page.wait_for_function("() => document.querySelector('#login-error').textContent !== ''")
+    assert page.text_content("#login-error") == WRONG[lang]  # not "bad_credentials"
+    page.fill("#login input[name=password]", PASSWORD)
+    page.click("#login button[type=submit]")
+    page.wait_for_selector("#ops:not([hidden])")
+    mine = page.evaluate("sessionStorage.getItem('xw.ops.token')")
+    with page.expect_navigation():
+        page.click("#logout")
+    page.wait_for_selector("#login-view:not([hidden])")
+    assert page.is_hidden("#ops") and page.is_hidden("#logout")
+    assert hub.get(mine, "/api/v1/me").status_code == 401
+    assert hub.get(token, "/api/v1/me").status_code == 200  # only that session ended
     page.context.close()

@@ -66,7 +66,7 @@ let localStream = null;
 const pcs = new Map();    // peer -> RTCPeerConnection
 const $ = (sel) => document.querySelector(sel);
 const t = (key) => (T[lang] && T[lang][key]) || T.zh[key] || key;
-// A hub error code in words (static/i18n via console_errors.js), the code itself only
+// A hub error code in words (static/i18n via page_errors.js), the code itself only
 // until the tables have loaded.
 const errText = (code) => (window.xwErrorText ? window.xwErrorText(lang, code) : code);
 // A failed action is told next to the call's buttons, where the clerk is looking, and kept
