@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import BaseModel, Field
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kiosk.core.fields import check_field, mainland_mobile
+from kiosk.core.fields import check_field
 from kiosk.hub import citizen_login, rules_review
 from kiosk.hub.auth import Principal, new_citizen_ref
 from kiosk.hub.casework import (
@@ -66,6 +66,7 @@ from kiosk.hub.models import (
     Rating,
 )
 from kiosk.hub.notify import Message
+from kiosk.hub.phone_numbers import check_mobile
 from kiosk.hub.protocol import PUSH_KINDS
 from kiosk.hub.rules_review import Decision
 from kiosk.hub.state import HubState
@@ -77,19 +78,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 
 Code = Annotated[str, Field(min_length=1, max_length=100)]
-def _mobile(value: str) -> str:
-    """A mainland mobile number, written as 11 digits (codes and notices go by SMS)."""
-    mobile = mainland_mobile(value)
-    if mobile is None:
-        raise ValueError("not a mainland mobile number (11 digits starting 13-19)")
-    return mobile
-
-
-def _mobile_or_none(value: str) -> str:
-    return _mobile(value) if value.strip() else ""
-
-
-Phone = Annotated[str, Field(max_length=20), AfterValidator(_mobile)]
+Phone = Annotated[str, Field(max_length=20)]  # a mainland mobile: check_mobile
 MAX_IMAGE = 8 * 1024 * 1024
 
 
@@ -134,7 +123,7 @@ class AppointmentIn(BaseModel):
     booth_id: Code
     slot_at: dt.datetime
     name: Annotated[str, Field(max_length=100)] = ""
-    phone: Annotated[str, Field(max_length=20), AfterValidator(_mobile_or_none)] = ""
+    phone: Annotated[str, Field(max_length=20)] = ""  # a mainland mobile: check_mobile
 
 
 def appointment_view(a: Appointment, zone: ZoneInfo) -> dict[str, Any]:
@@ -162,15 +151,15 @@ async def book(
     slot = read_slot(body.slot_at, zone)  # no offset: the booth's wall clock
     if slot < hub.clock.now() - dt.timedelta(minutes=5):
         raise ApiError(422, "slot_in_past", "the time has passed")
+    if body.phone:  # as 11 digits, so one number has one blind index
+        body = body.model_copy(update={"phone": check_mobile(body.phone)})
     ref = who.id if who is not None else new_citizen_ref()
-    citizen_login.limit_messages(hub, body.phone, _address(request))  # it sends an SMS
     with hub.db() as db:
         if db.get(Booth, body.booth_id) is None:
             raise ApiError(422, "unknown_booth", "no such booth")
-        if _already_booked(hub, db, ref, body, slot):
-            raise ApiError(
-                409, "appointment_exists", "this service is already booked at that booth and time"
-            )
+        _refuse_duplicate(db, hub, ref if who is not None else None, body, service.code, slot)
+    citizen_login.limit_messages(hub, body.phone, _address(request))  # it sends an SMS
+    with hub.db() as db:
         appointment = Appointment(
             citizen_ref=ref,
             service_code=service.code,
@@ -196,21 +185,30 @@ async def book(
     return {"appointment": view, "citizen_token": token, "citizen_url": _citizen_url(hub, token)}
 
 
-def _already_booked(
-    hub: HubState, db: Session, ref: str, body: AppointmentIn, slot: dt.datetime
-) -> bool:
-    """The same service at the same booth and time, still booked, by the same citizen or
-    the same phone: a second tap of "book", not a second appointment."""
+def _refuse_duplicate(
+    db: Session,
+    hub: HubState,
+    ref: str | None,
+    body: AppointmentIn,
+    service_code: str,
+    slot: dt.datetime,
+) -> None:
+    """409 ``duplicate_appointment`` when the same citizen (signed in, or by the same phone
+    number) already holds an open booking of this service at this booth at this time: a
+    second tap on "book" must not take a second slot."""
     same = select(Appointment.id).where(
-        Appointment.service_code == body.service,
+        Appointment.status == "booked",
+        Appointment.service_code == service_code,
         Appointment.booth_id == body.booth_id,
         Appointment.slot_at == slot,
-        Appointment.status == "booked",
     )
-    who = [Appointment.citizen_ref == ref]
+    whose = []
+    if ref is not None:
+        whose.append(Appointment.citizen_ref == ref)
     if body.phone:
-        who.append(Appointment.phone_index == hub.keys.blind_index(body.phone))
-    return db.scalars(same.where(or_(*who)).limit(1)).first() is not None
+        whose.append(Appointment.phone_index == hub.keys.blind_index(body.phone))
+    if whose and db.scalars(same.where(or_(*whose)).limit(1)).first() is not None:
+        raise ApiError(409, "duplicate_appointment", "this booking exists already")
 
 
 @router.post("/appointments/{appointment_id}/cancel")
@@ -272,7 +270,7 @@ class CodeIn(BaseModel):
 async def send_code(body: CodeIn, hub: Hub, request: Request) -> dict[str, Any]:
     """Send a six-digit login code by SMS to a phone that booked or opened a case; the
     same answer whether or not the number is known (kiosk.hub.citizen_login)."""
-    await citizen_login.send_code(hub, body.phone, _address(request))
+    await citizen_login.send_code(hub, check_mobile(body.phone), _address(request))
     return {"sent": True}
 
 
@@ -283,7 +281,7 @@ class CodeLoginIn(BaseModel):
 
 @router.post("/citizen/login")
 def code_login(body: CodeLoginIn, hub: Hub, request: Request) -> dict[str, Any]:
-    ref = citizen_login.check_code(hub, body.phone, body.code, _address(request))
+    ref = citizen_login.check_code(hub, check_mobile(body.phone), body.code, _address(request))
     token = hub.links.issue(ref)
     return {"citizen_token": token, "citizen_url": _citizen_url(hub, token)}
 

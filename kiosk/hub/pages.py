@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from kiosk.hub.api_certificates import status_of
 from kiosk.hub.deps import Hub
+from kiosk.hub.local_time import local_view, zone_of
 from kiosk.hub.models import Certificate
 from kiosk.hub.state import HubState
 
@@ -35,6 +38,16 @@ def citizen_page(booth_id: str | None = None) -> FileResponse:
     return FileResponse(STATIC / "citizen.html")
 
 
+def _district_time(iso_text: str | None, zone: ZoneInfo) -> str:
+    """An API timestamp as whoever holds the paper reads it: the district's wall clock to
+    the minute, with its zone ("2026-12-05 18:33 北京时间 Beijing time (UTC+08:00)")."""
+    if not iso_text:
+        return ""
+    shown = local_view(dt.datetime.fromisoformat(iso_text), zone)
+    named = "北京时间 Beijing time" if shown["time_zone"] == "Asia/Shanghai" else shown["time_zone"]
+    return f"{shown['local']} {named} (UTC{shown['utc_offset']})"
+
+
 @router.get("/verify/{certificate_id}")
 def verify(certificate_id: str, hub: Hub) -> HTMLResponse:
     """Whether a certificate is genuine (issued here, its signed facts untampered) and not
@@ -46,6 +59,7 @@ def verify(certificate_id: str, hub: Hub) -> HTMLResponse:
         status = status_of(hub, cert) if cert is not None else None
         department = _department_name(hub, cert.department) if cert is not None else ""
     esc = html.escape
+    zone = zone_of(hub.settings.time_zone)
     if status is None or not status["genuine"]:
         body = (
             '<h1 class="bad">✗ 未找到该证明 / Not a genuine certificate</h1>'
@@ -54,9 +68,10 @@ def verify(certificate_id: str, hub: Hub) -> HTMLResponse:
         code = 404
     else:
         if status["revoked"]:
+            revoked_at = _district_time(status["revoked_at"], zone)
             body = (
                 '<h1 class="bad">✗ 证明已撤销 / Certificate revoked</h1>'
-                f'<p class="bad">撤销时间 Revoked {esc(status["revoked_at"] or "")}<br>'
+                f'<p class="bad">撤销时间 Revoked {esc(revoked_at)}<br>'
                 f"原因 Reason: {esc(status['revoked_reason'])}</p>"
             )
             code = 410
@@ -70,7 +85,7 @@ def verify(certificate_id: str, hub: Hub) -> HTMLResponse:
             ("证件号码 ID number", status["holder_id"] or "—"),
             ("事项 Service", status["service"] or "—"),
             ("办理部门 Department", department),
-            ("出具时间 Issued", status["issued_at"] or ""),
+            ("出具时间 Issued", _district_time(status["issued_at"], zone)),
         )
         body += "<dl>" + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows) + "</dl>"
         body += "<p>请核对纸质证明上的信息与本页一致。Check that the paper says the same.</p>"

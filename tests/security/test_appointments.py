@@ -43,7 +43,7 @@ def test_a_mobile_written_any_usual_way_is_kept_as_eleven_digits(hub: Hub) -> No
 def test_the_same_booking_twice_is_one_booking(hub: Hub) -> None:
     assert book(hub, "13800138000").status_code == 201
     again = book(hub, "138 0013 8000")  # a second tap, the number written otherwise
-    assert again.status_code == 409 and again.json()["error"]["code"] == "appointment_exists"
+    assert again.status_code == 409 and again.json()["error"]["code"] == "duplicate_appointment"
     # another time is another appointment
     assert book(hub, "13800138000", "2099-03-02T09:30:00+08:00").status_code == 201
 

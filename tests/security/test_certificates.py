@@ -13,6 +13,7 @@ import datetime as dt
 import shutil
 import subprocess
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -57,7 +58,9 @@ def test_the_page_shows_the_masked_holder_and_every_fact_is_signed(hub: Hub, tmp
     for shown in ("张*", MASKED_ID, "清税证明", "企业", "tax"):
         assert shown in page.text, shown
     assert "张三" not in page.text and ID_NUMBER not in page.text
-    assert cert["issued_at"][:16] in page.text
+    # Issued on the district's clock (Asia/Shanghai), to the minute.
+    issued = dt.datetime.fromisoformat(cert["issued_at"]).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert f"{issued:%Y-%m-%d %H:%M} 北京时间" in page.text
 
     # the PDF names the holder's masked ID number (it said "—" when the card was read
     # into the form rather than given when the case was opened)

@@ -1,6 +1,12 @@
 // 晓屋 citizen page (phones): book, scan-to-open a booth door, follow cases, certificates,
 // rate the service (好差评, GB/T 39734: five levels per service item and per clerk).
-"use strict";
+// An ES module: the error codes' words come from the shared tables (i18n.js).
+import { errorText, loadTranslations } from "/static/i18n.js";
+
+// The hub's own rule (kiosk.core.fields.mainland_mobile): SMS reaches only a mainland
+// mobile, written as 11 digits; spaces, dashes and a +86 prefix are the citizen's to type.
+const MAINLAND_MOBILE = /^1[3-9][0-9]{9}$/;
+const asMobile = (text) => String(text || "").replace(/[\s-]/g, "").replace(/^\+?86(?=1[3-9][0-9]{9}$)/, "");
 
 const T = {
   zh: {
@@ -15,13 +21,8 @@ const T = {
     booth_occupied: "晓屋正在使用中，请稍候再试", too_many_requests: "尝试次数过多，请稍后再试",
     scan_screen: "请扫描晓屋屏幕上的二维码开门", error: "操作失败", used: "已使用", booked_status: "已预约",
     cancelled: "已取消", verify: "核验", revoked: "已撤销", beijing_time: "北京时间",
-    appointment_exists: "这个时间您已经预约过了，请在“我的办件”中查看",
-    slot_in_past: "这个时间已经过去，请重新选择", unknown_booth: "没有这个晓屋，请重新选择",
-    phone_invalid: "请输入11位手机号码（以13至19开头），通知会以短信发送",
-    cancel_booking: "取消预约", confirm_cancel: "确认取消这个预约？", appointment_not_open: "这个预约已使用或已取消",
-    login: "已有预约或办件？用手机号登录", send_code: "发送验证码", code: "验证码", log_in: "登录",
-    log_out: "退出登录", code_sent: "如果这个号码有预约或办件，验证码已用短信发出",
-    bad_code: "验证码不对或已过期，请重新获取", code_required: "请输入短信里的6位验证码",
+    logout: "退出登录", sms_login: "短信验证码登录", send_code: "获取验证码", sms_code: "验证码",
+    sms_submit: "登录", code_sent: "验证码已发送", cancel: "取消预约", signed_out: "已退出登录",
     levels: ["非常不满意", "不满意", "基本满意", "满意", "非常满意"],
   },
   en: {
@@ -40,17 +41,9 @@ const T = {
     too_many_requests: "Too many attempts; please try again later",
     scan_screen: "Scan the QR code on the booth's screen to open its door", error: "Failed", used: "used",
     booked_status: "booked", cancelled: "cancelled", verify: "verify", revoked: "revoked", beijing_time: "Beijing time",
-    appointment_exists: "You have already booked this time; see My cases",
-    slot_in_past: "That time has passed; please choose another",
-    unknown_booth: "There is no such booth; please choose again",
-    phone_invalid: "Please enter an 11-digit mainland mobile number (starting 13 to 19): notices come by text message",
-    cancel_booking: "Cancel booking", confirm_cancel: "Cancel this booking?",
-    appointment_not_open: "This booking was used or cancelled already",
-    login: "Booked before? Sign in with your mobile number", send_code: "Send code", code: "Code",
-    log_in: "Sign in", log_out: "Sign out",
-    code_sent: "If this number has a booking or a case, a code is on its way by text message",
-    bad_code: "The code is wrong or has expired; please ask for a new one",
-    code_required: "Please enter the 6-digit code from the text message",
+    logout: "Sign out", sms_login: "Sign in with an SMS code", send_code: "Send code",
+    sms_code: "Code", sms_submit: "Sign in", code_sent: "The code was sent", cancel: "Cancel booking",
+    signed_out: "Signed out",
     levels: ["Very dissatisfied", "Dissatisfied", "Fair", "Satisfied", "Very satisfied"],
   },
 };
@@ -59,15 +52,6 @@ const $ = (sel) => document.querySelector(sel);
 const t = (key) => (T[lang] && T[lang][key]) || T.zh[key] || key;
 const name = (text) => (text && (lang === "en" ? text.en : text.zh_CN)) || "";
 let overview = null;
-
-// An error as the citizen can act on it, in her language: what the hub refused, or the
-// field her entry was refused for; the raw code only when there are no words for it.
-function problem(err) {
-  const problems = (err.details && err.details.problems) || [];
-  const fields = problems.map((p) => String(p.where || "").split(".").pop());
-  if (err.code === "invalid_request" && fields.includes("phone")) return t("phone_invalid");
-  return t(err.code) !== err.code ? t(err.code) : `${t("error")} (${err.code})`;
-}
 // Appointment times are the booths' wall clock, in the hub's zone, whatever this phone's is.
 let timeZone = "Asia/Shanghai";
 const serviceNames = new Map();  // service code -> its name (Text), from the catalog
@@ -87,7 +71,7 @@ const doorCode = fragment.get("door") || "";
 const api = xwApi.makeApi({
   token: () => token,
   onError: (code) => {
-    if (code === "invalid_token") { localStorage.removeItem("xw.citizen"); token = null; showSignedIn(); }
+    if (code === "invalid_token") { localStorage.removeItem("xw.citizen"); token = null; }
   },
 });
 
@@ -114,6 +98,57 @@ function keep(newToken) {
   if (newToken) { token = newToken; localStorage.setItem("xw.citizen", token); }
   showSignedIn();
 }
+
+function showSignedIn() {
+  $("#logout").hidden = !token;
+  $("#sms-login").hidden = Boolean(token);
+}
+
+$("#logout").addEventListener("click", () => {
+  localStorage.removeItem("xw.citizen");
+  token = null;
+  overview = null;
+  lastJson = "";
+  $("#mine").hidden = true;
+  showSignedIn();
+});
+
+// -- SMS-code login (for a phone that booked or opened a case) ------------------------
+function smsPhone() {
+  const phone = asMobile($("#sms-form [name=phone]").value);
+  if (!MAINLAND_MOBILE.test(phone)) {
+    $("#sms-error").textContent = errorText(lang, "bad_phone");
+    return null;
+  }
+  return phone;
+}
+
+$("#send-code").addEventListener("click", async () => {
+  $("#sms-error").textContent = "";
+  const phone = smsPhone();
+  if (!phone) return;
+  try {
+    await api("POST", "/api/v1/citizen/code", { phone });
+    $("#sms-error").textContent = t("code_sent");
+  } catch (err) {
+    $("#sms-error").textContent = errorText(lang, err.code);
+  }
+});
+
+$("#sms-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  $("#sms-error").textContent = "";
+  const phone = smsPhone();
+  if (!phone) return;
+  try {
+    const res = await api("POST", "/api/v1/citizen/login",
+      { phone, code: $("#sms-form [name=code]").value.trim() });
+    keep(res.citizen_token);
+    await refresh();
+  } catch (err) {
+    $("#sms-error").textContent = errorText(lang, err.code);
+  }
+});
 
 function applyLang() {
   document.documentElement.lang = lang === "en" ? "en" : "zh-CN";
@@ -167,57 +202,29 @@ async function loadChoices() {
 $("#book-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const form = new FormData(ev.target);
+  const phoneInput = ev.target.elements.phone;
+  $("#phone-error").textContent = "";
+  phoneInput.removeAttribute("aria-invalid");
+  const phone = asMobile(form.get("phone"));
+  if (phone && !MAINLAND_MOBILE.test(phone)) {
+    $("#phone-error").textContent = errorText(lang, "bad_phone");
+    phoneInput.setAttribute("aria-invalid", "true");
+    phoneInput.focus();
+    return;
+  }
   try {
     const res = await api("POST", "/api/v1/appointments", {
       service: form.get("service"), booth_id: form.get("booth_id"),
       slot_at: form.get("slot_at"),  // no offset: the hub reads it as the booth's time
-      name: form.get("name") || "", phone: form.get("phone") || "",
+      name: form.get("name") || "", phone,
     });
     keep(res.citizen_token);
     $("#book-result").textContent = t("booked");
     await refresh();
   } catch (err) {
-    $("#book-result").textContent = problem(err);
+    const at = err.code === "bad_phone" ? "#phone-error" : "#book-result";
+    $(at).textContent = errorText(lang, err.code);
   }
-});
-
-// -- sign in by a code sent by SMS -------------------------------------------------------
-$("#send-code").addEventListener("click", async () => {
-  const phone = new FormData($("#login-form")).get("phone") || "";
-  try {
-    await api("POST", "/api/v1/citizen/code", { phone });
-    $("#login-result").textContent = t("code_sent");
-  } catch (err) {
-    $("#login-result").textContent = problem(err);
-  }
-});
-
-$("#login-form").addEventListener("submit", async (ev) => {
-  ev.preventDefault();
-  const form = new FormData(ev.target);
-  const code = String(form.get("code") || "").trim();
-  if (!/^[0-9]{6}$/.test(code)) {
-    $("#login-result").textContent = t("code_required");
-    return;
-  }
-  try {
-    const res = await api("POST", "/api/v1/citizen/login", { phone: form.get("phone"), code });
-    keep(res.citizen_token);
-    $("#login-result").textContent = "";
-    showSignedIn();
-    lastJson = "";
-    await refresh();
-  } catch (err) {
-    $("#login-result").textContent = problem(err);
-  }
-});
-
-$("#logout").addEventListener("click", () => {
-  localStorage.removeItem("xw.citizen");
-  token = null;
-  overview = null;
-  lastJson = "";
-  showSignedIn();
 });
 
 // -- scan to open ---------------------------------------------------------------------
@@ -231,7 +238,7 @@ $("#open-door").addEventListener("click", async () => {
     $("#door-result").textContent = t("opened");
     await refresh();
   } catch (err) {
-    $("#door-result").textContent = t(err.code) !== err.code ? t(err.code) : `${t("error")} (${err.code})`;
+    $("#door-result").textContent = t(err.code) !== err.code ? t(err.code) : errorText(lang, err.code);
   }
 });
 
@@ -253,36 +260,6 @@ async function refresh() {
   render();
 }
 
-// Cancelling takes two taps: the button asks first, so a slip of the thumb loses nothing.
-function cancelButton(a) {
-  const b = document.createElement("button");
-  b.type = "button";
-  b.className = "cancel";
-  b.textContent = t("cancel_booking");
-  b.addEventListener("click", async () => {
-    if (!b.dataset.armed) {
-      b.dataset.armed = "1";
-      b.textContent = t("confirm_cancel");
-      return;
-    }
-    b.disabled = true;
-    try {
-      await api("POST", `/api/v1/appointments/${encodeURIComponent(a.id)}/cancel`, {});
-      lastJson = "";
-      await refresh();
-    } catch (err) {
-      b.disabled = false;
-      b.textContent = problem(err);
-    }
-  });
-  return b;
-}
-
-function showSignedIn() {
-  $("#login").hidden = Boolean(token);
-  if (!token) $("#mine").hidden = true;
-}
-
 function render() {
   $("#mine").hidden = false;
   const apps = $("#appointments");
@@ -297,7 +274,26 @@ function render() {
     const status = a.status === "booked" ? t("booked_status") : t(a.status);
     const service = name(serviceNames.get(a.service)) || a.service;
     li.textContent = `${when} · ${service} · ${t("booth")} ${a.booth_id} · ${status}`;
-    if (a.status === "booked") li.append(" ", cancelButton(a));
+    if (a.status === "booked") {
+      const cancel = document.createElement("button");
+      cancel.type = "button";
+      cancel.className = "cancel";
+      cancel.textContent = t("cancel");
+      const problem = document.createElement("span");
+      problem.className = "field-error";
+      problem.setAttribute("role", "alert");
+      cancel.onclick = async () => {
+        cancel.disabled = true;
+        try {
+          await api("POST", `/api/v1/appointments/${encodeURIComponent(a.id)}/cancel`);
+          await refresh();
+        } catch (err) {
+          cancel.disabled = false;
+          problem.textContent = errorText(lang, err.code);
+        }
+      };
+      li.append(" ", cancel, problem);
+    }
     apps.append(li);
     if (doorBooth && a.booth_id === doorBooth && a.status === "booked") {
       const o = document.createElement("option");
@@ -353,7 +349,7 @@ function renderCase(c) {
           const ticket = await api("POST", `/api/v1/certificates/${cert.id}/download`);
           location.assign(ticket.url);
         } catch (err) {
-          a.textContent = `${cert.title} · ${t("error")} (${err.code})`;
+          a.textContent = `${cert.title} · ${errorText(lang, err.code)}`;
         }
       });
       const v = document.createElement("a");
@@ -418,7 +414,7 @@ function renderRating(c) {
         await api("POST", `/api/v1/cases/${c.id}/ratings`, { ratings });
         await refresh();
       } catch (err) {
-        b.textContent = `${t("error")} (${err.code})`;
+        b.textContent = errorText(lang, err.code);
       }
     };
     box.append(b);
@@ -439,7 +435,8 @@ if (doorBooth) {
     $("#door-result").textContent = t("scan_screen");
   }
 }
-applyLang();
+await loadTranslations(["zh_CN", "en"]);
 showSignedIn();
+applyLang();
 loadChoices().finally(() => { lastJson = ""; refresh(); });
 setInterval(refresh, 5000);

@@ -5,7 +5,7 @@
 
 const T = {
   zh: {
-    title: "晓屋 · 云坐席", login: "坐席登录", username: "用户名", password: "密码", signin: "登录",
+    logout: "退出登录", title: "晓屋 · 云坐席", login: "坐席登录", username: "用户名", password: "密码", signin: "登录",
     online: "在线", away: "离开", busy: "通话中", queue: "排队", queue_empty: "暂无等候",
     accept: "接入", invite_kind: "邀请", waiting: "已等候", seconds: "秒", call: "通话",
     face: "人脸摄像头", doc: "高拍仪", invite: "邀请部门", end_call: "结束通话（所有人）", case: "案件",
@@ -29,7 +29,7 @@ const T = {
   },
   en: {
     title: "Xiaowu · Cloud desk", login: "Clerk sign-in", username: "User name", password: "Password",
-    signin: "Sign in", online: "Online", away: "Away", busy: "In a call", queue: "Queue",
+    logout: "Sign out", signin: "Sign in", online: "Online", away: "Away", busy: "In a call", queue: "Queue",
     queue_empty: "Nobody waiting", accept: "Accept", invite_kind: "Invitation", waiting: "waiting",
     seconds: "s", call: "Call", face: "Face camera", doc: "Document camera",
     invite: "Invite department", end_call: "End the call for everyone", case: "Case", steps: "Steps",
@@ -66,6 +66,17 @@ let localStream = null;
 const pcs = new Map();    // peer -> RTCPeerConnection
 const $ = (sel) => document.querySelector(sel);
 const t = (key) => (T[lang] && T[lang][key]) || T.zh[key] || key;
+// A hub error code in words (static/i18n via page_errors.js), the code itself only
+// until the tables have loaded.
+const errText = (code) => (window.xwErrorText ? window.xwErrorText(lang, code) : code);
+// A failed action is told next to the call's buttons, where the clerk is looking, and kept
+// in the event log.
+function showError(err) {
+  const words = errText(err.code);
+  const status = $("#push-status");
+  if (status) status.textContent = words;
+  log(words);
+}
 const name = (text) => (text && (lang === "en" ? text.en : text.zh_CN)) || "";
 window.xw = { pcs, get call() { return call; }, get caseView() { return currentCase; } };
 
@@ -102,8 +113,16 @@ $("#login").addEventListener("submit", async (ev) => {
     sessionStorage.setItem("xw.clerk", token);
     await start();
   } catch (err) {
-    $("#login-error").textContent = t(err.code) || t("error");
+    $("#login-error").textContent = errText(err.code);
   }
+});
+
+// Sign out: the hub ends the session (and closes its socket); the page starts afresh.
+$("#logout").addEventListener("click", async () => {
+  try { await api("POST", "/api/v1/auth/logout"); } catch (err) { /* already ended */ }
+  sessionStorage.removeItem("xw.clerk");
+  token = null;
+  location.reload();
 });
 
 $("#lang").addEventListener("click", () => {
@@ -121,6 +140,7 @@ async function start() {
     return;
   }
   $("#login-view").hidden = true;
+  $("#logout").hidden = false;
   $("#desk").hidden = false;
   $("#presence").hidden = false;
   $("#who").textContent = `${me.name} · ${me.department}`;
@@ -342,7 +362,7 @@ function endLocal() {
 
 $("#end-call").addEventListener("click", async () => {
   if (!call) return;
-  try { await api("POST", `/api/v1/calls/${call.id}/end`); } catch (err) { log(err.code); }
+  try { await api("POST", `/api/v1/calls/${call.id}/end`); } catch (err) { showError(err); }
   endLocal();
 });
 
@@ -351,7 +371,7 @@ $("#invite").addEventListener("click", async () => {
   try {
     await api("POST", `/api/v1/calls/${call.id}/invite`, { department: $("#invite-dept").value });
     log(`${t("invite")}: ${$("#invite-dept").value}`);
-  } catch (err) { log(`${t("error")}: ${err.code}`); }
+  } catch (err) { showError(err); }
 });
 
 // -- the case ------------------------------------------------------------------------
@@ -511,14 +531,14 @@ async function openDownload(cert) {
     const ticket = await api("POST", `/api/v1/certificates/${cert.id}/download`);
     window.xw.opened = ticket.url;
     window.open(ticket.url, "_blank", "noopener");
-  } catch (err) { log(`${t("error")}: ${err.code}`); }
+  } catch (err) { showError(err); }
 }
 
 async function act(method, path, body, reload = true) {
   try {
     await api(method, path, body);
     if (reload && currentCase) await loadCase(currentCase.id);
-  } catch (err) { log(`${t("error")}: ${err.code}`); }
+  } catch (err) { showError(err); }
 }
 
 $("#request-capture").addEventListener("click", () => {
@@ -621,7 +641,7 @@ async function decide(r, action, done = "approved") {
     await action(r);
     $("#reviews-status").textContent = `${t(done)} · ${r.case_id.slice(0, 8)}`;
   } catch (err) {
-    $("#reviews-status").textContent = `${t("error")}: ${t(err.code)}`;
+    $("#reviews-status").textContent = errText(err.code);
   }
   reviewsJson = "";
   await loadReviews();
@@ -636,7 +656,7 @@ $("#show-form").addEventListener("click", async () => {
     $("#push-status").textContent = t("form_shown");
   } catch (err) {
     const why = err.details && err.details.booth_error;
-    $("#push-status").textContent = why ? `${t("push_failed")}: ${t(why)}` : `${t("error")}: ${t(err.code)}`;
+    $("#push-status").textContent = why ? `${t("push_failed")}: ${t(why)}` : errText(err.code);
   }
 });
 

@@ -4,7 +4,7 @@
 
 const T = {
   zh: {
-    title: "晓屋 · 运维值守", login: "运维登录", username: "用户名", password: "密码", signin: "登录",
+    logout: "退出登录", title: "晓屋 · 运维值守", login: "运维登录", username: "用户名", password: "密码", signin: "登录",
     booths: "晓屋状态", booth: "晓屋", status: "状态", version: "版本", uptime: "运行时长",
     devices: "设备", locker: "柜格空闲", disk: "磁盘可用", memory: "内存", network: "网络",
     alerts: "告警", actions: "操作", online: "在线", offline: "离线", restart: "重启应用",
@@ -24,7 +24,7 @@ const T = {
     "memory.high": "内存过高",
   },
   en: {
-    title: "Xiaowu · Operations", login: "Operator sign-in", username: "User name", password: "Password",
+    logout: "Sign out", title: "Xiaowu · Operations", login: "Operator sign-in", username: "User name", password: "Password",
     signin: "Sign in", booths: "Booths", booth: "Booth", status: "Status", version: "Version",
     uptime: "Uptime", devices: "Devices", locker: "Slots free", disk: "Disk free", memory: "Memory",
     network: "Network", alerts: "Alerts", actions: "Actions", online: "Online", offline: "Offline",
@@ -54,6 +54,8 @@ let maintainers = [];
 let configBooth = null;
 const $ = (sel) => document.querySelector(sel);
 const t = (key) => (T[lang] && T[lang][key]) || T.zh[key] || key;
+// A hub error code in words (static/i18n via page_errors.js); other failures as they are.
+const errText = (e) => (e && e.code && window.xwErrorText ? window.xwErrorText(lang, e.code) : (e && e.message) || String(e));
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -133,7 +135,7 @@ async function restart(boothId) {
     await api("POST", `/ops/booths/${encodeURIComponent(boothId)}/restart`, { reason: "operator page" });
     notice(t("restart_sent"));
   } catch (e) {
-    notice(`${t("failed")}: ${e.message}`, true);
+    notice(`${t("failed")}: ${errText(e)}`, true);
   }
 }
 
@@ -157,7 +159,7 @@ $("#config-form").addEventListener("submit", async (ev) => {
   } catch (e) {
     // The refusal names its reason: the hub's (config_locked_key: a setting that is never
     // pushed) or the booth's (config_bad_value, config_unknown_key, config_bad_signature...).
-    notice(`${t("failed")}: ${e.message}${e.details && e.details.reason ? " (" + e.details.reason + ")" : ""}`, true);
+    notice(`${t("failed")}: ${errText(e)}${e.details && e.details.reason ? " (" + e.details.reason + ")" : ""}`, true);
   }
 });
 $("#config-cancel").addEventListener("click", () => { $("#config-form").hidden = true; });
@@ -195,7 +197,7 @@ async function act(orderId, action, body) {
     notice("");
     await refresh();
   } catch (e) {
-    notice(`${t("failed")}: ${e.message}`, true);
+    notice(`${t("failed")}: ${errText(e)}`, true);
   }
 }
 
@@ -238,7 +240,7 @@ $("#maintainer-form").addEventListener("submit", async (ev) => {
     form.reset();
     await refresh();
   } catch (e) {
-    notice(`${t("failed")}: ${e.message}`, true);
+    notice(`${t("failed")}: ${errText(e)}`, true);
   }
 });
 
@@ -251,11 +253,12 @@ async function enter() {
     if (!(me.roles || []).includes("operator") || !(me.operator_scope || []).length) throw new Error(t("not_operator"));
     $("#who").textContent = `${me.name || ""} · ${me.operator_scope.join(", ")}`;
     $("#login-view").hidden = true;
+    $("#logout").hidden = false;
     $("#ops").hidden = false;
     await refresh();
     timer = timer || setInterval(() => refresh().catch(() => {}), 2000);
   } catch (e) {
-    $("#login-error").textContent = e.message;
+    $("#login-error").textContent = errText(e);
     sessionStorage.removeItem("xw.ops.token");
   }
 }
@@ -269,10 +272,17 @@ $("#login").addEventListener("submit", async (ev) => {
     body: JSON.stringify({ username: form.username.value, password: form.password.value }),
   });
   const data = await r.json().catch(() => ({}));
-  if (!r.ok) { $("#login-error").textContent = (data.error && data.error.code) || r.status; return; }
+  if (!r.ok) { $("#login-error").textContent = errText({ code: (data.error && data.error.code) || String(r.status) }); return; }
   token = data.token;
   sessionStorage.setItem("xw.ops.token", token);
   await enter();
+});
+
+// Sign out: the hub ends the session; the page starts afresh.
+$("#logout").addEventListener("click", async () => {
+  try { await api("POST", "/auth/logout"); } catch (_) { /* already ended */ }
+  sessionStorage.removeItem("xw.ops.token");
+  location.reload();
 });
 
 $("#lang").addEventListener("click", () => {
