@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from kiosk.hub.models import Appointment
 from tests.hub.conftest import Hub
 
 SLOT = "2099-01-02T10:00:00+08:00"
@@ -20,7 +21,18 @@ def book(hub: Hub, token: str | None = None, **changes: Any) -> Any:
 
 
 @pytest.mark.parametrize(
-    "phone", ["12345", "12900000000", "1390000000", "139000000001", "+8613900000000x", "abc"]
+    "phone",
+    [
+        "12345",
+        "12900000000",
+        "1390000000",
+        "139000000001",
+        "+8613900000000x",
+        "abc",
+        "02083338888",
+        "23800138000",
+        "x" * 11,
+    ],
 )
 def test_booking_refuses_a_phone_that_is_not_a_mainland_mobile(hub: Hub, phone: str) -> None:
     hub.booth("b1")
@@ -29,11 +41,22 @@ def test_booking_refuses_a_phone_that_is_not_a_mainland_mobile(hub: Hub, phone: 
     assert r.json()["error"]["code"] == "bad_phone"
 
 
-@pytest.mark.parametrize("phone", ["12345", "02012345678"])
+@pytest.mark.parametrize("phone", ["12345", "02012345678", "1380013800", "23800138000", "x" * 11])
 def test_sms_login_refuses_a_phone_that_is_not_a_mainland_mobile(hub: Hub, phone: str) -> None:
     r = hub.post(None, "/api/v1/citizen/code", {"phone": phone})
     assert r.status_code == 422, r.text
     assert r.json()["error"]["code"] == "bad_phone"
+
+
+def test_a_mobile_written_any_usual_way_is_kept_as_eleven_digits(hub: Hub) -> None:
+    hub.booth("b1")
+    r = book(hub, phone="+86 138-0013-8000")
+    assert r.status_code == 201, r.text
+    with hub.state.db() as db:
+        stored = db.get(Appointment, r.json()["appointment"]["id"])
+        assert stored is not None and stored.phone == "13800138000"
+    again = book(hub, phone="138 0013 8000")  # one number, one blind index
+    assert again.status_code == 409 and again.json()["error"]["code"] == "duplicate_appointment"
 
 
 def test_the_same_booking_twice_is_refused(hub: Hub) -> None:
@@ -68,3 +91,9 @@ def test_another_citizen_cannot_cancel_a_booking(hub: Hub) -> None:
         hub.post(None, f"/api/v1/appointments/{mine['appointment']['id']}/cancel").status_code
         == 401
     )
+    clerk = hub.clerk("hpf1", "hpf")
+    r = hub.post(clerk, f"/api/v1/appointments/{mine['appointment']['id']}/cancel")
+    assert r.status_code in (401, 403), r.text
+    with hub.state.db() as db:
+        still = db.get(Appointment, mine["appointment"]["id"])
+        assert still is not None and still.status == "booked"

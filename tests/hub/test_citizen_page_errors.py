@@ -5,15 +5,12 @@ signs in again by an SMS code."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kiosk.hub.server import HubServer
-from tests.hub.conftest import Hub, hub_settings
-from tests.hub.test_notify import Gateway
+from tests.hub.conftest import Hub
+from tests.hub.sms_gateway import Gateway
 
 pytestmark = [pytest.mark.browser]
 
@@ -25,28 +22,6 @@ WORDS = {
         "cancelled": "cancelled",
     },
 }
-
-
-@pytest.fixture
-def gateway() -> Iterator[Gateway]:
-    g = Gateway(failures=0)
-    g.thread.start()
-    try:
-        yield g
-    finally:
-        g.server.shutdown()
-        g.server.server_close()
-
-
-@pytest.fixture
-def sms_hub(tmp_path: Path, catalog: Any, gateway: Gateway) -> Iterator[Hub]:
-    settings = hub_settings(f"sqlite:///{tmp_path}/hub.sqlite3", sms_gateway_url=gateway.url)
-    hub = Hub(HubServer(settings, catalog=catalog).start())
-    try:
-        yield hub
-    finally:
-        hub.close()
-        hub.server.stop()
 
 
 def _open(browser: Any, hub: Hub, lang: str) -> Any:
@@ -63,9 +38,9 @@ def _open(browser: Any, hub: Hub, lang: str) -> Any:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_phone_checked_at_its_field_then_cancel_logout_and_sms_login(
-    sms_hub: Hub, gateway: Gateway, browser: Any, lang: str
+    sms_hub: Hub, sms_gateway: Gateway, browser: Any, lang: str
 ) -> None:
-    hub = sms_hub
+    hub, gateway = sms_hub, sms_gateway
     hub.booth("b1")
     page = _open(browser, hub, lang)
     words = WORDS[lang]
