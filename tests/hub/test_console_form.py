@@ -28,20 +28,45 @@ def pump_until(page: Any, condition: Any, what: str, timeout: float = 20.0) -> N
         page.evaluate("0")
 
 
-def test_the_clerk_keeps_typing_while_the_case_reloads_and_a_stale_copy_keeps_her_edit(
-    hub: Hub, browser: Any
-) -> None:
+OPEN_CASE = "#reviews li.review[data-case='{case}'] button.open-case"
+FIELD = "#case-form input[name='bank_name']"
+
+
+def hpf_clerk_on_a_referred_case(hub: Hub, browser: Any) -> tuple[Any, Any, Any, str]:
+    """A provident-fund clerk's console (its browser context and page) with a referred
+    case open, its bank name as the booth filled it; and the clerk's API token."""
     booth = hub.booth("b1")
     case = referred(hub, booth, amount="1300000")
     clerk = hub.clerk("hpf1", "hpf")
     desk = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
     page = desk.new_page()
     login(page, hub.url, "hpf1")
-    open_case = f"#reviews li.review[data-case='{case['id']}'] button.open-case"
-    page.click(open_case)
+    page.click(OPEN_CASE.format(case=case["id"]))
     page.wait_for_selector("#case-panel:not([hidden])")
-    field = "#case-form input[name='bank_name']"
-    assert page.input_value(field) == "中国工商银行"
+    assert page.input_value(FIELD) == "中国工商银行"
+    return desk, page, case, clerk
+
+
+def hold_reloads(page: Any, case_id: str) -> list[tuple[Any, Any]]:
+    """Hold the console's reloads of the case: each (route, the case as the hub had it when
+    asked), answered when the test fulfils the route."""
+    held: list[tuple[Any, Any]] = []
+
+    def hold(route: Any) -> None:
+        if route.request.method != "GET":
+            route.continue_()
+            return
+        held.append((route, route.fetch()))
+
+    page.route(f"**/api/v1/cases/{case_id}", hold)
+    return held
+
+
+def test_the_clerk_keeps_typing_while_the_case_reloads_and_a_stale_copy_keeps_her_edit(
+    hub: Hub, browser: Any
+) -> None:
+    desk, page, case, clerk = hpf_clerk_on_a_referred_case(hub, browser)
+    open_case, field = OPEN_CASE.format(case=case["id"]), FIELD
 
     # She types in a field; the case reloads twice (another party changed it; she switched
     # the console's language) between her keys. Both reloads are started by script, which
@@ -67,15 +92,7 @@ def test_the_clerk_keeps_typing_while_the_case_reloads_and_a_stale_copy_keeps_he
     )
 
     # A reload asked for before her next edit and answered after it reached the hub.
-    held: list[tuple[Any, Any]] = []
-
-    def hold(route: Any) -> None:
-        if route.request.method != "GET":
-            route.continue_()
-            return
-        held.append((route, route.fetch()))  # the case as it is now, before her edit
-
-    page.route(f"**/api/v1/cases/{case['id']}", hold)
+    held = hold_reloads(page, case["id"])
     page.evaluate(f"document.querySelector({open_case!r}).click()")
     pump_until(page, lambda: bool(held), "the reload to be asked for")
     page.fill(field, "中国银行")
@@ -112,27 +129,10 @@ def test_another_partys_value_is_not_undone_by_a_reload_that_crossed_it(
     """In a call, another clerk types a field: the hub pushes it to this console while a
     reload of the case (started by another change) is on its way. The reload, read before
     the push, must not put the old value back (seen as a flaky whole-story test)."""
-    booth = hub.booth("b1")
-    case = referred(hub, booth, amount="1300000")
-    hub.clerk("hpf1", "hpf")
-    desk = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-    page = desk.new_page()
-    login(page, hub.url, "hpf1")
-    open_case = f"#reviews li.review[data-case='{case['id']}'] button.open-case"
-    page.click(open_case)
-    page.wait_for_selector("#case-panel:not([hidden])")
-    field = "#case-form input[name='bank_name']"
-    assert page.input_value(field) == "中国工商银行"
+    desk, page, case, _clerk = hpf_clerk_on_a_referred_case(hub, browser)
+    open_case, field = OPEN_CASE.format(case=case["id"]), FIELD
 
-    held: list[tuple[Any, Any]] = []
-
-    def hold(route: Any) -> None:
-        if route.request.method != "GET":
-            route.continue_()
-            return
-        held.append((route, route.fetch()))  # the case as it is now: the old value
-
-    page.route(f"**/api/v1/cases/{case['id']}", hold)
+    held = hold_reloads(page, case["id"])
     page.evaluate(f"document.querySelector({open_case!r}).click()")
     pump_until(page, lambda: bool(held), "the reload to be asked for")
     # the other clerk's value arrives on the console's socket, as the hub sends it
