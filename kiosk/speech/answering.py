@@ -153,8 +153,9 @@ class Match:
     coverage: float
     closeness: float
     agrees: bool = True  # the key entities of the question and the entry agree
-    says_keyword: bool = False  # the question says one of the entry's keywords
-    writes_keyword: bool = False  # ... as written, not only by its sound
+    # the question writes one of the entry's keywords (as written: matched by sound, 能去多少
+    # would be 领多少)
+    writes_keyword: bool = False
 
 
 class Answerer:
@@ -259,9 +260,7 @@ class Answerer:
             says_keyword = any(k <= query for k in item.keyword_sets)
             agrees = self.facets.compatible(item.entry.entities, mentions, says_keyword)
             writes = any(k <= query for k in item.keyword_sets if min(k).startswith("c:"))
-            matches.append(
-                Match(item.entry, confidence, coverage, closeness, agrees, says_keyword, writes)
-            )
+            matches.append(Match(item.entry, confidence, coverage, closeness, agrees, writes))
         matches.sort(key=lambda m: m.confidence, reverse=True)
         return matches
 
@@ -334,10 +333,7 @@ class Answerer:
             return self.answer_topic(catalog_topic, lang, question, confidence=1.0)
         # words of a matter the booth has no guide for (利率, 贷多少) beside a service's or a
         # guide's words: a clerk, rather than a choice between answers that do not fit
-        out_of_scope = any(
-            m.writes_keyword and m.entry.source.id == OUT_OF_SCOPE_SOURCE for m in ranked
-        )
-        if out_of_scope:
+        if any(m.writes_keyword and m.entry.source.id == OUT_OF_SCOPE_SOURCE for m in ranked):
             return self._not_sure(lang, question, confidence, guess)
         if best is not None and best.confidence >= self.clarify_floor:
             # "公积金怎么取": the question names no kind of withdrawal, the entries do
@@ -348,7 +344,6 @@ class Answerer:
                     return asked
         if (
             service is not None
-            and not out_of_scope
             and best is not None
             and best.entry.service not in named
             and not best.entry.handoff
@@ -385,7 +380,6 @@ class Answerer:
         if (
             service is not None
             and not aspects
-            and not out_of_scope
             and not (
                 best is not None and best.entry.handoff and best.confidence >= self.clarify_floor
             )
