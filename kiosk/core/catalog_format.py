@@ -1,7 +1,7 @@
 """Reading and validating the catalog's YAML files (the format of ``assets/catalog``).
 
 The format is described key by key in ``assets/catalog/README.md``. This module turns
-the files into the objects of :mod:`kiosk.core.catalog` and collects every problem it
+the files into the objects of :mod:`kiosk.core.catalog_model` and collects every problem it
 meets as ``"<file>: <key path>: <what is wrong>"`` instead of stopping at the first, so
 an author fixes a broken catalog in one round. It only reads files; nothing here writes.
 """
@@ -17,20 +17,18 @@ from typing import Any, TypeVar, cast
 
 import yaml
 
-from kiosk.core.catalog import (
+from kiosk.core.catalog_model import (
     DOC_TYPES,
-    FIELD_KINDS,
     MODES,
     STEP_KINDS,
     Department,
-    FieldKind,
-    FormField,
     Material,
     Mode,
     Service,
     Step,
     content_version,
 )
+from kiosk.core.fields import FIELD_KINDS, FieldKind, FormField
 from kiosk.core.review_rules import TRUST_ORDER, Limit, ReviewRules
 from kiosk.core.text import LANGS, Text
 

@@ -1,4 +1,5 @@
-"""Checking the value of one application-form field against its kind.
+"""An application form's fields (:class:`FormField`, one per catalog form key) and checking
+the value of one field against its kind.
 
 Like :mod:`kiosk.core.ids`, checks return a result instead of raising: the booth shows
 the problem next to the field. A problem is either *blocking* (the form cannot be sent:
@@ -15,9 +16,34 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any, Literal, get_args
 
-from kiosk.core.catalog import FormField
 from kiosk.core.ids import check_id_number, check_uscc
+from kiosk.core.text import Text
+
+FieldKind = Literal[
+    "text", "number", "money", "date", "choice", "id_number", "uscc", "phone", "account"
+]
+FIELD_KINDS: tuple[str, ...] = get_args(FieldKind)
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    key: str
+    label: Text
+    kind: FieldKind
+    required: bool
+    choices: tuple[tuple[str, Text], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "label": self.label.to_json(),
+            "kind": self.kind,
+            "required": self.required,
+            "choices": [[value, label.to_json()] for value, label in self.choices],
+        }
+
 
 _MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 _MOBILE_PREFIX = re.compile(r"^(?:\+?86)(?=1[3-9]\d{9}$)")
@@ -28,6 +54,8 @@ def mainland_mobile(text: str) -> str | None:
     dropped), or None when it is not one: the only numbers a text message reaches."""
     digits = _MOBILE_PREFIX.sub("", re.sub(r"[\s-]", "", text))
     return digits if _MOBILE_RE.match(digits) else None
+
+
 _LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 _ACCOUNT_RE = re.compile(r"^\d{12,30}$")
 

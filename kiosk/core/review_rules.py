@@ -24,8 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from kiosk.core.catalog import FormField
-from kiosk.core.fields import check_field, normalize_value
+from kiosk.core.fields import FormField, check_field, normalize_value
 
 __all__ = ["TRUST_ORDER", "Limit", "Reason", "ReviewRules", "RulesVerdict", "evaluate"]
 

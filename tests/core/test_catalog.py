@@ -215,7 +215,7 @@ def test_duplicate_department_and_missing_step_name(tmp_path: Path) -> None:
 def test_cache_is_written_used_and_invalidated(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kiosk.core import catalog_format
+    from kiosk.core import catalog
 
     root = tmp_path / "c"
     shutil.copytree(default_catalog_path(), root)
@@ -227,7 +227,7 @@ def test_cache_is_written_used_and_invalidated(
         raise AssertionError("parsed although the cache is fresh")
 
     with monkeypatch.context() as patch:
-        patch.setattr(catalog_format, "parse_sources", no_parsing)
+        patch.setattr(catalog, "parse_sources", no_parsing)
         again = load_catalog(root, cache_dir=cache)
     assert again.services == first.services and again.version == first.version
     assert [s.code for s in again.search("gjj")] == [s.code for s in first.search("gjj")]
@@ -250,7 +250,7 @@ def test_a_cache_file_others_may_write_is_never_unpickled(
 ) -> None:
     """Unpickling runs code: a cache entry that another user could have replaced is
     parsed afresh instead of loaded."""
-    from kiosk.core import catalog_format
+    from kiosk.core import catalog
 
     root = tmp_path / "c"
     shutil.copytree(default_catalog_path(), root)
@@ -259,13 +259,13 @@ def test_a_cache_file_others_may_write_is_never_unpickled(
     entry = next(cache.glob("*.pickle"))
     entry.chmod(0o666)
     parsed: list[object] = []
-    real_parse = catalog_format.parse_sources
+    real_parse = catalog.parse_sources
 
     def counting(sources: object) -> object:
         parsed.append(sources)
         return real_parse(sources)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(catalog_format, "parse_sources", counting)
+    monkeypatch.setattr(catalog, "parse_sources", counting)
     load_catalog(root, cache_dir=cache)
     assert parsed, "a group- and world-writable cache file was unpickled"
 
