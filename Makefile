@@ -17,7 +17,8 @@ venv: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[booth,hub,test]'
+	$(PY) -m pip install -q --no-deps 'rapidocr-onnxruntime>=1.3'
 	touch $@
 
 # As root on Debian, the hub's API suite also runs on a local PostgreSQL it starts itself.

@@ -45,8 +45,12 @@ def _load_command(module_name: str) -> ModuleType | None:
     try:
         return importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
-        # Only a missing command module is tolerated; a broken import inside it is a bug.
-        if exc.name and module_name.startswith(exc.name):
+        # A command whose module is absent, or whose role's packages are not installed (a
+        # hub server has `xiaowu[hub]` only: no Qt, OpenCV or vosk), is not offered. A
+        # missing module of kiosk itself inside a present command is a bug.
+        missing = exc.name or ""
+        if module_name.startswith(missing) or missing.partition(".")[0] != "kiosk":
+            log.debug("command module %s not available: %s is not installed", module_name, missing)
             return None
         raise
 

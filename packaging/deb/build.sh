@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Builds the Debian packages into OUTDIR (default dist/):
-#   xiaowu-common  the application in a virtualenv under /opt/xiaowu (Debian's python3.11)
-#   xiaowu-booth   the booth: systemd unit under cage, udev rules, /etc/xiaowu/booth.toml
-#   xiaowu-hub     the hub: systemd unit, /etc/xiaowu/hub.toml
+# Builds the Debian packages into OUTDIR (default dist/), each with the application in its
+# own virtualenv (Debian's python3.11) holding only what its role imports:
+#   xiaowu-booth   /opt/xiaowu/venv with xiaowu[booth] (Qt, OpenCV headless, OCR, speech,
+#                  WebRTC); systemd unit under cage, udev rules, /etc/xiaowu/booth.toml
+#   xiaowu-hub     /opt/xiaowu-hub/venv with xiaowu[hub,postgres]; systemd unit,
+#                  /etc/xiaowu/hub.toml
+# A booth and a hub are different machines: both packages provide /usr/bin/kiosk.
 # Usage: packaging/deb/build.sh [OUTDIR] ; DEB_COMPRESS=none for a fast test build.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -19,7 +22,11 @@ apt_depends() {  # the runtime Debian packages of packaging/apt-packages.txt for
         | grep -Ev '^(xvfb|xauth|chromium|socat|poppler-utils|postgresql)$' | paste -sd, - | sed 's/,/, /g'
 }
 
-control() {  # name depends description
+qt_libs="python3.11, libpulse0, libegl1, libgl1, libfontconfig1, libxkbcommon0, libglib2.0-0, libdbus-1-3"
+
+control() {  # name depends description (the other role's package is another machine's)
+    local other=xiaowu-hub
+    [ "$1" = xiaowu-hub ] && other=xiaowu-booth
     mkdir -p "$work/$1/DEBIAN"
     cat > "$work/$1/DEBIAN/control" <<CONTROL
 Package: $1
@@ -29,36 +36,42 @@ Maintainer: Xiaowu team <xiaowu@example.gov.cn>
 Section: misc
 Priority: optional
 Depends: $2
+Conflicts: $other, xiaowu-common
+Replaces: xiaowu-common
 Description: $3
 CONTROL
 }
 
-# --- xiaowu-common: the virtualenv with the application -------------------------------
-root="$work/xiaowu-common"
-venv="$root/opt/xiaowu/venv"
-mkdir -p "$root/opt/xiaowu"
-"$python" -m venv "$venv"
-"$venv/bin/pip" install -q --disable-pip-version-check "$top"
-# The venv was built in a staging dir: point its scripts at where it will be installed.
-grep -rlI "^#!$venv/bin/python" "$venv/bin" | xargs -r sed -i "1s|^#!$venv/bin/python|#!/opt/xiaowu/venv/bin/python|"
-sed -i "s|$venv|/opt/xiaowu/venv|g" "$venv/bin/activate" "$venv/bin/activate.csh" "$venv/bin/activate.fish"
-find "$venv" -name '__pycache__' -type d -prune -exec rm -rf {} +
-# The data files, in the source tree's layout (kiosk.resources.data_path finds them here).
-mkdir -p "$venv/share/xiaowu"
-cp -a "$top/assets" "$top/i18n" "$venv/share/xiaowu/"
-mkdir -p "$root/usr/bin"
-ln -s /opt/xiaowu/venv/bin/kiosk "$root/usr/bin/kiosk"
-control xiaowu-common "python3.11, libpulse0, libegl1, libgl1, libfontconfig1, libxkbcommon0, libglib2.0-0, libdbus-1-3" \
-    "Xiaowu self-service government booth: application and its Python environment"
+venv_with() {  # package-root venv-dir extras [no-deps-requirement]: the app and its role's packages
+    local venv="$1/$2"
+    mkdir -p "$(dirname "$venv")"
+    "$python" -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "$top[$3]"
+    if [ -n "${4:-}" ]; then
+        "$venv/bin/pip" install -q --disable-pip-version-check --no-deps "$4"
+    fi
+    find "$venv" -name '__pycache__' -type d -prune -exec rm -rf {} +
+    # The venv was built in a staging dir: point its scripts at where it will be installed.
+    grep -rlI "^#!$venv/bin/python" "$venv/bin" | xargs -r sed -i "1s|^#!$venv/bin/python|#!/$2/bin/python|"
+    sed -i "s|$venv|/$2|g" "$venv/bin/activate" "$venv/bin/activate.csh" "$venv/bin/activate.fish"
+    # The data files, in the source tree's layout (kiosk.resources.data_path finds them here).
+    mkdir -p "$venv/share/xiaowu"
+    cp -a "$top/assets" "$top/i18n" "$venv/share/xiaowu/"
+    mkdir -p "$1/usr/bin"
+    ln -s "/$2/bin/kiosk" "$1/usr/bin/kiosk"
+}
 
 # --- xiaowu-booth ---------------------------------------------------------------------
 root="$work/xiaowu-booth"
+# RapidOCR without its own requirement of the full OpenCV (with its own Qt) beside the
+# headless one: its other requirements are in the booth extra.
+venv_with "$root" opt/xiaowu/venv booth 'rapidocr-onnxruntime>=1.3'
 install -D -m 0644 "$top/packaging/systemd/xiaowu-booth.service" "$root/lib/systemd/system/xiaowu-booth.service"
 install -D -m 0644 "$top/packaging/udev/99-xiaowu.rules" "$root/lib/udev/rules.d/99-xiaowu.rules"
 install -D -m 0640 "$top/packaging/etc/booth.toml" "$root/etc/xiaowu/booth.toml"
 install -D -m 0644 "$top/packaging/etc/journald-xiaowu.conf" "$root/etc/systemd/journald.conf.d/xiaowu.conf"
 install -D -m 0644 "$top/README.md" "$root/usr/share/doc/xiaowu-booth/README.md"
-control xiaowu-booth "xiaowu-common (= $version), cage, $(apt_depends)" \
+control xiaowu-booth "$qt_libs, cage, $(apt_depends)" \
     "Xiaowu self-service government booth: the booth app, devices and kiosk session"
 echo "/etc/xiaowu/booth.toml" > "$root/DEBIAN/conffiles"
 cat > "$root/DEBIAN/postinst" <<'POSTINST'
@@ -84,10 +97,11 @@ chmod 0755 "$root/DEBIAN/postinst"
 
 # --- xiaowu-hub -----------------------------------------------------------------------
 root="$work/xiaowu-hub"
+venv_with "$root" opt/xiaowu-hub/venv hub,postgres
 install -D -m 0644 "$top/packaging/systemd/xiaowu-hub.service" "$root/lib/systemd/system/xiaowu-hub.service"
 install -D -m 0640 "$top/packaging/etc/hub.toml" "$root/etc/xiaowu/hub.toml"
 install -D -m 0644 "$top/README.md" "$root/usr/share/doc/xiaowu-hub/README.md"
-control xiaowu-hub "xiaowu-common (= $version), fonts-noto-cjk" \
+control xiaowu-hub "python3.11, fonts-noto-cjk" \
     "Xiaowu self-service government booth: the hub (API, signaling, clerk console, citizen page)"
 echo "/etc/xiaowu/hub.toml" > "$root/DEBIAN/conffiles"
 cat > "$root/DEBIAN/postinst" <<'POSTINST'
@@ -100,7 +114,7 @@ if [ "$1" = configure ]; then
     # The data keys (docs/security.md): made once, readable by the hub's user alone.
     keys=/etc/xiaowu/hub-data.keys
     if [ -z "$DPKG_ROOT" ] && [ ! -e "$keys" ]; then
-        /opt/xiaowu/venv/bin/kiosk hub --new-data-key "$keys" >/dev/null
+        /opt/xiaowu-hub/venv/bin/kiosk hub --new-data-key "$keys" >/dev/null
         chown xiaowu-hub:xiaowu-hub "$keys"
     fi
     if [ -z "$DPKG_ROOT" ] && [ -d /run/systemd/system ]; then
@@ -112,7 +126,7 @@ exit 0
 POSTINST
 chmod 0755 "$root/DEBIAN/postinst"
 
-for pkg in xiaowu-common xiaowu-booth xiaowu-hub; do
+for pkg in xiaowu-booth xiaowu-hub; do
     dpkg-deb --root-owner-group -Z"$compress" --build "$work/$pkg" "$out/${pkg}_${version}_${arch}.deb" >/dev/null
     echo "$out/${pkg}_${version}_${arch}.deb"
 done

@@ -18,7 +18,7 @@ UDEV_KEYS = {"SUBSYSTEM", "ENV", "ATTR", "SYMLINK", "GROUP", "MODE", "TAG", "KER
 
 
 @pytest.fixture(scope="module")
-def installed_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def debs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("debs")
     build = subprocess.run(
         ["bash", str(ROOT / "packaging/deb/build.sh"), str(out)],
@@ -28,9 +28,12 @@ def installed_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
         timeout=1200,
     )
     assert build.returncode == 0, build.stderr[-3000:]
-    debs = sorted(out.glob("*.deb"))
-    assert [d.name.split("_")[0] for d in debs] == ["xiaowu-booth", "xiaowu-common", "xiaowu-hub"]
-    root = tmp_path_factory.mktemp("root")
+    built = {d.name.split("_")[0]: d for d in sorted(out.glob("*.deb"))}
+    assert sorted(built) == ["xiaowu-booth", "xiaowu-hub"]
+    return built
+
+
+def _install(deb: Path, root: Path) -> Path:
     for sub in ("var/lib/dpkg/info", "var/lib/dpkg/updates", "var/lib/dpkg/triggers"):
         (root / sub).mkdir(parents=True)
     (root / "var/lib/dpkg/status").touch()
@@ -43,8 +46,7 @@ def installed_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "--force-not-root",
             "--no-triggers",
             "-i",
-            str(out / f"xiaowu-common_{VERSION}_{_arch()}.deb"),
-            str(out / f"xiaowu-booth_{VERSION}_{_arch()}.deb"),
+            str(deb),
         ],
         capture_output=True,
         text=True,
@@ -52,6 +54,23 @@ def installed_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert install.returncode == 0, install.stdout[-2000:] + install.stderr[-2000:]
     return root
+
+
+@pytest.fixture(scope="module")
+def installed_root(debs: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A booth: xiaowu-booth installed into a clean root."""
+    return _install(debs["xiaowu-booth"], tmp_path_factory.mktemp("root"))
+
+
+@pytest.fixture(scope="module")
+def hub_root(debs: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A hub server: xiaowu-hub installed into another clean root."""
+    return _install(debs["xiaowu-hub"], tmp_path_factory.mktemp("hub-root"))
+
+
+def _distributions(venv: Path) -> set[str]:
+    (site,) = venv.glob("lib/python3*/site-packages")
+    return {d.name.split("-")[0].lower() for d in site.glob("*.dist-info")}
 
 
 def _arch() -> str:
@@ -81,12 +100,12 @@ def test_files_land_where_the_system_expects_them(installed_root: Path) -> None:
     assert "/etc/xiaowu/booth.toml" in conffiles
 
 
-def test_units_verify(installed_root: Path, tmp_path: Path) -> None:
+def test_units_verify(installed_root: Path, hub_root: Path, tmp_path: Path) -> None:
     units = []
-    for name in ("xiaowu-booth.service", "xiaowu-hub.service"):
+    for name, root in (("xiaowu-booth.service", installed_root), ("xiaowu-hub.service", hub_root)):
         source = ROOT / "packaging/systemd" / name
         # Point ExecStart at the installed tree so systemd can check the binaries exist.
-        text = source.read_text().replace("/opt/xiaowu", str(installed_root / "opt/xiaowu"))
+        text = source.read_text().replace("/opt/xiaowu", str(root / "opt/xiaowu"))
         (tmp_path / name).write_text(text)
         units.append(str(tmp_path / name))
     result = subprocess.run(
@@ -169,3 +188,28 @@ def test_doctor_runs_from_the_installed_tree(installed_root: Path, tmp_path: Pat
     assert findings["OCR (tesseract)"] == "ok"
     assert findings["hub"] == "fail"  # nothing listens there
     assert "Traceback" not in result.stderr
+
+
+def test_each_role_installs_only_its_own_packages(installed_root: Path, hub_root: Path) -> None:
+    booth = _distributions(installed_root / "opt/xiaowu/venv")
+    hub = _distributions(hub_root / "opt/xiaowu-hub/venv")
+    # one OpenCV on the booth, the headless one (RapidOCR's full one brings its own Qt)
+    assert "opencv_python_headless" in booth and "opencv_python" not in booth
+    assert {"rapidocr_onnxruntime", "pyside6_essentials", "vosk", "aiortc"} <= booth
+    assert {"fastapi", "sqlalchemy", "psycopg"} <= hub
+    assert not hub & {"pyside6_essentials", "opencv_python_headless", "numpy", "vosk", "av"}
+    status = (hub_root / "var/lib/dpkg/status").read_text()
+    assert "Package: xiaowu-hub" in status and "Conflicts: xiaowu-booth" in status
+
+
+def test_the_hub_runs_from_its_installed_tree(hub_root: Path, tmp_path: Path) -> None:
+    kiosk = hub_root / "opt/xiaowu-hub/venv/bin/python"
+    result = subprocess.run(
+        [str(kiosk), "-m", "kiosk", "hub", "--help"],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0 and "--add-clerk" in result.stdout, result.stderr[-2000:]
