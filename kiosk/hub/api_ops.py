@@ -122,12 +122,11 @@ def push_key(hub: HubState) -> str:
 
 def set_limits(hub: HubState, limits: AlertLimits) -> None:
     """The thresholds health reports are read against (``[ops] alert_*``)."""
-    hub.extras["ops_limits"] = limits
+    hub.alert_limits = limits
 
 
 def limits_of(hub: HubState) -> AlertLimits:
-    limits = hub.extras.get("ops_limits")
-    return limits if isinstance(limits, AlertLimits) else AlertLimits()
+    return hub.alert_limits
 
 
 def _now(hub: HubState) -> dt.datetime:

@@ -152,7 +152,7 @@ async def send_code(hub: HubState, phone: str, address: str) -> None:
         text=f"晓屋验证码 {code}，{minutes}分钟内有效。",
     )
     # Held until done (a task nobody references may be collected before it runs).
-    sending: set[asyncio.Task[None]] = hub.extras.setdefault("login_codes_sending", set())
+    sending = hub.login_codes_sending
     task = asyncio.get_running_loop().create_task(_deliver(hub, message))
     sending.add(task)
     task.add_done_callback(sending.discard)

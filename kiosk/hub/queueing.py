@@ -90,7 +90,7 @@ def described(
 def announce(hub: HubState, department: str) -> None:
     """Schedule a :func:`broadcast`; changes in a burst (80 booths queueing at once) are
     coalesced so each clerk gets one snapshot instead of one per change."""
-    pending: dict[str, asyncio.Task[None]] = hub.extras.setdefault("queue_broadcasts", {})
+    pending = hub.queue_broadcasts
     if department in pending:
         return
 

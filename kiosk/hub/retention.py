@@ -27,7 +27,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import threading
 
 from sqlalchemy import Delete, delete, select, text, update
 from sqlalchemy.orm import Session
@@ -52,12 +51,9 @@ CLOSED = ("done", "cancelled", "rejected")  # every status but "open"
 BATCH = 500  # cases purged per transaction: short write locks on SQLite
 
 
-PASSED = "retention_passed"  # hub.extras: a threading.Event set after each pass
-
-
 async def run(hub: HubState) -> None:
     """Purge at start and then every ``period_s`` (wall time: a schedule, not a timeout)."""
-    passed = hub.extras.setdefault(PASSED, threading.Event())
+    passed = hub.retention_passed
     while True:
         try:
             counts = await asyncio.to_thread(purge, hub)

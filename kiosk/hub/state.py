@@ -3,9 +3,11 @@ request handlers through ``request.app.state.hub`` (no module-level singletons).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import secrets
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords, RateLimiter
 from kiosk.hub.data_keys import DataKeys
 from kiosk.hub.db import WRITE_LOCK
 from kiosk.hub.door import DoorGuard
+from kiosk.hub.fleet_alerts import AlertLimits
 from kiosk.hub.models import KeyValue, use_clock
 from kiosk.hub.notify import Notifier
 from kiosk.hub.settings import HubSettings
@@ -66,7 +69,13 @@ class HubState:
     door: DoorGuard  # who may open a booth's door (door codes, limits)
     keys: DataKeys  # personal data at rest: encryption and blind indexes
     started: float = 0.0
-    extras: dict[str, Any] = field(default_factory=dict)
+    # the thresholds health reports are read against (``[ops] alert_*``)
+    alert_limits: AlertLimits = field(default_factory=AlertLimits)
+    # tasks held until done (a task nobody references may be collected before it runs)
+    login_codes_sending: set[asyncio.Task[None]] = field(default_factory=set)
+    queue_broadcasts: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    # set after each retention pass (tests wait on it)
+    retention_passed: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
         # rows this hub writes are stamped by its clock, a fake one in tests included

@@ -139,7 +139,7 @@ async def test_locker_fault_runs_the_whole_work_order_loop(
         await other.stop()
 
     # booth-2 is gone; past the limit the sweep opens a booth.offline order
-    hub.state.extras["ops_limits"] = AlertLimits(offline_after_s=0)
+    hub.state.alert_limits = AlertLimits(offline_after_s=0)
     await eventually(lambda: not hub.state.switchboard.online("booth:booth-2"))
     opened = await asyncio.to_thread(sweep_offline, hub.state)
     assert len(opened) == 2  # both booths are offline now

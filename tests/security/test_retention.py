@@ -214,7 +214,6 @@ def test_a_retention_of_zero_days_is_refused_at_start(tmp_path: Path) -> None:
 
 def test_the_hub_runs_the_job_when_it_starts(tmp_path: Path, catalog: Any) -> None:
     """The job lives in the hub's lifespan: a hub started on old rows purges them."""
-    import threading
 
     db_url = f"sqlite:///{tmp_path}/hub.sqlite3"
     settings = dataclasses.replace(hub_settings(db_url), retention=POLICY)
@@ -225,7 +224,7 @@ def test_the_hub_runs_the_job_when_it_starts(tmp_path: Path, catalog: Any) -> No
     server.stop()
     server = HubServer(settings, catalog=catalog).start()
     try:
-        passed = server.state.extras.setdefault(retention.PASSED, threading.Event())
+        passed = server.state.retention_passed
         assert passed.wait(20)
         with server.state.sessions() as db:
             assert db.scalar(select(func.count()).select_from(SmsCode)) == 0
