@@ -25,10 +25,9 @@ from sqlalchemy.orm import Session
 
 from kiosk.core.clock import CHINA_TZ
 from kiosk.core.masking import mask_id_number
-from kiosk.hub.api_cases import _load_case, _service
 from kiosk.hub.casework import audit, iso, mask_phone, text_of
 from kiosk.hub.certificate_choice import certificate_steps
-from kiosk.hub.deps import ClerkCaller, Hub
+from kiosk.hub.deps import ClerkCaller, Hub, load_case, service_of
 from kiosk.hub.issuing import holder_of, mask_name
 from kiosk.hub.models import Case, CaseDepartment, CaseStep
 from kiosk.hub.state import HubState
@@ -42,8 +41,8 @@ async def certificate_choices(case_id: str, hub: Hub, who: ClerkCaller) -> dict[
 
     def work() -> dict[str, Any]:
         with hub.sessions() as db:
-            case = _load_case(hub, db, case_id[:64], who)
-            service = _service(hub, case.service_code)
+            case = load_case(hub, db, case_id[:64], who)
+            service = service_of(hub, case.service_code)
             steps = certificate_steps(db, service, case)
             audit(db, who, "read", f"case:{case.id}", "certificate choices")
             name, id_number = holder_of(case)

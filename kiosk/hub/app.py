@@ -24,13 +24,16 @@ from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.errors import ConfigError
 from kiosk.hub import (
     api_accounts,
+    api_appointments,
     api_calls,
     api_cases,
     api_certificates,
     api_desk,
+    api_door,
     api_ops,
     api_public,
     api_reviews,
+    api_steps,
     pages,
     queueing,
     retention,
@@ -137,7 +140,18 @@ def create_app(
     app.state.hub = state
     install_error_handlers(app)
     describe_api(app)
-    for module in (api_public, api_accounts, api_cases, api_reviews, api_calls, ws, pages):
+    for module in (
+        api_public,
+        api_accounts,
+        api_appointments,
+        api_door,
+        api_cases,
+        api_steps,
+        api_reviews,
+        api_calls,
+        ws,
+        pages,
+    ):
         app.include_router(module.router)
     app.include_router(api_certificates.router)
     app.include_router(api_desk.router)

@@ -1,16 +1,20 @@
-"""FastAPI dependencies: the hub state and the authenticated caller."""
+"""FastAPI dependencies: the hub state and the authenticated caller; what every router
+looks up the same way (a catalog service, the case a caller may see)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kiosk.hub.auth import Principal, token_hash
-from kiosk.hub.errors import ApiError
-from kiosk.hub.models import Booth, Clerk, ClerkSession
+from kiosk.hub.casework import may_see
+from kiosk.hub.errors import ApiError, not_found
+from kiosk.hub.models import Booth, Case, Clerk, ClerkSession
 from kiosk.hub.state import HubState
 
 _bearer = HTTPBearer(auto_error=False)
@@ -104,3 +108,39 @@ ClerkCaller = Annotated[Principal, Depends(_clerk)]
 AdminCaller = Annotated[Principal, Depends(_admin)]
 BoothCaller = Annotated[Principal, Depends(_booth)]
 CitizenCaller = Annotated[Principal, Depends(_citizen)]
+
+
+# Request fields every router takes: a code (a service's, a booth's), a mainland mobile
+# number (checked by kiosk.hub.phone_numbers.check_mobile)
+Code = Annotated[str, Field(min_length=1, max_length=100)]
+Phone = Annotated[str, Field(max_length=20)]
+
+
+def service_of(hub: HubState, code: str) -> Any:
+    try:
+        return hub.catalog.catalog.service(code)
+    except (KeyError, LookupError):
+        raise ApiError(422, "unknown_service", "no such service in the catalog") from None
+
+
+def load_case(
+    hub: HubState, db: Session, case_id: str, who: Principal, *, lock: bool = False
+) -> Case:
+    """The case ``who`` may see; ``lock``: its row locked until the transaction ends (a
+    read-modify-write of it, such as merging form fields, is not lost to another)."""
+    case = db.get(Case, case_id, with_for_update=lock)
+    if case is None or not may_see(db, who, case):
+        # Not telling a stranger whether the case exists.
+        raise not_found("case")
+    return case
+
+
+class CitizenIn(BaseModel):
+    name: Annotated[str, Field(max_length=100)] = ""
+    id_number: Annotated[str, Field(max_length=18, pattern=r"^([0-9]{15}|[0-9]{17}[0-9Xx])?$")] = ""
+    phone: Annotated[str, Field(max_length=20, pattern=r"^(\+?[0-9]{5,20})?$")] = ""
+
+
+def client_address(request: Request) -> str:
+    """The caller's address, for rate limits (behind a proxy: see docs/security.md)."""
+    return request.client.host if request.client else "?"

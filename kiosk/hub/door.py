@@ -5,7 +5,7 @@ door and starts a session. A stranger anywhere on the network must not be able t
 it, nor to throw out a citizen already inside (a new session used to take the screen
 back to its start).
 
-Controls, in the order the route applies them (kiosk.hub.api_cases.open_door):
+Controls, in the order the route applies them (kiosk.hub.api_door.open_door):
 
 1. **Rate limits** per client address, per booth and per citizen link (a
    :class:`~kiosk.hub.auth.RateLimiter`, ``door_per_*`` in ``door_rate_window_s``): 429

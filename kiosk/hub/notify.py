@@ -46,7 +46,7 @@ class Notifier(Protocol):
 class InboxNotifier:
     """Keeps messages for the citizen page's inbox, without the login token of their link:
     the inbox is read by a citizen logged in already, and a stored token would be a key to
-    her page kept in the database (the SMS carries it, short-lived: api_cases.message_link).
+    her page kept in the database (the SMS carries it, short-lived: case_news.message_link).
     """
 
     def __init__(self, sessions: sessionmaker[Session]) -> None:

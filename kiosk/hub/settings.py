@@ -27,7 +27,7 @@ class HubSettings:
     outbox_frames: int = OUTBOX_FRAMES
     clerk_session_ttl_s: float = 8 * 3600.0
     citizen_link_ttl_s: float = 30 * 24 * 3600.0
-    message_link_ttl_s: float = 3 * 24 * 3600.0  # the login link in an SMS (api_cases)
+    message_link_ttl_s: float = 3 * 24 * 3600.0  # the login link in an SMS (case_news)
     password_time_cost: int = 3  # argon2id; tests lower these to save time
     password_memory_kib: int = 65536
     login_max_failures: int = 5
