@@ -53,7 +53,8 @@ from kiosk.ocr import synth
 from kiosk.ocr.checks import check_fields
 from kiosk.ocr.cli import read_photo
 from kiosk.ocr.documents import Reading
-from kiosk.ocr.engine import OcrEngine, make_engine
+from kiosk.ocr.engine import OcrEngine
+from kiosk.ocr.engines import make_engine
 from kiosk.ocr.extract import (
     _PAGE_READERS,
     _Page,

@@ -116,7 +116,7 @@ class Rig:
         from kiosk.devices.locker.profiles import PROFILES
         from kiosk.devices.locker.store import SlotStore
         from kiosk.devices.pty_emulator import PtyEmulator
-        from kiosk.ocr.engine import make_engine
+        from kiosk.ocr.engines import make_engine
         from kiosk.ocr.synth import render_document
 
         self.tmp = tmp

@@ -152,7 +152,8 @@ class Booth:
         ``adopted``: the case the hub opened for her appointment (an AdoptedCase);
         ``resume``: the item's save point after a restart (kiosk.booth_resume.SavePoint)."""
         from kiosk.booth_service import ServiceParts, ServiceRunner
-        from kiosk.ocr.engine import OcrService, make_engine
+        from kiosk.ocr.engine import OcrService
+        from kiosk.ocr.engines import make_engine
         from kiosk.speech.answering import Answerer
         from kiosk.speech.knowledge import load_knowledge_base
 

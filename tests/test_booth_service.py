@@ -156,7 +156,8 @@ def _eval_corpus() -> Any:
 async def test_an_eval_corpus_contract_under_the_camera_fills_the_confirm_screen() -> None:
     # a photo of a contract no one here generated: the camera takes it (no refusal), and
     # the confirm screen gets the price, the property's address and the signing date
-    from kiosk.ocr.engine import OcrService, make_engine
+    from kiosk.ocr.engine import OcrService
+    from kiosk.ocr.engines import make_engine
 
     corpus = _eval_corpus()
     photo = next(corpus.photos("eval", 1, "legible", ("purchase_contract",)))

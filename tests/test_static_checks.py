@@ -37,3 +37,47 @@ def test_bandit_finds_nothing() -> None:
     """Security lint: every finding is fixed or suppressed in place with its reason."""
     result = _run(str(BIN / "bandit"), "-q", "-c", "pyproject.toml", "-r", "kiosk")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def import_cycles() -> list[list[str]]:
+    """Sets of kiosk modules that import each other, directly or through others
+    (strongly connected components of the import graph, imports inside functions too)."""
+    import grimp
+
+    graph = grimp.build_graph("kiosk")
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:  # Tarjan's algorithm
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for imported in graph.find_modules_directly_imported_by(module):
+            if imported not in index:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in on_stack:
+                low[module] = min(low[module], index[imported])
+        if low[module] == index[module]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == module:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+    for module in sorted(graph.modules):
+        if module not in index:
+            visit(module)
+    return cycles
+
+
+def test_no_module_of_kiosk_imports_itself_back() -> None:
+    assert import_cycles() == []

@@ -91,7 +91,7 @@ def main(args: argparse.Namespace, config: Config) -> int:
     import numpy as np
 
     from kiosk.core.errors import XiaowuError
-    from kiosk.ocr.engine import make_engine
+    from kiosk.ocr.engines import make_engine
 
     path = Path(args.image)
     try:

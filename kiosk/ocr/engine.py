@@ -7,6 +7,9 @@ An engine turns an image into :class:`TextLine` s. Two calls cover every use:
   a card, a code re-read with a restricted alphabet); engines batch them as they can
   (tesseract stacks them into one image, since each tesseract run reloads its model).
 
+The engines themselves (tesseract, RapidOCR, both) are made by
+:func:`kiosk.ocr.engines.make_engine`; they import this module, never the reverse.
+
 Engines are blocking. :class:`OcrService` runs them in a single worker thread with a
 timeout so the Qt/asyncio loop never waits on OCR.
 """
@@ -58,23 +61,6 @@ class OcrTimeout(XiaowuError):
     """Reading a document took longer than the configured limit."""
 
     code = "ocr_timeout"
-
-
-def make_engine(name: str, languages: str = "chi_sim") -> OcrEngine:
-    """The engine called ``name`` ("tesseract", "rapidocr" or "hybrid")."""
-    if name == "tesseract":
-        from kiosk.ocr.tesseract_engine import TesseractEngine
-
-        return TesseractEngine(languages)
-    if name == "rapidocr":
-        from kiosk.ocr.rapid_engine import RapidOcrEngine
-
-        return RapidOcrEngine()
-    if name == "hybrid":
-        from kiosk.ocr.hybrid_engine import HybridEngine
-
-        return HybridEngine(languages)
-    raise ValueError(f"unknown OCR engine {name!r}")
 
 
 class OcrService:

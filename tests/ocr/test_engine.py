@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from kiosk.ocr import synth
-from kiosk.ocr.engine import OcrService, OcrTimeout, TextLine, make_engine
+from kiosk.ocr.engine import OcrService, OcrTimeout, TextLine
+from kiosk.ocr.engines import make_engine
 
 
 class _BlockingEngine:

@@ -14,7 +14,8 @@ from kiosk.config import OcrConfig
 from kiosk.ocr import synth
 from kiosk.ocr.cli import read_photo
 from kiosk.ocr.documents import FIELDS
-from kiosk.ocr.engine import OcrEngine, make_engine
+from kiosk.ocr.engine import OcrEngine
+from kiosk.ocr.engines import make_engine
 
 pytestmark = pytest.mark.tesseract
 

@@ -114,7 +114,7 @@ def test_a_lease_ending_before_it_starts_is_marked(tesseract: OcrEngine) -> None
 
 @pytest.fixture(scope="module")
 def hybrid() -> OcrEngine:
-    from kiosk.ocr.engine import make_engine
+    from kiosk.ocr.engines import make_engine
 
     return make_engine("hybrid")
 
