@@ -18,7 +18,8 @@ again; :meth:`Outbox.wake` (a new write, the control channel coming back) cuts t
 The method, path and body are sealed with AES-256-GCM under a key from a
 :class:`~kiosk.backend.keystore.KeyStore`, with the row's idempotency key and case as
 associated data, so a row copied onto another row does not decrypt. What is stored in
-clear is only what delivery order needs: the case id, the session id and the key.
+clear is only what delivery order needs: the case id, the session id and the key. The
+schema, the records and their sealing are in :mod:`kiosk.backend.outbox_store`.
 
 Failures lose nothing else:
 
@@ -43,26 +44,50 @@ import asyncio
 import contextlib
 import hashlib
 import hmac
-import json
 import logging
 import os
-import secrets
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from kiosk.backend.backoff import Backoff
 from kiosk.backend.client import HubRequestRejected, HubResponse
 from kiosk.backend.keystore import KeyStore
+from kiosk.backend.outbox_store import (
+    SCHEMA,
+    AlreadySaved,
+    OutboxCorrupt,
+    OutboxEntry,
+    OutboxError,
+    OutboxFull,
+    OutboxStatus,
+    Row,
+    Sealing,
+    SetAside,
+    StatusListener,
+    is_full,
+    storage_error,
+)
 from kiosk.core.clock import Clock
 from kiosk.core.errors import HubRejected, HubUnavailable, XiaowuError
+
+__all__ = [
+    "CASE_PLACEHOLDER",
+    "AlreadySaved",
+    "HubWriter",
+    "Outbox",
+    "OutboxCorrupt",
+    "OutboxEntry",
+    "OutboxError",
+    "OutboxFull",
+    "OutboxStatus",
+    "SetAside",
+]
 
 log = logging.getLogger(__name__)
 
@@ -72,53 +97,6 @@ OUTBOX_FILE = "outbox.sqlite3"
 CASE_PLACEHOLDER = "{case}"
 KEY_NAME = "outbox"
 STABLE_KEY_NAME = "outbox-stable-keys"  # HMAC key of stable_key(), kept beside the outbox's
-_NONCE = 12
-_KEY_CHECK = b"xiaowu-outbox-key-check"
-_SCHEMA_VERSION = "1"
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (
-    name  TEXT PRIMARY KEY,
-    value BLOB NOT NULL
-);
-CREATE TABLE IF NOT EXISTS entries (
-    seq             INTEGER PRIMARY KEY AUTOINCREMENT,
-    case_id         TEXT NOT NULL,
-    session_id      TEXT,
-    idempotency_key TEXT NOT NULL UNIQUE,
-    created_at      TEXT NOT NULL,
-    state           TEXT NOT NULL DEFAULT 'pending'
-                    CHECK (state IN ('pending', 'rejected', 'corrupt')),
-    attempts        INTEGER NOT NULL DEFAULT 0,
-    last_error      TEXT,
-    nonce           BLOB NOT NULL,
-    sealed          BLOB NOT NULL
-);
-CREATE INDEX IF NOT EXISTS entries_by_case ON entries (case_id, state, seq);
-CREATE TABLE IF NOT EXISTS hub_cases (
-    case_id      TEXT PRIMARY KEY,
-    hub_case_id  TEXT NOT NULL,
-    citizen_seal BLOB  -- the citizen's link token for the case, sealed like the writes
-);
-"""
-
-
-class OutboxError(XiaowuError):
-    """The outbox cannot store or read writes."""
-
-    code = "outbox"
-
-
-class OutboxFull(OutboxError):
-    """There is no room to save another write (disk full or the outbox's size cap)."""
-
-    code = "outbox_disk_full"
-
-
-class OutboxCorrupt(OutboxError):
-    """The outbox database, or a row in it, cannot be read."""
-
-    code = "outbox_corrupt"
 
 
 class HubWriter(Protocol):
@@ -127,54 +105,6 @@ class HubWriter(Protocol):
     async def write(
         self, method: str, path: str, body: Any, *, idempotency_key: str, bearer: str | None = None
     ) -> HubResponse: ...
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxEntry:
-    """A saved write."""
-
-    seq: int
-    case_id: str
-    idempotency_key: str
-    method: str
-    path: str
-    body: Any
-    session_id: str | None = None
-    opens_case: bool = False  # the hub's answer carries the case's hub id ("id")
-    as_citizen: bool = False  # sent with the citizen's token for the case (ratings)
-
-
-@dataclass(frozen=True, slots=True)
-class SetAside:
-    """A write that will not be delivered automatically: for an operator to look at."""
-
-    seq: int
-    case_id: str
-    idempotency_key: str
-    state: str  # "rejected" or "corrupt"
-    error: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxStatus:
-    """What the UI shows: how many writes are saved and waiting, per case."""
-
-    pending: Mapping[str, int] = field(default_factory=dict)  # case id -> writes waiting
-    set_aside: int = 0  # rejected or corrupt rows kept for an operator
-    hub_available: bool = True  # the last delivery attempt reached the hub
-    last_error: str | None = None  # code of the last failed delivery
-    retry_in_s: float | None = None  # while the hub is away: the wait before the next try
-
-    @property
-    def total_pending(self) -> int:
-        return sum(self.pending.values())
-
-
-StatusListener = Callable[[OutboxStatus], None]
-
-
-class AlreadySaved(ValueError):
-    """A write with this idempotency key is in the outbox already (saved before a restart)."""
 
 
 class Outbox:
@@ -192,7 +122,7 @@ class Outbox:
         self._path = Path(directory) / OUTBOX_FILE
         self._clock = clock
         self._backoff = backoff or Backoff()
-        self._aead = AESGCM(keys.key(KEY_NAME))
+        self._sealing = Sealing(keys.key(KEY_NAME))
         self._stable = keys.key(STABLE_KEY_NAME)
         self._db = self._open(max_bytes)
         self._listeners: list[StatusListener] = []
@@ -216,38 +146,20 @@ class Outbox:
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
-            db.executescript(_SCHEMA)
-            self._check_key(db)
+            db.executescript(SCHEMA)
+            self._sealing.check_key(db)
             if max_bytes is not None:
                 page_size = int(db.execute("PRAGMA page_size").fetchone()[0])
                 db.execute(f"PRAGMA max_page_count={max(1, max_bytes // page_size)}")
         except sqlite3.DatabaseError as exc:
             db.close()
-            if _is_full(exc):
+            if is_full(exc):
                 raise OutboxFull(f"no room to open the outbox at {self._path}") from exc
             raise OutboxCorrupt(
                 f"the outbox database {self._path} cannot be read ({exc}); it was left "
                 "untouched for an operator: move it aside to start a new one"
             ) from exc
         return db
-
-    def _check_key(self, db: sqlite3.Connection) -> None:
-        row = db.execute("SELECT value FROM meta WHERE name = 'key_check'").fetchone()
-        if row is None:
-            nonce = secrets.token_bytes(_NONCE)
-            check = nonce + self._aead.encrypt(nonce, _KEY_CHECK, None)
-            db.execute(
-                "INSERT INTO meta (name, value) VALUES ('key_check', ?), ('schema', ?)",
-                (check, _SCHEMA_VERSION),
-            )
-            return
-        blob = bytes(row[0])
-        try:
-            self._aead.decrypt(blob[:_NONCE], blob[_NONCE:], None)
-        except InvalidTag as exc:
-            raise sqlite3.DatabaseError(
-                "the outbox key does not match this database (was the key file replaced?)"
-            ) from exc
 
     def close(self) -> None:
         self._db.close()
@@ -280,19 +192,14 @@ class Outbox:
         if not case_id:
             raise ValueError("every write belongs to a case (its delivery order)")
         key = idempotency_key or str(uuid.uuid4())
-        plain = json.dumps(
-            {
-                "method": method.upper(),
-                "path": path,
-                "body": body,
-                "opens_case": opens_case,
-                "as_citizen": as_citizen,
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode()
-        nonce = secrets.token_bytes(_NONCE)
-        sealed = self._aead.encrypt(nonce, plain, _aad(key, case_id))
+        write = {
+            "method": method.upper(),
+            "path": path,
+            "body": body,
+            "opens_case": opens_case,
+            "as_citizen": as_citizen,
+        }
+        nonce, sealed = self._sealing.seal_write(key, case_id, write)
         try:
             cursor = self._db.execute(
                 "INSERT INTO entries (case_id, session_id, idempotency_key, created_at, nonce,"
@@ -302,7 +209,7 @@ class Outbox:
         except sqlite3.IntegrityError as exc:
             raise AlreadySaved(f"idempotency key {key!r} is already in the outbox") from exc
         except sqlite3.DatabaseError as exc:
-            raise _storage_error(exc, "save a write") from exc
+            raise storage_error(exc, "save a write") from exc
         seq = cursor.lastrowid
         assert seq is not None
         log.info("outbox: saved write %d for case %s", seq, case_id)
@@ -371,14 +278,14 @@ class Outbox:
             " CAST(sealed AS BLOB) FROM entries"
             " WHERE state = 'pending'"
         )
-        params: tuple[Any, ...] = ()
+        params: Row = ()
         if session_id is not None:
             query += " AND session_id = ?"
             params = (session_id,)
         result = []
         for row in self._db.execute(query + " ORDER BY seq", params).fetchall():
             with contextlib.suppress(OutboxCorrupt):
-                result.append(self._unseal(row))
+                result.append(self._sealing.open_write(row))
         return result
 
     async def delivered(self, idempotency_key: str) -> HubResponse:
@@ -440,7 +347,7 @@ class Outbox:
                 reached = False
             except sqlite3.DatabaseError as exc:
                 log.error("outbox: database error while delivering: %s", exc)
-                self._last_error = _storage_error(exc, "deliver").code
+                self._last_error = storage_error(exc, "deliver").code
                 reached = False
             if reached:
                 self._backoff.reset()
@@ -466,7 +373,7 @@ class Outbox:
                 if not await self._deliver_one(hub, row):
                     return False
 
-    def _heads(self) -> list[tuple[Any, ...]]:
+    def _heads(self) -> list[Row]:
         """The oldest pending row of every case, oldest first."""
         return self._db.execute(
             "SELECT seq, case_id, session_id, idempotency_key, CAST(nonce AS BLOB),"
@@ -475,9 +382,9 @@ class Outbox:
             " GROUP BY case_id) ORDER BY seq"
         ).fetchall()
 
-    async def _deliver_one(self, hub: HubWriter, row: tuple[Any, ...]) -> bool:
+    async def _deliver_one(self, hub: HubWriter, row: Row) -> bool:
         try:
-            entry = self._unseal(row)
+            entry = self._sealing.open_write(row)
         except OutboxCorrupt as exc:
             log.error("outbox: write %d of case %s is corrupt; set aside", row[0], row[1])
             self._set_state(int(row[0]), "corrupt", exc.code)
@@ -520,7 +427,7 @@ class Outbox:
         except sqlite3.DatabaseError as exc:
             # Delivered but not forgotten: it goes again with the same key, which the hub
             # answers with the first result.
-            raise _storage_error(exc, "record a delivery") from exc
+            raise storage_error(exc, "record a delivery") from exc
         log.info("outbox: delivered write %d of case %s", entry.seq, entry.case_id)
         self._hub_available = True
         self._last_error = None
@@ -559,13 +466,10 @@ class Outbox:
         try:
             self._bind(case_id, hub_case_id, citizen_token)
         except sqlite3.DatabaseError as exc:
-            raise _storage_error(exc, "note the case's hub id") from exc
+            raise storage_error(exc, "note the case's hub id") from exc
 
     def _bind(self, case_id: str, hub_case_id: str, citizen_token: str | None) -> None:
-        seal = None
-        if citizen_token:
-            nonce = secrets.token_bytes(_NONCE)
-            seal = nonce + self._aead.encrypt(nonce, citizen_token.encode(), _aad("", case_id))
+        seal = self._sealing.seal_token(case_id, citizen_token) if citizen_token else None
         self._db.execute(
             "INSERT OR REPLACE INTO hub_cases (case_id, hub_case_id, citizen_seal)"
             " VALUES (?, ?, ?)",
@@ -580,7 +484,7 @@ class Outbox:
             return None
         seal = bytes(row[0])
         try:
-            return self._aead.decrypt(seal[:_NONCE], seal[_NONCE:], _aad("", case_id)).decode()
+            return self._sealing.open_token(case_id, seal)
         except (InvalidTag, UnicodeDecodeError):
             log.error("outbox: the citizen token of case %s cannot be read", case_id)
             return None
@@ -614,27 +518,8 @@ class Outbox:
                 "UPDATE entries SET state = ?, last_error = ? WHERE seq = ?", (state, error, seq)
             )
         except sqlite3.DatabaseError as exc:
-            raise _storage_error(exc, "set a write aside") from exc
+            raise storage_error(exc, "set a write aside") from exc
         self._notify()
-
-    def _unseal(self, row: tuple[Any, ...]) -> OutboxEntry:
-        seq, case_id, session_id, key, nonce, sealed = row
-        try:
-            plain = self._aead.decrypt(bytes(nonce), bytes(sealed), _aad(key, case_id))
-            record = json.loads(plain)
-            return OutboxEntry(
-                int(seq),
-                case_id,
-                key,
-                str(record["method"]),
-                str(record["path"]),
-                record["body"],
-                session_id,
-                bool(record.get("opens_case", False)),
-                bool(record.get("as_citizen", False)),
-            )
-        except (InvalidTag, ValueError, KeyError, TypeError) as exc:
-            raise OutboxCorrupt(f"outbox write {seq} cannot be read") from exc
 
     def _notify(self) -> None:
         if not self._listeners:
@@ -655,19 +540,3 @@ class Outbox:
         finally:
             sleeper.cancel()
             waker.cancel()
-
-
-def _aad(key: str, case_id: str) -> bytes:
-    return f"{key}\x00{case_id}".encode()
-
-
-def _is_full(exc: sqlite3.DatabaseError) -> bool:
-    return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "full" in str(exc)
-
-
-def _storage_error(exc: sqlite3.DatabaseError, doing: str) -> OutboxError:
-    if _is_full(exc):
-        return OutboxFull(f"cannot {doing}: no room left for the outbox")
-    if getattr(exc, "sqlite_errorcode", None) in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
-        return OutboxCorrupt(f"cannot {doing}: the outbox database is damaged ({exc})")
-    return OutboxError(f"cannot {doing}: {exc}")
