@@ -57,9 +57,10 @@ from kiosk.speech.catalog_answers import (
     topic_of,
 )
 from kiosk.speech.entities import Facets
+from kiosk.speech.homophones import SoundSpeller
 from kiosk.speech.knowledge import LANGS, Entry, KnowledgeBase, Localized
 from kiosk.speech.phonetics import TextAnalyzer, load_synonyms, normalize
-from kiosk.speech.reading import QuestionReader, load_reader
+from kiosk.speech.reading import QuestionReader, load_reader, to_simplified
 
 if TYPE_CHECKING:
     from kiosk.core.catalog import Catalog
@@ -194,6 +195,9 @@ class Answerer:
             guide_words = {k for e in kb.entries for k in e.keywords if len(k) <= 2}
             self._finder = ServiceFinder(catalog, [*self.facets.words("withdrawal"), *guide_words])
         self.kb = kb
+        self.speller = SoundSpeller(
+            _vocabulary(kb, self.facets, catalog if with_catalog else None, load_synonyms())
+        )
         features = self.analyzer.features
         self._index: list[_Indexed] = []
         for entry in kb.entries:
@@ -226,6 +230,11 @@ class Answerer:
 
     def _mass(self, feats: Iterable[str]) -> float:
         return sum(self.weight(f) for f in feats)
+
+    def read(self, text: str) -> str:
+        """``text`` as the knowledge base is written: Simplified Mandarin (Traditional,
+        Cantonese and English read so), misheard domain words spelt right."""
+        return self.speller.correct(self.reader.read(text))
 
     def rank(self, question: str) -> list[Match]:
         """Every guide entry scored for ``question``, best first, with whether its key
@@ -274,7 +283,7 @@ class Answerer:
             chosen = self.resolve_choice(after, question)
             if chosen is not None:
                 return self.answer_topic(chosen, lang, question)
-        said = self.reader.read(question)  # as the knowledge base is written
+        said = self.read(question)
         ranked = self.rank(said)
         # a service named as said (its English or Hong Kong name), else as read
         services = (
@@ -302,7 +311,7 @@ class Answerer:
             about = mentions
         else:  # what the question asks beyond the name, where the name was found
             named_in = question if service.name and service.name in normalize(question) else said
-            about = self.facets.mentions(self.reader.read(service.rest(named_in)))
+            about = self.facets.mentions(self.read(service.rest(named_in)))
         aspects = sorted(about.get("aspect", frozenset()) - {"other"})
         catalog_topic = None
         if service is not None and len(aspects) == 1:
@@ -418,7 +427,7 @@ class Answerer:
             }
             if said in labels:
                 return choice.topic
-        mentions = self.facets.mentions(self.reader.read(text))
+        mentions = self.facets.mentions(self.read(text))
         picked = [
             c.topic
             for c in asked.clarify
@@ -595,6 +604,24 @@ class Answerer:
         return Answer(
             NOT_SURE.get(lang), None, None, confidence, True, transcript=question, guess=guess
         )
+
+
+def _vocabulary(
+    kb: KnowledgeBase,
+    facets: Facets,
+    catalog: Catalog | None,
+    synonyms: Iterable[Iterable[str]],
+) -> set[str]:
+    """The domain's own words, as the guides and the catalog write them, in Simplified
+    characters (the questions are read so before they are spelt)."""
+    words = {k for e in kb.entries for k in e.keywords}
+    words.update(w for name in facets.facets for w in facets.words(name))
+    words.update(w for group in synonyms for w in group)
+    if catalog is not None:
+        for service in catalog.services:
+            words.add(service.name.zh_CN)
+            words.update(service.keywords)
+    return {to_simplified(w) for w in words}
 
 
 def _unique_service(services: list[ServiceMatch]) -> ServiceMatch | None:

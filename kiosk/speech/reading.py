@@ -52,7 +52,7 @@ class QuestionReader:
     english: tuple[tuple[re.Pattern[str], str], ...] = field(default=())
 
     def read(self, question: str) -> str:
-        text = _converter().convert(question) if _CJK.search(question) else question
+        text = to_simplified(question)
         for word, mandarin in self.cantonese:
             text = text.replace(word, mandarin)
         if not is_english(text):
@@ -60,6 +60,11 @@ class QuestionReader:
         for pattern, chinese in self.english:
             text = pattern.sub(f" {chinese} ", text)
         return " ".join(_LATIN_WORD.sub(" ", text).split())
+
+
+def to_simplified(text: str) -> str:
+    """``text`` in Simplified characters (Hong Kong forms and words too)."""
+    return str(_converter().convert(text)) if _CJK.search(text) else text
 
 
 def is_english(text: str) -> bool:

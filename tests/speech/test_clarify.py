@@ -162,7 +162,7 @@ def test_cli_json_keeps_its_fields_and_adds_clarify() -> None:
 
 def test_unsure_but_naming_the_kind_asks_whether_it_is_meant(answerer: Answerer) -> None:
     talk = AskingBack(answerer)
-    asked = talk.ask("被公司辞退了公基金怎处理")  # recognised with a homophone, scored low
+    asked = talk.ask("被辞退了公积金账户上的钱会不会没了")  # names the kind, scored low
     assert asked.topic is None and not asked.handoff
     assert [c.topic for c in asked.clarify] == ["hpf-resign", "booth-clerk"]
     clerk = talk.ask(asked.clarify[1].label)  # "none of these": one tap to a clerk
