@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 import time
 from collections import Counter
@@ -135,13 +136,17 @@ _HOMOPHONES = {
     "结婚": "接婚",
 }
 _DIGITS = dict(zip("0123456789", "零一二三四五六七八九", strict=True))
+_LATIN_WORDS = re.compile(r"[A-Za-z0-9' ,.?!;:\"-]+")  # an English question
 _PUNCTUATION = set("，。？！、,.?!；;：:“”\"' ")
 
 
 def asr_noise(question: str) -> str:
     """``question`` as a recogniser might return it, the same every run: no punctuation,
-    digits spoken, one homophone, and one filler character dropped from longer questions."""
+    digits spoken, one homophone, and one filler character dropped from longer questions.
+    An English recogniser returns words in lower case with spaces between them."""
     seed = hashlib.sha256(question.encode("utf-8")).digest()
+    if _LATIN_WORDS.fullmatch(question.strip()):
+        return " ".join(re.findall(r"[a-z0-9']+", question.lower()))
     text = "".join(_DIGITS.get(c, c) for c in question if c not in _PUNCTUATION)
     words = [w for w in _HOMOPHONES if w in text]
     if words:
