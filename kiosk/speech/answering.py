@@ -332,6 +332,7 @@ class Answerer:
                 or m.entry.department in departments
             )
         ]
+        agreeing = _most_specific_first(agreeing, mentions, self.close_ratio)
         best = agreeing[0] if agreeing else None
         guess = best.entry.topic if best else (ranked[0].entry.topic if ranked else None)
         confidence = best.confidence if best else 0.0
@@ -635,6 +636,29 @@ def _unique_service(services: list[ServiceMatch]) -> ServiceMatch | None:
     ):
         return None
     return first
+
+
+def _specificity(entry: Entry, mentions: Mapping[str, frozenset[str]]) -> int:
+    """How many of the kinds the question names (not the aspect) ``entry`` is about."""
+    return sum(
+        1
+        for facet, values in entry.entities.items()
+        if facet != "aspect" and set(values) & mentions.get(facet, frozenset())
+    )
+
+
+def _most_specific_first(
+    agreeing: list[Match], mentions: Mapping[str, frozenset[str]], ratio: float
+) -> list[Match]:
+    """Of the entries almost as good as the best (within ``ratio``), only those about the
+    most kinds the question names: "社保卡掉了" names the card and that it is lost, so the
+    guide on a lost card answers, not the one on the card in general."""
+    if len(agreeing) < 2:
+        return agreeing
+    near = [m for m in agreeing if m.confidence >= agreeing[0].confidence * ratio]
+    most = max(_specificity(m.entry, mentions) for m in near)
+    kept = [m for m in near if _specificity(m.entry, mentions) == most]
+    return kept + agreeing[len(near) :] if len(kept) < len(near) else agreeing
 
 
 def _names_its_kind(entry: Entry, mentions: Mapping[str, frozenset[str]]) -> bool:

@@ -91,3 +91,19 @@ def test_every_facet_names_only_services_of_the_catalog() -> None:
 
     codes = {s.code for s in load_catalog().services}
     assert load_knowledge_base().facets.services() <= codes
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("社保卡掉了咋办", "social-card-replace"),  # the card in general scores as high
+        ("身份证让小偷偷走了咋补", "id-card-lost"),  # stolen is lost
+    ],
+)
+def test_the_guide_on_the_very_kind_named_answers(
+    answerer: Answerer, question: str, topic: str
+) -> None:
+    """Of two guides almost as close, the one about the kind the question names (a lost
+    card) answers, not the one about the card in general nor a clerk."""
+    answer = answerer.ask(question)
+    assert answer.topic == topic and not answer.handoff
