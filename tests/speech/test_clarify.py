@@ -167,3 +167,20 @@ def test_unsure_but_naming_the_kind_asks_whether_it_is_meant(answerer: Answerer)
     assert [c.topic for c in asked.clarify] == ["hpf-resign", "booth-clerk"]
     clerk = talk.ask(asked.clarify[1].label)  # "none of these": one tap to a clerk
     assert clerk.topic == "booth-clerk" and clerk.handoff
+
+
+def test_one_guide_standing_out_below_the_threshold_is_offered_beside_a_clerk(
+    answerer: Answerer,
+) -> None:
+    """Not sure enough to answer, but one guide stands out: offered with a clerk beside it
+    instead of a clerk alone; tapping it answers it."""
+    talk = AskingBack(answerer)
+    asked = talk.ask("星期天开不开门")
+    assert asked.topic is None and not asked.handoff
+    assert [c.topic for c in asked.clarify] == ["booth-hours", "booth-clerk"]
+    assert talk.ask(asked.clarify[0].label).topic == "booth-hours"
+
+
+def test_nothing_standing_out_goes_to_a_clerk(answerer: Answerer) -> None:
+    answer = answerer.ask("今天天气怎么样")
+    assert answer.handoff and not answer.clarify
