@@ -1,4 +1,5 @@
-"""Suite-wide fixtures: Qt offscreen, a qasync loop for asyncio tests, a clean environment."""
+"""Suite-wide fixtures: Qt offscreen, a qasync loop for asyncio tests, a clean environment,
+the repository's catalog."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
 import pytest
+
+from kiosk.core.catalog import Catalog, load_catalog
 
 
 def pytest_asyncio_loop_factories(config, item):  # type: ignore[no-untyped-def]
@@ -48,3 +51,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    """The repository's catalog (assets/catalog), loaded once for the whole suite."""
+    return load_catalog()

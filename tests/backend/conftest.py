@@ -44,13 +44,6 @@ def keys(tmp_path: Path) -> FileKeyStore:
     return FileKeyStore(tmp_path / "keys")
 
 
-@pytest.fixture(scope="session")
-def catalog() -> Any:
-    from kiosk.core.catalog import load_catalog
-
-    return load_catalog()
-
-
 @pytest.fixture
 def real_hub(tmp_path: Path, catalog: Any) -> Iterator[RealHub]:
     hub = RealHub(tmp_path, catalog).start()

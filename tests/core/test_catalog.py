@@ -19,11 +19,6 @@ from kiosk.core.catalog import (
 from kiosk.core.errors import CatalogError
 
 
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
-
-
 def test_demo_catalog_has_enough_real_services(catalog: Catalog) -> None:
     codes = {d.code for d in catalog.departments}
     assert {

@@ -18,11 +18,6 @@ ID_NUMBER = "11010519491231002X"  # a valid GB 11643 number
 SERVICE = "hpf-withdrawal-purchase"
 
 
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
-
-
 def good_form() -> dict[str, str]:
     return {
         "applicant_name": "王小明",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.core.catalog import Catalog, Department, Service, Step, Text, load_catalog
+from kiosk.core.catalog import Catalog, Department, Service, Step, Text
 from kiosk.core.search import SearchIndex, normalize
 
 HPF = {
@@ -15,11 +15,6 @@ HPF = {
     "hpf-loan-application",
     "hpf-account-transfer",
 }
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
 
 
 def codes(catalog: Catalog, query: str) -> list[str]:

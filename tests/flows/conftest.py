@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from kiosk.core.catalog import Catalog, FormField, load_catalog
+from kiosk.core.catalog import FormField
 from kiosk.core.ids import id_check_digit, uscc_check_character
 from kiosk.core.rating import Level
 from kiosk.flows.messages import (
@@ -43,11 +43,6 @@ ID_BODY = "44010619850315123"
 ID_NUMBER = ID_BODY + id_check_digit(ID_BODY)
 USCC_BODY = "91440101MA5CXXXX1"
 USCC = USCC_BODY + uscc_check_character(USCC_BODY)
-
-
-@pytest.fixture(scope="session")
-def catalog() -> Catalog:
-    return load_catalog()
 
 
 def good_value(field: FormField) -> str:

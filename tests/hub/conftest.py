@@ -16,7 +16,6 @@ import httpx
 import pytest
 from websockets.sync.client import ClientConnection, connect
 
-from kiosk.core.catalog import Catalog, load_catalog
 from kiosk.core.clock import Clock
 from kiosk.hub.api_accounts import create_clerk, register_booth
 from kiosk.hub.server import HubServer
@@ -26,12 +25,6 @@ from tests.hub.sms_gateway import Gateway, running_gateway
 PASSWORD = "correct horse battery"
 # Read at import: the suite's autouse fixture clears XIAOWU_* variables for each test.
 PG_URL = os.environ.get("XIAOWU_TEST_PG_URL", "")
-
-
-@pytest.fixture(scope="session")
-def catalog() -> Catalog:
-    """The demo catalog of the repository (loaded once)."""
-    return load_catalog()
 
 
 def db_urls() -> list[Any]:

@@ -13,7 +13,6 @@ from typing import Any
 import httpx
 import pytest
 
-from kiosk.core.catalog import load_catalog
 from kiosk.devices.locker.board import LockerBus
 from kiosk.devices.locker.emulator import LockerModel
 from kiosk.devices.locker.profiles import PROFILES
@@ -69,11 +68,6 @@ class OpsHub:
     def post(self, path: str, body: Any = None, token: str | None = None) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token or self.token}"}
         return self.http.post(path, json=body if body is not None else {}, headers=headers)
-
-
-@pytest.fixture(scope="session")
-def catalog() -> Any:
-    return load_catalog()
 
 
 @pytest.fixture

@@ -6,17 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from kiosk.core.catalog import Catalog, load_catalog
+from kiosk.core.catalog import Catalog
 from kiosk.speech.answering import Answerer
 from kiosk.speech.knowledge import load_knowledge_base
 from kiosk.speech.withdrawal_dialogue import Purpose, Step, WithdrawalDialogue
 
 CARD = "6222021234567890123"
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
 
 
 @pytest.fixture(scope="module")
