@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from tests.ui.probe_booth import run_probe_booth
+from tests.ui.probe_harness import run_probe_booth
 
 
 def main() -> int:

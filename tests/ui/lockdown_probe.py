@@ -9,7 +9,7 @@ import sys
 
 from kiosk.core.clock import FakeClock
 from kiosk.ui.operator_pin import hash_pin
-from tests.ui.probe_booth import run_probe_booth
+from tests.ui.probe_harness import run_probe_booth
 
 PIN = "97531"
 

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from tests.ui.probe_booth import run_probe_booth
+from tests.ui.probe_harness import run_probe_booth
 
 # Generous: the machine is shared; an idle one takes well under a second a step.
 STEP_TIMEOUT_S = float(os.environ.get("PROBE_STEP_TIMEOUT_S", "20"))
