@@ -516,8 +516,12 @@ class Answerer:
         self, close: list[Match], lang: str, question: str, confidence: float
     ) -> Answer | None:
         """Ask back which of the close entries the citizen means; None when they cannot
-        be told apart by a short label (then a clerk decides)."""
+        be told apart by a short label, or one of them is a matter for a clerk (an
+        out-of-scope entry as close as a guide: the question may well be out of scope),
+        and then a clerk decides."""
         entries = [m.entry for m in close]
+        if any(e.handoff for e in entries):
+            return None
         choices: list[Choice] = []
         facet = _distinguishing_facet(entries, self.facets)
         seen: set[str] = set()

@@ -45,7 +45,19 @@ def test_answer_in_each_language(answerer: Answerer) -> None:
         assert answer.answer == kb.entry("dereg-simplified").answer.get(lang)
 
 
-@pytest.mark.parametrize("question", ["今天会不会下雨", "帮我查一下航班", "驾照过期了去哪里换"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "今天会不会下雨",
+        "帮我查一下航班",
+        "驾照过期了去哪里换",
+        "老板拖欠我三个月工资怎么办",  # a dispute
+        "我想挂个号看专家",  # a hospital's service
+        "我家停电了找谁",  # utilities
+        "广州现在还限购吗",  # housing policy
+        "How do I apply for a work visa?",  # close to applying for a card: a clerk still
+    ],
+)
 def test_out_of_scope_goes_to_a_clerk_with_the_transcript(
     answerer: Answerer, question: str
 ) -> None:
