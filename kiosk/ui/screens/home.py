@@ -235,14 +235,19 @@ class HomeScreen(Screen):
 
     def _render_results(self) -> None:
         # Cards are made once per service and reused: building and styling widgets is
-        # what a keystroke would otherwise spend its time on.
+        # what a keystroke would otherwise spend its time on. The same cards as shown
+        # (a new language or look) keep their places: only their texts change.
+        shown = self.services[:MAX_CARDS]
+        if self._listed() == [self._cards.get(service.code) for service in shown]:
+            self._retranslate_cards(shown)
+            self._render_count()
+            return
         while self.list.count():
             item = self.list.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.hide()
-        catalog = self.bridge.catalog
-        for service in self.services[:MAX_CARDS]:
+        for service in shown:
             card = self._cards.get(service.code)
             if card is None:
                 card = ServiceCard(service)
@@ -250,12 +255,23 @@ class HomeScreen(Screen):
                     lambda code=service.code: self.bridge.service_requested.emit(code)
                 )
                 self._cards[service.code] = card
+            self.list.addWidget(card)
+        self._retranslate_cards(shown)
+        for card in self._listed():
+            card.show()  # added to a visible page: show now, not on the next event turn
+        self._render_count()
+
+    def _listed(self) -> list[ServiceCard]:
+        items = (self.list.itemAt(i) for i in range(self.list.count()))
+        return [w for i in items if i is not None and isinstance(w := i.widget(), ServiceCard)]
+
+    def _retranslate_cards(self, services: list[Any]) -> None:
+        catalog = self.bridge.catalog
+        for service in services:
+            card = self._cards[service.code]
             if card.lang != self.lang:
                 dept = catalog.department(service.department).name.get(self.lang)
                 card.show_texts(dept, self.lang)
-            self.list.addWidget(card)
-            card.show()  # added to a visible page: show now, not on the next event turn
-        self._render_count()
 
     def _render_count(self) -> None:
         n = len(self.services)
