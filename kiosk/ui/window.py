@@ -125,7 +125,8 @@ class BoothWindow(QWidget):
     def _bring_up_to_date(self, screen: Screen) -> None:
         if screen.name in self._stale:
             self._stale.discard(screen.name)
-            self._style(screen)
+            if self._sheet is not None:
+                screen.restyle(self._sheet)
             screen.retranslate()
 
     def childEvent(self, event: QChildEvent) -> None:
