@@ -49,7 +49,7 @@ PERIOD_S = 0.010
 IDLE_S = 3.0
 CALL_S = 8.0
 TARGET_P99_MS = 50.0
-STALL_TRACE_MS = 30.0
+STALL_TRACE_MS = float(os.environ.get("STALL_TRACE_MS", "30"))
 
 
 class LagProbe:
