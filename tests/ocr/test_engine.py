@@ -164,3 +164,25 @@ def test_a_crop_is_cut_down_to_its_printed_rows() -> None:
     cut[:12, 20:280:6] = 0  # the bottom of the line above, cut by the crop's edge
     (row,) = text_rows(cut)
     assert row.shape[0] <= 30 * 1.8 and (row[:3] == 255).all()
+
+
+def test_loading_an_engine_also_loads_the_reading_code() -> None:
+    # the booth loads its engine in a worker thread before the first capture: the reading
+    # code and the page encoder come with it, so the first read imports nothing on the loop
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = (
+        "import sys; from kiosk.ocr.engine import make_engine; make_engine('tesseract'); "
+        "print(*(m in sys.modules for m in ('kiosk.ocr.extract', 'kiosk.ocr.synth')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.split() == ["True", "True"]
