@@ -1,9 +1,9 @@
 """The booth's one window: header, offline banner, the stack of screens, footer, overlay.
 
 A change of look or language answers a touch at once by restyling and retranslating
-only what is on screen (:meth:`BoothWindow.apply_look`): the header, the footer and the
-other parts around the stack, and the screen shown. The other screens are brought up to
-date when they are shown. Restyling is why: a stylesheet set on a widget re-polishes
+only what is on screen (:meth:`BoothWindow.apply_look`): the parts around the stack that
+are shown (header, footer) and the screen shown. The other screens and parts are brought
+up to date when they are shown. Restyling is why: a stylesheet set on a widget re-polishes
 every widget under it, shown or not, and the window holds ten screens (hundreds of
 widgets, the home screen's service cards most of them). So the stylesheet is set on each
 part and each screen, never on the window, whose own background is its palette.
@@ -11,7 +11,7 @@ part and each screen, never on the window, whose own background is its palette.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QChildEvent, QEvent, Qt
+from PySide6.QtCore import QChildEvent, QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
@@ -102,7 +102,11 @@ class BoothWindow(QWidget):
             palette.setColor(QPalette.ColorRole.Window, QColor(background))
             self.setPalette(palette)
             for part in self._parts():
-                self._style(part)
+                if part.isVisible():
+                    self._style(part)
+                else:  # the idle overlay, the offline banner, the lockdown layer: when shown
+                    part.removeEventFilter(self)
+                    part.installEventFilter(self)
         self._retranslate_parts()
         self._stale = set(self.screens)
         self._bring_up_to_date(self.current)
@@ -128,6 +132,11 @@ class BoothWindow(QWidget):
             if self._sheet is not None:
                 screen.restyle(self._sheet)
             screen.retranslate()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget):
+            self._style(watched)  # a part hidden at the change of look, shown now
+        return False
 
     def childEvent(self, event: QChildEvent) -> None:
         # A part added over the window later (the touch keyboard, a layer) takes the look

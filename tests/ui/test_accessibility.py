@@ -64,6 +64,10 @@ def test_a_tap_restyles_the_screen_shown_and_later_screens_when_they_are_shown(m
     assert service.title.text() == "Service guide"
     assert _font_px(service.title) >= 1.4 * normal_title - 1
     assert "color: #000000" in ui.window.header.styleSheet()  # around the stack: at once
+    overlay = ui.window.overlay  # the idle warning, hidden at the tap: when it is shown
+    assert not overlay.isVisible() and "color: #000000" not in overlay.styleSheet()
+    overlay.show()
+    assert "color: #000000" in overlay.styleSheet()
 
 
 def test_every_screen_has_a_visible_one_tap_clerk_button(make_ui, qtbot):
