@@ -186,3 +186,26 @@ def test_loading_an_engine_also_loads_the_reading_code() -> None:
         check=True,
     )
     assert done.stdout.split() == ["True", "True"]
+
+
+async def test_the_event_loop_keeps_turning_while_a_page_is_read() -> None:
+    # a real read (tesseract, a generated ID card) in the OCR thread: a ticker on the loop
+    # counts its turns meanwhile; the booth's screen and calls live on those turns
+    import asyncio
+
+    from kiosk.ocr.extract import read_document
+
+    page = synth.generate("id_card", 3, synth.Conditions()).image
+    service = OcrService(make_engine("tesseract"), timeout_s=60)
+    ticks = 0
+    reading = asyncio.ensure_future(
+        service.run(lambda engine: read_document(page, engine, "id_card"))
+    )
+    try:
+        while not reading.done():
+            await asyncio.sleep(0)
+            ticks += 1
+        assert reading.result().fields.get("id_number")
+    finally:
+        service.close()
+    assert ticks > 100
