@@ -143,6 +143,7 @@ class BoothUi(QObject):
         self._cursor_hidden = False
         self._closed = False
         self._theme: Theme | None = None
+        self._sheet = ""
         self._tasks: set[asyncio.Task[Any]] = set()
         self._unsubscribe: Callable[[], None] | None = None
         self._door_link = ""
@@ -258,8 +259,9 @@ class BoothUi(QObject):
         theme = theme_for(self.bridge.elderly)
         if theme is not self._theme:
             self._theme = theme
-            self.window.setStyleSheet(stylesheet(theme))
-        self.window.retranslate()
+            self._sheet = stylesheet(theme)
+        # What is on screen now; the other screens when they are shown (kiosk.ui.window).
+        self.window.apply_look(self._sheet, theme.background)
         self.lockdown.retranslate()
 
     # --- data ---------------------------------------------------------------------------

@@ -128,3 +128,41 @@ def test_a_tile_without_frames_keeps_its_placeholder(qapp: Any) -> None:
     tile = VideoTile(lambda: None)
     tile.refresh()
     assert tile.image is None and tile.frames_shown == 0
+
+
+def test_a_tile_scales_frames_in_a_worker_and_shows_the_newest(
+    qapp: Any, qtbot: Any, monkeypatch: Any
+) -> None:
+    # scaling a frame to the tile is done in a thread: refresh() returns at once, the GUI
+    # thread goes on; the scaled image arrives by a queued signal
+    import threading
+
+    from kiosk.ui.widgets import video_tile
+
+    release = threading.Event()
+    scaled_on: list[int] = []
+    fit = video_tile.fitted_image
+
+    def slow_fit(rgb: Any, width: int, height: int) -> Any:
+        scaled_on.append(threading.get_ident())
+        release.wait(10)
+        return fit(rgb, width, height)
+
+    monkeypatch.setattr(video_tile, "fitted_image", slow_fit)
+    frames = [_frame((250, 0, 0))]
+    tile = VideoTile(lambda: frames[-1])
+    tile.resize(320, 240)
+    tile.refresh()
+    qtbot.waitUntil(lambda: bool(scaled_on), timeout=2000)
+    assert tile.image is None and tile.frames_shown == 0  # not waited for
+    frames.append(_frame((0, 0, 250)))
+    tile.refresh()  # one frame in the worker at a time: nothing more is sent
+    assert len(scaled_on) == 1
+    release.set()
+    qtbot.waitUntil(lambda: tile.frames_shown == 1, timeout=2000)
+    assert tile.image is not None and tile.image.pixelColor(5, 5).red() == 250
+    assert tile.image.width() == 320  # fitted to the tile (a 160x120 frame, kept at 4:3)
+    tile.refresh()  # the newest frame next
+    qtbot.waitUntil(lambda: tile.frames_shown == 2, timeout=2000)
+    assert tile.image.pixelColor(5, 5).blue() == 250
+    assert threading.get_ident() not in scaled_on

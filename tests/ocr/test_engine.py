@@ -165,3 +165,48 @@ def test_a_crop_is_cut_down_to_its_printed_rows() -> None:
     cut[:12, 20:280:6] = 0  # the bottom of the line above, cut by the crop's edge
     (row,) = text_rows(cut)
     assert row.shape[0] <= 30 * 1.8 and (row[:3] == 255).all()
+
+
+def test_loading_an_engine_also_loads_the_reading_code() -> None:
+    # the booth loads its engine in a worker thread before the first capture: the reading
+    # code and the page encoder come with it, so the first read imports nothing on the loop
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = (
+        "import sys; from kiosk.ocr.engines import make_engine; make_engine('tesseract'); "
+        "print(*(m in sys.modules for m in ('kiosk.ocr.extract', 'kiosk.ocr.synth')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.split() == ["True", "True"]
+
+
+async def test_the_event_loop_keeps_turning_while_a_page_is_read() -> None:
+    # a real read (tesseract, a generated ID card) in the OCR thread: a ticker on the loop
+    # counts its turns meanwhile; the booth's screen and calls live on those turns
+    import asyncio
+
+    from kiosk.ocr.extract import read_document
+
+    page = synth.generate("id_card", 3, synth.Conditions()).image
+    service = OcrService(make_engine("tesseract"), timeout_s=60)
+    ticks = 0
+    reading = asyncio.ensure_future(
+        service.run(lambda engine: read_document(page, engine, "id_card"))
+    )
+    try:
+        while not reading.done():
+            await asyncio.sleep(0)
+            ticks += 1
+        assert reading.result().fields.get("id_number")
+    finally:
+        service.close()
+    assert ticks > 100

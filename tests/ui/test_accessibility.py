@@ -34,10 +34,40 @@ def test_elderly_mode_makes_text_larger_and_targets_bigger(make_ui, qtbot):
     assert _font_px(home.keypad_toggle) >= 1.4 * normal_button - 1
     assert min(b.height() for b in _visible_buttons(ui)) >= 96
     # high contrast: black text on white
-    assert "color: #000000" in ui.window.styleSheet()
+    assert "color: #000000" in home.styleSheet()
     qtbot.mouseClick(home.languages.elderly, Qt.MouseButton.LeftButton)
     QApplication.processEvents()
     assert _font_px(home.heading) == normal_heading
+
+
+def test_a_tap_restyles_the_screen_shown_and_later_screens_when_they_are_shown(make_ui, qtbot):
+    # the tap answers by restyling and retranslating what is on screen; a screen not shown
+    # is brought up to date when it is shown, before its first frame
+    ui = make_ui()
+    ui.start_session()
+    home, service = ui.window.screens["home"], ui.window.screens["service"]
+    QApplication.processEvents()
+    normal_title = _font_px(service.title)
+    retranslated: list[str] = []
+    service.retranslate = lambda original=service.retranslate: (  # type: ignore[method-assign]
+        retranslated.append(ui.bridge.language),
+        original(),
+    )
+    qtbot.mouseClick(home.languages.elderly, Qt.MouseButton.LeftButton)
+    ui.set_language("en")
+    QApplication.processEvents()
+    assert "color: #000000" in home.styleSheet()
+    assert home.heading.text() == "What can we do for you?"
+    assert "color: #000000" not in service.styleSheet() and retranslated == []  # not yet
+    ui.bridge.show_screen("service")
+    assert "color: #000000" in service.styleSheet() and retranslated == ["en"]
+    assert service.title.text() == "Service guide"
+    assert _font_px(service.title) >= 1.4 * normal_title - 1
+    assert "color: #000000" in ui.window.header.styleSheet()  # around the stack: at once
+    overlay = ui.window.overlay  # the idle warning, hidden at the tap: when it is shown
+    assert not overlay.isVisible() and "color: #000000" not in overlay.styleSheet()
+    overlay.show()
+    assert "color: #000000" in overlay.styleSheet()
 
 
 def test_every_screen_has_a_visible_one_tap_clerk_button(make_ui, qtbot):

@@ -76,3 +76,35 @@ def test_service_page_shows_locker_and_clerk_ways(make_ui, qtbot):
     assert ui.bridge.screen == "call"
     assert "税务" not in ui.window.screens["call"].status.text()
     assert "市场监管" in ui.window.screens["call"].status.text()
+
+
+def test_elderly_mode_reaches_every_card_of_a_long_list_the_ones_below_the_view_later(
+    make_ui, qtbot
+):
+    # a tap on 长辈模式 restyles the cards on screen with the screen; the cards below come
+    # back, in order and in the new look, on the next turns of the event loop
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.core.catalog import load_catalog
+
+    catalog = load_catalog()
+    ui = make_ui(catalog=catalog)
+    ui.start_session()
+    home = ui.window.screens["home"]
+    QApplication.processEvents()
+    codes = _shown_codes(home)
+    assert len(codes) == len(catalog.services) > 20
+    normal = {c.code: c.title.font().pixelSize() for c in home._cards.values()}
+    ui.set_elderly(True)
+    assert len(_shown_codes(home)) < len(codes)  # the tap answered before the long tail
+    qtbot.waitUntil(lambda: _shown_codes(home) == codes, timeout=5000)
+    for card in home._cards.values():
+        card.ensurePolished()
+        assert card.title.font().pixelSize() >= 1.4 * normal[card.code] - 1, card.code
+    # a search while cards are still away lists exactly what it found
+    ui.set_elderly(False)
+    home.search.setText("gjj")
+    found = [s.code for s in catalog.search("gjj")]
+    assert _shown_codes(home) == found and len(found) < len(codes)
+    QApplication.processEvents()
+    assert _shown_codes(home) == found

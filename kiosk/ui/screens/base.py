@@ -31,6 +31,12 @@ class Screen(QWidget):
     def retranslate(self) -> None:
         """Set every visible text in the current language (called on every switch)."""
 
+    def restyle(self, sheet: str) -> None:
+        """Take the booth's look (its stylesheet); the window calls this when the look
+        changed, for the screen on show at once and for any other when it is shown."""
+        if self.styleSheet() != sheet:
+            self.setStyleSheet(sheet)
+
     def set_orientation(self, portrait: bool) -> None:
         self.portrait = portrait
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -32,6 +32,7 @@ from kiosk.ui.widgets.keypad import PinyinKeypad
 from kiosk.ui.widgets.language_bar import LanguageBar
 
 MAX_CARDS = 60  # more than a citizen scrolls through; search narrows it down
+RETURN_BATCH = 6  # cards put back per turn of the event loop after a restyle
 
 
 class ServiceCard(TappableCard):
@@ -108,6 +109,8 @@ class HomeScreen(Screen):
         self.query = ""
         self.services: list[Any] = []
         self._cards: dict[str, ServiceCard] = {}
+        self._parked: list[ServiceCard] = []  # listed cards out of the screen while restyled
+        self._parking = QWidget()  # never shown; holds them (not as windows of their own)
         self.languages = LanguageBar(bridge)
         self.page.addWidget(self.languages)
         self.heading = label("title")
@@ -235,14 +238,20 @@ class HomeScreen(Screen):
 
     def _render_results(self) -> None:
         # Cards are made once per service and reused: building and styling widgets is
-        # what a keystroke would otherwise spend its time on.
+        # what a keystroke would otherwise spend its time on. The same cards as shown
+        # (a new language or look) keep their places: only their texts change.
+        shown = self.services[:MAX_CARDS]
+        if self._listed() + self._parked == [self._cards.get(service.code) for service in shown]:
+            self._retranslate_cards(shown)
+            self._render_count()
+            return
+        self._parked = []
         while self.list.count():
             item = self.list.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.hide()
-        catalog = self.bridge.catalog
-        for service in self.services[:MAX_CARDS]:
+        for service in shown:
             card = self._cards.get(service.code)
             if card is None:
                 card = ServiceCard(service)
@@ -250,12 +259,49 @@ class HomeScreen(Screen):
                     lambda code=service.code: self.bridge.service_requested.emit(code)
                 )
                 self._cards[service.code] = card
+            self.list.addWidget(card)
+        self._retranslate_cards(shown)
+        for card in self._listed():
+            card.show()  # added to a visible page: show now, not on the next event turn
+        self._render_count()
+
+    def restyle(self, sheet: str) -> None:
+        # Restyling re-polishes every widget under the screen, and the service cards are
+        # most of them: the cards below the part of the list on screen leave the screen
+        # while it is restyled and come back, in the new look, a few at a time on the next
+        # turns of the event loop. The tap answers with what the citizen sees.
+        if self.styleSheet() == sheet:
+            return
+        bottom = self.results_scroll.verticalScrollBar().value()
+        bottom += self.results_scroll.viewport().height()
+        below = [card for card in self._listed() if card.y() >= bottom]
+        for card in below:
+            self.list.removeWidget(card)
+            card.setParent(self._parking)
+        self._parked = below + self._parked  # any still away from a former restyle last
+        super().restyle(sheet)
+        if self._parked:
+            QTimer.singleShot(0, self._return_parked)
+
+    def _return_parked(self) -> None:
+        batch, self._parked = self._parked[:RETURN_BATCH], self._parked[RETURN_BATCH:]
+        for card in batch:
+            self.list.addWidget(card)
+            card.show()
+        if self._parked:
+            QTimer.singleShot(0, self._return_parked)
+
+    def _listed(self) -> list[ServiceCard]:
+        items = (self.list.itemAt(i) for i in range(self.list.count()))
+        return [w for i in items if i is not None and isinstance(w := i.widget(), ServiceCard)]
+
+    def _retranslate_cards(self, services: list[Any]) -> None:
+        catalog = self.bridge.catalog
+        for service in services:
+            card = self._cards[service.code]
             if card.lang != self.lang:
                 dept = catalog.department(service.department).name.get(self.lang)
                 card.show_texts(dept, self.lang)
-            self.list.addWidget(card)
-            card.show()  # added to a visible page: show now, not on the next event turn
-        self._render_count()
 
     def _render_count(self) -> None:
         n = len(self.services)

@@ -1,13 +1,21 @@
 """A video tile: paints the latest frame of one camera or remote clerk, with a caption.
 
-The call module decodes received video on the asyncio loop and keeps only the latest
-frame (``kiosk.call.sinks.VideoSink.latest_rgb``). A tile pulls that frame with its
-*provider* on a :class:`QTimer` (~15 fps, only while visible), converts it to a
-:class:`QImage` once per new frame and paints it scaled, keeping its aspect ratio. Nothing
-here waits: a provider that has no frame yet leaves the placeholder text on screen.
+The call module keeps only the latest frame of each received video, converted to RGB
+(``kiosk.call.sinks.VideoSink.latest_rgb``). A tile pulls that frame with its *provider*
+on a :class:`QTimer` (~15 fps, only while visible). Each new frame is made a
+:class:`QImage` and smoothly scaled to the tile's size (keeping its aspect ratio) in a
+worker thread, one frame per tile at a time; the image comes back to the GUI thread by a
+queued signal and is painted as it is. Smooth scaling in ``paintEvent`` was the largest
+stall of the event loop in a three-party call (``bench/stall.py``). Nothing here waits: a
+provider that has no frame yet leaves the placeholder text on screen.
 """
 
 from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import functools
+import logging
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QHideEvent, QImage, QMouseEvent, QPainter, QPaintEvent, QShowEvent
@@ -15,7 +23,12 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from kiosk.ui.viewmodels import FrameProvider
 
+log = logging.getLogger(__name__)
+
 PAINT_INTERVAL_MS = 66  # ~15 fps: what the call sends and receives
+# QImage is reentrant: a plain thread may build and scale one. One thread for every tile:
+# a call shows at most a handful, each at ~15 fps, a few ms a frame.
+_SCALER = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="video-tiles")
 _BACKGROUND = QColor("#0f1b2b")
 _CAPTION_BG = QColor(10, 20, 35, 190)
 _TEXT = QColor("#dfe7f2")
@@ -38,10 +51,25 @@ def rgb_to_image(rgb: object) -> QImage | None:
     return image.copy()  # detach from the array, which the call module may replace
 
 
+def fitted_image(rgb: object, width: int, height: int) -> QImage | None:
+    """``rgb`` as a QImage scaled smoothly to fit ``width`` x ``height`` (blocking: tiles
+    call it in their worker thread)."""
+    image = rgb_to_image(rgb)
+    if image is None or width < 2 or height < 2:
+        return image
+    return image.scaled(
+        width,
+        height,
+        Qt.AspectRatioMode.KeepAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )
+
+
 class VideoTile(QWidget):
     """One camera's picture, with a caption (name, department, seat) at the bottom."""
 
     clicked = Signal()
+    _fitted = Signal(int, object)  # provider generation, QImage or None (from the worker)
 
     def __init__(self, provider: FrameProvider | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -55,6 +83,9 @@ class VideoTile(QWidget):
         self.image: QImage | None = None
         self.frames_shown = 0
         self._last: object = None
+        self._generation = 0  # a new provider: images of the former one are dropped
+        self._fitting = False  # a frame is in the worker
+        self._fitted.connect(self._show_fitted)
         self._timer = QTimer(self)
         self._timer.setInterval(PAINT_INTERVAL_MS)
         self._timer.timeout.connect(self.refresh)
@@ -62,6 +93,7 @@ class VideoTile(QWidget):
     def set_provider(self, provider: FrameProvider | None) -> None:
         if provider is not self.provider:
             self.provider = provider
+            self._generation += 1
             self._last = None
             self.image = None
             self.update()
@@ -72,16 +104,32 @@ class VideoTile(QWidget):
             self.update()
 
     def refresh(self) -> None:
-        """Take the provider's latest frame if it is new (the timer calls this)."""
-        if self.provider is None:
+        """Take the provider's latest frame if it is new and send it to be scaled (the
+        timer calls this; a frame still in the worker: the next tick takes the newest)."""
+        if self.provider is None or self._fitting:
             return
         rgb = self.provider()
         if rgb is None or rgb is self._last:
             return
-        image = rgb_to_image(rgb)
-        if image is None:
-            return
         self._last = rgb
+        self._fitting = True
+        job = _SCALER.submit(fitted_image, rgb, self.width(), self.height())
+        job.add_done_callback(functools.partial(self._deliver, self._generation))
+
+    def _deliver(self, generation: int, done: concurrent.futures.Future[QImage | None]) -> None:
+        # In the worker thread: the signal queues the image to the GUI thread.
+        try:
+            image = done.result()
+        except Exception:
+            log.exception("a video frame could not be scaled")
+            image = None
+        with contextlib.suppress(RuntimeError):  # the tile was deleted meanwhile
+            self._fitted.emit(generation, image)
+
+    def _show_fitted(self, generation: int, image: QImage | None) -> None:
+        self._fitting = False
+        if image is None or generation != self._generation:
+            return
         self.image = image
         self.frames_shown += 1
         self.update()
