@@ -248,7 +248,12 @@ def scan_qr(image: Any) -> str:
     rgb = image.convertToFormat(QImage.Format.Format_RGB888)
     pixels = np.frombuffer(rgb.constBits(), np.uint8, rgb.sizeInBytes())
     rows = pixels.reshape(rgb.height(), rgb.bytesPerLine())[:, : rgb.width() * 3]
-    text, _points, _ = cv2.QRCodeDetector().detectAndDecode(rows.reshape(rgb.height(), -1, 3))
+    frame = rows.reshape(rgb.height(), -1, 3)
+    # OpenCV's plain detector, then its ArUco-based one (closer to a phone's reader): a
+    # code either reads is one a phone reads
+    text = cv2.QRCodeDetector().detectAndDecode(frame)[0]
+    if not text:
+        text = cv2.QRCodeDetectorAruco().detectAndDecode(frame)[0]
     assert text, "the QR code on the screen could not be read"
     return str(text)
 

@@ -85,3 +85,21 @@ def test_no_code_offline_or_during_a_session(make_ui: Any, clock: FakeClock, qtb
     with qtbot.waitSignal(ui.bridge.door_link_changed, timeout=5000):
         ui.end_session("done")
     assert qr.text != ""
+
+
+def test_every_door_code_reads_off_the_screen(qapp: Any) -> None:
+    """The code changes every window, so every one of them must read: a phone camera (here
+    OpenCV's detector) decodes the widget's pixels for a day's worth of door codes."""
+    from kiosk.ui.widgets.qr_code import QrCode
+
+    qr = QrCode(240)
+    unread = []
+    for window in range(200):
+        link = f"https://hub.example/m/#booth={BOOTH}&door={_code_at(window * 30.0)}"
+        qr.set_text(link)
+        try:
+            if scan_qr(qr.grab().toImage()) != link:
+                unread.append(link)
+        except AssertionError:
+            unread.append(link)
+    assert unread == []
