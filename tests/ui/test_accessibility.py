@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from kiosk.ui.bridge import SCREENS
 from tests.ui.conftest import FakeConnection
@@ -179,3 +179,29 @@ def test_a_clerks_value_reaches_the_focused_field_unless_the_citizen_is_typing_t
     QTest.keyClicks(edit, "913301")
     ui.bridge.field_shown.emit(FieldView("uscc", Plain("USCC"), "91330101Y7P6PNE55X"))
     assert edit.text() == "913301"
+
+
+def test_a_long_answer_and_its_choices_show_whole_in_english_elderly_mode(make_ui, qtbot):
+    """An English clarifying question in elderly mode: every line of the answer and of the
+    caption shows, and each choice keeps its whole label (they wrap onto a second row)."""
+    ui = make_ui()
+    ui.start_session()
+    ui.set_language("en")
+    ui.set_elderly(True)
+    ui.bridge.show_screen("assistant")
+    question = (
+        "So that I do not answer wrongly: do you mean paying rent, buying a home or after "
+        "leaving a job? Tap one below."
+    )
+    ui.bridge.say_assistant(
+        "clerk", question, ("Paying rent", "Buying a home", "After leaving a job")
+    )
+    QApplication.processEvents()
+    screen = ui.window.screens["assistant"]
+    turn = screen.findChild(QLabel, f"turn_{len(screen.turns)}")
+    assert turn.height() >= turn.heightForWidth(turn.width())
+    captions = ui.window.footer.captions
+    assert captions.height() >= captions.heightForWidth(captions.width())
+    for i in range(3):
+        choice = screen.findChild(QPushButton, f"assistant_choice_{i}")
+        assert choice.width() >= choice.sizeHint().width(), choice.text()

@@ -25,6 +25,7 @@ from kiosk.ui.bridge import BoothBridge
 from kiosk.ui.screens.base import Screen, clear_layout, scroll_area
 from kiosk.ui.widgets.avatar import ClerkAvatar
 from kiosk.ui.widgets.elements import button, exempt_from_translation, label
+from kiosk.ui.widgets.flow_layout import FlowLayout
 
 MAX_CHOICES = 4
 
@@ -64,9 +65,11 @@ class AssistantScreen(Screen):
         exempt_from_translation(self.partial)  # the citizen's own words
         self.partial.hide()
         self.page.addWidget(self.partial)
-        self.choices = QHBoxLayout()
-        self.choices.setSpacing(12)
-        self.page.addLayout(self.choices)
+        # the choices of a clarifying question wrap onto a second line rather than
+        # squeeze (English labels in elderly mode were cut at both ends)
+        self.choices_box = QWidget()
+        self.choices = FlowLayout(self.choices_box, spacing=12)
+        self.page.addWidget(self.choices_box)
         row = QHBoxLayout()
         row.setSpacing(18)
         self.input = QLineEdit()
@@ -95,7 +98,7 @@ class AssistantScreen(Screen):
 
     def add_turn(self, who: str, text: str) -> None:
         self.turns.append((who, text))
-        line = label("section" if who == "clerk" else "body", mask_sensitive_text(text))
+        line = label("section" if who == "clerk" else "body", mask_sensitive_text(text), fit=True)
         exempt_from_translation(line)  # the conversation is not translated
         line.setAlignment(
             Qt.AlignmentFlag.AlignLeft if who == "clerk" else Qt.AlignmentFlag.AlignRight

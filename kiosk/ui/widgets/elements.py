@@ -8,13 +8,46 @@ purpose (the language names 简体 / 繁體 / English, keypad letters) carries t
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy, QWidget
 
 
-def label(role: str = "body", text: str = "", *, wrap: bool = True) -> QLabel:
-    widget = QLabel(text)
+class WrappingLabel(QLabel):
+    """A word-wrapped label that asks its layout for the height its text needs at its
+    actual width. Qt's layouts size a wrapped label by its size hint, worked out for a
+    narrow default width, unless every layout up to the window passes height-for-width
+    along (a scroll area's content or a bottom bar does not): long answers, captions and
+    English or elderly-mode texts were cut off after two lines. Only where the text must
+    show whole and the space around can give way: its minimum height counts towards the
+    window's."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            self._fit()
+
+    def _fit(self) -> None:
+        if self.wordWrap() and self.width() > 0:
+            needed = self.heightForWidth(self.width())
+            if needed > 0 and needed != self.minimumHeight():
+                self.setMinimumHeight(needed)
+
+
+def label(
+    role: str = "body", text: str = "", *, wrap: bool = True, fit: bool = False
+) -> QLabel:
+    """A label of ``role``; ``fit``: it grows to show all its wrapped text where its layout
+    would not (:class:`WrappingLabel`: a scroll area's content, the bottom bar)."""
+    widget = WrappingLabel(text) if wrap and fit else QLabel(text)
     widget.setProperty("role", role)
     widget.setWordWrap(wrap)
     widget.setTextFormat(Qt.TextFormat.PlainText)

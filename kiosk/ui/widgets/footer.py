@@ -20,7 +20,7 @@ class Footer(QFrame):
         column = QVBoxLayout(self)
         column.setContentsMargins(28, 16, 28, 20)
         column.setSpacing(14)
-        self.captions = label("")
+        self.captions = label("", fit=True)  # all of what was said, however long
         self.captions.setObjectName("Captions")
         self.captions.hide()
         column.addWidget(self.captions)
