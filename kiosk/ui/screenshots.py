@@ -14,6 +14,7 @@ import argparse
 import dataclasses
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -356,8 +357,10 @@ def render_screens(
     languages: tuple[str, ...] = LANGUAGES,
     screens: tuple[str, ...] | None = None,
     elderly_modes: tuple[bool, ...] = (False, True),
+    inspect: Callable[[str, Any], None] | None = None,
 ) -> list[Path]:
-    """Render the screens of ``ui`` to ``outdir``; returns the files written."""
+    """Render the screens of ``ui`` to ``outdir``; returns the files written. ``inspect``
+    is called with each shot's name and the window as it is rendered (tests look at it)."""
     from PySide6.QtWidgets import QApplication
 
     from kiosk.ui.bridge import SCREENS
@@ -418,6 +421,8 @@ def render_screens(
                 ui.bridge.show_caption(spoken)
                 app.processEvents()
                 path = outdir / f"{name}{suffix}.png"
+                if inspect is not None:
+                    inspect(f"{name}{suffix}", ui.window)
                 if not ui.window.grab().save(str(path)):
                     raise OSError(f"could not write {path}")
                 written.append(path)

@@ -7,6 +7,7 @@ import importlib.util
 
 import pytest
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QPushButton
 
 from kiosk.ui.bridge import SCREENS
 from kiosk.ui.screenshots import (
@@ -26,7 +27,15 @@ def test_every_screen_is_rendered_in_every_language_and_elderly_mode(make_ui, tm
     ui = make_ui()
     ui.start_session()
     feed_samples(ui)
-    files = render_screens(ui, tmp_path)
+    clipped = []
+
+    def no_label_cut(shot, window):  # every button shows its whole label
+        for b in window.findChildren(QPushButton):
+            if b.isVisible() and b.text() and b.width() < b.sizeHint().width():
+                clipped.append((shot, b.objectName(), b.text()))
+
+    files = render_screens(ui, tmp_path, inspect=no_label_cut)
+    assert clipped == []
     names = {p.name for p in files}
     for screen in (
         *SCREENS,

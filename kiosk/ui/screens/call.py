@@ -19,6 +19,7 @@ from kiosk.ui.bridge import BoothBridge
 from kiosk.ui.screens.base import Screen
 from kiosk.ui.viewmodels import CallParty, CallView
 from kiosk.ui.widgets.elements import button, card, label
+from kiosk.ui.widgets.flow_layout import FlowLayout
 from kiosk.ui.widgets.video_tile import VideoTile
 
 ACTIVE_STATES = ("connecting", "in_call", "reconnecting")
@@ -55,16 +56,19 @@ class CallScreen(Screen):
         self.consent_recording = label("body")
         box.addWidget(self.consent_text)
         box.addWidget(self.consent_recording)
-        row = QHBoxLayout()
+        # the two answers wrap onto two rows where their words do not fit in one (English
+        # in elderly mode): never a cut "Agree and turn on the camera"
+        answers = QWidget()
+        row = FlowLayout(answers, spacing=18)
         self.agree = button("primary")
         self.agree.setObjectName("ConsentAgree")
         self.agree.clicked.connect(lambda: bridge.call_consent_given.emit(True))
         self.decline = button()
         self.decline.setObjectName("ConsentDecline")
         self.decline.clicked.connect(lambda: bridge.call_consent_given.emit(False))
-        row.addWidget(self.agree, 2)
-        row.addWidget(self.decline, 1)
-        box.addLayout(row)
+        row.addWidget(self.agree)
+        row.addWidget(self.decline)
+        box.addWidget(answers)
         self.page.addWidget(self.consent)
 
         # no clerk available: keep waiting, the digital clerk, or a callback
