@@ -23,7 +23,7 @@ from kiosk.privacy.masking import MaskingFilter
 
 # command name -> module holding HELP, add_arguments(parser) and main(args, config)
 COMMANDS: dict[str, str] = {
-    "run": "kiosk.booth",
+    "run": "kiosk.booth.root",
     "demo": "kiosk.demo",
     "hub": "kiosk.hub.cli",
     "doctor": "kiosk.doctor",

@@ -203,7 +203,7 @@ class CallConfig:
 
 @dataclass(frozen=True, slots=True)
 class OpsConfig:
-    """Operations (kiosk.ops, kiosk.booth_ops): health reports, restarts, fleet alerts.
+    """Operations (kiosk.ops, kiosk.booth.ops): health reports, restarts, fleet alerts.
 
     The booth reads the ``health_*`` and ``restart_*`` keys; the hub reads the ``alert_*``
     keys (the thresholds at which a booth's health report opens a work order).
@@ -274,7 +274,7 @@ def load_config(
 def apply_settings(config: Config, settings: Mapping[str, Any], source: str) -> Config:
     """``config`` with nested ``settings`` (``{"booth": {"idle_timeout_s": 90}}``) applied,
     checked like a file's keys; :class:`ConfigError` lists every problem (an operator's
-    pushed configuration, kiosk.booth_ops)."""
+    pushed configuration, kiosk.booth.ops)."""
     problems: list[str] = []
     result = _build(config, dict(settings), source, "", problems)
     if problems:

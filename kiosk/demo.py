@@ -15,8 +15,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from kiosk.booth import Booth, apply_arguments
-from kiosk.booth import add_arguments as add_booth_arguments
+from kiosk.booth.root import Booth, apply_arguments
+from kiosk.booth.root import add_arguments as add_booth_arguments
 from kiosk.config import Config
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from kiosk.booth_service import BoothDocumentCamera, BoothOcr, GeneratedDesk, UiScreen
+from kiosk.booth.service import BoothDocumentCamera, BoothOcr, GeneratedDesk, UiScreen
 from kiosk.core.catalog import load_catalog
 from kiosk.core.clock import SystemClock
 from kiosk.flows.messages import ShowForm
@@ -109,7 +109,7 @@ def test_the_confirm_view_marks_failed_checks_of_what_was_read() -> None:
 
 
 def test_a_review_the_rules_decide_shows_checking_a_clerks_review_the_call() -> None:
-    from kiosk.booth_service import booth_decides
+    from kiosk.booth.service import booth_decides
     from kiosk.flows.messages import ShowScreen
 
     catalog = load_catalog()

@@ -132,10 +132,10 @@ def run_child(module: str, *args: str, timeout: float) -> tuple[int, list[str]]:
 def child_booth(
     state: Path, hub_url: str, token: str, adjust: Callable[[Config], Config]
 ) -> tuple[Any, Any]:
-    """A child process's booth as ``kiosk run`` builds it (``kiosk.booth.Booth``, its UI
+    """A child process's booth as ``kiosk run`` builds it (``kiosk.booth.root.Booth``, its UI
     offscreen): registered at ``hub_url``, its state under ``state``, reconnecting fast,
     with ``adjust`` applied to its configuration (e.g. a device on the test's pty)."""
-    from kiosk.booth import Booth
+    from kiosk.booth.root import Booth
     from kiosk.ui.booth_ui import BoothUi
 
     config = adjust(fast_reconnect(booth_config(load_config(environ={}), hub_url, token, state)))
@@ -232,7 +232,7 @@ async def demo_booth(config: Config, qapp: Any) -> AsyncIterator[tuple[Any, Any]
 
 async def door_link_on_screen(ui: Any) -> str:
     """What a phone reads from the door's QR code on the booth's attract screen: the
-    citizen page's address with the booth id and its current door code (kiosk.booth_door),
+    citizen page's address with the booth id and its current door code (kiosk.booth.door),
     once the booth shows one (it needs its hub's welcome)."""
     qr = ui.window.screens["attract"].door_qr
     await until(ui.bridge.door_link_changed, lambda: bool(qr.text), "the door's QR code")

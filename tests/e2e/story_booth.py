@@ -61,7 +61,7 @@ class StoryBooth:
 
     @property
     def runner(self) -> Any:
-        """The service item running now (kiosk.booth_service.ServiceRunner)."""
+        """The service item running now (kiosk.booth.service.ServiceRunner)."""
         runner = self.booth.service_runner
         assert runner is not None, "no service item runs on the booth"
         return runner

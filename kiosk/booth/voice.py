@@ -375,7 +375,7 @@ class BoothVoice:
 
 
 def attach_voice(booth: Any, ui: Any) -> BoothVoice:
-    """The voice of ``booth`` (``kiosk.booth.Booth``), attached to its UI: questions asked
+    """The voice of ``booth`` (``kiosk.booth.root.Booth``), attached to its UI: questions asked
     outside a service are answered from the knowledge base, and "ask the digital clerk"
     (no clerk free on video) opens the assistant screen with a greeting."""
     from kiosk.speech.clerk import GREETING

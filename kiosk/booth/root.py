@@ -53,7 +53,7 @@ class Booth:
         from kiosk.backend.outbox import Outbox
         from kiosk.backend.recovery import Recovery, SessionJournal
         from kiosk.backend.sync import HubSync
-        from kiosk.booth_ops import BoothOps, with_pushed_settings
+        from kiosk.booth.ops import BoothOps, with_pushed_settings
 
         self.clock = clock or SystemClock()
         self.data = data_dir(config)
@@ -78,12 +78,12 @@ class Booth:
         self.sync = HubSync(
             self.channel, self.catalog_cache, self.outbox, self.clock, sessions=self.recovery
         )
-        from kiosk.booth_sessions import SessionTracker
+        from kiosk.booth.sessions import SessionTracker
 
         self.sessions = SessionTracker(self.journal)  # citizen sessions noted for recovery
         self.recovered: list[Any] = []  # what recovery did with interrupted sessions
         self.ui: BoothUi | None = None
-        self.frames: Any = None  # the document camera (kiosk.booth_service.FrameSource)
+        self.frames: Any = None  # the document camera (kiosk.booth.service.FrameSource)
         self.service_runner: Any = None  # the service item running now, if any
         self._ocr_service: Any = None
         self._answerer: Any = None
@@ -91,10 +91,10 @@ class Booth:
         self.locker: Any = None
         self.idcard: Any = None  # the ID-card reader (kiosk.devices.idcard.reader.IdCardReader)
         self.watchdog: Any = None
-        self.voice: Any = None  # kiosk.booth_voice.BoothVoice, once the UI is up
+        self.voice: Any = None  # kiosk.booth.voice.BoothVoice, once the UI is up
         self._tasks: list[asyncio.Task[Any]] = []
-        self.ops = BoothOps(self)  # health, restarts, the operator's config (kiosk.booth_ops)
-        from kiosk.booth_door import DoorPass, SessionReport
+        self.ops = BoothOps(self)  # health, restarts, the operator's config (kiosk.booth.ops)
+        from kiosk.booth.door import DoorPass, SessionReport
 
         self.door_pass = DoorPass(self.clock)  # the QR code the attract screen shows
         self.session_report = SessionReport(self.channel)  # the hub opens doors of free booths
@@ -102,8 +102,8 @@ class Booth:
         self.channel.on_command("open_door", self._on_open_door)
         self.channel.on_command("start_session", self._on_start_session)
         self.channel.on_command("end_session", self._on_end_session)
-        from kiosk.booth_call import CallWiring
-        from kiosk.booth_pushes import PushRouting
+        from kiosk.booth.calls import CallWiring
+        from kiosk.booth.pushes import PushRouting
 
         self.call = CallWiring(config, self.channel, self.clock)  # video calls with clerks
         self.call.register(self.channel)
@@ -148,10 +148,10 @@ class Booth:
         return cached if cached is not None else load_catalog()
 
     async def start_service(self, code: str, adopted: Any = None, resume: Any = None) -> None:
-        """Run the catalog service ``code`` for the citizen in the booth (kiosk.booth_service);
+        """Run the catalog service ``code`` for the citizen in the booth (kiosk.booth.service);
         ``adopted``: the case the hub opened for her appointment (an AdoptedCase);
-        ``resume``: the item's save point after a restart (kiosk.booth_resume.SavePoint)."""
-        from kiosk.booth_service import ServiceParts, ServiceRunner
+        ``resume``: the item's save point after a restart (kiosk.booth.resume.SavePoint)."""
+        from kiosk.booth.service import ServiceParts, ServiceRunner
         from kiosk.ocr.engine import OcrService, make_engine
         from kiosk.speech.answering import Answerer
         from kiosk.speech.knowledge import load_knowledge_base
@@ -212,14 +212,14 @@ class Booth:
 
         self.ui = ui
         self.call.attach(ui)
-        from kiosk.booth_voice import attach_voice
+        from kiosk.booth.voice import attach_voice
 
         self.voice = attach_voice(self, ui)  # the digital clerk's voice and microphone
         self.catalog_cache.add_listener(self._on_catalog_status)
         await self._open_devices()
         self.presence.sensor = presence_sensor(self.config.devices, self.door)
         if self.config.devices.document_camera == "synthetic":
-            from kiosk.booth_service import GeneratedDesk
+            from kiosk.booth.service import GeneratedDesk
 
             self.frames = GeneratedDesk(self.clock)
         # Decide first, wipe after: recovery wipes the sessions it closes; the one it
@@ -283,7 +283,7 @@ class Booth:
         self.session_report.channel_status(status)
 
     async def _on_open_door(self, command: Command) -> None:
-        from kiosk.booth_door import refuse_mid_session
+        from kiosk.booth.door import refuse_mid_session
 
         refuse_mid_session(self.ui, "open_door")  # behind the hub's own check
         if self.door is None:
@@ -291,8 +291,8 @@ class Booth:
         await self.door.pulse(str(command.data.get("appointment_id") or ""))
 
     async def _on_start_session(self, command: Command) -> None:
-        from kiosk.booth_door import refuse_mid_session
-        from kiosk.booth_service import AdoptedCase
+        from kiosk.booth.door import refuse_mid_session
+        from kiosk.booth.service import AdoptedCase
 
         refuse_mid_session(self.ui, "start_session")  # never throw out a citizen inside
         if self.ui is not None:
@@ -334,7 +334,7 @@ class Booth:
         """Take the citizen back to where she was, if recovery resumes her session; wipe
         the folders of every other crashed session."""
         from kiosk.backend.recovery import Decision
-        from kiosk.booth_resume import resumable_session
+        from kiosk.booth.resume import resumable_session
         from kiosk.core.errors import SessionError
         from kiosk.flows.workflow import Workflow
         from kiosk.privacy.vault import wipe_stale

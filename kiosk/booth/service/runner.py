@@ -17,7 +17,7 @@ IdentityReader     for an item a clerk handles (it needs a verified identity): t
                    reader when there is one; otherwise, and for self-service items,
                    :class:`CapturedIdentity`: the ID card captured under the document
                    camera (a material at level C)
-Locker             :class:`kiosk.booth_locker.BoothLocker` on the booth's locker bank
+Locker             :class:`kiosk.booth.locker.BoothLocker` on the booth's locker bank
 Dialogue           ``kiosk.speech``'s ClerkDialogue: the digital clerk by typed text (and by
                    voice where a speech model is configured)
 Hub                :class:`ServiceHub`: ``kiosk.backend``'s BoothHub over the outbox, plus the
@@ -30,7 +30,7 @@ Hub                :class:`ServiceHub`: ``kiosk.backend``'s BoothHub over the ou
 A case the hub opened for an appointment (the door scan's ``start_session`` names it) is
 adopted (:class:`AdoptedCase`) instead of opened anew: its writes go to the hub's case and
 the citizen page of the appointment follows it. Clerks' pushes are posted to
-:meth:`ServiceRunner.post` by :mod:`kiosk.booth_pushes`.
+:meth:`ServiceRunner.post` by :mod:`kiosk.booth.pushes`.
 
 The citizen's touches arrive as bridge signals and are posted to the runner as workflow
 events (``capture_skipped`` -> MaterialSkipped, ``fields_confirmed`` -> FieldEdited for
@@ -62,7 +62,7 @@ from typing import Any, Protocol
 import cv2
 import numpy as np
 
-from kiosk.booth_resume import SAVE_POINT, SavePoint, reading_from_json, reading_to_json
+from kiosk.booth.resume import SAVE_POINT, SavePoint, reading_from_json, reading_to_json
 from kiosk.core.catalog import Catalog, Service
 from kiosk.core.clock import Clock
 from kiosk.core.errors import CaptureRejected
@@ -611,10 +611,10 @@ class ServiceRunner:
         adopted: AdoptedCase | None = None,
         resume: SavePoint | None = None,
     ) -> None:
-        """``resume``: the item's save point after a restart (kiosk.booth_resume): the same
+        """``resume``: the item's save point after a restart (kiosk.booth.resume): the same
         case, at the step it was in; nothing already sent is sent again."""
         from kiosk.backend.hub_port import BoothHub
-        from kiosk.booth_locker import BoothLocker
+        from kiosk.booth.locker import BoothLocker
         from kiosk.speech.dialogue_port import ClerkDialogue
 
         self.parts = parts
