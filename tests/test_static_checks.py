@@ -37,3 +37,22 @@ def test_bandit_finds_nothing() -> None:
     """Security lint: every finding is fixed or suppressed in place with its reason."""
     result = _run(str(BIN / "bandit"), "-q", "-c", "pyproject.toml", "-r", "kiosk")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_qt_contract_covers_every_module_but_the_ui() -> None:
+    """"Only kiosk.ui imports Qt" holds only for the modules the contract lists: every
+    package and top-level module of kiosk but kiosk.ui must be among its sources."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    (qt,) = [c for c in contracts if c["name"] == "Only ui imports Qt"]
+    children = {
+        f"kiosk.{path.stem if path.suffix == '.py' else path.name}"
+        for path in (ROOT / "kiosk").iterdir()
+        if (path.suffix == ".py" or (path / "__init__.py").is_file())
+        and path.name != "__init__.py"
+    }
+    assert children - {"kiosk.ui"} <= set(qt["source_modules"]), sorted(
+        children - {"kiosk.ui"} - set(qt["source_modules"])
+    )

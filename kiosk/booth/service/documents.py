@@ -213,15 +213,6 @@ class BoothDocumentCamera:
         raise AssertionError("the frame source ended")  # pragma: no cover - frames never end
 
 
-def preview_image(frame: np.ndarray) -> Any:
-    """A preview frame as the QImage the capture screen draws."""
-    from PySide6.QtGui import QImage
-
-    rgb = np.ascontiguousarray(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
-    height, width = rgb.shape[:2]
-    return QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
-
-
 # -- reading -----------------------------------------------------------------------------------
 
 

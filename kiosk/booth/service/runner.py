@@ -66,7 +66,6 @@ from kiosk.booth.service.documents import (
     CapturedIdentity,
     FrameSource,
     Vault,
-    preview_image,
 )
 from kiosk.booth.service.hub import CitizenLink, ServiceHub, WriteKeys
 from kiosk.booth.service.screen import UiScreen, booth_decides
@@ -85,6 +84,7 @@ from kiosk.flows.messages import (
 from kiosk.flows.ports import IdentityReader
 from kiosk.flows.runner import Ports, WorkflowRunner
 from kiosk.flows.workflow import StepStatus, Workflow
+from kiosk.ui.preview import preview_image
 
 log = logging.getLogger(__name__)
 
