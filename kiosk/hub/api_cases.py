@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kiosk.core.fields import check_field
+from kiosk.core.step_owners import BOOTH_STEPS, decided_by_rules
 from kiosk.hub import citizen_login, rules_review
 from kiosk.hub.auth import Principal, new_citizen_ref
 from kiosk.hub.casework import (
@@ -744,10 +745,6 @@ async def verify_material(
     return view
 
 
-# The citizen's self-service steps, which her booth reports done.
-BOOTH_STEPS = ("identify", "questions", "capture", "form", "locker", "rating")
-
-
 @router.post("/cases/{case_id}/steps/{position}/complete")
 async def complete_step(
     case_id: str, position: Annotated[int, Path(ge=0, le=1000)], hub: Hub, who: Caller
@@ -775,7 +772,7 @@ async def complete_step(
             department = step.department
             by_rules = who.kind == "booth" and step.kind == "review"
             if by_rules:
-                if not rules_review.decided_by_booth(_service(hub, case.service_code), position):
+                if not decided_by_rules(_service(hub, case.service_code), position):
                     raise forbidden("this review is done by a clerk")
             elif who.kind == "booth":
                 if step.kind not in BOOTH_STEPS:

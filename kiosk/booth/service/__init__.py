@@ -16,11 +16,10 @@ from kiosk.booth.service.documents import (
     GeneratedDesk,
 )
 from kiosk.booth.service.hub import ServiceHub, WriteKeys
-from kiosk.booth.service.runner import BOOTH_STEPS, AdoptedCase, ServiceParts, ServiceRunner
-from kiosk.booth.service.screen import UiScreen, booth_decides
+from kiosk.booth.service.runner import AdoptedCase, ServiceParts, ServiceRunner
+from kiosk.booth.service.screen import UiScreen
 
 __all__ = [
-    "BOOTH_STEPS",
     "FORM_KEYS",
     "AdoptedCase",
     "BoothDocumentCamera",
@@ -33,5 +32,4 @@ __all__ = [
     "ServiceRunner",
     "UiScreen",
     "WriteKeys",
-    "booth_decides",
 ]

@@ -68,10 +68,11 @@ from kiosk.booth.service.documents import (
     Vault,
 )
 from kiosk.booth.service.hub import CitizenLink, ServiceHub, WriteKeys
-from kiosk.booth.service.screen import UiScreen, booth_decides
+from kiosk.booth.service.screen import UiScreen
 from kiosk.core.catalog import Catalog
 from kiosk.core.clock import Clock
 from kiosk.core.rating import Level
+from kiosk.core.step_owners import BOOTH_STEPS, decided_by_rules
 from kiosk.flows.messages import (
     Cancelled,
     FieldEdited,
@@ -88,8 +89,6 @@ from kiosk.ui.preview import preview_image
 
 log = logging.getLogger(__name__)
 
-# Steps a booth may report done on the hub (the others are a department's).
-BOOTH_STEPS = ("identify", "questions", "capture", "form", "locker", "rating")
 YES_NO_STEPS = ("materials", "confirm")  # the digital clerk's yes-or-no questions
 DECISION_WAIT_S = 20.0  # the rules decide in about a second; longer means a slow network
 
@@ -385,7 +384,7 @@ class ServiceRunner:
         if (
             i is None
             or self.service.steps[i].kind != "review"
-            or not booth_decides(self.service, i)
+            or not decided_by_rules(self.service, i)
         ):
             return
         path = f"/cases/{CASE_PLACEHOLDER}/steps/{i}/complete"
@@ -516,7 +515,7 @@ class ServiceRunner:
         return None
 
     def _on_submitted(self, command: SubmitCase) -> None:
-        if booth_decides(self.service, command.step):
+        if decided_by_rules(self.service, command.step):
             self._decide(command)  # the hub's rules decide
 
     def _sync_steps(self) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from kiosk.core.catalog import Service
+from kiosk.core.step_owners import decided_by_rules
 from kiosk.flows.messages import (
     AskRating,
     ShowCertificate,
@@ -60,7 +61,7 @@ class UiScreen:
                     b.show_caption("")  # the digital clerk's last words are over
                 if screen == "questions" and not self._service.needs_clerk:
                     b.show_assistant()  # the digital clerk asks; a clerk's item calls one
-                elif screen == "review" and booth_decides(self._service, command.step):
+                elif screen == "review" and decided_by_rules(self._service, command.step):
                     # The department's rules decide now: the citizen waits a moment.
                     b.show_done(DoneView(self._service.name, state="checking"))
                 elif screen in ("questions", "consult", "review"):
@@ -97,11 +98,3 @@ class UiScreen:
                 if clerk and department and self._department_name is not None:
                     label = self._department_name(department)  # the clerk's department
                 b.show_rating(RatingTarget(clerk or "service", label))
-
-
-def booth_decides(service: Service, step: int | None) -> bool:
-    """Is this review step decided by the department's rules (reported by the booth)?"""
-    if step is None or not 0 <= step < len(service.steps):
-        return False
-    review = service.steps[step]
-    return review.kind == "review" and (review.rules is not None or not service.needs_clerk)
