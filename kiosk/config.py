@@ -47,6 +47,14 @@ class BoothConfig:
     # opens the operator menu, so the app can only be left by stopping its service.
     operator_pin_hash: str = ""
 
+    def data_path(self) -> Path:
+        """The booth's persistent state (outbox, catalog cache, slot records, keys, speech
+        models): ``data_dir``, else ``$XDG_DATA_HOME/xiaowu``; the one place that decides it."""
+        if self.data_dir:
+            return Path(self.data_dir)
+        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        return Path(base) / "xiaowu"
+
 
 @dataclass(frozen=True, slots=True)
 class HubClientConfig:

@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,14 +32,6 @@ LOAD_TIMEOUT_S = 120.0  # loading the OCR models or the service guide, off the l
 HELP = "run the booth app (full screen, connected to its hub and devices)"
 
 
-def data_dir(config: Config) -> Path:
-    """The booth's persistent state: outbox, catalog cache, slot records, keys."""
-    if config.booth.data_dir:
-        return Path(config.booth.data_dir)
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "xiaowu"
-
-
 class Booth:
     """One booth process: built from ``config``, started by the UI's ``on_start``."""
 
@@ -56,7 +47,7 @@ class Booth:
         from kiosk.booth.ops import BoothOps, with_pushed_settings
 
         self.clock = clock or SystemClock()
-        self.data = data_dir(config)
+        self.data = config.booth.data_path()
         self.data.mkdir(parents=True, exist_ok=True, mode=0o700)
         config = self.config = with_pushed_settings(config, self.data)  # operator's pushes
         hub = config.hub
