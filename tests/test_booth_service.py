@@ -14,9 +14,10 @@ from typing import Any
 import cv2
 import numpy as np
 
-from kiosk.booth.service import BoothDocumentCamera, BoothOcr, GeneratedDesk, UiScreen
+from kiosk.booth.service import BoothDocumentCamera, BoothOcr, UiScreen
 from kiosk.core.catalog import load_catalog
 from kiosk.core.clock import SystemClock
+from kiosk.demo.desk import GeneratedDesk
 from kiosk.flows.messages import ShowForm
 from kiosk.ocr.documents import Reading
 

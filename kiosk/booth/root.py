@@ -210,7 +210,7 @@ class Booth:
         await self._open_devices()
         self.presence.sensor = presence_sensor(self.config.devices, self.door)
         if self.config.devices.document_camera == "synthetic":
-            from kiosk.booth.service import GeneratedDesk
+            from kiosk.demo.desk import GeneratedDesk
 
             self.frames = GeneratedDesk(self.clock)
         # Decide first, wipe after: recovery wipes the sessions it closes; the one it

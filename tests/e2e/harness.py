@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from kiosk.config import Config, load_config
-from kiosk.demo import demo_config
+from kiosk.demo.command import demo_config
 
 TIMEOUT_S = 60  # per wait; OCR of a document takes seconds on a busy machine
 ROOT = Path(__file__).resolve().parents[2]  # the repository: where child processes run
@@ -211,12 +211,12 @@ async def start_booth(booth: Any, ui: Any) -> None:
 
 @contextlib.asynccontextmanager
 async def demo_booth(config: Config, qapp: Any) -> AsyncIterator[tuple[Any, Any]]:
-    """The demo booth (``kiosk.demo.DemoBooth`` and its ``BoothUi``) on screen with
+    """The demo booth (``kiosk.demo.command.DemoBooth`` and its ``BoothUi``) on screen with
     ``config``, online with its hub; closed and stopped afterwards. Yields ``(booth, ui)``.
 
     Not an async fixture: between a fixture's set-up and the test, qasync runs pending
     callbacks with no running loop, which the booth's tasks cannot take."""
-    from kiosk.demo import DemoBooth
+    from kiosk.demo.command import DemoBooth
     from kiosk.ui.booth_ui import BoothUi
 
     qapp.setQuitOnLastWindowClosed(False)  # closing the window must not stop the test's loop

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import Config
-from kiosk.demo import DemoBooth
+from kiosk.demo.command import DemoBooth
 from tests.e2e import harness
 from tests.e2e.harness import (
     ROOT,

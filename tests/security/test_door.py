@@ -25,7 +25,7 @@ from kiosk.booth.door import DoorPass, SessionReport
 from kiosk.config import load_config
 from kiosk.core.clock import SystemClock
 from kiosk.core.door_codes import door_code, window_at
-from kiosk.demo import start_embedded_hub
+from kiosk.demo.command import start_embedded_hub
 from kiosk.devices.door.protocol import FlashCoil, WriteCoil
 from kiosk.hub.door import DoorGuard
 from kiosk.hub.models import AuditEntry

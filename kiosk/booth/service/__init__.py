@@ -13,7 +13,6 @@ from kiosk.booth.service.documents import (
     BoothOcr,
     CapturedIdentity,
     FrameSource,
-    GeneratedDesk,
 )
 from kiosk.booth.service.hub import ServiceHub, WriteKeys
 from kiosk.booth.service.runner import AdoptedCase, ServiceParts, ServiceRunner
@@ -26,7 +25,6 @@ __all__ = [
     "BoothOcr",
     "CapturedIdentity",
     "FrameSource",
-    "GeneratedDesk",
     "ServiceHub",
     "ServiceParts",
     "ServiceRunner",

@@ -101,7 +101,7 @@ class DemoBooth(Booth):
     """The booth whose devices are emulators started on its own loop."""
 
     async def start(self, ui: Any) -> None:
-        from kiosk.devices.demo_rig import DemoRig
+        from kiosk.demo.rig import DemoRig
 
         self.rig = DemoRig(self.config.devices)
         devices = await self.rig.start()
