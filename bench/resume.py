@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from kiosk.backend.keystore import FileKeyStore  # noqa: E402
 from kiosk.backend.recovery import SessionJournal  # noqa: E402
-from kiosk.booth_resume import SAVE_POINT, SavePoint, resumable_session  # noqa: E402
+from kiosk.booth.resume import SAVE_POINT, SavePoint, resumable_session  # noqa: E402
 from kiosk.core.catalog import load_catalog  # noqa: E402
 from kiosk.core.clock import SystemClock  # noqa: E402
 from kiosk.devices.door.emulator import RelayModel  # noqa: E402

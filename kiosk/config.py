@@ -47,6 +47,14 @@ class BoothConfig:
     # opens the operator menu, so the app can only be left by stopping its service.
     operator_pin_hash: str = ""
 
+    def data_path(self) -> Path:
+        """The booth's persistent state (outbox, catalog cache, slot records, keys, speech
+        models): ``data_dir``, else ``$XDG_DATA_HOME/xiaowu``; the one place that decides it."""
+        if self.data_dir:
+            return Path(self.data_dir)
+        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+        return Path(base) / "xiaowu"
+
 
 @dataclass(frozen=True, slots=True)
 class HubClientConfig:
@@ -203,7 +211,7 @@ class CallConfig:
 
 @dataclass(frozen=True, slots=True)
 class OpsConfig:
-    """Operations (kiosk.ops, kiosk.booth_ops): health reports, restarts, fleet alerts.
+    """Operations (kiosk.ops, kiosk.booth.ops): health reports, restarts, fleet alerts.
 
     The booth reads the ``health_*`` and ``restart_*`` keys; the hub reads the ``alert_*``
     keys (the thresholds at which a booth's health report opens a work order).
@@ -274,7 +282,7 @@ def load_config(
 def apply_settings(config: Config, settings: Mapping[str, Any], source: str) -> Config:
     """``config`` with nested ``settings`` (``{"booth": {"idle_timeout_s": 90}}``) applied,
     checked like a file's keys; :class:`ConfigError` lists every problem (an operator's
-    pushed configuration, kiosk.booth_ops)."""
+    pushed configuration, kiosk.booth.ops)."""
     problems: list[str] = []
     result = _build(config, dict(settings), source, "", problems)
     if problems:

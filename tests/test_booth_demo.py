@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from kiosk.config import load_config
-from kiosk.demo import start_embedded_hub
+from kiosk.demo.command import start_embedded_hub
 from tests.e2e.harness import demo_booth, door_code_of, door_link_on_screen, story_config
 
 

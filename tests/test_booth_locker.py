@@ -13,7 +13,7 @@ from typing import Any
 
 from kiosk.backend.keystore import FileKeyStore
 from kiosk.backend.outbox import Outbox
-from kiosk.booth_locker import DEPOSITS_PATH, BoothLocker
+from kiosk.booth.locker import DEPOSITS_PATH, BoothLocker
 from kiosk.core.clock import SystemClock
 from kiosk.devices.locker.bank import LockerBank, LockerTimings
 from kiosk.devices.locker.board import LockerBus

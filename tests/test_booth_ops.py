@@ -1,4 +1,4 @@
-"""The running booth's operations wiring (kiosk.booth_ops) against a real hub.
+"""The running booth's operations wiring (kiosk.booth.ops) against a real hub.
 
 The demo booth (headless Qt UI, emulated devices on ptys) connects to a hub on 127.0.0.1;
 an operator logs in to the hub's ops API and sees the booth's health there, pushes
@@ -20,8 +20,8 @@ import pytest
 from sqlalchemy import select
 
 from kiosk import __version__
-from kiosk.booth import Booth
-from kiosk.booth_ops import PUSHED_FILE
+from kiosk.booth.ops import PUSHED_FILE
+from kiosk.booth.root import Booth
 from kiosk.config import Config
 from kiosk.hub.api_ops import set_limits
 from kiosk.hub.cli import DEMO_PASSWORD, seed_demo_clerks

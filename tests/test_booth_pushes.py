@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from kiosk.booth_pushes import PushRouting, event_of_push
+from kiosk.booth.pushes import PushRouting, event_of_push
 from kiosk.call.session import CallView, Participant
 from kiosk.core.errors import SessionError
 from kiosk.flows.messages import (

@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.backend.keystore import FileKeyStore
 from kiosk.backend.recovery import SessionJournal
-from kiosk.booth_resume import (
+from kiosk.booth.resume import (
     SAVE_POINT,
     SavePoint,
     reading_from_json,
@@ -103,8 +103,8 @@ def test_a_session_without_a_kept_key_or_folder_cannot_be_resumed(tmp_path: Path
 
 
 async def _start_booth(tmp_path: Path, occupied: bool) -> tuple[Any, Any, Any]:
-    """A booth (kiosk.booth.Booth) whose relay board, on a pty, says whether she is in."""
-    from kiosk.booth import Booth
+    """A booth (kiosk.booth.root.Booth) whose relay board, on a pty, says whether she is in."""
+    from kiosk.booth.root import Booth
     from kiosk.config import load_config
     from kiosk.ui.booth_ui import BoothUi
 
@@ -205,7 +205,7 @@ async def test_a_write_made_again_after_a_restart_before_its_save_point_is_saved
     that write is saved too, not mistaken for the first."""
     from kiosk.backend.hub_port import BoothHub
     from kiosk.backend.outbox import Outbox
-    from kiosk.booth_service import WriteKeys
+    from kiosk.booth.service import WriteKeys
     from kiosk.flows.messages import FieldEdited
 
     keys = FileKeyStore(tmp_path / "keys")

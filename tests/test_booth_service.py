@@ -14,9 +14,10 @@ from typing import Any
 import cv2
 import numpy as np
 
-from kiosk.booth_service import BoothDocumentCamera, BoothOcr, GeneratedDesk, UiScreen
+from kiosk.booth.service import BoothDocumentCamera, BoothOcr, UiScreen
 from kiosk.core.catalog import load_catalog
 from kiosk.core.clock import SystemClock
+from kiosk.demo.desk import GeneratedDesk
 from kiosk.flows.messages import ShowForm
 from kiosk.ocr.documents import Reading
 
@@ -109,7 +110,7 @@ def test_the_confirm_view_marks_failed_checks_of_what_was_read() -> None:
 
 
 def test_a_review_the_rules_decide_shows_checking_a_clerks_review_the_call() -> None:
-    from kiosk.booth_service import booth_decides
+    from kiosk.core.step_owners import decided_by_rules
     from kiosk.flows.messages import ShowScreen
 
     catalog = load_catalog()
@@ -125,12 +126,12 @@ def test_a_review_the_rules_decide_shows_checking_a_clerks_review_the_call() -> 
         Bridge(), purchase, lambda values: {}, lambda: None, lambda: calls.append(True) or True
     )
     review = next(i for i, s in enumerate(purchase.steps) if s.kind == "review")
-    assert booth_decides(purchase, review) and not booth_decides(purchase, review - 1)
+    assert decided_by_rules(purchase, review) and not decided_by_rules(purchase, review - 1)
     screen.show(ShowScreen("review", review, "hpf"))
     assert [v.shown_state for v in shown] == ["checking"] and calls == []
     dereg = catalog.service("enterprise-deregistration")
     tax_review = next(i for i, s in enumerate(dereg.steps) if s.kind == "review")
-    assert not booth_decides(dereg, tax_review)  # a clerk decides, in the call
+    assert not decided_by_rules(dereg, tax_review)  # a clerk decides, in the call
     UiScreen(
         Bridge(), dereg, lambda values: {}, lambda: None, lambda: calls.append(True) or True
     ).show(ShowScreen("review", tax_review, "tax"))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.backend.recovery import SessionJournal
-from kiosk.booth_sessions import SessionTracker
+from kiosk.booth.sessions import SessionTracker
 from kiosk.core.clock import FakeClock
 
 

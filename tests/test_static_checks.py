@@ -81,3 +81,22 @@ def import_cycles() -> list[list[str]]:
 
 def test_no_module_of_kiosk_imports_itself_back() -> None:
     assert import_cycles() == []
+
+
+def test_qt_contract_covers_every_module_but_the_ui() -> None:
+    """"Only kiosk.ui imports Qt" holds only for the modules the contract lists: every
+    package and top-level module of kiosk but kiosk.ui must be among its sources."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    (qt,) = [c for c in contracts if c["name"] == "Only ui imports Qt"]
+    children = {
+        f"kiosk.{path.stem if path.suffix == '.py' else path.name}"
+        for path in (ROOT / "kiosk").iterdir()
+        if (path.suffix == ".py" or (path / "__init__.py").is_file())
+        and path.name != "__init__.py"
+    }
+    assert children - {"kiosk.ui"} <= set(qt["source_modules"]), sorted(
+        children - {"kiosk.ui"} - set(qt["source_modules"])
+    )

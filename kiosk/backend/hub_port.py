@@ -68,7 +68,7 @@ class BoothHub:
         write_key: WriteKey | None = None,
     ) -> None:
         """``write_key``: the idempotency key of each write (case id, method, path, body);
-        by default a new one per write (kiosk.booth_service.WriteKeys makes a resumed
+        by default a new one per write (kiosk.booth.service.WriteKeys makes a resumed
         booth's repeated writes alike)."""
         self._outbox = outbox
         self._write_key = write_key

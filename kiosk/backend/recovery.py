@@ -12,7 +12,7 @@ were interrupted (power cut, crash, SIGKILL). For each one it asks the door/pres
 sensor whether the citizen is still in the booth:
 
 - present (the sensor says so) -> **resume**: the note stays open and the booth picks the
-  session up again from its vault (``kiosk.booth_resume``); the outbox still holds its
+  session up again from its vault (``kiosk.booth.resume``); the outbox still holds its
   unsent writes. If the vault cannot be read (no key kept, or a power cut emptied the
   RAM-backed session folder), the booth calls :meth:`Recovery.abandon`, which closes it;
 - absent or unknown -> **close safely**: the session's writes stay in the outbox and are

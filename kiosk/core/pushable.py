@@ -3,7 +3,7 @@
 An allow-list, not a deny-list: a key added to :mod:`kiosk.config` later stays local until
 someone decides it is safe to set remotely. Both sides check it: the hub refuses a push
 naming any other key before it is sent (kiosk.hub.api_ops), and the booth refuses it again
-on arrival and at start for settings kept on disk (kiosk.booth_ops), because a booth
+on arrival and at start for settings kept on disk (kiosk.booth.ops), because a booth
 trusts only its own configuration file for anything that decides where data goes or how
 it is protected.
 

@@ -214,7 +214,7 @@ class Workflow:
         """How many events the workflow has handled (kept in its snapshot). The writes an
         event causes are made while it is the last one: a booth restarted from the save
         point before it, handling the same event again, makes the same writes at the same
-        count (kiosk.booth_service.WriteKeys gives them the same idempotency keys)."""
+        count (kiosk.booth.service.WriteKeys gives them the same idempotency keys)."""
         return self._handled
 
     @property

@@ -59,7 +59,6 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
@@ -78,13 +77,13 @@ from kiosk.hub.errors import ApiError, not_found
 from kiosk.hub.fleet_alerts import AlertLimits, Fault, fault_of_event, faults_of_health
 from kiosk.hub.models import Booth, new_id
 from kiosk.hub.ops_models import BoothHealthRecord, Maintainer, WorkOrderRecord
+from kiosk.hub.pages import STATIC
 from kiosk.hub.state import HubState
 from kiosk.hub.switchboard import BoothOffline, CommandFailed
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/ops", tags=["operations"])
 pages = APIRouter(include_in_schema=False)
-STATIC = Path(__file__).resolve().parent / "static"
 
 OPERATOR_ROLE = "operator"
 HEALTH_KEPT = 2000  # reports kept per booth (older ones are deleted)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kiosk.core.step_owners import BOOTH_STEPS, decided_by_rules
 from kiosk.hub import rules_review
 from kiosk.hub.auth import Principal
 from kiosk.hub.case_news import (
@@ -61,8 +62,6 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1", tags=["steps"])
 
 
-BOOTH_STEPS = ("identify", "questions", "capture", "form", "locker", "rating")
-
 
 @router.post("/cases/{case_id}/steps/{position}/complete")
 async def complete_step(
@@ -91,7 +90,7 @@ async def complete_step(
             department = step.department
             by_rules = who.kind == "booth" and step.kind == "review"
             if by_rules:
-                if not rules_review.decided_by_booth(service_of(hub, case.service_code), position):
+                if not decided_by_rules(service_of(hub, case.service_code), position):
                     raise forbidden("this review is done by a clerk")
             elif who.kind == "booth":
                 if step.kind not in BOOTH_STEPS:

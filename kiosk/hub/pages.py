@@ -16,6 +16,7 @@ from kiosk.hub.local_time import local_view, zone_of
 from kiosk.hub.models import Certificate
 from kiosk.hub.state import HubState
 
+# The pages' files (HTML, JS, CSS, i18n); every route that serves one reads it from here.
 STATIC = Path(__file__).resolve().parent / "static"
 router = APIRouter(include_in_schema=False)
 

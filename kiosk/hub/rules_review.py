@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.core.catalog import Service
 from kiosk.core.clock import CHINA_TZ
 from kiosk.core.review_rules import Reason, RulesVerdict, evaluate
 from kiosk.hub.casework import record, route_to
@@ -42,14 +41,6 @@ class Decision:
     approved: bool
     reasons: tuple[str, ...]
     issued: tuple[Issued, ...]
-
-
-def decided_by_booth(service: Service, position: int) -> bool:
-    """May the booth report this review step (its rules, or no clerk in the item, decide)?"""
-    if not 0 <= position < len(service.steps):
-        return False
-    step = service.steps[position]
-    return step.kind == "review" and (step.rules is not None or not service.needs_clerk)
 
 
 def actor(department: str | None) -> str:

@@ -12,8 +12,8 @@ from kiosk.ocr.engine import OcrEngine
 def make_engine(name: str, languages: str = "chi_sim") -> OcrEngine:
     """The engine called ``name`` ("tesseract", "rapidocr" or "hybrid")."""
     # The booth calls this in a worker thread before its first capture: the code that reads
-    # a page and the page encoder are imported here too, not on the event loop (~50 ms).
-    from kiosk.ocr import extract, synth  # noqa: F401
+    # a page is imported here too, not on the event loop.
+    from kiosk.ocr import extract  # noqa: F401
 
     if name == "tesseract":
         from kiosk.ocr.tesseract_engine import TesseractEngine

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 import cv2
 import numpy as np
 
+from kiosk.core.nations import NATION_NAMES
 from kiosk.ocr.amounts import (
     mend_separators,
     parse_amount,
@@ -50,16 +51,7 @@ from kiosk.ocr.documents import FIELDS, Reading
 from kiosk.ocr.engine import Box, OcrEngine, TextLine
 
 CJK = "\u4e00-\u9fff"
-_NATION_NAMES = (
-    "汉 蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 "
-    "侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 "
-    "高山 拉祜 水 东乡 纳西 景颇 柯尔克孜 土 "
-    "达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 "
-    "普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 "
-    "保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 "
-    "珞巴 基诺"
-)
-NATIONS = tuple(_NATION_NAMES.split())
+NATIONS = NATION_NAMES  # the card's face names one (kiosk.core.nations)
 _ID_FIX = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1",
                          "i": "1", "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "G": "6",
                          "b": "6", "x": "X", "×": "X", "g": "9", "q": "9", "A": "4",
@@ -184,7 +176,7 @@ _CARD_CROPS: dict[str, tuple[float, float, float, float]] = {
 
 _ID_ALPHABET = "0123456789X"
 _CARD_ALPHABETS: dict[str, str] = {
-    "sex_nation": "".join(sorted(set("男女民族" + _NATION_NAMES.replace(" ", "")))),
+    "sex_nation": "".join(sorted(set("男女民族" + "".join(NATION_NAMES)))),
     "birth_date": "0123456789年月日",
     # not the ID number: read as free text first, it gets its own re-read with the
     # alphabet if its check fails (alone and whitelisted, tesseract misread one in eight)

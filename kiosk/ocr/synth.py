@@ -667,13 +667,6 @@ def generate(doc_type: str, seed: int, conditions: Conditions | None = None,
     return photograph(render_document(doc_type, seed, font, printed), seed, conditions)
 
 
-def encode_jpeg(image: np.ndarray, quality: int = 90) -> bytes:
-    ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
-    if not ok:
-        raise ValueError("cannot encode image")
-    return bytes(data)
-
-
 # --- preview frame sequences ----------------------------------------------------------
 
 

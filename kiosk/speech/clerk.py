@@ -77,7 +77,7 @@ def turn_reply(turn: Turn, speech: SpokenText | None) -> ClerkReply:
 class DigitalClerk:
     """The clerk of ``kiosk ask``: free questions, and the withdrawal conversation when the
     citizen asks for it. On the booth the same pieces are split by where they run: the
-    assistant screen answers free questions (kiosk.booth_voice) and the workflow runs the
+    assistant screen answers free questions (kiosk.booth.voice) and the workflow runs the
     conversation through :class:`~kiosk.speech.dialogue_port.ClerkDialogue`."""
 
     def __init__(

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 import urllib.error
@@ -248,10 +247,7 @@ def models_dir_for(speech: SpeechConfig, booth: BoothConfig) -> Path:
     """Where models are installed: ``[speech] models_dir``, else ``<data_dir>/models``."""
     if speech.models_dir:
         return Path(speech.models_dir)
-    if booth.data_dir:
-        return Path(booth.data_dir) / "models"
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "xiaowu" / "models"
+    return booth.data_path() / "models"
 
 
 def find_model(speech: SpeechConfig, booth: BoothConfig) -> Path | None:

@@ -305,7 +305,7 @@ class BoothUi(QObject):
 
     def resume_session(self, store: SessionStore, language: str = "") -> None:
         """The session the booth was in when it restarted, its citizen still in the booth
-        (kiosk.booth_resume): the same store, her language, and a word that we are back.
+        (kiosk.booth.resume): the same store, her language, and a word that we are back.
         The screen is left for the resumed item (or the composition root) to set."""
         if self._closed:  # the store stays as it is, for the next start to decide
             log.warning("no session resumed on a closed booth screen")

@@ -334,7 +334,7 @@ def _show_assistant_sample(ui: Any, lang: str) -> None:
     ui.bridge.assistant_level.emit(0.7)
 
 
-# The door's QR code as an online booth shows it (kiosk.booth_door); not a valid code.
+# The door's QR code as an online booth shows it (kiosk.booth.door); not a valid code.
 SAMPLE_DOOR_LINK = "https://hub.example.gov.cn/m/#booth=tianhe-07&door=SAMPLEdoor00"
 
 

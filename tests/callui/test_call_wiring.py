@@ -1,4 +1,4 @@
-"""The booth's call wiring (kiosk.booth_call) against a recording channel: consent
+"""The booth's call wiring (kiosk.booth.calls) against a recording channel: consent
 before cameras, the queue, "no clerk available" and its choices, clerk pushes.
 
 The end-to-end call with the real hub and console is tests/e2e/test_call_console.py.
@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from kiosk.backend.messages import Command
-from kiosk.booth_call import CallMedia, CallWiring
+from kiosk.booth.calls import CallMedia, CallWiring
 from kiosk.call.sources import SyntheticPattern, ToneSource
 from kiosk.config import Config
 from kiosk.core.clock import SystemClock
@@ -175,7 +175,7 @@ async def test_a_call_for_a_case_queues_with_it_and_keeps_the_session_alive(
 
 
 def test_cameras_come_from_the_device_configuration(qapp: Any) -> None:
-    from kiosk.booth_call import media_from_config
+    from kiosk.booth.calls import media_from_config
     from kiosk.core.errors import DeviceError
 
     clock = SystemClock()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kiosk.config import DevicesConfig
 from kiosk.core.clock import FakeClock, SystemClock
+from kiosk.demo.rig import DemoRig
 from kiosk.devices.assembly import (
     open_door,
     open_idcard_reader,
@@ -14,7 +15,6 @@ from kiosk.devices.assembly import (
     open_qr_scanner,
     wedge_decoder,
 )
-from kiosk.devices.demo_rig import DemoRig
 from kiosk.devices.locker.bank import LockerAlert
 
 

@@ -1,5 +1,6 @@
 """The sans-IO protocol modules are covered branch by branch (100%) by their own tests,
-and import nothing but the standard library and kiosk.core.errors."""
+and import nothing but the standard library, kiosk.core.errors and kiosk.core.nations
+(itself standard library only)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PROTOCOLS = sorted((ROOT / "kiosk" / "devices").glob("*/protocol.py"))
 ALLOWED = set(sys.stdlib_module_names) | {"__future__"}
+SHARED = {"kiosk.core.errors", "kiosk.core.nations"}  # stdlib-only modules of kiosk.core
 
 
 def test_there_is_a_protocol_per_device() -> None:
     assert {p.parent.name for p in PROTOCOLS} == {"door", "idcard", "locker", "scanner"}
 
 
-@pytest.mark.parametrize("path", PROTOCOLS, ids=lambda p: p.parent.name)
+SHARED_PATHS = [ROOT / (name.replace(".", "/") + ".py") for name in sorted(SHARED)]
+
+
+@pytest.mark.parametrize(
+    "path", PROTOCOLS + SHARED_PATHS, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_protocol_imports_only_the_standard_library(path: Path) -> None:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
@@ -31,7 +37,7 @@ def test_protocol_imports_only_the_standard_library(path: Path) -> None:
         else:
             continue
         for name in names:
-            assert name == "kiosk.core.errors" or name.split(".")[0] in ALLOWED, (path, name)
+            assert name in SHARED or name.split(".")[0] in ALLOWED, (path, name)
 
 
 @pytest.mark.slow

@@ -1,13 +1,13 @@
 """A booth process for the SIGKILL fault test: the composition root, headless, real parts.
 
 Run as ``python -m tests.e2e.booth_child STATE_DIR HUB_URL TOKEN LOCKER_PORT PHASE``.
-It builds the booth as ``kiosk run`` does (``kiosk.booth.Booth`` with its hub link,
+It builds the booth as ``kiosk run`` does (``kiosk.booth.root.Booth`` with its hub link,
 outbox, session journal and recovery, and ``BoothUi`` offscreen), with the locker board
 on ``LOCKER_PORT`` (the test's emulator on a pty, which outlives this process).
 
 ``deposit``: a citizen session opens an enterprise-deregistration case (story A, through
 the outbox), keeps a captured page in the session vault, and posts her originals in the
-locker through the workflow's Locker port (``kiosk.booth_locker.BoothLocker``: a slot
+locker through the workflow's Locker port (``kiosk.booth.locker.BoothLocker``: a slot
 for the case, the door followed open and closed with an item inside, the deposit saved
 in the outbox). Right after the deposit is saved it SIGKILLs itself: the deposit is
 still pending, the session still open. Prints ``case <hub id>``, ``slot <n>``,
@@ -51,7 +51,7 @@ def build(state: Path, hub_url: str, token: str, locker_port: str) -> tuple[Any,
 
 async def deposit(booth: Any, ui: Any) -> None:
     from kiosk.backend.hub_port import BoothHub
-    from kiosk.booth_locker import BoothLocker
+    from kiosk.booth.locker import BoothLocker
 
     ui.start_session()
     vault = ui.session

@@ -1,7 +1,7 @@
 """A booth process for the resume tests: the composition root, headless, real parts.
 
 Run as ``python -m tests.e2e.booth_resume_child STATE_DIR HUB_URL TOKEN DOOR_PORT PHASE``.
-It builds the booth as ``kiosk run`` does (``kiosk.booth.Booth`` with its hub link,
+It builds the booth as ``kiosk run`` does (``kiosk.booth.root.Booth`` with its hub link,
 outbox, session journal and recovery, ``BoothUi`` offscreen, the generated document
 camera, tesseract), with the door's relay board on ``DOOR_PORT`` (the test's emulator on
 a pty, which outlives this process) and the booth's presence sensors wired to that
@@ -66,7 +66,7 @@ def confirmed(state: Path, forms: list[Any]) -> dict[str, str]:
 
 def saved_step(ui: Any) -> int | None:
     """The step the save point in the session vault says she is at."""
-    from kiosk.booth_resume import SAVE_POINT, SavePoint
+    from kiosk.booth.resume import SAVE_POINT, SavePoint
 
     try:
         point = SavePoint.from_bytes(ui.session.get(SAVE_POINT))

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from kiosk.config import load_config
-from kiosk.demo import start_embedded_hub
+from kiosk.demo.command import start_embedded_hub
 
 # The stories' scripts assert as much as the tests do: let pytest explain their failures.
 pytest.register_assert_rewrite(

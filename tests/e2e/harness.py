@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from kiosk.config import Config, load_config
-from kiosk.demo import demo_config
+from kiosk.demo.command import demo_config
 
 TIMEOUT_S = 60  # per wait; OCR of a document takes seconds on a busy machine
 ROOT = Path(__file__).resolve().parents[2]  # the repository: where child processes run
@@ -132,10 +132,10 @@ def run_child(module: str, *args: str, timeout: float) -> tuple[int, list[str]]:
 def child_booth(
     state: Path, hub_url: str, token: str, adjust: Callable[[Config], Config]
 ) -> tuple[Any, Any]:
-    """A child process's booth as ``kiosk run`` builds it (``kiosk.booth.Booth``, its UI
+    """A child process's booth as ``kiosk run`` builds it (``kiosk.booth.root.Booth``, its UI
     offscreen): registered at ``hub_url``, its state under ``state``, reconnecting fast,
     with ``adjust`` applied to its configuration (e.g. a device on the test's pty)."""
-    from kiosk.booth import Booth
+    from kiosk.booth.root import Booth
     from kiosk.ui.booth_ui import BoothUi
 
     config = adjust(fast_reconnect(booth_config(load_config(environ={}), hub_url, token, state)))
@@ -211,12 +211,12 @@ async def start_booth(booth: Any, ui: Any) -> None:
 
 @contextlib.asynccontextmanager
 async def demo_booth(config: Config, qapp: Any) -> AsyncIterator[tuple[Any, Any]]:
-    """The demo booth (``kiosk.demo.DemoBooth`` and its ``BoothUi``) on screen with
+    """The demo booth (``kiosk.demo.command.DemoBooth`` and its ``BoothUi``) on screen with
     ``config``, online with its hub; closed and stopped afterwards. Yields ``(booth, ui)``.
 
     Not an async fixture: between a fixture's set-up and the test, qasync runs pending
     callbacks with no running loop, which the booth's tasks cannot take."""
-    from kiosk.demo import DemoBooth
+    from kiosk.demo.command import DemoBooth
     from kiosk.ui.booth_ui import BoothUi
 
     qapp.setQuitOnLastWindowClosed(False)  # closing the window must not stop the test's loop
@@ -232,7 +232,7 @@ async def demo_booth(config: Config, qapp: Any) -> AsyncIterator[tuple[Any, Any]
 
 async def door_link_on_screen(ui: Any) -> str:
     """What a phone reads from the door's QR code on the booth's attract screen: the
-    citizen page's address with the booth id and its current door code (kiosk.booth_door),
+    citizen page's address with the booth id and its current door code (kiosk.booth.door),
     once the booth shows one (it needs its hub's welcome)."""
     qr = ui.window.screens["attract"].door_qr
     await until(ui.bridge.door_link_changed, lambda: bool(qr.text), "the door's QR code")

@@ -30,7 +30,7 @@ from typing import Any
 import httpx
 
 from kiosk.config import Config
-from kiosk.demo import DemoBooth
+from kiosk.demo.command import DemoBooth
 from tests.e2e import harness
 from tests.e2e.harness import (
     TIMEOUT_S,

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import Config
-from kiosk.demo import DemoBooth
+from kiosk.demo.command import DemoBooth
 from tests.e2e import harness
 from tests.e2e.harness import (
     ROOT,
@@ -61,7 +61,7 @@ class StoryBooth:
 
     @property
     def runner(self) -> Any:
-        """The service item running now (kiosk.booth_service.ServiceRunner)."""
+        """The service item running now (kiosk.booth.service.ServiceRunner)."""
         runner = self.booth.service_runner
         assert runner is not None, "no service item runs on the booth"
         return runner

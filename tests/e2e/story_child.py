@@ -25,7 +25,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-DEPOSIT_KEY = "locker-deposit:"  # kiosk.booth_locker.deposit_key's prefix
+DEPOSIT_KEY = "locker-deposit:"  # kiosk.booth.locker.deposit_key's prefix
 
 
 def say(text: str) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from kiosk.backend.channel import ConnectionState
-from kiosk.booth import Booth
+from kiosk.booth.root import Booth
 from kiosk.config import load_config
 from kiosk.core.catalog import load_catalog
 from kiosk.hub.server import HubServer

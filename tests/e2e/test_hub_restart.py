@@ -35,7 +35,7 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.config import load_config
-from kiosk.demo import start_embedded_hub
+from kiosk.demo.command import start_embedded_hub
 from kiosk.hub.models import (
     AuditEntry,
     Case,

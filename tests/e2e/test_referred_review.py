@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from kiosk.backend.channel import ConnectionState
-from kiosk.demo import DemoBooth
+from kiosk.demo.command import DemoBooth
 from tests.e2e.harness import TIMEOUT_S, Shots, story_config, type_text, until
 
 SERVICE = "hpf-account-transfer"

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import itertools
 
+from kiosk.core.step_owners import BOOTH_STEPS
 from tests.hub.conftest import Hub
 
 _ADMINS = itertools.count()
-BOOTH_STEPS = ("identify", "questions", "capture", "form", "locker", "rating")
 
 
 def reach_step(

@@ -1,4 +1,4 @@
-"""Pushed configuration (kiosk.booth_ops): checked by key, kept, and never a reason for a
+"""Pushed configuration (kiosk.booth.ops): checked by key, kept, and never a reason for a
 booth not to start."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.booth_ops import PUSHED_FILE, ConfigRefused, nest, with_pushed_settings
+from kiosk.booth.ops import PUSHED_FILE, ConfigRefused, nest, with_pushed_settings
 from kiosk.config import Config
 
 

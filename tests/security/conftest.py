@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tests.hub.conftest import browser, catalog, db_url, hub, sms_gateway, sms_hub
+from tests.hub.conftest import browser, db_url, hub, sms_gateway, sms_hub
 
-__all__ = ["browser", "catalog", "db_url", "hub", "sms_gateway", "sms_hub"]
+__all__ = ["browser", "db_url", "hub", "sms_gateway", "sms_hub"]

@@ -3,7 +3,7 @@ hub.token, the operator PIN, device ports), or a push not from the booth's hub i
 
 Controls: the allow-list kiosk.core.pushable, checked by the hub before sending
 (kiosk.hub.api_ops.push_config) and by the booth on arrival and at start
-(kiosk.booth_ops.nest); every push signed with the hub's Ed25519 key and checked by the
+(kiosk.booth.ops.nest); every push signed with the hub's Ed25519 key and checked by the
 booth against ``[hub] push_key`` (kiosk.core.push_signing).
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from kiosk.booth_ops import PUSHED_FILE, ConfigRefused, nest, with_pushed_settings
+from kiosk.booth.ops import PUSHED_FILE, ConfigRefused, nest, with_pushed_settings
 from kiosk.config import Config
 from kiosk.core.push_signing import sign_push
 from kiosk.hub.api_ops import PUSH_KEY_PURPOSE

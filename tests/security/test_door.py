@@ -21,11 +21,11 @@ from sqlalchemy import select
 
 from kiosk.backend.backoff import Backoff
 from kiosk.backend.channel import BoothChannel, ConnectionState
-from kiosk.booth_door import DoorPass, SessionReport
+from kiosk.booth.door import DoorPass, SessionReport
 from kiosk.config import load_config
 from kiosk.core.clock import SystemClock
 from kiosk.core.door_codes import door_code, window_at
-from kiosk.demo import start_embedded_hub
+from kiosk.demo.command import start_embedded_hub
 from kiosk.devices.door.protocol import FlashCoil, WriteCoil
 from kiosk.hub.door import DoorGuard
 from kiosk.hub.models import AuditEntry
@@ -288,7 +288,7 @@ async def test_a_restarted_hub_knows_at_once_that_the_booth_is_occupied(
     )
     door, report, screen = DoorPass(clock), SessionReport(channel), _Screen()
 
-    def on_status(status: Any) -> None:  # as kiosk.booth.Booth wires them
+    def on_status(status: Any) -> None:  # as kiosk.booth.root.Booth wires them
         if status.online and channel.welcome is not None:
             door.welcomed(channel.welcome)
         door.channel_status(status)

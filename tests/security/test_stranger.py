@@ -19,7 +19,7 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from kiosk.hub.server import HubServer
-from tests.hub.conftest import Hub, catalog, db_url, hub_settings  # noqa: F401
+from tests.hub.conftest import Hub, db_url, hub_settings  # noqa: F401
 
 # Routes a stranger may use, and why. Everything else must refuse.
 PUBLIC = {

@@ -1,7 +1,7 @@
 """The assistant screen asks back: the clarifying question's choices are buttons, and the
 tapped one answers its topic, captioned like every answer.
 
-The booth's UI runs headless with :class:`kiosk.booth_voice.BoothVoice` attached as the
+The booth's UI runs headless with :class:`kiosk.booth.voice.BoothVoice` attached as the
 composition root attaches it (speech out off: the same captions, no audio), answering
 from the real knowledge base and catalog through the booth's own reply function.
 """
@@ -50,7 +50,7 @@ def booth_ui(qapp: Any, tmp_path: Path) -> Iterator[Any]:
 
 @pytest.mark.parametrize("lang", ["zh_CN", "en"])
 def test_a_tapped_choice_shows_that_topics_answer(booth_ui: Any, qtbot: Any, lang: str) -> None:
-    from kiosk.booth_voice import BoothVoice, assistant_reply
+    from kiosk.booth.voice import BoothVoice, assistant_reply
 
     ui, bridge = booth_ui, booth_ui.bridge
     ui.set_language(lang)

@@ -1,6 +1,6 @@
 """The booth's assistant screen by voice: espeak-ng speech from a WAV through real vosk.
 
-The booth's UI runs headless; :class:`kiosk.booth_voice.BoothVoice` is attached as the
+The booth's UI runs headless; :class:`kiosk.booth.voice.BoothVoice` is attached as the
 composition root attaches it, with the Korean test model in grammar mode (the Chinese
 model cannot be fetched here), the microphone replaced by a WAV file (or by chunks the
 test pushes), and the loudspeaker by a recording output on the fake clock. Korean words
@@ -68,7 +68,7 @@ def booth_ui(qapp: Any, tmp_path: Path) -> Iterator[Any]:
 def _voice(
     ui: Any, model: Any, answerer: Answerer, tmp_path: Path, listen: str, microphone: Any
 ) -> Any:
-    from kiosk.booth_voice import BoothVoice
+    from kiosk.booth.voice import BoothVoice
 
     config = load_config(environ={})
     config = dataclasses.replace(config, speech=dataclasses.replace(config.speech, listen=listen))

@@ -1,5 +1,5 @@
 """Recognizer events and typed text reach the clerk alike; the grammar hint follows the
-dialogue (what the booth's voice gives the recognizer, kiosk.booth_voice)."""
+dialogue (what the booth's voice gives the recognizer, kiosk.booth.voice)."""
 
 from __future__ import annotations
 

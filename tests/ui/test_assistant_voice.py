@@ -120,7 +120,7 @@ def test_the_qt_audio_output_plays_speech(qtbot, tmp_path: Path) -> None:
 def _text_only_voice(ui, tmp_path: Path, **kwargs):  # type: ignore[no-untyped-def]
     import dataclasses
 
-    from kiosk.booth_voice import BoothVoice
+    from kiosk.booth.voice import BoothVoice
     from kiosk.config import load_config
 
     config = load_config(environ={})

@@ -1,4 +1,4 @@
-"""The door's QR code on the attract screen (kiosk.booth_door.DoorPass, the attract
+"""The door's QR code on the attract screen (kiosk.booth.door.DoorPass, the attract
 screen's QrCode): the current door code, redrawn when its window turns, corrected to the
 hub's clock, and not shown offline or during a session."""
 
@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from kiosk.backend.messages import Welcome
-from kiosk.booth_door import DoorPass
+from kiosk.booth.door import DoorPass
 from kiosk.core.clock import FakeClock
 from kiosk.core.door_codes import door_code, window_at
 from tests.e2e.harness import scan_qr

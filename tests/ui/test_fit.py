@@ -52,8 +52,8 @@ def test_the_scale_is_set_for_the_application_to_come(monkeypatch: pytest.Monkey
 def test_the_demo_is_a_window_unless_asked_for_the_booths_full_screen() -> None:
     import argparse
 
-    from kiosk import demo
     from kiosk.config import Config
+    from kiosk.demo import command as demo
 
     parser = argparse.ArgumentParser()
     demo.add_arguments(parser)

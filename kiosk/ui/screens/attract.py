@@ -41,7 +41,7 @@ class AttractScreen(Screen):
         self.ways.setSpacing(24)
         self.scan_title, self.scan_text, scan = self._way("1")
         # The door's QR code with the booth's current door code: seen through the glass,
-        # it proves that whoever scans it stands at the door (kiosk.booth_door).
+        # it proves that whoever scans it stands at the door (kiosk.booth.door).
         self.door_qr = QrCode(240)
         self.door_qr.setObjectName("DoorQr")
         self.door_qr.setVisible(False)

@@ -1,7 +1,7 @@
 """The booth's operations wiring: health to the hub, restarts between citizens, and the
 operator's ``config`` and ``restart`` commands.
 
-This is composition-root code (kiosk.booth builds one :class:`BoothOps` per booth process):
+This is composition-root code (kiosk.booth.root builds one :class:`BoothOps` per booth process):
 
 - a :class:`~kiosk.ops.health.HealthCollector` reading the booth's real parts (app version,
   uptime, the door relay, ID-card reader, QR scanner and the locker with its free slots,
@@ -73,7 +73,7 @@ class ConfigRefused(ConfigError):
 
 
 class OpsHost(Protocol):
-    """What the wiring reads of :class:`kiosk.booth.Booth`."""
+    """What the wiring reads of :class:`kiosk.booth.root.Booth`."""
 
     config: Config
     clock: Clock

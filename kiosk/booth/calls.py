@@ -1,7 +1,7 @@
 """The booth's video calls wired to the hub channel and to the call screen.
 
 Composition-root level (it may import every part): :class:`CallWiring` is what
-:class:`kiosk.booth.Booth` attaches. It runs at most one
+:class:`kiosk.booth.root.Booth` attaches. It runs at most one
 :class:`kiosk.call.booth_call.BoothCall` at a time and connects it:
 
 - to the UI: ``request_clerk(department)`` (the citizen tapped "talk to a clerk") shows

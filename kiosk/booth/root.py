@@ -15,7 +15,6 @@ import contextlib
 import dataclasses
 import importlib
 import logging
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,14 +33,6 @@ LOAD_TIMEOUT_S = 120.0  # loading the OCR models or the service guide, off the l
 HELP = "run the booth app (full screen, connected to its hub and devices)"
 
 
-def data_dir(config: Config) -> Path:
-    """The booth's persistent state: outbox, catalog cache, slot records, keys."""
-    if config.booth.data_dir:
-        return Path(config.booth.data_dir)
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "xiaowu"
-
-
 class Booth:
     """One booth process: built from ``config``, started by the UI's ``on_start``."""
 
@@ -54,10 +45,10 @@ class Booth:
         from kiosk.backend.outbox import Outbox
         from kiosk.backend.recovery import Recovery, SessionJournal
         from kiosk.backend.sync import HubSync
-        from kiosk.booth_ops import BoothOps, with_pushed_settings
+        from kiosk.booth.ops import BoothOps, with_pushed_settings
 
         self.clock = clock or SystemClock()
-        self.data = data_dir(config)
+        self.data = config.booth.data_path()
         self.data.mkdir(parents=True, exist_ok=True, mode=0o700)
         config = self.config = with_pushed_settings(config, self.data)  # operator's pushes
         hub = config.hub
@@ -79,12 +70,12 @@ class Booth:
         self.sync = HubSync(
             self.channel, self.catalog_cache, self.outbox, self.clock, sessions=self.recovery
         )
-        from kiosk.booth_sessions import SessionTracker
+        from kiosk.booth.sessions import SessionTracker
 
         self.sessions = SessionTracker(self.journal)  # citizen sessions noted for recovery
         self.recovered: list[Any] = []  # what recovery did with interrupted sessions
         self.ui: BoothUi | None = None
-        self.frames: Any = None  # the document camera (kiosk.booth_service.FrameSource)
+        self.frames: Any = None  # the document camera (kiosk.booth.service.FrameSource)
         self.service_runner: Any = None  # the service item running now, if any
         self._ocr_service: Any = None
         self._answerer: Any = None
@@ -92,10 +83,10 @@ class Booth:
         self.locker: Any = None
         self.idcard: Any = None  # the ID-card reader (kiosk.devices.idcard.reader.IdCardReader)
         self.watchdog: Any = None
-        self.voice: Any = None  # kiosk.booth_voice.BoothVoice, once the UI is up
+        self.voice: Any = None  # kiosk.booth.voice.BoothVoice, once the UI is up
         self._tasks: list[asyncio.Task[Any]] = []
-        self.ops = BoothOps(self)  # health, restarts, the operator's config (kiosk.booth_ops)
-        from kiosk.booth_door import DoorPass, SessionReport
+        self.ops = BoothOps(self)  # health, restarts, the operator's config (kiosk.booth.ops)
+        from kiosk.booth.door import DoorPass, SessionReport
 
         self.door_pass = DoorPass(self.clock)  # the QR code the attract screen shows
         self.session_report = SessionReport(self.channel)  # the hub opens doors of free booths
@@ -103,8 +94,8 @@ class Booth:
         self.channel.on_command("open_door", self._on_open_door)
         self.channel.on_command("start_session", self._on_start_session)
         self.channel.on_command("end_session", self._on_end_session)
-        from kiosk.booth_call import CallWiring
-        from kiosk.booth_pushes import PushRouting
+        from kiosk.booth.calls import CallWiring
+        from kiosk.booth.pushes import PushRouting
 
         self.call = CallWiring(config, self.channel, self.clock)  # video calls with clerks
         self.call.register(self.channel)
@@ -149,13 +140,13 @@ class Booth:
         return cached if cached is not None else load_catalog()
 
     async def start_service(self, code: str, adopted: Any = None, resume: Any = None) -> None:
-        """Run the catalog service ``code`` for the citizen in the booth (kiosk.booth_service);
+        """Run the catalog service ``code`` for the citizen in the booth (kiosk.booth.service);
         ``adopted``: the case the hub opened for her appointment (an AdoptedCase);
-        ``resume``: the item's save point after a restart (kiosk.booth_resume.SavePoint)."""
+        ``resume``: the item's save point after a restart (kiosk.booth.resume.SavePoint)."""
         # The first service imports the answerer (jieba, pypinyin: ~370 ms) and the service
         # code: in a worker thread, so the loop keeps turning (bench/stall.py).
         await asyncio.wait_for(asyncio.to_thread(_import_service_modules), LOAD_TIMEOUT_S)
-        from kiosk.booth_service import ServiceParts, ServiceRunner
+        from kiosk.booth.service import ServiceParts, ServiceRunner
         from kiosk.ocr.engine import OcrService
         from kiosk.ocr.engines import make_engine
         from kiosk.speech.answering import Answerer
@@ -217,14 +208,14 @@ class Booth:
 
         self.ui = ui
         self.call.attach(ui)
-        from kiosk.booth_voice import attach_voice
+        from kiosk.booth.voice import attach_voice
 
         self.voice = attach_voice(self, ui)  # the digital clerk's voice and microphone
         self.catalog_cache.add_listener(self._on_catalog_status)
         await self._open_devices()
         self.presence.sensor = presence_sensor(self.config.devices, self.door)
         if self.config.devices.document_camera == "synthetic":
-            from kiosk.booth_service import GeneratedDesk
+            from kiosk.demo.desk import GeneratedDesk
 
             self.frames = GeneratedDesk(self.clock)
         # Decide first, wipe after: recovery wipes the sessions it closes; the one it
@@ -288,7 +279,7 @@ class Booth:
         self.session_report.channel_status(status)
 
     async def _on_open_door(self, command: Command) -> None:
-        from kiosk.booth_door import refuse_mid_session
+        from kiosk.booth.door import refuse_mid_session
 
         refuse_mid_session(self.ui, "open_door")  # behind the hub's own check
         if self.door is None:
@@ -296,8 +287,8 @@ class Booth:
         await self.door.pulse(str(command.data.get("appointment_id") or ""))
 
     async def _on_start_session(self, command: Command) -> None:
-        from kiosk.booth_door import refuse_mid_session
-        from kiosk.booth_service import AdoptedCase
+        from kiosk.booth.door import refuse_mid_session
+        from kiosk.booth.service import AdoptedCase
 
         refuse_mid_session(self.ui, "start_session")  # never throw out a citizen inside
         if self.ui is not None:
@@ -339,7 +330,7 @@ class Booth:
         """Take the citizen back to where she was, if recovery resumes her session; wipe
         the folders of every other crashed session."""
         from kiosk.backend.recovery import Decision
-        from kiosk.booth_resume import resumable_session
+        from kiosk.booth.resume import resumable_session
         from kiosk.core.errors import SessionError
         from kiosk.flows.workflow import Workflow
         from kiosk.privacy.vault import wipe_stale
@@ -426,7 +417,7 @@ def main(args: argparse.Namespace, config: Config) -> int:
 
 
 _SERVICE_MODULES = (
-    "kiosk.booth_service",
+    "kiosk.booth.service",
     "kiosk.ocr.engine",
     "kiosk.ocr.engines",
     "kiosk.speech.answering",

@@ -4,7 +4,7 @@ Composition-root code. What the clerks do reaches the booth in two ways, and bot
 events of the same state machine as the citizen's touches (story A of docs/architecture.md):
 
 - the hub's ``push`` commands (``kiosk.hub.protocol``), handed over by
-  :meth:`kiosk.booth_call.CallWiring.add_push_listener` during a call and after it;
+  :meth:`kiosk.booth.calls.CallWiring.add_push_listener` during a call and after it;
 - the call's participants: a clerk who answers or joins on invitation becomes
   ``ClerkJoined`` (the item's rating then asks about them).
 
@@ -79,7 +79,7 @@ class RunningItem(Protocol):
 
 
 class CallHooks(Protocol):
-    """Where pushes and call views come from (``kiosk.booth_call.CallWiring``)."""
+    """Where pushes and call views come from (``kiosk.booth.calls.CallWiring``)."""
 
     def add_push_listener(self, listener: Callable[[str, Mapping[str, Any]], None]) -> None: ...
 

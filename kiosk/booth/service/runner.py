@@ -1,8 +1,10 @@
-"""Running a catalog service at the booth: the flows' ports made of the booth's real parts.
+"""Running a catalog service at the booth: one service item from start to FinishCase.
 
 This is composition-root code (it may import every package). A :class:`ServiceRunner`
 runs one service's :class:`~kiosk.flows.workflow.Workflow` in the citizen's session with
-a :class:`~kiosk.flows.runner.WorkflowRunner` and these adapters:
+a :class:`~kiosk.flows.runner.WorkflowRunner` and these adapters (the camera and reading
+in :mod:`kiosk.booth.service.documents`, the screen in :mod:`kiosk.booth.service.screen`,
+the hub in :mod:`kiosk.booth.service.hub`):
 
 =================  ===========================================================================
 port               made of
@@ -17,7 +19,7 @@ IdentityReader     for an item a clerk handles (it needs a verified identity): t
                    reader when there is one; otherwise, and for self-service items,
                    :class:`CapturedIdentity`: the ID card captured under the document
                    camera (a material at level C)
-Locker             :class:`kiosk.booth_locker.BoothLocker` on the booth's locker bank
+Locker             :class:`kiosk.booth.locker.BoothLocker` on the booth's locker bank
 Dialogue           ``kiosk.speech``'s ClerkDialogue: the digital clerk by typed text (and by
                    voice where a speech model is configured)
 Hub                :class:`ServiceHub`: ``kiosk.backend``'s BoothHub over the outbox, plus the
@@ -30,7 +32,7 @@ Hub                :class:`ServiceHub`: ``kiosk.backend``'s BoothHub over the ou
 A case the hub opened for an appointment (the door scan's ``start_session`` names it) is
 adopted (:class:`AdoptedCase`) instead of opened anew: its writes go to the hub's case and
 the citizen page of the appointment follows it. Clerks' pushes are posted to
-:meth:`ServiceRunner.post` by :mod:`kiosk.booth_pushes`.
+:meth:`ServiceRunner.post` by :mod:`kiosk.booth.pushes`.
 
 The citizen's touches arrive as bridge signals and are posted to the runner as workflow
 events (``capture_skipped`` -> MaterialSkipped, ``fields_confirmed`` -> FieldEdited for
@@ -51,512 +53,44 @@ applied, and the done screen follows it while he is there.
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
-import cv2
-import numpy as np
-
-from kiosk.booth_resume import SAVE_POINT, SavePoint, reading_from_json, reading_to_json
-from kiosk.core.catalog import Catalog, Service
+from kiosk.booth.resume import SAVE_POINT, SavePoint, reading_from_json, reading_to_json
+from kiosk.booth.service.documents import (
+    BoothDocumentCamera,
+    BoothOcr,
+    CapturedIdentity,
+    FrameSource,
+    Vault,
+)
+from kiosk.booth.service.hub import CitizenLink, ServiceHub, WriteKeys
+from kiosk.booth.service.screen import UiScreen
+from kiosk.core.catalog import Catalog
 from kiosk.core.clock import Clock
-from kiosk.core.errors import CaptureRejected
 from kiosk.core.rating import Level
+from kiosk.core.step_owners import BOOTH_STEPS, decided_by_rules
 from kiosk.flows.messages import (
-    AskRating,
     Cancelled,
     FieldEdited,
     FieldsConfirmed,
-    MaterialCaptured,
     MaterialSkipped,
     Rated,
     ReviewDeferred,
-    ShowCertificate,
-    ShowError,
-    ShowField,
-    ShowForm,
-    ShowScreen,
     SubmitCase,
 )
-from kiosk.flows.ports import CapturedDocument, Identity, IdentityReader, ScreenCommand
+from kiosk.flows.ports import IdentityReader
 from kiosk.flows.runner import Ports, WorkflowRunner
 from kiosk.flows.workflow import StepStatus, Workflow
+from kiosk.ui.preview import preview_image
 
 log = logging.getLogger(__name__)
 
-# Which catalog form fields each document field fills (kiosk.ocr.documents.FIELDS); one
-# document field may fill several forms' keys (the contract's price is the withdrawal's
-# 购房总价 and the transfer registration's 成交价格).
-FORM_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
-    "id_card": {"name": ("applicant_name",), "id_number": ("id_number",),
-                "address": ("address",)},
-    "purchase_contract": {
-        "total_price": ("purchase_price", "price"),
-        "property_address": ("property_address",),
-        "signed_date": ("contract_date",),
-    },
-    "rental_contract": {"monthly_rent": ("monthly_rent",), "start": ("lease_start",)},
-    "business_license": {
-        "name": ("company_name",),
-        "uscc": ("uscc",),
-        "legal_representative": ("legal_rep_name",),
-    },
-}
-# Steps a booth may report done on the hub (the others are a department's).
-BOOTH_STEPS = ("identify", "questions", "capture", "form", "locker", "rating")
 YES_NO_STEPS = ("materials", "confirm")  # the digital clerk's yes-or-no questions
-PREVIEW_EVERY = 3  # frames between two previews on screen
-WORK_TIMEOUT_S = 60.0  # image work off the loop (a 13 MP still on a busy booth)
 DECISION_WAIT_S = 20.0  # the rules decide in about a second; longer means a slow network
-
-
-class Vault(Protocol):
-    """The session's store (``kiosk.privacy.vault.SessionVault``)."""
-
-    def put(self, name: str, data: bytes) -> None: ...
-
-    def get(self, name: str) -> bytes: ...
-
-
-# -- the document camera ----------------------------------------------------------------------
-
-
-class FrameSource(Protocol):
-    """A document camera: a preview stream and a full-resolution still on demand."""
-
-    def frames(self) -> AsyncIterator[tuple[np.ndarray, float]]:
-        """Preview frames (BGR) with their timestamps in seconds, as the camera makes them."""
-        ...
-
-    def still(self) -> np.ndarray | None:
-        """A full-resolution photo of what is under the camera now (None: use the preview)."""
-        ...
-
-
-class GeneratedDesk:
-    """A document camera looking at generated documents (``kiosk.ocr.synth``), for the demo
-    and the end-to-end tests: :meth:`place` puts a document on the desk, the preview shows
-    it slid into place and then held still, and the still is a full-resolution photo."""
-
-    def __init__(self, clock: Clock, fps: float = 15.0) -> None:
-        self._clock = clock
-        self._fps = fps
-        self._placed = asyncio.Event()
-        self._preview: list[np.ndarray] = []
-        self._still: np.ndarray | None = None
-        self.placed_fields: dict[str, str] = {}  # what is printed on it (the ground truth)
-
-    async def place(self, doc_type: str, seed: int) -> None:
-        """Put a generated document of ``doc_type`` on the desk (rendered off the loop)."""
-        from kiosk.ocr import synth
-
-        def render() -> tuple[Any, list[np.ndarray]]:
-            photo = synth.generate(
-                doc_type,
-                seed,
-                synth.Conditions(max_rotation_deg=4, perspective=0.02, blur_sigma=(0.0, 0.4)),
-            )
-            return photo, synth.frame_sequence(photo.document, seed)
-
-        photo, preview = await asyncio.wait_for(asyncio.to_thread(render), WORK_TIMEOUT_S)
-        self._preview = preview
-        self._still = photo.image
-        self.placed_fields = dict(photo.document.fields)
-        self._placed.set()
-
-    async def place_photo(self, image: np.ndarray, fields: Mapping[str, str]) -> None:
-        """Put a document on the desk as photographed elsewhere (``image``, BGR, the
-        full-resolution still; ``fields``, what is printed on it): the preview shows
-        that photo, scaled down, held still."""
-
-        def preview() -> list[np.ndarray]:
-            factor = 960 / max(image.shape[:2])
-            small = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
-            return [small] * 8
-
-        self._preview = await asyncio.wait_for(asyncio.to_thread(preview), WORK_TIMEOUT_S)
-        self._still = image
-        self.placed_fields = dict(fields)
-        self._placed.set()
-
-    def remove(self) -> None:
-        self._placed.clear()
-        self._preview, self._still = [], None
-
-    def still(self) -> np.ndarray | None:
-        return self._still
-
-    async def frames(self) -> AsyncIterator[tuple[np.ndarray, float]]:
-        shown = 0
-        while True:
-            if not self._placed.is_set():
-                shown = 0
-                await self._placed.wait()
-            frames = self._preview
-            if not frames:
-                continue
-            frame = frames[min(shown, len(frames) - 1)]  # the last one held still
-            shown += 1
-            yield frame, self._clock.monotonic()
-            await self._clock.sleep(1 / self._fps)
-
-
-class BoothDocumentCamera:
-    """The DocumentCamera port: auto-capture on stillness (or the shutter), page to vault."""
-
-    def __init__(
-        self,
-        source: FrameSource,
-        vault: Vault,
-        bridge: Any,
-        material_name: Callable[[str], Any],
-        preview: Callable[[np.ndarray], Any] | None = None,
-    ) -> None:
-        self._source = source
-        self._vault = vault
-        self._bridge = bridge
-        self._name = material_name
-        self._preview = preview
-        self._shutter = asyncio.Event()
-        self._count = 0
-        self.material: str | None = None  # the material being asked for
-
-    def shoot(self) -> None:
-        """The citizen pressed the shutter button."""
-        self._shutter.set()
-
-    async def capture(self, material: str) -> CapturedDocument:
-        from kiosk.capture.stillness import AutoCapture
-        from kiosk.ocr.synth import encode_jpeg
-        from kiosk.ui.viewmodels import CaptureView
-
-        self.material = material
-        name = self._name(material)
-        self._bridge.show_capture(CaptureView("place", name))
-        self._shutter.clear()
-        auto = AutoCapture()
-        seen = 0
-        async for frame, timestamp in self._source.frames():
-            seen += 1
-            if self._preview is not None and seen % PREVIEW_EVERY == 1:
-                self._bridge.show_capture_preview(self._preview(frame))
-            if seen == 2:
-                self._bridge.show_capture(CaptureView("hold_still", name))
-            fired = auto.feed(frame, timestamp) is not None
-            if not (fired or self._shutter.is_set()):
-                continue
-            self._shutter.clear()
-            still = self._source.still()
-            shot = still if still is not None else frame
-            result = await asyncio.wait_for(
-                asyncio.to_thread(auto.capture, shot), WORK_TIMEOUT_S
-            )  # outline, rectify and quality of a full-resolution still: not on the UI loop
-            if not result.ok or result.page is None:
-                self._bridge.show_capture(
-                    CaptureView("rejected", name, problem=f"capture_{result.verdict.reason}")
-                )
-                auto.detector.rearm()
-                continue
-            self._count += 1
-            ref = f"{material}-{self._count}.jpg"
-            page = result.page
-            jpeg = await asyncio.wait_for(asyncio.to_thread(encode_jpeg, page), WORK_TIMEOUT_S)
-            self._vault.put(ref, jpeg)
-            self._bridge.show_capture(CaptureView("reading", name, pages=1))
-            log.info("captured %s (%dx%d)", material, page.shape[1], page.shape[0])
-            return CapturedDocument(ref)
-        raise AssertionError("the frame source ended")  # pragma: no cover - frames never end
-
-
-def preview_image(frame: np.ndarray) -> Any:
-    """A preview frame as the QImage the capture screen draws."""
-    from PySide6.QtGui import QImage
-
-    rgb = np.ascontiguousarray(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
-    height, width = rgb.shape[:2]
-    return QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
-
-
-# -- reading -----------------------------------------------------------------------------------
-
-
-class BoothOcr:
-    """The Ocr port: the page from the vault, read in the OCR thread; keeps each reading."""
-
-    def __init__(self, service: Any, vault: Vault) -> None:
-        self._service = service  # kiosk.ocr.engine.OcrService
-        self._vault = vault
-        self.readings: dict[str, Any] = {}  # image ref -> kiosk.ocr.documents.Reading
-
-    async def read(self, image_ref: str, doc_type: str) -> Mapping[str, str]:
-        from kiosk.ocr.extract import read_document
-
-        data = np.frombuffer(self._vault.get(image_ref), np.uint8)
-        decoded = cv2.imdecode(data, cv2.IMREAD_COLOR)
-        if decoded is None:
-            raise CaptureRejected("the stored page is not an image", code="capture_rejected")
-        page: np.ndarray = np.asarray(decoded)
-        reading = await self._service.run(lambda engine: read_document(page, engine, doc_type))
-        self.readings[image_ref] = reading
-        keys = FORM_KEYS.get(doc_type, {})
-        return {key: value for name, value in reading.fields.items()
-                for key in keys.get(name, ())}
-
-    def flags(self, values: Mapping[str, str]) -> dict[str, str]:
-        """Form keys whose value is still as read and failed the document's own check."""
-        out: dict[str, str] = {}
-        for reading in self.readings.values():
-            keys = FORM_KEYS.get(reading.doc_type, {})
-            for name, ok in reading.checks.items():
-                for key in keys.get(name, ()) if ok is False else ():
-                    if values.get(key) == reading.fields.get(name):
-                        out[key] = "unreadable" if not reading.fields.get(name) else "ocr_check"
-        return out
-
-
-class CapturedIdentity:
-    """No ID-card reader: the citizen's ID card under the document camera says who they are.
-
-    The capture is kept as the case's ``id_card`` material (level C)."""
-
-    def __init__(
-        self, camera: BoothDocumentCamera, ocr: BoothOcr, post: Callable[[Any], None]
-    ) -> None:
-        self._camera = camera
-        self._ocr = ocr
-        self._post = post
-
-    async def read(self) -> Identity | None:
-        document = await self._camera.capture("id_card")
-        fields = dict(await self._ocr.read(document.image_ref, "id_card"))
-        self._post(MaterialCaptured("id_card", document.image_ref, tuple(fields.items())))
-        return Identity(fields.get("applicant_name", ""), fields.get("id_number", ""))
-
-
-# -- the screen --------------------------------------------------------------------------------
-
-
-class UiScreen:
-    """The Screen port: workflow screens onto the bridge."""
-
-    def __init__(
-        self,
-        bridge: Any,
-        service: Service,
-        flags: Callable[[Mapping[str, str]], Mapping[str, str]],
-        on_step: Callable[[], None],
-        show_call: Callable[[], bool] = lambda: False,
-        department_name: Callable[[str], Any] | None = None,
-        done_view: Callable[[], Any] | None = None,
-    ) -> None:
-        self._bridge = bridge
-        self._done_view = done_view  # how the item ended (ServiceRunner.done_view)
-        self._service = service
-        self._flags = flags
-        self._on_step = on_step
-        self._show_call = show_call  # the call screen back, if a call runs
-        self._department_name = department_name
-        self._fields = {f.key: f for f in service.form}
-        self.screens: list[str] = []  # the workflow screens shown, in order
-
-    def show(self, command: ScreenCommand) -> None:
-        from kiosk.ui.viewmodels import DoneView, FieldView, FormView, LockerView, RatingTarget
-
-        b = self._bridge
-        match command:
-            case ShowScreen(screen=screen):
-                log.info("workflow screen %s", screen)
-                self.screens.append(screen)
-                self._on_step()
-                if screen != "questions":
-                    b.show_caption("")  # the digital clerk's last words are over
-                if screen == "questions" and not self._service.needs_clerk:
-                    b.show_assistant()  # the digital clerk asks; a clerk's item calls one
-                elif screen == "review" and booth_decides(self._service, command.step):
-                    # The department's rules decide now: the citizen waits a moment.
-                    b.show_done(DoneView(self._service.name, state="checking"))
-                elif screen in ("questions", "consult", "review"):
-                    self._show_call()  # a clerk talks with the citizen, or decides
-                elif screen == "locker":
-                    b.show_locker(LockerView("", "opening"))
-                elif screen == "finished":
-                    fallback = DoneView(self._service.name, self._service.certificate, False)
-                    b.show_done(self._done_view() if self._done_view else fallback)
-            case ShowError(code=code):
-                b.show_error(code)
-            case ShowForm(values=values, problems=problems, flags=flags):
-                shown = dict(values)
-                marks = {**dict(self._flags(shown)), **dict(flags), **dict(problems)}
-                views = tuple(
-                    FieldView(
-                        key,
-                        self._fields[key].label,
-                        value,
-                        self._fields[key].kind,
-                        marks.get(key, ""),
-                        self._fields[key].choices,
-                    )
-                    for key, value in values
-                )
-                b.show_form(FormView(self._service.name, views))
-            case ShowField(key=key, value=value, problem=problem):
-                f = self._fields[key]
-                b.field_shown.emit(FieldView(key, f.label, value, f.kind, problem or "", f.choices))
-            case ShowCertificate(department=department):
-                log.info("certificate of %s reached the citizen's phone", department)
-            case AskRating(clerk=clerk, department=department):
-                label = self._service.name
-                if clerk and department and self._department_name is not None:
-                    label = self._department_name(department)  # the clerk's department
-                b.show_rating(RatingTarget(clerk or "service", label))
-
-
-def booth_decides(service: Service, step: int | None) -> bool:
-    """Is this review step decided by the department's rules (reported by the booth)?"""
-    if step is None or not 0 <= step < len(service.steps):
-        return False
-    review = service.steps[step]
-    return review.kind == "review" and (review.rules is not None or not service.needs_clerk)
-
-
-# -- the hub -------------------------------------------------------------------------------------
-
-
-@dataclass
-class CitizenLink:
-    """What the hub answered when it opened the case: the citizen page of the case."""
-
-    hub_case_id: str = ""
-    token: str = field(default="", repr=False)
-    url: str = field(default="", repr=False)
-
-
-class ServiceHub:
-    """The Hub port: BoothHub, with each capture's confirmed fields as a level-C material."""
-
-    def __init__(
-        self,
-        booth_hub: Any,
-        vault: Vault,
-        ocr: BoothOcr,
-        on_submitted: Callable[[SubmitCase], None],
-        call_clerk: Callable[[str], Awaitable[None]] | None = None,
-    ) -> None:
-        self._hub = booth_hub  # kiosk.backend.hub_port.BoothHub: it saves every write
-        self._vault = vault
-        self._ocr = ocr
-        self._on_submitted = on_submitted
-        self._call_clerk = call_clerk
-        self.sent: set[str] = set()  # image refs already sent as materials
-        self._calling: asyncio.Future[None] | None = None
-
-    async def call_clerk(self, department: str) -> None:
-        if self._call_clerk is None:
-            await self._hub.call_clerk(department)  # the queue only (no video wiring)
-            return
-        # The consent step waits for the citizen: the workflow goes on meanwhile.
-        self._calling = asyncio.ensure_future(self._call_clerk(department))
-        self._calling.add_done_callback(_log_call_failure)
-
-    async def send_field(self, case_id: str, key: str, value: str) -> None:
-        await self._hub.send_field(case_id, key, value)
-
-    async def send_rating(self, rating: Any) -> None:
-        await self._hub.send_rating(rating)
-
-    async def finish(self, case_id: str, outcome: str) -> None:
-        await self._hub.finish(case_id, outcome)
-
-    async def submit(self, command: SubmitCase) -> None:
-        from kiosk.backend.hub_port import FORM_PATH, MATERIALS_PATH
-        from kiosk.ocr.materials import confirm
-
-        values = dict(command.values)
-        for code, image_ref in command.materials:
-            if image_ref in self.sent:  # a later department's review: on the hub already
-                continue
-            self.sent.add(image_ref)
-            body: dict[str, Any] = {
-                "code": code,
-                "image_base64": base64.b64encode(self._vault.get(image_ref)).decode(),
-            }
-            reading = self._ocr.readings.get(image_ref)
-            if reading is not None:
-                keys = FORM_KEYS.get(reading.doc_type, {})
-                # a field that fills several keys: an edit under any of them is the edit
-                edits: dict[str, str] = {}
-                for name, form_keys in keys.items():
-                    present = [values[key] for key in form_keys if key in values]
-                    changed = [v for v in present if v != reading.fields.get(name)]
-                    if present:
-                        edits[name] = (changed or present)[0]
-                material = confirm(reading, code, edits, (image_ref,))
-                body["doc_type"] = material.doc_type
-                body["ocr_fields"] = {
-                    **material.fields,
-                    "_checks": ",".join(n for n, ok in material.checks.items() if not ok),
-                    "_corrected": ",".join(material.corrected),
-                    "_trust_level": material.to_json()["trust_level"],
-                }
-            self._enqueue(command.case_id, MATERIALS_PATH, "POST", body)
-        self._enqueue(command.case_id, FORM_PATH, "PUT", {"fields": values})
-        self._on_submitted(command)
-
-    def complete_step(self, case_id: str, index: int) -> Any:
-        """Report a step done (through the outbox); the saved write (its idempotency key)."""
-        from kiosk.backend.outbox import CASE_PLACEHOLDER
-
-        return self._enqueue(
-            case_id, f"/cases/{CASE_PLACEHOLDER}/steps/{index}/complete", "POST", {}
-        )
-
-    def _enqueue(self, case_id: str, path: str, method: str, body: Any) -> Any:
-        return self._hub.write(case_id, method, path, body)
-
-
-class WriteKeys:
-    """The idempotency keys of one service item's writes, alike for the same write made
-    again by a booth resumed after a restart.
-
-    A booth killed after an event's writes reached the outbox but before the save point
-    that follows it resumes from the save point before the event; when the citizen does
-    the same again, the workflow makes the same writes at the same place in its history.
-    A key is made of the session, the number of events handled (Workflow.handled), the
-    write's place among that event's writes, and the write itself, as an HMAC of the
-    booth's key store (Outbox.stable_key): the same write again gets the same key and is
-    saved and applied once; a different write at that place (she did something else) gets
-    another key and is not lost.
-    """
-
-    def __init__(self, outbox: Any, session_id: str, workflow: Workflow) -> None:
-        self._outbox = outbox
-        self._session_id = session_id
-        self._workflow = workflow
-        self._at = -1  # the event count of the last write
-        self._n = 0  # writes made at that count
-
-    def __call__(self, case_id: str, method: str, path: str, body: Any) -> str:
-        handled = self._workflow.handled
-        if handled != self._at:
-            self._at, self._n = handled, 0
-        place = self._n
-        self._n += 1
-        content = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        return str(
-            self._outbox.stable_key(
-                self._session_id, case_id, str(handled), str(place), method.upper(), path, content
-            )
-        )
-
-
-def _log_call_failure(task: asyncio.Future[None]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.error("calling a clerk failed: %s", task.exception())
 
 
 # -- one service item ----------------------------------------------------------------------------
@@ -611,10 +145,10 @@ class ServiceRunner:
         adopted: AdoptedCase | None = None,
         resume: SavePoint | None = None,
     ) -> None:
-        """``resume``: the item's save point after a restart (kiosk.booth_resume): the same
+        """``resume``: the item's save point after a restart (kiosk.booth.resume): the same
         case, at the step it was in; nothing already sent is sent again."""
         from kiosk.backend.hub_port import BoothHub
-        from kiosk.booth_locker import BoothLocker
+        from kiosk.booth.locker import BoothLocker
         from kiosk.speech.dialogue_port import ClerkDialogue
 
         self.parts = parts
@@ -850,7 +384,7 @@ class ServiceRunner:
         if (
             i is None
             or self.service.steps[i].kind != "review"
-            or not booth_decides(self.service, i)
+            or not decided_by_rules(self.service, i)
         ):
             return
         path = f"/cases/{CASE_PLACEHOLDER}/steps/{i}/complete"
@@ -981,7 +515,7 @@ class ServiceRunner:
         return None
 
     def _on_submitted(self, command: SubmitCase) -> None:
-        if booth_decides(self.service, command.step):
+        if decided_by_rules(self.service, command.step):
             self._decide(command)  # the hub's rules decide
 
     def _sync_steps(self) -> None:

@@ -12,7 +12,7 @@ appointment's case if the item adopted one, and the language she chose.
 
 After a restart, :func:`resumable_session` opens the vault of the session recovery
 decided to resume and reads its save point; the booth then shows her the step she was at
-(kiosk.booth: ``Booth.resume``), with the case and the outbox carrying on.
+(kiosk.booth.root: ``Booth.resume``), with the case and the outbox carrying on.
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from kiosk.booth import Booth, apply_arguments
-from kiosk.booth import add_arguments as add_booth_arguments
+from kiosk.booth.root import Booth, apply_arguments
+from kiosk.booth.root import add_arguments as add_booth_arguments
 from kiosk.config import Config
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ class DemoBooth(Booth):
     """The booth whose devices are emulators started on its own loop."""
 
     async def start(self, ui: Any) -> None:
-        from kiosk.devices.demo_rig import DemoRig
+        from kiosk.demo.rig import DemoRig
 
         self.rig = DemoRig(self.config.devices)
         devices = await self.rig.start()

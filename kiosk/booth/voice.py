@@ -34,8 +34,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
-
 from kiosk.config import Config
 from kiosk.core.clock import Clock
 from kiosk.core.errors import XiaowuError
@@ -54,6 +52,7 @@ from kiosk.speech.recognizer import FinalResult, PartialResult, StreamingRecogni
 from kiosk.speech.tts import SpokenText, TextToSpeech
 from kiosk.speech.vad import VoiceActivityDetector
 from kiosk.ui.speech_out import PlaybackDriver
+from kiosk.ui.voice_relay import VoiceRelay
 
 log = logging.getLogger(__name__)
 
@@ -61,16 +60,6 @@ LISTEN_MODES = ("off", "tap", "hold", "always")
 # The answer to a question: its caption, or the caption of a clarifying question and the
 # labels of its choices (shown as buttons; a tapped label comes back as the next question).
 AssistantReply = str | tuple[str, tuple[str, ...]]
-
-
-class _Relay(QObject):
-    """Hands results from worker threads to the UI thread (queued connections)."""
-
-    recognized = Signal(object)  # a recognition event
-    synthesized = Signal(int, object)  # sequence number, SpokenText
-    loaded = Signal(object)  # SpeechModel, or the exception
-    source_ended = Signal()  # the microphone has no more audio (a WAV file's end)
-    answered = Signal(object)  # the knowledge base's answer to a question (AssistantReply)
 
 
 class QtSpeechMicrophone:
@@ -125,7 +114,7 @@ class BoothVoice:
         self.barge_in: BargeIn | None = None
         self.bridge: Any = None
         self.spoken: list[SpokenText] = []  # what was played (for tests and the log count)
-        self._relay = _Relay()
+        self._relay = VoiceRelay()
         self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="speech-out")
         self._answers = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="answers")
         self._sequence = 0
@@ -375,7 +364,7 @@ class BoothVoice:
 
 
 def attach_voice(booth: Any, ui: Any) -> BoothVoice:
-    """The voice of ``booth`` (``kiosk.booth.Booth``), attached to its UI: questions asked
+    """The voice of ``booth`` (``kiosk.booth.root.Booth``), attached to its UI: questions asked
     outside a service are answered from the knowledge base, and "ask the digital clerk"
     (no clerk free on video) opens the assistant screen with a greeting."""
     from kiosk.speech.clerk import GREETING
