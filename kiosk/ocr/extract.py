@@ -12,6 +12,9 @@ Theory of operation
 * **Licence and contracts** (free layout): the whole page is read once; each field is
   found after its printed label (统一社会信用代码, 买受人, 月租金 ...), in the line that
   holds the label or, for amounts and periods that wrap, in the page text joined up.
+  A party's name is taken only from its own line: a line that opens with the label and
+  runs on past a name's length is a clause about the party, and the field stays empty
+  (flagged) rather than holding a sentence's words.
 * **Codes** (ID numbers, USCC): confusable letters are mapped to what the alphabet
   allows; if the check character still fails, the code is re-read from its region with
   the engine restricted to the code's alphabet, and the valid reading wins.
