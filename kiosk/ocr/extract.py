@@ -12,6 +12,9 @@ Theory of operation
 * **Licence and contracts** (free layout): the whole page is read once; each field is
   found after its printed label (统一社会信用代码, 买受人, 月租金 ...), in the line that
   holds the label or, for amounts and periods that wrap, in the page text joined up.
+  A party's name is taken only from its own line: a line that opens with the label and
+  runs on past a name's length is a clause about the party, and the field stays empty
+  (flagged) rather than holding a sentence's words.
 * **Codes** (ID numbers, USCC): confusable letters are mapped to what the alphabet
   allows; if the check character still fails, the code is re-read from its region with
   the engine restricted to the code's alphabet, and the valid reading wins.
@@ -478,7 +481,7 @@ def _sub_box(line: TextLine, text: str, start: int, end: int) -> Box:
 
 
 _LICENCE_LABELS = ("名称", "类型", "法定代表人", "负责人", "经营者", "经营范围", "注册资本",
-                   "成立日期", "注册日期", "营业期限", "住所", "经营场所", "组成形式",
+                   "成立日期", "注册日期", "营业期限", "住所", "经营场所", "营业场所", "组成形式",
                    "统一社会信用代码", "登记机关")
 
 
@@ -644,6 +647,10 @@ def _read_business_license(gray: np.ndarray, page: _Page, engine: OcrEngine) -> 
     return result
 
 
+# what may follow a party's name on its own line (证件号码, 身份证号码, 住址 ...)
+_PARTY_LINE_NEXT = ("证件", "身份", "住址", "电话", "性别", "国籍", "通讯", "联系")
+
+
 def _line_value(page: _Page, label: str, after: str = "") -> tuple[str, int, int] | None:
     """The name written after ``label`` in a line that starts with it (within 3 chars)."""
     for index, text in enumerate(page.texts):
@@ -661,6 +668,11 @@ def _line_value(page: _Page, label: str, after: str = "") -> tuple[str, int, int
         name = match.group(1)
         for stop in ("证件", "身份", "住址", "电话", "性别"):
             name = name.split(stop)[0]
+        following = rest[match.start(1) + len(name) :]
+        if re.match(f"[{CJK}]", following) and not following.startswith(_PARTY_LINE_NEXT):
+            # the words run on past a name's length: a clause about the party
+            # (买受人应当按照本合同...), not the party's own line; better empty and flagged
+            continue
         start = page.starts[index] + at + len(label) + (len(text) - at - len(label)
                                                         - len(rest)) + match.start(1)
         return name, start, start + len(name)
