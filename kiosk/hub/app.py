@@ -28,6 +28,7 @@ from kiosk.hub import (
     api_cases,
     api_certificates,
     api_desk,
+    api_federation,
     api_ops,
     api_public,
     api_reviews,
@@ -45,6 +46,7 @@ from kiosk.hub.db import make_engine, migrate, session_factory
 from kiosk.hub.door import DoorGuard
 from kiosk.hub.errors import install_error_handlers
 from kiosk.hub.fanout import PostgresFanout
+from kiosk.hub.federation import Federation
 from kiosk.hub.idempotency import IdempotencyMiddleware
 from kiosk.hub.models import Department
 from kiosk.hub.notify import InboxNotifier, Notifier, SmsGatewayNotifier
@@ -105,6 +107,7 @@ def create_app(
         door=DoorGuard(secret, clock, settings),
         keys=keys,
         started=clock.monotonic(),
+        federation=Federation(settings.federation),
     )
 
     @contextlib.asynccontextmanager
@@ -141,6 +144,7 @@ def create_app(
         app.include_router(module.router)
     app.include_router(api_certificates.router)
     app.include_router(api_desk.router)
+    app.include_router(api_federation.router)
     app.include_router(api_ops.router)
     app.include_router(api_ops.pages)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")

@@ -408,6 +408,19 @@ class SmsGuessGuard(Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(Stamp, nullable=True)
 
 
+class PeerCase(Base):
+    """A case this hub serves for a peer hub's booth (跨域通办): the case lives here, the
+    peer keeps its own reference. One row per (peer region, peer reference), so a request
+    the peer's outbox sends again finds the case it made the first time."""
+
+    __tablename__ = "fed_peer_cases"
+    __table_args__ = (UniqueConstraint("origin_region", "origin_ref"),)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    origin_region: Mapped[str] = mapped_column(String(6), index=True)
+    origin_ref: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=stamp)
+
+
 @event.listens_for(Session, "before_flush")
 def forbid_audit_changes(session: Session, _context: object, _instances: object) -> None:
     """The audit log is append-only: refuse to flush a change or deletion of an entry."""

@@ -19,6 +19,7 @@ from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords, RateLimiter
 from kiosk.hub.data_keys import DataKeys
 from kiosk.hub.db import WRITE_LOCK
 from kiosk.hub.door import DoorGuard
+from kiosk.hub.federation import Federation, FederationSettings
 from kiosk.hub.models import KeyValue, use_clock
 from kiosk.hub.notify import Notifier
 from kiosk.hub.settings import HubSettings
@@ -66,6 +67,8 @@ class HubState:
     door: DoorGuard  # who may open a booth's door (door codes, limits)
     keys: DataKeys  # personal data at rest: encryption and blind indexes
     started: float = 0.0
+    # Peer hubs of other regions (kiosk.hub.federation); none unless configured.
+    federation: Federation = field(default_factory=lambda: Federation(FederationSettings()))
     extras: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
