@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -28,6 +28,8 @@ from kiosk.hub.state import HubState
 log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api/v1/peer", tags=["federation"])
+# For this hub's booths: the peers' services (public, as the hub's own catalog is).
+booths = APIRouter(prefix="/api/v1", tags=["federation"])
 
 
 async def _peer(request: Request, hub: Hub) -> Principal:
@@ -166,3 +168,15 @@ def get_case(
         if link is None or case is None or link.origin_region != peer.id:
             raise not_found("case")
         return _peer_case_view(hub, db, case, link)
+
+
+@booths.get("/cross-region/services")
+def cross_region_services(
+    hub: Hub,
+    q: Annotated[str, Query(max_length=200)] = "",
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> dict[str, Any]:
+    """Services of peer hubs a booth of this hub may start, each with its serving
+    ``region``; ``q`` searches them as ``/api/v1/services`` searches the hub's own."""
+    found = hub.peer_catalog.search(q, limit)
+    return {"services": [s.to_json() for s in found]}

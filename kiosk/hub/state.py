@@ -20,6 +20,7 @@ from kiosk.hub.data_keys import DataKeys
 from kiosk.hub.db import WRITE_LOCK
 from kiosk.hub.door import DoorGuard
 from kiosk.hub.federation import Federation, FederationSettings
+from kiosk.hub.federation_catalog import PeerCatalog
 from kiosk.hub.models import KeyValue, use_clock
 from kiosk.hub.notify import Notifier
 from kiosk.hub.settings import HubSettings
@@ -69,6 +70,8 @@ class HubState:
     started: float = 0.0
     # Peer hubs of other regions (kiosk.hub.federation); none unless configured.
     federation: Federation = field(default_factory=lambda: Federation(FederationSettings()))
+    # Their services that this hub's booths may offer (kiosk.hub.federation_catalog).
+    peer_catalog: PeerCatalog = field(default_factory=PeerCatalog)
     extras: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
