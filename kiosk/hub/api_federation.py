@@ -10,19 +10,22 @@ local booth is "not found", as it would be to any stranger).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from kiosk.hub.auth import Principal, new_citizen_ref
-from kiosk.hub.casework import certificate_view, open_case, text_of
-from kiosk.hub.deps import Hub
+from kiosk.hub.casework import audit, certificate_view, open_case, text_of
+from kiosk.hub.deps import BoothCaller, Hub
 from kiosk.hub.errors import ApiError, not_found
-from kiosk.hub.models import Case, Certificate, PeerCase
+from kiosk.hub.federation import PeerRefused, PeerUnavailable
+from kiosk.hub.federation_outbox import deliver, forwarded_view
+from kiosk.hub.models import Case, Certificate, ForwardedCase, PeerCase
 from kiosk.hub.state import HubState
 
 log = logging.getLogger(__name__)
@@ -180,3 +183,89 @@ def cross_region_services(
     ``region``; ``q`` searches them as ``/api/v1/services`` searches the hub's own."""
     found = hub.peer_catalog.search(q, limit)
     return {"services": [s.to_json() for s in found]}
+
+
+class CrossRegionCaseIn(BaseModel):
+    region: Annotated[str, Field(pattern=r"^[0-9]{6}$")]
+    service: Annotated[str, Field(min_length=1, max_length=100)]
+    citizen: PeerCitizenIn = PeerCitizenIn()
+
+
+def _peer_unavailable() -> dict[str, Any]:
+    """What the booth shows when the serving hub does not answer (translated by its code)."""
+    refusal = ApiError(
+        503,
+        "peer_unavailable",
+        "the serving region's hub cannot be reached; the case is kept and sent when it can",
+    )
+    return {"code": refusal.code, "message": refusal.message}
+
+
+@booths.post("/cross-region/cases", status_code=201)
+async def start_cross_region_case(
+    body: CrossRegionCaseIn, hub: Hub, who: BoothCaller, response: Response
+) -> dict[str, Any]:
+    """A booth starts a case for a service a peer hub serves: kept here first (the outbox,
+    kiosk.hub.federation_outbox), then sent. 201 when the peer has it; 202 with a
+    ``notice`` (``peer_unavailable``) when it did not answer: the case is sent later."""
+    if hub.peer_catalog.find(body.region, body.service) is None:
+        raise ApiError(422, "unknown_service", "no peer hub of that region shares this service")
+
+    def keep() -> str:
+        with hub.db() as db:
+            row = ForwardedCase(
+                region=body.region,
+                service_code=body.service,
+                booth_id=who.id,
+                citizen=body.citizen.model_dump(),
+                status="pending",
+                attempts=0,
+                refusal="",
+            )
+            db.add(row)
+            db.flush()
+            audit(db, who, "write", f"forwarded:{row.ref}", f"to {body.region}")
+            return row.ref
+
+    ref = await asyncio.to_thread(keep)
+    try:
+        row = await deliver(hub, ref)
+    except PeerUnavailable:
+        response.status_code = 202
+        pending = await asyncio.to_thread(_own_forwarded, hub, ref, who.id)
+        return {**forwarded_view(pending), "notice": _peer_unavailable()}
+    if row.status == "pending":  # another sender holds it; it is on its way
+        response.status_code = 202
+    return forwarded_view(row)
+
+
+def _own_forwarded(hub: HubState, ref: str, booth_id: str) -> ForwardedCase:
+    with hub.db() as db:
+        row = db.get(ForwardedCase, ref)
+        if row is None or row.booth_id != booth_id:
+            raise not_found("case")
+        db.expunge(row)
+        return row
+
+
+@booths.get("/cross-region/cases/{ref}")
+async def cross_region_case(
+    ref: Annotated[str, Path(max_length=32)], hub: Hub, who: BoothCaller
+) -> dict[str, Any]:
+    """The booth's own forwarded case; once delivered, its status and certificates as the
+    serving hub tells them (each certificate verifies at that hub's page)."""
+    row = await asyncio.to_thread(_own_forwarded, hub, ref, who.id)
+    view = forwarded_view(row)
+    if row.status != "delivered":
+        return view
+    try:
+        remote = await hub.federation.call(
+            row.region, "GET", f"/api/v1/peer/cases/{row.remote_case_id}"
+        )
+    except (PeerUnavailable, PeerRefused):
+        return {**view, "notice": _peer_unavailable()}
+    return {
+        **view,
+        "case_status": remote.get("status"),
+        "certificates": remote.get("certificates", []),
+    }

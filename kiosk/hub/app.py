@@ -48,6 +48,7 @@ from kiosk.hub.errors import install_error_handlers
 from kiosk.hub.fanout import PostgresFanout
 from kiosk.hub.federation import Federation
 from kiosk.hub.federation_catalog import PeerCatalog, keep_fresh
+from kiosk.hub.federation_outbox import keep_delivering
 from kiosk.hub.idempotency import IdempotencyMiddleware
 from kiosk.hub.models import Department
 from kiosk.hub.notify import InboxNotifier, Notifier, SmsGatewayNotifier
@@ -119,6 +120,7 @@ def create_app(
         sweeper = asyncio.create_task(ws.heartbeats(state))
         purger = asyncio.create_task(retention.run(state))
         peer_services = asyncio.create_task(keep_fresh(state.federation, state.peer_catalog))
+        peer_outbox = asyncio.create_task(keep_delivering(state))
         try:
             async with api_ops.watch_fleet(state):
                 yield
@@ -126,6 +128,7 @@ def create_app(
             sweeper.cancel()
             purger.cancel()
             peer_services.cancel()
+            peer_outbox.cancel()
             if fanout is not None:
                 await fanout.stop()
             engine.dispose()
