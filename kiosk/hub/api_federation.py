@@ -40,6 +40,15 @@ async def _peer(request: Request, hub: Hub) -> Principal:
     here for the route's own parsing)."""
     body = await request.body()
     region = hub.federation.verifier.verify(request.method, request.url.path, body, request.headers)
+    # Counted after the signature: a stranger cannot use up a peer's allowance.
+    wait = hub.federation.limiter.take(f"peer:{region}")
+    if wait > 0:
+        raise ApiError(
+            429,
+            "too_many_requests",
+            "too many requests from this peer",
+            retry_after_s=max(1, round(wait)),
+        )
     return Principal(kind="peer", id=region)
 
 

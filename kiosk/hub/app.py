@@ -109,7 +109,7 @@ def create_app(
         door=DoorGuard(secret, clock, settings),
         keys=keys,
         started=clock.monotonic(),
-        federation=Federation(settings.federation),
+        federation=Federation(settings.federation, clock),
         peer_catalog=PeerCatalog(departments={d.code: d for d in catalog.departments}),
     )
 

@@ -20,7 +20,9 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from kiosk.config import FederationConfig
+from kiosk.core.clock import Clock, SystemClock
 from kiosk.core.errors import ConfigError
+from kiosk.hub.auth import RateLimiter
 from kiosk.hub.federation_signing import (
     PeerVerifier,
     load_private_key,
@@ -48,6 +50,9 @@ class FederationSettings:
     private_key: str = ""  # base64 of the raw 32 bytes (read from the key file)
     peers: tuple[Peer, ...] = ()
     shared_services: tuple[str, ...] = ()
+    # Requests one peer may make per minute (a peer's booths, many at once, stay far below;
+    # a peer gone wrong or a stolen key does not get to hammer this hub).
+    peer_requests_per_minute: int = 600
 
     @property
     def enabled(self) -> bool:
@@ -124,13 +129,17 @@ class Federation:
     signing its own."""
 
     settings: FederationSettings
+    clock: Clock = field(default_factory=SystemClock)
     verifier: PeerVerifier = field(init=False)
+    limiter: RateLimiter = field(init=False)  # requests per peer region
     _key: Ed25519PrivateKey | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.verifier = PeerVerifier(
-            peers={p.region: load_public_key(p.public_key) for p in self.settings.peers}
+            peers={p.region: load_public_key(p.public_key) for p in self.settings.peers},
+            clock=lambda: self.clock.now().timestamp(),
         )
+        self.limiter = RateLimiter(self.clock, self.settings.peer_requests_per_minute, 60.0)
         if self.settings.enabled:
             self._key = load_private_key(self.settings.private_key)
 

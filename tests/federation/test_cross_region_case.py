@@ -119,3 +119,20 @@ def test_a_service_b_does_not_share_cannot_be_started(tmp_path, catalog, regions
         )
         assert r.status_code == 422
         assert hub_a.post(None, "/api/v1/cross-region/cases", {}).status_code in (401, 422)
+
+
+def test_the_booth_sending_again_makes_no_second_case(tmp_path, catalog, regions):
+    a, b = regions
+    settings_b = hub_of(tmp_path, b, [a])
+    with running(hub_of(tmp_path, a, [b]), catalog, a) as hub_a:
+        with running(settings_b, catalog, b):
+            asyncio.run(refresh(hub_a.state.federation, hub_a.state.peer_catalog))
+        booth = hub_a.booth("booth-a")
+        body = {"region": B, "service": SHARED, "citizen": CITIZEN}
+        key = {"Idempotency-Key": "booth-a-0001"}
+        first = hub_a.post(booth, "/api/v1/cross-region/cases", body, headers=key)
+        again = hub_a.post(booth, "/api/v1/cross-region/cases", body, headers=key)
+        assert first.status_code == again.status_code == 202
+        assert again.json()["ref"] == first.json()["ref"]
+        with hub_a.state.db() as db:
+            assert db.scalar(select(func.count()).select_from(ForwardedCase)) == 1

@@ -130,3 +130,26 @@ def test_a_hub_without_federation_refuses_every_peer(tmp_path, catalog):
         r = httpx.get(plain.url + "/api/v1/peer/services", headers=headers)
         assert r.status_code == 403
         assert r.json()["error"]["code"] == "peer_unknown"
+
+
+def test_a_peer_past_its_rate_is_refused_and_another_peer_is_not(tmp_path, catalog):
+    import dataclasses
+
+    a, b, c = region(A), region(B), region(C)
+    settings_b = hub_of(tmp_path, b, [a, c])
+    settings_b = dataclasses.replace(
+        settings_b,
+        federation=dataclasses.replace(settings_b.federation, peer_requests_per_minute=3),
+    )
+    with (
+        running(settings_b, catalog, b),
+        running(hub_of(tmp_path, a, [b]), catalog, a) as hub_a,
+        running(hub_of(tmp_path, c, [b]), catalog, c) as hub_c,
+    ):
+        for _ in range(2):  # A's start-up refresh of its peers' services is one more
+            call(hub_a, B, "GET", "/api/v1/peer/services")
+        with pytest.raises(PeerRefused) as refused:
+            for _ in range(3):
+                call(hub_a, B, "GET", "/api/v1/peer/services")
+        assert refused.value.status == 429
+        assert call(hub_c, B, "GET", "/api/v1/peer/services")["region"] == B
