@@ -24,7 +24,7 @@ from kiosk.hub.casework import audit, certificate_view, open_case, text_of
 from kiosk.hub.deps import BoothCaller, Hub
 from kiosk.hub.errors import ApiError, not_found
 from kiosk.hub.federation import PeerRefused, PeerUnavailable
-from kiosk.hub.federation_outbox import deliver, forwarded_view
+from kiosk.hub.federation_outbox import BOOTH_WAIT_S, deliver, forwarded_view
 from kiosk.hub.models import Case, Certificate, ForwardedCase, PeerCase
 from kiosk.hub.state import HubState
 
@@ -238,7 +238,7 @@ async def start_cross_region_case(
 
     ref = await asyncio.to_thread(keep)
     try:
-        row = await deliver(hub, ref)
+        row = await deliver(hub, ref, timeout_s=BOOTH_WAIT_S)
     except PeerUnavailable:
         response.status_code = 202
         pending = await asyncio.to_thread(_own_forwarded, hub, ref, who.id)
@@ -269,7 +269,7 @@ async def cross_region_case(
         return view
     try:
         remote = await hub.federation.call(
-            row.region, "GET", f"/api/v1/peer/cases/{row.remote_case_id}"
+            row.region, "GET", f"/api/v1/peer/cases/{row.remote_case_id}", timeout_s=BOOTH_WAIT_S
         )
     except (PeerUnavailable, PeerRefused):
         return {**view, "notice": _peer_unavailable()}

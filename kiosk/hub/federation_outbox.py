@@ -25,6 +25,11 @@ from kiosk.hub.state import HubState
 log = logging.getLogger(__name__)
 
 RETRY_PERIOD_S = 15.0
+# How long a booth's request waits for the serving hub before it is told "later": well
+# inside the booth's own timeout for the hub (hub.timeout_s, 10 s by default), so a slow
+# peer gives the citizen the plain message rather than a booth timing out on its hub.
+BOOTH_WAIT_S = 4.0
+PEER_TIMEOUT_S = 10.0
 
 
 def forwarded_view(row: ForwardedCase) -> dict[str, Any]:
@@ -39,7 +44,7 @@ def forwarded_view(row: ForwardedCase) -> dict[str, Any]:
     }
 
 
-async def deliver(hub: HubState, ref: str) -> ForwardedCase:
+async def deliver(hub: HubState, ref: str, timeout_s: float = PEER_TIMEOUT_S) -> ForwardedCase:
     """Send the pending row ``ref`` to its peer; the row as it is afterwards. Raises
     :class:`PeerUnavailable` (the row stays pending) when the peer does not answer."""
 
@@ -56,7 +61,9 @@ async def deliver(hub: HubState, ref: str) -> ForwardedCase:
     if loaded is not None:
         region, body = loaded
         try:
-            answer = await hub.federation.call(region, "POST", "/api/v1/peer/cases", body)
+            answer = await hub.federation.call(
+                region, "POST", "/api/v1/peer/cases", body, timeout_s=timeout_s
+            )
         except PeerRefused as exc:
             error = exc.body.get("error", {}) if isinstance(exc.body, dict) else {}
             code = str(error.get("code", f"http_{exc.status}"))[:64]

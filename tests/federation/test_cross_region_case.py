@@ -136,3 +136,35 @@ def test_the_booth_sending_again_makes_no_second_case(tmp_path, catalog, regions
         assert again.json()["ref"] == first.json()["ref"]
         with hub_a.state.db() as db:
             assert db.scalar(select(func.count()).select_from(ForwardedCase)) == 1
+
+
+def test_a_slow_peer_gives_the_booth_the_plain_message_in_time(tmp_path, catalog, regions):
+    """B's address takes the connection and never answers: the booth is told within the
+    hub's wait for a peer, well inside its own timeout, and the case waits in the outbox."""
+    import socket
+    import time
+
+    from kiosk.core.text import Text
+    from kiosk.hub.federation_catalog import PeerService
+    from kiosk.hub.federation_outbox import BOOTH_WAIT_S
+
+    a, b = regions
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", b.port))
+    silent.listen(8)  # connections queue in the kernel; nothing ever reads them
+    try:
+        with running(hub_of(tmp_path, a, [b]), catalog, a) as hub_a:
+            name = Text("住房公积金异地转移接续", "HPF transfer", "住房公積金異地轉移接續")
+            hub_a.state.peer_catalog.replace(B, (PeerService(SHARED, B, "hpf", name, name),))
+            booth = hub_a.booth("booth-a")
+            began = time.monotonic()
+            started = _start(hub_a, booth)
+            took = time.monotonic() - began
+            assert started.status_code == 202, started.text
+            assert started.json()["notice"]["code"] == "peer_unavailable"
+            assert took < BOOTH_WAIT_S + 2.0
+            with hub_a.state.db() as db:
+                row = db.get(ForwardedCase, started.json()["ref"])
+                assert row.status == "pending" and row.citizen["name"] == "李四"
+    finally:
+        silent.close()
