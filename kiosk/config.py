@@ -92,6 +92,20 @@ class RetentionConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class FederationConfig:
+    """Hub federation for cross-region cases (``[hub_server.federation]``, docs/federation.md).
+
+    Empty ``region``: the hub federates with nobody and its peer routes refuse every caller."""
+
+    region: str = ""  # this hub's region code (GB/T 2260), e.g. "440113"
+    key_file: str = ""  # this hub's Ed25519 private key (``kiosk hub --new-peer-key FILE``)
+    # One peer a line: "REGION URL PUBLIC_KEY", e.g. "440300 https://hub.sz.example AbC...="
+    peers: tuple[str, ...] = ()
+    # Codes of this hub's catalog services that peers' booths may start here.
+    shared_services: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class HubServerConfig:
     """The hub process (``kiosk hub``)."""
 
@@ -119,6 +133,7 @@ class HubServerConfig:
     turn_ttl_s: float = 86400.0
     turn_username: str = ""
     turn_password: str = ""
+    federation: FederationConfig = FederationConfig()
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from kiosk.hub import (
     api_certificates,
     api_desk,
     api_door,
+    api_federation,
     api_ops,
     api_public,
     api_reviews,
@@ -48,6 +49,9 @@ from kiosk.hub.db import make_engine, migrate, session_factory
 from kiosk.hub.door import DoorGuard
 from kiosk.hub.errors import install_error_handlers
 from kiosk.hub.fanout import PostgresFanout
+from kiosk.hub.federation import Federation
+from kiosk.hub.federation_catalog import PeerCatalog, keep_fresh
+from kiosk.hub.federation_outbox import keep_delivering
 from kiosk.hub.idempotency import IdempotencyMiddleware
 from kiosk.hub.models import Department
 from kiosk.hub.notify import InboxNotifier, Notifier, SmsGatewayNotifier
@@ -108,6 +112,8 @@ def create_app(
         door=DoorGuard(secret, clock, settings),
         keys=keys,
         started=clock.monotonic(),
+        federation=Federation(settings.federation, clock),
+        peer_catalog=PeerCatalog(departments={d.code: d for d in catalog.departments}),
     )
 
     @contextlib.asynccontextmanager
@@ -116,12 +122,16 @@ def create_app(
         await queueing.restore_calls(state)  # after a restart, calls go on
         sweeper = asyncio.create_task(ws.heartbeats(state))
         purger = asyncio.create_task(retention.run(state))
+        peer_services = asyncio.create_task(keep_fresh(state.federation, state.peer_catalog))
+        peer_outbox = asyncio.create_task(keep_delivering(state))
         try:
             async with api_ops.watch_fleet(state):
                 yield
         finally:
             sweeper.cancel()
             purger.cancel()
+            peer_services.cancel()
+            peer_outbox.cancel()
             if fanout is not None:
                 await fanout.stop()
             engine.dispose()
@@ -155,6 +165,8 @@ def create_app(
         app.include_router(module.router)
     app.include_router(api_certificates.router)
     app.include_router(api_desk.router)
+    app.include_router(api_federation.router)
+    app.include_router(api_federation.booths)
     app.include_router(api_ops.router)
     app.include_router(api_ops.pages)
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")

@@ -349,6 +349,12 @@ ENCRYPTED_COLUMNS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     # The first answers stored for retries hold what the API answered: a case with its
     # citizen's name, a form.
     ("idempotency", ("scope", "key"), "body", "bytes"),
+    (
+        "fed_forwarded_cases",
+        ("ref",),
+        "citizen",
+        "json",
+    ),  # held for a peer (kiosk.hub.federation_outbox)
 )
 # Blind indexes: (table, index column, the encrypted column it indexes).
 BLIND_INDEXES: tuple[tuple[str, str, str], ...] = (

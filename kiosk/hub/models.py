@@ -408,6 +408,42 @@ class SmsGuessGuard(Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(Stamp, nullable=True)
 
 
+class PeerCase(Base):
+    """A case this hub serves for a peer hub's booth (跨域通办): the case lives here, the
+    peer keeps its own reference. One row per (peer region, peer reference), so a request
+    the peer's outbox sends again finds the case it made the first time."""
+
+    __tablename__ = "fed_peer_cases"
+    __table_args__ = (UniqueConstraint("origin_region", "origin_ref"),)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    origin_region: Mapped[str] = mapped_column(String(6), index=True)
+    origin_ref: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=stamp)
+
+
+class ForwardedCase(Base):
+    """A case this hub's booth started for a service a peer hub serves (跨域通办): this hub
+    keeps the reference, the case lives at the peer. Rows still ``pending`` are the
+    outbox towards the peer (kiosk.hub.federation_outbox): sent until the peer answers,
+    and the peer makes one case per reference however often it is sent."""
+
+    __tablename__ = "fed_forwarded_cases"
+    ref: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    region: Mapped[str] = mapped_column(String(6))
+    service_code: Mapped[str] = mapped_column(String(100))
+    booth_id: Mapped[str] = mapped_column(String(64), index=True)
+    # What the peer is sent about the citizen (name, ID number, phone), encrypted at rest.
+    citizen: Mapped[dict[str, Any]] = mapped_column(
+        column_type("fed_forwarded_cases", "citizen", "json"), default=dict
+    )
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    remote_case_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    refusal: Mapped[str] = mapped_column(String(64), default="")  # the peer's error code
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(Stamp, default=stamp)
+    delivered_at: Mapped[dt.datetime | None] = mapped_column(Stamp, nullable=True)
+
+
 @event.listens_for(Session, "before_flush")
 def forbid_audit_changes(session: Session, _context: object, _instances: object) -> None:
     """The audit log is append-only: refuse to flush a change or deletion of an entry."""

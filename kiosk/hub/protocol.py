@@ -38,6 +38,10 @@ Endpoints the booth uses:
 - ``GET /api/v1/health`` -> ``{"status": "ok", "version", "db": "ok", "booths_online": N}``
 - ``GET /api/v1/catalog`` -> ``Catalog.to_json()`` with ``ETag``; ``If-None-Match`` -> 304
 - ``GET /api/v1/services?q=TEXT&department=CODE&limit=N`` -> ``{"services": [...]}``
+- ``GET /api/v1/cross-region/services?q=TEXT&limit=N`` -> ``{"services": [{"code",
+  "region", "department", "name", "summary", "cross_region": true}]}``: services of peer
+  hubs (跨域通办) this booth may offer, each with the region code that serves it
+  (kiosk.hub.federation_catalog; peer routes under ``/api/v1/peer``: docs/federation.md)
 - ``POST /api/v1/cases`` ``{"service", "citizen": {"name", "id_number", "phone"},
   "citizen_token"?: "ct...."}`` -> the case view plus ``citizen_token`` and ``citizen_url``
   (show it as a QR code so the phone follows the case)

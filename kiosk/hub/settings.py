@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from kiosk.config import HubServerConfig, RetentionConfig
 from kiosk.core.errors import ConfigError
+from kiosk.hub.federation import FederationSettings
 from kiosk.hub.ice import IceServers
 from kiosk.hub.local_time import zone_of
 from kiosk.hub.switchboard import OUTBOX_FRAMES
@@ -66,6 +67,8 @@ class HubSettings:
     ice: IceServers = field(
         default_factory=IceServers
     )  # STUN/TURN for consoles and booths (kiosk.hub.ice)
+    # Peer hubs of other regions and the services shared with them (kiosk.hub.federation).
+    federation: FederationSettings = field(default_factory=FederationSettings)
 
     def __post_init__(self) -> None:
         zone_of(self.time_zone)  # an unknown zone fails at start, not at the first booking
@@ -102,4 +105,5 @@ class HubSettings:
                 turn_username=config.turn_username,
                 turn_password=config.turn_password,
             ),
+            federation=FederationSettings.from_config(config.federation),
         )

@@ -21,6 +21,8 @@ from kiosk.hub.auth import CitizenLinks, LoginLimiter, Passwords, RateLimiter
 from kiosk.hub.data_keys import DataKeys
 from kiosk.hub.db import WRITE_LOCK
 from kiosk.hub.door import DoorGuard
+from kiosk.hub.federation import Federation, FederationSettings
+from kiosk.hub.federation_catalog import PeerCatalog
 from kiosk.hub.fleet_alerts import AlertLimits
 from kiosk.hub.models import KeyValue, use_clock
 from kiosk.hub.notify import Notifier
@@ -76,6 +78,10 @@ class HubState:
     queue_broadcasts: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     # set after each retention pass (tests wait on it)
     retention_passed: threading.Event = field(default_factory=threading.Event)
+    # Peer hubs of other regions (kiosk.hub.federation); none unless configured.
+    federation: Federation = field(default_factory=lambda: Federation(FederationSettings()))
+    # Their services that this hub's booths may offer (kiosk.hub.federation_catalog).
+    peer_catalog: PeerCatalog = field(default_factory=PeerCatalog)
 
     def __post_init__(self) -> None:
         # rows this hub writes are stamped by its clock, a fake one in tests included

@@ -27,6 +27,7 @@ PUBLIC = {
     ("GET", "/api/v1/catalog"): "the public service catalog",
     ("GET", "/api/v1/services"): "searching the public catalog",
     ("GET", "/api/v1/departments"): "the public list of departments",
+    ("GET", "/api/v1/cross-region/services"): "peer hubs' shared services, as public as ours",
     ("POST", "/api/v1/citizen/code"): "asks for an SMS code: the same answer for any number",
     ("POST", "/api/v1/appointments"): "booking opens a new citizen of one's own, rate limited",
     ("GET", "/api/v1/booths"): "the booths a citizen may book: id, name, online, as on the door",
