@@ -134,6 +134,12 @@ class HubServerConfig:
     turn_username: str = ""
     turn_password: str = ""
     federation: FederationConfig = FederationConfig()
+    # The Janus server of [call] media = "sfu" (kiosk.hub.janus): its HTTP API and admin
+    # API, both on 127.0.0.1 only (clients never reach Janus; the hub relays), and the
+    # admin secret the hub adds per-call tokens with.
+    janus_url: str = "http://127.0.0.1:8088/janus"
+    janus_admin_url: str = "http://127.0.0.1:7088/admin"
+    janus_admin_secret: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +213,9 @@ class SpeechConfig:
 class CallConfig:
     """Video calls with the clerks (kiosk.call)."""
 
+    # mesh: the booth sends to each clerk over its own peer connection (small sites, the
+    # demo); sfu: every party publishes once to the hub's Janus (hub_server.janus_*).
+    media: Literal["mesh", "sfu"] = "mesh"
     stun_urls: tuple[str, ...] = ()  # e.g. "stun:stun.example.gov.cn:3478"
     # "turn:host:3478?transport=udp", "turn:host:3478?transport=tcp",
     # "turns:host:5349?transport=tcp" (TLS); aiortc uses the first STUN and first TURN.

@@ -117,7 +117,7 @@ def main(args: argparse.Namespace, config: Config) -> int:
         return new_peer_key(args.new_peer_key)
     if args.new_data_key is not None:
         return new_data_key(args.new_data_key or server.data_key_file)
-    settings = HubSettings.from_config(server)
+    settings = HubSettings.from_config(server, config.call)
     if args.demo_clerks and not (args.i_know_this_is_a_demo or is_demo_database(settings.db_url)):
         print(
             "kiosk hub: --demo-clerks share a published password; refused on this database "

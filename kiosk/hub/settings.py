@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from kiosk.config import HubServerConfig, RetentionConfig
+from kiosk.config import CallConfig, HubServerConfig, RetentionConfig
 from kiosk.core.errors import ConfigError
 from kiosk.hub.federation import FederationSettings
 from kiosk.hub.ice import IceServers
@@ -64,6 +64,11 @@ class HubSettings:
     max_upload_bytes: int = 12 * 1024 * 1024
     # The largest WebSocket message (uvicorn's ws_max_size): signaling and events are a few kB.
     ws_max_message_bytes: int = 256 * 1024
+    # The call topology ([call] media) and, for "sfu", the Janus the hub owns rooms on.
+    call_media: str = "mesh"
+    janus_url: str = "http://127.0.0.1:8088/janus"
+    janus_admin_url: str = "http://127.0.0.1:7088/admin"
+    janus_admin_secret: str = ""
     ice: IceServers = field(
         default_factory=IceServers
     )  # STUN/TURN for consoles and booths (kiosk.hub.ice)
@@ -74,7 +79,8 @@ class HubSettings:
         zone_of(self.time_zone)  # an unknown zone fails at start, not at the first booking
 
     @classmethod
-    def from_config(cls, config: HubServerConfig) -> HubSettings:
+    def from_config(cls, config: HubServerConfig, call: CallConfig | None = None) -> HubSettings:
+        call = call or CallConfig()
         public = config.public_url or f"http://{config.host}:{config.port}"
         try:
             zone_of(config.time_zone)
@@ -88,6 +94,9 @@ class HubSettings:
         ]
         if short:
             raise ConfigError(short)
+        # Without the admin secret the hub can issue no per-call tokens: fail at start.
+        if call.media == "sfu" and not config.janus_admin_secret:
+            raise ConfigError(['hub_server.janus_admin_secret: needed with [call] media = "sfu"'])
         return cls(
             db_url=config.db_url,
             public_url=public,
@@ -97,6 +106,10 @@ class HubSettings:
             sms_gateway_url=config.sms_gateway_url,
             heartbeat_s=config.heartbeat_s,
             time_zone=config.time_zone,
+            call_media=call.media,
+            janus_url=config.janus_url,
+            janus_admin_url=config.janus_admin_url,
+            janus_admin_secret=config.janus_admin_secret,
             ice=IceServers(
                 stun_urls=config.stun_urls,
                 turn_urls=config.turn_urls,
