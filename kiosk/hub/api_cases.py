@@ -980,11 +980,28 @@ async def issue_certificate(
                 title=choice.title_zh,
                 kind=body.kind,
             )
+            # The certificate is its step: issued, the step is done (the citizen's phone
+            # showed 清税证明 as "to do" with the certificate beside it), as a review
+            # approved by the rules or a clerk completes its certificate steps.
+            step = db.scalar(
+                select(CaseStep).where(
+                    CaseStep.case_id == case_id, CaseStep.position == choice.position
+                )
+            )
+            if step is not None and step.status != "done":
+                step_done(db, case_id, step, who)
+                nonlocal notify
+                if settle(db, case, who):
+                    notify = case_done(hub, case)
             return issued
 
+    notify: Message | None = None
     issued = await asyncio.to_thread(work)
     await announce(hub, issued)
+    if notify:
+        await hub.notifier.notify(notify)
     await _case_changed(hub, case_id)
+    await tell_next_department(hub, case_id, department)
     return issued.view
 
 
