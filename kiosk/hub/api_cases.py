@@ -951,6 +951,7 @@ async def issue_certificate(
     """Issue one of the department's certificate steps of the case (kiosk.hub.certificate_choice
     says which and when); it reaches the citizen's phone and booth."""
     department = body.department or who.department
+    notify: Message | None = None
 
     def work() -> Issued:  # in a worker thread: see kiosk.hub.issuing.issue
         with hub.db() as db:
@@ -995,7 +996,6 @@ async def issue_certificate(
                     notify = case_done(hub, case)
             return issued
 
-    notify: Message | None = None
     issued = await asyncio.to_thread(work)
     await announce(hub, issued)
     if notify:
