@@ -24,6 +24,7 @@ import json
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -69,7 +70,19 @@ def booth_waits(hub_ws: str, token: str, n: int, case_id: str) -> Any:
             }
         )
     )
+    # The hub ends a booth that stops answering its pings (and its queue entry with it).
+    threading.Thread(target=answer_pings, args=(ws,), daemon=True).start()
     return ws
+
+
+def answer_pings(ws: Any) -> None:
+    try:
+        for message in ws:
+            frame = json.loads(message)
+            if frame.get("type") == "ping":
+                ws.send(json.dumps({"type": "pong", "ts": frame.get("ts")}))
+    except Exception:  # the socket closed at the end of the run
+        return
 
 
 def main() -> int:
