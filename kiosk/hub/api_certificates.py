@@ -26,15 +26,19 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from kiosk.hub.case_news import (
     case_changed,
+    case_done,
 )
 from kiosk.hub.casework import (
     audit,
     iso,
     may_act,
     record,
+    settle,
+    step_done,
 )
 from kiosk.hub.certificate_choice import choose
 from kiosk.hub.deps import (
@@ -45,9 +49,11 @@ from kiosk.hub.deps import (
     service_of,
 )
 from kiosk.hub.errors import ApiError, not_found
+from kiosk.hub.handover import tell_next_department
 from kiosk.hub.issuing import Issued, announce, genuine, issue, pdf_matches
 from kiosk.hub.models import (
     Case,
+    CaseStep,
     Certificate,
     Clerk,
     MaterialRecord,
@@ -157,6 +163,7 @@ async def issue_certificate(
     """Issue one of the department's certificate steps of the case (kiosk.hub.certificate_choice
     says which and when); it reaches the citizen's phone and booth."""
     department = body.department or who.department
+    notify: Message | None = None
 
     def work() -> Issued:  # in a worker thread: see kiosk.hub.issuing.issue
         with hub.db() as db:
@@ -186,11 +193,27 @@ async def issue_certificate(
                 title=choice.title_zh,
                 kind=body.kind,
             )
+            # The certificate is its step: issued, the step is done (the citizen's phone
+            # showed 清税证明 as "to do" with the certificate beside it), as a review
+            # approved by the rules or a clerk completes its certificate steps.
+            step = db.scalar(
+                select(CaseStep).where(
+                    CaseStep.case_id == case_id, CaseStep.position == choice.position
+                )
+            )
+            if step is not None and step.status != "done":
+                step_done(db, case_id, step, who)
+                nonlocal notify
+                if settle(db, case, who):
+                    notify = case_done(hub, case)
             return issued
 
     issued = await asyncio.to_thread(work)
     await announce(hub, issued)
+    if notify:
+        await hub.notifier.notify(notify)
     await case_changed(hub, case_id)
+    await tell_next_department(hub, case_id, department)
     return issued.view
 
 

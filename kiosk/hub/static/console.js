@@ -79,6 +79,16 @@ function showError(err) {
 }
 const name = (text) => (text && (lang === "en" ? text.en : text.zh_CN)) || "";
 window.xw = { pcs, get call() { return call; }, get caseView() { return currentCase; } };
+// The keyboard's way to the console's own actions (console_keys.js binds the keys).
+window.xw.keys = {
+  lang: () => lang,
+  me: () => me,
+  localStream: () => localStream,
+  queue: () => queueEntries,
+  accept: (entry) => accept(entry),
+  invite: () => inviteChosen(),
+  completeStep: (position) => act("POST", `/api/v1/cases/${currentCase.id}/steps/${position}/complete`),
+};
 
 function applyLang() {
   document.documentElement.lang = lang === "en" ? "en" : "zh-CN";
@@ -366,13 +376,16 @@ $("#end-call").addEventListener("click", async () => {
   endLocal();
 });
 
-$("#invite").addEventListener("click", async () => {
-  if (!call) return;
+// Whether the chosen department was invited (a failure is shown where the clerk looks).
+async function inviteChosen() {
+  if (!call) return false;
   try {
     await api("POST", `/api/v1/calls/${call.id}/invite`, { department: $("#invite-dept").value });
     log(`${t("invite")}: ${$("#invite-dept").value}`);
-  } catch (err) { showError(err); }
-});
+    return true;
+  } catch (err) { showError(err); return false; }
+}
+$("#invite").addEventListener("click", inviteChosen);
 
 // -- the case ------------------------------------------------------------------------
 async function loadCase(caseId) {
@@ -534,11 +547,13 @@ async function openDownload(cert) {
   } catch (err) { showError(err); }
 }
 
+// Whether the hub did it (a failure is shown where the clerk looks).
 async function act(method, path, body, reload = true) {
   try {
     await api(method, path, body);
     if (reload && currentCase) await loadCase(currentCase.id);
-  } catch (err) { showError(err); }
+    return true;
+  } catch (err) { showError(err); return false; }
 }
 
 $("#request-capture").addEventListener("click", () => {

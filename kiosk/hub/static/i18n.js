@@ -24,3 +24,12 @@ export function errorText(lang, code) {
   const fallback = (tables.zh_CN && tables.zh_CN.errors) || {};
   return fallback[code] || `${file === "en" ? "Failed" : "操作失败"} (${code})`;
 }
+
+// A page's own words: `section` of the tables (e.g. "console_keys"), in `lang`, else in
+// zh_CN, else the key itself (tests/hub/test_page_tables.py keeps the three tables alike).
+export function pageText(lang, section, key) {
+  const file = FILE_OF[lang] || "zh_CN";
+  const own = (tables[file] && tables[file][section]) || {};
+  const fallback = (tables.zh_CN && tables.zh_CN[section]) || {};
+  return own[key] || fallback[key] || key;
+}
