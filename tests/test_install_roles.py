@@ -39,11 +39,13 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+def _canonical(distribution: str) -> str:
+    """A distribution's name as pip compares them (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", distribution).lower()
+
+
 def _names(requirements: list[str]) -> set[str]:
-    return {
-        re.sub(r"[-_.]+", "-", re.match(r"[A-Za-z0-9_.-]+", r).group(0)).lower()  # type: ignore[union-attr]
-        for r in requirements
-    }
+    return {_canonical(re.match(r"[A-Za-z0-9_.-]+", r).group(0)) for r in requirements}  # type: ignore[union-attr]
 
 
 def booth_only_modules() -> set[str]:
@@ -53,7 +55,7 @@ def booth_only_modules() -> set[str]:
     booth = (_names(extras["booth"]) | {"rapidocr-onnxruntime"}) - shared
     modules = set()
     for module, dists in importlib.metadata.packages_distributions().items():
-        if any(re.sub(r"[-_.]+", "-", d).lower() in booth for d in dists):
+        if any(_canonical(d) in booth for d in dists):
             modules.add(module)
     return {m for m in modules if not m.startswith("_")}
 

@@ -504,13 +504,9 @@ class Answerer:
         return [m for m in agreeing[:MAX_CHOICES] if m.confidence >= floor]
 
     def _close(self, agreeing: list[Match]) -> list[Match]:
-        """The best entry and those almost as good (different topics), at most four."""
-        best = agreeing[0]
-        return [
-            m
-            for m in agreeing[:MAX_CHOICES]
-            if m.confidence >= max(best.confidence * self.close_ratio, self.clarify_floor)
-        ]
+        """The best entry and those almost as good (different topics), at most four, none
+        below ``clarify_floor``."""
+        return [m for m in self._near(agreeing) if m.confidence >= self.clarify_floor]
 
     def _clarify(
         self, close: list[Match], lang: str, question: str, confidence: float
@@ -690,11 +686,7 @@ def _most_specific_first(
 
 def _names_its_kind(entry: Entry, mentions: Mapping[str, frozenset[str]]) -> bool:
     """Does the question name a value (not an aspect) that ``entry`` is about?"""
-    return any(
-        set(values) & mentions.get(facet, frozenset())
-        for facet, values in entry.entities.items()
-        if facet != "aspect"
-    )
+    return _specificity(entry, mentions) > 0
 
 
 def _distinguishing_facet(entries: list[Entry], facets: Facets) -> str | None:
