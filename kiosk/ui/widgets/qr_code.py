@@ -4,7 +4,7 @@ when its text changes (the door code on the attract screen changes every window)
 from __future__ import annotations
 
 import segno
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
@@ -33,16 +33,18 @@ class QrCode(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         if not self._rows:
             return
-        side = float(min(self.width(), self.height()))
-        module = side / len(self._rows)
+        side = min(self.width(), self.height())
+        # Whole pixels per module, centred: fractional modules (240 px / 45) blur the edges
+        # between modules, and one door link in twenty did not read.
+        module = max(1, side // len(self._rows))
+        offset = (side - module * len(self._rows)) // 2
         p = QPainter(self)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor("#ffffff"))
-        p.drawRect(QRectF(0, 0, side, side))
+        p.drawRect(QRect(0, 0, side, side))
         p.setBrush(QColor("#000000"))
         for y, row in enumerate(self._rows):
             for x, dark in enumerate(row):
                 if dark:
-                    # A hair wider than a module, so no seams show between neighbours.
-                    p.drawRect(QRectF(x * module, y * module, module + 0.5, module + 0.5))
+                    p.drawRect(QRect(offset + x * module, offset + y * module, module, module))
         p.end()
